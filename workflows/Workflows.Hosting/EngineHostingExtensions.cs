@@ -1,0 +1,59 @@
+using DurableTask.AzureStorage;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Workflows.Storage;
+
+namespace Workflows.Hosting;
+
+/// <summary>Registers the local host of the engine: sidecar, worker and client.</summary>
+public static class EngineHostingExtensions
+{
+    /// <summary>
+    /// Adds Microsoft's Durable Task engine over Azure Storage, hosted in this process: the sidecar, then
+    /// (unless <see cref="EngineOptions.RunWorker"/> is false) the worker running <see cref="WorkflowTasks"/>,
+    /// and a <see cref="DurableTaskClient"/>. Calls <see cref="DependencyInjection.AddWorkflows"/> too.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configuration">Configuration with the <c>Storage</c> and <c>Engine</c> sections.</param>
+    /// <returns>The same services.</returns>
+    public static IServiceCollection AddWorkflowsEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddWorkflows(configuration);
+        services.AddOptions<EngineOptions>()
+            .Bind(configuration.GetSection(EngineOptions.SectionName))
+            .Validate(o => o.Validate().Count == 0, "Engine options are invalid; see the Engine section's rules.")
+            .ValidateOnStart();
+
+        services.AddSingleton<SidecarEndpoint>();
+        services.AddSingleton(sp => new AzureStorageOrchestrationService(EngineSettings.Create(
+            sp.GetRequiredService<IOptions<EngineOptions>>().Value,
+            sp.GetRequiredService<StorageClients>(),
+            sp.GetRequiredService<ILoggerFactory>())));
+
+        // Order matters: hosted services start in this order and stop in reverse, so the sidecar is up
+        // before the worker connects and outlives it while in-flight work completes.
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<SidecarServer>(sp));
+
+        var runWorker = configuration.GetSection(EngineOptions.SectionName).GetValue(nameof(EngineOptions.RunWorker), true);
+        if (runWorker)
+        {
+            services.AddDurableTaskWorker(builder =>
+            {
+                builder.UseGrpc();
+                builder.AddTasks(WorkflowTasks.Register);
+            });
+            services.AddOptions<Microsoft.DurableTask.Worker.Grpc.GrpcDurableTaskWorkerOptions>(Options.DefaultName)
+                .Configure<SidecarEndpoint>((o, endpoint) => o.Channel = endpoint.Channel);
+        }
+
+        services.AddDurableTaskClient(builder => builder.UseGrpc());
+        services.AddOptions<Microsoft.DurableTask.Client.Grpc.GrpcDurableTaskClientOptions>(Options.DefaultName)
+            .Configure<SidecarEndpoint>((o, endpoint) => o.Channel = endpoint.Channel);
+        return services;
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Workflows.Storage;
+
+namespace Workflows;
+
+/// <summary>Registers the engine's services; every host calls <see cref="AddWorkflows"/> once.</summary>
+public static class DependencyInjection
+{
+    /// <summary>Adds storage access, the step ledger and the clock the activities use.</summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configuration">Configuration holding the <c>Storage</c> section.</param>
+    /// <returns>The same services.</returns>
+    public static IServiceCollection AddWorkflows(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.SectionName))
+            .Validate(o => o.Validate().Count == 0, "Storage options are incomplete: set Storage:ConnectionString or the three service URIs.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<StorageOperationCounter>();
+        services.TryAddSingleton<StorageClients>();
+        services.TryAddSingleton<StepLedger>();
+        return services;
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.DurableTask;
+using Workflows.SelfCheck;
+
+namespace Workflows;
+
+/// <summary>
+/// The one list of orchestrators and activities. Both hosts (the local server and the Functions app)
+/// register exactly this list, so a task exists in both or in neither.
+/// </summary>
+public static class WorkflowTasks
+{
+    /// <summary>Adds every orchestrator and activity to a Durable Task registry.</summary>
+    /// <param name="registry">The worker's registry.</param>
+    public static void Register(DurableTaskRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        registry.AddOrchestrator<ChainOrchestrator>();
+        registry.AddOrchestrator<FanOutOrchestrator>();
+        registry.AddOrchestrator<EventRoundTripOrchestrator>();
+        registry.AddOrchestrator<TimerOrchestrator>();
+        registry.AddActivity<RecordStepActivity>();
+    }
+}
