@@ -36,7 +36,9 @@ public sealed class InProcessEngine : IAsyncDisposable
     /// <returns>The started host.</returns>
     public static async Task<InProcessEngine> StartAsync(IReadOnlyDictionary<string, string?> settings, LogLevel logLevel = LogLevel.Warning)
     {
-        var builder = Host.CreateApplicationBuilder();
+        // No defaults: configuration comes from the caller alone, not from an appsettings.json that happens
+        // to sit in the test's output folder.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel);

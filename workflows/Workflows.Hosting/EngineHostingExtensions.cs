@@ -3,6 +3,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Workflows.Storage;
@@ -37,6 +38,7 @@ public static class EngineHostingExtensions
 
         // Order matters: hosted services start in this order and stop in reverse, so the sidecar is up
         // before the worker connects and outlives it while in-flight work completes.
+        services.AddSingleton(sp => new DrainingOrchestrationService(sp.GetRequiredService<AzureStorageOrchestrationService>()));
         services.AddHostedService(sp => ActivatorUtilities.CreateInstance<SidecarServer>(sp));
 
         var runWorker = configuration.GetSection(EngineOptions.SectionName).GetValue(nameof(EngineOptions.RunWorker), true);
@@ -49,6 +51,11 @@ public static class EngineHostingExtensions
             });
             services.AddOptions<Microsoft.DurableTask.Worker.Grpc.GrpcDurableTaskWorkerOptions>(Options.DefaultName)
                 .Configure<SidecarEndpoint>((o, endpoint) => o.Channel = endpoint.Channel);
+
+            // Last registered, first stopped: drains work in flight before the worker goes away.
+            services.AddHostedService<WorkerDrain>();
+            services.AddOptions<HostOptions>().Configure<IOptions<EngineOptions>>((host, engine) =>
+                host.ShutdownTimeout = engine.Value.ShutdownTimeout + TimeSpan.FromSeconds(15));
         }
 
         services.AddDurableTaskClient(builder => builder.UseGrpc());

@@ -20,6 +20,7 @@ namespace Workflows.Hosting;
 public sealed class SidecarServer(
     SidecarEndpoint endpoint,
     AzureStorageOrchestrationService service,
+    DrainingOrchestrationService dispatchSide,
     IOptions<EngineOptions> options,
     ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
@@ -43,7 +44,7 @@ public sealed class SidecarServer(
             o.MaxReceiveMessageSize = null;
             o.MaxSendMessageSize = null;
         });
-        builder.Services.AddSingleton<IOrchestrationService>(service);
+        builder.Services.AddSingleton<IOrchestrationService>(dispatchSide);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = options.Value.RunWorker
             ? TaskHubGrpcServerMode.ApiServerAndDispatcher

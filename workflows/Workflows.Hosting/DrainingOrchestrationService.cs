@@ -1,0 +1,232 @@
+using DurableTask.Core;
+
+namespace Workflows.Hosting;
+
+/// <summary>
+/// Wraps the provider on the dispatch side so a graceful stop can drain: once <see cref="BeginDrain"/> is called
+/// no new work item is handed to the worker, and <see cref="WaitForIdleAsync"/> completes when every work item
+/// already handed out is completed, abandoned or released. The Durable Task gRPC worker cancels its
+/// completion calls when it stops, so without this an activity that ran to the end during a stop would be lost
+/// and run again by the next host. Every other member passes straight through.
+/// </summary>
+public sealed class DrainingOrchestrationService(IOrchestrationService inner) : IOrchestrationService
+{
+    // While draining, an idle fetch returns nothing after this pause instead of spinning the dispatcher.
+    static readonly TimeSpan DrainingPollDelay = TimeSpan.FromMilliseconds(200);
+
+    readonly object gate = new();
+    int inFlight;
+    volatile bool draining;
+    TaskCompletionSource idle = NewIdleSignal(completed: true);
+
+    /// <summary>Work items handed out and not yet finished.</summary>
+    public int InFlight => Volatile.Read(ref inFlight);
+
+    /// <summary>Whether new work is being refused.</summary>
+    public bool IsDraining => draining;
+
+    /// <summary>Stops handing out new work items.</summary>
+    public void BeginDrain() => draining = true;
+
+    /// <summary>Completes when no work item is in flight, or when the token is cancelled.</summary>
+    /// <param name="cancellationToken">Gives up waiting.</param>
+    /// <returns>True when idle, false when the wait was cancelled first.</returns>
+    public async Task<bool> WaitForIdleAsync(CancellationToken cancellationToken)
+    {
+        Task signal;
+        lock (gate)
+        {
+            signal = idle.Task;
+        }
+
+        try
+        {
+            await signal.WaitAsync(cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        if (draining)
+        {
+            await Task.Delay(DrainingPollDelay, cancellationToken);
+            return null!;
+        }
+
+        var item = await inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
+        if (item is not null)
+        {
+            Started();
+        }
+
+        return item!;
+    }
+
+    /// <inheritdoc />
+    public async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        if (draining)
+        {
+            await Task.Delay(DrainingPollDelay, cancellationToken);
+            return null!;
+        }
+
+        var item = await inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
+        if (item is not null)
+        {
+            Started();
+        }
+
+        return item!;
+    }
+
+    // An orchestration work item always ends with a release (the dispatcher calls it in a finally block).
+    /// <inheritdoc />
+    public async Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
+    {
+        try
+        {
+            await inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
+        }
+        finally
+        {
+            Finished();
+        }
+    }
+
+    // An activity work item ends with a completion or an abandonment (its release is a no-op in the sidecar).
+    /// <inheritdoc />
+    public async Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
+    {
+        try
+        {
+            await inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
+        }
+        finally
+        {
+            Finished();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
+    {
+        try
+        {
+            await inner.AbandonTaskActivityWorkItemAsync(workItem);
+        }
+        finally
+        {
+            Finished();
+        }
+    }
+
+    /// <inheritdoc />
+    public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
+
+    /// <inheritdoc />
+    public int MaxConcurrentTaskOrchestrationWorkItems => inner.MaxConcurrentTaskOrchestrationWorkItems;
+
+    /// <inheritdoc />
+    public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => inner.EventBehaviourForContinueAsNew;
+
+    /// <inheritdoc />
+    public int TaskActivityDispatcherCount => inner.TaskActivityDispatcherCount;
+
+    /// <inheritdoc />
+    public int MaxConcurrentTaskActivityWorkItems => inner.MaxConcurrentTaskActivityWorkItems;
+
+    /// <inheritdoc />
+    public Task StartAsync() => inner.StartAsync();
+
+    /// <inheritdoc />
+    public Task StopAsync() => inner.StopAsync();
+
+    /// <inheritdoc />
+    public Task StopAsync(bool isForced) => inner.StopAsync(isForced);
+
+    /// <inheritdoc />
+    public Task CreateAsync() => inner.CreateAsync();
+
+    /// <inheritdoc />
+    public Task CreateAsync(bool recreateInstanceStore) => inner.CreateAsync(recreateInstanceStore);
+
+    /// <inheritdoc />
+    public Task CreateIfNotExistsAsync() => inner.CreateIfNotExistsAsync();
+
+    /// <inheritdoc />
+    public Task DeleteAsync() => inner.DeleteAsync();
+
+    /// <inheritdoc />
+    public Task DeleteAsync(bool deleteInstanceStore) => inner.DeleteAsync(deleteInstanceStore);
+
+    /// <inheritdoc />
+    public bool IsMaxMessageCountExceeded(int currentMessageCount, OrchestrationRuntimeState runtimeState) =>
+        inner.IsMaxMessageCountExceeded(currentMessageCount, runtimeState);
+
+    /// <inheritdoc />
+    public int GetDelayInSecondsAfterOnProcessException(Exception exception) => inner.GetDelayInSecondsAfterOnProcessException(exception);
+
+    /// <inheritdoc />
+    public int GetDelayInSecondsAfterOnFetchException(Exception exception) => inner.GetDelayInSecondsAfterOnFetchException(exception);
+
+    /// <inheritdoc />
+    public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
+
+    /// <inheritdoc />
+    public Task CompleteTaskOrchestrationWorkItemAsync(
+        TaskOrchestrationWorkItem workItem,
+        OrchestrationRuntimeState newOrchestrationRuntimeState,
+        IList<TaskMessage> outboundMessages,
+        IList<TaskMessage> orchestratorMessages,
+        IList<TaskMessage> timerMessages,
+        TaskMessage continuedAsNewMessage,
+        OrchestrationState orchestrationState) =>
+        inner.CompleteTaskOrchestrationWorkItemAsync(
+            workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+
+    /// <inheritdoc />
+    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
+
+    /// <inheritdoc />
+    public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => inner.RenewTaskActivityWorkItemLockAsync(workItem);
+
+    static TaskCompletionSource NewIdleSignal(bool completed)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (completed)
+        {
+            signal.SetResult();
+        }
+
+        return signal;
+    }
+
+    void Started()
+    {
+        lock (gate)
+        {
+            if (inFlight++ == 0)
+            {
+                idle = NewIdleSignal(completed: false);
+            }
+        }
+    }
+
+    void Finished()
+    {
+        lock (gate)
+        {
+            if (--inFlight == 0)
+            {
+                idle.TrySetResult();
+            }
+        }
+    }
+}
