@@ -1,0 +1,47 @@
+using System.Text.Json;
+
+namespace Workflows.Templates;
+
+/// <summary>
+/// The catalog and the bundle templates that ship with the engine (Templates/BuiltIn/*.json, embedded). They are
+/// data like any administrator's template; the server publishes them at first start.
+/// </summary>
+public static class BuiltInTemplates
+{
+    const string Prefix = "Workflows.Templates.BuiltIn.";
+    const string CatalogName = "catalog.json";
+
+    static readonly Lazy<ServiceCatalog> LazyCatalog = new(() =>
+        JsonSerializer.Deserialize<ServiceCatalog>(Read(CatalogName), TemplateJson.Options)
+        ?? throw new InvalidOperationException("The built-in catalog is empty."));
+
+    static readonly Lazy<IReadOnlyList<BundleTemplate>> LazyTemplates = new(() =>
+        [.. typeof(BuiltInTemplates).Assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal) && n != Prefix + CatalogName)
+            .Order(StringComparer.Ordinal)
+            .Select(n => TemplateJson.TryParse(Read(n[Prefix.Length..]), out var problems)
+                ?? throw new InvalidOperationException($"Built-in template {n} cannot be read: {string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"))}"))]);
+
+    /// <summary>The built-in catalog of departments, licence types and outside systems.</summary>
+    public static ServiceCatalog Catalog => LazyCatalog.Value;
+
+    /// <summary>The built-in templates, by file name order.</summary>
+    public static IReadOnlyList<BundleTemplate> All => LazyTemplates.Value;
+
+    /// <summary>One built-in template by key.</summary>
+    /// <param name="key">The template's key.</param>
+    /// <returns>The template.</returns>
+    public static BundleTemplate Get(string key) => All.FirstOrDefault(t => t.Key == key)
+        ?? throw new KeyNotFoundException($"No built-in template '{key}'.");
+
+    /// <summary>The text of one embedded file.</summary>
+    /// <param name="fileName">The file name within Templates/BuiltIn.</param>
+    /// <returns>Its text.</returns>
+    public static string Read(string fileName)
+    {
+        using var stream = typeof(BuiltInTemplates).Assembly.GetManifestResourceStream(Prefix + fileName)
+            ?? throw new FileNotFoundException($"No embedded built-in file {fileName}.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,133 @@
+namespace Workflows.Templates;
+
+/// <summary>
+/// A bundle template: the data that one orchestrator walks to turn ONE application for a life event into every
+/// department item it needs. Administrators write it as JSON; nothing about a bundle is code.
+/// </summary>
+/// <param name="Key">Stable identifier, lower-case letters, digits and '-' (e.g. <c>newborn</c>).</param>
+/// <param name="Name">The name citizens see (e.g. 新生儿出生一件事).</param>
+/// <param name="Description">What the bundle does for the applicant.</param>
+/// <param name="ApplicantKind">Who applies: a citizen or a company.</param>
+/// <param name="CommittedDays">The bundle's committed time limit in working days (承诺时限).</param>
+/// <param name="Fields">The one shared form (一表申请): each field once, used by every item that names it.</param>
+/// <param name="Materials">The one set of materials (一套材料): each once, with the items that need it.</param>
+/// <param name="Items">The department items, a DAG through <see cref="ItemDefinition.DependsOn"/>.</param>
+public sealed record BundleTemplate(
+    string Key,
+    string Name,
+    string Description,
+    ApplicantKind ApplicantKind,
+    int CommittedDays,
+    IReadOnlyList<FieldDefinition> Fields,
+    IReadOnlyList<MaterialDefinition> Materials,
+    IReadOnlyList<ItemDefinition> Items);
+
+/// <summary>Who files an application of a template.</summary>
+public enum ApplicantKind
+{
+    /// <summary>A natural person.</summary>
+    Citizen,
+
+    /// <summary>A company or other organisation.</summary>
+    Company,
+}
+
+/// <summary>One field of the shared form.</summary>
+/// <param name="Key">Identifier used by items, conditions and rules (camelCase letters and digits).</param>
+/// <param name="Label">What the form shows.</param>
+/// <param name="Type">The value's type.</param>
+/// <param name="Required">Whether an answer must be given.</param>
+/// <param name="Options">The allowed values of a <see cref="FieldType.Choice"/> field.</param>
+/// <param name="Pattern">A regular expression a text answer must match in full.</param>
+/// <param name="Min">The smallest number, or for text the fewest characters.</param>
+/// <param name="Max">The largest number, or for text the most characters.</param>
+public sealed record FieldDefinition(
+    string Key,
+    string Label,
+    FieldType Type,
+    bool Required = true,
+    IReadOnlyList<string>? Options = null,
+    string? Pattern = null,
+    decimal? Min = null,
+    decimal? Max = null);
+
+/// <summary>The type of a form field's value.</summary>
+public enum FieldType
+{
+    /// <summary>Free text.</summary>
+    Text,
+
+    /// <summary>A decimal number.</summary>
+    Number,
+
+    /// <summary>A calendar date, yyyy-MM-dd.</summary>
+    Date,
+
+    /// <summary>true or false.</summary>
+    Boolean,
+
+    /// <summary>One of <see cref="FieldDefinition.Options"/>.</summary>
+    Choice,
+
+    /// <summary>A resident identity number (18 characters, checksum verified).</summary>
+    IdNumber,
+
+    /// <summary>A unified social credit code of an organisation (18 characters).</summary>
+    CreditCode,
+
+    /// <summary>A mobile phone number.</summary>
+    Phone,
+}
+
+/// <summary>
+/// One material, declared once and shared by every item in <see cref="RequiredBy"/> (一套材料). The ways it may
+/// be satisfied are tried in the applicant's favour: an electronic licence already held, an output of an earlier
+/// item, an upload, a signed commitment, or a deferral with a deadline.
+/// </summary>
+/// <param name="Key">Identifier (camelCase).</param>
+/// <param name="Name">What the applicant sees.</param>
+/// <param name="RequiredBy">Keys of the items that need it.</param>
+/// <param name="Upload">Whether the applicant may upload it, and the limits on the file; null when not.</param>
+/// <param name="FromLicence">An electronic licence type that satisfies it without an upload (zero-material).</param>
+/// <param name="ProducedBy">An earlier item of the bundle whose certificate output satisfies it.</param>
+/// <param name="Commitment">A written commitment that may replace it (告知承诺制); null when not allowed.</param>
+/// <param name="Deferral">Acceptance while it is missing, with a deadline (容缺受理); null when not allowed.</param>
+public sealed record MaterialDefinition(
+    string Key,
+    string Name,
+    IReadOnlyList<string> RequiredBy,
+    UploadRule? Upload = null,
+    string? FromLicence = null,
+    OutputReference? ProducedBy = null,
+    CommitmentRule? Commitment = null,
+    DeferralRule? Deferral = null);
+
+/// <summary>Limits on an uploaded file.</summary>
+/// <param name="ContentTypes">Accepted media types, e.g. application/pdf, image/jpeg.</param>
+/// <param name="MaxBytes">The largest accepted file.</param>
+public sealed record UploadRule(IReadOnlyList<string> ContentTypes, long MaxBytes);
+
+/// <summary>A commitment that replaces a material; the item is approved on it and verified later.</summary>
+/// <param name="Text">The statement the applicant signs.</param>
+/// <param name="VerifyWithinDays">Working days within which the department verifies the commitment.</param>
+public sealed record CommitmentRule(string Text, int VerifyWithinDays);
+
+/// <summary>Acceptance with a material missing (容缺受理).</summary>
+/// <param name="WithinDays">Working days the applicant has to supply it.</param>
+/// <param name="OnMissed">What happens to the items that need it when the deadline passes.</param>
+public sealed record DeferralRule(int WithinDays, DeferralOutcome OnMissed);
+
+/// <summary>What a missed deferral deadline does to the items that need the material.</summary>
+public enum DeferralOutcome
+{
+    /// <summary>The items are rejected.</summary>
+    RejectItem,
+
+    /// <summary>The items are cancelled (as if withdrawn).</summary>
+    CancelItem,
+}
+
+/// <summary>Points at one output of one item.</summary>
+/// <param name="Item">The item's key.</param>
+/// <param name="Output">The output's key.</param>
+public sealed record OutputReference(string Item, string Output);

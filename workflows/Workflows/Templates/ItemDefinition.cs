@@ -1,0 +1,88 @@
+using System.Text.Json.Serialization;
+
+namespace Workflows.Templates;
+
+/// <summary>One department's item within a bundle.</summary>
+/// <param name="Key">Identifier within the template (lower-case letters, digits, '-').</param>
+/// <param name="Name">The matter's name (e.g. 出生医学证明).</param>
+/// <param name="Department">The deciding department's code, from the catalog.</param>
+/// <param name="ServiceCode">The matter's code in the government service catalogue.</param>
+/// <param name="StatutoryDays">The legal time limit in working days.</param>
+/// <param name="CommittedDays">The promised time limit in working days (at most the statutory one).</param>
+/// <param name="Decision">How the item is decided.</param>
+/// <param name="DependsOn">Items that must be approved before this one starts; it may read their outputs.</param>
+/// <param name="IncludeWhen">When the item is part of an application at all; null means always.</param>
+/// <param name="Fields">The shared form's fields this item uses.</param>
+/// <param name="Outputs">What the item issues when approved.</param>
+public sealed record ItemDefinition(
+    string Key,
+    string Name,
+    string Department,
+    string ServiceCode,
+    int StatutoryDays,
+    int CommittedDays,
+    DecisionMode Decision,
+    IReadOnlyList<string> DependsOn,
+    Condition? IncludeWhen,
+    IReadOnlyList<string> Fields,
+    IReadOnlyList<OutputDefinition> Outputs);
+
+/// <summary>What an approved item issues.</summary>
+/// <param name="Key">Identifier within the item.</param>
+/// <param name="Name">What people see.</param>
+/// <param name="Kind">A plain value, or an electronic certificate recorded in the licence registry.</param>
+/// <param name="LicenceType">For a certificate: its licence type, from the catalog.</param>
+/// <param name="NumberPrefix">Prefix of the number issued (e.g. BC for a birth certificate).</param>
+public sealed record OutputDefinition(string Key, string Name, OutputKind Kind, string? LicenceType = null, string? NumberPrefix = null);
+
+/// <summary>The kind of an item's output.</summary>
+public enum OutputKind
+{
+    /// <summary>A value other items may read (a number, a date).</summary>
+    Value,
+
+    /// <summary>An electronic certificate: a stored document and an entry in the licence registry.</summary>
+    Certificate,
+}
+
+/// <summary>How an item is decided.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "by")]
+[JsonDerivedType(typeof(OfficerDecision), "officer")]
+[JsonDerivedType(typeof(RuleDecision), "rules")]
+[JsonDerivedType(typeof(ExternalDecision), "external")]
+public abstract record DecisionMode;
+
+/// <summary>An officer of the item's department decides: approve, reject or ask for a supplement.</summary>
+public sealed record OfficerDecision : DecisionMode;
+
+/// <summary>
+/// Rules decide at once (秒批): the first rule whose condition holds gives the outcome, with its rationale;
+/// when none holds, <see cref="Otherwise"/> applies.
+/// </summary>
+/// <param name="Rules">The rules, in order.</param>
+/// <param name="Otherwise">The outcome when no rule holds: often referral to an officer.</param>
+public sealed record RuleDecision(IReadOnlyList<DecisionRule> Rules, RuleOutcome Otherwise) : DecisionMode;
+
+/// <summary>An outside department system decides and calls back with a signed result.</summary>
+/// <param name="System">The system's code, from the catalog.</param>
+public sealed record ExternalDecision(string System) : DecisionMode;
+
+/// <summary>One rule of a rule-decided item.</summary>
+/// <param name="Key">Identifier within the item, quoted in the rationale.</param>
+/// <param name="When">The condition.</param>
+/// <param name="Then">The outcome when it holds.</param>
+/// <param name="Rationale">A readable reason, stored with the decision (e.g. "no outstanding tax").</param>
+public sealed record DecisionRule(string Key, Condition When, RuleOutcome Then, string Rationale);
+
+/// <summary>The outcome of a rule.</summary>
+public enum RuleOutcome
+{
+    /// <summary>Approved at once.</summary>
+    Approve,
+
+    /// <summary>Rejected at once, with the rule's rationale as the reason.</summary>
+    Reject,
+
+    /// <summary>Handed to an officer of the item's department.</summary>
+    ReferToOfficer,
+}

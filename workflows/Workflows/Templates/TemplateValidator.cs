@@ -1,0 +1,672 @@
+using System.Text.RegularExpressions;
+
+namespace Workflows.Templates;
+
+/// <summary>
+/// Checks a template against every rule a bundle must keep and reports all problems at once, each located by
+/// path and named by a stable code. A template with any problem is never saved as published nor run.
+/// </summary>
+public static partial class TemplateValidator
+{
+    /// <summary>Longest time a template's regular expression may take on one answer.</summary>
+    public static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The largest upload a template may allow: 50 MiB.</summary>
+    public const long MaxUploadBytes = 50L * 1024 * 1024;
+
+    /// <summary>Validates a template.</summary>
+    /// <param name="template">The template.</param>
+    /// <param name="catalog">Departments, licence types and outside systems it may refer to.</param>
+    /// <returns>Every problem found; empty when the template is valid.</returns>
+    public static IReadOnlyList<TemplateProblem> Validate(BundleTemplate template, ServiceCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(catalog);
+        var run = new Run(template, catalog);
+        run.Check();
+        return run.Problems;
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{1,63}$")]
+    private static partial Regex KebabKey();
+
+    [GeneratedRegex("^[a-z][A-Za-z0-9]{0,63}$")]
+    private static partial Regex CamelKey();
+
+    [GeneratedRegex("^[a-z]+/[a-z0-9.+-]+$")]
+    private static partial Regex MediaType();
+
+    sealed class Run(BundleTemplate template, ServiceCatalog catalog)
+    {
+        readonly Dictionary<string, FieldDefinition> fields = new(StringComparer.Ordinal);
+        readonly Dictionary<string, ItemDefinition> items = new(StringComparer.Ordinal);
+        readonly Dictionary<string, HashSet<string>> prerequisites = new(StringComparer.Ordinal);
+        readonly HashSet<string> usedFields = new(StringComparer.Ordinal);
+
+        public List<TemplateProblem> Problems { get; } = [];
+
+        public void Check()
+        {
+            CheckTemplate();
+            CheckFields();
+            CheckItems();
+            CheckCycles();
+            ComputePrerequisites();
+            foreach (var item in items.Values)
+            {
+                CheckItemReferences(item);
+            }
+
+            CheckMaterials();
+            CheckUnusedFields();
+            CheckReachability();
+        }
+
+        void Add(string path, string code, string message) => Problems.Add(new TemplateProblem(path, code, message));
+
+        static string ItemPath(string key) => $"$.items[{key}]";
+
+        void CheckTemplate()
+        {
+            if (string.IsNullOrEmpty(template.Key) || !KebabKey().IsMatch(template.Key))
+            {
+                Add("$.key", "template.key", "The key must be 2-64 lower-case letters, digits or '-', starting with a letter.");
+            }
+
+            if (string.IsNullOrWhiteSpace(template.Name))
+            {
+                Add("$.name", "template.name", "The template needs a name.");
+            }
+
+            if (template.CommittedDays < 1)
+            {
+                Add("$.committedDays", "template.committedDays", "The committed time limit must be at least 1 working day.");
+            }
+
+            if (template.Items.Count == 0)
+            {
+                Add("$.items", "template.items.empty", "A bundle needs at least one item.");
+            }
+        }
+
+        void CheckFields()
+        {
+            for (var i = 0; i < template.Fields.Count; i++)
+            {
+                var field = template.Fields[i];
+                var path = $"$.fields[{field.Key}]";
+                if (!CamelKey().IsMatch(field.Key))
+                {
+                    Add($"$.fields[{i}].key", "field.key", $"Field key '{field.Key}' must be camelCase letters and digits, starting with a lower-case letter.");
+                    continue;
+                }
+
+                if (!fields.TryAdd(field.Key, field))
+                {
+                    Add(path, "field.duplicate", $"Field '{field.Key}' is declared more than once; declare each field once and let every item use it.");
+                    continue;
+                }
+
+                if (string.IsNullOrWhiteSpace(field.Label))
+                {
+                    Add($"{path}.label", "field.label", "The field needs a label.");
+                }
+
+                if (field.Type == FieldType.Choice)
+                {
+                    if (field.Options is null || field.Options.Count == 0)
+                    {
+                        Add($"{path}.options", "field.options.missing", "A choice field needs its options.");
+                    }
+                    else if (field.Options.Distinct(StringComparer.Ordinal).Count() != field.Options.Count)
+                    {
+                        Add($"{path}.options", "field.options.duplicate", "The options repeat a value.");
+                    }
+                }
+                else if (field.Options is not null)
+                {
+                    Add($"{path}.options", "field.options.unexpected", $"Only choice fields have options; this one is {field.Type}.");
+                }
+
+                if (field.Pattern is not null)
+                {
+                    if (field.Type != FieldType.Text)
+                    {
+                        Add($"{path}.pattern", "field.pattern.unexpected", "Only text fields take a pattern; the other types are checked by type.");
+                    }
+
+                    try
+                    {
+                        _ = new Regex(field.Pattern, RegexOptions.None, PatternTimeout);
+                    }
+                    catch (ArgumentException ex)
+                    {
+                        Add($"{path}.pattern", "field.pattern.invalid", $"The pattern is not a valid regular expression: {ex.Message}");
+                    }
+                }
+
+                if (field.Min is { } min && field.Max is { } max && min > max)
+                {
+                    Add($"{path}.min", "field.range", $"Min {min} is greater than max {max}.");
+                }
+            }
+        }
+
+        void CheckItems()
+        {
+            for (var i = 0; i < template.Items.Count; i++)
+            {
+                var item = template.Items[i];
+                if (!KebabKey().IsMatch(item.Key))
+                {
+                    Add($"$.items[{i}].key", "item.key", $"Item key '{item.Key}' must be 2-64 lower-case letters, digits or '-'.");
+                    continue;
+                }
+
+                var path = ItemPath(item.Key);
+                if (!items.TryAdd(item.Key, item))
+                {
+                    Add(path, "item.duplicate", $"Item '{item.Key}' is declared more than once.");
+                    continue;
+                }
+
+                if (string.IsNullOrWhiteSpace(item.Name))
+                {
+                    Add($"{path}.name", "item.name", "The item needs a name.");
+                }
+
+                if (string.IsNullOrWhiteSpace(item.ServiceCode))
+                {
+                    Add($"{path}.serviceCode", "item.serviceCode", "The item needs its service code from the government service catalogue.");
+                }
+
+                if (catalog.FindDepartment(item.Department) is null)
+                {
+                    Add($"{path}.department", "item.department.unknown", $"Department '{item.Department}' is not in the catalog.");
+                }
+
+                if (item.StatutoryDays < 1)
+                {
+                    Add($"{path}.statutoryDays", "item.statutoryDays", "The statutory time limit must be at least 1 working day.");
+                }
+
+                if (item.CommittedDays < 1 || item.CommittedDays > item.StatutoryDays)
+                {
+                    Add($"{path}.committedDays", "item.committedDays", $"The committed time limit must be 1 to {Math.Max(1, item.StatutoryDays)} working days (at most the statutory limit).");
+                }
+
+                CheckDecisionShape(item, path);
+                CheckOutputs(item, path);
+            }
+        }
+
+        void CheckDecisionShape(ItemDefinition item, string path)
+        {
+            switch (item.Decision)
+            {
+                case null:
+                    Add($"{path}.decision", "item.decision.missing", "Nobody can decide this item: say whether an officer, rules or an outside system decides it.");
+                    break;
+                case ExternalDecision external:
+                    var system = catalog.FindSystem(external.System);
+                    if (system is null)
+                    {
+                        Add($"{path}.decision.system", "item.decision.system.unknown", $"Outside system '{external.System}' is not in the catalog, so nobody can decide this item.");
+                    }
+                    else if (system.Department != item.Department)
+                    {
+                        Add($"{path}.decision.system", "item.decision.system.department", $"System '{system.Code}' belongs to department '{system.Department}', not to '{item.Department}'.");
+                    }
+
+                    break;
+                case RuleDecision rules:
+                    if (rules.Rules.Count == 0)
+                    {
+                        Add($"{path}.decision.rules", "item.rules.empty", "A rule-decided item needs at least one rule.");
+                    }
+
+                    var ruleKeys = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var rule in rules.Rules)
+                    {
+                        if (!CamelKey().IsMatch(rule.Key) && !KebabKey().IsMatch(rule.Key))
+                        {
+                            Add($"{path}.decision.rules", "rule.key", $"Rule key '{rule.Key}' must be letters, digits or '-'.");
+                        }
+                        else if (!ruleKeys.Add(rule.Key))
+                        {
+                            Add($"{path}.decision.rules[{rule.Key}]", "rule.duplicate", $"Rule '{rule.Key}' is declared more than once.");
+                        }
+
+                        if (string.IsNullOrWhiteSpace(rule.Rationale))
+                        {
+                            Add($"{path}.decision.rules[{rule.Key}].rationale", "rule.rationale", "Every rule needs a readable rationale; it is stored with each decision.");
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        void CheckOutputs(ItemDefinition item, string path)
+        {
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var output in item.Outputs)
+            {
+                var outputPath = $"{path}.outputs[{output.Key}]";
+                if (!CamelKey().IsMatch(output.Key))
+                {
+                    Add($"{path}.outputs", "output.key", $"Output key '{output.Key}' must be camelCase.");
+                    continue;
+                }
+
+                if (!keys.Add(output.Key))
+                {
+                    Add(outputPath, "output.duplicate", $"Output '{output.Key}' is declared more than once.");
+                }
+
+                if (output.Kind == OutputKind.Certificate)
+                {
+                    if (output.LicenceType is null)
+                    {
+                        Add($"{outputPath}.licenceType", "output.licenceType.missing", "A certificate output needs its licence type.");
+                    }
+                    else if (catalog.FindLicenceType(output.LicenceType) is null)
+                    {
+                        Add($"{outputPath}.licenceType", "output.licenceType.unknown", $"Licence type '{output.LicenceType}' is not in the catalog.");
+                    }
+                }
+                else if (output.LicenceType is not null)
+                {
+                    Add($"{outputPath}.licenceType", "output.licenceType.unexpected", "Only certificate outputs have a licence type.");
+                }
+            }
+        }
+
+        void CheckCycles()
+        {
+            var state = new Dictionary<string, int>(StringComparer.Ordinal); // 0 new, 1 on the path, 2 done
+            var path = new List<string>();
+            var reported = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var key in items.Keys)
+            {
+                Visit(key);
+            }
+
+            void Visit(string key)
+            {
+                if (state.GetValueOrDefault(key) == 2)
+                {
+                    return;
+                }
+
+                if (state.GetValueOrDefault(key) == 1)
+                {
+                    var cycle = path.Skip(path.IndexOf(key)).Append(key).ToList();
+                    var id = string.Join(",", cycle.Skip(1).Order(StringComparer.Ordinal));
+                    if (reported.Add(id))
+                    {
+                        Add($"{ItemPath(key)}.dependsOn", "item.cycle", $"Items depend on each other in a circle: {string.Join(" -> ", cycle)}.");
+                    }
+
+                    return;
+                }
+
+                state[key] = 1;
+                path.Add(key);
+                foreach (var next in items[key].DependsOn.Where(items.ContainsKey))
+                {
+                    Visit(next);
+                }
+
+                path.RemoveAt(path.Count - 1);
+                state[key] = 2;
+            }
+        }
+
+        void ComputePrerequisites()
+        {
+            foreach (var key in items.Keys)
+            {
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                var stack = new Stack<string>(items[key].DependsOn.Where(items.ContainsKey));
+                while (stack.TryPop(out var next))
+                {
+                    if (seen.Add(next))
+                    {
+                        foreach (var further in items[next].DependsOn.Where(items.ContainsKey))
+                        {
+                            stack.Push(further);
+                        }
+                    }
+                }
+
+                prerequisites[key] = seen;
+            }
+        }
+
+        void CheckItemReferences(ItemDefinition item)
+        {
+            var path = ItemPath(item.Key);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < item.DependsOn.Count; i++)
+            {
+                var dependency = item.DependsOn[i];
+                if (dependency == item.Key)
+                {
+                    Add($"{path}.dependsOn[{i}]", "item.dependsOn.self", "An item cannot depend on itself.");
+                }
+                else if (!items.ContainsKey(dependency))
+                {
+                    Add($"{path}.dependsOn[{i}]", "item.dependsOn.unknown", $"Item '{dependency}' does not exist in this template.");
+                }
+                else if (!seen.Add(dependency))
+                {
+                    Add($"{path}.dependsOn[{i}]", "item.dependsOn.duplicate", $"Item '{dependency}' is listed twice.");
+                }
+            }
+
+            for (var i = 0; i < item.Fields.Count; i++)
+            {
+                if (!fields.ContainsKey(item.Fields[i]))
+                {
+                    Add($"{path}.fields[{i}]", "item.field.unknown", $"Field '{item.Fields[i]}' is not declared in the form.");
+                }
+                else
+                {
+                    usedFields.Add(item.Fields[i]);
+                }
+            }
+
+            if (item.IncludeWhen is not null)
+            {
+                CheckCondition(item.IncludeWhen, item, $"{path}.includeWhen");
+            }
+
+            if (item.Decision is RuleDecision rules)
+            {
+                foreach (var rule in rules.Rules)
+                {
+                    if (rule.When is null)
+                    {
+                        Add($"{path}.decision.rules[{rule.Key}].when", "rule.when.missing", "The rule has no condition.");
+                    }
+                    else
+                    {
+                        CheckCondition(rule.When, item, $"{path}.decision.rules[{rule.Key}].when");
+                    }
+                }
+            }
+        }
+
+        void CheckCondition(Condition condition, ItemDefinition owner, string path)
+        {
+            switch (condition)
+            {
+                case FieldEquals eq:
+                    CheckFieldValue(eq.Field, [eq.Value], path);
+                    break;
+                case FieldIn fieldIn:
+                    if (fieldIn.Values.Count == 0)
+                    {
+                        Add(path, "condition.values.empty", "fieldIn needs at least one value.");
+                    }
+
+                    CheckFieldValue(fieldIn.Field, fieldIn.Values, path);
+                    break;
+                case FieldCompare compare:
+                    if (Field(compare.Field, path) is { } numeric && numeric.Type != FieldType.Number)
+                    {
+                        Add($"{path}.field", "condition.compare.notNumber", $"Field '{compare.Field}' is {numeric.Type}; only number fields can be compared.");
+                    }
+
+                    break;
+                case FieldPresent present:
+                    _ = Field(present.Field, path);
+                    break;
+                case HasLicence licence:
+                    if (catalog.FindLicenceType(licence.LicenceType) is null)
+                    {
+                        Add($"{path}.licenceType", "condition.licenceType.unknown", $"Licence type '{licence.LicenceType}' is not in the catalog.");
+                    }
+
+                    break;
+                case OutputEquals output:
+                    if (!items.TryGetValue(output.Item, out var source))
+                    {
+                        Add($"{path}.item", "condition.output.item.unknown", $"Item '{output.Item}' does not exist in this template.");
+                    }
+                    else if (source.Outputs.All(o => o.Key != output.Output))
+                    {
+                        Add($"{path}.output", "condition.output.unknown", $"Item '{output.Item}' has no output '{output.Output}'.");
+                    }
+                    else if (!prerequisites[owner.Key].Contains(output.Item))
+                    {
+                        Add($"{path}.item", "condition.output.notPrerequisite", $"Item '{owner.Key}' reads an output of '{output.Item}' but does not depend on it, so the output may not exist yet.");
+                    }
+
+                    break;
+                case AllOf all:
+                    CheckGroup(all.Conditions, owner, path);
+                    break;
+                case AnyOf any:
+                    CheckGroup(any.Conditions, owner, path);
+                    break;
+                case NotCondition not:
+                    CheckCondition(not.Condition, owner, $"{path}.condition");
+                    break;
+            }
+        }
+
+        void CheckGroup(IReadOnlyList<Condition> conditions, ItemDefinition owner, string path)
+        {
+            if (conditions.Count == 0)
+            {
+                Add(path, "condition.empty", "A group of conditions needs at least one condition.");
+            }
+
+            for (var i = 0; i < conditions.Count; i++)
+            {
+                CheckCondition(conditions[i], owner, $"{path}.conditions[{i}]");
+            }
+        }
+
+        FieldDefinition? Field(string key, string path)
+        {
+            if (fields.TryGetValue(key, out var field))
+            {
+                usedFields.Add(key);
+                return field;
+            }
+
+            Add($"{path}.field", "condition.field.unknown", $"Field '{key}' is not declared in the form.");
+            return null;
+        }
+
+        void CheckFieldValue(string key, IReadOnlyList<string> values, string path)
+        {
+            var field = Field(key, path);
+            foreach (var value in values)
+            {
+                if (field?.Type == FieldType.Choice && field.Options is { } options && !options.Contains(value))
+                {
+                    Add($"{path}.value", "condition.value.notAnOption", $"'{value}' is not an option of field '{key}' ({string.Join(", ", options)}).");
+                }
+                else if (field?.Type == FieldType.Boolean && value is not ("true" or "false"))
+                {
+                    Add($"{path}.value", "condition.value.notBoolean", $"Field '{key}' is true or false, never '{value}'.");
+                }
+            }
+        }
+
+        void CheckMaterials()
+        {
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < template.Materials.Count; i++)
+            {
+                var material = template.Materials[i];
+                if (!CamelKey().IsMatch(material.Key))
+                {
+                    Add($"$.materials[{i}].key", "material.key", $"Material key '{material.Key}' must be camelCase.");
+                    continue;
+                }
+
+                var path = $"$.materials[{material.Key}]";
+                if (!keys.Add(material.Key))
+                {
+                    Add(path, "material.duplicate", $"Material '{material.Key}' is declared more than once; declare it once with every item that needs it.");
+                    continue;
+                }
+
+                if (string.IsNullOrWhiteSpace(material.Name))
+                {
+                    Add($"{path}.name", "material.name", "The material needs a name.");
+                }
+
+                if (material.RequiredBy.Count == 0)
+                {
+                    Add($"{path}.requiredBy", "material.requiredBy.empty", "No item needs this material; remove it or say which items need it.");
+                }
+
+                for (var j = 0; j < material.RequiredBy.Count; j++)
+                {
+                    if (!items.ContainsKey(material.RequiredBy[j]))
+                    {
+                        Add($"{path}.requiredBy[{j}]", "material.requiredBy.unknown", $"Item '{material.RequiredBy[j]}' does not exist in this template.");
+                    }
+                }
+
+                if (material.Upload is null && material.FromLicence is null && material.ProducedBy is null && material.Commitment is null && material.Deferral is null)
+                {
+                    Add(path, "material.unsatisfiable", "The material cannot be satisfied: allow an upload, a licence, an earlier item's certificate, a commitment or a deferral.");
+                }
+
+                CheckMaterialSources(material, path);
+            }
+        }
+
+        void CheckMaterialSources(MaterialDefinition material, string path)
+        {
+            if (material.Upload is { } upload)
+            {
+                if (upload.ContentTypes.Count == 0 || upload.ContentTypes.Any(t => !MediaType().IsMatch(t)))
+                {
+                    Add($"{path}.upload.contentTypes", "material.upload.contentTypes", "List the accepted media types, e.g. application/pdf, image/jpeg.");
+                }
+
+                if (upload.MaxBytes < 1 || upload.MaxBytes > MaxUploadBytes)
+                {
+                    Add($"{path}.upload.maxBytes", "material.upload.maxBytes", $"The size limit must be 1 to {MaxUploadBytes} bytes.");
+                }
+            }
+
+            if (material.FromLicence is { } licence && catalog.FindLicenceType(licence) is null)
+            {
+                Add($"{path}.fromLicence", "material.licence.unknown", $"Licence type '{licence}' is not in the catalog.");
+            }
+
+            if (material.ProducedBy is { } produced)
+            {
+                if (!items.TryGetValue(produced.Item, out var producer))
+                {
+                    Add($"{path}.producedBy.item", "material.producedBy.item.unknown", $"Item '{produced.Item}' does not exist in this template.");
+                }
+                else if (producer.Outputs.FirstOrDefault(o => o.Key == produced.Output) is not { } output)
+                {
+                    Add($"{path}.producedBy.output", "material.producedBy.output.unknown", $"Item '{produced.Item}' has no output '{produced.Output}'.");
+                }
+                else if (output.Kind != OutputKind.Certificate)
+                {
+                    Add($"{path}.producedBy.output", "material.producedBy.notCertificate", $"Output '{produced.Output}' is a value, not a certificate, so it cannot stand for a material.");
+                }
+                else
+                {
+                    foreach (var needing in material.RequiredBy.Where(items.ContainsKey))
+                    {
+                        if (!prerequisites[needing].Contains(produced.Item))
+                        {
+                            Add($"{path}.producedBy.item", "material.producedBy.notPrerequisite", $"Item '{needing}' needs this material but does not depend on '{produced.Item}', which produces it.");
+                        }
+                    }
+                }
+            }
+
+            if (material.Commitment is { } commitment)
+            {
+                if (string.IsNullOrWhiteSpace(commitment.Text))
+                {
+                    Add($"{path}.commitment.text", "material.commitment.text", "Give the statement the applicant signs.");
+                }
+
+                if (commitment.VerifyWithinDays < 1)
+                {
+                    Add($"{path}.commitment.verifyWithinDays", "material.commitment.verifyWithinDays", "Verification must be due within at least 1 working day.");
+                }
+            }
+
+            if (material.Deferral is { WithinDays: < 1 })
+            {
+                Add($"{path}.deferral.withinDays", "material.deferral.withinDays", "A deferral must give the applicant at least 1 working day.");
+            }
+        }
+
+        void CheckUnusedFields()
+        {
+            foreach (var key in fields.Keys.Where(k => !usedFields.Contains(k)))
+            {
+                Add($"$.fields[{key}]", "field.unused", $"No item uses field '{key}' and no condition reads it; the applicant would fill it for nothing.");
+            }
+        }
+
+        // An item is unreachable when its inclusion condition can never hold, or when it depends on an item that
+        // is unreachable or can never be approved (rules that only reject).
+        void CheckReachability()
+        {
+            var dead = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var item in items.Values)
+            {
+                if (item.IncludeWhen is { } when && NeverHolds(when))
+                {
+                    dead.Add(item.Key);
+                    Add($"{ItemPath(item.Key)}.includeWhen", "item.unreachable", "The inclusion condition can never hold, so the item is never part of an application.");
+                }
+                else if (item.Decision is RuleDecision rules && rules.Otherwise == RuleOutcome.Reject && rules.Rules.Count > 0 && rules.Rules.All(r => r.Then == RuleOutcome.Reject))
+                {
+                    Add($"{ItemPath(item.Key)}.decision", "item.neverApproved", "Every rule and the fallback reject, so the item can never be approved.");
+                    dead.Add(item.Key);
+                }
+            }
+
+            bool changed;
+            do
+            {
+                changed = false;
+                foreach (var item in items.Values.Where(i => !dead.Contains(i.Key)))
+                {
+                    if (item.DependsOn.FirstOrDefault(dead.Contains) is { } blocker)
+                    {
+                        dead.Add(item.Key);
+                        changed = true;
+                        Add($"{ItemPath(item.Key)}.dependsOn", "item.unreachable", $"The item depends on '{blocker}', which can never be approved, so it can never start.");
+                    }
+                }
+            }
+            while (changed);
+        }
+
+        bool NeverHolds(Condition condition) => condition switch
+        {
+            FieldEquals eq => ValueImpossible(eq.Field, eq.Value),
+            FieldIn fieldIn => fieldIn.Values.Count == 0 || fieldIn.Values.All(v => ValueImpossible(fieldIn.Field, v)),
+            AllOf all => all.Conditions.Any(NeverHolds),
+            AnyOf any => any.Conditions.Count == 0 || any.Conditions.All(NeverHolds),
+            _ => false,
+        };
+
+        bool ValueImpossible(string key, string value) => fields.TryGetValue(key, out var field) && field.Type switch
+        {
+            FieldType.Choice => field.Options is { } options && !options.Contains(value),
+            FieldType.Boolean => value is not ("true" or "false"),
+            _ => false,
+        };
+    }
+}
