@@ -1,4 +1,5 @@
 using DurableTask.Core;
+using DurableTask.Core.History;
 
 namespace Workflows.Hosting;
 
@@ -187,9 +188,77 @@ public sealed class DrainingOrchestrationService(IOrchestrationService inner) : 
         IList<TaskMessage> orchestratorMessages,
         IList<TaskMessage> timerMessages,
         TaskMessage continuedAsNewMessage,
-        OrchestrationState orchestrationState) =>
-        inner.CompleteTaskOrchestrationWorkItemAsync(
+        OrchestrationState orchestrationState)
+    {
+        ArgumentNullException.ThrowIfNull(orchestratorMessages);
+        ArgumentNullException.ThrowIfNull(newOrchestrationRuntimeState);
+        PlainTags(orchestratorMessages);
+        PlainHistory(newOrchestrationRuntimeState);
+        return inner.CompleteTaskOrchestrationWorkItemAsync(
             workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+    }
+
+    /// <summary>
+    /// The same sidecar records a started sub-orchestration in the parent's history as its own subclass of
+    /// <see cref="SubOrchestrationInstanceCreatedEvent"/>, which the Azure Storage provider's history table writer
+    /// stores without its event type; the parent's history then cannot be read back and the parent stalls.
+    /// Store the Durable Task Core event itself, with the same data.
+    /// </summary>
+    /// <param name="state">The orchestration's state as the dispatcher is about to save it.</param>
+    internal static void PlainHistory(OrchestrationRuntimeState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        for (var i = 0; i < state.NewEvents.Count; i++)
+        {
+            if (state.NewEvents[i] is SubOrchestrationInstanceCreatedEvent created)
+            {
+                var plain = created.GetType() == typeof(SubOrchestrationInstanceCreatedEvent) ? created : new SubOrchestrationInstanceCreatedEvent(created.EventId)
+                {
+                    Name = created.Name,
+                    Version = created.Version,
+                    InstanceId = created.InstanceId,
+                    Input = created.Input,
+                    ClientSpanId = created.ClientSpanId,
+                    Tags = created.Tags,
+                    Timestamp = created.Timestamp,
+                    IsPlayed = created.IsPlayed,
+                };
+                if (plain.Tags is { } tags && tags.GetType() != typeof(Dictionary<string, string>))
+                {
+                    plain.Tags = new Dictionary<string, string>(tags, StringComparer.Ordinal);
+                }
+
+                if (!ReferenceEquals(plain, created))
+                {
+                    state.NewEvents[i] = plain;
+                    var at = state.Events.IndexOf(created);
+                    if (at >= 0)
+                    {
+                        state.Events[at] = plain;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The sidecar in InProcessTestHost 0.2.3-preview.1 hands a sub-orchestration's tags over as the protobuf
+    /// map it received (fixed upstream later). The Azure Storage provider writes queue messages with .NET type
+    /// names, and no reader can resolve that map type, so the child never starts and its parent stalls. Give the
+    /// provider a plain dictionary with the same entries.
+    /// </summary>
+    /// <param name="messages">Messages for other orchestrations, as the dispatcher produced them.</param>
+    internal static void PlainTags(IEnumerable<TaskMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (var message in messages)
+        {
+            if (message.Event is ExecutionStartedEvent started && started.Tags is { } tags && tags.GetType() != typeof(Dictionary<string, string>))
+            {
+                started.Tags = new Dictionary<string, string>(tags, StringComparer.Ordinal);
+            }
+        }
+    }
 
     /// <inheritdoc />
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);

@@ -35,6 +35,8 @@ public sealed class SidecarServer(
         endpoint.PrepareSocketPath();
 
         var builder = WebApplication.CreateSlimBuilder();
+        // The sidecar takes no configuration: the host's Urls and the like are not for it.
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(endpoint.SocketPath, l => l.Protocols = HttpProtocols.Http2));

@@ -1,7 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Workflows.Applications;
+using Workflows.Audit;
+using Workflows.Licences;
 using Workflows.Storage;
+using Workflows.Tasks;
+using Workflows.Templates;
 
 namespace Workflows;
 
@@ -22,7 +27,14 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StorageOperationCounter>();
         services.TryAddSingleton<StorageClients>();
+        services.TryAddSingleton<StorageTables>();
         services.TryAddSingleton<StepLedger>();
+        services.TryAddSingleton<ApplicationStore>();
+        services.TryAddSingleton<TaskStore>();
+        services.TryAddSingleton<LicenceRegistry>();
+        services.TryAddSingleton<AuditTrail>();
+        services.TryAddSingleton<ITemplateSource, BuiltInTemplateSource>();
+        services.TryAddSingleton<ApplicationService>();
         return services;
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.DurableTask;
+using Workflows.Activities;
+using Workflows.Orchestration;
 using Workflows.SelfCheck;
 
 namespace Workflows;
@@ -19,5 +21,12 @@ public static class WorkflowTasks
         registry.AddOrchestrator<EventRoundTripOrchestrator>();
         registry.AddOrchestrator<TimerOrchestrator>();
         registry.AddActivity<RecordStepActivity>();
+
+        registry.AddOrchestrator<BundleOrchestrator>();
+        registry.AddOrchestrator<ItemOrchestrator>();
+        registry.AddActivity<SaveApplicationActivity>();
+        registry.AddActivity<SaveTaskActivity>();
+        registry.AddActivity<AppendAuditActivity>();
+        registry.AddActivity<IssueCertificatesActivity>();
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 
@@ -10,16 +9,13 @@ namespace Workflows.Storage;
 /// so every activity writes through here: the first write of a step wins and a re-run finds it and writes
 /// nothing. Every execution is also appended to an attempts table, so tests and operators can see re-runs.
 /// </summary>
-public sealed class StepLedger(StorageClients clients, TimeProvider time)
+public sealed class StepLedger(StorageTables tables, TimeProvider time)
 {
     /// <summary>Table name (without prefix) of the one-row-per-step record.</summary>
     public const string StepsTable = "Steps";
 
     /// <summary>Table name (without prefix) of the append-only execution attempts.</summary>
     public const string AttemptsTable = "StepAttempts";
-
-    readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> tables = new();
-    readonly TableServiceClient service = clients.Tables();
 
     /// <summary>Identifies this process in attempt rows: machine and process id.</summary>
     public static string HostId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
@@ -91,23 +87,5 @@ public sealed class StepLedger(StorageClients clients, TimeProvider time)
         return rows;
     }
 
-    async Task<TableClient> TableAsync(string name)
-    {
-        var lazy = tables.GetOrAdd(name, n => new Lazy<Task<TableClient>>(async () =>
-        {
-            var client = service.GetTableClient(clients.TableName(n));
-            await client.CreateIfNotExistsAsync();
-            return client;
-        }));
-        try
-        {
-            return await lazy.Value;
-        }
-        catch (RequestFailedException)
-        {
-            // Do not cache a failed creation (storage briefly unreachable): the next call tries again.
-            tables.TryRemove(new KeyValuePair<string, Lazy<Task<TableClient>>>(name, lazy));
-            throw;
-        }
-    }
+    Task<TableClient> TableAsync(string name) => tables.TableAsync(name);
 }

@@ -11,9 +11,9 @@ namespace Workflows.Templates;
 /// <param name="CommittedDays">The promised time limit in working days (at most the statutory one).</param>
 /// <param name="Decision">How the item is decided.</param>
 /// <param name="DependsOn">Items that must be approved before this one starts; it may read their outputs.</param>
-/// <param name="IncludeWhen">When the item is part of an application at all; null means always.</param>
 /// <param name="Fields">The shared form's fields this item uses.</param>
 /// <param name="Outputs">What the item issues when approved.</param>
+/// <param name="IncludeWhen">When the item is part of an application at all; null or absent means always.</param>
 public sealed record ItemDefinition(
     string Key,
     string Name,
@@ -23,9 +23,9 @@ public sealed record ItemDefinition(
     int CommittedDays,
     DecisionMode Decision,
     IReadOnlyList<string> DependsOn,
-    Condition? IncludeWhen,
     IReadOnlyList<string> Fields,
-    IReadOnlyList<OutputDefinition> Outputs);
+    IReadOnlyList<OutputDefinition> Outputs,
+    Condition? IncludeWhen = null);
 
 /// <summary>What an approved item issues.</summary>
 /// <param name="Key">Identifier within the item.</param>

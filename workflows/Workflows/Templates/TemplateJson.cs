@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -15,6 +16,8 @@ public static class TemplateJson
         RespectRequiredConstructorParameters = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
         WriteIndented = true,
+        // Templates are read by people in Chinese; keep the characters instead of \uXXXX escapes.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
@@ -35,6 +38,26 @@ public static class TemplateJson
             problems = [new TemplateProblem(ex.Path ?? "$", "template.json", ex.Message)];
             return null;
         }
+        catch (NotSupportedException ex)
+        {
+            // A polymorphic object without its discriminator ("op" or "by") first; the message carries the path.
+            problems = [new TemplateProblem(PathIn(ex.Message), "template.json", ex.Message)];
+            return null;
+        }
+    }
+
+    // System.Text.Json puts "Path: $.x.y | LineNumber: ..." in the message of errors it raises as NotSupportedException.
+    static string PathIn(string message)
+    {
+        var at = message.IndexOf("Path: ", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return "$";
+        }
+
+        var path = message[(at + "Path: ".Length)..];
+        var end = path.IndexOf(" |", StringComparison.Ordinal);
+        return (end > 0 ? path[..end] : path).Trim().TrimEnd('.');
     }
 
     /// <summary>Writes a template document.</summary>

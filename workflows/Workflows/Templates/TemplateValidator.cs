@@ -47,6 +47,11 @@ public static partial class TemplateValidator
 
         public void Check()
         {
+            if (!CheckNoNulls())
+            {
+                return;
+            }
+
             CheckTemplate();
             CheckFields();
             CheckItems();
@@ -63,6 +68,79 @@ public static partial class TemplateValidator
         }
 
         void Add(string path, string code, string message) => Problems.Add(new TemplateProblem(path, code, message));
+
+        // JSON can put null inside a list ("dependsOn": ["a", null]); nothing else here expects one, so such a
+        // template is refused with the places, before any other rule looks at it.
+        bool CheckNoNulls()
+        {
+            var before = Problems.Count;
+            void Nulls<T>(IReadOnlyList<T?>? list, string path)
+            {
+                for (var i = 0; list is not null && i < list.Count; i++)
+                {
+                    if (list[i] is null)
+                    {
+                        Add($"{path}[{i}]", "template.null", "A list holds null here; remove it or give a value.");
+                    }
+                }
+            }
+
+            void ConditionNulls(Condition? condition, string path)
+            {
+                switch (condition)
+                {
+                    case AllOf all:
+                        Nulls(all.Conditions, $"{path}.conditions");
+                        for (var i = 0; i < all.Conditions.Count; i++) { ConditionNulls(all.Conditions[i], $"{path}.conditions[{i}]"); }
+                        break;
+                    case AnyOf any:
+                        Nulls(any.Conditions, $"{path}.conditions");
+                        for (var i = 0; i < any.Conditions.Count; i++) { ConditionNulls(any.Conditions[i], $"{path}.conditions[{i}]"); }
+                        break;
+                    case NotCondition not:
+                        ConditionNulls(not.Condition, $"{path}.condition");
+                        break;
+                    case FieldIn fieldIn:
+                        Nulls(fieldIn.Values, $"{path}.values");
+                        break;
+                }
+            }
+
+            Nulls(template.Fields, "$.fields");
+            Nulls(template.Materials, "$.materials");
+            Nulls(template.Items, "$.items");
+            for (var i = 0; i < template.Fields.Count; i++)
+            {
+                Nulls(template.Fields[i]?.Options, $"$.fields[{i}].options");
+            }
+
+            for (var i = 0; i < template.Materials.Count; i++)
+            {
+                if (template.Materials[i] is not { } material) { continue; }
+                Nulls(material.RequiredBy, $"$.materials[{i}].requiredBy");
+                Nulls(material.Upload?.ContentTypes, $"$.materials[{i}].upload.contentTypes");
+            }
+
+            for (var i = 0; i < template.Items.Count; i++)
+            {
+                if (template.Items[i] is not { } item) { continue; }
+                var path = $"$.items[{i}]";
+                Nulls(item.DependsOn, $"{path}.dependsOn");
+                Nulls(item.Fields, $"{path}.fields");
+                Nulls(item.Outputs, $"{path}.outputs");
+                ConditionNulls(item.IncludeWhen, $"{path}.includeWhen");
+                if (item.Decision is RuleDecision rules)
+                {
+                    Nulls(rules.Rules, $"{path}.decision.rules");
+                    for (var r = 0; r < rules.Rules.Count; r++)
+                    {
+                        ConditionNulls(rules.Rules[r]?.When, $"{path}.decision.rules[{r}].when");
+                    }
+                }
+            }
+
+            return Problems.Count == before;
+        }
 
         static string ItemPath(string key) => $"$.items[{key}]";
 
@@ -313,7 +391,8 @@ public static partial class TemplateValidator
 
                 state[key] = 1;
                 path.Add(key);
-                foreach (var next in items[key].DependsOn.Where(items.ContainsKey))
+                // A self-dependency is reported on its own (item.dependsOn.self), not as a cycle too.
+                foreach (var next in items[key].DependsOn.Where(d => d != key && items.ContainsKey(d)))
                 {
                     Visit(next);
                 }
@@ -403,7 +482,7 @@ public static partial class TemplateValidator
             switch (condition)
             {
                 case FieldEquals eq:
-                    CheckFieldValue(eq.Field, [eq.Value], path);
+                    CheckFieldValue(eq.Field, [(eq.Value, $"{path}.value")], path);
                     break;
                 case FieldIn fieldIn:
                     if (fieldIn.Values.Count == 0)
@@ -411,7 +490,7 @@ public static partial class TemplateValidator
                         Add(path, "condition.values.empty", "fieldIn needs at least one value.");
                     }
 
-                    CheckFieldValue(fieldIn.Field, fieldIn.Values, path);
+                    CheckFieldValue(fieldIn.Field, [.. fieldIn.Values.Select((v, i) => (v, $"{path}.values[{i}]"))], path);
                     break;
                 case FieldCompare compare:
                     if (Field(compare.Field, path) is { } numeric && numeric.Type != FieldType.Number)
@@ -482,18 +561,18 @@ public static partial class TemplateValidator
             return null;
         }
 
-        void CheckFieldValue(string key, IReadOnlyList<string> values, string path)
+        void CheckFieldValue(string key, IReadOnlyList<(string Value, string Path)> values, string path)
         {
             var field = Field(key, path);
-            foreach (var value in values)
+            foreach (var (value, valuePath) in values)
             {
                 if (field?.Type == FieldType.Choice && field.Options is { } options && !options.Contains(value))
                 {
-                    Add($"{path}.value", "condition.value.notAnOption", $"'{value}' is not an option of field '{key}' ({string.Join(", ", options)}).");
+                    Add(valuePath, "condition.value.notAnOption", $"'{value}' is not an option of field '{key}' ({string.Join(", ", options)}).");
                 }
                 else if (field?.Type == FieldType.Boolean && value is not ("true" or "false"))
                 {
-                    Add($"{path}.value", "condition.value.notBoolean", $"Field '{key}' is true or false, never '{value}'.");
+                    Add(valuePath, "condition.value.notBoolean", $"Field '{key}' is true or false, never '{value}'.");
                 }
             }
         }

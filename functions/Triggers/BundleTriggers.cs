@@ -1,0 +1,70 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Activities;
+using Workflows.Applications;
+using Workflows.Audit;
+using Workflows.Orchestration;
+using Workflows.Tasks;
+
+namespace Workflows.Functions.Triggers;
+
+/// <summary>
+/// Functions triggers of the bundle orchestrators and their activities; each hands over to the class that
+/// <see cref="WorkflowTasks.Register"/> lists.
+/// </summary>
+public static class BundleTriggers
+{
+    /// <summary>Runs <see cref="Orchestration.BundleOrchestrator"/>.</summary>
+    /// <param name="context">The orchestration's context.</param>
+    /// <returns>The bundle's outcome.</returns>
+    [Function(nameof(BundleOrchestrator))]
+    public static Task<BundleOutcome> BundleOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context)
+        => new BundleOrchestrator().RunAsync(context, context.GetInput<BundleInput>()!);
+
+    /// <summary>Runs <see cref="Orchestration.ItemOrchestrator"/>.</summary>
+    /// <param name="context">The orchestration's context.</param>
+    /// <returns>The item's result.</returns>
+    [Function(nameof(ItemOrchestrator))]
+    public static Task<ItemResult> ItemOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context)
+        => new ItemOrchestrator().RunAsync(context, context.GetInput<ItemInput>()!);
+
+    /// <summary>Runs <see cref="Activities.SaveApplicationActivity"/>.</summary>
+    /// <param name="input">The application's state.</param>
+    /// <param name="instanceId">The scheduling orchestration's id.</param>
+    /// <param name="executionContext">The invocation's context.</param>
+    /// <returns>True when written.</returns>
+    [Function(nameof(SaveApplicationActivity))]
+    public static Task<bool> SaveApplicationActivity([ActivityTrigger] ApplicationRecord input, string instanceId, FunctionContext executionContext)
+        => Resolve<SaveApplicationActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(SaveApplicationActivity), instanceId), input);
+
+    /// <summary>Runs <see cref="Activities.SaveTaskActivity"/>.</summary>
+    /// <param name="input">The task's state.</param>
+    /// <param name="instanceId">The scheduling orchestration's id.</param>
+    /// <param name="executionContext">The invocation's context.</param>
+    /// <returns>True when written.</returns>
+    [Function(nameof(SaveTaskActivity))]
+    public static Task<bool> SaveTaskActivity([ActivityTrigger] TaskRecord input, string instanceId, FunctionContext executionContext)
+        => Resolve<SaveTaskActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(SaveTaskActivity), instanceId), input);
+
+    /// <summary>Runs <see cref="Activities.AppendAuditActivity"/>.</summary>
+    /// <param name="input">The entry.</param>
+    /// <param name="instanceId">The scheduling orchestration's id.</param>
+    /// <param name="executionContext">The invocation's context.</param>
+    /// <returns>True when added.</returns>
+    [Function(nameof(AppendAuditActivity))]
+    public static Task<bool> AppendAuditActivity([ActivityTrigger] AuditEntry input, string instanceId, FunctionContext executionContext)
+        => Resolve<AppendAuditActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(AppendAuditActivity), instanceId), input);
+
+    /// <summary>Runs <see cref="Activities.IssueCertificatesActivity"/>.</summary>
+    /// <param name="input">The certificates.</param>
+    /// <param name="instanceId">The scheduling orchestration's id.</param>
+    /// <param name="executionContext">The invocation's context.</param>
+    /// <returns>How many were newly recorded.</returns>
+    [Function(nameof(IssueCertificatesActivity))]
+    public static Task<int> IssueCertificatesActivity([ActivityTrigger] IssueCertificatesInput input, string instanceId, FunctionContext executionContext)
+        => Resolve<IssueCertificatesActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(IssueCertificatesActivity), instanceId), input);
+
+    static T Resolve<T>(FunctionContext executionContext) where T : class
+        => ActivatorUtilities.GetServiceOrCreateInstance<T>(executionContext.InstanceServices);
+}

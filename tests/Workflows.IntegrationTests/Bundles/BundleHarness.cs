@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Applications;
+using Workflows.Audit;
+using Workflows.Licences;
+using Workflows.Orchestration;
+using Workflows.Tasks;
+using Workflows.Testing;
+
+namespace Workflows.IntegrationTests.Bundles;
+
+/// <summary>The engine on the Azure Storage provider in this process, with the services a test drives it through.</summary>
+public sealed class BundleHarness : IAsyncDisposable
+{
+    readonly InProcessEngine engine;
+
+    BundleHarness(InProcessEngine engine) => this.engine = engine;
+
+    public DurableTaskClient Client => engine.Client;
+
+    public ApplicationService Applications => engine.Services.GetRequiredService<ApplicationService>();
+
+    public ApplicationStore Store => engine.Services.GetRequiredService<ApplicationStore>();
+
+    public TaskStore Tasks => engine.Services.GetRequiredService<TaskStore>();
+
+    public LicenceRegistry Licences => engine.Services.GetRequiredService<LicenceRegistry>();
+
+    public AuditTrail Audit => engine.Services.GetRequiredService<AuditTrail>();
+
+    public static async Task<BundleHarness> StartAsync(StorageFixture storage, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        var hub = storage.NewHub(prefix);
+        return new BundleHarness(await InProcessEngine.StartAsync(hub.ToInProcessConfiguration(runWorker: true)));
+    }
+
+    /// <summary>Puts an electronic licence in the registry, as if issued earlier by another matter.</summary>
+    public Task GiveLicenceAsync(string holderId, string licenceType, string number) =>
+        Licences.IssueAsync(new LicenceRecord(holderId, licenceType, number, licenceType, "seed", null, null, DateTime.UtcNow, $"{holderId}/{licenceType}/{number}.json"), new { number });
+
+    public static IReadOnlyDictionary<string, JsonElement> Answers(object answers) =>
+        JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(JsonSerializer.Serialize(answers))!;
+
+    /// <summary>Waits until the department's list shows the item's decision task open.</summary>
+    public async Task<TaskRecord> WaitForTaskAsync(string department, string applicationId, string itemKey, OfficerTaskStatus status = OfficerTaskStatus.Open)
+    {
+        var watch = Stopwatch.StartNew();
+        var id = ItemOrchestrator.InstanceId(applicationId, itemKey);
+        while (true)
+        {
+            if (await Tasks.GetAsync(department, id) is { } task && task.Status == status)
+            {
+                return task;
+            }
+
+            if (watch.Elapsed > TimeSpan.FromSeconds(90))
+            {
+                var bundle = await Client.GetInstanceAsync(applicationId, getInputsAndOutputs: true);
+                var item = await Client.GetInstanceAsync(id, getInputsAndOutputs: true);
+                throw new TimeoutException($"No {status} task for {id} in {department}. Bundle: {bundle?.RuntimeStatus} {bundle?.SerializedOutput} {bundle?.SerializedCustomStatus}. Item: {item?.RuntimeStatus} {item?.SerializedOutput}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    public async Task<BundleOutcome> WaitForOutcomeAsync(string applicationId)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        OrchestrationMetadata state;
+        try
+        {
+            state = await Client.WaitForInstanceCompletionAsync(applicationId, getInputsAndOutputs: true, cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            var bundle = await Client.GetInstanceAsync(applicationId, getInputsAndOutputs: true);
+            throw new TimeoutException($"Application {applicationId} did not end: {bundle?.RuntimeStatus} {bundle?.SerializedCustomStatus}");
+        }
+
+        state.RuntimeStatus.ShouldBe(OrchestrationRuntimeStatus.Completed, state.SerializedOutput);
+        return state.ReadOutputAs<BundleOutcome>()!;
+    }
+
+    public ValueTask DisposeAsync() => engine.DisposeAsync();
+}

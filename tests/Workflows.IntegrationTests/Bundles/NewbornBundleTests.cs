@@ -1,0 +1,203 @@
+using Workflows.Applications;
+using Workflows.Orchestration;
+using Workflows.Templates;
+
+namespace Workflows.IntegrationTests.Bundles;
+
+/// <summary>The newborn bundle end to end on Microsoft's engine over Azure Storage (Azurite).</summary>
+[Collection(StorageCollectionDefinition.Name)]
+public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
+{
+    BundleHarness harness = null!;
+
+    public async Task InitializeAsync() => harness = await BundleHarness.StartAsync(storage, "born");
+
+    public async Task DisposeAsync() => await harness.DisposeAsync();
+
+    static SubmissionRequest Request(string applicantId, object? answers = null, IReadOnlyList<MaterialProvision>? materials = null) => new(
+        "newborn",
+        new Applicant(applicantId, ApplicantKind.Citizen, "王芳"),
+        BundleHarness.Answers(answers ?? new
+        {
+            babyName = "王小明",
+            babySex = "male",
+            babyBirthDate = "2026-11-20",
+            birthPlace = "市第一人民医院",
+            motherName = "王芳",
+            motherIdNumber = "11010519491231002X",
+            settleWith = "mother",
+            registrationAddress = "市中心区人民路1号",
+            guardianPhone = "13800138000",
+            parentInsuredLocally = true,
+            applyCardWithBank = false,
+        }),
+        materials ?? [new MaterialProvision("babyPhoto", ProvisionKind.Upload, "uploads/photo-1.jpg")]);
+
+    async Task GiveParentsLicencesAsync(string applicantId, bool marriage = true)
+    {
+        await harness.GiveLicenceAsync(applicantId, "id-card", $"ID-{applicantId}");
+        await harness.GiveLicenceAsync(applicantId, "household-register", $"HR-{applicantId}");
+        if (marriage)
+        {
+            await harness.GiveLicenceAsync(applicantId, "marriage-certificate", $"MC-{applicantId}");
+        }
+    }
+
+    [Fact]
+    public async Task Submit_AllApproved_RulesDecideAtOnceAndCertificatesAreIssued()
+    {
+        const string applicant = "citizen-a";
+        await GiveParentsLicencesAsync(applicant);
+        var result = await harness.Applications.SubmitAsync(Request(applicant), "nb-all-approved");
+        result.Accepted.ShouldBeTrue(string.Join("; ", result.Problems.Select(p => $"{p.Path}: {p.Message}")));
+        result.Ledger.Single(m => m.Key == "parentsIdCards").Status.ShouldBe(MaterialStatus.FromLicence);
+        result.Ledger.Single(m => m.Key == "birthCertificate").Status.ShouldBe(MaterialStatus.ProducedByItem);
+
+        // The hospital's officer decides the first item; rules decide the rest as soon as their turn comes.
+        var task = await harness.WaitForTaskAsync("hospital", "nb-all-approved", "birth-certificate");
+        task.ApplicantName.ShouldBe("王芳");
+        await harness.Applications.DecideAsync("nb-all-approved", "birth-certificate", new OfficerDecided(DecisionKind.Approve, "officer-h1"));
+
+        var outcome = await harness.WaitForOutcomeAsync("nb-all-approved");
+        outcome.Status.ShouldBe(BundleStatus.Completed);
+        outcome.Items.Select(i => (i.ItemKey, i.State)).ShouldAllBe(i => i.State == ItemState.Approved);
+        outcome.Items.Single(i => i.ItemKey == "birth-certificate").DecidedBy.ShouldBe("officer:officer-h1");
+        var household = outcome.Items.Single(i => i.ItemKey == "household-registration");
+        household.DecidedBy.ShouldBe("rule:parents-verified");
+        household.Evidence.ShouldContain(e => e.Contains("marriage-certificate: held", StringComparison.Ordinal));
+        household.Outputs["householdRegister"].ShouldStartWith("HR");
+
+        // Certificates are in the registry for later applications to reuse.
+        var licences = await harness.Licences.ListAsync(applicant);
+        licences.Select(l => l.LicenceType).ShouldContain("birth-medical-certificate");
+        licences.Select(l => l.LicenceType).ShouldContain("social-security-card");
+        var certificate = licences.First(l => l.LicenceType == "birth-medical-certificate");
+        (await harness.Licences.ReadDocumentAsync(certificate)).ShouldContain(certificate.Number);
+
+        // The read model and the audit trail tell the same story.
+        var record = await harness.Store.GetAsync("nb-all-approved");
+        record!.Status.ShouldBe(ApplicationStatus.Completed);
+        record.Items.ShouldAllBe(i => i.State == ItemState.Approved);
+        (await harness.Store.ListByApplicantAsync(applicant)).Select(a => a.ApplicationId).ShouldContain("nb-all-approved");
+        var audit = await harness.Audit.ReadAsync("nb-all-approved");
+        audit.ShouldContain(e => e.Action == "application.accepted");
+        audit.ShouldContain(e => e.Action == "item.approved" && e.Actor == "officer:officer-h1");
+        audit.ShouldContain(e => e.Action == "item.rules.evaluated" && e.Actor == "rule:parents-verified");
+        audit.ShouldContain(e => e.Action == "application.ended" && e.After == nameof(ApplicationStatus.Completed));
+        (await harness.Tasks.GetAsync("hospital", "nb-all-approved:birth-certificate"))!.Status.ShouldBe(Tasks.OfficerTaskStatus.Closed);
+    }
+
+    [Fact]
+    public async Task Submit_MissingAnswersAndMaterials_RefusedWithOneNoticeAndNothingStarted()
+    {
+        var result = await harness.Applications.SubmitAsync(
+            Request("citizen-b", answers: new { babyName = "", babySex = "unknown", motherIdNumber = "123", guardianPhone = "12", extra = 1 }, materials: []),
+            "nb-refused");
+        result.Accepted.ShouldBeFalse();
+        var paths = result.Problems.Select(p => p.Path).ToList();
+        paths.ShouldContain("answers.babyName");
+        paths.ShouldContain("answers.babySex");
+        paths.ShouldContain("answers.motherIdNumber");
+        paths.ShouldContain("answers.guardianPhone");
+        paths.ShouldContain("answers.extra");
+        // Everything missing across departments, together: the parents' ID cards (hospital, police) and the photo (human resources).
+        var idCards = result.Problems.Single(p => p.Path == "materials.parentsIdCards");
+        idCards.Departments!.ShouldBe(["hospital", "police"], ignoreOrder: true);
+        paths.ShouldContain("materials.babyPhoto");
+        paths.ShouldContain("materials.householdRegister");
+        (await harness.Client.GetInstanceAsync("nb-refused")).ShouldBeNull();
+        (await harness.Store.GetAsync("nb-refused")).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Submit_SameIdTwice_StartsOneApplication()
+    {
+        await GiveParentsLicencesAsync("citizen-c");
+        (await harness.Applications.SubmitAsync(Request("citizen-c"), "nb-twice")).AlreadyAccepted.ShouldBeFalse();
+        var again = await harness.Applications.SubmitAsync(Request("citizen-c"), "nb-twice");
+        again.Accepted.ShouldBeTrue();
+        again.AlreadyAccepted.ShouldBeTrue();
+        await harness.Applications.WithdrawAsync("nb-twice", "test over");
+        (await harness.WaitForOutcomeAsync("nb-twice")).Status.ShouldBe(BundleStatus.Withdrawn);
+    }
+
+    [Fact]
+    public async Task Decide_SupplementRequested_WaitsForApplicantThenApproves()
+    {
+        await GiveParentsLicencesAsync("citizen-d");
+        await harness.Applications.SubmitAsync(Request("citizen-d"), "nb-supplement");
+        await harness.WaitForTaskAsync("hospital", "nb-supplement", "birth-certificate");
+        await harness.Applications.DecideAsync("nb-supplement", "birth-certificate",
+            new OfficerDecided(DecisionKind.RequestSupplement, "officer-h1", "The delivery record is unreadable.", ["deliveryRecord"]));
+
+        var waiting = await harness.WaitForTaskAsync("hospital", "nb-supplement", "birth-certificate", Tasks.OfficerTaskStatus.AwaitingApplicant);
+        waiting.Note!.ShouldContain("unreadable");
+        await harness.Applications.SupplyAsync("nb-supplement", "birth-certificate",
+            new SupplementProvided(["deliveryRecord"], new Dictionary<string, string> { ["deliveryRecord"] = "uploads/delivery.pdf" }));
+        await harness.WaitForTaskAsync("hospital", "nb-supplement", "birth-certificate");
+        await harness.Applications.DecideAsync("nb-supplement", "birth-certificate", new OfficerDecided(DecisionKind.Approve, "officer-h2"));
+
+        var outcome = await harness.WaitForOutcomeAsync("nb-supplement");
+        outcome.Status.ShouldBe(BundleStatus.Completed);
+        var audit = await harness.Audit.ReadAsync("nb-supplement");
+        audit.ShouldContain(e => e.Action == "item.supplement.requested");
+        audit.ShouldContain(e => e.Action == "item.supplement.provided" && e.Detail == "deliveryRecord");
+    }
+
+    [Fact]
+    public async Task Decide_PrerequisiteRejected_CancelsItsDependantsWithTheReason()
+    {
+        await GiveParentsLicencesAsync("citizen-e");
+        await harness.Applications.SubmitAsync(Request("citizen-e"), "nb-rejected");
+        await harness.WaitForTaskAsync("hospital", "nb-rejected", "birth-certificate");
+        await harness.Applications.DecideAsync("nb-rejected", "birth-certificate", new OfficerDecided(DecisionKind.Reject, "officer-h1", "No birth record at this hospital."));
+
+        var outcome = await harness.WaitForOutcomeAsync("nb-rejected");
+        outcome.Status.ShouldBe(BundleStatus.PartiallyCompleted);
+        var items = outcome.Items.ToDictionary(i => i.ItemKey);
+        items["birth-certificate"].State.ShouldBe(ItemState.Rejected);
+        items["birth-certificate"].Reason.ShouldBe("No birth record at this hospital.");
+        items["vaccination-certificate"].State.ShouldBe(ItemState.Approved);
+        foreach (var dependant in new[] { "household-registration", "medical-insurance", "social-security-card" })
+        {
+            items[dependant].State.ShouldBe(ItemState.Cancelled);
+        }
+
+        items["household-registration"].Reason!.ShouldContain("birth-certificate");
+        items["medical-insurance"].Reason!.ShouldContain("household-registration");
+    }
+
+    [Fact]
+    public async Task Withdraw_WhileAnOfficerDecides_CancelsEveryPendingItem()
+    {
+        await GiveParentsLicencesAsync("citizen-f");
+        await harness.Applications.SubmitAsync(Request("citizen-f"), "nb-withdrawn");
+        await harness.WaitForTaskAsync("hospital", "nb-withdrawn", "birth-certificate");
+        await harness.Applications.WithdrawAsync("nb-withdrawn", "We moved to another city.");
+
+        var outcome = await harness.WaitForOutcomeAsync("nb-withdrawn");
+        outcome.Status.ShouldBe(BundleStatus.Withdrawn);
+        var items = outcome.Items.ToDictionary(i => i.ItemKey);
+        items["birth-certificate"].State.ShouldBe(ItemState.Cancelled);
+        items["birth-certificate"].Reason!.ShouldContain("We moved to another city.");
+        items["household-registration"].State.ShouldBe(ItemState.Cancelled);
+        (await harness.Tasks.GetAsync("hospital", "nb-withdrawn:birth-certificate"))!.Status.ShouldBe(Tasks.OfficerTaskStatus.Closed);
+        (await harness.Store.GetAsync("nb-withdrawn"))!.Status.ShouldBe(ApplicationStatus.Withdrawn);
+    }
+
+    [Fact]
+    public async Task Submit_SecondApplication_ReusesCertificatesIssuedByTheFirst()
+    {
+        const string applicant = "citizen-g";
+        await GiveParentsLicencesAsync(applicant, marriage: false);
+        // Without a marriage certificate in the registry the material is deferred (容缺), not refused.
+        var first = await harness.Applications.SubmitAsync(Request(applicant), "nb-first");
+        first.Ledger.Single(m => m.Key == "marriageCertificate").Status.ShouldBe(MaterialStatus.Deferred);
+        await harness.Applications.WithdrawAsync("nb-first", "restart");
+        await harness.WaitForOutcomeAsync("nb-first");
+
+        await harness.GiveLicenceAsync(applicant, "marriage-certificate", "MC-late");
+        var second = await harness.Applications.SubmitAsync(Request(applicant), "nb-second");
+        second.Ledger.Single(m => m.Key == "marriageCertificate").Status.ShouldBe(MaterialStatus.FromLicence);
+    }
+}

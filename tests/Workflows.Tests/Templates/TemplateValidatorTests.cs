@@ -1,0 +1,527 @@
+using System.Text.RegularExpressions;
+using Workflows.Templates;
+using static Workflows.Tests.Templates.TemplateSamples;
+
+namespace Workflows.Tests.Templates;
+
+public sealed partial class TemplateValidatorTests
+{
+    /// <summary>One way to break one rule of the valid sample, and what the validator must say about it.</summary>
+    /// <param name="Mutate">Turns the valid sample into a template that breaks the rule.</param>
+    /// <param name="Code">The code that must be reported.</param>
+    /// <param name="Path">Where it must be reported.</param>
+    /// <param name="Message">Text the message must contain (e.g. the unknown key it names).</param>
+    /// <param name="Also">Other codes the same mistake legitimately causes; anything else reported fails the test.</param>
+    public sealed record Break(Func<BundleTemplate, BundleTemplate> Mutate, string Code, string Path, IReadOnlyList<string> Message, IReadOnlyList<string>? Also = null);
+
+    const string RegisteredWhen = "$.items[insurance].decision.rules[registered].when";
+
+    static readonly Condition RegisteredOutput = new OutputEquals(Hukou, "status", "registered");
+    static readonly Condition FamilyAtLeastOne = new FieldCompare("familySize", Comparison.AtLeast, 1);
+    static readonly Condition FamilyAtLeastThree = new FieldCompare("familySize", Comparison.AtLeast, 3);
+
+    // Rows are keyed by name so the theory's data stays serializable and every row shows as its own test.
+    static readonly Dictionary<string, Break> Breaks = new(StringComparer.Ordinal)
+    {
+        // The template itself.
+        ["template key with capitals"] = new(t => t with { Key = "Newborn!" }, "template.key", "$.key", ["lower-case"]),
+        ["template key of one letter"] = new(t => t with { Key = "n" }, "template.key", "$.key", ["2-64"]),
+        ["template name blank"] = new(t => t with { Name = "  " }, "template.name", "$.name", ["name"]),
+        ["template committed days zero"] = new(t => t with { CommittedDays = 0 }, "template.committedDays", "$.committedDays", ["at least 1"]),
+        ["template without items"] = new(
+            t => t with { Items = [] },
+            "template.items.empty",
+            "$.items",
+            ["at least one item"],
+            ["field.unused", "material.requiredBy.unknown", "material.producedBy.item.unknown"]),
+
+        // Fields.
+        ["field key not camelCase"] = new(t => t.AddField(new FieldDefinition("Bad Key", "x", FieldType.Text)), "field.key", "$.fields[4].key", ["'Bad Key'"]),
+        ["field declared twice"] = new(t => t.AddField(new FieldDefinition("childName", "again", FieldType.Text)), "field.duplicate", "$.fields[childName]", ["'childName'"]),
+        ["field label blank"] = new(t => t.WithField("childName", f => f with { Label = "" }), "field.label", "$.fields[childName].label", ["label"]),
+        ["choice without options"] = new(t => t.WithField("hospital", f => f with { Options = null }), "field.options.missing", "$.fields[hospital].options", ["options"]),
+        ["choice with empty options"] = new(
+            t => t.WithField("hospital", f => f with { Options = [] }),
+            "field.options.missing",
+            "$.fields[hospital].options",
+            ["options"],
+            ["condition.value.notAnOption", "item.unreachable"]), // allowance's includeWhen reads hospital = public
+        ["choice options repeat"] = new(t => t.WithField("hospital", f => f with { Options = ["public", "private", "public"] }), "field.options.duplicate", "$.fields[hospital].options", ["repeat"]),
+        ["number field with options"] = new(t => t.WithField("familySize", f => f with { Options = ["1", "2"] }), "field.options.unexpected", "$.fields[familySize].options", ["Number"]),
+        ["number field with pattern"] = new(t => t.WithField("familySize", f => f with { Pattern = "^[0-9]+$" }), "field.pattern.unexpected", "$.fields[familySize].pattern", ["Only text fields"]),
+        ["text pattern not a regex"] = new(t => t.WithField("childName", f => f with { Pattern = "([a-z" }), "field.pattern.invalid", "$.fields[childName].pattern", ["not a valid regular expression"]),
+        ["min above max"] = new(t => t.WithField("familySize", f => f with { Min = 10, Max = 1 }), "field.range", "$.fields[familySize].min", ["Min 10 is greater than max 1"]),
+        ["field nobody uses"] = new(t => t.AddField(new FieldDefinition("nickname", "小名", FieldType.Text, Required: false)), "field.unused", "$.fields[nickname]", ["'nickname'"]),
+
+        // Items.
+        ["item key with underscore"] = new(t => t.AddItem(Item("Bad_Key")), "item.key", "$.items[4].key", ["'Bad_Key'"]),
+        ["item key of one letter"] = new(t => t.AddItem(Item("x")), "item.key", "$.items[4].key", ["'x'"]),
+        ["item declared twice"] = new(t => t.AddItem(Item(BirthCert)), "item.duplicate", "$.items[birth-cert]", ["'birth-cert'"]),
+        ["item name blank"] = new(t => t.WithItem(BirthCert, i => i with { Name = " " }), "item.name", "$.items[birth-cert].name", ["name"]),
+        ["item service code blank"] = new(t => t.WithItem(BirthCert, i => i with { ServiceCode = "" }), "item.serviceCode", "$.items[birth-cert].serviceCode", ["service code"]),
+        ["item department not in catalog"] = new(t => t.WithItem(BirthCert, i => i with { Department = "nowhere" }), "item.department.unknown", "$.items[birth-cert].department", ["'nowhere'"]),
+        ["item statutory days zero"] = new(
+            t => t.WithItem(BirthCert, i => i with { StatutoryDays = 0 }),
+            "item.statutoryDays",
+            "$.items[birth-cert].statutoryDays",
+            ["at least 1"],
+            ["item.committedDays"]),
+        ["item committed days zero"] = new(t => t.WithItem(BirthCert, i => i with { CommittedDays = 0 }), "item.committedDays", "$.items[birth-cert].committedDays", ["1 to 10"]),
+        ["item committed days above statutory"] = new(t => t.WithItem(BirthCert, i => i with { CommittedDays = 11 }), "item.committedDays", "$.items[birth-cert].committedDays", ["1 to 10"]),
+        ["item without decision"] = new(
+            t => t.WithItem(BirthCert, i => i with { Decision = null! }),
+            "item.decision.missing",
+            "$.items[birth-cert].decision",
+            ["officer, rules or an outside system"]),
+        ["external system not in catalog"] = new(
+            t => t.WithItem(Hukou, i => i with { Decision = new ExternalDecision("nowhere") }),
+            "item.decision.system.unknown",
+            "$.items[hukou].decision.system",
+            ["'nowhere'"]),
+        ["external system of another department"] = new(
+            t => t.WithItem(Hukou, i => i with { Department = "health" }),
+            "item.decision.system.department",
+            "$.items[hukou].decision.system",
+            ["'police-hukou'", "'police'", "'health'"]),
+        ["rule-decided item without rules"] = new(t => t.WithRules(Insurance, d => d with { Rules = [] }), "item.rules.empty", "$.items[insurance].decision.rules", ["at least one rule"]),
+        ["rule key with spaces"] = new(t => t.WithRule(Insurance, "registered", r => r with { Key = "bad key!" }), "rule.key", "$.items[insurance].decision.rules", ["'bad key!'"]),
+        ["rule declared twice"] = new(
+            t => t.WithRule(Insurance, "notRegistered", r => r with { Key = "registered" }),
+            "rule.duplicate",
+            "$.items[insurance].decision.rules[registered]",
+            ["'registered'"]),
+        ["rule without rationale"] = new(
+            t => t.WithRule(Insurance, "registered", r => r with { Rationale = "" }),
+            "rule.rationale",
+            "$.items[insurance].decision.rules[registered].rationale",
+            ["rationale"]),
+        ["rule without condition"] = new(t => t.WithRule(Insurance, "registered", r => r with { When = null! }), "rule.when.missing", RegisteredWhen, ["no condition"]),
+        ["null inside a list"] = new(
+            t => t.WithItem(Hukou, i => i with { DependsOn = [BirthCert, null!] }),
+            "template.null",
+            "$.items[1].dependsOn[1]",
+            ["null"]),
+        ["item depends on itself"] = new(
+            t => t.WithItem(Hukou, i => i with { DependsOn = [BirthCert, Hukou] }),
+            "item.dependsOn.self",
+            "$.items[hukou].dependsOn[1]",
+            ["itself"],
+            ["item.cycle"]),
+        ["item depends on unknown item"] = new(
+            t => t.WithItem(Hukou, i => i with { DependsOn = [BirthCert, "nowhere"] }),
+            "item.dependsOn.unknown",
+            "$.items[hukou].dependsOn[1]",
+            ["'nowhere'"]),
+        ["item depends on an item twice"] = new(
+            t => t.WithItem(Hukou, i => i with { DependsOn = [BirthCert, BirthCert] }),
+            "item.dependsOn.duplicate",
+            "$.items[hukou].dependsOn[1]",
+            ["'birth-cert'"]),
+        ["items in a circle"] = new(
+            t => t.WithItem(BirthCert, i => i with { DependsOn = [Insurance] }),
+            "item.cycle",
+            "$.items[birth-cert].dependsOn",
+            ["birth-cert -> insurance -> hukou -> birth-cert"]),
+        ["item uses undeclared field"] = new(
+            t => t.WithItem(BirthCert, i => i with { Fields = ["childName", "hospital", "nowhere"] }),
+            "item.field.unknown",
+            "$.items[birth-cert].fields[2]",
+            ["'nowhere'"]),
+        ["inclusion never holds (boolean)"] = new(
+            t => t.WithItem(Insurance, i => i with { IncludeWhen = new FieldEquals("wantsInsurance", "yes") }),
+            "item.unreachable",
+            "$.items[insurance].includeWhen",
+            ["never hold"],
+            ["condition.value.notBoolean"]),
+        ["inclusion never holds (all of, impossible choice)"] = new(
+            t => t.WithItem(Allowance, i => i with { IncludeWhen = new AllOf([FamilyAtLeastThree, new FieldIn("hospital", ["abroad"])]) }),
+            "item.unreachable",
+            "$.items[allowance].includeWhen",
+            ["never hold"],
+            ["condition.value.notAnOption"]),
+        ["inclusion never holds (empty any)"] = new(
+            t => t.WithItem(Insurance, i => i with { IncludeWhen = new AnyOf([]) }),
+            "item.unreachable",
+            "$.items[insurance].includeWhen",
+            ["never hold"],
+            ["condition.empty"]),
+        ["item depends on never-included item"] = new(
+            t => t.WithItem(BirthCert, i => i with { IncludeWhen = new FieldEquals("hospital", "abroad") }),
+            "item.unreachable",
+            "$.items[hukou].dependsOn",
+            ["'birth-cert'"],
+            ["condition.value.notAnOption"]),
+        ["item depends on never-approved item"] = new(
+            t => t.WithItem(BirthCert, i => i with
+            {
+                Decision = new RuleDecision([new DecisionRule("always", new FieldPresent("childName"), RuleOutcome.Reject, "不予办理")], RuleOutcome.Reject),
+            }),
+            "item.unreachable",
+            "$.items[hukou].dependsOn",
+            ["'birth-cert'"],
+            ["item.neverApproved"]),
+        ["rules only reject"] = new(
+            t => t.WithRules(Insurance, d => d with { Rules = [.. d.Rules.Select(r => r with { Then = RuleOutcome.Reject })], Otherwise = RuleOutcome.Reject }),
+            "item.neverApproved",
+            "$.items[insurance].decision",
+            ["never be approved"]),
+
+        // Outputs.
+        ["output key not camelCase"] = new(
+            t => t.AddOutput(BirthCert, new OutputDefinition("Bad Key", "x", OutputKind.Value)),
+            "output.key",
+            "$.items[birth-cert].outputs",
+            ["'Bad Key'"]),
+        ["output declared twice"] = new(
+            t => t.AddOutput(Hukou, new OutputDefinition("status", "again", OutputKind.Value)),
+            "output.duplicate",
+            "$.items[hukou].outputs[status]",
+            ["'status'"]),
+        ["certificate without licence type"] = new(
+            t => t.AddOutput(BirthCert, new OutputDefinition("extraCert", "x", OutputKind.Certificate)),
+            "output.licenceType.missing",
+            "$.items[birth-cert].outputs[extraCert].licenceType",
+            ["licence type"]),
+        ["certificate of unknown licence type"] = new(
+            t => t.AddOutput(BirthCert, new OutputDefinition("extraCert", "x", OutputKind.Certificate, "nowhere")),
+            "output.licenceType.unknown",
+            "$.items[birth-cert].outputs[extraCert].licenceType",
+            ["'nowhere'"]),
+        ["value output with licence type"] = new(
+            t => t.AddOutput(BirthCert, new OutputDefinition("extraValue", "x", OutputKind.Value, "id-card")),
+            "output.licenceType.unexpected",
+            "$.items[birth-cert].outputs[extraValue].licenceType",
+            ["Only certificate outputs"]),
+
+        // Conditions.
+        ["fieldIn without values"] = new(
+            t => t.WithRule(Insurance, "registered", r => r with { When = new FieldIn("hospital", []) }),
+            "condition.values.empty",
+            RegisteredWhen,
+            ["at least one value"]),
+        ["compare a text field"] = new(
+            t => t.WithRule(Insurance, "registered", r => r with { When = new AllOf([RegisteredOutput, new FieldCompare("childName", Comparison.AtLeast, 1)]) }),
+            "condition.compare.notNumber",
+            RegisteredWhen + ".conditions[1].field",
+            ["'childName'", "Text"]),
+        ["condition on undeclared field"] = new(
+            t => t.WithItem(Insurance, i => i with { IncludeWhen = new FieldPresent("nowhere") }),
+            "condition.field.unknown",
+            "$.items[insurance].includeWhen.field",
+            ["'nowhere'"]),
+        ["condition on undeclared field under not"] = new(
+            t => t.WithItem(Insurance, i => i with { IncludeWhen = new NotCondition(new FieldPresent("nowhere")) }),
+            "condition.field.unknown",
+            "$.items[insurance].includeWhen.condition.field",
+            ["'nowhere'"]),
+        ["comparison on undeclared field"] = new(
+            t => t.WithItem(Allowance, i => i with { IncludeWhen = new AllOf([new FieldCompare("nowhere", Comparison.AtLeast, 3), new FieldIn("hospital", ["public"])]) }),
+            "condition.field.unknown",
+            "$.items[allowance].includeWhen.conditions[0].field",
+            ["'nowhere'"]),
+        ["condition on unknown licence type"] = new(
+            t => t.WithItem(Insurance, i => i with { IncludeWhen = new HasLicence("nowhere") }),
+            "condition.licenceType.unknown",
+            "$.items[insurance].includeWhen.licenceType",
+            ["'nowhere'"]),
+        ["condition reads output of unknown item"] = new(
+            t => t.WithRule(Insurance, "registered", r => r with { When = new AllOf([new OutputEquals("nowhere", "status", "registered"), FamilyAtLeastOne]) }),
+            "condition.output.item.unknown",
+            RegisteredWhen + ".conditions[0].item",
+            ["'nowhere'"]),
+        ["condition reads unknown output"] = new(
+            t => t.WithRule(Insurance, "registered", r => r with { When = new AllOf([new OutputEquals(Hukou, "nothing", "registered"), FamilyAtLeastOne]) }),
+            "condition.output.unknown",
+            RegisteredWhen + ".conditions[0].output",
+            ["'hukou'", "'nothing'"]),
+        ["condition reads output of non-prerequisite"] = new(
+            t => t.WithItem(BirthCert, i => i with { IncludeWhen = RegisteredOutput }),
+            "condition.output.notPrerequisite",
+            "$.items[birth-cert].includeWhen.item",
+            ["'birth-cert'", "'hukou'"]),
+        ["empty all"] = new(
+            t => t.WithItem(Insurance, i => i with { IncludeWhen = new AllOf([]) }),
+            "condition.empty",
+            "$.items[insurance].includeWhen",
+            ["at least one condition"]),
+        ["empty group nested in rule"] = new(
+            t => t.WithRule(Insurance, "registered", r => r with { When = new AllOf([RegisteredOutput, new AnyOf([])]) }),
+            "condition.empty",
+            RegisteredWhen + ".conditions[1]",
+            ["at least one condition"]),
+        ["fieldEquals value not an option"] = new(
+            t => t.WithRule(Insurance, "registered", r => r with { When = new FieldEquals("hospital", "abroad") }),
+            "condition.value.notAnOption",
+            RegisteredWhen + ".value",
+            ["'abroad'", "'hospital'"]),
+        ["fieldIn value not an option"] = new(
+            t => t.WithItem(Allowance, i => i with { IncludeWhen = new AllOf([FamilyAtLeastThree, new FieldIn("hospital", ["public", "abroad"])]) }),
+            "condition.value.notAnOption",
+            "$.items[allowance].includeWhen.conditions[1].values[1]",
+            ["'abroad'", "'hospital'"]),
+        ["fieldEquals value not boolean"] = new(
+            t => t.WithRule(Insurance, "registered", r => r with { When = new FieldEquals("wantsInsurance", "yes") }),
+            "condition.value.notBoolean",
+            RegisteredWhen + ".value",
+            ["'yes'", "'wantsInsurance'"]),
+        ["fieldIn value not boolean"] = new(
+            t => t.WithRule(Insurance, "registered", r => r with { When = new FieldIn("wantsInsurance", ["true", "yes"]) }),
+            "condition.value.notBoolean",
+            RegisteredWhen + ".values[1]",
+            ["'yes'", "'wantsInsurance'"]),
+
+        // Materials.
+        ["material key not camelCase"] = new(
+            t => t.AddMaterial(new MaterialDefinition("Bad Key", "x", [BirthCert], FromLicence: "id-card")),
+            "material.key",
+            "$.materials[5].key",
+            ["'Bad Key'"]),
+        ["material declared twice"] = new(
+            t => t.AddMaterial(new MaterialDefinition("hospitalRecord", "again", [Hukou], FromLicence: "id-card")),
+            "material.duplicate",
+            "$.materials[hospitalRecord]",
+            ["'hospitalRecord'"]),
+        ["material name blank"] = new(t => t.WithMaterial("hospitalRecord", m => m with { Name = "" }), "material.name", "$.materials[hospitalRecord].name", ["name"]),
+        ["material needed by nobody"] = new(
+            t => t.WithMaterial("hospitalRecord", m => m with { RequiredBy = [] }),
+            "material.requiredBy.empty",
+            "$.materials[hospitalRecord].requiredBy",
+            ["No item needs"]),
+        ["material needed by unknown item"] = new(
+            t => t.WithMaterial("hospitalRecord", m => m with { RequiredBy = [BirthCert, "nowhere"] }),
+            "material.requiredBy.unknown",
+            "$.materials[hospitalRecord].requiredBy[1]",
+            ["'nowhere'"]),
+        ["material with no way to satisfy it"] = new(
+            t => t.WithMaterial("hospitalRecord", m => m with { Upload = null }),
+            "material.unsatisfiable",
+            "$.materials[hospitalRecord]",
+            ["cannot be satisfied"]),
+        ["upload without media types"] = new(
+            t => t.WithMaterial("hospitalRecord", m => m with { Upload = new UploadRule([], 1024) }),
+            "material.upload.contentTypes",
+            "$.materials[hospitalRecord].upload.contentTypes",
+            ["media types"]),
+        ["upload with malformed media type"] = new(
+            t => t.WithMaterial("hospitalRecord", m => m with { Upload = new UploadRule(["application/pdf", "PDF"], 1024) }),
+            "material.upload.contentTypes",
+            "$.materials[hospitalRecord].upload.contentTypes",
+            ["media types"]),
+        ["upload of zero bytes"] = new(
+            t => t.WithMaterial("hospitalRecord", m => m with { Upload = new UploadRule(["application/pdf"], 0) }),
+            "material.upload.maxBytes",
+            "$.materials[hospitalRecord].upload.maxBytes",
+            ["1 to 52428800"]),
+        ["upload above the largest allowed"] = new(
+            t => t.WithMaterial("hospitalRecord", m => m with { Upload = new UploadRule(["application/pdf"], TemplateValidator.MaxUploadBytes + 1) }),
+            "material.upload.maxBytes",
+            "$.materials[hospitalRecord].upload.maxBytes",
+            ["1 to 52428800"]),
+        ["material from unknown licence"] = new(
+            t => t.WithMaterial("parentIdCard", m => m with { FromLicence = "nowhere" }),
+            "material.licence.unknown",
+            "$.materials[parentIdCard].fromLicence",
+            ["'nowhere'"]),
+        ["material produced by unknown item"] = new(
+            t => t.WithMaterial("birthCertificate", m => m with { ProducedBy = new OutputReference("nowhere", "birthCertificate") }),
+            "material.producedBy.item.unknown",
+            "$.materials[birthCertificate].producedBy.item",
+            ["'nowhere'"]),
+        ["material produced by unknown output"] = new(
+            t => t.WithMaterial("birthCertificate", m => m with { ProducedBy = new OutputReference(BirthCert, "nothing") }),
+            "material.producedBy.output.unknown",
+            "$.materials[birthCertificate].producedBy.output",
+            ["'birth-cert'", "'nothing'"]),
+        ["material produced by a value output"] = new(
+            t => t.WithMaterial("birthCertificate", m => m with { RequiredBy = [Insurance], ProducedBy = new OutputReference(Hukou, "status") }),
+            "material.producedBy.notCertificate",
+            "$.materials[birthCertificate].producedBy.output",
+            ["'status'"]),
+        ["material produced by non-prerequisite"] = new(
+            t => t.WithMaterial("birthCertificate", m => m with { RequiredBy = [Hukou, Insurance, Allowance] }),
+            "material.producedBy.notPrerequisite",
+            "$.materials[birthCertificate].producedBy.item",
+            ["'allowance'", "'birth-cert'"]),
+        ["commitment without text"] = new(
+            t => t.WithMaterial("residenceCommitment", m => m with { Commitment = new CommitmentRule(" ", 20) }),
+            "material.commitment.text",
+            "$.materials[residenceCommitment].commitment.text",
+            ["statement"]),
+        ["commitment verified within zero days"] = new(
+            t => t.WithMaterial("residenceCommitment", m => m with { Commitment = new CommitmentRule("承诺", 0) }),
+            "material.commitment.verifyWithinDays",
+            "$.materials[residenceCommitment].commitment.verifyWithinDays",
+            ["at least 1"]),
+        ["deferral of zero days"] = new(
+            t => t.WithMaterial("marriageCertificate", m => m with { Deferral = new DeferralRule(0, DeferralOutcome.CancelItem) }),
+            "material.deferral.withinDays",
+            "$.materials[marriageCertificate].deferral.withinDays",
+            ["at least 1"]),
+    };
+
+    public static TheoryData<string> BreakNames => new(Breaks.Keys);
+
+    [Fact]
+    public void Validate_ValidSample_HasNoProblems()
+    {
+        var problems = TemplateValidator.Validate(Newborn(), Catalog());
+        problems.ShouldBeEmpty("The valid sample has problems:" + Environment.NewLine + Describe(problems));
+    }
+
+    [Theory]
+    [MemberData(nameof(BreakNames))]
+    public void Validate_BrokenRule_ReportsLocatedProblem(string name)
+    {
+        var broken = Breaks[name];
+        var problems = TemplateValidator.Validate(broken.Mutate(Newborn()), Catalog());
+        var all = Environment.NewLine + Describe(problems);
+
+        var located = problems.Where(p => p.Code == broken.Code && p.Path == broken.Path).ToList();
+        located.ShouldNotBeEmpty($"Expected {broken.Code} at {broken.Path}; got:{all}");
+        located.ShouldContain(
+            p => broken.Message.All(m => p.Message.Contains(m, StringComparison.Ordinal)),
+            $"No {broken.Code} message at {broken.Path} contains {string.Join(" and ", broken.Message)}; got:{all}");
+        problems.Where(p => p.Code != broken.Code && !(broken.Also ?? []).Contains(p.Code))
+            .ShouldBeEmpty($"Breaking one rule reported unrelated problems:{all}");
+    }
+
+    [Fact]
+    public void Validate_EveryCodeOfTheValidator_HasABreakingRow()
+    {
+        var source = File.ReadAllText(Path.Combine(RepositoryRoot(), "workflows", "Workflows", "Templates", "TemplateValidator.cs"));
+        var codes = CodeArgument().Matches(source).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        codes.Count.ShouldBeGreaterThan(60, "The code scan found too few codes; has the validator's shape changed?");
+        var covered = Breaks.Values.Select(b => b.Code).ToHashSet(StringComparer.Ordinal);
+        codes.Except(covered).Order(StringComparer.Ordinal).ShouldBeEmpty("Codes the validator emits that no test breaks");
+    }
+
+    [Fact]
+    public void Validate_ItemDependsOnUnknownItem_ReportsLocatedProblemNamingIt()
+    {
+        var problems = TemplateValidator.Validate(Newborn().WithItem(Insurance, i => i with { DependsOn = [Hukou, "tax"] }), Catalog());
+        var problem = problems.ShouldHaveSingleItem();
+        problem.Path.ShouldBe("$.items[insurance].dependsOn[1]");
+        problem.Code.ShouldBe("item.dependsOn.unknown");
+        problem.Message.ShouldContain("'tax'");
+    }
+
+    [Fact]
+    public void Validate_SeveralProblems_ReportsEveryOne()
+    {
+        var template = Newborn() with { Name = "", CommittedDays = 0 };
+        template = template
+            .WithItem(Hukou, i => i with { DependsOn = [BirthCert, "nowhere"] })
+            .WithField("hospital", f => f with { Options = null })
+            .WithMaterial("hospitalRecord", m => m with { Upload = new UploadRule([], 0) });
+
+        var problems = TemplateValidator.Validate(template, Catalog());
+
+        problems.Select(p => (p.Path, p.Code)).ShouldBe(
+            [
+                ("$.name", "template.name"),
+                ("$.committedDays", "template.committedDays"),
+                ("$.fields[hospital].options", "field.options.missing"),
+                ("$.items[hukou].dependsOn[1]", "item.dependsOn.unknown"),
+                ("$.materials[hospitalRecord].upload.contentTypes", "material.upload.contentTypes"),
+                ("$.materials[hospitalRecord].upload.maxBytes", "material.upload.maxBytes"),
+            ],
+            ignoreOrder: true,
+            Describe(problems));
+    }
+
+    [Fact]
+    public void Validate_ThreeItemCycle_IsReportedOnceWithTheCircle()
+    {
+        var template = Newborn().AddItem(Item("item-a") with { DependsOn = ["item-b"] })
+            .AddItem(Item("item-b") with { DependsOn = ["item-c"] })
+            .AddItem(Item("item-c") with { DependsOn = ["item-a"] })
+            .AddItem(Item("item-d") with { DependsOn = ["item-b"] });
+
+        var problems = TemplateValidator.Validate(template, Catalog());
+
+        var cycle = problems.ShouldHaveSingleItem(Describe(problems));
+        cycle.Code.ShouldBe("item.cycle");
+        cycle.Path.ShouldBe("$.items[item-a].dependsOn");
+        cycle.Message.ShouldContain("item-a -> item-b -> item-c -> item-a");
+    }
+
+    [Fact]
+    public void Validate_TwoSeparateCycles_ReportsEach()
+    {
+        var template = Newborn().AddItem(Item("item-a") with { DependsOn = ["item-b"] })
+            .AddItem(Item("item-b") with { DependsOn = ["item-a"] })
+            .AddItem(Item("item-c") with { DependsOn = ["item-d"] })
+            .AddItem(Item("item-d") with { DependsOn = ["item-c"] });
+
+        var problems = TemplateValidator.Validate(template, Catalog());
+
+        problems.Count(p => p.Code == "item.cycle").ShouldBe(2, Describe(problems));
+        problems.ShouldAllBe(p => p.Code == "item.cycle");
+    }
+
+    [Fact]
+    public void Validate_DeadItem_MakesEveryItemAfterItUnreachable()
+    {
+        var template = Newborn().WithItem(BirthCert, i => i with { IncludeWhen = new FieldEquals("hospital", "abroad") });
+
+        var problems = TemplateValidator.Validate(template, Catalog());
+
+        var unreachable = problems.Where(p => p.Code == "item.unreachable").ToList();
+        unreachable.Select(p => p.Path).ShouldBe(
+            ["$.items[birth-cert].includeWhen", "$.items[hukou].dependsOn", "$.items[insurance].dependsOn"],
+            ignoreOrder: true,
+            Describe(problems));
+        unreachable.Single(p => p.Path == "$.items[insurance].dependsOn").Message.ShouldContain("'hukou'");
+    }
+
+    [Fact]
+    public void Validate_RulesThatCanReferToOfficer_AreNotNeverApproved()
+    {
+        var template = Newborn().WithRules(Insurance, d => d with { Rules = [.. d.Rules.Select(r => r with { Then = RuleOutcome.Reject })] });
+
+        TemplateValidator.Validate(template, Catalog()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Validate_OutputOfTransitivePrerequisite_IsAccepted()
+    {
+        // insurance depends on hukou, which depends on birth-cert: birth-cert's output exists before insurance starts.
+        var template = Newborn().WithItem(Insurance, i => i with
+        {
+            IncludeWhen = new AllOf([new FieldEquals("wantsInsurance", "true"), new OutputEquals(BirthCert, "birthCertificate", "BC1")]),
+        });
+
+        TemplateValidator.Validate(template, Catalog()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Validate_ConditionReadingAField_CountsAsUsingIt()
+    {
+        var template = Newborn().WithItem(Insurance, i => i with { Fields = ["familySize"] });
+
+        TemplateValidator.Validate(template, Catalog()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Validate_NullArguments_Throw()
+    {
+        Should.Throw<ArgumentNullException>(() => TemplateValidator.Validate(null!, Catalog()));
+        Should.Throw<ArgumentNullException>(() => TemplateValidator.Validate(Newborn(), null!));
+    }
+
+    [GeneratedRegex("""Add\([^;]*?, "([a-z]+(?:\.[A-Za-z]+)+)",""")]
+    private static partial Regex CodeArgument();
+
+    static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Workflows.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("Workflows.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,64 @@
+using Workflows.Orchestration;
+
+namespace Workflows.Applications;
+
+/// <summary>Where an application stands, for the people who track it.</summary>
+public enum ApplicationStatus
+{
+    /// <summary>Accepted; items are being decided.</summary>
+    InProgress,
+
+    /// <summary>Every included item approved.</summary>
+    Completed,
+
+    /// <summary>Ended with some items approved and some not.</summary>
+    PartiallyCompleted,
+
+    /// <summary>Ended with no item approved.</summary>
+    Rejected,
+
+    /// <summary>Withdrawn by the applicant.</summary>
+    Withdrawn,
+}
+
+/// <summary>One item as the applicant and administrators see it.</summary>
+/// <param name="Key">The item's key.</param>
+/// <param name="Name">The item's name.</param>
+/// <param name="Department">The deciding department.</param>
+/// <param name="State">Where it stands.</param>
+/// <param name="DueAt">When a decision is due, once started.</param>
+/// <param name="DecidedBy">Who or what decided.</param>
+/// <param name="Reason">The reason or rationale.</param>
+/// <param name="Outputs">What it issued.</param>
+public sealed record ItemView(
+    string Key,
+    string Name,
+    string Department,
+    ItemState State,
+    DateTime? DueAt = null,
+    string? DecidedBy = null,
+    string? Reason = null,
+    IReadOnlyDictionary<string, string>? Outputs = null);
+
+/// <summary>The application read model: one row per application, rewritten as it moves.</summary>
+/// <param name="ApplicationId">The application (and bundle instance) id.</param>
+/// <param name="Applicant">Who applied.</param>
+/// <param name="TemplateKey">The template.</param>
+/// <param name="TemplateVersion">The pinned version.</param>
+/// <param name="TemplateName">The bundle's name.</param>
+/// <param name="Status">Where it stands.</param>
+/// <param name="SubmittedAt">When it was accepted.</param>
+/// <param name="UpdatedAt">When it last changed (orchestration time).</param>
+/// <param name="Items">Every item of the template.</param>
+/// <param name="Materials">The materials ledger.</param>
+public sealed record ApplicationRecord(
+    string ApplicationId,
+    Applicant Applicant,
+    string TemplateKey,
+    int TemplateVersion,
+    string TemplateName,
+    ApplicationStatus Status,
+    DateTime SubmittedAt,
+    DateTime UpdatedAt,
+    IReadOnlyList<ItemView> Items,
+    IReadOnlyList<MaterialEntry> Materials);

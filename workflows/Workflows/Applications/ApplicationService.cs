@@ -1,0 +1,111 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Workflows.Licences;
+using Workflows.Orchestration;
+using Workflows.Templates;
+
+namespace Workflows.Applications;
+
+/// <summary>The outcome of a submission.</summary>
+/// <param name="ApplicationId">The application's id (also when it was already accepted before).</param>
+/// <param name="Accepted">Whether the application started.</param>
+/// <param name="Problems">The one notice when refused.</param>
+/// <param name="Ledger">The materials ledger when accepted.</param>
+/// <param name="AlreadyAccepted">True when this id had been accepted by an earlier call (a retried submit).</param>
+public sealed record SubmissionResult(
+    string ApplicationId,
+    bool Accepted,
+    IReadOnlyList<SubmissionProblem> Problems,
+    IReadOnlyList<MaterialEntry> Ledger,
+    bool AlreadyAccepted = false);
+
+/// <summary>
+/// Starts and steers applications. A submission is checked as a whole and either refused with one notice, writing
+/// nothing, or started as one bundle instance whose id is the application id; everything it writes afterwards
+/// is written by the instance's activities, so there is no half-written application.
+/// </summary>
+public sealed class ApplicationService(DurableTaskClient client, ITemplateSource templates, LicenceRegistry licences, TimeProvider time)
+{
+    /// <summary>Submits an application.</summary>
+    /// <param name="request">The submission.</param>
+    /// <param name="applicationId">The id to give it; the same id again returns the earlier acceptance.</param>
+    /// <param name="cancellationToken">Cancels the call (not the application).</param>
+    /// <returns>Accepted with its ledger, or refused with every problem.</returns>
+    public async Task<SubmissionResult> SubmitAsync(SubmissionRequest request, string applicationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (await client.GetInstanceAsync(applicationId, getInputsAndOutputs: false, cancellationToken) is not null)
+        {
+            return new SubmissionResult(applicationId, true, [], [], AlreadyAccepted: true);
+        }
+
+        var published = await templates.GetPublishedAsync(request.TemplateKey, cancellationToken);
+        if (published is null)
+        {
+            return new SubmissionResult(applicationId, false,
+                [new SubmissionProblem("templateKey", "template.unknown", $"No bundle '{request.TemplateKey}' is open for applications.")], []);
+        }
+
+        var held = (await licences.ListAsync(request.Applicant.Id, cancellationToken)).Select(l => l.LicenceType).ToHashSet(StringComparer.Ordinal);
+        var now = time.GetUtcNow().UtcDateTime;
+        var plan = SubmissionPlanner.Plan(published.Template, request, held, now);
+        if (!plan.Accepted)
+        {
+            return new SubmissionResult(applicationId, false, plan.Problems, []);
+        }
+
+        var input = new BundleInput(applicationId, request.Applicant, published.Version, published.Template, plan.Answers, [.. held], plan.Ledger, now);
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(BundleOrchestrator), input, new StartOrchestrationOptions(applicationId), cancellationToken);
+        return new SubmissionResult(applicationId, true, [], plan.Ledger);
+    }
+
+    /// <summary>Withdraws an application: every item still pending is cancelled.</summary>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="reason">The applicant's reason.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the request is delivered.</returns>
+    public Task WithdrawAsync(string applicationId, string reason, CancellationToken cancellationToken = default) =>
+        client.RaiseEventAsync(applicationId, nameof(WithdrawalRequested), new WithdrawalRequested(reason), cancellationToken);
+
+    /// <summary>Delivers an officer's decision to an item.</summary>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="itemKey">The item.</param>
+    /// <param name="decision">The decision.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when delivered.</returns>
+    public Task DecideAsync(string applicationId, string itemKey, OfficerDecided decision, CancellationToken cancellationToken = default) =>
+        client.RaiseEventAsync(ItemOrchestrator.InstanceId(applicationId, itemKey), nameof(OfficerDecided), decision, cancellationToken);
+
+    /// <summary>Delivers materials the applicant supplied on request to an item.</summary>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="itemKey">The item.</param>
+    /// <param name="supplement">What was supplied.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when delivered.</returns>
+    public Task SupplyAsync(string applicationId, string itemKey, SupplementProvided supplement, CancellationToken cancellationToken = default) =>
+        client.RaiseEventAsync(ItemOrchestrator.InstanceId(applicationId, itemKey), nameof(SupplementProvided), supplement, cancellationToken);
+
+    /// <summary>Delivers a deferred material to every item of the application that needs it.</summary>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="itemKeys">The items that need it (from the ledger).</param>
+    /// <param name="supplied">The material.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when delivered.</returns>
+    public async Task SupplyDeferredAsync(string applicationId, IEnumerable<string> itemKeys, DeferredMaterialSupplied supplied, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(itemKeys);
+        foreach (var key in itemKeys)
+        {
+            await client.RaiseEventAsync(ItemOrchestrator.InstanceId(applicationId, key), nameof(DeferredMaterialSupplied), supplied, cancellationToken);
+        }
+    }
+
+    /// <summary>Delivers an outside system's verified result to an item.</summary>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="itemKey">The item.</param>
+    /// <param name="result">The result.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when delivered.</returns>
+    public Task CompleteExternalAsync(string applicationId, string itemKey, ExternalSystemDecided result, CancellationToken cancellationToken = default) =>
+        client.RaiseEventAsync(ItemOrchestrator.InstanceId(applicationId, itemKey), nameof(ExternalSystemDecided), result, cancellationToken);
+}

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Workflows.Storage;
+
+namespace Workflows.Applications;
+
+/// <summary>
+/// The applications read model. <c>Applications</c>: partition = applicant, row = application, so "my
+/// applications" is one partition query. <c>ApplicationIndex</c>: partition = application, to find one by id.
+/// Written only by activities, as whole-row upserts of the orchestration's state, so a re-run writes the same row.
+/// </summary>
+public sealed class ApplicationStore(StorageTables tables)
+{
+    /// <summary>The main table's name.</summary>
+    public const string TableName = "Applications";
+
+    /// <summary>The by-id index table's name.</summary>
+    public const string IndexTableName = "ApplicationIndex";
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Writes the application's current state.</summary>
+    /// <param name="record">The state.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when both rows are written.</returns>
+    public async Task SaveAsync(ApplicationRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var table = await tables.TableAsync(TableName);
+        var index = await tables.TableAsync(IndexTableName);
+        var entity = new TableEntity(TableKeys.Escape(record.Applicant.Id), TableKeys.Escape(record.ApplicationId))
+        {
+            ["ApplicationId"] = record.ApplicationId,
+            ["ApplicantId"] = record.Applicant.Id,
+            ["TemplateKey"] = record.TemplateKey,
+            ["TemplateVersion"] = record.TemplateVersion,
+            ["Status"] = record.Status.ToString(),
+            ["SubmittedAt"] = DateTime.SpecifyKind(record.SubmittedAt, DateTimeKind.Utc),
+            ["UpdatedAt"] = DateTime.SpecifyKind(record.UpdatedAt, DateTimeKind.Utc),
+            ["Record"] = JsonSerializer.Serialize(record, Json),
+        };
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        await index.UpsertEntityAsync(
+            new TableEntity(TableKeys.Escape(record.ApplicationId), "application") { ["ApplicantId"] = record.Applicant.Id },
+            TableUpdateMode.Replace,
+            cancellationToken);
+    }
+
+    /// <summary>One application by id.</summary>
+    /// <param name="applicationId">The id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The application, or null.</returns>
+    public async Task<ApplicationRecord?> GetAsync(string applicationId, CancellationToken cancellationToken = default)
+    {
+        var index = await tables.TableAsync(IndexTableName);
+        var pointer = await index.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(applicationId), "application", cancellationToken: cancellationToken);
+        if (!pointer.HasValue || pointer.Value!.GetString("ApplicantId") is not { } applicantId)
+        {
+            return null;
+        }
+
+        var table = await tables.TableAsync(TableName);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(applicantId), TableKeys.Escape(applicationId), cancellationToken: cancellationToken);
+        return row.HasValue ? Read(row.Value!) : null;
+    }
+
+    /// <summary>An applicant's applications, newest first.</summary>
+    /// <param name="applicantId">The applicant.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The applications.</returns>
+    public async Task<IReadOnlyList<ApplicationRecord>> ListByApplicantAsync(string applicantId, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.TableAsync(TableName);
+        var list = new List<ApplicationRecord>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(applicantId)}"), cancellationToken: cancellationToken))
+        {
+            list.Add(Read(row));
+        }
+
+        return [.. list.OrderByDescending(a => a.SubmittedAt)];
+    }
+
+    static ApplicationRecord Read(TableEntity row) =>
+        JsonSerializer.Deserialize<ApplicationRecord>(row.GetString("Record"), Json)
+        ?? throw new RequestFailedException($"Application row {row.RowKey} holds no record.");
+}

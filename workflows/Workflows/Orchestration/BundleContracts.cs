@@ -1,0 +1,146 @@
+using Workflows.Templates;
+
+namespace Workflows.Orchestration;
+
+/// <summary>Who applied.</summary>
+/// <param name="Id">The applicant's identity (a citizen's or a company's id).</param>
+/// <param name="Kind">Citizen or company.</param>
+/// <param name="Name">Display name.</param>
+public sealed record Applicant(string Id, ApplicantKind Kind, string Name);
+
+/// <summary>How one material of the application is satisfied (the materials ledger).</summary>
+public enum MaterialStatus
+{
+    /// <summary>Taken from an electronic licence the applicant holds.</summary>
+    FromLicence,
+
+    /// <summary>Uploaded with the application.</summary>
+    Uploaded,
+
+    /// <summary>To be produced by an earlier item of the bundle.</summary>
+    ProducedByItem,
+
+    /// <summary>Replaced by the applicant's signed commitment (告知承诺).</summary>
+    Committed,
+
+    /// <summary>Missing, accepted with a deadline (容缺受理).</summary>
+    Deferred,
+
+    /// <summary>A deferred or requested material the applicant has since supplied.</summary>
+    Supplied,
+}
+
+/// <summary>One line of the materials ledger.</summary>
+/// <param name="Key">The material's key.</param>
+/// <param name="Name">The material's name.</param>
+/// <param name="Status">How it is satisfied.</param>
+/// <param name="RequiredBy">The included items that need it.</param>
+/// <param name="Reference">The upload's blob, the licence number, or the producing item's output.</param>
+/// <param name="DueAt">For a deferred material, when it must be supplied.</param>
+public sealed record MaterialEntry(string Key, string Name, MaterialStatus Status, IReadOnlyList<string> RequiredBy, string? Reference = null, DateTime? DueAt = null);
+
+/// <summary>Input of <see cref="BundleOrchestrator"/>: the whole application, pinned to one template version.</summary>
+/// <param name="ApplicationId">The application's id; also the bundle instance id.</param>
+/// <param name="Applicant">Who applied.</param>
+/// <param name="TemplateVersion">The template version the application is pinned to.</param>
+/// <param name="Template">A snapshot of that version, so publishing never changes an application in flight.</param>
+/// <param name="Answers">The shared form's answers, normalised.</param>
+/// <param name="Licences">Licence types the applicant held at submission.</param>
+/// <param name="Materials">The materials ledger.</param>
+/// <param name="SubmittedAt">When the application was accepted.</param>
+public sealed record BundleInput(
+    string ApplicationId,
+    Applicant Applicant,
+    int TemplateVersion,
+    BundleTemplate Template,
+    IReadOnlyDictionary<string, string> Answers,
+    IReadOnlyList<string> Licences,
+    IReadOnlyList<MaterialEntry> Materials,
+    DateTime SubmittedAt);
+
+/// <summary>Where an item stands.</summary>
+public enum ItemState
+{
+    /// <summary>Waiting for its prerequisites.</summary>
+    Waiting,
+
+    /// <summary>Started: being decided.</summary>
+    Running,
+
+    /// <summary>Approved; its outputs are issued.</summary>
+    Approved,
+
+    /// <summary>Rejected, with a reason.</summary>
+    Rejected,
+
+    /// <summary>Cancelled: withdrawn, a prerequisite not approved, or a deferral missed.</summary>
+    Cancelled,
+
+    /// <summary>Not part of this application: its inclusion condition did not hold.</summary>
+    NotIncluded,
+
+    /// <summary>Stopped by a technical failure; an administrator must look at it.</summary>
+    Failed,
+}
+
+/// <summary>Input of <see cref="ItemOrchestrator"/>.</summary>
+/// <param name="ApplicationId">The application.</param>
+/// <param name="Applicant">Who applied.</param>
+/// <param name="TemplateKey">The template's key.</param>
+/// <param name="Item">The item's definition.</param>
+/// <param name="Answers">The form's answers.</param>
+/// <param name="Licences">Licence types the applicant holds, including those issued by earlier items.</param>
+/// <param name="PriorOutputs">Outputs of approved items: item key, output key, value.</param>
+/// <param name="Materials">The ledger lines of materials this item needs.</param>
+/// <param name="MaterialRules">The template's definitions of those materials (deferral and commitment rules).</param>
+public sealed record ItemInput(
+    string ApplicationId,
+    Applicant Applicant,
+    string TemplateKey,
+    ItemDefinition Item,
+    IReadOnlyDictionary<string, string> Answers,
+    IReadOnlyList<string> Licences,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> PriorOutputs,
+    IReadOnlyList<MaterialEntry> Materials,
+    IReadOnlyList<MaterialDefinition> MaterialRules);
+
+/// <summary>How an item ended.</summary>
+/// <param name="ItemKey">The item.</param>
+/// <param name="State">Approved, rejected, cancelled, not included or failed.</param>
+/// <param name="DecidedBy">rule:KEY, rules:fallback, officer:ID, system:CODE, applicant, or engine.</param>
+/// <param name="Reason">The rationale or reason, for people.</param>
+/// <param name="Outputs">What the item issued, by output key.</param>
+/// <param name="Evidence">For rule decisions: the values the rules looked at.</param>
+public sealed record ItemResult(
+    string ItemKey,
+    ItemState State,
+    string DecidedBy,
+    string? Reason,
+    IReadOnlyDictionary<string, string> Outputs,
+    IReadOnlyList<string> Evidence);
+
+/// <summary>How a bundle ended.</summary>
+public enum BundleStatus
+{
+    /// <summary>Every included item approved.</summary>
+    Completed,
+
+    /// <summary>Some items approved, some not.</summary>
+    PartiallyCompleted,
+
+    /// <summary>No item approved.</summary>
+    Rejected,
+
+    /// <summary>Withdrawn by the applicant.</summary>
+    Withdrawn,
+}
+
+/// <summary>Output of <see cref="BundleOrchestrator"/>: each item's end.</summary>
+/// <param name="ApplicationId">The application.</param>
+/// <param name="Status">The bundle's end.</param>
+/// <param name="Items">Every item of the template, in template order.</param>
+public sealed record BundleOutcome(string ApplicationId, BundleStatus Status, IReadOnlyList<ItemResult> Items);
+
+/// <summary>The bundle instance's custom status: each item's state, for live tracking.</summary>
+/// <param name="Items">Item key to state.</param>
+public sealed record BundleProgress(IReadOnlyDictionary<string, ItemState> Items);

@@ -1,0 +1,46 @@
+namespace Workflows.Orchestration;
+
+/// <summary>What an officer decided.</summary>
+public enum DecisionKind
+{
+    /// <summary>Approve the item.</summary>
+    Approve,
+
+    /// <summary>Reject the item; a reason is required.</summary>
+    Reject,
+
+    /// <summary>Ask the applicant for more materials; the item waits for them.</summary>
+    RequestSupplement,
+}
+
+/// <summary>An officer's decision on an item's task, raised on the item instance.</summary>
+/// <param name="Kind">Approve, reject or ask for a supplement.</param>
+/// <param name="OfficerId">Who decided.</param>
+/// <param name="Reason">Required for a rejection and a supplement request.</param>
+/// <param name="Materials">For a supplement request: the materials asked for.</param>
+public sealed record OfficerDecided(DecisionKind Kind, string OfficerId, string? Reason = null, IReadOnlyList<string>? Materials = null);
+
+/// <summary>The applicant supplied what was asked, or a deferred material; raised on the item instance.</summary>
+/// <param name="Materials">The material keys supplied.</param>
+/// <param name="References">The uploads' blob names, by material key.</param>
+public sealed record SupplementProvided(IReadOnlyList<string> Materials, IReadOnlyDictionary<string, string> References);
+
+/// <summary>An outside department system's signed result, raised on the item instance.</summary>
+/// <param name="System">The system's code.</param>
+/// <param name="Approved">Whether it approved.</param>
+/// <param name="Reason">Its reason.</param>
+/// <param name="Outputs">Values it issued (e.g. an account number), by output key.</param>
+public sealed record ExternalSystemDecided(string System, bool Approved, string? Reason = null, IReadOnlyDictionary<string, string>? Outputs = null);
+
+/// <summary>The applicant withdraws the application; raised on the bundle instance.</summary>
+/// <param name="Reason">Why, in the applicant's words.</param>
+public sealed record WithdrawalRequested(string Reason);
+
+/// <summary>The bundle cancels an item that is still being decided; raised on the item instance.</summary>
+/// <param name="Reason">Why.</param>
+public sealed record ItemCancellationRequested(string Reason);
+
+/// <summary>The applicant supplied a material that was accepted as deferred (容缺); raised on each item instance that needs it.</summary>
+/// <param name="Material">The material's key.</param>
+/// <param name="Reference">The upload's blob name.</param>
+public sealed record DeferredMaterialSupplied(string Material, string Reference);

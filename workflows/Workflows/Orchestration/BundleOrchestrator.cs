@@ -1,0 +1,235 @@
+using Microsoft.DurableTask;
+using Workflows.Activities;
+using Workflows.Applications;
+using Workflows.Audit;
+using Workflows.Templates;
+
+namespace Workflows.Orchestration;
+
+/// <summary>
+/// Walks a bundle template for one application: starts each included item as a sub-orchestration as soon as
+/// its prerequisites are approved (parallel where the DAG allows), cancels the dependants of an item that is
+/// not approved, lets the applicant withdraw, and joins every item into one outcome. The same orchestrator
+/// walks every template; nothing here knows a bundle. The instance id is the application id.
+/// </summary>
+public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOutcome>
+{
+    /// <inheritdoc />
+    public override async Task<BundleOutcome> RunAsync(TaskOrchestrationContext context, BundleInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        return await new Run(context, input).ExecuteAsync();
+    }
+
+    sealed class Run(TaskOrchestrationContext context, BundleInput input)
+    {
+        readonly BundleTemplate template = input.Template;
+        readonly Dictionary<string, ItemState> states = input.Template.Items.ToDictionary(i => i.Key, _ => ItemState.Waiting, StringComparer.Ordinal);
+        readonly Dictionary<string, ItemResult> results = new(StringComparer.Ordinal);
+        readonly Dictionary<string, DateTime> started = new(StringComparer.Ordinal);
+        readonly Dictionary<string, IReadOnlyDictionary<string, string>> outputs = new(StringComparer.Ordinal);
+        readonly HashSet<string> licences = new(input.Licences, StringComparer.Ordinal);
+        readonly Dictionary<string, Task<ItemResult>> running = new(StringComparer.Ordinal);
+        readonly List<MaterialEntry> materials = [.. input.Materials];
+        int step;
+
+        public async Task<BundleOutcome> ExecuteAsync()
+        {
+            var log = context.CreateReplaySafeLogger<BundleOrchestrator>();
+            OrchestrationLog.BundleStarted(log, input.ApplicationId, template.Key, input.TemplateVersion, template.Items.Count);
+            await AuditAsync($"applicant:{input.Applicant.Id}", "application.accepted", null, nameof(ApplicationStatus.InProgress),
+                $"{template.Key} v{input.TemplateVersion}; materials: {string.Join(", ", materials.Select(m => $"{m.Key}={m.Status}"))}");
+
+            var withdrawal = context.WaitForExternalEvent<WithdrawalRequested>(nameof(WithdrawalRequested));
+            var withdrawn = false;
+            StartReadyItems();
+            await SaveAsync(ApplicationStatus.InProgress);
+
+            while (running.Count > 0)
+            {
+                var waits = running.Values.Cast<Task>().ToList();
+                if (!withdrawn)
+                {
+                    waits.Add(withdrawal);
+                }
+
+                var first = await Task.WhenAny(waits);
+                if (first == withdrawal && !withdrawn)
+                {
+                    withdrawn = true;
+                    Withdraw(withdrawal.Result.Reason);
+                    await AuditAsync($"applicant:{input.Applicant.Id}", "application.withdrawn", nameof(ApplicationStatus.InProgress), nameof(ApplicationStatus.Withdrawn), withdrawal.Result.Reason);
+                    await SaveAsync(ApplicationStatus.InProgress);
+                    continue;
+                }
+
+                foreach (var (key, task) in running.Where(r => r.Value.IsCompleted).ToList())
+                {
+                    running.Remove(key);
+                    Record(await Finish(key, task));
+                }
+
+                if (!withdrawn)
+                {
+                    StartReadyItems();
+                }
+
+                await SaveAsync(ApplicationStatus.InProgress);
+            }
+
+            var status = withdrawn ? ApplicationStatus.Withdrawn : Conclude();
+            await SaveAsync(status);
+            await AuditAsync("engine", "application.ended", nameof(ApplicationStatus.InProgress), status.ToString(), null);
+            OrchestrationLog.BundleEnded(log, input.ApplicationId, status);
+            return new BundleOutcome(input.ApplicationId, ToBundleStatus(status), [.. template.Items.Select(i => results[i.Key])]);
+        }
+
+        // Starts every waiting item whose prerequisites are settled; repeats, since a skipped or cancelled item settles others.
+        void StartReadyItems()
+        {
+            bool changed;
+            do
+            {
+                changed = false;
+                foreach (var item in template.Items.Where(i => states[i.Key] == ItemState.Waiting))
+                {
+                    var blocker = item.DependsOn.FirstOrDefault(d => states[d] is ItemState.Rejected or ItemState.Cancelled or ItemState.Failed);
+                    if (blocker is not null)
+                    {
+                        var reason = $"Prerequisite '{blocker}' was {states[blocker].ToString().ToLowerInvariant()}: {results[blocker].Reason}";
+                        Record(new ItemResult(item.Key, ItemState.Cancelled, "engine", reason, new Dictionary<string, string>(), []));
+                        changed = true;
+                        continue;
+                    }
+
+                    if (!item.DependsOn.All(d => states[d] is ItemState.Approved or ItemState.NotIncluded))
+                    {
+                        continue;
+                    }
+
+                    var evidence = new List<string>();
+                    if (item.IncludeWhen is { } when && !ConditionEvaluator.Evaluate(when, Context(), evidence))
+                    {
+                        Record(new ItemResult(item.Key, ItemState.NotIncluded, "engine", "Its inclusion condition does not hold.", new Dictionary<string, string>(), evidence));
+                        changed = true;
+                        continue;
+                    }
+
+                    Start(item);
+                    changed = true;
+                }
+            }
+            while (changed);
+
+            context.SetCustomStatus(new BundleProgress(new Dictionary<string, ItemState>(states)));
+        }
+
+        void Start(ItemDefinition item)
+        {
+            states[item.Key] = ItemState.Running;
+            started[item.Key] = context.CurrentUtcDateTime;
+            var needed = materials.Where(m => m.RequiredBy.Contains(item.Key)).ToList();
+            var rules = template.Materials.Where(m => m.RequiredBy.Contains(item.Key)).ToList();
+            var itemInput = new ItemInput(input.ApplicationId, input.Applicant, template.Key, item, input.Answers, [.. licences],
+                item.DependsOn.Where(outputs.ContainsKey).ToDictionary(d => d, d => outputs[d], StringComparer.Ordinal), needed, rules);
+            running[item.Key] = context.CallSubOrchestratorAsync<ItemResult>(
+                nameof(ItemOrchestrator), itemInput, new SubOrchestrationOptions { InstanceId = ItemOrchestrator.InstanceId(input.ApplicationId, item.Key) });
+        }
+
+        static async Task<ItemResult> Finish(string key, Task<ItemResult> task)
+        {
+            try
+            {
+                return await task;
+            }
+            catch (TaskFailedException ex)
+            {
+                // A technical failure inside the item (its activities exhausted their retries): the item stops,
+                // the rest of the bundle goes on, and the reason is kept for an administrator.
+                return new ItemResult(key, ItemState.Failed, "engine", $"Technical failure: {ex.FailureDetails.ErrorMessage}", new Dictionary<string, string>(), []);
+            }
+        }
+
+        void Record(ItemResult result)
+        {
+            states[result.ItemKey] = result.State;
+            results[result.ItemKey] = result;
+            if (result.State != ItemState.Approved)
+            {
+                return;
+            }
+
+            outputs[result.ItemKey] = result.Outputs;
+            var item = template.Items.First(i => i.Key == result.ItemKey);
+            foreach (var output in item.Outputs.Where(o => o.Kind == OutputKind.Certificate && o.LicenceType is not null))
+            {
+                licences.Add(output.LicenceType!);
+                // A material this certificate stands for is now in hand for the items that need it.
+                for (var i = 0; i < materials.Count; i++)
+                {
+                    var definition = template.Materials.FirstOrDefault(m => m.Key == materials[i].Key);
+                    if (definition?.ProducedBy is { } produced && produced.Item == item.Key && produced.Output == output.Key)
+                    {
+                        materials[i] = materials[i] with { Reference = result.Outputs.GetValueOrDefault(output.Key) };
+                    }
+                }
+            }
+        }
+
+        void Withdraw(string reason)
+        {
+            var log = context.CreateReplaySafeLogger<BundleOrchestrator>();
+            OrchestrationLog.BundleWithdrawn(log, input.ApplicationId, reason);
+            foreach (var key in running.Keys)
+            {
+                context.SendEvent(ItemOrchestrator.InstanceId(input.ApplicationId, key), nameof(ItemCancellationRequested), new ItemCancellationRequested($"Withdrawn by the applicant: {reason}"));
+            }
+
+            foreach (var item in template.Items.Where(i => states[i.Key] == ItemState.Waiting))
+            {
+                Record(new ItemResult(item.Key, ItemState.Cancelled, $"applicant:{input.Applicant.Id}", $"Withdrawn by the applicant: {reason}", new Dictionary<string, string>(), []));
+            }
+
+            context.SetCustomStatus(new BundleProgress(new Dictionary<string, ItemState>(states)));
+        }
+
+        ApplicationStatus Conclude()
+        {
+            var included = results.Values.Where(r => r.State != ItemState.NotIncluded).ToList();
+            if (included.Count > 0 && included.TrueForAll(r => r.State == ItemState.Approved))
+            {
+                return ApplicationStatus.Completed;
+            }
+
+            return included.Exists(r => r.State == ItemState.Approved) ? ApplicationStatus.PartiallyCompleted : ApplicationStatus.Rejected;
+        }
+
+        static BundleStatus ToBundleStatus(ApplicationStatus status) => status switch
+        {
+            ApplicationStatus.Completed => BundleStatus.Completed,
+            ApplicationStatus.PartiallyCompleted => BundleStatus.PartiallyCompleted,
+            ApplicationStatus.Withdrawn => BundleStatus.Withdrawn,
+            _ => BundleStatus.Rejected,
+        };
+
+        EvaluationContext Context() => new(input.Answers, licences, outputs);
+
+        Task<bool> SaveAsync(ApplicationStatus status)
+        {
+            var items = template.Items.Select(i =>
+            {
+                results.TryGetValue(i.Key, out var result);
+                DateTime? dueAt = started.TryGetValue(i.Key, out var at) ? Calendar.WorkingDays.Add(at, i.CommittedDays) : null;
+                return new ItemView(i.Key, i.Name, i.Department, states[i.Key], dueAt, result?.DecidedBy, result?.Reason, result?.Outputs);
+            }).ToList();
+            return context.CallActivityAsync<bool>(nameof(SaveApplicationActivity), new ApplicationRecord(
+                input.ApplicationId, input.Applicant, template.Key, input.TemplateVersion, template.Name, status,
+                input.SubmittedAt, context.CurrentUtcDateTime, items, materials), OrchestrationRetry.Storage);
+        }
+
+        Task<bool> AuditAsync(string actor, string action, string? before, string? after, string? detail) =>
+            context.CallActivityAsync<bool>(nameof(AppendAuditActivity), new AuditEntry(
+                input.ApplicationId, $"bundle:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail), OrchestrationRetry.Storage);
+    }
+}

@@ -1,0 +1,261 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.DurableTask;
+using Workflows.Activities;
+using Workflows.Audit;
+using Workflows.Calendar;
+using Workflows.Tasks;
+using Workflows.Templates;
+
+namespace Workflows.Orchestration;
+
+/// <summary>
+/// Decides one department item of an application: by rules at once (秒批), by an officer of the department
+/// (approve, reject, or ask for a supplement and wait for it), or by an outside system's callback. Holds an
+/// approval until deferred materials (容缺) arrive or their deadline passes, issues the item's outputs, and opens
+/// the verification of a commitment (告知承诺) it was approved on. One instance per item: <c>{application}:{item}</c>.
+/// </summary>
+public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
+{
+    /// <summary>
+    /// Supplement rounds one item may go through. Each round adds to the instance's history; a bound keeps the
+    /// history small, and no real matter needs more.
+    /// </summary>
+    public const int MaxSupplementRounds = 20;
+
+    static readonly IReadOnlyDictionary<string, string> NoOutputs = new Dictionary<string, string>();
+
+    /// <summary>The instance id of an item of an application.</summary>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="itemKey">The item.</param>
+    /// <returns>The id.</returns>
+    public static string InstanceId(string applicationId, string itemKey) => $"{applicationId}:{itemKey}";
+
+    /// <inheritdoc />
+    public override async Task<ItemResult> RunAsync(TaskOrchestrationContext context, ItemInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var run = new Run(context, input);
+        return await run.ExecuteAsync();
+    }
+
+    /// <summary>The state of one execution; all time and ids come from the context, so replays match.</summary>
+    sealed class Run(TaskOrchestrationContext context, ItemInput input)
+    {
+        readonly ItemDefinition item = input.Item;
+        readonly Task<ItemCancellationRequested> cancellation = context.WaitForExternalEvent<ItemCancellationRequested>(nameof(ItemCancellationRequested));
+        DateTime due;
+        int step;
+
+        string TaskId => context.InstanceId;
+
+        public async Task<ItemResult> ExecuteAsync()
+        {
+            due = WorkingDays.Add(context.CurrentUtcDateTime, item.CommittedDays);
+            var log = context.CreateReplaySafeLogger<ItemOrchestrator>();
+            OrchestrationLog.ItemStarted(log, input.ApplicationId, item.Key, item.Decision.GetType().Name);
+            await AuditAsync("engine", "item.started", null, nameof(ItemState.Running), $"due {due:o}");
+
+            var result = item.Decision switch
+            {
+                RuleDecision rules => await DecideByRulesAsync(rules),
+                ExternalDecision external => await DecideExternallyAsync(external),
+                _ => await DecideByOfficerAsync(note: null),
+            };
+
+            if (result.State == ItemState.Approved)
+            {
+                result = await AwaitDeferredMaterialsAsync(result);
+            }
+
+            if (result.State == ItemState.Approved)
+            {
+                result = result with { Outputs = await IssueOutputsAsync(result.Outputs) };
+                await OpenCommitmentVerificationsAsync();
+            }
+
+            await AuditAsync(result.DecidedBy, $"item.{result.State.ToString().ToLowerInvariant()}", nameof(ItemState.Running), result.State.ToString(),
+                Detail(result));
+            OrchestrationLog.ItemEnded(log, input.ApplicationId, item.Key, result.State, result.DecidedBy);
+            return result;
+        }
+
+        async Task<ItemResult> DecideByRulesAsync(RuleDecision rules)
+        {
+            var verdict = RuleEngine.Decide(rules, new EvaluationContext(input.Answers, input.Licences.ToHashSet(StringComparer.Ordinal), input.PriorOutputs));
+            var decidedBy = verdict.RuleKey is null ? "rules:fallback" : $"rule:{verdict.RuleKey}";
+            await AuditAsync(decidedBy, "item.rules.evaluated", null, verdict.Outcome.ToString(),
+                $"{verdict.Rationale} | {string.Join("; ", verdict.Evidence)}");
+            return verdict.Outcome switch
+            {
+                RuleOutcome.Approve => new ItemResult(item.Key, ItemState.Approved, decidedBy, verdict.Rationale, NoOutputs, verdict.Evidence),
+                RuleOutcome.Reject => new ItemResult(item.Key, ItemState.Rejected, decidedBy, verdict.Rationale, NoOutputs, verdict.Evidence),
+                _ => await DecideByOfficerAsync(note: $"Referred by rules: {verdict.Rationale}"),
+            };
+        }
+
+        async Task<ItemResult> DecideByOfficerAsync(string? note)
+        {
+            await SaveTaskAsync(OfficerTaskStatus.Open, note: note);
+            for (var round = 0; round <= MaxSupplementRounds; round++)
+            {
+                var decision = context.WaitForExternalEvent<OfficerDecided>(nameof(OfficerDecided));
+                if (await Task.WhenAny(decision, cancellation) == cancellation)
+                {
+                    await SaveTaskAsync(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
+                    return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
+                }
+
+                var d = decision.Result;
+                var officer = $"officer:{d.OfficerId}";
+                switch (d.Kind)
+                {
+                    case DecisionKind.Approve:
+                        await SaveTaskAsync(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Approved), decidedBy: officer, note: d.Reason);
+                        return Ended(ItemState.Approved, officer, d.Reason ?? "Approved by the department.");
+                    case DecisionKind.Reject:
+                        var reason = string.IsNullOrWhiteSpace(d.Reason) ? "Rejected by the department (no reason recorded)." : d.Reason;
+                        await SaveTaskAsync(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), decidedBy: officer, note: reason);
+                        return Ended(ItemState.Rejected, officer, reason);
+                    default:
+                        var asked = $"Supplement requested ({string.Join(", ", d.Materials ?? [])}): {d.Reason}";
+                        await SaveTaskAsync(OfficerTaskStatus.AwaitingApplicant, decidedBy: officer, note: asked);
+                        await AuditAsync(officer, "item.supplement.requested", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.AwaitingApplicant), asked);
+                        var askedAt = context.CurrentUtcDateTime;
+                        var supplied = context.WaitForExternalEvent<SupplementProvided>(nameof(SupplementProvided));
+                        if (await Task.WhenAny(supplied, cancellation) == cancellation)
+                        {
+                            await SaveTaskAsync(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
+                            return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
+                        }
+
+                        // The department's clock stood still while the applicant had the item.
+                        due += context.CurrentUtcDateTime - askedAt;
+                        var what = string.Join(", ", supplied.Result.Materials);
+                        await AuditAsync($"applicant:{input.Applicant.Id}", "item.supplement.provided", nameof(OfficerTaskStatus.AwaitingApplicant), nameof(OfficerTaskStatus.Open), what);
+                        await SaveTaskAsync(OfficerTaskStatus.Open, note: $"Supplied: {what}");
+                        break;
+                }
+            }
+
+            var limit = $"More than {MaxSupplementRounds} supplement requests; the item needs a new application.";
+            await SaveTaskAsync(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), note: limit);
+            return Ended(ItemState.Rejected, "engine", limit);
+        }
+
+        async Task<ItemResult> DecideExternallyAsync(ExternalDecision external)
+        {
+            await AuditAsync("engine", "item.external.requested", null, null, $"system {external.System}");
+            var callback = context.WaitForExternalEvent<ExternalSystemDecided>(nameof(ExternalSystemDecided));
+            if (await Task.WhenAny(callback, cancellation) == cancellation)
+            {
+                return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
+            }
+
+            var result = callback.Result;
+            var by = $"system:{result.System}";
+            return result.Approved
+                ? new ItemResult(item.Key, ItemState.Approved, by, result.Reason ?? "Approved by the outside system.", result.Outputs ?? NoOutputs, [])
+                : Ended(ItemState.Rejected, by, result.Reason ?? "Rejected by the outside system.");
+        }
+
+        // An approval takes effect once every deferred material is supplied; a missed deadline ends the item as the template says.
+        async Task<ItemResult> AwaitDeferredMaterialsAsync(ItemResult approved)
+        {
+            var missing = input.Materials.Where(m => m.Status == MaterialStatus.Deferred).ToDictionary(m => m.Key, StringComparer.Ordinal);
+            while (missing.Count > 0)
+            {
+                var deadline = missing.Values.Min(m => m.DueAt) ?? context.CurrentUtcDateTime;
+                using var timerCancel = new CancellationTokenSource();
+                var timer = context.CreateTimer(deadline, timerCancel.Token);
+                var supplied = context.WaitForExternalEvent<DeferredMaterialSupplied>(nameof(DeferredMaterialSupplied));
+                var first = await Task.WhenAny(supplied, timer, cancellation);
+                if (first == cancellation)
+                {
+                    timerCancel.Cancel();
+                    return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
+                }
+
+                if (first == timer)
+                {
+                    var late = missing.Values.Where(m => m.DueAt <= context.CurrentUtcDateTime).Select(m => m.Key).ToList();
+                    var rule = input.MaterialRules.FirstOrDefault(r => late.Contains(r.Key))?.Deferral;
+                    var reason = $"Deferred material not supplied by its deadline: {string.Join(", ", late)}.";
+                    return Ended(rule?.OnMissed == DeferralOutcome.CancelItem ? ItemState.Cancelled : ItemState.Rejected, "engine", reason);
+                }
+
+                timerCancel.Cancel();
+                missing.Remove(supplied.Result.Material);
+                await AuditAsync($"applicant:{input.Applicant.Id}", "item.deferred.supplied", null, null, supplied.Result.Material);
+            }
+
+            return approved;
+        }
+
+        async Task<IReadOnlyDictionary<string, string>> IssueOutputsAsync(IReadOnlyDictionary<string, string> given)
+        {
+            var outputs = new Dictionary<string, string>(given, StringComparer.Ordinal);
+            var certificates = new List<CertificateToIssue>();
+            foreach (var output in item.Outputs)
+            {
+                if (!outputs.TryGetValue(output.Key, out var value))
+                {
+                    value = Number(output);
+                    outputs[output.Key] = value;
+                }
+
+                if (output.Kind == OutputKind.Certificate && output.LicenceType is { } type)
+                {
+                    certificates.Add(new CertificateToIssue(output.Key, output.Name, type, value));
+                }
+            }
+
+            if (certificates.Count > 0)
+            {
+                await context.CallActivityAsync<int>(nameof(IssueCertificatesActivity), new IssueCertificatesInput(
+                    input.ApplicationId, input.Applicant.Id, item.Key, item.Name, item.Department, context.CurrentUtcDateTime, certificates), OrchestrationRetry.Storage);
+            }
+
+            return outputs;
+        }
+
+        async Task OpenCommitmentVerificationsAsync()
+        {
+            foreach (var entry in input.Materials.Where(m => m.Status == MaterialStatus.Committed))
+            {
+                var rule = input.MaterialRules.FirstOrDefault(r => r.Key == entry.Key)?.Commitment;
+                var now = context.CurrentUtcDateTime;
+                await context.CallActivityAsync<bool>(nameof(SaveTaskActivity), new TaskRecord(
+                    item.Department, $"{TaskId}:verify:{entry.Key}", TaskKind.Verification, input.ApplicationId, item.Key, item.Name,
+                    input.TemplateKey, input.Applicant.Id, input.Applicant.Name, OfficerTaskStatus.Open, now,
+                    WorkingDays.Add(now, rule?.VerifyWithinDays ?? item.CommittedDays), Note: $"Verify the commitment for {entry.Name}: {rule?.Text}"),
+                    OrchestrationRetry.Storage);
+            }
+        }
+
+        // Deterministic from the instance, so a replay or a re-run issues the same number.
+        string Number(OutputDefinition output)
+        {
+            var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{context.InstanceId}:{output.Key}"));
+            var suffix = Convert.ToHexString(hash, 0, 5);
+            var date = context.CurrentUtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+            return $"{output.NumberPrefix ?? output.Key.ToUpperInvariant()}-{date}-{suffix}";
+        }
+
+        ItemResult Ended(ItemState state, string by, string reason) => new(item.Key, state, by, reason, NoOutputs, []);
+
+        Task<bool> SaveTaskAsync(OfficerTaskStatus status, string? outcome = null, string? decidedBy = null, string? note = null) =>
+            context.CallActivityAsync<bool>(nameof(SaveTaskActivity), new TaskRecord(
+                item.Department, TaskId, TaskKind.Decision, input.ApplicationId, item.Key, item.Name, input.TemplateKey,
+                input.Applicant.Id, input.Applicant.Name, status, context.CurrentUtcDateTime, due, outcome, decidedBy, note), OrchestrationRetry.Storage);
+
+        Task<bool> AuditAsync(string actor, string action, string? before, string? after, string? detail) =>
+            context.CallActivityAsync<bool>(nameof(AppendAuditActivity), new AuditEntry(
+                input.ApplicationId, $"{item.Key}:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail), OrchestrationRetry.Storage);
+
+        static string Detail(ItemResult result) =>
+            result.Evidence.Count == 0 ? result.Reason ?? string.Empty : $"{result.Reason} | {string.Join("; ", result.Evidence)}";
+    }
+}

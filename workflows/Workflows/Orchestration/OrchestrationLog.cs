@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Workflows.Orchestration;
+
+/// <summary>Structured logs of the bundle orchestrations, with stable event ids (3000-3099).</summary>
+internal static partial class OrchestrationLog
+{
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Application {ApplicationId} ({Template} v{Version}) started with {Items} items")]
+    public static partial void BundleStarted(ILogger logger, string applicationId, string template, int version, int items);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Application {ApplicationId} ended {Status}")]
+    public static partial void BundleEnded(ILogger logger, string applicationId, Workflows.Applications.ApplicationStatus status);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Application {ApplicationId} withdrawn: {Reason}")]
+    public static partial void BundleWithdrawn(ILogger logger, string applicationId, string reason);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Item {ItemKey} of {ApplicationId} started ({Decision})")]
+    public static partial void ItemStarted(ILogger logger, string applicationId, string itemKey, string decision);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Item {ItemKey} of {ApplicationId} ended {State} by {DecidedBy}")]
+    public static partial void ItemEnded(ILogger logger, string applicationId, string itemKey, Workflows.Orchestration.ItemState state, string decidedBy);
+}

@@ -1,0 +1,57 @@
+namespace Workflows.Tasks;
+
+/// <summary>Where an officer's task stands.</summary>
+public enum OfficerTaskStatus
+{
+    /// <summary>Waiting for the department's decision.</summary>
+    Open,
+
+    /// <summary>Waiting for the applicant to supply materials; the department's clock is stopped.</summary>
+    AwaitingApplicant,
+
+    /// <summary>Decided or cancelled.</summary>
+    Closed,
+}
+
+/// <summary>What kind of work a task is.</summary>
+public enum TaskKind
+{
+    /// <summary>Decide an item.</summary>
+    Decision,
+
+    /// <summary>Verify a commitment an item was approved on (告知承诺 check).</summary>
+    Verification,
+}
+
+/// <summary>One task in a department's list.</summary>
+/// <param name="Department">The department.</param>
+/// <param name="TaskId">The task's id: the item instance id, with a suffix for a verification.</param>
+/// <param name="Kind">Decision or verification.</param>
+/// <param name="ApplicationId">The application.</param>
+/// <param name="ItemKey">The item.</param>
+/// <param name="ItemName">The item's name.</param>
+/// <param name="TemplateKey">The bundle template.</param>
+/// <param name="ApplicantId">Who applied.</param>
+/// <param name="ApplicantName">The applicant's name.</param>
+/// <param name="Status">Where it stands.</param>
+/// <param name="OpenedAt">When it was opened.</param>
+/// <param name="DueAt">When it is due.</param>
+/// <param name="Outcome">Once closed: approved, rejected or cancelled.</param>
+/// <param name="DecidedBy">Once closed: who decided.</param>
+/// <param name="Note">The latest reason, supplement request or commitment text.</param>
+public sealed record TaskRecord(
+    string Department,
+    string TaskId,
+    TaskKind Kind,
+    string ApplicationId,
+    string ItemKey,
+    string ItemName,
+    string TemplateKey,
+    string ApplicantId,
+    string ApplicantName,
+    OfficerTaskStatus Status,
+    DateTime OpenedAt,
+    DateTime DueAt,
+    string? Outcome = null,
+    string? DecidedBy = null,
+    string? Note = null);
