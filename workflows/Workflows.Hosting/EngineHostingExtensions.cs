@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Workflows.Storage;
+using Workflows.Templates;
 
 namespace Workflows.Hosting;
 
@@ -58,6 +59,8 @@ public static class EngineHostingExtensions
                 host.ShutdownTimeout = engine.Value.ShutdownTimeout + TimeSpan.FromSeconds(15));
         }
 
+        // Built-in templates are published before the host takes applications.
+        services.AddHostedService<TemplateSeeder>();
         services.AddDurableTaskClient(builder => builder.UseGrpc());
         services.AddOptions<Microsoft.DurableTask.Client.Grpc.GrpcDurableTaskClientOptions>(Options.DefaultName)
             .Configure<SidecarEndpoint>((o, endpoint) => o.Channel = endpoint.Channel);

@@ -33,7 +33,8 @@ public static class DependencyInjection
         services.TryAddSingleton<TaskStore>();
         services.TryAddSingleton<LicenceRegistry>();
         services.TryAddSingleton<AuditTrail>();
-        services.TryAddSingleton<ITemplateSource, BuiltInTemplateSource>();
+        services.TryAddSingleton<TemplateStore>();
+        services.TryAddSingleton<ITemplateSource>(sp => sp.GetRequiredService<TemplateStore>());
         services.TryAddSingleton<ApplicationService>();
         return services;
     }

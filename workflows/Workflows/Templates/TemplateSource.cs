@@ -14,11 +14,3 @@ public interface ITemplateSource
     /// <returns>The published version, or null when none is in force.</returns>
     Task<PublishedTemplate?> GetPublishedAsync(string key, CancellationToken cancellationToken = default);
 }
-
-/// <summary>The built-in templates as version 1, until administrators publish their own versions.</summary>
-public sealed class BuiltInTemplateSource : ITemplateSource
-{
-    /// <inheritdoc />
-    public Task<PublishedTemplate?> GetPublishedAsync(string key, CancellationToken cancellationToken = default) =>
-        Task.FromResult(BuiltInTemplates.All.FirstOrDefault(t => t.Key == key) is { } template ? new PublishedTemplate(template, 1) : null);
-}
