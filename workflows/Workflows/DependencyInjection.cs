@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Workflows.Applications;
 using Workflows.Audit;
 using Workflows.Licences;
+using Workflows.Materials;
 using Workflows.Storage;
 using Workflows.Tasks;
 using Workflows.Templates;
@@ -33,6 +34,7 @@ public static class DependencyInjection
         services.TryAddSingleton<TaskStore>();
         services.TryAddSingleton<LicenceRegistry>();
         services.TryAddSingleton<AuditTrail>();
+        services.TryAddSingleton<MaterialUploads>();
         services.TryAddSingleton<TemplateStore>();
         services.TryAddSingleton<ITemplateSource>(sp => sp.GetRequiredService<TemplateStore>());
         services.TryAddSingleton<ApplicationService>();

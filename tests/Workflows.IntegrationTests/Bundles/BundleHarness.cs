@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Workflows.Applications;
 using Workflows.Audit;
 using Workflows.Licences;
+using Workflows.Materials;
+using Workflows.Templates;
 using Workflows.Orchestration;
 using Workflows.Tasks;
 using Workflows.Testing;
@@ -41,6 +43,26 @@ public sealed class BundleHarness : IAsyncDisposable
     public Task GiveLicenceAsync(string holderId, string licenceType, string number) =>
         Licences.IssueAsync(new LicenceRecord(holderId, licenceType, number, licenceType, "seed", null, null, DateTime.UtcNow, $"{holderId}/{licenceType}/{number}.json"), new { number });
 
+    public MaterialUploads Uploads => engine.Services.GetRequiredService<MaterialUploads>();
+
+    /// <summary>Uploads a small valid file for a material of a built-in template and returns its reference.</summary>
+    public async Task<string> UploadAsync(string applicantId, string templateKey, string materialKey)
+    {
+        var material = BuiltInTemplates.Get(templateKey).Materials.Single(m => m.Key == materialKey);
+        var type = material.Upload!.ContentTypes[0];
+        byte[] head = type switch
+        {
+            "application/pdf" => "%PDF-1.7\n"u8.ToArray(),
+            "image/jpeg" => [0xFF, 0xD8, 0xFF, 0xE0],
+            "image/png" => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A],
+            _ => "file"u8.ToArray(),
+        };
+        using var content = new MemoryStream([.. head, .. "test material"u8.ToArray()]);
+        var (upload, problem) = await Uploads.UploadAsync(applicantId, material, type, content, expectedSha256: null);
+        upload.ShouldNotBeNull(problem?.Message);
+        return upload.Reference;
+    }
+
     public static IReadOnlyDictionary<string, JsonElement> Answers(object answers) =>
         JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(JsonSerializer.Serialize(answers))!;
 
@@ -61,6 +83,31 @@ public sealed class BundleHarness : IAsyncDisposable
                 var bundle = await Client.GetInstanceAsync(applicationId, getInputsAndOutputs: true);
                 var item = await Client.GetInstanceAsync(id, getInputsAndOutputs: true);
                 throw new TimeoutException($"No {status} task for {id} in {department}. Bundle: {bundle?.RuntimeStatus} {bundle?.SerializedOutput} {bundle?.SerializedCustomStatus}. Item: {item?.RuntimeStatus} {item?.SerializedOutput}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>
+    /// Waits until an externally decided item has asked its outside system (its instance exists and waits for the
+    /// callback), so a callback raised now is not sent to an instance that does not exist yet.
+    /// </summary>
+    public async Task WaitForExternalRequestAsync(string applicationId, string itemKey)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var audit = await Audit.ReadAsync(applicationId);
+            if (audit.Any(e => e.Action == "item.external.requested" && e.StepId.StartsWith($"{itemKey}:", StringComparison.Ordinal)))
+            {
+                return;
+            }
+
+            if (watch.Elapsed > TimeSpan.FromSeconds(90))
+            {
+                var bundle = await Client.GetInstanceAsync(applicationId, getInputsAndOutputs: true);
+                throw new TimeoutException($"{itemKey} of {applicationId} never asked its outside system. Bundle: {bundle?.RuntimeStatus} {bundle?.SerializedOutput} {bundle?.SerializedCustomStatus}");
             }
 
             await Task.Delay(200);

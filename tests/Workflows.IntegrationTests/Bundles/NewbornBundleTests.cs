@@ -14,6 +14,9 @@ public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
 
     public async Task DisposeAsync() => await harness.DisposeAsync();
 
+    async Task<SubmissionRequest> RequestAsync(string applicantId) =>
+        Request(applicantId, materials: [new MaterialProvision("babyPhoto", ProvisionKind.Upload, await harness.UploadAsync(applicantId, "newborn", "babyPhoto"))]);
+
     static SubmissionRequest Request(string applicantId, object? answers = null, IReadOnlyList<MaterialProvision>? materials = null) => new(
         "newborn",
         new Applicant(applicantId, ApplicantKind.Citizen, "王芳"),
@@ -31,7 +34,7 @@ public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
             parentInsuredLocally = true,
             applyCardWithBank = false,
         }),
-        materials ?? [new MaterialProvision("babyPhoto", ProvisionKind.Upload, "uploads/photo-1.jpg")]);
+        materials ?? []);
 
     async Task GiveParentsLicencesAsync(string applicantId, bool marriage = true)
     {
@@ -48,7 +51,7 @@ public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
     {
         const string applicant = "citizen-a";
         await GiveParentsLicencesAsync(applicant);
-        var result = await harness.Applications.SubmitAsync(Request(applicant), "nb-all-approved");
+        var result = await harness.Applications.SubmitAsync(await RequestAsync(applicant), "nb-all-approved");
         result.Accepted.ShouldBeTrue(string.Join("; ", result.Problems.Select(p => $"{p.Path}: {p.Message}")));
         result.Ledger.Single(m => m.Key == "parentsIdCards").Status.ShouldBe(MaterialStatus.FromLicence);
         result.Ledger.Single(m => m.Key == "birthCertificate").Status.ShouldBe(MaterialStatus.ProducedByItem);
@@ -113,8 +116,8 @@ public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
     public async Task Submit_SameIdTwice_StartsOneApplication()
     {
         await GiveParentsLicencesAsync("citizen-c");
-        (await harness.Applications.SubmitAsync(Request("citizen-c"), "nb-twice")).AlreadyAccepted.ShouldBeFalse();
-        var again = await harness.Applications.SubmitAsync(Request("citizen-c"), "nb-twice");
+        (await harness.Applications.SubmitAsync(await RequestAsync("citizen-c"), "nb-twice")).AlreadyAccepted.ShouldBeFalse();
+        var again = await harness.Applications.SubmitAsync(await RequestAsync("citizen-c"), "nb-twice");
         again.Accepted.ShouldBeTrue();
         again.AlreadyAccepted.ShouldBeTrue();
         await harness.Applications.WithdrawAsync("nb-twice", "test over");
@@ -125,7 +128,7 @@ public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
     public async Task Decide_SupplementRequested_WaitsForApplicantThenApproves()
     {
         await GiveParentsLicencesAsync("citizen-d");
-        await harness.Applications.SubmitAsync(Request("citizen-d"), "nb-supplement");
+        await harness.Applications.SubmitAsync(await RequestAsync("citizen-d"), "nb-supplement");
         await harness.WaitForTaskAsync("hospital", "nb-supplement", "birth-certificate");
         await harness.Applications.DecideAsync("nb-supplement", "birth-certificate",
             new OfficerDecided(DecisionKind.RequestSupplement, "officer-h1", "The delivery record is unreadable.", ["deliveryRecord"]));
@@ -148,7 +151,7 @@ public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
     public async Task Decide_PrerequisiteRejected_CancelsItsDependantsWithTheReason()
     {
         await GiveParentsLicencesAsync("citizen-e");
-        await harness.Applications.SubmitAsync(Request("citizen-e"), "nb-rejected");
+        await harness.Applications.SubmitAsync(await RequestAsync("citizen-e"), "nb-rejected");
         await harness.WaitForTaskAsync("hospital", "nb-rejected", "birth-certificate");
         await harness.Applications.DecideAsync("nb-rejected", "birth-certificate", new OfficerDecided(DecisionKind.Reject, "officer-h1", "No birth record at this hospital."));
 
@@ -171,7 +174,7 @@ public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
     public async Task Withdraw_WhileAnOfficerDecides_CancelsEveryPendingItem()
     {
         await GiveParentsLicencesAsync("citizen-f");
-        await harness.Applications.SubmitAsync(Request("citizen-f"), "nb-withdrawn");
+        await harness.Applications.SubmitAsync(await RequestAsync("citizen-f"), "nb-withdrawn");
         await harness.WaitForTaskAsync("hospital", "nb-withdrawn", "birth-certificate");
         await harness.Applications.WithdrawAsync("nb-withdrawn", "We moved to another city.");
 
@@ -191,13 +194,13 @@ public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
         const string applicant = "citizen-g";
         await GiveParentsLicencesAsync(applicant, marriage: false);
         // Without a marriage certificate in the registry the material is deferred (容缺), not refused.
-        var first = await harness.Applications.SubmitAsync(Request(applicant), "nb-first");
+        var first = await harness.Applications.SubmitAsync(await RequestAsync(applicant), "nb-first");
         first.Ledger.Single(m => m.Key == "marriageCertificate").Status.ShouldBe(MaterialStatus.Deferred);
         await harness.Applications.WithdrawAsync("nb-first", "restart");
         await harness.WaitForOutcomeAsync("nb-first");
 
         await harness.GiveLicenceAsync(applicant, "marriage-certificate", "MC-late");
-        var second = await harness.Applications.SubmitAsync(Request(applicant), "nb-second");
+        var second = await harness.Applications.SubmitAsync(await RequestAsync(applicant), "nb-second");
         second.Ledger.Single(m => m.Key == "marriageCertificate").Status.ShouldBe(MaterialStatus.FromLicence);
     }
 }

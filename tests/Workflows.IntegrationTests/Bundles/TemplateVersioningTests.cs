@@ -49,7 +49,7 @@ public sealed class TemplateVersioningTests(StorageFixture storage) : IAsyncLife
             babyName = "李小龙", babySex = "male", babyBirthDate = "2026-11-20", birthPlace = "市妇幼保健院", motherName = "韩梅梅",
             motherIdNumber = "11010519491231002X", settleWith = "mother", registrationAddress = "人民路2号", guardianPhone = "13900139000",
             parentInsuredLocally = true, applyCardWithBank = false,
-        }), [new MaterialProvision("babyPhoto", ProvisionKind.Upload, "uploads/p.jpg")]);
+        }), [new MaterialProvision("babyPhoto", ProvisionKind.Upload, await UploadPhotoAsync("citizen-v"))]);
         (await service.SubmitAsync(request, "pin-v1")).Accepted.ShouldBeTrue();
 
         // An administrator publishes version 2 with a shorter committed time while v1's application waits for the hospital.
@@ -106,6 +106,16 @@ public sealed class TemplateVersioningTests(StorageFixture storage) : IAsyncLife
         ex.Problems.ShouldContain(p => p.Code == "template.committedDays" && p.Path == "$.committedDays");
         (await Store.GetAsync(template.Key, draft.Version.Version))!.Version.Status.ShouldBe(TemplateStatus.Draft);
         (await Store.GetPublishedAsync(template.Key))!.Version.ShouldBe(1);
+    }
+
+    async Task<string> UploadPhotoAsync(string applicantId)
+    {
+        var material = BuiltInTemplates.Get("newborn").Materials.Single(m => m.Key == "babyPhoto");
+        using var jpeg = new MemoryStream([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]);
+        var (upload, problem) = await engine.Services.GetRequiredService<Workflows.Materials.MaterialUploads>()
+            .UploadAsync(applicantId, material, "image/jpeg", jpeg, expectedSha256: null);
+        upload.ShouldNotBeNull(problem?.Message);
+        return upload.Reference;
     }
 
     static async Task WaitUntilAsync(Func<Task<bool>> condition)

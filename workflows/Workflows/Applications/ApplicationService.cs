@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Workflows.Licences;
+using Workflows.Materials;
 using Workflows.Orchestration;
 using Workflows.Templates;
 
@@ -24,7 +25,7 @@ public sealed record SubmissionResult(
 /// nothing, or started as one bundle instance whose id is the application id; everything it writes afterwards
 /// is written by the instance's activities, so there is no half-written application.
 /// </summary>
-public sealed class ApplicationService(DurableTaskClient client, ITemplateSource templates, LicenceRegistry licences, TimeProvider time)
+public sealed class ApplicationService(DurableTaskClient client, ITemplateSource templates, LicenceRegistry licences, MaterialUploads uploads, TimeProvider time)
 {
     /// <summary>Submits an application.</summary>
     /// <param name="request">The submission.</param>
@@ -49,14 +50,32 @@ public sealed class ApplicationService(DurableTaskClient client, ITemplateSource
         var held = (await licences.ListAsync(request.Applicant.Id, cancellationToken)).Select(l => l.LicenceType).ToHashSet(StringComparer.Ordinal);
         var now = time.GetUtcNow().UtcDateTime;
         var plan = SubmissionPlanner.Plan(published.Template, request, held, now);
-        if (!plan.Accepted)
+        var problems = plan.Problems.Concat(await CheckUploadsAsync(request, cancellationToken)).ToList();
+        if (problems.Count > 0)
         {
-            return new SubmissionResult(applicationId, false, plan.Problems, []);
+            return new SubmissionResult(applicationId, false, problems, []);
         }
 
         var input = new BundleInput(applicationId, request.Applicant, published.Version, published.Template, plan.Answers, [.. held], plan.Ledger, now);
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(BundleOrchestrator), input, new StartOrchestrationOptions(applicationId), cancellationToken);
         return new SubmissionResult(applicationId, true, [], plan.Ledger);
+    }
+
+    // Every cited upload must exist, belong to the applicant and have been uploaded for that material.
+    async Task<IReadOnlyList<SubmissionProblem>> CheckUploadsAsync(SubmissionRequest request, CancellationToken cancellationToken)
+    {
+        var problems = new List<SubmissionProblem>();
+        foreach (var provision in request.Materials.Where(m => m.Kind == ProvisionKind.Upload && !string.IsNullOrWhiteSpace(m.Reference)))
+        {
+            var upload = await uploads.GetAsync(request.Applicant.Id, provision.Reference!, cancellationToken);
+            if (upload is null || upload.MaterialKey != provision.Key)
+            {
+                problems.Add(new SubmissionProblem($"materials.{provision.Key}", "material.upload.unknown",
+                    "The cited upload does not exist or was not uploaded by you for this material; upload the file again."));
+            }
+        }
+
+        return problems;
     }
 
     /// <summary>Withdraws an application: every item still pending is cancelled.</summary>
