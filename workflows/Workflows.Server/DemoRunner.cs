@@ -8,10 +8,10 @@ using Workflows.Storage;
 namespace Workflows.Server;
 
 /// <summary>
-/// <c>run.sh</c>'s demo until the HTTP API lands: runs each engine path once on the real provider and prints
-/// what happened, so a newcomer sees the engine work end to end on their machine.
+/// <c>run.sh</c>'s demo until the HTTP API lands: runs each engine path once on the real provider, then the
+/// newborn bundle, and prints what happened, so a newcomer sees the engine work end to end on their machine.
 /// </summary>
-internal sealed class DemoRunner(DurableTaskClient client, StepLedger ledger, StorageOperationCounter counter)
+internal sealed class DemoRunner(DurableTaskClient client, StepLedger ledger, StorageOperationCounter counter, BundleDemo bundle)
 {
     public async Task<int> RunAsync(TextWriter output, CancellationToken cancellationToken)
     {
@@ -24,6 +24,10 @@ internal sealed class DemoRunner(DurableTaskClient client, StepLedger ledger, St
         ok &= await RunAsync(output, "an officer's decision as an event", nameof(EventRoundTripOrchestrator), $"demo-{run}-event", new RoundTripInput(1),
             id => client.RaiseEventAsync(id, nameof(Ping), new Ping("approved"), cancellationToken), cancellationToken);
         ok &= await RunAsync(output, "a durable timer of 2 s", nameof(TimerOrchestrator), $"demo-{run}-timer", new TimerInput(2000), null, cancellationToken);
+
+        await output.WriteLineAsync();
+        await output.WriteLineAsync("Running the newborn bundle end to end...");
+        ok &= await bundle.RunAsync(output, cancellationToken);
 
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Storage operations in all: {counter.Total}"));
         await output.WriteLineAsync(ok ? "Self-check passed." : "Self-check FAILED.");

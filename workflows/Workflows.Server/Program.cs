@@ -4,6 +4,7 @@ using Workflows.Server;
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddWorkflowsEngine(builder.Configuration);
 builder.Services.AddHealthChecks();
+builder.Services.AddTransient<BundleDemo>();
 
 var app = builder.Build();
 app.MapHealthChecks("/healthz");
