@@ -76,19 +76,10 @@ public static class SubmissionPlanner
     {
         var context = new EvaluationContext(answers, licences, new Dictionary<string, IReadOnlyDictionary<string, string>>());
         return template.Items
-            .Where(i => i.IncludeWhen is null || ReadsOutputs(i.IncludeWhen) || ConditionEvaluator.Evaluate(i.IncludeWhen, context))
+            .Where(i => i.IncludeWhen is null || ConditionEvaluator.ReadsOutputs(i.IncludeWhen) || ConditionEvaluator.Evaluate(i.IncludeWhen, context))
             .Select(i => i.Key)
             .ToHashSet(StringComparer.Ordinal);
     }
-
-    static bool ReadsOutputs(Condition condition) => condition switch
-    {
-        OutputEquals => true,
-        AllOf all => all.Conditions.Any(ReadsOutputs),
-        AnyOf any => any.Conditions.Any(ReadsOutputs),
-        NotCondition not => ReadsOutputs(not.Condition),
-        _ => false,
-    };
 
     static List<MaterialEntry> BuildLedger(
         BundleTemplate template, SubmissionRequest request, IReadOnlySet<string> licences, HashSet<string> included, DateTime now, List<SubmissionProblem> problems)

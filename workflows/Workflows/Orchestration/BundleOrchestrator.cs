@@ -94,6 +94,14 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 changed = false;
                 foreach (var item in template.Items.Where(i => states[i.Key] == ItemState.Waiting))
                 {
+                    // An item the applicant's answers leave out is left out whatever happens to its prerequisites.
+                    if (NotWanted(item) is { } notWanted)
+                    {
+                        Record(notWanted);
+                        changed = true;
+                        continue;
+                    }
+
                     var blocker = item.DependsOn.FirstOrDefault(d => states[d] is ItemState.Rejected or ItemState.Cancelled or ItemState.Failed);
                     if (blocker is not null)
                     {
@@ -123,6 +131,20 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             while (changed);
 
             context.SetCustomStatus(new BundleProgress(new Dictionary<string, ItemState>(states)));
+        }
+
+        // Inclusion that reads only answers and licences can be told before the prerequisites end.
+        ItemResult? NotWanted(ItemDefinition item)
+        {
+            if (item.IncludeWhen is not { } when || ConditionEvaluator.ReadsOutputs(when))
+            {
+                return null;
+            }
+
+            var evidence = new List<string>();
+            return ConditionEvaluator.Evaluate(when, Context(), evidence)
+                ? null
+                : new ItemResult(item.Key, ItemState.NotIncluded, "engine", "Its inclusion condition does not hold.", new Dictionary<string, string>(), evidence);
         }
 
         void Start(ItemDefinition item)
@@ -188,7 +210,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
             foreach (var item in template.Items.Where(i => states[i.Key] == ItemState.Waiting))
             {
-                Record(new ItemResult(item.Key, ItemState.Cancelled, $"applicant:{input.Applicant.Id}", $"Withdrawn by the applicant: {reason}", new Dictionary<string, string>(), []));
+                Record(NotWanted(item) ?? new ItemResult(item.Key, ItemState.Cancelled, $"applicant:{input.Applicant.Id}", $"Withdrawn by the applicant: {reason}", new Dictionary<string, string>(), []));
             }
 
             context.SetCustomStatus(new BundleProgress(new Dictionary<string, ItemState>(states)));

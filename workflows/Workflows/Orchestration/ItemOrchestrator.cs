@@ -24,6 +24,9 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
     /// </summary>
     public const int MaxSupplementRounds = 20;
 
+    /// <summary>Results from the wrong outside system an item ignores before it gives up (bounds its history).</summary>
+    public const int MaxForeignCallbacks = 20;
+
     static readonly IReadOnlyDictionary<string, string> NoOutputs = new Dictionary<string, string>();
 
     /// <summary>The instance id of an item of an application.</summary>
@@ -148,17 +151,29 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         async Task<ItemResult> DecideExternallyAsync(ExternalDecision external)
         {
             await AuditAsync("engine", "item.external.requested", null, null, $"system {external.System}");
-            var callback = context.WaitForExternalEvent<ExternalSystemDecided>(nameof(ExternalSystemDecided));
-            if (await Task.WhenAny(callback, cancellation) == cancellation)
+            for (var callback = 0; callback <= MaxForeignCallbacks; callback++)
             {
-                return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
+                var result = context.WaitForExternalEvent<ExternalSystemDecided>(nameof(ExternalSystemDecided));
+                if (await Task.WhenAny(result, cancellation) == cancellation)
+                {
+                    return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
+                }
+
+                var decided = result.Result;
+                if (decided.System != external.System)
+                {
+                    // Only the system the template names may decide this item; another's result is noted and ignored.
+                    await AuditAsync($"system:{decided.System}", "item.external.ignored", null, null, $"expected {external.System}");
+                    continue;
+                }
+
+                var by = $"system:{decided.System}";
+                return decided.Approved
+                    ? new ItemResult(item.Key, ItemState.Approved, by, decided.Reason ?? "Approved by the outside system.", decided.Outputs ?? NoOutputs, [])
+                    : Ended(ItemState.Rejected, by, decided.Reason ?? "Rejected by the outside system.");
             }
 
-            var result = callback.Result;
-            var by = $"system:{result.System}";
-            return result.Approved
-                ? new ItemResult(item.Key, ItemState.Approved, by, result.Reason ?? "Approved by the outside system.", result.Outputs ?? NoOutputs, [])
-                : Ended(ItemState.Rejected, by, result.Reason ?? "Rejected by the outside system.");
+            return Ended(ItemState.Failed, "engine", $"More than {MaxForeignCallbacks} results from systems other than {external.System}; an administrator must look at it.");
         }
 
         // An approval takes effect once every deferred material is supplied; a missed deadline ends the item as the template says.

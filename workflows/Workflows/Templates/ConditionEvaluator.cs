@@ -70,6 +70,18 @@ public static class ConditionEvaluator
         }
     }
 
+    /// <summary>Whether a condition reads an item's output, and so can only be evaluated once that item is approved.</summary>
+    /// <param name="condition">The condition.</param>
+    /// <returns>True when it reads an output anywhere.</returns>
+    public static bool ReadsOutputs(Condition condition) => condition switch
+    {
+        OutputEquals => true,
+        AllOf all => all.Conditions.Any(ReadsOutputs),
+        AnyOf any => any.Conditions.Any(ReadsOutputs),
+        NotCondition not => ReadsOutputs(not.Condition),
+        _ => false,
+    };
+
     static string? Answer(string field, EvaluationContext context, ICollection<string>? evidence)
     {
         var value = context.Answers.TryGetValue(field, out var v) ? v : null;
