@@ -104,20 +104,16 @@ public sealed class ApplicationService(DurableTaskClient client, ITemplateSource
     public Task SupplyAsync(string applicationId, string itemKey, SupplementProvided supplement, CancellationToken cancellationToken = default) =>
         client.RaiseEventAsync(ItemOrchestrator.InstanceId(applicationId, itemKey), nameof(SupplementProvided), supplement, cancellationToken);
 
-    /// <summary>Delivers a deferred material to every item of the application that needs it.</summary>
+    /// <summary>
+    /// Delivers a deferred material to the application; the bundle records it in the ledger and passes it to every
+    /// item that needs it, running or not yet started.
+    /// </summary>
     /// <param name="applicationId">The application.</param>
-    /// <param name="itemKeys">The items that need it (from the ledger).</param>
-    /// <param name="supplied">The material.</param>
+    /// <param name="supplied">The material and its upload.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when delivered.</returns>
-    public async Task SupplyDeferredAsync(string applicationId, IEnumerable<string> itemKeys, DeferredMaterialSupplied supplied, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(itemKeys);
-        foreach (var key in itemKeys)
-        {
-            await client.RaiseEventAsync(ItemOrchestrator.InstanceId(applicationId, key), nameof(DeferredMaterialSupplied), supplied, cancellationToken);
-        }
-    }
+    public Task SupplyDeferredAsync(string applicationId, DeferredMaterialSupplied supplied, CancellationToken cancellationToken = default) =>
+        client.RaiseEventAsync(applicationId, nameof(DeferredMaterialSupplied), supplied, cancellationToken);
 
     /// <summary>Delivers an outside system's verified result to an item.</summary>
     /// <param name="applicationId">The application.</param>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Workflows.Storage;
@@ -17,8 +16,8 @@ namespace Workflows.Audit;
 public sealed record AuditEntry(string Subject, string StepId, DateTime At, string Actor, string Action, string? Before, string? After, string? Detail);
 
 /// <summary>
-/// The append-only audit trail: partition = subject, row = time and step, so an application's history is one
-/// ordered partition read. Entries are only ever added; adding the same step again is a no-op.
+/// The append-only audit trail: partition = subject, row = step, so an application's history is one partition
+/// read (returned in time order). Entries are only ever added; adding the same step again is a no-op.
 /// </summary>
 public sealed class AuditTrail(StorageTables tables)
 {
@@ -34,7 +33,8 @@ public sealed class AuditTrail(StorageTables tables)
         ArgumentNullException.ThrowIfNull(entry);
         var table = await tables.TableAsync(TableName);
         var at = DateTime.SpecifyKind(entry.At, DateTimeKind.Utc);
-        var row = new TableEntity(TableKeys.Escape(entry.Subject), TableKeys.Escape($"{at.Ticks.ToString("D19", CultureInfo.InvariantCulture)}|{entry.StepId}"))
+        // The row key is the step alone: a step run again after a crash runs at another time but is the same step.
+        var row = new TableEntity(TableKeys.Escape(entry.Subject), TableKeys.Escape(entry.StepId))
         {
             ["StepId"] = entry.StepId,
             ["At"] = at,
@@ -69,6 +69,6 @@ public sealed class AuditTrail(StorageTables tables)
                 row.GetString("Action"), row.GetString("Before"), row.GetString("After"), row.GetString("Detail")));
         }
 
-        return list;
+        return [.. list.OrderBy(e => e.At).ThenBy(e => e.StepId, StringComparer.Ordinal)];
     }
 }

@@ -42,19 +42,28 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 $"{template.Key} v{input.TemplateVersion}; materials: {string.Join(", ", materials.Select(m => $"{m.Key}={m.Status}"))}");
 
             var withdrawal = context.WaitForExternalEvent<WithdrawalRequested>(nameof(WithdrawalRequested));
+            var supply = context.WaitForExternalEvent<DeferredMaterialSupplied>(nameof(DeferredMaterialSupplied));
             var withdrawn = false;
             StartReadyItems();
             await SaveAsync(ApplicationStatus.InProgress);
 
             while (running.Count > 0)
             {
-                var waits = running.Values.Cast<Task>().ToList();
+                var waits = running.Values.Cast<Task>().Append(supply).ToList();
                 if (!withdrawn)
                 {
                     waits.Add(withdrawal);
                 }
 
                 var first = await Task.WhenAny(waits);
+                if (first == supply)
+                {
+                    await SuppliedAsync(supply.Result);
+                    supply = context.WaitForExternalEvent<DeferredMaterialSupplied>(nameof(DeferredMaterialSupplied));
+                    await SaveAsync(ApplicationStatus.InProgress);
+                    continue;
+                }
+
                 if (first == withdrawal && !withdrawn)
                 {
                     withdrawn = true;
@@ -197,6 +206,26 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                     }
                 }
             }
+        }
+
+        // A deferred material arrives for the whole application: the ledger records it, running items that need it
+        // are told, and items that start later see it as supplied.
+        async Task SuppliedAsync(DeferredMaterialSupplied supplied)
+        {
+            var at = materials.FindIndex(m => m.Key == supplied.Material && m.Status == MaterialStatus.Deferred);
+            if (at < 0)
+            {
+                await AuditAsync($"applicant:{input.Applicant.Id}", "material.supply.ignored", null, null, $"{supplied.Material} is not awaited");
+                return;
+            }
+
+            materials[at] = materials[at] with { Status = MaterialStatus.Supplied, Reference = supplied.Reference };
+            foreach (var key in materials[at].RequiredBy.Where(running.ContainsKey))
+            {
+                context.SendEvent(ItemOrchestrator.InstanceId(input.ApplicationId, key), nameof(DeferredMaterialSupplied), supplied);
+            }
+
+            await AuditAsync($"applicant:{input.Applicant.Id}", "material.supplied", nameof(MaterialStatus.Deferred), nameof(MaterialStatus.Supplied), supplied.Material);
         }
 
         void Withdraw(string reason)

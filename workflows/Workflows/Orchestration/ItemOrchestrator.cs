@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.DurableTask;
@@ -180,12 +179,25 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         async Task<ItemResult> AwaitDeferredMaterialsAsync(ItemResult approved)
         {
             var missing = input.Materials.Where(m => m.Status == MaterialStatus.Deferred).ToDictionary(m => m.Key, StringComparer.Ordinal);
+            var firedEarly = false;
+            Task<DeferredMaterialSupplied>? supplied = null;
             while (missing.Count > 0)
             {
                 var deadline = missing.Values.Min(m => m.DueAt) ?? context.CurrentUtcDateTime;
+                if (context.CurrentUtcDateTime >= deadline)
+                {
+                    var late = missing.Values.Where(m => m.DueAt <= context.CurrentUtcDateTime).Select(m => m.Key).ToList();
+                    var rule = input.MaterialRules.FirstOrDefault(r => late.Contains(r.Key))?.Deferral;
+                    var reason = $"Deferred material not supplied by its deadline: {string.Join(", ", late)}.";
+                    return Ended(rule?.OnMissed == DeferralOutcome.CancelItem ? ItemState.Cancelled : ItemState.Rejected, "engine", reason);
+                }
+
+                // The provider may deliver a timer up to a second early (queue visibility is set in whole seconds);
+                // after an early one, aim a second past the deadline so the item never ends before it.
                 using var timerCancel = new CancellationTokenSource();
-                var timer = context.CreateTimer(deadline, timerCancel.Token);
-                var supplied = context.WaitForExternalEvent<DeferredMaterialSupplied>(nameof(DeferredMaterialSupplied));
+                var timer = context.CreateTimer(firedEarly ? deadline.AddSeconds(1) : deadline, timerCancel.Token);
+                // One waiter until it is used: a second one would leave the next event to the abandoned first.
+                supplied ??= context.WaitForExternalEvent<DeferredMaterialSupplied>(nameof(DeferredMaterialSupplied));
                 var first = await Task.WhenAny(supplied, timer, cancellation);
                 if (first == cancellation)
                 {
@@ -195,15 +207,15 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
 
                 if (first == timer)
                 {
-                    var late = missing.Values.Where(m => m.DueAt <= context.CurrentUtcDateTime).Select(m => m.Key).ToList();
-                    var rule = input.MaterialRules.FirstOrDefault(r => late.Contains(r.Key))?.Deferral;
-                    var reason = $"Deferred material not supplied by its deadline: {string.Join(", ", late)}.";
-                    return Ended(rule?.OnMissed == DeferralOutcome.CancelItem ? ItemState.Cancelled : ItemState.Rejected, "engine", reason);
+                    firedEarly = context.CurrentUtcDateTime < deadline;
+                    continue;
                 }
 
                 timerCancel.Cancel();
-                missing.Remove(supplied.Result.Material);
-                await AuditAsync($"applicant:{input.Applicant.Id}", "item.deferred.supplied", null, null, supplied.Result.Material);
+                var material = supplied.Result.Material;
+                supplied = null;
+                missing.Remove(material);
+                await AuditAsync($"applicant:{input.Applicant.Id}", "item.deferred.supplied", null, null, material);
             }
 
             return approved;
@@ -250,13 +262,11 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             }
         }
 
-        // Deterministic from the instance, so a replay or a re-run issues the same number.
+        // From the instance and output alone (no clock), so a replay or a step run again after a crash issues the same number.
         string Number(OutputDefinition output)
         {
             var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{context.InstanceId}:{output.Key}"));
-            var suffix = Convert.ToHexString(hash, 0, 5);
-            var date = context.CurrentUtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-            return $"{output.NumberPrefix ?? output.Key.ToUpperInvariant()}-{date}-{suffix}";
+            return $"{output.NumberPrefix ?? output.Key.ToUpperInvariant()}-{Convert.ToHexString(hash, 0, 6)}";
         }
 
         ItemResult Ended(ItemState state, string by, string reason) => new(item.Key, state, by, reason, NoOutputs, []);
