@@ -42,7 +42,10 @@ public sealed class CompanyDeregistrationBundleTests(StorageFixture storage) : I
 
     public async Task DisposeAsync() => await harness.DisposeAsync();
 
-    async Task<SubmissionRequest> RequestAsync(string companyId, bool noOutstandingTax = true) => new(
+    Task<SubmissionRequest> RequestAsync(string companyId, bool noOutstandingTax = true) => DeregistrationRequestAsync(harness, companyId, noOutstandingTax);
+
+    /// <summary>A deregistration that every rule approves; used by the licence reuse test too.</summary>
+    internal static async Task<SubmissionRequest> DeregistrationRequestAsync(BundleHarness harness, string companyId, bool noOutstandingTax = true) => new(
         "company-deregistration",
         new Applicant(companyId, ApplicantKind.Company, CompanyName),
         BundleHarness.Answers(new

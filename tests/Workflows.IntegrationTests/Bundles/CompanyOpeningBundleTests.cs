@@ -298,4 +298,35 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
             items[key].State.ShouldBe(ItemState.NotIncluded, $"{key}: {items[key].Reason}");
         }
     }
+
+    [Fact]
+    public async Task Deregister_AfterOpening_UsesTheLicencesTheOpeningIssuedWithoutUploads()
+    {
+        // Opening issues the business licence, seal record, social insurance, housing fund and bank account licences ...
+        const string company = "company-reuse";
+        await GiveLegalRepIdCardAsync(company);
+        (await harness.Applications.SubmitAsync(await RequestAsync(company), "co-reuse-open")).Accepted.ShouldBeTrue();
+        await harness.WaitForExternalRequestAsync("co-reuse-open", "bank-account");
+        await OpenBankAccountAsync("co-reuse-open");
+        (await harness.WaitForOutcomeAsync("co-reuse-open")).Status.ShouldBe(BundleStatus.Completed);
+        var issued = (await harness.Licences.ListAsync(company)).Where(l => l.ApplicationId == "co-reuse-open").ToList();
+        issued.Select(l => l.LicenceType).ShouldContain("business-licence");
+
+        // ... and a later deregistration of the same company takes them from the registry (zero-material) and
+        // includes exactly the deregistrations those licences call for.
+        var result = await harness.Applications.SubmitAsync(await CompanyDeregistrationBundleTests.DeregistrationRequestAsync(harness, company), "co-reuse-close");
+        result.Accepted.ShouldBeTrue(Problems(result));
+        var ledger = result.Ledger.ToDictionary(m => m.Key);
+        ledger["businessLicence"].Status.ShouldBe(MaterialStatus.FromLicence);
+        ledger["sealRecord"].Status.ShouldBe(MaterialStatus.FromLicence);
+        await harness.WaitForExternalRequestAsync("co-reuse-close", "bank-account-closure");
+        await harness.Applications.CompleteExternalAsync("co-reuse-close", "bank-account-closure", new ExternalSystemDecided("bank-account-system", true, "Account closed."));
+        var closed = (await harness.WaitForOutcomeAsync("co-reuse-close")).Items.ToDictionary(i => i.ItemKey);
+        foreach (var item in new[] { "social-insurance-deregistration", "housing-fund-deregistration", "seal-cancellation", "bank-account-closure", "business-licence-deregistration" })
+        {
+            closed[item].State.ShouldBe(ItemState.Approved, item);
+        }
+
+        closed["food-business-licence-cancellation"].State.ShouldBe(ItemState.NotIncluded);
+    }
 }

@@ -82,6 +82,9 @@ public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
         record!.Status.ShouldBe(ApplicationStatus.Completed);
         record.Items.ShouldAllBe(i => i.State == ItemState.Approved);
         (await harness.Store.ListByApplicantAsync(applicant)).Select(a => a.ApplicationId).ShouldContain("nb-all-approved");
+        (await harness.Store.ListIdsByTemplateAsync("newborn", ApplicationStatus.Completed)).ShouldContain("nb-all-approved");
+        (await harness.Store.ListIdsByTemplateAsync("newborn", ApplicationStatus.InProgress)).ShouldNotContain("nb-all-approved");
+        (await harness.Store.ListIdsByTemplateAsync("house-transfer")).ShouldNotContain("nb-all-approved");
         var audit = await harness.Audit.ReadAsync("nb-all-approved");
         audit.ShouldContain(e => e.Action == "application.accepted");
         audit.ShouldContain(e => e.Action == "item.approved" && e.Actor == "officer:officer-h1");

@@ -13,6 +13,11 @@ public class TableKeysTests
     public void Escape_ForbiddenCharacters_AreReplacedReversibly(string raw, string expected)
         => TableKeys.Escape(raw).ShouldBe(expected);
 
+    [Theory]
+    [InlineData("a/b#c?d\\e%f")]
+    [InlineData("app-1:birth-certificate")]
+    public void Unescape_OfEscape_GivesTheValueBack(string raw) => TableKeys.Unescape(TableKeys.Escape(raw)).ShouldBe(raw);
+
     [Fact]
     public void Escape_DistinctInputs_StayDistinct()
         => TableKeys.Escape("a/b").ShouldNotBe(TableKeys.Escape("a%2Fb"));

@@ -18,6 +18,9 @@ public sealed class ApplicationStore(StorageTables tables)
     /// <summary>The by-id index table's name.</summary>
     public const string IndexTableName = "ApplicationIndex";
 
+    /// <summary>The by-template table's name (partition = template, with the status as a column).</summary>
+    public const string ByTemplateTableName = "ApplicationsByTemplate";
+
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Writes the application's current state.</summary>
@@ -45,6 +48,35 @@ public sealed class ApplicationStore(StorageTables tables)
             new TableEntity(TableKeys.Escape(record.ApplicationId), "application") { ["ApplicantId"] = record.Applicant.Id },
             TableUpdateMode.Replace,
             cancellationToken);
+        var byTemplate = await tables.TableAsync(ByTemplateTableName);
+        await byTemplate.UpsertEntityAsync(new TableEntity(TableKeys.Escape(record.TemplateKey), TableKeys.Escape(record.ApplicationId))
+        {
+            ["ApplicantId"] = record.Applicant.Id,
+            ["Status"] = record.Status.ToString(),
+            ["TemplateVersion"] = record.TemplateVersion,
+            ["SubmittedAt"] = DateTime.SpecifyKind(record.SubmittedAt, DateTimeKind.Utc),
+            ["UpdatedAt"] = DateTime.SpecifyKind(record.UpdatedAt, DateTimeKind.Utc),
+        }, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>The ids of a template's applications, optionally of one status, newest first.</summary>
+    /// <param name="templateKey">The template.</param>
+    /// <param name="status">Only this status; null for all.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The application ids.</returns>
+    public async Task<IReadOnlyList<string>> ListIdsByTemplateAsync(string templateKey, ApplicationStatus? status = null, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.TableAsync(ByTemplateTableName);
+        var filter = status is { } s
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(templateKey)} and Status eq {s.ToString()}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(templateKey)}");
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey", "SubmittedAt"], cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return [.. rows.OrderByDescending(r => r.GetDateTimeOffset("SubmittedAt")).Select(r => TableKeys.Unescape(r.RowKey))];
     }
 
     /// <summary>One application by id.</summary>

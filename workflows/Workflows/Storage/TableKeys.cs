@@ -30,5 +30,10 @@ public static class TableKeys
         return sb.ToString();
     }
 
+    /// <summary>Reverses <see cref="Escape"/>.</summary>
+    /// <param name="key">An escaped key.</param>
+    /// <returns>The raw value.</returns>
+    public static string Unescape(string key) => Uri.UnescapeDataString(key);
+
     static bool NeedsEscape(char c) => c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c);
 }
