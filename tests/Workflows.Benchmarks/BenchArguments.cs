@@ -1,0 +1,62 @@
+using Workflows.Hosting;
+
+namespace Workflows.Benchmarks;
+
+/// <summary>
+/// The command line: <c>[--quick] [--out PATH]</c>. The bench runs each profile in a child process of its
+/// own, started with the internal <c>--profile NAME --result PATH</c>.
+/// </summary>
+/// <param name="Quick">Small counts; the report is written only where --out says.</param>
+/// <param name="Out">Where to write the report, relative to the current folder; null for the default.</param>
+/// <param name="Profile">Child process only: the one profile to measure.</param>
+/// <param name="Result">Child process only: where to write its result as JSON.</param>
+public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Profile = null, string? Result = null)
+{
+    /// <summary>How to call the bench.</summary>
+    public const string Usage = "usage: dotnet run -c Release --project tests/Workflows.Benchmarks -- [--quick] [--out docs/benchmarks.md]";
+
+    /// <summary>Parses the command line.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="arguments">The parsed arguments.</param>
+    /// <param name="error">Why parsing failed.</param>
+    /// <returns>Whether the arguments are valid.</returns>
+    public static bool TryParse(string[] args, out BenchArguments arguments, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var (quick, output, result) = (false, (string?)null, (string?)null);
+        EngineProfile? profile = null;
+        arguments = new BenchArguments(false, null);
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--out" when i + 1 < args.Length:
+                    output = args[++i];
+                    break;
+                case "--profile" when i + 1 < args.Length && Enum.TryParse<EngineProfile>(args[i + 1], out var p):
+                    profile = p;
+                    i++;
+                    break;
+                case "--result" when i + 1 < args.Length:
+                    result = args[++i];
+                    break;
+                default:
+                    error = $"unknown or incomplete argument '{args[i]}'";
+                    return false;
+            }
+        }
+
+        if ((profile is null) != (result is null))
+        {
+            error = "--profile and --result go together";
+            return false;
+        }
+
+        arguments = new BenchArguments(quick, output, profile, result);
+        error = null;
+        return true;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using Workflows.Benchmarks;
+using Workflows.Hosting;
+using Workflows.Testing;
+
+if (!BenchArguments.TryParse(args, out var arguments, out var error))
+{
+    Console.Error.WriteLine(error);
+    Console.Error.WriteLine(BenchArguments.Usage);
+    return 2;
+}
+
+var plan = BenchPlan.Create(arguments.Quick);
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // Unwind instead of dying, so each profile's Azurite is killed and its data folder removed.
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+
+if (arguments is { Profile: { } only, Result: { } resultFile })
+{
+    // A child: measure one profile and hand the result to the parent through the file.
+    await new ProfileBench(plan, Console.Out).RunAsync(only, r => ProfileProcess.WriteResultAsync(resultFile, r), cancellation.Token);
+    return 0;
+}
+
+var elapsed = Stopwatch.StartNew();
+var results = new List<ProfileResult>();
+
+// Defaults first, tuned second, each in its own process on its own fresh Azurite; the same order every run.
+foreach (var profile in new[] { EngineProfile.ProviderDefaults, EngineProfile.Tuned })
+{
+    results.Add(await ProfileProcess.RunAsync(profile, plan.Quick, Console.Out, cancellation.Token));
+}
+
+var environment = await BenchEnvironment.CaptureAsync(RepoPaths.Root);
+var markdown = new ReportWriter(plan, environment, elapsed.Elapsed).Write(results[0], results[1]);
+Console.WriteLine();
+Console.WriteLine(markdown);
+
+// The quick plan's small counts must not replace the published numbers unless asked to.
+var output = arguments.Out is { } o ? Path.GetFullPath(o) : plan.Quick ? null : Path.Combine(RepoPaths.Root, "docs", "benchmarks.md");
+if (output is not null)
+{
+    Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+    await File.WriteAllTextAsync(output, markdown);
+    Console.WriteLine($"Wrote {output} in {elapsed.Elapsed.TotalMinutes:0.0} min");
+}
+
+return 0;

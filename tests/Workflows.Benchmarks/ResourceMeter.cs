@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using Workflows.Storage;
+
+namespace Workflows.Benchmarks;
+
+/// <summary>
+/// Takes the two costs of an interval that wall time hides: storage requests (the host's own counter, reset
+/// at the start) and CPU time of Azurite against this process. On two cores with a single-threaded
+/// emulator, Azurite's share tells whether the run was bound by storage or by the engine. It also takes
+/// the machine's total busy time, because a build or test run of someone else on the same two cores
+/// would skew every number without showing anywhere else.
+/// </summary>
+public sealed class ResourceMeter(Process? azurite, StorageOperationCounter counter)
+{
+    // Columns of /proc/stat's "cpu" line that count as busy: user, nice, system, irq, softirq, steal.
+    static readonly int[] BusyFields = [1, 2, 3, 6, 7, 8];
+
+    /// <summary>Starts an interval: resets the storage counter and reads both CPU clocks.</summary>
+    /// <returns>The start of the interval.</returns>
+    public Mark Start()
+    {
+        counter.Reset();
+        return new Mark(Stopwatch.GetTimestamp(), AzuriteCpu(), HostCpu(), MachineBusy());
+    }
+
+    /// <summary>Ends an interval.</summary>
+    /// <param name="mark">Its start.</param>
+    /// <returns>Storage requests and CPU split since the start.</returns>
+    public (StorageOps Operations, CpuShare Cpu) Stop(Mark mark)
+    {
+        ArgumentNullException.ThrowIfNull(mark);
+        var operations = StorageOps.From(counter.Snapshot());
+        var (azuriteCpu, hostCpu) = (AzuriteCpu() - mark.AzuriteCpu, HostCpu() - mark.HostCpu);
+        var other = MachineBusy() - mark.MachineBusy - azuriteCpu - hostCpu;
+        var cpu = new CpuShare(Stopwatch.GetElapsedTime(mark.Timestamp), azuriteCpu, hostCpu, other > TimeSpan.Zero ? other : TimeSpan.Zero);
+        return (operations, cpu);
+    }
+
+    TimeSpan AzuriteCpu()
+    {
+        if (azurite is null || azurite.HasExited)
+        {
+            return TimeSpan.Zero;
+        }
+
+        azurite.Refresh();
+        return azurite.TotalProcessorTime;
+    }
+
+    static TimeSpan HostCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    /// <summary>CPU time all processes have used since boot, from the first line of /proc/stat; zero elsewhere.</summary>
+    /// <returns>Busy time: user, nice, system, irq, softirq and steal, not idle or iowait.</returns>
+    static TimeSpan MachineBusy()
+    {
+        const double ClockTicksPerSecond = 100; // USER_HZ, 100 on every Linux this runs on.
+        if (!File.Exists("/proc/stat"))
+        {
+            return TimeSpan.Zero;
+        }
+
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var ticks = BusyFields.Sum(i => long.Parse(fields[i], System.Globalization.CultureInfo.InvariantCulture));
+        return TimeSpan.FromSeconds(ticks / ClockTicksPerSecond);
+    }
+
+    /// <summary>The start of an interval.</summary>
+    /// <param name="Timestamp">Stopwatch timestamp.</param>
+    /// <param name="AzuriteCpu">Azurite's CPU time then.</param>
+    /// <param name="HostCpu">This process's CPU time then.</param>
+    /// <param name="MachineBusy">All processes' CPU time then.</param>
+    public sealed record Mark(long Timestamp, TimeSpan AzuriteCpu, TimeSpan HostCpu, TimeSpan MachineBusy);
+}

@@ -1,0 +1,278 @@
+using System.Globalization;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Workflows.SelfCheck;
+using Workflows.Storage;
+
+namespace Workflows.Benchmarks;
+
+/// <summary>
+/// Runs one scenario against a started engine and turns what it saw into a <see cref="ScenarioResult"/>.
+/// Times are wall-clock UTC of this one machine: the bench stamps schedules and raised events, the host
+/// stamps completions (LastUpdatedAt) and activity starts (the step ledger's StartedAt), so they compare.
+/// </summary>
+public sealed class ScenarioRunner(
+    DurableTaskClient client,
+    InstanceWatcher watcher,
+    ResourceMeter meter,
+    LogTally logs,
+    StepLedger ledger,
+    TimeSpan timeout)
+{
+    /// <summary>Starts every instance of a throughput scenario at once and waits for all to finish.</summary>
+    /// <param name="spec">The scenario.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>What was measured.</returns>
+    public async Task<ScenarioResult> RunAsync(ThroughputSpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var prefix = spec.Key + "-";
+        var ids = InstanceIds(prefix, spec.Instances);
+        var notes = new List<string>();
+        var (warnings, queries) = (logs.Count, watcher.Queries);
+
+        var mark = meter.Start();
+        var scheduledAt = await ScheduleAllAsync(spec.Orchestrator, spec.Input, ids, cancellationToken);
+        if (!await watcher.WaitUntilFinishedAsync(prefix, timeout, cancellationToken))
+        {
+            notes.Add($"timed out after {timeout.TotalMinutes:0} min");
+        }
+
+        var (operations, cpu) = meter.Stop(mark);
+        var instances = await watcher.ListAsync(prefix, cancellationToken);
+        return await SummariseAsync(spec.Key, spec.Title, spec.ActivitiesPerInstance, ids, scheduledAt, instances, null,
+            operations, cpu, watcher.Queries - queries, logs.Count - warnings, notes, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts the round-trip instances, waits until each waits for its first event, then raises events on a
+    /// fixed cadence: each instance gets one every <see cref="RoundTripSpec.Gap"/>, instances staggered
+    /// evenly across the gap so the engine sees a steady stream rather than bursts. The bench never polls
+    /// for an activity between events (that would load the Azurite being measured); instead it checks
+    /// afterwards that each round's activity started before the next event was raised.
+    /// </summary>
+    /// <param name="spec">The scenario.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>What was measured; <see cref="ScenarioResult.EventLatency"/> holds the round trips.</returns>
+    public async Task<ScenarioResult> RunAsync(RoundTripSpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var prefix = spec.Key + "-";
+        var ids = InstanceIds(prefix, spec.Instances);
+        var notes = new List<string>();
+        var (warnings, queries) = (logs.Count, watcher.Queries);
+
+        var mark = meter.Start();
+        var scheduledAt = await ScheduleAllAsync(nameof(EventRoundTripOrchestrator), new RoundTripInput(spec.Rounds), ids, cancellationToken);
+        if (!await watcher.WaitUntilStartedAsync(prefix, timeout, cancellationToken))
+        {
+            notes.Add("some instances had not started when the events were raised (they were buffered)");
+        }
+
+        var raisedAt = await RaiseAllAsync(ids, spec, cancellationToken);
+        if (!await watcher.WaitUntilFinishedAsync(prefix, timeout, cancellationToken))
+        {
+            notes.Add($"timed out after {timeout.TotalMinutes:0} min");
+        }
+
+        var (operations, cpu) = meter.Stop(mark);
+        var instances = await watcher.ListAsync(prefix, cancellationToken);
+        var eventLatency = await RoundTripsAsync(ids, raisedAt, spec.Rounds, notes, cancellationToken);
+        return await SummariseAsync(spec.Key, spec.Title, spec.Rounds, ids, scheduledAt, instances, eventLatency,
+            operations, cpu, watcher.Queries - queries, logs.Count - warnings, notes, cancellationToken);
+    }
+
+    /// <summary>
+    /// The round trip after a lull: starts instances that each wait for one event, lets the host idle
+    /// (<paramref name="lull"/>, which measures the idle window), then raises one event to each at once
+    /// through <paramref name="remote"/>, a client-only host. The provider backs its queue polling off while
+    /// idle, but resets the backoff whenever its own process enqueues, so an event raised through the
+    /// worker's own client never sees the lull; one raised by another host (an API front end, the Functions
+    /// app) waits for the next poll. Only the part after the lull is metered.
+    /// </summary>
+    /// <param name="spec">The instances; one round each.</param>
+    /// <param name="remote">The client of a host that runs no worker.</param>
+    /// <param name="lull">Runs while the instances wait.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>What was measured; only <see cref="ScenarioResult.EventLatency"/> is meaningful.</returns>
+    public async Task<ScenarioResult> RunAfterLullAsync(RoundTripSpec spec, DurableTaskClient remote, Func<Task> lull, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(remote);
+        ArgumentNullException.ThrowIfNull(lull);
+        var prefix = spec.Key + "-";
+        var ids = InstanceIds(prefix, spec.Instances);
+        var notes = new List<string>();
+        var scheduledAt = await ScheduleAllAsync(nameof(EventRoundTripOrchestrator), new RoundTripInput(1), ids, cancellationToken);
+        if (!await watcher.WaitUntilStartedAsync(prefix, timeout, cancellationToken))
+        {
+            notes.Add("some instances had not started before the lull");
+        }
+
+        await lull();
+
+        // Status queries read the instances table only, so waiting below does not wake the queue pollers.
+        var (warnings, queries) = (logs.Count, watcher.Queries);
+        var mark = meter.Start();
+        var raisedAt = ids.Select(_ => new DateTimeOffset[1]).ToArray();
+        await Task.WhenAll(ids.Select(async (id, i) =>
+        {
+            raisedAt[i][0] = DateTimeOffset.UtcNow;
+            await remote.RaiseEventAsync(id, nameof(Ping), new Ping("after-lull"), cancellationToken);
+        }));
+        if (!await watcher.WaitUntilFinishedAsync(prefix, timeout, cancellationToken))
+        {
+            notes.Add($"timed out after {timeout.TotalMinutes:0} min");
+        }
+
+        var (operations, cpu) = meter.Stop(mark);
+        var instances = await watcher.ListAsync(prefix, cancellationToken);
+        var eventLatency = await RoundTripsAsync(ids, raisedAt, 1, notes, cancellationToken);
+        var result = await SummariseAsync(spec.Key, spec.Title, 1, ids, scheduledAt, instances, eventLatency,
+            operations, cpu, watcher.Queries - queries, logs.Count - warnings, notes, cancellationToken);
+        return result with { LatencyOnly = true };
+    }
+
+    /// <summary>
+    /// Deletes the history and instance rows of every finished instance. Azurite answers a table query by
+    /// scanning the whole table, so every history read would otherwise get slower with each scenario run
+    /// before it; real Azure Storage looks a partition up by key. Runs between scenarios, outside any
+    /// metered interval.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the purge.</param>
+    /// <returns>How many instances were purged.</returns>
+    public async Task<int> PurgeFinishedAsync(CancellationToken cancellationToken)
+    {
+        var filter = new PurgeInstancesFilter(
+            DateTimeOffset.UtcNow.AddDays(-1),
+            DateTimeOffset.UtcNow.AddMinutes(1),
+            [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated]);
+        var purged = 0;
+        while (true)
+        {
+            var result = await client.PurgeAllInstancesAsync(filter, cancellationToken);
+            purged += result.PurgedInstanceCount;
+            if (result.IsComplete is not false || result.PurgedInstanceCount == 0)
+            {
+                return purged;
+            }
+        }
+    }
+
+    static string[] InstanceIds(string prefix, int count) =>
+        [.. Enumerable.Range(0, count).Select(i => prefix + i.ToString("D5", CultureInfo.InvariantCulture))];
+
+    async Task<DateTimeOffset[]> ScheduleAllAsync(string orchestrator, object input, string[] ids, CancellationToken cancellationToken)
+    {
+        // All at once: each start is stamped just before its own request, so the queueing of a burst of
+        // starts in the sidecar and in storage is part of that instance's latency, as it would be in production.
+        var scheduledAt = new DateTimeOffset[ids.Length];
+        await Task.WhenAll(ids.Select(async (id, i) =>
+        {
+            scheduledAt[i] = DateTimeOffset.UtcNow;
+            await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions { InstanceId = id }, cancellationToken);
+        }));
+        return scheduledAt;
+    }
+
+    async Task<DateTimeOffset[][]> RaiseAllAsync(string[] ids, RoundTripSpec spec, CancellationToken cancellationToken)
+    {
+        var raisedAt = ids.Select(_ => new DateTimeOffset[spec.Rounds]).ToArray();
+        var origin = DateTimeOffset.UtcNow;
+        await Task.WhenAll(ids.Select((id, i) => RaiseRoundsAsync(id, origin + (spec.Gap * i / ids.Length), raisedAt[i])));
+        return raisedAt;
+
+        async Task RaiseRoundsAsync(string id, DateTimeOffset first, DateTimeOffset[] stamps)
+        {
+            for (var round = 0; round < stamps.Length; round++)
+            {
+                var wait = first + (spec.Gap * round) - DateTimeOffset.UtcNow;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, cancellationToken);
+                }
+
+                stamps[round] = DateTimeOffset.UtcNow;
+                await client.RaiseEventAsync(id, nameof(Ping), new Ping(EventRoundTripOrchestrator.RoundStep(round)), cancellationToken);
+            }
+        }
+    }
+
+    async Task<LatencySummary> RoundTripsAsync(string[] ids, DateTimeOffset[][] raisedAt, int rounds, List<string> notes, CancellationToken cancellationToken)
+    {
+        var latencies = new List<double>();
+        var (missing, overlapping) = (0, 0);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            // Read after the scenario's storage counts were taken, so these reads are not in them.
+            var attempts = await ledger.AttemptsAsync(ids[i], cancellationToken);
+            for (var round = 0; round < rounds; round++)
+            {
+                var step = EventRoundTripOrchestrator.RoundStep(round);
+                var starts = attempts.Where(a => a.GetString("Step") == step).Select(a => a.GetDateTimeOffset("StartedAt")).OfType<DateTimeOffset>().ToList();
+                if (starts.Count == 0)
+                {
+                    missing++;
+                    continue;
+                }
+
+                var started = starts.Min();
+                latencies.Add((started - raisedAt[i][round]).TotalMilliseconds);
+                if (round + 1 < rounds && started > raisedAt[i][round + 1])
+                {
+                    overlapping++;
+                }
+            }
+        }
+
+        if (missing > 0)
+        {
+            notes.Add($"{missing} rounds have no activity start in the ledger");
+        }
+
+        if (overlapping > 0)
+        {
+            notes.Add($"{overlapping} of {ids.Length * rounds} events were raised before the previous round's activity had started (not one at a time)");
+        }
+
+        return LatencySummary.Of(latencies);
+    }
+
+    async Task<ScenarioResult> SummariseAsync(
+        string key,
+        string title,
+        int activities,
+        string[] ids,
+        DateTimeOffset[] scheduledAt,
+        IReadOnlyList<OrchestrationMetadata> instances,
+        LatencySummary? eventLatency,
+        StorageOps operations,
+        CpuShare cpu,
+        int queries,
+        int warnings,
+        List<string> notes,
+        CancellationToken cancellationToken)
+    {
+        var index = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
+        var completed = instances.Where(s => s.RuntimeStatus == OrchestrationRuntimeStatus.Completed && index.ContainsKey(s.InstanceId)).ToList();
+        var failed = instances.Where(s => s.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated).ToList();
+        var unfinished = ids.Length - completed.Count - failed.Count;
+
+        if (failed.Count > 0)
+        {
+            var first = await client.GetInstanceAsync(failed[0].InstanceId, getInputsAndOutputs: true, cancellationToken);
+            notes.Add($"{failed.Count} instances failed, e.g. {failed[0].InstanceId}: {first?.FailureDetails?.ErrorMessage ?? "no details"}");
+        }
+
+        if (unfinished > 0)
+        {
+            notes.Add($"{unfinished} instances never finished");
+        }
+
+        var latency = LatencySummary.Of(completed.Select(s => (s.LastUpdatedAt - scheduledAt[index[s.InstanceId]]).TotalMilliseconds));
+        var makespan = completed.Count == 0 ? TimeSpan.Zero : completed.Max(s => s.LastUpdatedAt) - scheduledAt.Min();
+        var rate = makespan > TimeSpan.Zero ? completed.Count / makespan.TotalSeconds : double.NaN;
+        return new ScenarioResult(key, title, ids.Length, activities, completed.Count, failed.Count, unfinished,
+            rate, makespan, latency, eventLatency, operations, cpu, queries, warnings, notes);
+    }
+}
