@@ -17,7 +17,8 @@ public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
     async Task<SubmissionRequest> RequestAsync(string applicantId) =>
         Request(applicantId, materials: [new MaterialProvision("babyPhoto", ProvisionKind.Upload, await harness.UploadAsync(applicantId, "newborn", "babyPhoto"))]);
 
-    static SubmissionRequest Request(string applicantId, object? answers = null, IReadOnlyList<MaterialProvision>? materials = null) => new(
+    /// <summary>A newborn application every rule approves; the crash-recovery guarantee submits the same.</summary>
+    internal static SubmissionRequest Request(string applicantId, object? answers = null, IReadOnlyList<MaterialProvision>? materials = null) => new(
         "newborn",
         new Applicant(applicantId, ApplicantKind.Citizen, "王芳"),
         BundleHarness.Answers(answers ?? new

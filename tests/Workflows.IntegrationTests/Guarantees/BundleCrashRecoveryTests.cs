@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Applications;
@@ -202,24 +201,8 @@ public sealed class BundleCrashRecoveryTests(StorageFixture storage, ITestOutput
         return upload.Reference;
     }
 
-    static SubmissionRequest Request(string applicantId, string photoReference) => new(
-        "newborn",
-        new Applicant(applicantId, ApplicantKind.Citizen, "王芳"),
-        JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(JsonSerializer.Serialize(new
-        {
-            babyName = "王小明",
-            babySex = "male",
-            babyBirthDate = "2026-11-20",
-            birthPlace = "市第一人民医院",
-            motherName = "王芳",
-            motherIdNumber = "11010519491231002X",
-            settleWith = "mother",
-            registrationAddress = "市中心区人民路1号",
-            guardianPhone = "13800138000",
-            parentInsuredLocally = true,
-            applyCardWithBank = false,
-        }))!,
-        [new MaterialProvision("babyPhoto", ProvisionKind.Upload, photoReference)]);
+    static SubmissionRequest Request(string applicantId, string photoReference) =>
+        Bundles.NewbornBundleTests.Request(applicantId, materials: [new MaterialProvision("babyPhoto", ProvisionKind.Upload, photoReference)]);
 
     static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
     {
