@@ -6,8 +6,17 @@ namespace Workflows.Benchmarks;
 /// <param name="Orchestrator">The orchestrator's registered name.</param>
 /// <param name="Input">The input every instance gets.</param>
 /// <param name="Instances">How many instances.</param>
-/// <param name="ActivitiesPerInstance">Activities each instance runs.</param>
-public sealed record ThroughputSpec(string Key, string Title, string Orchestrator, object Input, int Instances, int ActivitiesPerInstance);
+/// <param name="ActivitiesPerInstance">Activities each instance runs; for a bundle, its items.</param>
+/// <param name="InputFor">When set, the input of each instance by its id (a bundle's application id is its instance id).</param>
+/// <param name="Bundle">A bundle scenario: its instances are <c>BundleOrchestrator</c>s, each with item sub-orchestrations under the same id prefix.</param>
+public sealed record ThroughputSpec(
+    string Key, string Title, string Orchestrator, object Input, int Instances, int ActivitiesPerInstance, Func<string, object>? InputFor = null, bool Bundle = false);
+
+/// <summary>A bundle scenario and the bare-engine scenario with the same number of activities per instance and the same instance count.</summary>
+/// <param name="BundleKey">The bundle scenario's key.</param>
+/// <param name="BareKey">The bare scenario's key.</param>
+/// <param name="Shape">The bare scenario's shape, for the report (e.g. "chain of 5").</param>
+public sealed record BundleComparison(string BundleKey, string BareKey, string Shape);
 
 /// <summary>The event round-trip scenario.</summary>
 /// <param name="Key">Stable identifier and instance id prefix.</param>
@@ -20,6 +29,7 @@ public sealed record RoundTripSpec(string Key, string Title, int Instances, int 
 /// <summary>How much to run: the full plan for docs/benchmarks.md, or a quick one while developing.</summary>
 /// <param name="Quick">Whether this is the quick plan.</param>
 /// <param name="Throughput">The throughput scenarios, in run order.</param>
+/// <param name="Comparisons">Each bundle scenario with its bare-engine counterpart in <paramref name="Throughput"/>.</param>
 /// <param name="RoundTrip">The event round-trip scenario, run after the throughput scenarios.</param>
 /// <param name="AfterLull">Instances that each get one event after the idle window: the round trip after a lull.</param>
 /// <param name="WarmUpInstances">Instances of each orchestrator run before measuring, so JIT, connection pools and tables are warm.</param>
@@ -30,6 +40,7 @@ public sealed record RoundTripSpec(string Key, string Title, int Instances, int 
 public sealed record BenchPlan(
     bool Quick,
     IReadOnlyList<ThroughputSpec> Throughput,
+    IReadOnlyList<BundleComparison> Comparisons,
     RoundTripSpec RoundTrip,
     RoundTripSpec AfterLull,
     int WarmUpInstances,
@@ -50,15 +61,44 @@ public sealed record BenchPlan(
     public static BenchPlan Create(bool quick)
     {
         var (smallChains, largeChains, fanOuts, waiters, rounds, sleepers) = quick ? (20, 50, 10, 10, 3, 4) : (200, 1000, 100, 50, 5, 10);
+        var (newborns, deregistrations) = quick ? (10, 4) : (50, 20);
         var (lullDelay, lullWindow) = (TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(quick ? 5 : 20));
+        List<ThroughputSpec> throughput =
+        [
+            Chain(smallChains),
+            Chain(largeChains),
+            new ThroughputSpec($"fan{fanOuts}", $"Fan-out/fan-in of {FanOutWidth}, {fanOuts} at once", nameof(SelfCheck.FanOutOrchestrator),
+                new SelfCheck.FanOutInput(FanOutWidth, "bench"), fanOuts, FanOutWidth),
+        ];
+
+        // Bundles after the bare scenarios, each right after the bare scenario with as many activities per
+        // instance and as many instances (a chain scenario already in the plan is reused when it matches).
+        List<BundleComparison> comparisons = [];
+        var newborn = BundleWorkload.AllRules("newborn");
+        var chain = newborn.Items == ChainSteps ? throughput.FirstOrDefault(s => s.Key == $"chain{newborns}") : null;
+        if (chain is null)
+        {
+            chain = new ThroughputSpec($"barechain{newborn.Items}x{newborns}", $"Bare engine: chain of {newborn.Items}, {newborns} at once", nameof(SelfCheck.ChainOrchestrator),
+                new SelfCheck.ChainInput(newborn.Items, "bench"), newborns, newborn.Items);
+            throughput.Add(chain);
+        }
+
+        throughput.Add(Bundle($"nb{newborns}", $"Bundle: newborn ({newborn.Items} items, every one decided by rules), {newborns} at once", newborn, newborns));
+        comparisons.Add(new BundleComparison($"nb{newborns}", chain.Key, $"chain of {newborn.Items}"));
+
+        var deregistration = BundleWorkload.AllRules("company-deregistration");
+        var fan = new ThroughputSpec($"barefan{deregistration.Items}x{deregistrations}", $"Bare engine: fan-out/fan-in of {deregistration.Items}, {deregistrations} at once",
+            nameof(SelfCheck.FanOutOrchestrator), new SelfCheck.FanOutInput(deregistration.Items, "bench"), deregistrations, deregistration.Items);
+        throughput.Add(fan);
+        throughput.Add(Bundle($"dereg{deregistrations}",
+            $"Bundle: company deregistration ({deregistration.Items} items, {deregistration.Independent} in parallel, every one decided by rules), {deregistrations} at once",
+            deregistration, deregistrations));
+        comparisons.Add(new BundleComparison($"dereg{deregistrations}", fan.Key, $"fan-out of {deregistration.Items}"));
+
         return new BenchPlan(
             quick,
-            [
-                Chain(smallChains),
-                Chain(largeChains),
-                new ThroughputSpec($"fan{fanOuts}", $"Fan-out/fan-in of {FanOutWidth}, {fanOuts} at once", nameof(SelfCheck.FanOutOrchestrator),
-                    new SelfCheck.FanOutInput(FanOutWidth, "bench"), fanOuts, FanOutWidth),
-            ],
+            throughput,
+            comparisons,
             new RoundTripSpec($"evt{waiters}", $"Event round trip, {waiters} instances x {rounds} rounds", waiters, rounds, TimeSpan.FromSeconds(quick ? 1 : 2)),
             new RoundTripSpec($"lull{sleepers}", $"Event from another host after {(lullDelay + lullWindow).TotalSeconds:0} s idle, {sleepers} instances at once", sleepers, 1, TimeSpan.Zero),
             WarmUpInstances: quick ? 2 : 5,
@@ -67,6 +107,9 @@ public sealed record BenchPlan(
             LullWindow: lullWindow,
             ScenarioTimeout: TimeSpan.FromMinutes(quick ? 3 : 6));
     }
+
+    static ThroughputSpec Bundle(string key, string title, BundleWorkload workload, int instances) => new(
+        key, title, nameof(Orchestration.BundleOrchestrator), workload, instances, workload.Items, workload.InputFor, Bundle: true);
 
     static ThroughputSpec Chain(int instances) => new(
         $"chain{instances}", $"Chain of {ChainSteps}, {instances} at once", nameof(SelfCheck.ChainOrchestrator),

@@ -147,6 +147,13 @@ public sealed class ProfileBench(BenchPlan plan, TextWriter progress)
             await runner.RunAsync(new ThroughputSpec("warmfan", "warm-up", nameof(FanOutOrchestrator), new FanOutInput(BenchPlan.FanOutWidth, "warm"), n, BenchPlan.FanOutWidth), cancellationToken),
             await runner.RunAsync(new RoundTripSpec("warmevt", "warm-up", n, 2, TimeSpan.FromMilliseconds(500)), cancellationToken),
         };
+
+        // Bundles too: their orchestrators, activities and the application, audit and licence tables.
+        foreach (var bundle in plan.Throughput.Where(s => s.Bundle))
+        {
+            warmUps.Add(await runner.RunAsync(bundle with { Key = "warm" + bundle.Key, Title = "warm-up", Instances = n }, cancellationToken));
+        }
+
         var problems = warmUps.Sum(w => w.Failed + w.Unfinished);
         progress.WriteLine($"[{profile}] warmed up with {n} instances of each orchestrator{(problems > 0 ? $"; {problems} did not complete" : string.Empty)}");
     }

@@ -17,6 +17,9 @@ public sealed class ReportWriter(BenchPlan plan, BenchEnvironment environment, T
     /// <summary>Event round-trip p95 the issue asks for, in ms.</summary>
     public const double RoundTripP95TargetMs = 250;
 
+    /// <summary>Bundle throughput over the bare engine's with as many activities per instance that the issue asks for.</summary>
+    public const double BundleTarget = 0.5;
+
     /// <summary>Other processes' CPU share above which a scenario is flagged as measured on a busy machine.</summary>
     public const double OtherCpuLimit = 0.10;
 
@@ -80,15 +83,23 @@ public sealed class ReportWriter(BenchPlan plan, BenchEnvironment environment, T
             }
             else
             {
-                Row(title, "completed orchestrations/s (higher is better)",
+                var what = d.Bundle ? "bundles" : "orchestrations";
+                Row(title, $"completed {what}/s (higher is better)",
                     Rate(d), Rate(t), Ratio(t.OrchestrationsPerSecond, d.OrchestrationsPerSecond));
+                if (BareFor(d, defaults, tuned) is { } bare)
+                {
+                    Row(string.Empty, Inv($"bundles/s ÷ bare engine's orchestrations/s ({bare.Shape}, same count; target ≥ {BundleTarget:0.0})"),
+                        Inv($"{Share(d, bare.Defaults)}"), Inv($"{Share(t, bare.Tuned)}"), string.Empty);
+                }
+
                 Row(string.Empty, "schedule → completion, p50 / p95 ms (lower is better)",
                     Inv($"{Ms(d.Latency.P50Ms)} / {Ms(d.Latency.P95Ms)}"), Inv($"{Ms(t.Latency.P50Ms)} / {Ms(t.Latency.P95Ms)}"),
                     Inv($"{Ratio(t.Latency.P50Ms, d.Latency.P50Ms)} / {Ratio(t.Latency.P95Ms, d.Latency.P95Ms)}"));
                 title = string.Empty;
             }
 
-            Row(title, "storage ops per orchestration: total (blob / queue / table)", Ops(d), Ops(t), Ratio(t.OpsPerInstance(), d.OpsPerInstance()));
+            Row(title, d.Bundle ? "storage ops per bundle (items and all): total (blob / queue / table)" : "storage ops per orchestration: total (blob / queue / table)",
+                Ops(d), Ops(t), Ratio(t.OpsPerInstance(), d.OpsPerInstance()));
             Row(string.Empty, "CPU, share of one core: Azurite / host / other processes", Cpu(d.Cpu), Cpu(t.Cpu), string.Empty);
         }
 
@@ -117,6 +128,18 @@ public sealed class ReportWriter(BenchPlan plan, BenchEnvironment environment, T
         {
             var ratio = t.OrchestrationsPerSecond / d.OrchestrationsPerSecond;
             Line(Inv($"| Tuned fan-out of {BenchPlan.FanOutWidth}: at least {FanOutTarget:0.0}x (only fewer storage ops per orchestration can give it) | {ratio:0.00}x orchestrations/s; storage ops per orchestration {t.OpsPerInstance():0} vs {d.OpsPerInstance():0} ({Ratio(t.OpsPerInstance(), d.OpsPerInstance())}) | {Met(ratio >= FanOutTarget)} |"));
+        }
+
+        foreach (var (d, t) in pairs.Where(p => p.Defaults.Bundle))
+        {
+            if (BareFor(d, defaults, tuned) is not { } bare)
+            {
+                continue;
+            }
+
+            var (ds, ts) = (d.OrchestrationsPerSecond / bare.Defaults.OrchestrationsPerSecond, t.OrchestrationsPerSecond / bare.Tuned.OrchestrationsPerSecond);
+            var clean = d.Notes.Count == 0 && t.Notes.Count == 0 && bare.Defaults.Notes.Count == 0 && bare.Tuned.Notes.Count == 0;
+            Line(Inv($"| Bundles reach at least half the bare engine's throughput: {d.Title} against a bare {bare.Shape}, {d.Instances} at once | tuned {Rate(t)} vs {Rate(bare.Tuned)}/s = {Share(t, bare.Tuned)}; defaults {Rate(d)} vs {Rate(bare.Defaults)}/s = {Share(d, bare.Defaults)}{(clean ? string.Empty : " (see the notes)")} | tuned {Met(ts >= BundleTarget)}; defaults {Met(ds >= BundleTarget)} |"));
         }
 
         foreach (var (d, t) in pairs.Where(p => p.Tuned.EventLatency is not null))
@@ -198,6 +221,13 @@ public sealed class ReportWriter(BenchPlan plan, BenchEnvironment environment, T
         var lull = plan.AfterLull;
         Line(Inv($"Event from another host after idle: {lull.Instances} more instances were started after the round trips and left waiting for one `Ping`; the host then had no work for {(plan.LullDelay + plan.LullWindow).TotalSeconds:0} s (the idle row measures the last {plan.LullWindow.TotalSeconds:0} s of it), and then each instance got its event at the same moment, raised through a second, client-only host on the same task hub (`Engine:RunWorker=false`, its own provider instance and storage counter). The provider backs its queue polling off while idle, up to `MaxQueuePollingInterval`, but resets that backoff whenever its own process enqueues a message, so events raised through the worker host's own client (as in the round trip above) never wait for a poll; an event from another process (an API front end, the Functions app, a second host) does. Only latency is reported for it: {lull.Instances} events are too little work for rates, counts or CPU shares."));
         Line();
+        if (plan.Comparisons.Count > 0)
+        {
+            var bundles = plan.Throughput.Where(s => s.Bundle).Select(s => Inv($"{s.Instances} {((BundleWorkload)s.Input).Template.Key}")).ToList();
+            Line(Inv($"Bundles ({string.Join(", ", bundles)} at once): `BundleOrchestrator` scheduled directly through the client, as the deferral tests do, without the submission planner or the API. Each bundle's template is the built-in one (`BuiltInTemplates.Get`) with every item's decision, officer, outside system or the template's own rules, replaced in code by a single rule that always approves (`fieldPresent` of a required field the answers fill), so nobody is in the loop; the answers and the applicant's licences make every item part of the application (every licence type an item's `includeWhen` asks for), and the materials ledger holds only materials from licences, uploads and those produced by an earlier item, none deferred or committed. Each bundle has its own application id (its instance id; its items run as sub-orchestrations `{{id}}:{{item}}`, under the same prefix) and its own applicant. A bundle counts from its schedule call to its own `LastUpdatedAt` when it completes, after all its items; storage operations are per bundle, items included, and no bundle activity writes the step ledger. Afterwards, outside the measured interval, the bench read every bundle's outcome and checked that it completed with every item approved by the bench's rule. The bare engine ran, in the same process and on the same Azurite, as many instances with as many activities each: a chain of {BenchPlan.ChainSteps} (`ChainOrchestrator`) against newborn's {BenchPlan.ChainSteps} items, one after another where the template has three levels, and a fan-out/fan-in (`FanOutOrchestrator`) as wide as deregistration's items, most of which run side by side. A bundle does more than its items: every item is an orchestration of its own with audit entries before and after its decision and an activity issuing its certificates, and the bundle saves the application record after each step."));
+            Line();
+        }
+
         Line("Storage operations: the host's `StorageOperationCounter`, reset when a scenario starts and read when its end is detected, divided by instances started; it counts every request of the engine's provider (queues, history and instance tables, partition leases, idle polling while the scenario ran) and of our step ledger. CPU: `TotalProcessorTime` of Azurite's node process and of the profile's bench process (engine, sidecar, worker, the client-only host and the bench's own driver) over the same interval, as a share of one core, and the machine's busy time from /proc/stat less those two as \"other processes\", which should stay near zero on an otherwise idle machine; all three together can reach 200%.");
         Line();
     }
@@ -251,6 +281,16 @@ public sealed class ReportWriter(BenchPlan plan, BenchEnvironment environment, T
     /// <returns>The pairs.</returns>
     public static IEnumerable<(ScenarioResult Defaults, ScenarioResult Tuned)> Pairs(ProfileResult defaults, ProfileResult tuned) =>
         defaults.Scenarios.Join(tuned.Scenarios, d => d.Key, t => t.Key, (d, t) => (d, t), StringComparer.Ordinal);
+
+    (string Shape, ScenarioResult Defaults, ScenarioResult Tuned)? BareFor(ScenarioResult bundle, ProfileResult defaults, ProfileResult tuned)
+    {
+        var comparison = plan.Comparisons.FirstOrDefault(c => c.BundleKey == bundle.Key);
+        var d = defaults.Scenarios.FirstOrDefault(s => s.Key == comparison?.BareKey);
+        var t = tuned.Scenarios.FirstOrDefault(s => s.Key == comparison?.BareKey);
+        return comparison is null || d is null || t is null ? null : (comparison.Shape, d, t);
+    }
+
+    static string Share(ScenarioResult bundle, ScenarioResult bare) => Ratio(bundle.OrchestrationsPerSecond, bare.OrchestrationsPerSecond);
 
     void Row(string scenario, string measure, string d, string t, string ratio) => Line($"| {scenario} | {measure} | {d} | {t} | {ratio} |");
 

@@ -95,6 +95,7 @@ public sealed record CpuShare(TimeSpan Wall, TimeSpan Azurite, TimeSpan Host, Ti
 /// <param name="Warnings">Warnings and errors the host logged during the scenario.</param>
 /// <param name="Notes">Anything odd seen while measuring.</param>
 /// <param name="LatencyOnly">Only <paramref name="EventLatency"/> means anything: too little work for rates, storage counts or CPU shares.</param>
+/// <param name="Bundle">A bundle scenario: instances are bundles, <paramref name="ActivitiesPerInstance"/> counts their items, and none of their activities writes the step ledger.</param>
 public sealed record ScenarioResult(
     string Key,
     string Title,
@@ -112,7 +113,8 @@ public sealed record ScenarioResult(
     int StatusQueries,
     int Warnings,
     IReadOnlyList<string> Notes,
-    bool LatencyOnly = false)
+    bool LatencyOnly = false,
+    bool Bundle = false)
 {
     /// <summary>Storage requests per started instance.</summary>
     /// <param name="service">A service, or null for all.</param>
@@ -128,9 +130,10 @@ public sealed record ScenarioResult(
 
     /// <summary>
     /// Table requests per instance that are our step ledger's, not the engine's: every activity appends an
-    /// attempt row and records its step once.
+    /// attempt row and records its step once. A bundle's activities (audit, application record, certificates)
+    /// do not touch the ledger.
     /// </summary>
-    public double LedgerOpsPerInstance => 2.0 * ActivitiesPerInstance;
+    public double LedgerOpsPerInstance => Bundle ? 0 : 2.0 * ActivitiesPerInstance;
 }
 
 /// <summary>Storage requests and CPU while the host had no work at all.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Workflows.Orchestration;
 using Workflows.SelfCheck;
 using Workflows.Storage;
 
@@ -32,7 +33,7 @@ public sealed class ScenarioRunner(
         var (warnings, queries) = (logs.Count, watcher.Queries);
 
         var mark = meter.Start();
-        var scheduledAt = await ScheduleAllAsync(spec.Orchestrator, spec.Input, ids, cancellationToken);
+        var scheduledAt = await ScheduleAllAsync(spec.Orchestrator, spec.InputFor ?? (_ => spec.Input), ids, cancellationToken);
         if (!await watcher.WaitUntilFinishedAsync(prefix, timeout, cancellationToken))
         {
             notes.Add($"timed out after {timeout.TotalMinutes:0} min");
@@ -40,8 +41,65 @@ public sealed class ScenarioRunner(
 
         var (operations, cpu) = meter.Stop(mark);
         var instances = await watcher.ListAsync(prefix, cancellationToken);
-        return await SummariseAsync(spec.Key, spec.Title, spec.ActivitiesPerInstance, ids, scheduledAt, instances, null,
+        if (spec.Bundle)
+        {
+            // Read after the storage counts were taken, so these reads are not in them.
+            await CheckBundlesAsync(ids, instances, spec.ActivitiesPerInstance, notes, cancellationToken);
+        }
+
+        var result = await SummariseAsync(spec.Key, spec.Title, spec.ActivitiesPerInstance, ids, scheduledAt, instances, null,
             operations, cpu, watcher.Queries - queries, logs.Count - warnings, notes, cancellationToken);
+        return result with { Bundle = spec.Bundle };
+    }
+
+    /// <summary>
+    /// A bundle that completes is not enough: every one of its items must have been approved by its rule, and
+    /// every item ran as a sub-orchestration (its id is the bundle's plus ":item", so the prefix query lists it).
+    /// </summary>
+    async Task CheckBundlesAsync(string[] ids, IReadOnlyList<OrchestrationMetadata> instances, int items, List<string> notes, CancellationToken cancellationToken)
+    {
+        var bundles = ids.ToHashSet(StringComparer.Ordinal);
+        var itemInstances = instances.Where(i => !bundles.Contains(i.InstanceId)).ToList();
+        var itemsCompleted = itemInstances.Count(i => i.RuntimeStatus == OrchestrationRuntimeStatus.Completed);
+        if (itemsCompleted != ids.Length * items)
+        {
+            notes.Add($"{itemsCompleted} item orchestrations completed, {ids.Length * items} expected ({itemInstances.Count} found)");
+        }
+
+        var (notCompleted, notApproved, unread) = (0, 0, 0);
+        string? example = null;
+        foreach (var id in ids)
+        {
+            var state = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
+            if (state?.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
+            {
+                continue;
+            }
+
+            var outcome = state.ReadOutputAs<BundleOutcome>();
+            if (outcome is null)
+            {
+                unread++;
+                continue;
+            }
+
+            if (outcome.Status != BundleStatus.Completed)
+            {
+                notCompleted++;
+            }
+
+            var wrong = outcome.Items.Where(i => i.State != ItemState.Approved || i.DecidedBy != $"rule:{BundleWorkload.RuleKey}").ToList();
+            if (wrong.Count > 0 || outcome.Items.Count != items)
+            {
+                notApproved++;
+                example ??= $"{id}: {string.Join(", ", wrong.Select(w => $"{w.ItemKey} {w.State} by {w.DecidedBy} ({w.Reason})"))}";
+            }
+        }
+
+        if (notCompleted + notApproved + unread > 0)
+        {
+            notes.Add($"{notCompleted} bundles ended other than Completed, {notApproved} had an item not approved by the bench's rule, {unread} outcomes unreadable{(example is null ? string.Empty : $", e.g. {example}")}");
+        }
     }
 
     /// <summary>
@@ -63,7 +121,7 @@ public sealed class ScenarioRunner(
         var (warnings, queries) = (logs.Count, watcher.Queries);
 
         var mark = meter.Start();
-        var scheduledAt = await ScheduleAllAsync(nameof(EventRoundTripOrchestrator), new RoundTripInput(spec.Rounds), ids, cancellationToken);
+        var scheduledAt = await ScheduleAllAsync(nameof(EventRoundTripOrchestrator), _ => new RoundTripInput(spec.Rounds), ids, cancellationToken);
         if (!await watcher.WaitUntilStartedAsync(prefix, timeout, cancellationToken))
         {
             notes.Add("some instances had not started when the events were raised (they were buffered)");
@@ -103,7 +161,7 @@ public sealed class ScenarioRunner(
         var prefix = spec.Key + "-";
         var ids = InstanceIds(prefix, spec.Instances);
         var notes = new List<string>();
-        var scheduledAt = await ScheduleAllAsync(nameof(EventRoundTripOrchestrator), new RoundTripInput(1), ids, cancellationToken);
+        var scheduledAt = await ScheduleAllAsync(nameof(EventRoundTripOrchestrator), _ => new RoundTripInput(1), ids, cancellationToken);
         if (!await watcher.WaitUntilStartedAsync(prefix, timeout, cancellationToken))
         {
             notes.Add("some instances had not started before the lull");
@@ -162,13 +220,14 @@ public sealed class ScenarioRunner(
     static string[] InstanceIds(string prefix, int count) =>
         [.. Enumerable.Range(0, count).Select(i => prefix + i.ToString("D5", CultureInfo.InvariantCulture))];
 
-    async Task<DateTimeOffset[]> ScheduleAllAsync(string orchestrator, object input, string[] ids, CancellationToken cancellationToken)
+    async Task<DateTimeOffset[]> ScheduleAllAsync(string orchestrator, Func<string, object> inputFor, string[] ids, CancellationToken cancellationToken)
     {
         // All at once: each start is stamped just before its own request, so the queueing of a burst of
         // starts in the sidecar and in storage is part of that instance's latency, as it would be in production.
         var scheduledAt = new DateTimeOffset[ids.Length];
         await Task.WhenAll(ids.Select(async (id, i) =>
         {
+            var input = inputFor(id);
             scheduledAt[i] = DateTimeOffset.UtcNow;
             await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions { InstanceId = id }, cancellationToken);
         }));
@@ -255,7 +314,8 @@ public sealed class ScenarioRunner(
     {
         var index = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
         var completed = instances.Where(s => s.RuntimeStatus == OrchestrationRuntimeStatus.Completed && index.ContainsKey(s.InstanceId)).ToList();
-        var failed = instances.Where(s => s.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated).ToList();
+        // Only the scenario's own instances: a bundle's items share its id prefix and are checked apart.
+        var failed = instances.Where(s => s.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated && index.ContainsKey(s.InstanceId)).ToList();
         var unfinished = ids.Length - completed.Count - failed.Count;
 
         if (failed.Count > 0)
