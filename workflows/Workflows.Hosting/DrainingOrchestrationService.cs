@@ -19,6 +19,7 @@ public sealed class DrainingOrchestrationService(IOrchestrationService inner) : 
     int inFlight;
     volatile bool draining;
     TaskCompletionSource idle = NewIdleSignal(completed: true);
+    Task? stopping;
 
     /// <summary>Work items handed out and not yet finished.</summary>
     public int InFlight => Volatile.Read(ref inFlight);
@@ -147,10 +148,20 @@ public sealed class DrainingOrchestrationService(IOrchestrationService inner) : 
     public Task StartAsync() => inner.StartAsync();
 
     /// <inheritdoc />
-    public Task StopAsync() => inner.StopAsync();
+    public Task StopAsync() => StopOnceAsync(isForced: false);
 
     /// <inheritdoc />
-    public Task StopAsync(bool isForced) => inner.StopAsync(isForced);
+    public Task StopAsync(bool isForced) => StopOnceAsync(isForced);
+
+    // The sidecar stops the provider from a fire-and-forget callback while our host stops it too; two concurrent
+    // stops of the Azure Storage provider throw inside its lease manager and can take the process down. One stop.
+    Task StopOnceAsync(bool isForced)
+    {
+        lock (gate)
+        {
+            return stopping ??= inner.StopAsync(isForced);
+        }
+    }
 
     /// <inheritdoc />
     public Task CreateAsync() => inner.CreateAsync();

@@ -15,7 +15,10 @@ public static class EngineSettings
         /// <summary>The provider backs off to 30 s on an idle queue, so a lull makes the next step wait; 1 s keeps latency low for a few extra reads a second.</summary>
         public static readonly TimeSpan MaxQueuePollingInterval = TimeSpan.FromSeconds(1);
 
-        /// <summary>A bundle's items wait on officers for days; an in-memory session for a minute only helps bursts, and saves a history read per episode.</summary>
+        /// <summary>
+        /// Only used when extended sessions are switched on in configuration; they stay off by default because the
+        /// sidecar's dispatcher releases every work item at once, so sessions save no history reads here.
+        /// </summary>
         public static readonly TimeSpan ExtendedSessionIdleTimeout = TimeSpan.FromSeconds(30);
 
         /// <summary>More buffered control messages let one fetch feed many orchestrations on a small host.</summary>

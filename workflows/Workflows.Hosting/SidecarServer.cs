@@ -73,7 +73,7 @@ public sealed class SidecarServer(
         {
             // The sidecar stops its dispatchers on a fire-and-forget callback; stop the provider here too, so
             // its leases are released before the process exits and a successor takes over at once.
-            await service.StopAsync(isForced: false);
+            await dispatchSide.StopAsync(isForced: false);
         }
 
         HostingLog.SidecarStopped(logger, endpoint.SocketPath);
