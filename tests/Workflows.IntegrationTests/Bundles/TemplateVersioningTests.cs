@@ -62,7 +62,7 @@ public sealed class TemplateVersioningTests(StorageFixture storage) : IAsyncLife
 
         (await service.SubmitAsync(request, "pin-v2")).Accepted.ShouldBeTrue();
         var store = engine.Services.GetRequiredService<ApplicationStore>();
-        await WaitUntilAsync(async () => await store.GetAsync("pin-v1") is not null && await store.GetAsync("pin-v2") is not null);
+        await Guarantees.CrashRecoveryTests.WaitUntilAsync(async () => await store.GetAsync("pin-v1") is not null && await store.GetAsync("pin-v2") is not null, TimeSpan.FromSeconds(60));
         (await store.GetAsync("pin-v1"))!.TemplateVersion.ShouldBe(1);
         var second = (await store.GetAsync("pin-v2"))!;
         second.TemplateVersion.ShouldBe(2);
@@ -116,19 +116,5 @@ public sealed class TemplateVersioningTests(StorageFixture storage) : IAsyncLife
             .UploadAsync(applicantId, material, "image/jpeg", jpeg, expectedSha256: null);
         upload.ShouldNotBeNull(problem?.Message);
         return upload.Reference;
-    }
-
-    static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException();
-            }
-
-            await Task.Delay(200);
-        }
     }
 }
