@@ -1,14 +1,35 @@
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+using Workflows.Auth;
 using Workflows.Hosting;
 using Workflows.Server;
+using Workflows.Server.Api;
+using Workflows.Templates;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// `token USER` mints a bearer token for a demo user and exits; it needs only the signing settings.
+if (args is ["token", ..])
+{
+    return TokenCommand.Run(args[1..], builder.Configuration, Console.Out, Console.Error);
+}
+
 builder.Services.AddWorkflowsEngine(builder.Configuration);
-builder.Services.AddHealthChecks();
+builder.Services.AddWorkflowsServer(builder.Configuration);
 builder.Services.AddTransient<BundleDemo>();
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024 * 1024);
 
 var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseRateLimiter();
 app.MapHealthChecks("/healthz");
-app.MapGet("/", () => Results.Text("Workflows local server: the bundled public services engine. Health: /healthz\n"));
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapWorkflowsApi();
+app.MapGet("/", () => Results.Text("Workflows local server. API: /api  OpenAPI: /openapi/v1.json  Reference: /scalar  Health: /healthz\n"))
+    .ExcludeFromDescription();
 
 if (args.Contains("demo", StringComparer.Ordinal))
 {
@@ -20,3 +41,37 @@ if (args.Contains("demo", StringComparer.Ordinal))
 
 await app.RunAsync();
 return 0;
+
+/// <summary>Mints demo users' tokens: <c>token USER</c>, or <c>token --list</c>.</summary>
+internal static class TokenCommand
+{
+    public static int Run(string[] args, IConfiguration configuration, TextWriter output, TextWriter error)
+    {
+        var options = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+        var users = DemoUsers.All(BuiltInTemplates.Catalog);
+        if (args is [] or ["--list"])
+        {
+            foreach (var u in users)
+            {
+                output.WriteLine($"{u.Id,-34} {u.Role,-14} {u.Department ?? u.Kind?.ToString() ?? string.Empty,-20} {u.Name}");
+            }
+
+            return args is [] ? 2 : 0;
+        }
+
+        if (options.Validate() is { Count: > 0 } problems)
+        {
+            error.WriteLine(string.Join(Environment.NewLine, problems));
+            return 2;
+        }
+
+        if (users.FirstOrDefault(u => u.Id == args[0]) is not { } user)
+        {
+            error.WriteLine($"No demo user '{args[0]}'. `token --list` lists them.");
+            return 2;
+        }
+
+        output.WriteLine(new TokenMinter(Options.Create(options).Value, TimeProvider.System).Mint(user));
+        return 0;
+    }
+}

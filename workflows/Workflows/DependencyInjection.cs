@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Workflows.Api;
 using Workflows.Applications;
 using Workflows.Audit;
+using Workflows.Auth;
 using Workflows.Licences;
 using Workflows.Materials;
 using Workflows.Storage;
@@ -38,6 +41,29 @@ public static class DependencyInjection
         services.TryAddSingleton<TemplateStore>();
         services.TryAddSingleton<ITemplateSource>(sp => sp.GetRequiredService<TemplateStore>());
         services.TryAddSingleton<ApplicationService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the HTTP API's handlers (citizens, officers, administrators, outside systems) and their settings; both
+    /// the local server and the Functions app call them. Needs <see cref="AddWorkflows"/> and a <c>DurableTaskClient</c>.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configuration">Configuration holding the <c>Auth</c> and <c>Systems</c> sections.</param>
+    /// <returns>The same services.</returns>
+    public static IServiceCollection AddWorkflowsApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        // Not validated at start: without a key or authority no token validates, so every API call gets 401 (deny by
+        // default) while the engine still runs; the server logs a warning saying so.
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));
+        services.AddOptions<SystemsOptions>().Bind(configuration.GetSection(SystemsOptions.SectionName));
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AuthOptions>>().Value);
+        services.TryAddSingleton<TokenMinter>();
+        services.TryAddSingleton<CitizenApi>();
+        services.TryAddSingleton<OfficerApi>();
+        services.TryAddSingleton<AdminApi>();
+        services.TryAddSingleton<SystemApi>();
         return services;
     }
 }

@@ -1,21 +1,48 @@
+using System.Globalization;
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using Workflows.Storage;
 
 namespace Workflows.Tasks;
 
+/// <summary>A task as stored, with the ETag a conditional write must name and the officer-side state.</summary>
+/// <param name="Task">The task as the engine last wrote it.</param>
+/// <param name="ETag">The row's ETag.</param>
+/// <param name="ClaimedBy">The officer who claimed it, if any.</param>
+/// <param name="PendingDecision">A decision accepted and being delivered to the item, if any.</param>
+public sealed record StoredTask(TaskRecord Task, ETag ETag, string? ClaimedBy, string? PendingDecision);
+
+/// <summary>One page of a department's queue.</summary>
+/// <param name="Tasks">The tasks, soonest due first.</param>
+/// <param name="Continuation">Where the next page starts; null on the last page.</param>
+public sealed record TaskPage(IReadOnlyList<TaskRecord> Tasks, string? Continuation);
+
 /// <summary>
-/// Officers' task lists. Partition = department, so an officer's list is one partition query and no query can
-/// reach another department's rows; row = task id. Written by activities as whole-row upserts.
+/// Officers' task lists in two tables. <c>Tasks</c>: partition = department, row = task id, so a task is one
+/// point read and no query can reach another department's rows; it also holds the officer-side columns (claim,
+/// pending decision) written with ETags. <c>TaskQueue</c>: partition = <c>department|status</c>, row =
+/// <c>due ticks|task id</c>, so "my open tasks, soonest due first, 50 at a time" is one ordered range read,
+/// however many tasks the department has. The engine's activities write both; see docs/storage.md.
 /// </summary>
 public sealed class TaskStore(StorageTables tables)
 {
-    /// <summary>The table's name.</summary>
+    /// <summary>The main table's name.</summary>
     public const string TableName = "Tasks";
+
+    /// <summary>The queue index's name.</summary>
+    public const string QueueTableName = "TaskQueue";
+
+    /// <summary>The most tasks one page returns.</summary>
+    public const int MaxPageSize = 200;
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Writes a task's current state.</summary>
+    /// <summary>
+    /// Writes a task's current state (a whole-row replace, which also clears any claim and pending decision: a new
+    /// state from the engine supersedes them). Order matters for crashes: the old queue row goes first, then the
+    /// task, then the new queue row, so a re-run of this write converges and never leaves a task listed twice.
+    /// </summary>
     /// <param name="task">The task.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A task that completes when written.</returns>
@@ -23,12 +50,34 @@ public sealed class TaskStore(StorageTables tables)
     {
         ArgumentNullException.ThrowIfNull(task);
         var table = await tables.TableAsync(TableName);
-        await table.UpsertEntityAsync(new TableEntity(TableKeys.Escape(task.Department), TableKeys.Escape(task.TaskId))
+        var queue = await tables.TableAsync(QueueTableName);
+        var partition = TableKeys.Escape(task.Department);
+        var row = TableKeys.Escape(task.TaskId);
+        var (queuePartition, queueRow) = QueueKeys(task);
+
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, select: ["QueuePartition", "QueueRow"], cancellationToken: cancellationToken);
+        if (existing.HasValue && existing.Value!.GetString("QueuePartition") is { } oldPartition && existing.Value.GetString("QueueRow") is { } oldRow
+            && (oldPartition != queuePartition || oldRow != queueRow))
+        {
+            await DeleteIfExistsAsync(queue, oldPartition, oldRow, cancellationToken);
+        }
+
+        var record = JsonSerializer.Serialize(task, Json);
+        await table.UpsertEntityAsync(new TableEntity(partition, row)
         {
             ["Status"] = task.Status.ToString(),
             ["DueAt"] = DateTime.SpecifyKind(task.DueAt, DateTimeKind.Utc),
             ["ApplicationId"] = task.ApplicationId,
-            ["Record"] = JsonSerializer.Serialize(task, Json),
+            ["TemplateKey"] = task.TemplateKey,
+            ["QueuePartition"] = queuePartition,
+            ["QueueRow"] = queueRow,
+            ["Record"] = record,
+        }, TableUpdateMode.Replace, cancellationToken);
+        await queue.UpsertEntityAsync(new TableEntity(queuePartition, queueRow)
+        {
+            ["TemplateKey"] = task.TemplateKey,
+            ["ApplicationId"] = task.ApplicationId,
+            ["Record"] = record,
         }, TableUpdateMode.Replace, cancellationToken);
     }
 
@@ -37,32 +86,142 @@ public sealed class TaskStore(StorageTables tables)
     /// <param name="taskId">The task.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The task, or null when that department has no such task.</returns>
-    public async Task<TaskRecord?> GetAsync(string department, string taskId, CancellationToken cancellationToken = default)
+    public async Task<TaskRecord?> GetAsync(string department, string taskId, CancellationToken cancellationToken = default) =>
+        (await GetStoredAsync(department, taskId, cancellationToken))?.Task;
+
+    /// <summary>One task of a department with its ETag and officer-side state.</summary>
+    /// <param name="department">The department.</param>
+    /// <param name="taskId">The task.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The task, or null when that department has no such task.</returns>
+    public async Task<StoredTask?> GetStoredAsync(string department, string taskId, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(department);
+        ArgumentNullException.ThrowIfNull(taskId);
         var table = await tables.TableAsync(TableName);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(department), TableKeys.Escape(taskId), cancellationToken: cancellationToken);
-        return row.HasValue ? Read(row.Value!) : null;
+        return row.HasValue
+            ? new StoredTask(Read(row.Value!), row.Value!.ETag, NullIfEmpty(row.Value.GetString("ClaimedBy")), NullIfEmpty(row.Value.GetString("PendingDecision")))
+            : null;
     }
 
-    /// <summary>A department's tasks, optionally of one status, soonest due first.</summary>
+    /// <summary>
+    /// Changes the officer-side columns only if the row still has the ETag the officer read; this is what makes
+    /// two officers clicking together decide once.
+    /// </summary>
+    /// <param name="department">The department.</param>
+    /// <param name="taskId">The task.</param>
+    /// <param name="expected">The ETag the officer read.</param>
+    /// <param name="claimedBy">The claim to set (null to release).</param>
+    /// <param name="pendingDecision">The pending decision to set (null for none).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The new ETag, or null when the row changed (or vanished) since it was read.</returns>
+    public async Task<ETag?> TryUpdateOfficerStateAsync(
+        string department, string taskId, ETag expected, string? claimedBy, string? pendingDecision, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.TableAsync(TableName);
+        try
+        {
+            // Merge keeps the engine's columns; explicit nulls are not sent by the SDK, so empty strings clear.
+            var response = await table.UpdateEntityAsync(new TableEntity(TableKeys.Escape(department), TableKeys.Escape(taskId))
+            {
+                ["ClaimedBy"] = claimedBy ?? string.Empty,
+                ["PendingDecision"] = pendingDecision ?? string.Empty,
+            }, expected, TableUpdateMode.Merge, cancellationToken);
+            return response.Headers.ETag;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A department's tasks, optionally of one status, soonest due first (every page).</summary>
     /// <param name="department">The department.</param>
     /// <param name="status">Only this status; null for all.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The tasks.</returns>
     public async Task<IReadOnlyList<TaskRecord>> ListAsync(string department, OfficerTaskStatus? status = null, CancellationToken cancellationToken = default)
     {
-        var table = await tables.TableAsync(TableName);
-        var filter = status is { } s
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(department)} and Status eq {s.ToString()}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(department)}");
+        var statuses = status is { } s ? [s] : Enum.GetValues<OfficerTaskStatus>();
         var list = new List<TaskRecord>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        foreach (var each in statuses)
         {
-            list.Add(Read(row));
+            string? continuation = null;
+            do
+            {
+                var page = await ListPageAsync(department, each, null, null, MaxPageSize, continuation, cancellationToken);
+                list.AddRange(page.Tasks);
+                continuation = page.Continuation;
+            }
+            while (continuation is not null);
         }
 
         return [.. list.OrderBy(t => t.DueAt)];
     }
+
+    /// <summary>One page of a department's queue of one status, soonest due first.</summary>
+    /// <param name="department">The department.</param>
+    /// <param name="status">The status.</param>
+    /// <param name="dueBefore">Only tasks due before this moment.</param>
+    /// <param name="templateKey">Only tasks of this template.</param>
+    /// <param name="pageSize">At most this many (1 to <see cref="MaxPageSize"/>).</param>
+    /// <param name="continuation">The previous page's continuation, or null for the first page.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The page.</returns>
+    public async Task<TaskPage> ListPageAsync(
+        string department, OfficerTaskStatus status, DateTime? dueBefore, string? templateKey, int pageSize, string? continuation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(department);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        var queue = await tables.TableAsync(QueueTableName);
+        var partition = $"{TableKeys.Escape(department)}|{status}";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+        if (dueBefore is { } before)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey lt {Ticks(before)}");
+        }
+
+        if (templateKey is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"TemplateKey eq {templateKey}");
+        }
+
+        // A server-side filter may return short or empty pages with a continuation; keep reading until the page is full.
+        var tasks = new List<TaskRecord>();
+        var token = continuation;
+        await foreach (var page in queue.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, select: ["Record"], cancellationToken: cancellationToken).AsPages(token, pageSize))
+        {
+            tasks.AddRange(page.Values.Select(Read));
+            token = page.ContinuationToken;
+            if (tasks.Count >= pageSize || token is null)
+            {
+                break;
+            }
+        }
+
+        return new TaskPage(tasks, token);
+    }
+
+    static (string Partition, string Row) QueueKeys(TaskRecord task) =>
+        ($"{TableKeys.Escape(task.Department)}|{task.Status}", $"{Ticks(task.DueAt)}|{TableKeys.Escape(task.TaskId)}");
+
+    static string Ticks(DateTime at) => DateTime.SpecifyKind(at, DateTimeKind.Utc).Ticks.ToString("D19", CultureInfo.InvariantCulture);
+
+    static async Task DeleteIfExistsAsync(TableClient table, string partition, string row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(partition, row, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Already gone: a re-run after a crash.
+        }
+    }
+
+    static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     static TaskRecord Read(TableEntity row) =>
         JsonSerializer.Deserialize<TaskRecord>(row.GetString("Record"), Json)

@@ -101,6 +101,22 @@ public sealed class TemplateStore(StorageTables tables, AuditTrail audit, TimePr
         return list;
     }
 
+    /// <summary>The key of every template that has a version, in key order.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The keys.</returns>
+    public async Task<IReadOnlyList<string>> ListKeysAsync(CancellationToken cancellationToken = default)
+    {
+        var table = await tables.TableAsync(TableName);
+        var keys = new SortedSet<string>(StringComparer.Ordinal);
+        // A scan of keys only; the table holds one small row per template version.
+        await foreach (var row in table.QueryAsync<TableEntity>(select: ["PartitionKey"], cancellationToken: cancellationToken))
+        {
+            keys.Add(TableKeys.Unescape(row.PartitionKey));
+        }
+
+        return [.. keys];
+    }
+
     /// <summary>Replaces a draft's document.</summary>
     /// <param name="key">The template.</param>
     /// <param name="version">The draft's version.</param>

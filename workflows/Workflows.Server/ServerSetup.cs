@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Workflows.Api;
+using Workflows.Auth;
+using Workflows.Server.Api;
+using Workflows.Storage;
+
+namespace Workflows.Server;
+
+/// <summary>Limits on submissions and uploads per user, bound from <c>RateLimits</c>.</summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "RateLimits";
+
+    /// <summary>Submissions one user may make per minute.</summary>
+    public int SubmitsPerMinute { get; set; } = 30;
+
+    /// <summary>Uploads one user may make per minute.</summary>
+    public int UploadsPerMinute { get; set; } = 120;
+}
+
+/// <summary>The local server's web concerns: authentication, rate limits, problem details, OpenAPI, telemetry.</summary>
+internal static class ServerSetup
+{
+    public static IServiceCollection AddWorkflowsServer(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddWorkflowsApi(configuration);
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => ApiJson.ConfigureResponses(o.SerializerOptions));
+        services.AddHealthChecks();
+
+        var auth = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            // Our claim names as they are in the token ("sub", "role", "department"), not remapped to SOAP URIs.
+            o.MapInboundClaims = false;
+            if (!string.IsNullOrWhiteSpace(auth.Authority))
+            {
+                o.Authority = auth.Authority;
+                o.Audience = auth.Audience;
+            }
+
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = auth.Issuer,
+                ValidAudience = auth.Audience,
+                IssuerSigningKey = string.IsNullOrWhiteSpace(auth.Authority) && auth.SigningKey is not null ? auth.Key() : null,
+                NameClaimType = ApiClaims.Name,
+                RoleClaimType = ApiClaims.Role,
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+        });
+        services.AddAuthorization();
+
+        var limits = configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddRateLimiter(o =>
+        {
+            o.AddPolicy(ApiEndpoints.SubmitPolicy, http => PerUser(http, limits.SubmitsPerMinute));
+            o.AddPolicy(ApiEndpoints.UploadPolicy, http => PerUser(http, limits.UploadsPerMinute));
+            o.OnRejected = async (context, ct) =>
+            {
+                var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(60);
+                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests.",
+                    $"Wait {retry.TotalSeconds:0} seconds and try again.", []).ExecuteAsync(context.HttpContext);
+            };
+        });
+
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Workflows: one application, every department";
+            document.Info.Description = "Citizens and companies, department officers, administrators and outside systems. "
+                + "Bearer JWT for people (./run.sh token USER), HMAC signatures for systems; errors are RFC 9457 problem+json.";
+            return Task.CompletedTask;
+        }));
+
+        // Traces and metrics always flow to in-process listeners; an OTLP endpoint in configuration sends them out.
+        var otel = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("workflows-server"))
+            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddSource("Microsoft.DurableTask*", "Azure.*"))
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation().AddMeter(StorageOperationCounter.MeterName));
+        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+
+        services.AddHostedService<DemoUserSeeder>();
+        return services;
+    }
+
+    static RateLimitPartition<string> PerUser(HttpContext http, int perMinute) =>
+        RateLimitPartition.GetFixedWindowLimiter(
+            http.User.FindFirst(ApiClaims.Subject)?.Value ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, perMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+}

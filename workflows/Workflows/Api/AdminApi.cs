@@ -1,0 +1,693 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure;
+using Microsoft.AspNetCore.Http;
+using Workflows.Applications;
+using Workflows.Audit;
+using Workflows.Orchestration;
+using Workflows.Tasks;
+using Workflows.Templates;
+
+namespace Workflows.Api;
+
+/// <summary>A template version as administrators list it.</summary>
+/// <param name="Key">The template.</param>
+/// <param name="Version">The version.</param>
+/// <param name="Status">Draft, published or retired.</param>
+/// <param name="Name">The bundle's name in that version.</param>
+/// <param name="CreatedAt">When created.</param>
+/// <param name="CreatedBy">By whom.</param>
+/// <param name="ValidFrom">Validity start once published.</param>
+/// <param name="ValidTo">Validity end, if any.</param>
+/// <param name="ETag">Send in If-Match to edit, publish or retire.</param>
+public sealed record TemplateVersionSummary(string Key, int Version, TemplateStatus Status, string Name, DateTime CreatedAt, string CreatedBy, DateTime? ValidFrom, DateTime? ValidTo, string ETag);
+
+/// <summary>A template version with its document.</summary>
+/// <param name="Summary">The version.</param>
+/// <param name="Definition">The document.</param>
+/// <param name="Problems">What the validator finds in it (a draft may be incomplete; publishing needs none).</param>
+public sealed record TemplateVersionDetail(TemplateVersionSummary Summary, BundleTemplate Definition, IReadOnlyList<TemplateProblem> Problems);
+
+/// <summary>The result of validating a template document.</summary>
+/// <param name="Valid">Whether it could be published.</param>
+/// <param name="Problems">Every problem, located.</param>
+public sealed record ValidationResponse(bool Valid, IReadOnlyList<TemplateProblem> Problems);
+
+/// <summary>Publication settings.</summary>
+/// <param name="ValidFrom">Start of validity; now when absent.</param>
+/// <param name="ValidTo">End of validity; open when absent.</param>
+public sealed record PublishRequest(DateTime? ValidFrom = null, DateTime? ValidTo = null);
+
+/// <summary>One difference between two versions.</summary>
+/// <param name="Path">Where, with list elements named by their key (e.g. <c>items[seal].committedDays</c>).</param>
+/// <param name="Change">added, removed or changed.</param>
+/// <param name="Before">The old value as JSON, if any.</param>
+/// <param name="After">The new value as JSON, if any.</param>
+public sealed record TemplateChange(string Path, string Change, string? Before, string? After);
+
+/// <summary>A page of the application search.</summary>
+/// <param name="Applications">The matches.</param>
+/// <param name="Continuation">Pass back for the next page.</param>
+public sealed record SearchResponse(IReadOnlyList<ApplicationSummary> Applications, string? Continuation);
+
+/// <summary>The query part of a bulk action (the same filters as the search).</summary>
+/// <param name="Template">Template key.</param>
+/// <param name="Status">Application status.</param>
+/// <param name="Applicant">Applicant id.</param>
+/// <param name="Department">Department with an included item.</param>
+/// <param name="From">Submitted at or after.</param>
+/// <param name="To">Submitted before.</param>
+/// <param name="ApplicationIds">Or these applications exactly.</param>
+public sealed record BulkQuery(string? Template = null, ApplicationStatus? Status = null, string? Applicant = null, string? Department = null, DateTime? From = null, DateTime? To = null, List<string>? ApplicationIds = null);
+
+/// <summary>A bulk action on every application a query matches.</summary>
+/// <param name="Action">cancel or reassign.</param>
+/// <param name="Query">Which applications.</param>
+/// <param name="Reason">Why (audited, shown to applicants for a cancellation).</param>
+/// <param name="Department">For reassign: the department whose open tasks move.</param>
+/// <param name="Officer">For reassign: the officer who gets them.</param>
+public sealed record BulkRequest(string Action, BulkQuery Query, string Reason, string? Department = null, string? Officer = null);
+
+/// <summary>What a bulk action did to one application.</summary>
+/// <param name="ApplicationId">The application.</param>
+/// <param name="Outcome">done, skipped or failed.</param>
+/// <param name="Detail">Why.</param>
+public sealed record BulkItemResult(string ApplicationId, string Outcome, string Detail);
+
+/// <summary>What a bulk action did.</summary>
+/// <param name="Action">The action.</param>
+/// <param name="Results">Per application.</param>
+/// <param name="Truncated">True when more matched than one request may act on; run it again for the rest.</param>
+public sealed record BulkResponse(string Action, IReadOnlyList<BulkItemResult> Results, bool Truncated);
+
+/// <summary>
+/// What administrators do: template lifecycle (draft, edit, validate, publish, retire, versions, diff), the
+/// audit trail, the application search and bulk actions. Only administrators reach any of it.
+/// </summary>
+public sealed class AdminApi(TemplateStore templates, AuditTrail audit, ApplicationStore applications, ApplicationService service, TaskStore tasks, TimeProvider time)
+{
+    /// <summary>The most applications one bulk request acts on.</summary>
+    public const int MaxBulk = 500;
+
+    /// <summary>The largest template document accepted.</summary>
+    public const long MaxTemplateBytes = 1024 * 1024;
+
+    static ServiceCatalog Catalog => BuiltInTemplates.Catalog;
+
+    /// <summary>Every template with its versions.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200.</returns>
+    public async Task<IResult> ListTemplatesAsync(Caller? caller, CancellationToken cancellationToken)
+    {
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var list = new List<TemplateVersionSummary>();
+        foreach (var key in await templates.ListKeysAsync(cancellationToken))
+        {
+            list.AddRange((await templates.ListVersionsAsync(key, cancellationToken)).Select(Summary));
+        }
+
+        return Results.Ok(list);
+    }
+
+    /// <summary>Every version of one template.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="key">The template.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 or 404.</returns>
+    public async Task<IResult> ListVersionsAsync(Caller? caller, string key, CancellationToken cancellationToken)
+    {
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var versions = await templates.ListVersionsAsync(key, cancellationToken);
+        return versions.Count == 0 ? ApiProblems.NotFound("template") : Results.Ok(versions.Select(Summary).ToList());
+    }
+
+    /// <summary>One version with its document and the validator's findings.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="key">The template.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with an ETag, or 404.</returns>
+    public async Task<IResult> GetVersionAsync(Caller? caller, string key, int version, CancellationToken cancellationToken)
+    {
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var stored = await templates.GetAsync(key, version, cancellationToken);
+        return stored is null
+            ? ApiProblems.NotFound("template version")
+            : new WithETag(new TemplateVersionDetail(Summary(stored), stored.Version.Definition, TemplateValidator.Validate(stored.Version.Definition, Catalog)), stored.ETag);
+    }
+
+    /// <summary>Checks a document without storing it.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="document">The template JSON.</param>
+    /// <returns>200 with every problem.</returns>
+    public static IResult Validate(Caller? caller, string document)
+    {
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var template = TemplateJson.TryParse(document, out var parseProblems);
+        var problems = template is null ? parseProblems : TemplateValidator.Validate(template, Catalog);
+        return Results.Ok(new ValidationResponse(problems.Count == 0, problems));
+    }
+
+    /// <summary>Creates the next version of a template as a draft. A document that cannot be read is refused; one that reads but breaks rules is kept as a draft with its problems listed.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="document">The template JSON.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>201 with the draft, or 400.</returns>
+    public async Task<IResult> CreateDraftAsync(Caller? caller, string document, CancellationToken cancellationToken)
+    {
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        if (Parse(document) is not { } template)
+        {
+            return ParseProblem(document);
+        }
+
+        if (!TemplateKeyPattern(template.Key))
+        {
+            return ApiProblems.Invalid(new ApiError("key", "template.key", "Lower-case letters, digits and '-', 2 to 50 characters."));
+        }
+
+        var stored = await templates.CreateDraftAsync(template, caller!.AuditName, cancellationToken);
+        return new CreatedWithETag($"/api/admin/templates/{template.Key}/versions/{stored.Version.Version}",
+            new TemplateVersionDetail(Summary(stored), template, TemplateValidator.Validate(template, Catalog)), stored.ETag);
+    }
+
+    /// <summary>Replaces a draft's document.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="key">The template.</param>
+    /// <param name="version">The draft's version.</param>
+    /// <param name="ifMatch">The If-Match header.</param>
+    /// <param name="document">The template JSON.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200, 400, 404, 409 (not a draft), 412 or 428.</returns>
+    public async Task<IResult> EditDraftAsync(Caller? caller, string key, int version, string? ifMatch, string document, CancellationToken cancellationToken)
+    {
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        if (ParseETag(ifMatch) is not { } expected)
+        {
+            return ApiProblems.NeedsIfMatch();
+        }
+
+        if (Parse(document) is not { } template)
+        {
+            return ParseProblem(document);
+        }
+
+        if (template.Key != key)
+        {
+            return ApiProblems.Invalid(new ApiError("key", "template.keyMismatch", $"The document's key must stay '{key}'."));
+        }
+
+        return await ChangeAsync(key, version, () => templates.EditDraftAsync(key, version, template, expected, caller!.AuditName, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Publishes a draft; it must pass validation.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="key">The template.</param>
+    /// <param name="version">The draft's version.</param>
+    /// <param name="ifMatch">The If-Match header.</param>
+    /// <param name="body">Validity dates.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200, 400, 404, 409, 412, 422 (invalid, with every problem) or 428.</returns>
+    public async Task<IResult> PublishAsync(Caller? caller, string key, int version, string? ifMatch, PublishRequest body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        if (ParseETag(ifMatch) is not { } expected)
+        {
+            return ApiProblems.NeedsIfMatch();
+        }
+
+        var from = body.ValidFrom?.ToUniversalTime() ?? time.GetUtcNow().UtcDateTime;
+        if (body.ValidTo is { } to && to.ToUniversalTime() <= from)
+        {
+            return ApiProblems.Invalid(new ApiError("validTo", "field.range", "validTo must be after validFrom."));
+        }
+
+        return await ChangeAsync(key, version,
+            () => templates.PublishAsync(key, version, from, body.ValidTo?.ToUniversalTime(), Catalog, expected, caller!.AuditName, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Retires a published version; applications on it go on, new ones cannot start on it.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="key">The template.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="ifMatch">The If-Match header.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200, 404, 409, 412 or 428.</returns>
+    public async Task<IResult> RetireAsync(Caller? caller, string key, int version, string? ifMatch, CancellationToken cancellationToken)
+    {
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        if (ParseETag(ifMatch) is not { } expected)
+        {
+            return ApiProblems.NeedsIfMatch();
+        }
+
+        return await ChangeAsync(key, version, () => templates.RetireAsync(key, version, expected, caller!.AuditName, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>What changed from one version to another.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="key">The template.</param>
+    /// <param name="from">The older version.</param>
+    /// <param name="to">The newer version.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with the changes, 400 or 404.</returns>
+    public async Task<IResult> DiffAsync(Caller? caller, string key, string? from, string? to, CancellationToken cancellationToken)
+    {
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var errors = new List<ApiError>();
+        if (!int.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out var a))
+        {
+            errors.Add(new ApiError("query:from", "query.invalid", "A version number."));
+        }
+
+        if (!int.TryParse(to, NumberStyles.None, CultureInfo.InvariantCulture, out var b))
+        {
+            errors.Add(new ApiError("query:to", "query.invalid", "A version number."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        var older = await templates.GetAsync(key, a, cancellationToken);
+        var newer = await templates.GetAsync(key, b, cancellationToken);
+        if (older is null || newer is null)
+        {
+            return ApiProblems.NotFound("template version");
+        }
+
+        var changes = new List<TemplateChange>();
+        Compare("", JsonNode.Parse(TemplateJson.Write(older.Version.Definition)), JsonNode.Parse(TemplateJson.Write(newer.Version.Definition)), changes);
+        return Results.Ok(changes);
+    }
+
+    /// <summary>The audit trail of one subject: an application id, or <c>template:KEY</c>.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="subject">The subject.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with the entries, oldest first, or 400.</returns>
+    public async Task<IResult> AuditAsync(Caller? caller, string? subject, CancellationToken cancellationToken)
+    {
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        if (string.IsNullOrWhiteSpace(subject) || subject.Length > 200)
+        {
+            return ApiProblems.Invalid(new ApiError("query:subject", "query.required", "An application id or template:KEY."));
+        }
+
+        return Results.Ok(await audit.ReadAsync(subject, cancellationToken));
+    }
+
+    /// <summary>Searches applications by template, status, applicant, department and submission time, a page at a time.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="request">The HTTP request (its query string holds the filters).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with a page, or 400 naming the bad parameter.</returns>
+    public async Task<IResult> SearchAsync(Caller? caller, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var q = request.Query;
+        var errors = new List<ApiError>();
+        var query = new ApplicationQuery(
+            Text(q, "template"),
+            Parse<ApplicationStatus>(q, "status", errors),
+            Text(q, "applicant"),
+            Text(q, "department"),
+            Date(q, "from", errors),
+            Date(q, "to", errors));
+        var size = OfficerApi.DefaultPageSize;
+        if (Text(q, "pageSize") is { } s && (!int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > 200))
+        {
+            errors.Add(new ApiError("query:pageSize", "query.invalid", "A whole number from 1 to 200."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        try
+        {
+            var (found, next) = await applications.SearchAsync(query, size, Text(q, "continuation"), cancellationToken);
+            return Results.Ok(new SearchResponse([.. found.Select(ToSummary)], next));
+        }
+        catch (RequestFailedException ex) when (ex.Status == 400)
+        {
+            return ApiProblems.Invalid(new ApiError("query:continuation", "query.invalid", "Pass back the continuation of the previous page unchanged."));
+        }
+    }
+
+    /// <summary>Cancels or reassigns every application a query matches (at most <see cref="MaxBulk"/>), reporting per application what was done.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="body">The action and query.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with per-application results, or 400.</returns>
+    public async Task<IResult> BulkAsync(Caller? caller, BulkRequest body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var errors = new List<ApiError>();
+        if (body.Action is not ("cancel" or "reassign"))
+        {
+            errors.Add(new ApiError("action", "field.invalid", "cancel or reassign. (Due-time extensions arrive with the SLA calendar.)"));
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
+        {
+            errors.Add(new ApiError("reason", "field.required", "Give a reason of at most 500 characters; it is audited."));
+        }
+
+        if (body.Action == "reassign" && (string.IsNullOrWhiteSpace(body.Department) || Catalog.FindDepartment(body.Department) is null))
+        {
+            errors.Add(new ApiError("department", "field.invalid", "Name a department of the catalog."));
+        }
+
+        if (body.Action == "reassign" && string.IsNullOrWhiteSpace(body.Officer))
+        {
+            errors.Add(new ApiError("officer", "field.required", "Name the officer who takes the tasks."));
+        }
+
+        if (body.Query.ApplicationIds is { Count: > MaxBulk })
+        {
+            errors.Add(new ApiError("query.applicationIds", "field.tooMany", $"At most {MaxBulk} at once."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        var (targets, truncated) = await TargetsAsync(body.Query, cancellationToken);
+        var results = new List<BulkItemResult>();
+        foreach (var id in targets)
+        {
+            results.Add(await ActAsync(caller!, body, id, cancellationToken));
+        }
+
+        return Results.Ok(new BulkResponse(body.Action, results, truncated));
+    }
+
+    async Task<BulkItemResult> ActAsync(Caller caller, BulkRequest body, string applicationId, CancellationToken cancellationToken)
+    {
+        var record = await applications.GetAsync(applicationId, cancellationToken);
+        if (record is null)
+        {
+            return new BulkItemResult(applicationId, "skipped", "No such application.");
+        }
+
+        if (record.Status != ApplicationStatus.InProgress)
+        {
+            return new BulkItemResult(applicationId, "skipped", $"Already ended ({record.Status}).");
+        }
+
+        try
+        {
+            if (body.Action == "cancel")
+            {
+                await service.WithdrawAsync(applicationId, $"Cancelled by an administrator ({caller.Id}): {body.Reason}", cancellationToken);
+                await audit.AppendAsync(new AuditEntry(applicationId, $"admin:cancel:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime, caller.AuditName,
+                    "application.cancel.requested", nameof(ApplicationStatus.InProgress), null, body.Reason), cancellationToken);
+                return new BulkItemResult(applicationId, "done", "Cancellation sent; pending items are being cancelled.");
+            }
+
+            var moved = 0;
+            foreach (var item in record.Items.Where(i => i.Department == body.Department && i.State == ItemState.Running))
+            {
+                var taskId = ItemOrchestrator.InstanceId(applicationId, item.Key);
+                if (await tasks.GetStoredAsync(body.Department!, taskId, cancellationToken) is { Task.Status: not OfficerTaskStatus.Closed } stored
+                    && await tasks.TryUpdateOfficerStateAsync(body.Department!, taskId, stored.ETag, body.Officer, stored.PendingDecision, cancellationToken) is not null)
+                {
+                    moved++;
+                    await audit.AppendAsync(new AuditEntry(applicationId, $"admin:reassign:{taskId}:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime, caller.AuditName,
+                        "task.reassigned", stored.ClaimedBy, body.Officer, body.Reason), cancellationToken);
+                }
+            }
+
+            return moved > 0
+                ? new BulkItemResult(applicationId, "done", $"{moved} task(s) assigned to {body.Officer}.")
+                : new BulkItemResult(applicationId, "skipped", $"No open task of {body.Department}.");
+        }
+        catch (RequestFailedException ex)
+        {
+            return new BulkItemResult(applicationId, "failed", $"Storage refused the change ({ex.Status}); run the action again.");
+        }
+    }
+
+    async Task<(IReadOnlyList<string> Ids, bool Truncated)> TargetsAsync(BulkQuery query, CancellationToken cancellationToken)
+    {
+        if (query.ApplicationIds is { Count: > 0 } ids)
+        {
+            return ([.. ids.Distinct(StringComparer.Ordinal)], false);
+        }
+
+        var filter = new ApplicationQuery(query.Template, query.Status ?? ApplicationStatus.InProgress, query.Applicant, query.Department, query.From, query.To);
+        var found = new List<string>();
+        string? continuation = null;
+        do
+        {
+            var (page, next) = await applications.SearchAsync(filter, 200, continuation, cancellationToken);
+            found.AddRange(page.Select(a => a.ApplicationId));
+            continuation = next;
+        }
+        while (continuation is not null && found.Count <= MaxBulk);
+
+        return found.Count > MaxBulk ? ([.. found.Take(MaxBulk)], true) : (found, continuation is not null);
+    }
+
+    async Task<IResult> ChangeAsync(string key, int version, Func<Task<StoredTemplateVersion>> change, CancellationToken cancellationToken)
+    {
+        if (await templates.GetAsync(key, version, cancellationToken) is null)
+        {
+            return ApiProblems.NotFound("template version");
+        }
+
+        try
+        {
+            var stored = await change();
+            return new WithETag(new TemplateVersionDetail(Summary(stored), stored.Version.Definition, []), stored.ETag);
+        }
+        catch (TemplateInvalidException ex)
+        {
+            return ApiProblems.Refused("template-invalid", "The template breaks rules; nothing was changed.",
+                [.. ex.Problems.Select(p => new ApiError(p.Path, p.Code, p.Message))]);
+        }
+        catch (TemplateLifecycleException ex)
+        {
+            return ApiProblems.Conflict("template.lifecycle", ex.Message);
+        }
+        catch (TemplateConcurrencyException ex)
+        {
+            return ApiProblems.Changed(ex.Message);
+        }
+    }
+
+    static BundleTemplate? Parse(string document) => TemplateJson.TryParse(document, out _);
+
+    static IResult ParseProblem(string document)
+    {
+        TemplateJson.TryParse(document, out var problems);
+        return ApiProblems.Invalid([.. problems.Select(p => new ApiError(p.Path, p.Code, p.Message))]);
+    }
+
+    static bool TemplateKeyPattern(string key) =>
+        key.Length is >= 2 and <= 50 && key.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
+
+    static void Compare(string path, JsonNode? before, JsonNode? after, List<TemplateChange> changes)
+    {
+        switch (before, after)
+        {
+            case (null, null):
+                return;
+            case (null, _):
+                changes.Add(new TemplateChange(Root(path), "added", null, after!.ToJsonString()));
+                return;
+            case (_, null):
+                changes.Add(new TemplateChange(Root(path), "removed", before!.ToJsonString(), null));
+                return;
+            case (JsonObject a, JsonObject b):
+                foreach (var name in a.Select(p => p.Key).Union(b.Select(p => p.Key), StringComparer.Ordinal))
+                {
+                    Compare(path.Length == 0 ? name : $"{path}.{name}", a[name], b[name], changes);
+                }
+
+                return;
+            case (JsonArray a, JsonArray b) when Keyed(a) && Keyed(b):
+                // Lists of keyed things (items, fields, materials) are compared by key, not position.
+                var left = a.ToDictionary(n => n!["key"]!.GetValue<string>(), StringComparer.Ordinal);
+                var right = b.ToDictionary(n => n!["key"]!.GetValue<string>(), StringComparer.Ordinal);
+                foreach (var k in left.Keys.Union(right.Keys, StringComparer.Ordinal))
+                {
+                    Compare($"{path}[{k}]", left.GetValueOrDefault(k), right.GetValueOrDefault(k), changes);
+                }
+
+                return;
+            default:
+                if (!JsonNode.DeepEquals(before, after))
+                {
+                    changes.Add(new TemplateChange(Root(path), "changed", before!.ToJsonString(), after!.ToJsonString()));
+                }
+
+                return;
+        }
+    }
+
+    static bool Keyed(JsonArray array) =>
+        array.All(n => n is JsonObject o && o["key"] is JsonValue v && v.TryGetValue<string>(out _))
+        && array.Select(n => n!["key"]!.GetValue<string>()).Distinct(StringComparer.Ordinal).Count() == array.Count;
+
+    static string Root(string path) => path.Length == 0 ? "$" : path;
+
+    static TemplateVersionSummary Summary(StoredTemplateVersion stored)
+    {
+        var v = stored.Version;
+        return new TemplateVersionSummary(v.Key, v.Version, v.Status, v.Definition.Name, v.CreatedAt, v.CreatedBy, v.ValidFrom, v.ValidTo, stored.ETag.ToString());
+    }
+
+    static ApplicationSummary ToSummary(ApplicationRecord a) =>
+        new(a.ApplicationId, a.TemplateKey, a.TemplateName, a.Status, a.SubmittedAt, a.UpdatedAt,
+            a.Items.Count(i => i.State == ItemState.Approved), a.Items.Count(i => i.State != ItemState.NotIncluded));
+
+    static string? Text(IQueryCollection query, string name) => query.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString() : null;
+
+    static T? Parse<T>(IQueryCollection query, string name, List<ApiError> errors)
+        where T : struct, Enum
+    {
+        if (Text(query, name) is not { } text)
+        {
+            return null;
+        }
+
+        if (Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !text.All(char.IsAsciiDigit))
+        {
+            return value;
+        }
+
+        errors.Add(new ApiError($"query:{name}", "query.invalid", $"One of {string.Join(", ", Enum.GetNames<T>())}."));
+        return null;
+    }
+
+    static DateTime? Date(IQueryCollection query, string name, List<ApiError> errors)
+    {
+        if (Text(query, name) is not { } text)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        {
+            return at.UtcDateTime;
+        }
+
+        errors.Add(new ApiError($"query:{name}", "query.invalid", "An ISO 8601 date or date and time."));
+        return null;
+    }
+
+    static ETag? ParseETag(string? header) =>
+        string.IsNullOrWhiteSpace(header) || header.Trim() == "*" ? null : new ETag(header.Trim());
+
+    static IResult? Deny(Caller? caller) =>
+        caller is null ? ApiProblems.Unauthenticated() : caller.Role != CallerRole.Administrator ? ApiProblems.Forbidden() : null;
+
+    /// <summary>Reads a raw template document body with the size limit; null body text means the problem to send.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The document or the problem.</returns>
+    public static async Task<(string? Document, IResult? Problem)> ReadDocumentAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!(request.ContentType ?? string.Empty).StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, ApiProblems.UnsupportedMediaType("application/json"));
+        }
+
+        if (request.ContentLength > MaxTemplateBytes)
+        {
+            return (null, ApiProblems.TooLarge(MaxTemplateBytes));
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxTemplateBytes)
+            {
+                return (null, ApiProblems.TooLarge(MaxTemplateBytes));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return (Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), null);
+    }
+}
+
+/// <summary>A 201 with a Location, a JSON body and an ETag.</summary>
+/// <param name="location">Where the new resource is.</param>
+/// <param name="value">The body.</param>
+/// <param name="etag">Its ETag.</param>
+public sealed class CreatedWithETag(string location, object value, ETag etag) : IResult, IStatusCodeHttpResult
+{
+    /// <inheritdoc />
+    public int? StatusCode => StatusCodes.Status201Created;
+
+    /// <inheritdoc />
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        httpContext.Response.Headers.Location = location;
+        return new WithETag(value, etag, StatusCodes.Status201Created).ExecuteAsync(httpContext);
+    }
+}

@@ -1,0 +1,142 @@
+using System.Text.Json;
+using Workflows.Applications;
+using Workflows.Orchestration;
+using Workflows.Tasks;
+using Workflows.Templates;
+
+namespace Workflows.Api;
+
+/// <summary>A bundle open for applications.</summary>
+/// <param name="Key">The template key.</param>
+/// <param name="Version">The version new applications use.</param>
+/// <param name="Name">The bundle's name.</param>
+/// <param name="Description">What it does for the applicant.</param>
+/// <param name="ApplicantKind">Who applies.</param>
+/// <param name="CommittedDays">The committed time limit in working days.</param>
+/// <param name="Items">How many department items it may include.</param>
+/// <param name="Departments">The departments involved.</param>
+public sealed record BundleSummary(string Key, int Version, string Name, string Description, ApplicantKind ApplicantKind, int CommittedDays, int Items, IReadOnlyList<string> Departments);
+
+/// <summary>A material as the form shows it to one applicant.</summary>
+/// <param name="Key">The material key.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="RequiredBy">The items that need it.</param>
+/// <param name="SatisfiedBy">How it is already in hand for this applicant (<c>licence:TYPE</c>, <c>item:KEY</c>), or null when the applicant must act.</param>
+/// <param name="Upload">Upload limits when it may be uploaded.</param>
+/// <param name="Commitment">The commitment text when a commitment may replace it.</param>
+/// <param name="DeferralDays">Working days allowed when it may be deferred.</param>
+public sealed record FormMaterial(string Key, string Name, IReadOnlyList<string> RequiredBy, string? SatisfiedBy, UploadRule? Upload, string? Commitment, int? DeferralDays);
+
+/// <summary>A bundle's one form and one material list.</summary>
+/// <param name="Key">The template key.</param>
+/// <param name="Version">The version.</param>
+/// <param name="Name">The bundle's name.</param>
+/// <param name="Description">What it does.</param>
+/// <param name="Fields">The shared form.</param>
+/// <param name="Materials">The materials, with what this applicant already has.</param>
+/// <param name="Items">The items, with departments and committed days.</param>
+public sealed record BundleForm(string Key, int Version, string Name, string Description, IReadOnlyList<FieldDefinition> Fields, IReadOnlyList<FormMaterial> Materials, IReadOnlyList<FormItem> Items);
+
+/// <summary>An item as the form describes it.</summary>
+/// <param name="Key">The item key.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="Department">The deciding department.</param>
+/// <param name="CommittedDays">Committed working days.</param>
+/// <param name="DependsOn">Items it waits for.</param>
+/// <param name="Instant">Whether rules decide it at once (秒批).</param>
+public sealed record FormItem(string Key, string Name, string Department, int CommittedDays, IReadOnlyList<string> DependsOn, bool Instant);
+
+/// <summary>The body of a submission; the applicant comes from the token.</summary>
+/// <param name="TemplateKey">Which bundle.</param>
+/// <param name="Answers">The form's answers by field key.</param>
+/// <param name="Materials">Materials offered (uploads, commitments, deferrals); licences and item outputs need no entry.</param>
+public sealed record SubmitRequest(string TemplateKey, Dictionary<string, JsonElement> Answers, List<MaterialProvision>? Materials = null);
+
+/// <summary>An accepted submission.</summary>
+/// <param name="ApplicationId">The application id.</param>
+/// <param name="Ledger">How every material is satisfied.</param>
+/// <param name="Replayed">True when this answers a retried submit with the same Idempotency-Key.</param>
+public sealed record SubmitResponse(string ApplicationId, IReadOnlyList<MaterialEntry> Ledger, bool Replayed);
+
+/// <summary>A stored upload.</summary>
+/// <param name="Reference">Cite this in a submission or supplement.</param>
+/// <param name="Material">The material.</param>
+/// <param name="ContentType">Its media type.</param>
+/// <param name="Size">Its size in bytes.</param>
+/// <param name="Sha256">Its SHA-256, hex.</param>
+public sealed record UploadResponse(string Reference, string Material, string ContentType, long Size, string Sha256);
+
+/// <summary>One of my applications in a list.</summary>
+/// <param name="ApplicationId">The id.</param>
+/// <param name="TemplateKey">The bundle.</param>
+/// <param name="TemplateName">Its name.</param>
+/// <param name="Status">Where it stands.</param>
+/// <param name="SubmittedAt">When accepted.</param>
+/// <param name="UpdatedAt">Last change.</param>
+/// <param name="Approved">Items approved so far.</param>
+/// <param name="Included">Items included.</param>
+public sealed record ApplicationSummary(string ApplicationId, string TemplateKey, string TemplateName, ApplicationStatus Status, DateTime SubmittedAt, DateTime UpdatedAt, int Approved, int Included);
+
+/// <summary>Something the applicant must do.</summary>
+/// <param name="Kind"><c>supplement</c> (an officer asked for materials) or <c>deferred</c> (a material accepted as missing is due).</param>
+/// <param name="Item">The item, for a supplement.</param>
+/// <param name="Materials">The materials to supply.</param>
+/// <param name="Message">What was asked and why.</param>
+/// <param name="DueAt">By when, for a deferred material.</param>
+public sealed record AskedOfYou(string Kind, string? Item, IReadOnlyList<string> Materials, string Message, DateTime? DueAt);
+
+/// <summary>One of my applications in full.</summary>
+/// <param name="ApplicationId">The id.</param>
+/// <param name="TemplateKey">The bundle.</param>
+/// <param name="TemplateVersion">The pinned version.</param>
+/// <param name="TemplateName">Its name.</param>
+/// <param name="Status">Where it stands.</param>
+/// <param name="SubmittedAt">When accepted.</param>
+/// <param name="UpdatedAt">Last change.</param>
+/// <param name="Items">Every item with its state, due time and outcome.</param>
+/// <param name="Materials">The materials ledger.</param>
+/// <param name="Asked">What is asked of the applicant now.</param>
+public sealed record ApplicationDetail(
+    string ApplicationId, string TemplateKey, int TemplateVersion, string TemplateName, ApplicationStatus Status, DateTime SubmittedAt, DateTime UpdatedAt,
+    IReadOnlyList<ItemView> Items, IReadOnlyList<MaterialEntry> Materials, IReadOnlyList<AskedOfYou> Asked);
+
+/// <summary>Materials supplied on an officer's request.</summary>
+/// <param name="References">The uploads, by material key.</param>
+public sealed record SupplyRequest(Dictionary<string, string> References);
+
+/// <summary>A deferred material supplied.</summary>
+/// <param name="Reference">The upload.</param>
+public sealed record DeferredSupplyRequest(string Reference);
+
+/// <summary>A withdrawal.</summary>
+/// <param name="Reason">Why.</param>
+public sealed record WithdrawRequest(string Reason);
+
+/// <summary>A task in an officer's list or view.</summary>
+/// <param name="Task">The task.</param>
+/// <param name="ClaimedBy">Who claimed it.</param>
+/// <param name="DecisionPending">Whether a decision was taken and is being delivered.</param>
+/// <param name="ETag">Send this in If-Match to claim, release or decide.</param>
+public sealed record TaskView(TaskRecord Task, string? ClaimedBy, bool DecisionPending, string? ETag);
+
+/// <summary>A page of tasks.</summary>
+/// <param name="Tasks">The tasks, soonest due first.</param>
+/// <param name="Continuation">Pass as <c>continuation</c> for the next page; null on the last.</param>
+public sealed record TaskListResponse(IReadOnlyList<TaskRecord> Tasks, string? Continuation);
+
+/// <summary>An officer's decision.</summary>
+/// <param name="Kind">approve, reject or requestSupplement.</param>
+/// <param name="Reason">Required for reject and requestSupplement.</param>
+/// <param name="Materials">For requestSupplement: the materials asked for.</param>
+public sealed record DecisionRequest(DecisionKind Kind, string? Reason = null, List<string>? Materials = null);
+
+/// <summary>The part of an application a task needs.</summary>
+/// <param name="ApplicationId">The application.</param>
+/// <param name="Applicant">Who applied.</param>
+/// <param name="Item">The item the task decides.</param>
+/// <param name="Answers">The answers to the fields the item uses.</param>
+/// <param name="Materials">The materials the item needs, with how each is satisfied.</param>
+/// <param name="PriorOutputs">Outputs of the items it depends on.</param>
+public sealed record TaskApplicationView(
+    string ApplicationId, Applicant Applicant, ItemDefinition Item, IReadOnlyDictionary<string, string> Answers, IReadOnlyList<MaterialEntry> Materials,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> PriorOutputs);

@@ -1,0 +1,170 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+
+namespace Workflows.Api;
+
+/// <summary>
+/// Reads request bodies strictly: JSON only, a size limit enforced before and while reading, unknown fields
+/// refused, required and non-nullable members enforced, enums by name only. A failure names the field at fault.
+/// </summary>
+public static class ApiJson
+{
+    /// <summary>The default largest JSON body (a bundle form with every answer fits many times over).</summary>
+    public const long DefaultMaxBytes = 256 * 1024;
+
+    /// <summary>The options for request bodies.</summary>
+    public static JsonSerializerOptions Options { get; } = Create();
+
+    /// <summary>The options for response bodies written outside the host's JSON options (see <see cref="ConfigureResponses"/>).</summary>
+    public static JsonSerializerOptions ResponseOptions { get; } = CreateResponseOptions();
+
+    /// <summary>Applies the response conventions (enums by camelCase name, nulls left out) to a host's JSON options.</summary>
+    /// <param name="options">The host's options.</param>
+    public static void ConfigureResponses(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+    }
+
+    /// <summary>Reads and deserializes a body.</summary>
+    /// <typeparam name="T">The request type.</typeparam>
+    /// <param name="request">The HTTP request.</param>
+    /// <param name="maxBytes">The largest body accepted.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The value, or the problem response to send.</returns>
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, long maxBytes = DefaultMaxBytes, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!IsJson(request.ContentType))
+        {
+            return (null, ApiProblems.UnsupportedMediaType("application/json"));
+        }
+
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, ApiProblems.TooLarge(maxBytes));
+        }
+
+        // Chunked bodies have no length up front: count while reading and stop one byte past the limit.
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return (null, ApiProblems.TooLarge(maxBytes));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return Parse<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    /// <summary>Deserializes a body already read.</summary>
+    /// <typeparam name="T">The request type.</typeparam>
+    /// <param name="utf8">The body.</param>
+    /// <returns>The value, or the problem response to send.</returns>
+    public static (T? Value, IResult? Problem) Parse<T>(ReadOnlySpan<byte> utf8)
+        where T : class
+    {
+        if (utf8.IsEmpty)
+        {
+            return (null, ApiProblems.Invalid(new ApiError("body", "body.empty", "Send a JSON object.")));
+        }
+
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(utf8, Options);
+            return value is null
+                ? (null, ApiProblems.Invalid(new ApiError("body", "body.null", "Send a JSON object, not null.")))
+                : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, ApiProblems.Invalid(Describe(ex)));
+        }
+    }
+
+    /// <summary>Turns a serializer failure into a located error without .NET type names in it.</summary>
+    /// <param name="ex">The failure.</param>
+    /// <returns>The error.</returns>
+    public static ApiError Describe(JsonException ex)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        var field = FieldOf(ex.Path);
+        var message = ex.Message;
+        if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            // The path points at the object; the property's name is quoted in the message.
+            var start = message.IndexOf('\'', StringComparison.Ordinal);
+            var end = start < 0 ? -1 : message.IndexOf('\'', start + 1);
+            var name = end > start ? message[(start + 1)..end] : "?";
+            // Depending on where it stops, the reader's path ends at the object or at the unknown property itself.
+            var at = field == "body" ? name : field == name || field.EndsWith($".{name}", StringComparison.Ordinal) ? field : $"{field}.{name}";
+            return new ApiError(at, "field.unknown", $"Unknown field '{name}'.");
+        }
+
+        if (message.Contains("missing required properties", StringComparison.Ordinal) || message.Contains("missing required", StringComparison.Ordinal))
+        {
+            var names = ex.Message.Split('\'').Where((_, i) => i % 2 == 1).ToList();
+            var missing = names.Count > 0 ? names[^1] : "?";
+            return new ApiError(field == "body" ? missing : $"{field}.{missing}", "field.required", "A value is required.");
+        }
+
+        if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("nullable", StringComparison.OrdinalIgnoreCase))
+        {
+            return new ApiError(field, "field.null", "A value is required, not null.");
+        }
+
+        return ex.InnerException is null && ex.LineNumber is not null && ex.Path is null
+            ? new ApiError("body", "body.malformed", "The body is not well-formed JSON.")
+            : new ApiError(field, "field.invalid", "The value has the wrong type or format.");
+    }
+
+    static string FieldOf(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return "body";
+        }
+
+        var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+        return field.Length == 0 ? "body" : field;
+    }
+
+    static bool IsJson(string? contentType)
+    {
+        var type = (contentType ?? string.Empty).Split(';')[0].Trim();
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    static JsonSerializerOptions CreateResponseOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ConfigureResponses(options);
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            RespectNullableAnnotations = true,
+            RespectRequiredConstructorParameters = true,
+            AllowTrailingCommas = false,
+            ReadCommentHandling = JsonCommentHandling.Disallow,
+            MaxDepth = 32,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}

@@ -1,0 +1,99 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Workflows.Api;
+
+/// <summary>One thing wrong with a request, located by the field (a JSON path, header or query parameter) at fault.</summary>
+/// <param name="Field">Where: <c>answers.babyName</c>, <c>materials[2].kind</c>, <c>header:If-Match</c>, <c>query:status</c>.</param>
+/// <param name="Code">A stable code clients can switch on.</param>
+/// <param name="Message">What is wrong and how to put it right.</param>
+/// <param name="Departments">For a missing material: the departments whose items need it.</param>
+public sealed record ApiError(string Field, string Code, string Message, IReadOnlyList<string>? Departments = null);
+
+/// <summary>
+/// Every error the API returns, as RFC 9457 problem+json. The <c>type</c> is a stable URN per kind of problem,
+/// <c>code</c> a stable code, <c>errors</c> the located problems. Not-found is also what a caller gets for
+/// something that exists but is not theirs, so a response never tells whether another person's application exists.
+/// </summary>
+public static class ApiProblems
+{
+    /// <summary>The prefix of every problem type.</summary>
+    public const string TypePrefix = "urn:workflows:problem:";
+
+    /// <summary>The request is malformed or a value is invalid (400).</summary>
+    /// <param name="errors">Every problem found.</param>
+    /// <returns>The response.</returns>
+    public static IResult Invalid(params IReadOnlyList<ApiError> errors) =>
+        Problem(StatusCodes.Status400BadRequest, "invalid-request", "The request is not valid.", Summary(errors), errors);
+
+    /// <summary>The request is well formed but refused by the rules (422), e.g. a submission missing materials.</summary>
+    /// <param name="code">The refusal's code.</param>
+    /// <param name="title">A short title.</param>
+    /// <param name="errors">Every problem found (the one notice, 一次告知).</param>
+    /// <returns>The response.</returns>
+    public static IResult Refused(string code, string title, IReadOnlyList<ApiError> errors) =>
+        Problem(StatusCodes.Status422UnprocessableEntity, code, title, Summary(errors), errors);
+
+    /// <summary>No valid credentials (401).</summary>
+    /// <returns>The response.</returns>
+    public static IResult Unauthenticated() =>
+        Problem(StatusCodes.Status401Unauthorized, "unauthenticated", "Sign in first.", "This route needs a valid bearer token.", []);
+
+    /// <summary>The caller's role may not use this route (403). Never used for someone else's data: that is 404.</summary>
+    /// <returns>The response.</returns>
+    public static IResult Forbidden() =>
+        Problem(StatusCodes.Status403Forbidden, "forbidden", "Not allowed.", "Your role may not use this route.", []);
+
+    /// <summary>Nothing of that id that the caller may see (404).</summary>
+    /// <param name="what">What was looked for, e.g. "application".</param>
+    /// <returns>The response.</returns>
+    public static IResult NotFound(string what) =>
+        Problem(StatusCodes.Status404NotFound, "not-found", "Not found.", $"No {what} with that id is visible to you.", []);
+
+    /// <summary>The request conflicts with the current state (409).</summary>
+    /// <param name="code">A stable code.</param>
+    /// <param name="detail">What the state is and what to do.</param>
+    /// <returns>The response.</returns>
+    public static IResult Conflict(string code, string detail) =>
+        Problem(StatusCodes.Status409Conflict, code, "Conflict with the current state.", detail, []);
+
+    /// <summary>The resource changed since the caller read it (412).</summary>
+    /// <param name="detail">What to do.</param>
+    /// <returns>The response.</returns>
+    public static IResult Changed(string detail) =>
+        Problem(StatusCodes.Status412PreconditionFailed, "changed", "Changed by someone else.", detail, []);
+
+    /// <summary>A write needs <c>If-Match</c> with the ETag the caller read (428).</summary>
+    /// <returns>The response.</returns>
+    public static IResult NeedsIfMatch() =>
+        Problem(StatusCodes.Status428PreconditionRequired, "if-match-required", "If-Match required.",
+            "Send the ETag you read in an If-Match header, so two people cannot overwrite each other.",
+            [new ApiError("header:If-Match", "header.required", "Send the ETag from the last read.")]);
+
+    /// <summary>The body is larger than the route accepts (413).</summary>
+    /// <param name="limit">The limit in bytes.</param>
+    /// <returns>The response.</returns>
+    public static IResult TooLarge(long limit) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "too-large", "Request too large.", $"This route accepts at most {limit} bytes.",
+            [new ApiError("body", "body.tooLarge", $"At most {limit} bytes.")]);
+
+    /// <summary>The body's media type is not accepted (415).</summary>
+    /// <param name="expected">What is accepted.</param>
+    /// <returns>The response.</returns>
+    public static IResult UnsupportedMediaType(string expected) =>
+        Problem(StatusCodes.Status415UnsupportedMediaType, "media-type", "Unsupported media type.", $"Send {expected}.",
+            [new ApiError("header:Content-Type", "header.contentType", $"Send {expected}.")]);
+
+    /// <summary>A problem response.</summary>
+    /// <param name="status">The HTTP status.</param>
+    /// <param name="code">The stable code (also the last part of the type URN).</param>
+    /// <param name="title">A short title.</param>
+    /// <param name="detail">The explanation.</param>
+    /// <param name="errors">The located problems.</param>
+    /// <returns>The response.</returns>
+    public static IResult Problem(int status, string code, string title, string detail, IReadOnlyList<ApiError> errors) =>
+        Results.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + code,
+            extensions: new Dictionary<string, object?> { ["code"] = code, ["errors"] = errors });
+
+    static string Summary(IReadOnlyList<ApiError> errors) =>
+        errors.Count == 1 ? $"{errors[0].Field}: {errors[0].Message}" : $"{errors.Count} problems; see errors.";
+}

@@ -1,0 +1,439 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+using Workflows.Applications;
+using Workflows.Licences;
+using Workflows.Materials;
+using Workflows.Orchestration;
+using Workflows.Tasks;
+using Workflows.Templates;
+
+namespace Workflows.Api;
+
+/// <summary>
+/// What citizens and companies do: find a bundle, upload materials, submit once, follow the application, supply
+/// what is asked, withdraw, see their licences. Every route checks the caller is an applicant, and every
+/// application is looked up under the caller's own id: another person's application is simply not found.
+/// </summary>
+public sealed class CitizenApi(
+    TemplateStore templates,
+    LicenceRegistry licences,
+    MaterialUploads uploads,
+    ApplicationService applications,
+    ApplicationStore store,
+    TaskStore tasks,
+    DurableTaskClient client)
+{
+    /// <summary>The longest Idempotency-Key accepted.</summary>
+    public const int MaxIdempotencyKeyLength = 100;
+
+    /// <summary>Lists the bundles open for applications.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with the bundles.</returns>
+    public async Task<IResult> ListBundlesAsync(Caller? caller, CancellationToken cancellationToken)
+    {
+        if (caller is null)
+        {
+            return ApiProblems.Unauthenticated();
+        }
+
+        var list = new List<BundleSummary>();
+        foreach (var key in await templates.ListKeysAsync(cancellationToken))
+        {
+            if (await templates.GetPublishedAsync(key, cancellationToken) is { } published)
+            {
+                var t = published.Template;
+                list.Add(new BundleSummary(t.Key, published.Version, t.Name, t.Description, t.ApplicantKind, t.CommittedDays, t.Items.Count,
+                    [.. t.Items.Select(i => i.Department).Distinct(StringComparer.Ordinal)]));
+            }
+        }
+
+        return Results.Ok(list);
+    }
+
+    /// <summary>A bundle's form and material list, with what this applicant already has from their licences.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="key">The bundle.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with the form, or 404.</returns>
+    public async Task<IResult> GetFormAsync(Caller? caller, string key, CancellationToken cancellationToken)
+    {
+        if (caller is null)
+        {
+            return ApiProblems.Unauthenticated();
+        }
+
+        if (await templates.GetPublishedAsync(key, cancellationToken) is not { } published)
+        {
+            return ApiProblems.NotFound("bundle");
+        }
+
+        var held = caller.Role == CallerRole.Applicant
+            ? (await licences.ListAsync(caller.Id, cancellationToken)).Select(l => l.LicenceType).ToHashSet(StringComparer.Ordinal)
+            : [];
+        var t = published.Template;
+        var materials = t.Materials.Select(m => new FormMaterial(
+            m.Key, m.Name, m.RequiredBy,
+            m.FromLicence is { } licence && held.Contains(licence) ? $"licence:{licence}" : m.ProducedBy is { } produced ? $"item:{produced.Item}" : null,
+            m.Upload, m.Commitment?.Text, m.Deferral?.WithinDays)).ToList();
+        var items = t.Items.Select(i => new FormItem(i.Key, i.Name, i.Department, i.CommittedDays, i.DependsOn, i.Decision is RuleDecision)).ToList();
+        return Results.Ok(new BundleForm(t.Key, published.Version, t.Name, t.Description, t.Fields, materials, items));
+    }
+
+    /// <summary>Streams one material file to storage, checking size, type and hash as it goes.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="templateKey">The bundle the material belongs to.</param>
+    /// <param name="materialKey">The material.</param>
+    /// <param name="request">The HTTP request whose body is the file.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>201 with the reference, or a problem naming what is wrong.</returns>
+    public async Task<IResult> UploadAsync(Caller? caller, string templateKey, string materialKey, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        if (await templates.GetPublishedAsync(templateKey, cancellationToken) is not { } published)
+        {
+            return ApiProblems.NotFound("bundle");
+        }
+
+        if (published.Template.Materials.FirstOrDefault(m => m.Key == materialKey) is not { } material)
+        {
+            return ApiProblems.NotFound("material");
+        }
+
+        if (material.Upload is { } rule && request.ContentLength > rule.MaxBytes)
+        {
+            // Refused before a byte is read.
+            return ApiProblems.TooLarge(rule.MaxBytes);
+        }
+
+        var sha = request.Headers["X-Content-SHA256"].FirstOrDefault();
+        var (upload, problem) = await uploads.UploadAsync(caller!.Id, material, request.ContentType ?? string.Empty, request.Body, sha, cancellationToken);
+        if (problem is not null)
+        {
+            return problem.Code switch
+            {
+                "upload.tooLarge" => ApiProblems.TooLarge(material.Upload!.MaxBytes),
+                "upload.contentType" => ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, problem.Code, "Unsupported media type.", problem.Message,
+                    [new ApiError("header:Content-Type", problem.Code, problem.Message)]),
+                _ => ApiProblems.Invalid(new ApiError(problem.Field == "sha256" ? "header:X-Content-SHA256" : problem.Field, problem.Code, problem.Message)),
+            };
+        }
+
+        var u = upload!;
+        return Results.Created($"/api/uploads/{Uri.EscapeDataString(u.Reference)}", new UploadResponse(u.Reference, u.MaterialKey, u.ContentType, u.Size, u.Sha256));
+    }
+
+    /// <summary>
+    /// Submits one application for the caller. With an <c>Idempotency-Key</c> the application id is derived from
+    /// the caller and the key, so a retried submit returns the same application instead of starting a second one.
+    /// </summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="body">The submission.</param>
+    /// <param name="idempotencyKey">The Idempotency-Key header, if sent.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>202 with the ledger, 200 for a replay, or 422 with the one notice.</returns>
+    public async Task<IResult> SubmitAsync(Caller? caller, SubmitRequest body, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < '!' or > '~')))
+        {
+            return ApiProblems.Invalid(new ApiError("header:Idempotency-Key", "header.invalid", $"1 to {MaxIdempotencyKeyLength} printable ASCII characters."));
+        }
+
+        var errors = new List<ApiError>();
+        if (string.IsNullOrWhiteSpace(body.TemplateKey))
+        {
+            errors.Add(new ApiError("templateKey", "field.required", "Name the bundle."));
+        }
+
+        var materials = body.Materials ?? [];
+        for (var i = 0; i < materials.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(materials[i].Key))
+            {
+                errors.Add(new ApiError($"materials[{i}].key", "field.required", "Name the material."));
+            }
+        }
+
+        foreach (var duplicate in materials.GroupBy(m => m.Key, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            errors.Add(new ApiError($"materials.{duplicate.Key}", "material.duplicate", "Offer each material once."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        var applicationId = idempotencyKey is null ? $"app-{Guid.NewGuid():N}" : IdFor(caller!.Id, idempotencyKey);
+        var result = await applications.SubmitAsync(new SubmissionRequest(body.TemplateKey, caller!.AsApplicant(), body.Answers, materials), applicationId, cancellationToken);
+        if (!result.Accepted)
+        {
+            return result.Problems.Any(p => p.Code == "template.unknown")
+                ? ApiProblems.NotFound("bundle")
+                : ApiProblems.Refused("submission-refused", "The application cannot be accepted yet; everything missing is listed once.",
+                    [.. result.Problems.Select(p => new ApiError(p.Path, p.Code, p.Message, p.Departments))]);
+        }
+
+        if (result.AlreadyAccepted)
+        {
+            var ledger = (await store.GetAsync(applicationId, cancellationToken))?.Materials ?? [];
+            return Results.Ok(new SubmitResponse(applicationId, ledger, Replayed: true));
+        }
+
+        return Results.Accepted($"/api/applications/{applicationId}", new SubmitResponse(applicationId, result.Ledger, Replayed: false));
+    }
+
+    /// <summary>The caller's applications, newest first.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with the list.</returns>
+    public async Task<IResult> ListMineAsync(Caller? caller, CancellationToken cancellationToken)
+    {
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var list = await store.ListByApplicantAsync(caller!.Id, cancellationToken);
+        return Results.Ok(list.Select(a => new ApplicationSummary(a.ApplicationId, a.TemplateKey, a.TemplateName, a.Status, a.SubmittedAt, a.UpdatedAt,
+            a.Items.Count(i => i.State == ItemState.Approved), a.Items.Count(i => i.State != ItemState.NotIncluded))).ToList());
+    }
+
+    /// <summary>One of the caller's applications with each item's state, due time and what is asked of them.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200, or 404 when it is not the caller's.</returns>
+    public async Task<IResult> GetMineAsync(Caller? caller, string applicationId, CancellationToken cancellationToken)
+    {
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var record = await FindMineAsync(caller!, applicationId, cancellationToken);
+        if (record is null)
+        {
+            return ApiProblems.NotFound("application");
+        }
+
+        var asked = new List<AskedOfYou>();
+        foreach (var item in record.Items.Where(i => i.State == ItemState.Running))
+        {
+            var task = await tasks.GetAsync(item.Department, ItemOrchestrator.InstanceId(record.ApplicationId, item.Key), cancellationToken);
+            if (task is { Status: OfficerTaskStatus.AwaitingApplicant })
+            {
+                asked.Add(new AskedOfYou("supplement", item.Key, RequestedMaterials(task.Note), task.Note ?? string.Empty, null));
+            }
+        }
+
+        asked.AddRange(record.Materials.Where(m => m.Status == MaterialStatus.Deferred)
+            .Select(m => new AskedOfYou("deferred", null, [m.Key], $"Supply {m.Name} by the deadline.", m.DueAt)));
+        return Results.Ok(new ApplicationDetail(record.ApplicationId, record.TemplateKey, record.TemplateVersion, record.TemplateName, record.Status,
+            record.SubmittedAt, record.UpdatedAt, record.Items, record.Materials, asked));
+    }
+
+    /// <summary>Supplies what an officer asked for on one item; the item resumes.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="itemKey">The item.</param>
+    /// <param name="body">The uploads by material.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>202, 404, 409 when nothing is asked, or 400 naming a bad upload.</returns>
+    public async Task<IResult> SupplyAsync(Caller? caller, string applicationId, string itemKey, SupplyRequest body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var record = await FindMineAsync(caller!, applicationId, cancellationToken);
+        var item = record?.Items.FirstOrDefault(i => i.Key == itemKey);
+        if (record is null || item is null)
+        {
+            return ApiProblems.NotFound("item");
+        }
+
+        var task = await tasks.GetAsync(item.Department, ItemOrchestrator.InstanceId(applicationId, itemKey), cancellationToken);
+        if (task is not { Status: OfficerTaskStatus.AwaitingApplicant })
+        {
+            return ApiProblems.Conflict("supplement.notAsked", "Nothing is asked of you on this item now.");
+        }
+
+        if (body.References.Count == 0)
+        {
+            return ApiProblems.Invalid(new ApiError("references", "field.required", "Supply at least one material."));
+        }
+
+        var errors = await CheckUploadsAsync(caller!, body.References.Select(r => (r.Key, r.Value, $"references.{r.Key}")), cancellationToken);
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        await applications.SupplyAsync(applicationId, itemKey, new SupplementProvided([.. body.References.Keys], body.References), cancellationToken);
+        return Results.Accepted($"/api/applications/{applicationId}");
+    }
+
+    /// <summary>Supplies a material that was accepted as deferred (容缺).</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="materialKey">The material.</param>
+    /// <param name="body">The upload.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>202, 404, 409 when the material is not awaited, or 400 naming a bad upload.</returns>
+    public async Task<IResult> SupplyDeferredAsync(Caller? caller, string applicationId, string materialKey, DeferredSupplyRequest body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var record = await FindMineAsync(caller!, applicationId, cancellationToken);
+        var entry = record?.Materials.FirstOrDefault(m => m.Key == materialKey);
+        if (record is null || entry is null)
+        {
+            return ApiProblems.NotFound("material");
+        }
+
+        if (entry.Status != MaterialStatus.Deferred || record.Status != ApplicationStatus.InProgress)
+        {
+            return ApiProblems.Conflict("material.notAwaited", $"{entry.Name} is not awaited (it is {entry.Status}).");
+        }
+
+        var errors = await CheckUploadsAsync(caller!, [(materialKey, body.Reference, "reference")], cancellationToken);
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        await applications.SupplyDeferredAsync(applicationId, new DeferredMaterialSupplied(materialKey, body.Reference), cancellationToken);
+        return Results.Accepted($"/api/applications/{applicationId}");
+    }
+
+    /// <summary>Withdraws one of the caller's applications; every pending item is cancelled.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="body">The reason.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>202, 404, or 409 when it has already ended.</returns>
+    public async Task<IResult> WithdrawAsync(Caller? caller, string applicationId, WithdrawRequest body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
+        {
+            return ApiProblems.Invalid(new ApiError("reason", "field.required", "Give a reason of at most 500 characters."));
+        }
+
+        var record = await FindMineAsync(caller!, applicationId, cancellationToken);
+        if (record is null)
+        {
+            return ApiProblems.NotFound("application");
+        }
+
+        if (record.Status != ApplicationStatus.InProgress)
+        {
+            return ApiProblems.Conflict("application.ended", $"The application has already ended ({record.Status}).");
+        }
+
+        await applications.WithdrawAsync(applicationId, body.Reason, cancellationToken);
+        return Results.Accepted($"/api/applications/{applicationId}");
+    }
+
+    /// <summary>The caller's electronic licences.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with the licences.</returns>
+    public async Task<IResult> ListLicencesAsync(Caller? caller, CancellationToken cancellationToken)
+    {
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        return Results.Ok(await licences.ListAsync(caller!.Id, cancellationToken));
+    }
+
+    /// <summary>The application id a caller's Idempotency-Key stands for: theirs alone, and the same on every retry.</summary>
+    /// <param name="applicantId">The caller.</param>
+    /// <param name="idempotencyKey">The key.</param>
+    /// <returns>The id.</returns>
+    public static string IdFor(string applicantId, string idempotencyKey)
+    {
+        ArgumentNullException.ThrowIfNull(applicantId);
+        ArgumentNullException.ThrowIfNull(idempotencyKey);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{applicantId}\n{idempotencyKey}"));
+        return $"app-{Convert.ToHexStringLower(hash, 0, 16)}";
+    }
+
+    static IResult? Deny(Caller? caller) =>
+        caller is null ? ApiProblems.Unauthenticated() : caller.Role != CallerRole.Applicant ? ApiProblems.Forbidden() : null;
+
+    // The read model, or, in the moment between acceptance and the bundle's first write, the instance's own input.
+    async Task<ApplicationRecord?> FindMineAsync(Caller caller, string applicationId, CancellationToken cancellationToken)
+    {
+        var record = await store.GetAsync(applicationId, cancellationToken);
+        if (record is not null)
+        {
+            return record.Applicant.Id == caller.Id ? record : null;
+        }
+
+        var instance = await client.GetInstanceAsync(applicationId, getInputsAndOutputs: true, cancellationToken);
+        var input = instance?.Name == nameof(BundleOrchestrator) ? instance.ReadInputAs<BundleInput>() : null;
+        if (input is null || input.Applicant.Id != caller.Id)
+        {
+            return null;
+        }
+
+        return new ApplicationRecord(input.ApplicationId, input.Applicant, input.Template.Key, input.TemplateVersion, input.Template.Name,
+            ApplicationStatus.InProgress, input.SubmittedAt, input.SubmittedAt,
+            [.. input.Template.Items.Select(i => new ItemView(i.Key, i.Name, i.Department, ItemState.Waiting))], input.Materials);
+    }
+
+    async Task<List<ApiError>> CheckUploadsAsync(Caller caller, IEnumerable<(string Material, string Reference, string Field)> cited, CancellationToken cancellationToken)
+    {
+        var errors = new List<ApiError>();
+        foreach (var (material, reference, field) in cited)
+        {
+            var upload = string.IsNullOrWhiteSpace(reference) ? null : await uploads.GetAsync(caller.Id, reference, cancellationToken);
+            if (upload is null || upload.MaterialKey != material)
+            {
+                errors.Add(new ApiError(field, "material.upload.unknown", "No upload of yours for this material has that reference; upload the file first."));
+            }
+        }
+
+        return errors;
+    }
+
+    // The engine writes "Supplement requested (a, b): why" on the task.
+    static List<string> RequestedMaterials(string? note)
+    {
+        if (note is null || !note.StartsWith("Supplement requested (", StringComparison.Ordinal))
+        {
+            return [];
+        }
+
+        var end = note.IndexOf(')', StringComparison.Ordinal);
+        return end < 0 ? [] : [.. note["Supplement requested (".Length..end].Split(", ", StringSplitOptions.RemoveEmptyEntries)];
+    }
+}

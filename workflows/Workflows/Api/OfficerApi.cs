@@ -1,0 +1,332 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+using Workflows.Applications;
+using Workflows.Audit;
+using Workflows.Orchestration;
+using Workflows.Tasks;
+
+namespace Workflows.Api;
+
+/// <summary>
+/// What department officers do: their department's task list, claim and release, the part of an application a
+/// task needs, and the decision. Tasks are looked up in the caller's department partition only, so another
+/// department's task is not found. A decision is written as a conditional change of the task row (ETag), so
+/// when two officers click together exactly one decision reaches the item.
+/// </summary>
+public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, ApplicationService service, AuditTrail audit, DurableTaskClient client, TimeProvider time)
+{
+    /// <summary>The page size when none is asked for.</summary>
+    public const int DefaultPageSize = 50;
+
+    /// <summary>The department's tasks of one status (open by default), soonest due first, a page at a time.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="status">open, awaitingApplicant or closed.</param>
+    /// <param name="dueBefore">Only tasks due before this ISO 8601 moment.</param>
+    /// <param name="template">Only tasks of this template.</param>
+    /// <param name="pageSize">1 to 200.</param>
+    /// <param name="continuation">The previous page's continuation.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with a page, or 400 naming the bad query parameter.</returns>
+    public async Task<IResult> ListTasksAsync(
+        Caller? caller, string? status, string? dueBefore, string? template, string? pageSize, string? continuation, CancellationToken cancellationToken)
+    {
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var errors = new List<ApiError>();
+        var state = OfficerTaskStatus.Open;
+        if (status is not null && !Enum.TryParse(status, ignoreCase: true, out state))
+        {
+            errors.Add(new ApiError("query:status", "query.invalid", "One of open, awaitingApplicant, closed."));
+        }
+
+        DateTime? before = null;
+        if (dueBefore is not null)
+        {
+            if (DateTimeOffset.TryParse(dueBefore, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                before = parsed.UtcDateTime;
+            }
+            else
+            {
+                errors.Add(new ApiError("query:dueBefore", "query.invalid", "An ISO 8601 date and time, e.g. 2026-12-01T00:00:00Z."));
+            }
+        }
+
+        var size = DefaultPageSize;
+        if (pageSize is not null && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > TaskStore.MaxPageSize))
+        {
+            errors.Add(new ApiError("query:pageSize", "query.invalid", $"A whole number from 1 to {TaskStore.MaxPageSize}."));
+        }
+
+        if (continuation is { Length: > 2048 })
+        {
+            errors.Add(new ApiError("query:continuation", "query.invalid", "Pass back the continuation of the previous page unchanged."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        try
+        {
+            var page = await tasks.ListPageAsync(caller!.Department!, state, before, string.IsNullOrEmpty(template) ? null : template, size, continuation, cancellationToken);
+            return Results.Ok(new TaskListResponse(page.Tasks, page.Continuation));
+        }
+        catch (RequestFailedException ex) when (ex.Status == 400)
+        {
+            return ApiProblems.Invalid(new ApiError("query:continuation", "query.invalid", "Pass back the continuation of the previous page unchanged."));
+        }
+    }
+
+    /// <summary>One task of the caller's department, with the ETag to send when acting on it.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="taskId">The task.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with an ETag header, or 404.</returns>
+    public async Task<IResult> GetTaskAsync(Caller? caller, string taskId, CancellationToken cancellationToken)
+    {
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var stored = await tasks.GetStoredAsync(caller!.Department!, taskId, cancellationToken);
+        return stored is null ? ApiProblems.NotFound("task") : new WithETag(View(stored), stored.ETag);
+    }
+
+    /// <summary>The form answers and materials the task's item needs, and the outputs of the items it depends on.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="taskId">The task.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200, or 404.</returns>
+    public async Task<IResult> GetTaskApplicationAsync(Caller? caller, string taskId, CancellationToken cancellationToken)
+    {
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var stored = await tasks.GetStoredAsync(caller!.Department!, taskId, cancellationToken);
+        if (stored is null)
+        {
+            return ApiProblems.NotFound("task");
+        }
+
+        var instance = await client.GetInstanceAsync(stored.Task.ApplicationId, getInputsAndOutputs: true, cancellationToken);
+        var input = instance?.ReadInputAs<BundleInput>();
+        var item = input?.Template.Items.FirstOrDefault(i => i.Key == stored.Task.ItemKey);
+        if (input is null || item is null)
+        {
+            return ApiProblems.NotFound("application");
+        }
+
+        // Only what this item uses: the department sees its fields and materials, not the whole application.
+        var answers = input.Answers.Where(a => item.Fields.Contains(a.Key)).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+        var record = await applications.GetAsync(stored.Task.ApplicationId, cancellationToken);
+        var ledger = (record?.Materials ?? input.Materials).Where(m => m.RequiredBy.Contains(item.Key)).ToList();
+        var prior = (record?.Items ?? []).Where(i => item.DependsOn.Contains(i.Key) && i.Outputs is not null)
+            .ToDictionary(i => i.Key, i => i.Outputs!, StringComparer.Ordinal);
+        return Results.Ok(new TaskApplicationView(input.ApplicationId, input.Applicant, item, answers, ledger, prior));
+    }
+
+    /// <summary>Claims a task for the caller, so colleagues see who is on it.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="taskId">The task.</param>
+    /// <param name="ifMatch">The If-Match header.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with the new ETag, 404, 409, 412 or 428.</returns>
+    public Task<IResult> ClaimAsync(Caller? caller, string taskId, string? ifMatch, CancellationToken cancellationToken) =>
+        ChangeClaimAsync(caller, taskId, ifMatch, claim: true, cancellationToken);
+
+    /// <summary>Releases the caller's claim on a task.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="taskId">The task.</param>
+    /// <param name="ifMatch">The If-Match header.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with the new ETag, 404, 409, 412 or 428.</returns>
+    public Task<IResult> ReleaseAsync(Caller? caller, string taskId, string? ifMatch, CancellationToken cancellationToken) =>
+        ChangeClaimAsync(caller, taskId, ifMatch, claim: false, cancellationToken);
+
+    /// <summary>
+    /// Decides a task: approve, reject with a reason, or ask for a supplement naming the materials. The task row is
+    /// marked with the decision only if it still has the ETag the officer read; only then is the decision sent to
+    /// the item, so the item is decided once however many officers click.
+    /// </summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="taskId">The task.</param>
+    /// <param name="ifMatch">The If-Match header.</param>
+    /// <param name="body">The decision.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>202, 400, 404, 409, 412 or 428.</returns>
+    public async Task<IResult> DecideAsync(Caller? caller, string taskId, string? ifMatch, DecisionRequest body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var stored = await tasks.GetStoredAsync(caller!.Department!, taskId, cancellationToken);
+        if (stored is null)
+        {
+            return ApiProblems.NotFound("task");
+        }
+
+        if (ParseETag(ifMatch) is not { } expected)
+        {
+            return ApiProblems.NeedsIfMatch();
+        }
+
+        var errors = Validate(body, stored.Task);
+        if (body.Kind == DecisionKind.RequestSupplement && body.Materials is { Count: > 0 } asked)
+        {
+            // Only materials this item needs can be asked for; the applicant cannot supply a name that means nothing.
+            var input = (await client.GetInstanceAsync(stored.Task.ApplicationId, getInputsAndOutputs: true, cancellationToken))?.ReadInputAs<BundleInput>();
+            var known = input?.Template.Materials.Where(m => m.RequiredBy.Contains(stored.Task.ItemKey)).Select(m => m.Key).ToHashSet(StringComparer.Ordinal) ?? [];
+            errors.AddRange(asked.Select((m, i) => (m, i)).Where(x => !known.Contains(x.m))
+                .Select(x => new ApiError($"materials[{x.i}]", "material.unknown", $"'{x.m}' is not a material of this item.")));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        if (stored.Task.Status != OfficerTaskStatus.Open)
+        {
+            return ApiProblems.Conflict("task.notOpen", $"The task is {stored.Task.Status}; there is nothing to decide now.");
+        }
+
+        if (stored.PendingDecision is not null)
+        {
+            return ApiProblems.Conflict("task.decisionPending", "A decision on this task has been taken and is being delivered.");
+        }
+
+        if (stored.ClaimedBy is { } holder && holder != caller.Id)
+        {
+            return ApiProblems.Conflict("task.claimedByOther", $"The task is claimed by {holder}.");
+        }
+
+        var pending = JsonSerializer.Serialize(new { body.Kind, by = caller.Id, at = time.GetUtcNow() }, ApiJson.Options);
+        if (await tasks.TryUpdateOfficerStateAsync(caller.Department!, taskId, expected, stored.ClaimedBy, pending, cancellationToken) is not { } etag)
+        {
+            return ApiProblems.Changed("The task changed since you read it (perhaps a colleague decided it); reload it.");
+        }
+
+        if (stored.Task.Kind == TaskKind.Verification)
+        {
+            // A verification is the department's own check of a commitment; it closes the task and is audited.
+            var outcome = body.Kind == DecisionKind.Approve ? "verified" : "failed";
+            await audit.AppendAsync(new AuditEntry(stored.Task.ApplicationId, $"{taskId}:{outcome}", time.GetUtcNow().UtcDateTime, caller.AuditName,
+                $"commitment.{outcome}", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.Closed), body.Reason), cancellationToken);
+            await tasks.SaveAsync(stored.Task with { Status = OfficerTaskStatus.Closed, Outcome = outcome, DecidedBy = $"officer:{caller.Id}", Note = body.Reason ?? stored.Task.Note },
+                cancellationToken);
+            return Results.Accepted();
+        }
+
+        try
+        {
+            await service.DecideAsync(stored.Task.ApplicationId, stored.Task.ItemKey,
+                new OfficerDecided(body.Kind, caller.Id, body.Reason, body.Materials), cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not delivered: lift the mark so the decision can be taken again, and report the failure.
+            await tasks.TryUpdateOfficerStateAsync(caller.Department!, taskId, etag, stored.ClaimedBy, null, CancellationToken.None);
+            throw;
+        }
+
+        return Results.Accepted();
+    }
+
+    async Task<IResult> ChangeClaimAsync(Caller? caller, string taskId, string? ifMatch, bool claim, CancellationToken cancellationToken)
+    {
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var stored = await tasks.GetStoredAsync(caller!.Department!, taskId, cancellationToken);
+        if (stored is null)
+        {
+            return ApiProblems.NotFound("task");
+        }
+
+        if (ParseETag(ifMatch) is not { } expected)
+        {
+            return ApiProblems.NeedsIfMatch();
+        }
+
+        if (stored.Task.Status == OfficerTaskStatus.Closed)
+        {
+            return ApiProblems.Conflict("task.closed", "The task is closed.");
+        }
+
+        if (stored.ClaimedBy is { } holder && holder != caller.Id)
+        {
+            return ApiProblems.Conflict("task.claimedByOther", $"The task is claimed by {holder}.");
+        }
+
+        if (!claim && stored.ClaimedBy is null)
+        {
+            return ApiProblems.Conflict("task.notClaimed", "You have not claimed this task.");
+        }
+
+        var etag = await tasks.TryUpdateOfficerStateAsync(caller.Department!, taskId, expected, claim ? caller.Id : null, stored.PendingDecision, cancellationToken);
+        if (etag is null)
+        {
+            return ApiProblems.Changed("The task changed since you read it; reload it.");
+        }
+
+        var now = await tasks.GetStoredAsync(caller.Department!, taskId, cancellationToken);
+        return now is null ? ApiProblems.NotFound("task") : new WithETag(View(now), now.ETag);
+    }
+
+    static List<ApiError> Validate(DecisionRequest body, TaskRecord task)
+    {
+        var errors = new List<ApiError>();
+        if (body.Reason is { Length: > 2000 })
+        {
+            errors.Add(new ApiError("reason", "field.tooLong", "At most 2000 characters."));
+        }
+
+        switch (body.Kind)
+        {
+            case DecisionKind.Reject when string.IsNullOrWhiteSpace(body.Reason):
+                errors.Add(new ApiError("reason", "field.required", "A rejection needs a reason the applicant can read."));
+                break;
+            case DecisionKind.RequestSupplement when task.Kind == TaskKind.Verification:
+                errors.Add(new ApiError("kind", "field.invalid", "A verification is approved (verified) or rejected (failed)."));
+                break;
+            case DecisionKind.RequestSupplement:
+                if (string.IsNullOrWhiteSpace(body.Reason))
+                {
+                    errors.Add(new ApiError("reason", "field.required", "Say why the materials are needed."));
+                }
+
+                if (body.Materials is not { Count: > 0 } || body.Materials.Exists(string.IsNullOrWhiteSpace))
+                {
+                    errors.Add(new ApiError("materials", "field.required", "Name the materials asked for."));
+                }
+
+                break;
+        }
+
+        return errors;
+    }
+
+    static TaskView View(StoredTask stored) => new(stored.Task, stored.ClaimedBy, stored.PendingDecision is not null, stored.ETag.ToString());
+
+    static ETag? ParseETag(string? header) =>
+        string.IsNullOrWhiteSpace(header) || header.Trim() == "*" ? null : new ETag(header.Trim());
+
+    static IResult? Deny(Caller? caller) =>
+        caller is null ? ApiProblems.Unauthenticated() : caller.Role != CallerRole.Officer ? ApiProblems.Forbidden() : null;
+}

@@ -1,0 +1,43 @@
+using Workflows.Api;
+using Workflows.Templates;
+
+namespace Workflows.Auth;
+
+/// <summary>A user the local server knows for demos and tests.</summary>
+/// <param name="Id">The user's id (the token subject).</param>
+/// <param name="Name">The display name.</param>
+/// <param name="Role">The role.</param>
+/// <param name="Kind">For an applicant: citizen or company.</param>
+/// <param name="Department">For an officer: the department.</param>
+/// <param name="Licences">Electronic licences the user held before (seeded so bundles can reuse them).</param>
+public sealed record DemoUser(string Id, string Name, CallerRole Role, ApplicantKind? Kind = null, string? Department = null, IReadOnlyList<string>? Licences = null);
+
+/// <summary>
+/// The demo users: two citizens, a company, an officer per department of the built-in catalog, and an
+/// administrator. Officers are <c>officer-DEPARTMENT</c>.
+/// </summary>
+public static class DemoUsers
+{
+    /// <summary>Every demo user.</summary>
+    /// <param name="catalog">The catalog whose departments get an officer each.</param>
+    /// <returns>The users.</returns>
+    public static IReadOnlyList<DemoUser> All(ServiceCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        var users = new List<DemoUser>
+        {
+            new("citizen-wang", "王芳", CallerRole.Applicant, ApplicantKind.Citizen, Licences: ["id-card", "household-register", "marriage-certificate"]),
+            new("citizen-li", "李强", CallerRole.Applicant, ApplicantKind.Citizen, Licences: ["id-card", "household-register"]),
+            new("company-hengtai", "恒泰贸易有限公司", CallerRole.Applicant, ApplicantKind.Company, Licences: []),
+            new("admin", "系统管理员", CallerRole.Administrator),
+        };
+        users.AddRange(catalog.Departments.Select(d => new DemoUser($"officer-{d.Code}", $"{d.Name}审批员", CallerRole.Officer, Department: d.Code)));
+        return users;
+    }
+
+    /// <summary>One demo user by id.</summary>
+    /// <param name="catalog">The catalog.</param>
+    /// <param name="id">The user's id.</param>
+    /// <returns>The user, or null.</returns>
+    public static DemoUser? Find(ServiceCatalog catalog, string id) => All(catalog).FirstOrDefault(u => u.Id == id);
+}
