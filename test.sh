@@ -34,6 +34,7 @@ run_tier() {
 
 run_tier unit tests/Workflows.Tests/Workflows.Tests.csproj "$@"
 run_tier integration tests/Workflows.IntegrationTests/Workflows.IntegrationTests.csproj "$@"
+run_tier e2e tests/Workflows.EndToEndTests/Workflows.EndToEndTests.csproj "$@"
 
 # One line of totals over every tier, from the runners' own result files.
 passed=0; failed=0; skipped=0

@@ -34,6 +34,9 @@ public sealed partial class EngineProcess : IAsyncDisposable
     /// <summary>The exit code, once ended.</summary>
     public int ExitCode => process.ExitCode;
 
+    /// <summary>Where the server listens (it binds port 0 and logs the port it got), once ready.</summary>
+    public Uri? BaseAddress { get; private set; }
+
     /// <summary>Everything the process wrote, for failure messages.</summary>
     public string Output => string.Join(Environment.NewLine, output);
 
@@ -128,6 +131,14 @@ public sealed partial class EngineProcess : IAsyncDisposable
         }
 
         output.Enqueue(line);
+        var listening = line.IndexOf("Now listening on: ", StringComparison.Ordinal);
+        var address = listening >= 0 ? line[(listening + "Now listening on: ".Length)..].Trim() : null;
+        // The sidecar's own listener (a Unix socket) logs the same line; the API's is the TCP one.
+        if (address is not null && !address.Contains("unix:", StringComparison.Ordinal))
+        {
+            BaseAddress = new Uri(address);
+        }
+
         if (line.Contains("Application started", StringComparison.Ordinal))
         {
             ready.TrySetResult();
