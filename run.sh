@@ -1,17 +1,41 @@
 #!/usr/bin/env bash
-# The main job: Azurite with its data kept under .data/, and the engine on it.
-#   ./run.sh          runs the engine self-check end to end and prints what happened
-#   ./run.sh serve    starts the local server on 127.0.0.1:7071 until Ctrl-C
+# The main job: Azurite with its data kept under .data/, and the local server on it.
+#   ./run.sh              the local server on http://127.0.0.1:7071 (API, OpenAPI, reference page) until Ctrl-C,
+#                         with the built-in bundles published and the demo users ready
+#   ./run.sh token USER   prints a bearer token for a demo user (./run.sh token --list lists them)
+#   ./run.sh demo         runs the engine self-check and the newborn bundle end to end, prints what happened
 # Settings come from workflows/Workflows.Server/appsettings.json and environment variables
-# (Storage__ConnectionString, Engine__TaskHubName, ...); with Storage__ConnectionString set, no Azurite is started.
+# (Storage__ConnectionString, Engine__TaskHubName, Auth__SigningKey, Urls, ...); with Storage__ConnectionString set,
+# no Azurite is started.
 set -euo pipefail
 source "$(dirname "$0")/scripts/common.sh"
 cd "$REPO_ROOT"
 
-MODE="${1:-demo}"
-case "$MODE" in demo|serve) ;; *) echo "usage: ./run.sh [demo|serve]" >&2; exit 2 ;; esac
+MODE="${1:-serve}"
+case "$MODE" in serve|demo|token) ;; *) echo "usage: ./run.sh [serve|demo|token USER]" >&2; exit 2 ;; esac
+
+SERVER_DIR="$REPO_ROOT/workflows/Workflows.Server/bin/Release/net10.0"
+SERVER=(dotnet "$SERVER_DIR/Workflows.Server.dll" --contentRoot "$SERVER_DIR")
+
+# The local signing key: made once, kept in .data/ (never committed), shared by the server and the token command.
+# A real deployment sets Auth__SigningKey (or Auth__Authority for Entra ID) itself.
+if [ -z "${Auth__SigningKey:-}" ]; then
+  mkdir -p "$REPO_ROOT/.data"
+  KEY_FILE="$REPO_ROOT/.data/signing-key"
+  if [ ! -s "$KEY_FILE" ]; then
+    (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n=+/' > "$KEY_FILE")
+  fi
+  export Auth__SigningKey="$(cat "$KEY_FILE")"
+  export Auth__DemoUsers="${Auth__DemoUsers:-true}"
+fi
 
 ensure_tools
+if [ "$MODE" = token ]; then
+  [ -f "$SERVER_DIR/Workflows.Server.dll" ] || dotnet build workflows/Workflows.Server/Workflows.Server.csproj -c Release -nologo -clp:ErrorsOnly -v quiet
+  shift
+  exec "${SERVER[@]}" token "$@"
+fi
+
 ensure_node_modules
 log "Building the local server"
 dotnet build workflows/Workflows.Server/Workflows.Server.csproj -c Release -nologo -clp:ErrorsOnly -v quiet
@@ -24,15 +48,24 @@ if [ -z "${Storage__ConnectionString:-}" ]; then
   export Storage__ConnectionString="$AZURITE_CONNECTION_STRING"
 fi
 
-SERVER_DIR="$REPO_ROOT/workflows/Workflows.Server/bin/Release/net10.0"
-SERVER=(dotnet "$SERVER_DIR/Workflows.Server.dll" --contentRoot "$SERVER_DIR")
 if [ "$MODE" = demo ]; then
   "${SERVER[@]}" demo
-else
-  log "Local server on http://127.0.0.1:7071 (health: /healthz). Ctrl-C stops it and Azurite."
-  # Not exec: the trap must stop Azurite after the server exits.
-  "${SERVER[@]}" &
-  SERVER_PID=$!
-  trap 'kill -TERM "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; cleanup' INT TERM
-  wait "$SERVER_PID"
+  exit $?
 fi
+
+URL="${Urls:-http://127.0.0.1:7071}"
+cat <<INFO
+==> Local server on $URL until Ctrl-C (it stops Azurite too)
+    API            $URL/api          (bearer token required)
+    OpenAPI        $URL/openapi/v1.json
+    Reference      $URL/scalar
+    Health         $URL/healthz
+    Demo users     ./run.sh token --list
+    A token        TOKEN=\$(./run.sh token citizen-wang)
+                   curl -H "Authorization: Bearer \$TOKEN" $URL/api/bundles
+INFO
+# Not exec: the trap must stop Azurite after the server exits.
+"${SERVER[@]}" &
+SERVER_PID=$!
+trap 'kill -TERM "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; cleanup' INT TERM
+wait "$SERVER_PID"

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Workflows.Api;
+using Workflows.Applications;
+using Workflows.Orchestration;
+
+namespace Workflows.EndToEndTests;
+
+/// <summary>
+/// A company over HTTP: deregistration with its licences closed by rules in parallel and the bank's signed
+/// callback, which cannot be replayed.
+/// </summary>
+[Collection(ServerCollectionDefinition.Name)]
+public sealed class CompanyHttpTests(ServerFixture server)
+{
+    const string CompanyName = "杭州云栖数据科技有限公司";
+
+    static readonly string[] HeldLicences =
+    [
+        "social-insurance-registration", "housing-fund-registration", "official-seal-record", "customs-registration", "food-business-licence",
+        "liquor-licence", "pollutant-discharge-permit", "road-transport-licence", "fire-safety-certificate", "public-health-licence", "drainage-permit",
+        "bank-account-licence",
+    ];
+
+    [Fact]
+    public async Task Deregistration_RulesCloseEveryLicenceAndTheSignedBankCallbackFinishesIt_AReplayIsRefused()
+    {
+        var company = $"co-{Guid.NewGuid():N}"[..20];
+        foreach (var type in HeldLicences.Append("id-card").Append("business-licence"))
+        {
+            await server.GiveLicenceAsync(company, type);
+        }
+
+        using var client = server.Company(company, CompanyName);
+        var resolution = await Walkthrough.UploadAsync(client, "company-deregistration", "dissolutionResolution");
+        var submitted = await Walkthrough.SubmitAsync(client, new
+        {
+            templateKey = "company-deregistration",
+            answers = Answers(),
+            materials = new object[]
+            {
+                new { key = "dissolutionResolution", kind = "upload", reference = resolution },
+                new { key = "liquidationDocuments", kind = "commitment" },
+            },
+        });
+        submitted.Status.ShouldBe(HttpStatusCode.Accepted, submitted.Text);
+        var id = submitted.Body!.ApplicationId;
+
+        // Every rule item decides at once, in parallel; only the bank's closure waits for the bank's system.
+        var midway = await Walkthrough.WaitForApplicationAsync(client, id,
+            a => a.Items.Count(i => i.State == ItemState.Approved) >= 13 && a.Items.Single(i => i.Key == "bank-account-closure").State == ItemState.Running,
+            "the rule items approved");
+        midway.Items.Where(i => i.State == ItemState.Approved).ShouldAllBe(i => i.DecidedBy!.StartsWith("rule:", StringComparison.Ordinal));
+
+        var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            applicationId = id,
+            itemKey = "bank-account-closure",
+            approved = true,
+            reason = "Basic deposit account closed.",
+            outputs = new Dictionary<string, string> { ["cancellationNumber"] = "JXH-BANK-1" },
+        }));
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var signature = SystemApi.Sign(ServerFixture.BankSecret, timestamp, body);
+        using var anonymous = server.Anonymous();
+        using (var first = await anonymous.SendAsync(Callback(body, timestamp, signature)))
+        {
+            first.StatusCode.ShouldBe(HttpStatusCode.Accepted, await first.Content.ReadAsStringAsync());
+        }
+
+        // The same signed request captured and sent again is refused: the bank's result counts once.
+        using (var replay = await anonymous.SendAsync(Callback(body, timestamp, signature)))
+        {
+            await replay.ShouldBeProblemAsync(409, code: "callback.replayed");
+        }
+
+        var done = await Walkthrough.WaitForApplicationAsync(client, id, a => a.Status != ApplicationStatus.InProgress, "the bundle to end");
+        done.Status.ShouldBe(ApplicationStatus.Completed);
+        var bank = done.Items.Single(i => i.Key == "bank-account-closure");
+        bank.DecidedBy.ShouldBe("system:bank-account-system");
+        bank.Outputs!["cancellationNumber"].ShouldBe("JXH-BANK-1");
+        done.Items.Count(i => i.State == ItemState.Approved && i.DecidedBy!.StartsWith("rule:", StringComparison.Ordinal)).ShouldBeGreaterThanOrEqualTo(13);
+    }
+
+    static HttpRequestMessage Callback(byte[] body, long timestamp, string signature)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, "/api/systems/bank-account-system/callbacks") { Content = new ByteArrayContent(body) };
+        message.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        message.Headers.Add(SystemApi.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        message.Headers.Add(SystemApi.SignatureHeader, signature);
+        return message;
+    }
+
+    static object Answers() => new
+    {
+        companyName = CompanyName,
+        creditCode = "91110108MA01ABCD1E",
+        legalRepName = "陈明",
+        legalRepIdNumber = "110108199007074567",
+        contactPhone = "13912345678",
+        deregistrationMode = "simple",
+        deregistrationReason = "shareholder-resolution",
+        publicNoticeNoObjection = true,
+        liquidationCompleted = true,
+        noPendingCases = true,
+        noOutstandingTax = true,
+        invoicesCancelled = true,
+        employeeCount = 0,
+        noSocialInsuranceArrears = true,
+        noHousingFundArrears = true,
+        sealsReturned = true,
+        noPendingCustomsMatters = true,
+        dischargeStopped = true,
+        vehicleCertificatesReturned = true,
+        operatesPublicVenue = false,
+        hazardousStockDisposed = true,
+        touristComplaintsSettled = true,
+        noUnfinishedProjects = true,
+    };
+}
