@@ -14,7 +14,7 @@ if [ "$(uname -sm)" != "Linux x86_64" ]; then
   exit 1
 fi
 version=$(sed -n "s/.*Include=\"$PACKAGE\" Version=\"\[\([^]]*\)\]\".*/\1/p" "$PROJ")
-dotnet restore "$PROJ" -nologo -v quiet >/dev/null
+dotnet restore "$PROJ" -nologo -v quiet
 packages=$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: *//p')
 BICEP="${packages%/}/$(tr '[:upper:]' '[:lower:]' <<<"$PACKAGE")/$version/tools/bicep"
 if [ ! -f "$BICEP" ]; then
@@ -29,7 +29,7 @@ if [ -z "$files" ]; then
   echo "No .bicep file under infra/." >&2
   exit 1
 fi
-echo "Bicep CLI $version: $(echo $files)" >&2
+echo "Bicep CLI $version: $(tr '\n' ' ' <<<"$files")" >&2
 
 out_dir=$(mktemp -d)
 trap 'rm -rf "$out_dir"' EXIT
