@@ -11,6 +11,8 @@ ensure_node_modules
 CONFIGURATION=Release
 log "Building Workflows.sln ($CONFIGURATION)"
 dotnet build Workflows.sln -c "$CONFIGURATION" -nologo -clp:ErrorsOnly
+log "Linting Bicep"
+bash scripts/bicep.sh
 
 # A private emulator: free ports, its own folder, stopped and removed on exit whatever happens.
 WORK_DIR="$(mktemp -d -t workflows-test-XXXXXX)"
