@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Workflows.Calendar;
 using Workflows.Storage;
 using Workflows.Templates;
 
@@ -59,8 +60,9 @@ public static class EngineHostingExtensions
                 host.ShutdownTimeout = engine.Value.ShutdownTimeout + TimeSpan.FromSeconds(15));
         }
 
-        // Built-in templates are published before the host takes applications.
+        // Built-in templates and calendars are saved before the host takes applications.
         services.AddHostedService<TemplateSeeder>();
+        services.AddHostedService<CalendarSeeder>();
         services.AddDurableTaskClient(builder => builder.UseGrpc());
         services.AddOptions<Microsoft.DurableTask.Client.Grpc.GrpcDurableTaskClientOptions>(Options.DefaultName)
             .Configure<SidecarEndpoint>((o, endpoint) => o.Channel = endpoint.Channel);

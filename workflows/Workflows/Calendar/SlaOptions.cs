@@ -1,0 +1,40 @@
+namespace Workflows.Calendar;
+
+/// <summary>
+/// How long a working day lasts on the engine's clock. Durable timers fire on the storage clock, so tests that
+/// wait for a due time make a working day short (<c>Sla:DayLength</c> = <c>00:00:10</c>); production keeps one day.
+/// </summary>
+public sealed class SlaOptions
+{
+    /// <summary>The configuration section bound to these options.</summary>
+    public const string SectionName = "Sla";
+
+    /// <summary>One working day of wall-clock time; 1 day is the real calendar.</summary>
+    public TimeSpan DayLength { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>The region whose calendar new applications are pinned to (see <see cref="CalendarStore"/>).</summary>
+    public string Region { get; set; } = "CN";
+
+    /// <summary>Checks the options.</summary>
+    /// <returns>The problems found, empty when usable.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (DayLength <= TimeSpan.Zero || DayLength > TimeSpan.FromDays(1))
+        {
+            problems.Add($"{SectionName}:{nameof(DayLength)} must be more than zero and at most one day, not {DayLength}.");
+        }
+
+        if (!CalendarValidator.IsRegionCode(Region))
+        {
+            problems.Add($"{SectionName}:{nameof(Region)} must be a region code such as CN or CN-31, not '{Region}'.");
+        }
+
+        return problems;
+    }
+
+    /// <summary>The clock for a calendar at this day length.</summary>
+    /// <param name="calendar">The pinned calendar.</param>
+    /// <returns>The clock.</returns>
+    public SlaClock ClockFor(WorkingCalendar calendar) => new(calendar, DayLength);
+}
