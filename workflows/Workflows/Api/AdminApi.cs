@@ -652,25 +652,8 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
             return (null, ApiProblems.UnsupportedMediaType("application/json"));
         }
 
-        if (request.ContentLength > MaxTemplateBytes)
-        {
-            return (null, ApiProblems.TooLarge(MaxTemplateBytes));
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxTemplateBytes)
-            {
-                return (null, ApiProblems.TooLarge(MaxTemplateBytes));
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return (Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), null);
+        var (body, problem) = await ApiJson.ReadBodyAsync(request, MaxTemplateBytes, cancellationToken);
+        return problem is not null ? (null, problem) : (Encoding.UTF8.GetString(body), null);
     }
 }
 

@@ -43,12 +43,31 @@ public static class ApiJson
             return (null, ApiProblems.UnsupportedMediaType("application/json"));
         }
 
-        if (request.ContentLength > maxBytes)
+        var (body, tooLarge) = await ReadBodyAsync(request, maxBytes, cancellationToken);
+        if (tooLarge is not null)
         {
-            return (null, ApiProblems.TooLarge(maxBytes));
+            return (null, tooLarge);
         }
 
-        // Chunked bodies have no length up front: count while reading and stop one byte past the limit.
+        return Parse<T>(body);
+    }
+
+    /// <summary>
+    /// Reads a whole body up to a limit: refused before reading when the declared length is too large, and after
+    /// one byte too many when the body is chunked (no length up front).
+    /// </summary>
+    /// <param name="request">The HTTP request.</param>
+    /// <param name="maxBytes">The largest body accepted.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The bytes, or the 413 problem to send.</returns>
+    public static async Task<(byte[] Body, IResult? Problem)> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength > maxBytes)
+        {
+            return ([], ApiProblems.TooLarge(maxBytes));
+        }
+
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
@@ -56,13 +75,13 @@ public static class ApiJson
         {
             if (buffer.Length + read > maxBytes)
             {
-                return (null, ApiProblems.TooLarge(maxBytes));
+                return ([], ApiProblems.TooLarge(maxBytes));
             }
 
             buffer.Write(chunk, 0, read);
         }
 
-        return Parse<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        return (buffer.ToArray(), null);
     }
 
     /// <summary>Deserializes a body already read.</summary>

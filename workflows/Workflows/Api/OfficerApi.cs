@@ -173,15 +173,10 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
             return denied;
         }
 
-        var stored = await tasks.GetStoredAsync(caller!.Department!, taskId, cancellationToken);
-        if (stored is null)
+        var (stored, expected, refused) = await ForWriteAsync(caller!, taskId, ifMatch, cancellationToken);
+        if (refused is not null)
         {
-            return ApiProblems.NotFound("task");
-        }
-
-        if (ParseETag(ifMatch) is not { } expected)
-        {
-            return ApiProblems.NeedsIfMatch();
+            return refused;
         }
 
         var errors = Validate(body, stored.Task);
@@ -209,13 +204,13 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
             return ApiProblems.Conflict("task.decisionPending", "A decision on this task has been taken and is being delivered.");
         }
 
-        if (stored.ClaimedBy is { } holder && holder != caller.Id)
+        if (stored.ClaimedBy is { } holder && holder != caller!.Id)
         {
             return ApiProblems.Conflict("task.claimedByOther", $"The task is claimed by {holder}.");
         }
 
-        var pending = JsonSerializer.Serialize(new { body.Kind, by = caller.Id, at = time.GetUtcNow() }, ApiJson.Options);
-        if (await tasks.TryUpdateOfficerStateAsync(caller.Department!, taskId, expected, stored.ClaimedBy, pending, cancellationToken) is not { } etag)
+        var pending = JsonSerializer.Serialize(new { body.Kind, by = caller!.Id, at = time.GetUtcNow() }, ApiJson.Options);
+        if (await tasks.TryUpdateOfficerStateAsync(caller!.Department!, taskId, expected, stored.ClaimedBy, pending, cancellationToken) is not { } etag)
         {
             return ApiProblems.Changed("The task changed since you read it (perhaps a colleague decided it); reload it.");
         }
@@ -253,15 +248,10 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
             return denied;
         }
 
-        var stored = await tasks.GetStoredAsync(caller!.Department!, taskId, cancellationToken);
-        if (stored is null)
+        var (stored, expected, refused) = await ForWriteAsync(caller!, taskId, ifMatch, cancellationToken);
+        if (refused is not null)
         {
-            return ApiProblems.NotFound("task");
-        }
-
-        if (ParseETag(ifMatch) is not { } expected)
-        {
-            return ApiProblems.NeedsIfMatch();
+            return refused;
         }
 
         if (stored.Task.Status == OfficerTaskStatus.Closed)
@@ -269,7 +259,7 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
             return ApiProblems.Conflict("task.closed", "The task is closed.");
         }
 
-        if (stored.ClaimedBy is { } holder && holder != caller.Id)
+        if (stored.ClaimedBy is { } holder && holder != caller!.Id)
         {
             return ApiProblems.Conflict("task.claimedByOther", $"The task is claimed by {holder}.");
         }
@@ -279,7 +269,7 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
             return ApiProblems.Conflict("task.notClaimed", "You have not claimed this task.");
         }
 
-        var etag = await tasks.TryUpdateOfficerStateAsync(caller.Department!, taskId, expected, claim ? caller.Id : null, stored.PendingDecision, cancellationToken);
+        var etag = await tasks.TryUpdateOfficerStateAsync(caller!.Department!, taskId, expected, claim ? caller.Id : null, stored.PendingDecision, cancellationToken);
         if (etag is null)
         {
             return ApiProblems.Changed("The task changed since you read it; reload it.");
@@ -287,6 +277,18 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
 
         var now = await tasks.GetStoredAsync(caller.Department!, taskId, cancellationToken);
         return now is null ? ApiProblems.NotFound("task") : new WithETag(View(now), now.ETag);
+    }
+
+    // A write names a task of the caller's department and the ETag it read; either missing ends it here.
+    async Task<(StoredTask Stored, ETag Expected, IResult? Refused)> ForWriteAsync(Caller caller, string taskId, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var stored = await tasks.GetStoredAsync(caller.Department!, taskId, cancellationToken);
+        if (stored is null)
+        {
+            return (null!, default, ApiProblems.NotFound("task"));
+        }
+
+        return ParseETag(ifMatch) is { } expected ? (stored, expected, null) : (stored, default, ApiProblems.NeedsIfMatch());
     }
 
     static List<ApiError> Validate(DecisionRequest body, TaskRecord task)

@@ -90,19 +90,12 @@ public sealed class SystemApi(
             return BadSignature();
         }
 
-        if (request.ContentLength > MaxBytes)
+        var (body, tooLarge) = await ApiJson.ReadBodyAsync(request, MaxBytes, cancellationToken);
+        if (tooLarge is not null)
         {
-            return ApiProblems.TooLarge(MaxBytes);
+            return tooLarge;
         }
 
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length > MaxBytes)
-        {
-            return ApiProblems.TooLarge(MaxBytes);
-        }
-
-        var body = buffer.ToArray();
         if (!long.TryParse(request.Headers[TimestampHeader].FirstOrDefault(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var timestamp))
         {
             return BadSignature();
