@@ -1,9 +1,9 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
-using Workflows;
+using Workflows.Functions;
 
-// The Functions host: the same engine registration as the local host, and nothing else.
+// The Functions host: the engine, the HTTP API and the start-up seeding, registered as AppServices says.
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-builder.Services.AddWorkflows(builder.Configuration);
+builder.Services.AddWorkflowsFunctionsApp(builder.Configuration);
 await builder.Build().RunAsync();

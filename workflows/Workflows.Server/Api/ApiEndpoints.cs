@@ -6,8 +6,8 @@ using Workflows.Licences;
 namespace Workflows.Server.Api;
 
 /// <summary>
-/// The local server's routes under <c>/api</c>: each reads its input, checks who calls (deny by default: no caller
-/// or the wrong role is refused before the body is read), and hands over to the shared handler in
+/// The local server's routes: <see cref="ApiRoutes"/> under <c>/api</c>; each reads its input, checks who calls through <see cref="ApiGate"/> (deny by
+/// default: no caller or the wrong role is refused before the body is read), and hands over to the shared handler in
 /// <c>workflows/Workflows/Api</c>, which the Functions app's HTTP triggers call too.
 /// </summary>
 internal static class ApiEndpoints
@@ -19,9 +19,9 @@ internal static class ApiEndpoints
     {
         var api = routes.MapGroup("/api");
         MapCitizens(api.MapGroup("").WithTags("Citizens and companies"));
-        MapOfficers(api.MapGroup("/tasks").WithTags("Officers"));
-        MapAdministrators(api.MapGroup("/admin").WithTags("Administrators"));
-        api.MapPost("/systems/{system}/callbacks", (string system, HttpRequest request, SystemApi h, CancellationToken ct) => h.CallbackAsync(system, request, ct))
+        MapOfficers(api.MapGroup("").WithTags("Officers"));
+        MapAdministrators(api.MapGroup("").WithTags("Administrators"));
+        api.MapPost(ApiRoutes.Callbacks, (string system, HttpRequest request, SystemApi h, CancellationToken ct) => h.CallbackAsync(system, request, ct))
             .WithTags("Outside systems").WithSummary("A signed result from an outside department system.")
             .Accepts<CallbackRequest>("application/json").Produces(202).ProducesProblem(401).ProducesProblem(409);
         return routes;
@@ -29,117 +29,90 @@ internal static class ApiEndpoints
 
     static void MapCitizens(RouteGroupBuilder g)
     {
-        g.MapGet("/bundles", (ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListBundlesAsync(Caller.From(user), ct))
+        g.MapGet(ApiRoutes.Bundles, (ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListBundlesAsync(Caller.From(user), ct))
             .WithSummary("Bundles open for applications.").Produces<List<BundleSummary>>();
-        g.MapGet("/bundles/{key}", (string key, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.GetFormAsync(Caller.From(user), key, ct))
+        g.MapGet(ApiRoutes.Bundle, (string key, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.GetFormAsync(Caller.From(user), key, ct))
             .WithSummary("A bundle's one form and one material list, with what you already hold.").Produces<BundleForm>().ProducesProblem(404);
-        g.MapPost("/bundles/{key}/materials/{material}/uploads", (string key, string material, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
+        g.MapPost(ApiRoutes.Uploads, (string key, string material, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
                 h.UploadAsync(Caller.From(user), key, material, request, ct))
             .WithSummary("Upload one material file (the raw body, its media type in Content-Type; optional X-Content-SHA256).")
             .RequireRateLimiting(UploadPolicy).Produces<UploadResponse>(201).ProducesProblem(400).ProducesProblem(413).ProducesProblem(415);
-        g.MapPost("/applications", (HttpRequest request, ClaimsPrincipal user, CitizenApi h, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
-                Json<SubmitRequest>(request, user, CallerRole.Applicant, (caller, body) => h.SubmitAsync(caller, body, idempotencyKey, ct), ct))
+        g.MapPost(ApiRoutes.Applications, (HttpRequest request, ClaimsPrincipal user, CitizenApi h, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
+                ApiGate.JsonAsync<SubmitRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.SubmitAsync(caller, body, idempotencyKey, ct), ct))
             .WithSummary("Submit one application; the same Idempotency-Key returns the same application.")
             .RequireRateLimiting(SubmitPolicy).Accepts<SubmitRequest>("application/json").Produces<SubmitResponse>(202).Produces<SubmitResponse>(200)
             .ProducesProblem(400).ProducesProblem(422).ProducesProblem(429);
-        g.MapGet("/applications", (ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListMineAsync(Caller.From(user), ct))
+        g.MapGet(ApiRoutes.Applications, (ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListMineAsync(Caller.From(user), ct))
             .WithSummary("My applications, newest first.").Produces<List<ApplicationSummary>>();
-        g.MapGet("/applications/{id}", (string id, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.GetMineAsync(Caller.From(user), id, ct))
+        g.MapGet(ApiRoutes.Application, (string id, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.GetMineAsync(Caller.From(user), id, ct))
             .WithSummary("One of my applications: each item's state and due time, and what is asked of me.").Produces<ApplicationDetail>().ProducesProblem(404);
-        g.MapPost("/applications/{id}/items/{item}/supplement", (string id, string item, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
-                Json<SupplyRequest>(request, user, CallerRole.Applicant, (caller, body) => h.SupplyAsync(caller, id, item, body, ct), ct))
+        g.MapPost(ApiRoutes.Supplement, (string id, string item, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<SupplyRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.SupplyAsync(caller, id, item, body, ct), ct))
             .WithSummary("Supply what an officer asked for.").Accepts<SupplyRequest>("application/json").Produces(202).ProducesProblem(409);
-        g.MapPost("/applications/{id}/materials/{material}", (string id, string material, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
-                Json<DeferredSupplyRequest>(request, user, CallerRole.Applicant, (caller, body) => h.SupplyDeferredAsync(caller, id, material, body, ct), ct))
+        g.MapPost(ApiRoutes.DeferredMaterial, (string id, string material, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<DeferredSupplyRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.SupplyDeferredAsync(caller, id, material, body, ct), ct))
             .WithSummary("Supply a material accepted as missing (容缺).").Accepts<DeferredSupplyRequest>("application/json").Produces(202).ProducesProblem(409);
-        g.MapPost("/applications/{id}/withdrawal", (string id, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
-                Json<WithdrawRequest>(request, user, CallerRole.Applicant, (caller, body) => h.WithdrawAsync(caller, id, body, ct), ct))
+        g.MapPost(ApiRoutes.Withdrawal, (string id, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<WithdrawRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.WithdrawAsync(caller, id, body, ct), ct))
             .WithSummary("Withdraw: every pending item is cancelled.").Accepts<WithdrawRequest>("application/json").Produces(202).ProducesProblem(409);
-        g.MapGet("/licences", (ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListLicencesAsync(Caller.From(user), ct))
+        g.MapGet(ApiRoutes.Licences, (ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListLicencesAsync(Caller.From(user), ct))
             .WithSummary("My electronic licences.").Produces<List<LicenceRecord>>();
     }
 
     static void MapOfficers(RouteGroupBuilder g)
     {
-        g.MapGet("", (ClaimsPrincipal user, OfficerApi h, string? status, string? dueBefore, string? template, string? pageSize, string? continuation, CancellationToken ct) =>
+        g.MapGet(ApiRoutes.Tasks, (ClaimsPrincipal user, OfficerApi h, string? status, string? dueBefore, string? template, string? pageSize, string? continuation, CancellationToken ct) =>
                 h.ListTasksAsync(Caller.From(user), status, dueBefore, template, pageSize, continuation, ct))
             .WithSummary("My department's tasks, soonest due first, a page at a time.").Produces<TaskListResponse>().ProducesProblem(400);
-        g.MapGet("/{taskId}", (string taskId, ClaimsPrincipal user, OfficerApi h, CancellationToken ct) => h.GetTaskAsync(Caller.From(user), taskId, ct))
+        g.MapGet(ApiRoutes.TaskById, (string taskId, ClaimsPrincipal user, OfficerApi h, CancellationToken ct) => h.GetTaskAsync(Caller.From(user), taskId, ct))
             .WithSummary("One task, with the ETag to send when acting on it.").Produces<TaskView>().ProducesProblem(404);
-        g.MapGet("/{taskId}/application", (string taskId, ClaimsPrincipal user, OfficerApi h, CancellationToken ct) => h.GetTaskApplicationAsync(Caller.From(user), taskId, ct))
+        g.MapGet(ApiRoutes.TaskApplication, (string taskId, ClaimsPrincipal user, OfficerApi h, CancellationToken ct) => h.GetTaskApplicationAsync(Caller.From(user), taskId, ct))
             .WithSummary("The answers and materials the task's item needs.").Produces<TaskApplicationView>().ProducesProblem(404);
-        g.MapPost("/{taskId}/claim", (string taskId, ClaimsPrincipal user, OfficerApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        g.MapPost(ApiRoutes.Claim, (string taskId, ClaimsPrincipal user, OfficerApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
                 h.ClaimAsync(Caller.From(user), taskId, ifMatch, ct))
             .WithSummary("Claim a task.").Produces<TaskView>().ProducesProblem(409).ProducesProblem(412).ProducesProblem(428);
-        g.MapPost("/{taskId}/release", (string taskId, ClaimsPrincipal user, OfficerApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        g.MapPost(ApiRoutes.Release, (string taskId, ClaimsPrincipal user, OfficerApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
                 h.ReleaseAsync(Caller.From(user), taskId, ifMatch, ct))
             .WithSummary("Release your claim.").Produces<TaskView>().ProducesProblem(409).ProducesProblem(412).ProducesProblem(428);
-        g.MapPost("/{taskId}/decision", (string taskId, HttpRequest request, ClaimsPrincipal user, OfficerApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-                Json<DecisionRequest>(request, user, CallerRole.Officer, (caller, body) => h.DecideAsync(caller, taskId, ifMatch, body, ct), ct))
+        g.MapPost(ApiRoutes.Decision, (string taskId, HttpRequest request, ClaimsPrincipal user, OfficerApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+                ApiGate.JsonAsync<DecisionRequest>(request, Caller.From(user), CallerRole.Officer, (caller, body) => h.DecideAsync(caller, taskId, ifMatch, body, ct), ct))
             .WithSummary("Approve, reject (reason required) or ask for a supplement; If-Match makes it count once.")
             .Accepts<DecisionRequest>("application/json").Produces(202).ProducesProblem(409).ProducesProblem(412).ProducesProblem(428);
     }
 
     static void MapAdministrators(RouteGroupBuilder g)
     {
-        g.MapGet("/templates", (ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.ListTemplatesAsync(Caller.From(user), ct))
+        g.MapGet(ApiRoutes.Templates, (ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.ListTemplatesAsync(Caller.From(user), ct))
             .WithSummary("Every template version.").Produces<List<TemplateVersionSummary>>();
-        g.MapPost("/templates", (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
-                Document(request, user, (caller, doc) => h.CreateDraftAsync(caller, doc, ct), ct))
+        g.MapPost(ApiRoutes.Templates, (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
+                ApiGate.DocumentAsync(request, Caller.From(user), (caller, doc) => h.CreateDraftAsync(caller, doc, ct), ct))
             .WithSummary("Create the next version of a template as a draft.").Produces<TemplateVersionDetail>(201).ProducesProblem(400);
-        g.MapPost("/templates/validate", (HttpRequest request, ClaimsPrincipal user, CancellationToken ct) =>
-                Document(request, user, (caller, doc) => Task.FromResult(AdminApi.Validate(caller, doc)), ct))
+        g.MapPost(ApiRoutes.ValidateTemplate, (HttpRequest request, ClaimsPrincipal user, CancellationToken ct) =>
+                ApiGate.DocumentAsync(request, Caller.From(user), (caller, doc) => Task.FromResult(AdminApi.Validate(caller, doc)), ct))
             .WithSummary("Validate a template document without storing it.").Produces<ValidationResponse>();
-        g.MapGet("/templates/{key}/versions", (string key, ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.ListVersionsAsync(Caller.From(user), key, ct))
+        g.MapGet(ApiRoutes.TemplateVersions, (string key, ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.ListVersionsAsync(Caller.From(user), key, ct))
             .WithSummary("A template's versions.").Produces<List<TemplateVersionSummary>>().ProducesProblem(404);
-        g.MapGet("/templates/{key}/versions/{version:int}", (string key, int version, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
+        g.MapGet(ApiRoutes.TemplateVersion, (string key, int version, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
                 h.GetVersionAsync(Caller.From(user), key, version, ct))
             .WithSummary("One version with its document and problems.").Produces<TemplateVersionDetail>().ProducesProblem(404);
-        g.MapPut("/templates/{key}/versions/{version:int}", (string key, int version, HttpRequest request, ClaimsPrincipal user, AdminApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-                Document(request, user, (caller, doc) => h.EditDraftAsync(caller, key, version, ifMatch, doc, ct), ct))
+        g.MapPut(ApiRoutes.TemplateVersion, (string key, int version, HttpRequest request, ClaimsPrincipal user, AdminApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+                ApiGate.DocumentAsync(request, Caller.From(user), (caller, doc) => h.EditDraftAsync(caller, key, version, ifMatch, doc, ct), ct))
             .WithSummary("Replace a draft's document.").Produces<TemplateVersionDetail>().ProducesProblem(409).ProducesProblem(412).ProducesProblem(428);
-        g.MapPost("/templates/{key}/versions/{version:int}/publish", (string key, int version, HttpRequest request, ClaimsPrincipal user, AdminApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-                Json<PublishRequest>(request, user, CallerRole.Administrator, (caller, body) => h.PublishAsync(caller, key, version, ifMatch, body, ct), ct))
+        g.MapPost(ApiRoutes.Publish, (string key, int version, HttpRequest request, ClaimsPrincipal user, AdminApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+                ApiGate.JsonAsync<PublishRequest>(request, Caller.From(user), CallerRole.Administrator, (caller, body) => h.PublishAsync(caller, key, version, ifMatch, body, ct), ct))
             .WithSummary("Publish a draft (it must validate).").Accepts<PublishRequest>("application/json").Produces<TemplateVersionDetail>().ProducesProblem(422);
-        g.MapPost("/templates/{key}/versions/{version:int}/retire", (string key, int version, ClaimsPrincipal user, AdminApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        g.MapPost(ApiRoutes.Retire, (string key, int version, ClaimsPrincipal user, AdminApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
                 h.RetireAsync(Caller.From(user), key, version, ifMatch, ct))
             .WithSummary("Retire a published version.").Produces<TemplateVersionDetail>().ProducesProblem(409);
-        g.MapGet("/templates/{key}/diff", (string key, string? from, string? to, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
+        g.MapGet(ApiRoutes.Diff, (string key, string? from, string? to, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
                 h.DiffAsync(Caller.From(user), key, from, to, ct))
             .WithSummary("What changed between two versions.").Produces<List<TemplateChange>>();
-        g.MapGet("/audit", (string? subject, ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.AuditAsync(Caller.From(user), subject, ct))
+        g.MapGet(ApiRoutes.Audit, (string? subject, ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.AuditAsync(Caller.From(user), subject, ct))
             .WithSummary("The audit trail of an application or template:KEY.");
-        g.MapGet("/applications", (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.SearchAsync(Caller.From(user), request, ct))
+        g.MapGet(ApiRoutes.Search, (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.SearchAsync(Caller.From(user), request, ct))
             .WithSummary("Search applications: template, status, applicant, department, from, to, pageSize, continuation.").Produces<SearchResponse>();
-        g.MapPost("/applications/bulk", (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
-                Json<BulkRequest>(request, user, CallerRole.Administrator, (caller, body) => h.BulkAsync(caller, body, ct), ct))
+        g.MapPost(ApiRoutes.Bulk, (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<BulkRequest>(request, Caller.From(user), CallerRole.Administrator, (caller, body) => h.BulkAsync(caller, body, ct), ct))
             .WithSummary("Cancel or reassign every application a query matches; reports per application.").Accepts<BulkRequest>("application/json").Produces<BulkResponse>();
     }
-
-    // Who calls is settled before the body is read: an anonymous caller gets 401 and a wrong role 403, whatever they send.
-    static async Task<IResult> Json<T>(HttpRequest request, ClaimsPrincipal user, CallerRole role, Func<Caller, T, Task<IResult>> handle, CancellationToken ct)
-        where T : class
-    {
-        if (Gate(user, role) is { } refused)
-        {
-            return refused;
-        }
-
-        var (body, problem) = await ApiJson.ReadAsync<T>(request, ApiJson.DefaultMaxBytes, ct);
-        return problem ?? await handle(Caller.From(user)!, body!);
-    }
-
-    static async Task<IResult> Document(HttpRequest request, ClaimsPrincipal user, Func<Caller, string, Task<IResult>> handle, CancellationToken ct)
-    {
-        if (Gate(user, CallerRole.Administrator) is { } refused)
-        {
-            return refused;
-        }
-
-        var (document, problem) = await AdminApi.ReadDocumentAsync(request, ct);
-        return problem ?? await handle(Caller.From(user)!, document!);
-    }
-
-    static IResult? Gate(ClaimsPrincipal user, CallerRole role) =>
-        Caller.From(user) is not { } caller ? ApiProblems.Unauthenticated() : caller.Role != role ? ApiProblems.Forbidden() : null;
 }

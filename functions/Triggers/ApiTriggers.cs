@@ -1,0 +1,324 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Api;
+using Workflows.Auth;
+using Workflows.Functions.Http;
+
+namespace Workflows.Functions.Triggers;
+
+/// <summary>
+/// The HTTP API in Functions: one trigger per <see cref="ApiRoutes"/> entry (the host adds the <c>api</c> prefix, so
+/// the URLs are the local server's). Authorization level Anonymous: who calls is settled by
+/// <see cref="FunctionsPrincipal"/> and <see cref="ApiGate"/> (401 or 403 before any body is read), then the shared
+/// handler answers. The handlers are built per invocation around the <c>[DurableClient]</c> binding's client.
+/// </summary>
+public static class ApiTriggers
+{
+
+    /// <summary>GET <see cref="ApiRoutes.Bundles"/>: <see cref="CitizenApi.ListBundlesAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiListBundles")]
+    public static Task<IActionResult> ApiListBundles([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Bundles)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Citizens.ListBundlesAsync(caller, ct));
+
+    /// <summary>GET <see cref="ApiRoutes.Bundle"/>: <see cref="CitizenApi.GetFormAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="key">The bundle's key.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiGetBundleForm")]
+    public static Task<IActionResult> ApiGetBundleForm([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Bundle)] HttpRequest request, string key, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Citizens.GetFormAsync(caller, key, ct));
+
+    /// <summary>POST <see cref="ApiRoutes.Uploads"/>: <see cref="CitizenApi.UploadAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="key">The bundle's key.</param>
+    /// <param name="material">The material's key.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiUploadMaterial")]
+    public static Task<IActionResult> ApiUploadMaterial([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Uploads)] HttpRequest request, string key, string material, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Citizens.UploadAsync(caller, key, material, request, ct));
+
+    /// <summary>POST <see cref="ApiRoutes.Applications"/>: <see cref="CitizenApi.SubmitAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiSubmitApplication")]
+    public static Task<IActionResult> ApiSubmitApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Applications)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<SubmitRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Citizens.SubmitAsync(c, body, Header(request, "Idempotency-Key"), ct), ct));
+
+    /// <summary>GET <see cref="ApiRoutes.Applications"/>: <see cref="CitizenApi.ListMineAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiListMyApplications")]
+    public static Task<IActionResult> ApiListMyApplications([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Applications)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Citizens.ListMineAsync(caller, ct));
+
+    /// <summary>GET <see cref="ApiRoutes.Application"/>: <see cref="CitizenApi.GetMineAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The application's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiGetMyApplication")]
+    public static Task<IActionResult> ApiGetMyApplication([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Application)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Citizens.GetMineAsync(caller, id, ct));
+
+    /// <summary>POST <see cref="ApiRoutes.Supplement"/>: <see cref="CitizenApi.SupplyAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The application's id.</param>
+    /// <param name="item">The item's key.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiSupplyItem")]
+    public static Task<IActionResult> ApiSupplyItem([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Supplement)] HttpRequest request, string id, string item, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<SupplyRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Citizens.SupplyAsync(c, id, item, body, ct), ct));
+
+    /// <summary>POST <see cref="ApiRoutes.DeferredMaterial"/>: <see cref="CitizenApi.SupplyDeferredAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The application's id.</param>
+    /// <param name="material">The material's key.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiSupplyDeferredMaterial")]
+    public static Task<IActionResult> ApiSupplyDeferredMaterial([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.DeferredMaterial)] HttpRequest request, string id, string material, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<DeferredSupplyRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Citizens.SupplyDeferredAsync(c, id, material, body, ct), ct));
+
+    /// <summary>POST <see cref="ApiRoutes.Withdrawal"/>: <see cref="CitizenApi.WithdrawAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The application's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiWithdrawApplication")]
+    public static Task<IActionResult> ApiWithdrawApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Withdrawal)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<WithdrawRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Citizens.WithdrawAsync(c, id, body, ct), ct));
+
+    /// <summary>GET <see cref="ApiRoutes.Licences"/>: <see cref="CitizenApi.ListLicencesAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiListMyLicences")]
+    public static Task<IActionResult> ApiListMyLicences([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Licences)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Citizens.ListLicencesAsync(caller, ct));
+
+    /// <summary>GET <see cref="ApiRoutes.Tasks"/>: <see cref="OfficerApi.ListTasksAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiListTasks")]
+    public static Task<IActionResult> ApiListTasks([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Tasks)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Officers.ListTasksAsync(caller, Query(request, "status"), Query(request, "dueBefore"), Query(request, "template"), Query(request, "pageSize"), Query(request, "continuation"), ct));
+
+    /// <summary>GET <see cref="ApiRoutes.TaskById"/>: <see cref="OfficerApi.GetTaskAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="taskId">The task's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiGetTask")]
+    public static Task<IActionResult> ApiGetTask([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.TaskById)] HttpRequest request, string taskId, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Officers.GetTaskAsync(caller, taskId, ct));
+
+    /// <summary>GET <see cref="ApiRoutes.TaskApplication"/>: <see cref="OfficerApi.GetTaskApplicationAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="taskId">The task's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiGetTaskApplication")]
+    public static Task<IActionResult> ApiGetTaskApplication([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.TaskApplication)] HttpRequest request, string taskId, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Officers.GetTaskApplicationAsync(caller, taskId, ct));
+
+    /// <summary>POST <see cref="ApiRoutes.Claim"/>: <see cref="OfficerApi.ClaimAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="taskId">The task's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiClaimTask")]
+    public static Task<IActionResult> ApiClaimTask([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Claim)] HttpRequest request, string taskId, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Officers.ClaimAsync(caller, taskId, Header(request, "If-Match"), ct));
+
+    /// <summary>POST <see cref="ApiRoutes.Release"/>: <see cref="OfficerApi.ReleaseAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="taskId">The task's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiReleaseTask")]
+    public static Task<IActionResult> ApiReleaseTask([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Release)] HttpRequest request, string taskId, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Officers.ReleaseAsync(caller, taskId, Header(request, "If-Match"), ct));
+
+    /// <summary>POST <see cref="ApiRoutes.Decision"/>: <see cref="OfficerApi.DecideAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="taskId">The task's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiDecideTask")]
+    public static Task<IActionResult> ApiDecideTask([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Decision)] HttpRequest request, string taskId, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<DecisionRequest>(request, caller, CallerRole.Officer, (c, body) => h.Officers.DecideAsync(c, taskId, Header(request, "If-Match"), body, ct), ct));
+
+    /// <summary>GET <see cref="ApiRoutes.Templates"/>: <see cref="AdminApi.ListTemplatesAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiListTemplates")]
+    public static Task<IActionResult> ApiListTemplates([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Templates)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Admin.ListTemplatesAsync(caller, ct));
+
+    /// <summary>POST <see cref="ApiRoutes.Templates"/>: <see cref="AdminApi.CreateDraftAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiCreateTemplateDraft")]
+    public static Task<IActionResult> ApiCreateTemplateDraft([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Templates)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.DocumentAsync(request, caller, (c, doc) => h.Admin.CreateDraftAsync(c, doc, ct), ct));
+
+    /// <summary>POST <see cref="ApiRoutes.ValidateTemplate"/>: <see cref="AdminApi.Validate"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiValidateTemplate")]
+    public static Task<IActionResult> ApiValidateTemplate([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ValidateTemplate)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.DocumentAsync(request, caller, (c, doc) => Task.FromResult(AdminApi.Validate(c, doc)), ct));
+
+    /// <summary>GET <see cref="ApiRoutes.TemplateVersions"/>: <see cref="AdminApi.ListVersionsAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="key">The template's key.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiListTemplateVersions")]
+    public static Task<IActionResult> ApiListTemplateVersions([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.TemplateVersions)] HttpRequest request, string key, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Admin.ListVersionsAsync(caller, key, ct));
+
+    /// <summary>GET <see cref="ApiRoutes.TemplateVersion"/>: <see cref="AdminApi.GetVersionAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="key">The template's key.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiGetTemplateVersion")]
+    public static Task<IActionResult> ApiGetTemplateVersion([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.TemplateVersion)] HttpRequest request, string key, int version, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Admin.GetVersionAsync(caller, key, version, ct));
+
+    /// <summary>PUT <see cref="ApiRoutes.TemplateVersion"/>: <see cref="AdminApi.EditDraftAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="key">The template's key.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiEditTemplateDraft")]
+    public static Task<IActionResult> ApiEditTemplateDraft([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = ApiRoutes.TemplateVersion)] HttpRequest request, string key, int version, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.DocumentAsync(request, caller, (c, doc) => h.Admin.EditDraftAsync(c, key, version, Header(request, "If-Match"), doc, ct), ct));
+
+    /// <summary>POST <see cref="ApiRoutes.Publish"/>: <see cref="AdminApi.PublishAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="key">The template's key.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiPublishTemplateVersion")]
+    public static Task<IActionResult> ApiPublishTemplateVersion([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Publish)] HttpRequest request, string key, int version, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<PublishRequest>(request, caller, CallerRole.Administrator, (c, body) => h.Admin.PublishAsync(c, key, version, Header(request, "If-Match"), body, ct), ct));
+
+    /// <summary>POST <see cref="ApiRoutes.Retire"/>: <see cref="AdminApi.RetireAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="key">The template's key.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiRetireTemplateVersion")]
+    public static Task<IActionResult> ApiRetireTemplateVersion([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Retire)] HttpRequest request, string key, int version, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Admin.RetireAsync(caller, key, version, Header(request, "If-Match"), ct));
+
+    /// <summary>GET <see cref="ApiRoutes.Diff"/>: <see cref="AdminApi.DiffAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="key">The template's key.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiDiffTemplate")]
+    public static Task<IActionResult> ApiDiffTemplate([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Diff)] HttpRequest request, string key, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Admin.DiffAsync(caller, key, Query(request, "from"), Query(request, "to"), ct));
+
+    /// <summary>GET <see cref="ApiRoutes.Audit"/>: <see cref="AdminApi.AuditAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiReadAudit")]
+    public static Task<IActionResult> ApiReadAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Audit)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Admin.AuditAsync(caller, Query(request, "subject"), ct));
+
+    /// <summary>GET <see cref="ApiRoutes.Search"/>: <see cref="AdminApi.SearchAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiSearchApplications")]
+    public static Task<IActionResult> ApiSearchApplications([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Search)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Admin.SearchAsync(caller, request, ct));
+
+    /// <summary>POST <see cref="ApiRoutes.Bulk"/>: <see cref="AdminApi.BulkAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiBulkApplications")]
+    public static Task<IActionResult> ApiBulkApplications([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Bulk)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<BulkRequest>(request, caller, CallerRole.Administrator, (c, body) => h.Admin.BulkAsync(c, body, ct), ct));
+
+    /// <summary>POST <see cref="ApiRoutes.Callbacks"/>: <see cref="SystemApi.CallbackAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="system">The calling system's name.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiSystemCallback")]
+    public static Task<IActionResult> ApiSystemCallback([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Callbacks)] HttpRequest request, string system, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Systems.CallbackAsync(system, request, ct));
+
+    /// <summary>Reads the caller, builds the handlers around the invocation's client and adapts the handler's result.</summary>
+    static async Task<IActionResult> RunAsync(
+        HttpRequest request, DurableTaskClient client, FunctionContext context, Func<ApiHandlers, Caller?, CancellationToken, Task<IResult>> handle)
+    {
+        var services = context.InstanceServices;
+        var caller = Caller.From(await FunctionsPrincipal.FromAsync(request, services.GetRequiredService<AuthOptions>()));
+        var result = await handle(ApiHandlers.Create(services, client), caller, request.HttpContext.RequestAborted);
+        return new ResultActionResult(result);
+    }
+
+    /// <summary>A header's value, or null when absent (as the local server's <c>[FromHeader]</c> binds it).</summary>
+    static string? Header(HttpRequest request, string name) =>
+        request.Headers.TryGetValue(name, out var value) ? value.ToString() : null;
+
+    /// <summary>A query parameter's value, or null when absent (as the local server binds it).</summary>
+    static string? Query(HttpRequest request, string name) =>
+        request.Query.TryGetValue(name, out var value) ? value.ToString() : null;
+}

@@ -1,0 +1,126 @@
+namespace Workflows.Api;
+
+/// <summary>One HTTP route of the API: its method and its template relative to the <c>/api</c> prefix.</summary>
+/// <param name="Method">The HTTP method in upper case (GET, POST, PUT).</param>
+/// <param name="Template">The route template after <c>/api/</c>, e.g. <c>bundles/{key}</c>.</param>
+public sealed record ApiRoute(string Method, string Template);
+
+/// <summary>
+/// The API's route table, written once: the local server maps these templates under <c>/api</c> and the Functions
+/// app's HTTP triggers use them as their routes (the Functions host adds its default <c>api</c> prefix). A test
+/// holds both hosts to <see cref="All"/>.
+/// </summary>
+public static class ApiRoutes
+{
+    /// <summary>Bundles open for applications.</summary>
+    public const string Bundles = "bundles";
+
+    /// <summary>One bundle's form.</summary>
+    public const string Bundle = "bundles/{key}";
+
+    /// <summary>Uploads of one material.</summary>
+    public const string Uploads = "bundles/{key}/materials/{material}/uploads";
+
+    /// <summary>The caller's applications.</summary>
+    public const string Applications = "applications";
+
+    /// <summary>One of the caller's applications.</summary>
+    public const string Application = "applications/{id}";
+
+    /// <summary>A supplement to one item.</summary>
+    public const string Supplement = "applications/{id}/items/{item}/supplement";
+
+    /// <summary>A material accepted as missing, supplied later.</summary>
+    public const string DeferredMaterial = "applications/{id}/materials/{material}";
+
+    /// <summary>The withdrawal of an application.</summary>
+    public const string Withdrawal = "applications/{id}/withdrawal";
+
+    /// <summary>The caller's licences.</summary>
+    public const string Licences = "licences";
+
+    /// <summary>The officer's task list.</summary>
+    public const string Tasks = "tasks";
+
+    /// <summary>One task.</summary>
+    public const string TaskById = "tasks/{taskId}";
+
+    /// <summary>A task's application view.</summary>
+    public const string TaskApplication = "tasks/{taskId}/application";
+
+    /// <summary>Claiming a task.</summary>
+    public const string Claim = "tasks/{taskId}/claim";
+
+    /// <summary>Releasing a task.</summary>
+    public const string Release = "tasks/{taskId}/release";
+
+    /// <summary>Deciding a task.</summary>
+    public const string Decision = "tasks/{taskId}/decision";
+
+    /// <summary>Every template version; a new draft.</summary>
+    public const string Templates = "admin/templates";
+
+    /// <summary>Validating a template document.</summary>
+    public const string ValidateTemplate = "admin/templates/validate";
+
+    /// <summary>A template's versions.</summary>
+    public const string TemplateVersions = "admin/templates/{key}/versions";
+
+    /// <summary>One template version.</summary>
+    public const string TemplateVersion = "admin/templates/{key}/versions/{version:int}";
+
+    /// <summary>Publishing a version.</summary>
+    public const string Publish = "admin/templates/{key}/versions/{version:int}/publish";
+
+    /// <summary>Retiring a version.</summary>
+    public const string Retire = "admin/templates/{key}/versions/{version:int}/retire";
+
+    /// <summary>The difference between two versions.</summary>
+    public const string Diff = "admin/templates/{key}/diff";
+
+    /// <summary>The audit trail.</summary>
+    public const string Audit = "admin/audit";
+
+    /// <summary>Searching applications.</summary>
+    public const string Search = "admin/applications";
+
+    /// <summary>Bulk actions on applications.</summary>
+    public const string Bulk = "admin/applications/bulk";
+
+    /// <summary>Callbacks from outside systems.</summary>
+    public const string Callbacks = "systems/{system}/callbacks";
+
+    /// <summary>Every route with its method.</summary>
+    public static IReadOnlyList<ApiRoute> All { get; } =
+    [
+        new("GET", Bundles),
+        new("GET", Bundle),
+        new("POST", Uploads),
+        new("POST", Applications),
+        new("GET", Applications),
+        new("GET", Application),
+        new("POST", Supplement),
+        new("POST", DeferredMaterial),
+        new("POST", Withdrawal),
+        new("GET", Licences),
+        new("GET", Tasks),
+        new("GET", TaskById),
+        new("GET", TaskApplication),
+        new("POST", Claim),
+        new("POST", Release),
+        new("POST", Decision),
+        new("GET", Templates),
+        new("POST", Templates),
+        new("POST", ValidateTemplate),
+        new("GET", TemplateVersions),
+        new("GET", TemplateVersion),
+        new("PUT", TemplateVersion),
+        new("POST", Publish),
+        new("POST", Retire),
+        new("GET", Diff),
+        new("GET", Audit),
+        new("GET", Search),
+        new("POST", Bulk),
+        new("POST", Callbacks),
+    ];
+}
