@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Workflows.Api;
 using Workflows.Licences;
@@ -23,7 +24,7 @@ internal static class ApiEndpoints
         MapAdministrators(api.MapGroup("").WithTags("Administrators"));
         api.MapPost(ApiRoutes.Callbacks, (string system, HttpRequest request, SystemApi h, CancellationToken ct) => h.CallbackAsync(system, request, ct))
             .WithTags("Outside systems").WithSummary("A signed result from an outside department system.")
-            .Accepts<CallbackRequest>("application/json").Produces(202).ProducesProblem(401).ProducesProblem(409);
+            .AcceptsJson<CallbackRequest>().Produces(202).ProducesProblem(401).ProducesProblem(409);
         return routes;
     }
 
@@ -40,7 +41,7 @@ internal static class ApiEndpoints
         g.MapPost(ApiRoutes.Applications, (HttpRequest request, ClaimsPrincipal user, CitizenApi h, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
                 ApiGate.JsonAsync<SubmitRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.SubmitAsync(caller, body, idempotencyKey, ct), ct))
             .WithSummary("Submit one application; the same Idempotency-Key returns the same application.")
-            .RequireRateLimiting(SubmitPolicy).Accepts<SubmitRequest>("application/json").Produces<SubmitResponse>(202).Produces<SubmitResponse>(200)
+            .RequireRateLimiting(SubmitPolicy).AcceptsJson<SubmitRequest>().Produces<SubmitResponse>(202).Produces<SubmitResponse>(200)
             .ProducesProblem(400).ProducesProblem(422).ProducesProblem(429);
         g.MapGet(ApiRoutes.Applications, (ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListMineAsync(Caller.From(user), ct))
             .WithSummary("My applications, newest first.").Produces<List<ApplicationSummary>>();
@@ -48,13 +49,13 @@ internal static class ApiEndpoints
             .WithSummary("One of my applications: each item's state and due time, and what is asked of me.").Produces<ApplicationDetail>().ProducesProblem(404);
         g.MapPost(ApiRoutes.Supplement, (string id, string item, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
                 ApiGate.JsonAsync<SupplyRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.SupplyAsync(caller, id, item, body, ct), ct))
-            .WithSummary("Supply what an officer asked for.").Accepts<SupplyRequest>("application/json").Produces(202).ProducesProblem(409);
+            .WithSummary("Supply what an officer asked for.").AcceptsJson<SupplyRequest>().Produces(202).ProducesProblem(409);
         g.MapPost(ApiRoutes.DeferredMaterial, (string id, string material, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
                 ApiGate.JsonAsync<DeferredSupplyRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.SupplyDeferredAsync(caller, id, material, body, ct), ct))
-            .WithSummary("Supply a material accepted as missing (容缺).").Accepts<DeferredSupplyRequest>("application/json").Produces(202).ProducesProblem(409);
+            .WithSummary("Supply a material accepted as missing (容缺).").AcceptsJson<DeferredSupplyRequest>().Produces(202).ProducesProblem(409);
         g.MapPost(ApiRoutes.Withdrawal, (string id, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
                 ApiGate.JsonAsync<WithdrawRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.WithdrawAsync(caller, id, body, ct), ct))
-            .WithSummary("Withdraw: every pending item is cancelled.").Accepts<WithdrawRequest>("application/json").Produces(202).ProducesProblem(409);
+            .WithSummary("Withdraw: every pending item is cancelled.").AcceptsJson<WithdrawRequest>().Produces(202).ProducesProblem(409);
         g.MapGet(ApiRoutes.Licences, (ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListLicencesAsync(Caller.From(user), ct))
             .WithSummary("My electronic licences.").Produces<List<LicenceRecord>>();
     }
@@ -77,7 +78,7 @@ internal static class ApiEndpoints
         g.MapPost(ApiRoutes.Decision, (string taskId, HttpRequest request, ClaimsPrincipal user, OfficerApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
                 ApiGate.JsonAsync<DecisionRequest>(request, Caller.From(user), CallerRole.Officer, (caller, body) => h.DecideAsync(caller, taskId, ifMatch, body, ct), ct))
             .WithSummary("Approve, reject (reason required) or ask for a supplement; If-Match makes it count once.")
-            .Accepts<DecisionRequest>("application/json").Produces(202).ProducesProblem(409).ProducesProblem(412).ProducesProblem(428);
+            .AcceptsJson<DecisionRequest>().Produces(202).ProducesProblem(409).ProducesProblem(412).ProducesProblem(428);
     }
 
     static void MapAdministrators(RouteGroupBuilder g)
@@ -100,7 +101,7 @@ internal static class ApiEndpoints
             .WithSummary("Replace a draft's document.").Produces<TemplateVersionDetail>().ProducesProblem(409).ProducesProblem(412).ProducesProblem(428);
         g.MapPost(ApiRoutes.Publish, (string key, int version, HttpRequest request, ClaimsPrincipal user, AdminApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
                 ApiGate.JsonAsync<PublishRequest>(request, Caller.From(user), CallerRole.Administrator, (caller, body) => h.PublishAsync(caller, key, version, ifMatch, body, ct), ct))
-            .WithSummary("Publish a draft (it must validate).").Accepts<PublishRequest>("application/json").Produces<TemplateVersionDetail>().ProducesProblem(422);
+            .WithSummary("Publish a draft (it must validate).").AcceptsJson<PublishRequest>().Produces<TemplateVersionDetail>().ProducesProblem(422);
         g.MapPost(ApiRoutes.Retire, (string key, int version, ClaimsPrincipal user, AdminApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
                 h.RetireAsync(Caller.From(user), key, version, ifMatch, ct))
             .WithSummary("Retire a published version.").Produces<TemplateVersionDetail>().ProducesProblem(409);
@@ -113,6 +114,21 @@ internal static class ApiEndpoints
             .WithSummary("Search applications: template, status, applicant, department, from, to, pageSize, continuation.").Produces<SearchResponse>();
         g.MapPost(ApiRoutes.Bulk, (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
                 ApiGate.JsonAsync<BulkRequest>(request, Caller.From(user), CallerRole.Administrator, (caller, body) => h.BulkAsync(caller, body, ct), ct))
-            .WithSummary("Cancel or reassign every application a query matches; reports per application.").Accepts<BulkRequest>("application/json").Produces<BulkResponse>();
+            .WithSummary("Cancel or reassign every application a query matches; reports per application.").AcceptsJson<BulkRequest>().Produces<BulkResponse>();
+    }
+
+    // Documents a JSON body without routing's own media-type check: .Accepts<T>("application/json") makes routing answer
+    // any other Content-Type with a bare 415 before the handler runs, so an anonymous caller got 415 instead of 401 and
+    // the body was not our problem+json. The handlers check the media type themselves, after the caller.
+    static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder builder) => builder.WithMetadata(new JsonBody(typeof(T)));
+
+    sealed class JsonBody(Type requestType) : IAcceptsMetadata
+    {
+        // Empty: routing then lets every media type through to the handler.
+        public IReadOnlyList<string> ContentTypes => [];
+
+        public Type? RequestType => requestType;
+
+        public bool IsOptional => false;
     }
 }

@@ -223,7 +223,7 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
             return ApiProblems.Invalid(new ApiError("key", "template.keyMismatch", $"The document's key must stay '{key}'."));
         }
 
-        return await ChangeAsync(key, version, () => templates.EditDraftAsync(key, version, template, expected, caller!.AuditName, cancellationToken), cancellationToken);
+        return await ChangeAsync(key, version, expected, () => templates.EditDraftAsync(key, version, template, expected, caller!.AuditName, cancellationToken), cancellationToken);
     }
 
     /// <summary>Publishes a draft; it must pass validation.</summary>
@@ -253,7 +253,7 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
             return ApiProblems.Invalid(new ApiError("validTo", "field.range", "validTo must be after validFrom."));
         }
 
-        return await ChangeAsync(key, version,
+        return await ChangeAsync(key, version, expected,
             () => templates.PublishAsync(key, version, from, body.ValidTo?.ToUniversalTime(), Catalog, expected, caller!.AuditName, cancellationToken), cancellationToken);
     }
 
@@ -276,7 +276,7 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
             return ApiProblems.NeedsIfMatch();
         }
 
-        return await ChangeAsync(key, version, () => templates.RetireAsync(key, version, expected, caller!.AuditName, cancellationToken), cancellationToken);
+        return await ChangeAsync(key, version, expected, () => templates.RetireAsync(key, version, expected, caller!.AuditName, cancellationToken), cancellationToken);
     }
 
     /// <summary>What changed from one version to another.</summary>
@@ -506,11 +506,17 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
         return found.Count > MaxBulk ? ([.. found.Take(MaxBulk)], true) : (found, continuation is not null);
     }
 
-    async Task<IResult> ChangeAsync(string key, int version, Func<Task<StoredTemplateVersion>> change, CancellationToken cancellationToken)
+    async Task<IResult> ChangeAsync(string key, int version, ETag expected, Func<Task<StoredTemplateVersion>> change, CancellationToken cancellationToken)
     {
-        if (await templates.GetAsync(key, version, cancellationToken) is null)
+        if (await templates.GetAsync(key, version, cancellationToken) is not { } current)
         {
             return ApiProblems.NotFound("template version");
+        }
+
+        if (current.ETag != expected)
+        {
+            // Refused before the change starts: the store writes a draft's document before its ETag-guarded row.
+            return ApiProblems.Changed($"{key} v{version} was changed by someone else; reload it and try again.");
         }
 
         try

@@ -96,6 +96,11 @@ public static class ApiJson
             return (null, ApiProblems.Invalid(new ApiError("body", "body.empty", "Send a JSON object.")));
         }
 
+        if (!WellFormed(utf8))
+        {
+            return (null, ApiProblems.Invalid(new ApiError("body", "body.malformed", "The body is not well-formed JSON.")));
+        }
+
         try
         {
             var value = JsonSerializer.Deserialize<T>(utf8, Options);
@@ -143,6 +148,30 @@ public static class ApiJson
         return ex.InnerException is null && ex.LineNumber is not null && ex.Path is null
             ? new ApiError("body", "body.malformed", "The body is not well-formed JSON.")
             : new ApiError(field, "field.invalid", "The value has the wrong type or format.");
+    }
+
+    // Syntax is checked on its own first: the serializer reports a syntax error at the member it was reading
+    // ("kind: the value has the wrong type"), which would send the client looking for a wrong value.
+    static bool WellFormed(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions
+        {
+            AllowTrailingCommas = Options.AllowTrailingCommas,
+            CommentHandling = Options.ReadCommentHandling,
+            MaxDepth = Options.MaxDepth,
+        });
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     static string FieldOf(string? path)

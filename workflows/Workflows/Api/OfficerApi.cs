@@ -40,9 +40,17 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
 
         var errors = new List<ApiError>();
         var state = OfficerTaskStatus.Open;
-        if (status is not null && !Enum.TryParse(status, ignoreCase: true, out state))
+        if (status is not null)
         {
-            errors.Add(new ApiError("query:status", "query.invalid", "One of open, awaitingApplicant, closed."));
+            // By name only: Enum.TryParse also takes "1" or "7", which are no status a client was told about.
+            if (Enum.GetNames<OfficerTaskStatus>().FirstOrDefault(n => n.Equals(status, StringComparison.OrdinalIgnoreCase)) is { } name)
+            {
+                state = Enum.Parse<OfficerTaskStatus>(name);
+            }
+            else
+            {
+                errors.Add(new ApiError("query:status", "query.invalid", "One of open, awaitingApplicant, closed."));
+            }
         }
 
         DateTime? before = null;

@@ -126,7 +126,25 @@ public sealed class SystemApi(
             return problem;
         }
 
-        var record = await applications.GetAsync(callback!.ApplicationId, cancellationToken);
+        // One use per signature: the row is the proof it was used, and adding it twice fails. It is written before the
+        // callback is looked at, so a signed callback refused once (no such application, not this system's item) is
+        // refused as a replay when played again, not taken if it has meanwhile come to fit.
+        var replays = await tables.TableAsync(ReplayTableName);
+        try
+        {
+            await replays.AddEntityAsync(new TableEntity(TableKeys.Escape(system), Encoding.ASCII.GetString(given)[7..])
+            {
+                ["ApplicationId"] = callback!.ApplicationId,
+                ["ItemKey"] = callback.ItemKey,
+                ["SentAt"] = sent.UtcDateTime,
+            }, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return ApiProblems.Conflict("callback.replayed", "This callback was already received.");
+        }
+
+        var record = await applications.GetAsync(callback.ApplicationId, cancellationToken);
         var pinned = record is null ? null : await templates.GetAsync(record.TemplateKey, record.TemplateVersion, cancellationToken);
         var item = pinned?.Version.Definition.Items.FirstOrDefault(i => i.Key == callback.ItemKey);
         if (record is null || item is null)
@@ -137,22 +155,6 @@ public sealed class SystemApi(
         if (item.Decision is not ExternalDecision external || external.System != system)
         {
             return ApiProblems.Conflict("callback.wrongSystem", "This item is not decided by your system.");
-        }
-
-        // One use per signature: the row is the proof it was used, and adding it twice fails.
-        var replays = await tables.TableAsync(ReplayTableName);
-        try
-        {
-            await replays.AddEntityAsync(new TableEntity(TableKeys.Escape(system), Encoding.ASCII.GetString(given)[7..])
-            {
-                ["ApplicationId"] = callback.ApplicationId,
-                ["ItemKey"] = callback.ItemKey,
-                ["SentAt"] = sent.UtcDateTime,
-            }, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            return ApiProblems.Conflict("callback.replayed", "This callback was already received.");
         }
 
         await service.CompleteExternalAsync(callback.ApplicationId, callback.ItemKey,
