@@ -164,6 +164,12 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         }
 
         var problem = await response.ShouldBeProblemAsync(expected, code: ExpectedCode(route, expected));
+        if (expected == 401 && !route.Contains("/systems/", StringComparison.Ordinal))
+        {
+            // RFC 6750: a 401 for a bearer-protected route names the scheme to use.
+            response.Headers.WwwAuthenticate.Select(h => h.Scheme).ShouldBe(["Bearer"], $"{route} as {caller}");
+        }
+
         if (expected == 404)
         {
             // "Exists but not yours" must read exactly like "does not exist at all".

@@ -138,6 +138,7 @@ public sealed class BadInputTests(ServerFixture server) : IDisposable
         new("audit: no subject", 400, "query:subject", "query.required", t => t.AsAdminAsync(HttpMethod.Get, "/api/admin/audit")),
         new("search: status=bogus", 400, "query:status", "query.invalid", t => t.AsAdminAsync(HttpMethod.Get, "/api/admin/applications?status=bogus")),
         new("search: status given as a number", 400, "query:status", "query.invalid", t => t.AsAdminAsync(HttpMethod.Get, "/api/admin/applications?status=1")),
+        new("search: status given as a signed number", 400, "query:status", "query.invalid", t => t.AsAdminAsync(HttpMethod.Get, "/api/admin/applications?status=%2B1")),
         new("search: pageSize=0", 400, "query:pageSize", "query.invalid", t => t.AsAdminAsync(HttpMethod.Get, "/api/admin/applications?pageSize=0")),
         new("search: from=notadate", 400, "query:from", "query.invalid", t => t.AsAdminAsync(HttpMethod.Get, "/api/admin/applications?from=notadate")),
         new("bulk: an unknown action", 400, "action", "field.invalid",

@@ -615,7 +615,8 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
             return null;
         }
 
-        if (Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !text.All(char.IsAsciiDigit))
+        // Names only: Enum.TryParse also takes numbers ("1", "+1"), which name nothing a client should rely on.
+        if (char.IsAsciiLetter(text[0]) && Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value))
         {
             return value;
         }

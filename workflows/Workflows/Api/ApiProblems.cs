@@ -36,7 +36,10 @@ public static class ApiProblems
     /// <summary>No valid credentials (401).</summary>
     /// <returns>The response.</returns>
     public static IResult Unauthenticated() =>
-        Problem(StatusCodes.Status401Unauthorized, "unauthenticated", "Sign in first.", "This route needs a valid bearer token.", []);
+        new WithHeader(
+            Problem(StatusCodes.Status401Unauthorized, "unauthenticated", "Sign in first.", "This route needs a valid bearer token.", []),
+            "WWW-Authenticate",
+            "Bearer"); // RFC 6750: a 401 names the scheme the client should use.
 
     /// <summary>The caller's role may not use this route (403). Never used for someone else's data: that is 404.</summary>
     /// <returns>The response.</returns>
@@ -96,4 +99,22 @@ public static class ApiProblems
 
     static string Summary(IReadOnlyList<ApiError> errors) =>
         errors.Count == 1 ? $"{errors[0].Field}: {errors[0].Message}" : $"{errors.Count} problems; see errors.";
+}
+
+/// <summary>Another result with one response header added.</summary>
+/// <param name="inner">The result.</param>
+/// <param name="name">The header's name.</param>
+/// <param name="value">Its value.</param>
+public sealed class WithHeader(IResult inner, string name, string value) : IResult, IStatusCodeHttpResult
+{
+    /// <inheritdoc />
+    public int? StatusCode => (inner as IStatusCodeHttpResult)?.StatusCode;
+
+    /// <inheritdoc />
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        httpContext.Response.Headers[name] = value;
+        return inner.ExecuteAsync(httpContext);
+    }
 }
