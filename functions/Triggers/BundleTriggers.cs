@@ -2,7 +2,6 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Activities;
-using Workflows.Applications;
 using Workflows.Audit;
 using Workflows.Orchestration;
 using Workflows.Tasks;
@@ -30,12 +29,12 @@ public static class BundleTriggers
         => new ItemOrchestrator().RunAsync(context, context.GetInput<ItemInput>()!);
 
     /// <summary>Runs <see cref="Activities.SaveApplicationActivity"/>.</summary>
-    /// <param name="input">The application's state.</param>
+    /// <param name="input">The application's state and its audit entries since the last save.</param>
     /// <param name="instanceId">The scheduling orchestration's id.</param>
     /// <param name="executionContext">The invocation's context.</param>
     /// <returns>True when written.</returns>
     [Function(nameof(SaveApplicationActivity))]
-    public static Task<bool> SaveApplicationActivity([ActivityTrigger] ApplicationRecord input, string instanceId, FunctionContext executionContext)
+    public static Task<bool> SaveApplicationActivity([ActivityTrigger] ApplicationUpdate input, string instanceId, FunctionContext executionContext)
         => Resolve<SaveApplicationActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(SaveApplicationActivity), instanceId), input);
 
     /// <summary>Runs <see cref="Activities.SaveTaskActivity"/>.</summary>

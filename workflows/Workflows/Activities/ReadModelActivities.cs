@@ -5,13 +5,24 @@ using Workflows.Tasks;
 
 namespace Workflows.Activities;
 
-/// <summary>Writes an application's current state to the applications read model (a whole-row upsert: re-runs write the same row).</summary>
-public sealed class SaveApplicationActivity(ApplicationStore store) : TaskActivity<ApplicationRecord, bool>
+/// <summary>An application's current state and the audit entries that led to it since the last save.</summary>
+/// <param name="Record">The state.</param>
+/// <param name="Audit">The entries, in the order they were made; often empty.</param>
+public sealed record ApplicationUpdate(ApplicationRecord Record, IReadOnlyList<AuditEntry> Audit);
+
+/// <summary>
+/// Writes an application's audit entries and then its current state to the applications read model, in one
+/// activity so a change costs one round trip. The audit goes first, so whoever reads a state finds the trail
+/// that explains it. Re-runs add no audit row twice (same steps) and write the same whole row (an upsert).
+/// </summary>
+public sealed class SaveApplicationActivity(ApplicationStore store, AuditTrail trail) : TaskActivity<ApplicationUpdate, bool>
 {
     /// <inheritdoc />
-    public override async Task<bool> RunAsync(TaskActivityContext context, ApplicationRecord input)
+    public override async Task<bool> RunAsync(TaskActivityContext context, ApplicationUpdate input)
     {
-        await store.SaveAsync(input);
+        ArgumentNullException.ThrowIfNull(input);
+        await trail.AppendAsync(input.Audit);
+        await store.SaveAsync(input.Record);
         return true;
     }
 }
