@@ -38,9 +38,17 @@ public sealed class SaveTaskActivity(TaskStore store) : TaskActivity<TaskRecord,
     }
 }
 
-/// <summary>Appends to the audit trail; a re-run of the same step adds nothing.</summary>
-public sealed class AppendAuditActivity(AuditTrail trail) : TaskActivity<AuditEntry, bool>
+/// <summary>Audit entries an orchestration buffered, written together.</summary>
+/// <param name="Entries">The entries, in the order they were made.</param>
+public sealed record AuditBatch(IReadOnlyList<AuditEntry> Entries);
+
+/// <summary>Appends a batch to the audit trail; a re-run adds none of its steps twice.</summary>
+public sealed class AppendAuditActivity(AuditTrail trail) : TaskActivity<AuditBatch, int>
 {
     /// <inheritdoc />
-    public override Task<bool> RunAsync(TaskActivityContext context, AuditEntry input) => trail.AppendAsync(input);
+    public override Task<int> RunAsync(TaskActivityContext context, AuditBatch input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return trail.AppendAsync(input.Entries);
+    }
 }
