@@ -3,7 +3,6 @@ using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Activities;
 using Workflows.Orchestration;
-using Workflows.Tasks;
 
 namespace Workflows.Functions.Triggers;
 
@@ -37,12 +36,12 @@ public static class BundleTriggers
         => Resolve<SaveApplicationActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(SaveApplicationActivity), instanceId), input);
 
     /// <summary>Runs <see cref="Activities.SaveTaskActivity"/>.</summary>
-    /// <param name="input">The task's state.</param>
+    /// <param name="input">The task's state and its item's audit entries since the last write.</param>
     /// <param name="instanceId">The scheduling orchestration's id.</param>
     /// <param name="executionContext">The invocation's context.</param>
     /// <returns>True when written.</returns>
     [Function(nameof(SaveTaskActivity))]
-    public static Task<bool> SaveTaskActivity([ActivityTrigger] TaskRecord input, string instanceId, FunctionContext executionContext)
+    public static Task<bool> SaveTaskActivity([ActivityTrigger] TaskUpdate input, string instanceId, FunctionContext executionContext)
         => Resolve<SaveTaskActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(SaveTaskActivity), instanceId), input);
 
     /// <summary>Runs <see cref="Activities.AppendAuditActivity"/>.</summary>

@@ -31,15 +31,15 @@ public sealed record IssueCertificatesInput(
 
 /// <summary>Input of <see cref="FinishItemActivity"/>: everything an item writes when it ends.</summary>
 /// <param name="Certificates">What an approved item issues; null when it issues nothing.</param>
-/// <param name="Tasks">Tasks it opens, e.g. the verification of a commitment it was approved on.</param>
+/// <param name="Tasks">Tasks to write: its decision task's last state, the verification of a commitment it was approved on.</param>
 /// <param name="Audit">Its audit entries not written yet, its outcome last.</param>
 public sealed record FinishItemInput(IssueCertificatesInput? Certificates, IReadOnlyList<TaskRecord> Tasks, IReadOnlyList<AuditEntry> Audit);
 
 /// <summary>
 /// Ends an item in one activity (each activity costs the task hub several storage requests): issues its
-/// certificates, opens its tasks, then writes its audit, so the trail shows the outcome only once its effects
-/// exist. Every write is idempotent: certificate numbers come from the orchestrator, so a re-run writes the same
-/// blob and finds the licence row there; tasks are whole-row upserts; audit steps are added once.
+/// certificates, writes its tasks, then its audit, so the trail shows the outcome only once its effects exist.
+/// Every write is idempotent: certificate numbers come from the orchestrator, so a re-run writes the same blob and
+/// finds the licence row there; tasks are whole-row upserts; audit steps are added once.
 /// </summary>
 public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks, AuditTrail trail) : TaskActivity<FinishItemInput, int>
 {

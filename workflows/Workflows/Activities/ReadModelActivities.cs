@@ -27,13 +27,24 @@ public sealed class SaveApplicationActivity(ApplicationStore store, AuditTrail t
     }
 }
 
-/// <summary>Writes a task's current state to its department's list (a whole-row upsert).</summary>
-public sealed class SaveTaskActivity(TaskStore store) : TaskActivity<TaskRecord, bool>
+/// <summary>A task's current state and the audit entries its item made since its last write.</summary>
+/// <param name="Task">The task.</param>
+/// <param name="Audit">The entries, in the order they were made; often empty.</param>
+public sealed record TaskUpdate(TaskRecord Task, IReadOnlyList<AuditEntry> Audit);
+
+/// <summary>
+/// Writes an item's audit entries and then its task to the department's list, in one activity. The audit goes
+/// first, so an officer who sees the task finds the trail behind it. Re-runs add no audit row twice and write
+/// the same whole row (an upsert).
+/// </summary>
+public sealed class SaveTaskActivity(TaskStore store, AuditTrail trail) : TaskActivity<TaskUpdate, bool>
 {
     /// <inheritdoc />
-    public override async Task<bool> RunAsync(TaskActivityContext context, TaskRecord input)
+    public override async Task<bool> RunAsync(TaskActivityContext context, TaskUpdate input)
     {
-        await store.SaveAsync(input);
+        ArgumentNullException.ThrowIfNull(input);
+        await trail.AppendAsync(input.Audit);
+        await store.SaveAsync(input.Task);
         return true;
     }
 }

@@ -48,9 +48,10 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
     {
         readonly ItemDefinition item = input.Item;
         readonly Task<ItemCancellationRequested> cancellation = context.WaitForExternalEvent<ItemCancellationRequested>(nameof(ItemCancellationRequested));
-        // Audit entries made but not written yet: each activity costs the task hub several storage requests, so
-        // entries are written together, before each wait and when the item ends.
+        // Writes made but not done yet, the audit entries and the latest state of the decision task: each activity
+        // costs the task hub several storage requests, so they go together, before each wait and when the item ends.
         readonly List<AuditEntry> audit = [];
+        TaskRecord? task;
         DateTime due;
         int step;
 
@@ -62,13 +63,13 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             {
                 return await DecideAndFinishAsync();
             }
-            catch (TaskFailedException) when (audit.Count > 0)
+            catch (TaskFailedException) when (audit.Count > 0 || task is not null)
             {
-                // An activity ran out of retries and the item fails. The trail still gets what happened before;
-                // the outcome entry is never in the buffer, so it cannot claim an end the item did not reach.
+                // An activity ran out of retries and the item fails. The trail and the task list still get what
+                // happened before; the outcome entry is never in the buffer, so it cannot claim an end not reached.
                 try
                 {
-                    await FlushAuditAsync();
+                    await FlushAsync();
                 }
                 catch (TaskFailedException)
                 {
@@ -128,13 +129,13 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
 
         async Task<ItemResult> DecideByOfficerAsync(string? note)
         {
-            await SaveTaskAsync(OfficerTaskStatus.Open, note: note);
+            UpdateTask(OfficerTaskStatus.Open, note: note);
             for (var round = 0; round <= MaxSupplementRounds; round++)
             {
                 var decision = context.WaitForExternalEvent<OfficerDecided>(nameof(OfficerDecided));
                 if (await WhenAnyAsync(decision, cancellation) == cancellation)
                 {
-                    await SaveTaskAsync(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
+                    UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
                     return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
                 }
 
@@ -143,21 +144,21 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 switch (d.Kind)
                 {
                     case DecisionKind.Approve:
-                        await SaveTaskAsync(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Approved), decidedBy: officer, note: d.Reason);
+                        UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Approved), decidedBy: officer, note: d.Reason);
                         return Ended(ItemState.Approved, officer, d.Reason ?? "Approved by the department.");
                     case DecisionKind.Reject:
                         var reason = string.IsNullOrWhiteSpace(d.Reason) ? "Rejected by the department (no reason recorded)." : d.Reason;
-                        await SaveTaskAsync(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), decidedBy: officer, note: reason);
+                        UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), decidedBy: officer, note: reason);
                         return Ended(ItemState.Rejected, officer, reason);
                     default:
                         var asked = $"Supplement requested ({string.Join(", ", d.Materials ?? [])}): {d.Reason}";
-                        await SaveTaskAsync(OfficerTaskStatus.AwaitingApplicant, decidedBy: officer, note: asked);
+                        UpdateTask(OfficerTaskStatus.AwaitingApplicant, decidedBy: officer, note: asked);
                         Audit(officer, "item.supplement.requested", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.AwaitingApplicant), asked);
                         var askedAt = context.CurrentUtcDateTime;
                         var supplied = context.WaitForExternalEvent<SupplementProvided>(nameof(SupplementProvided));
                         if (await WhenAnyAsync(supplied, cancellation) == cancellation)
                         {
-                            await SaveTaskAsync(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
+                            UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
                             return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
                         }
 
@@ -165,13 +166,13 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                         due += context.CurrentUtcDateTime - askedAt;
                         var what = string.Join(", ", supplied.Result.Materials);
                         Audit($"applicant:{input.Applicant.Id}", "item.supplement.provided", nameof(OfficerTaskStatus.AwaitingApplicant), nameof(OfficerTaskStatus.Open), what);
-                        await SaveTaskAsync(OfficerTaskStatus.Open, note: $"Supplied: {what}");
+                        UpdateTask(OfficerTaskStatus.Open, note: $"Supplied: {what}");
                         break;
                 }
             }
 
             var limit = $"More than {MaxSupplementRounds} supplement requests; the item needs a new application.";
-            await SaveTaskAsync(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), note: limit);
+            UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), note: limit);
             return Ended(ItemState.Rejected, "engine", limit);
         }
 
@@ -295,36 +296,43 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
 
         ItemResult Ended(ItemState state, string by, string reason) => new(item.Key, state, by, reason, NoOutputs, []);
 
-        Task<bool> SaveTaskAsync(OfficerTaskStatus status, string? outcome = null, string? decidedBy = null, string? note = null) =>
-            context.CallActivityAsync<bool>(nameof(SaveTaskActivity), new TaskRecord(
+        // Only the latest state is written: an earlier one that no wait separated from it was never there to see.
+        void UpdateTask(OfficerTaskStatus status, string? outcome = null, string? decidedBy = null, string? note = null) =>
+            task = new TaskRecord(
                 item.Department, TaskId, TaskKind.Decision, input.ApplicationId, item.Key, item.Name, input.TemplateKey,
-                input.Applicant.Id, input.Applicant.Name, status, context.CurrentUtcDateTime, due, outcome, decidedBy, note), OrchestrationRetry.Storage);
+                input.Applicant.Id, input.Applicant.Name, status, context.CurrentUtcDateTime, due, outcome, decidedBy, note);
 
         // One activity ends the item: its certificates, its tasks and the rest of its audit, the outcome last.
-        async Task FinishAsync(ItemResult result, IssueCertificatesInput? certificates, IReadOnlyList<TaskRecord> tasks)
+        async Task FinishAsync(ItemResult result, IssueCertificatesInput? certificates, IReadOnlyList<TaskRecord> verifications)
         {
             var outcome = Entry(result.DecidedBy, $"item.{result.State.ToString().ToLowerInvariant()}", nameof(ItemState.Running), result.State.ToString(), Detail(result));
+            IReadOnlyList<TaskRecord> tasks = task is { } decision ? [decision, .. verifications] : verifications;
             await context.CallActivityAsync<int>(nameof(FinishItemActivity), new FinishItemInput(certificates, tasks, [.. audit, outcome]), OrchestrationRetry.Storage);
             audit.Clear();
+            task = null;
         }
 
-        // Every wait goes through here: the buffered audit is written first, so whoever looks while the item
-        // waits (an officer, the applicant, an administrator) sees its trail up to the wait.
+        // Every wait goes through here: the buffered writes are done first, so whoever looks while the item
+        // waits (an officer at the task list, the applicant, an administrator) sees it and its trail up to the wait.
         async Task<Task> WhenAnyAsync(params Task[] tasks)
         {
-            await FlushAuditAsync();
+            await FlushAsync();
             return await Task.WhenAny(tasks);
         }
 
-        async Task FlushAuditAsync()
+        async Task FlushAsync()
         {
-            if (audit.Count == 0)
+            if (task is { } pending)
             {
-                return;
+                await context.CallActivityAsync<bool>(nameof(SaveTaskActivity), new TaskUpdate(pending, [.. audit]), OrchestrationRetry.Storage);
+            }
+            else if (audit.Count > 0)
+            {
+                await context.CallActivityAsync<int>(nameof(AppendAuditActivity), new AuditBatch([.. audit]), OrchestrationRetry.Storage);
             }
 
-            await context.CallActivityAsync<int>(nameof(AppendAuditActivity), new AuditBatch([.. audit]), OrchestrationRetry.Storage);
             audit.Clear();
+            task = null;
         }
 
         // Keeps the time the entry is made (not the time it is written) and a step id from the item's own counter,
