@@ -2,10 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Activities;
-using Workflows.Applications;
-using Workflows.Audit;
 using Workflows.Orchestration;
-using Workflows.Tasks;
 
 namespace Workflows.Functions.Triggers;
 
@@ -30,40 +27,40 @@ public static class BundleTriggers
         => new ItemOrchestrator().RunAsync(context, context.GetInput<ItemInput>()!);
 
     /// <summary>Runs <see cref="Activities.SaveApplicationActivity"/>.</summary>
-    /// <param name="input">The application's state.</param>
+    /// <param name="input">The application's state and its audit entries since the last save.</param>
     /// <param name="instanceId">The scheduling orchestration's id.</param>
     /// <param name="executionContext">The invocation's context.</param>
     /// <returns>True when written.</returns>
     [Function(nameof(SaveApplicationActivity))]
-    public static Task<bool> SaveApplicationActivity([ActivityTrigger] ApplicationRecord input, string instanceId, FunctionContext executionContext)
+    public static Task<bool> SaveApplicationActivity([ActivityTrigger] ApplicationUpdate input, string instanceId, FunctionContext executionContext)
         => Resolve<SaveApplicationActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(SaveApplicationActivity), instanceId), input);
 
     /// <summary>Runs <see cref="Activities.SaveTaskActivity"/>.</summary>
-    /// <param name="input">The task's state.</param>
+    /// <param name="input">The task's state and its item's audit entries since the last write.</param>
     /// <param name="instanceId">The scheduling orchestration's id.</param>
     /// <param name="executionContext">The invocation's context.</param>
     /// <returns>True when written.</returns>
     [Function(nameof(SaveTaskActivity))]
-    public static Task<bool> SaveTaskActivity([ActivityTrigger] TaskRecord input, string instanceId, FunctionContext executionContext)
+    public static Task<bool> SaveTaskActivity([ActivityTrigger] TaskUpdate input, string instanceId, FunctionContext executionContext)
         => Resolve<SaveTaskActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(SaveTaskActivity), instanceId), input);
 
     /// <summary>Runs <see cref="Activities.AppendAuditActivity"/>.</summary>
-    /// <param name="input">The entry.</param>
+    /// <param name="input">The entries.</param>
     /// <param name="instanceId">The scheduling orchestration's id.</param>
     /// <param name="executionContext">The invocation's context.</param>
-    /// <returns>True when added.</returns>
+    /// <returns>How many were added.</returns>
     [Function(nameof(AppendAuditActivity))]
-    public static Task<bool> AppendAuditActivity([ActivityTrigger] AuditEntry input, string instanceId, FunctionContext executionContext)
+    public static Task<int> AppendAuditActivity([ActivityTrigger] AuditBatch input, string instanceId, FunctionContext executionContext)
         => Resolve<AppendAuditActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(AppendAuditActivity), instanceId), input);
 
-    /// <summary>Runs <see cref="Activities.IssueCertificatesActivity"/>.</summary>
-    /// <param name="input">The certificates.</param>
+    /// <summary>Runs <see cref="Activities.FinishItemActivity"/>.</summary>
+    /// <param name="input">The item's certificates, tasks and audit.</param>
     /// <param name="instanceId">The scheduling orchestration's id.</param>
     /// <param name="executionContext">The invocation's context.</param>
-    /// <returns>How many were newly recorded.</returns>
-    [Function(nameof(IssueCertificatesActivity))]
-    public static Task<int> IssueCertificatesActivity([ActivityTrigger] IssueCertificatesInput input, string instanceId, FunctionContext executionContext)
-        => Resolve<IssueCertificatesActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(IssueCertificatesActivity), instanceId), input);
+    /// <returns>How many certificates were newly recorded.</returns>
+    [Function(nameof(FinishItemActivity))]
+    public static Task<int> FinishItemActivity([ActivityTrigger] FinishItemInput input, string instanceId, FunctionContext executionContext)
+        => Resolve<FinishItemActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(FinishItemActivity), instanceId), input);
 
     static T Resolve<T>(FunctionContext executionContext) where T : class
         => ActivatorUtilities.GetServiceOrCreateInstance<T>(executionContext.InstanceServices);

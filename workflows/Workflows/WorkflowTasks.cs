@@ -27,6 +27,6 @@ public static class WorkflowTasks
         registry.AddActivity<SaveApplicationActivity>();
         registry.AddActivity<SaveTaskActivity>();
         registry.AddActivity<AppendAuditActivity>();
-        registry.AddActivity<IssueCertificatesActivity>();
+        registry.AddActivity<FinishItemActivity>();
     }
 }

@@ -95,6 +95,35 @@ public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Submit_OfficerItemWaits_ItsTrailIsWrittenBeforeTheWaitAndReadsInStepOrder()
+    {
+        const string applicant = "citizen-t";
+        const string id = "nb-trail";
+        await GiveParentsLicencesAsync(applicant);
+        (await harness.Applications.SubmitAsync(await RequestAsync(applicant), id)).Accepted.ShouldBeTrue();
+
+        // Orchestrations buffer their audit; an item that waits for an officer has written its trail by then.
+        await harness.WaitForTaskAsync("hospital", id, "birth-certificate");
+        (await harness.Audit.ReadAsync(id)).ShouldContain(e => e.StepId == "birth-certificate:000" && e.Action == "item.started");
+
+        await harness.Applications.DecideAsync(id, "birth-certificate", new OfficerDecided(DecisionKind.Approve, "officer-h2"));
+        (await harness.WaitForOutcomeAsync(id)).Status.ShouldBe(BundleStatus.Completed);
+
+        // Entries written together keep the time each was made at: in time order, every orchestration's steps
+        // come in the order it made them, and the bundle's end comes last.
+        var audit = await harness.Audit.ReadAsync(id);
+        foreach (var steps in audit.Select(e => e.StepId).GroupBy(s => s[..s.LastIndexOf(':')], StringComparer.Ordinal))
+        {
+            steps.ShouldBeInOrder(SortDirection.Ascending, StringComparer.Ordinal, $"the steps of {steps.Key} out of order");
+        }
+
+        audit.Count(e => e.Action == "item.started").ShouldBe(5);
+        audit.Count(e => e.Action == "item.approved").ShouldBe(5);
+        audit[0].Action.ShouldBe("application.accepted");
+        audit[^1].Action.ShouldBe("application.ended");
+    }
+
+    [Fact]
     public async Task Submit_MissingAnswersAndMaterials_RefusedWithOneNoticeAndNothingStarted()
     {
         var result = await harness.Applications.SubmitAsync(

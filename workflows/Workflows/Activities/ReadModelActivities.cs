@@ -5,31 +5,61 @@ using Workflows.Tasks;
 
 namespace Workflows.Activities;
 
-/// <summary>Writes an application's current state to the applications read model (a whole-row upsert: re-runs write the same row).</summary>
-public sealed class SaveApplicationActivity(ApplicationStore store) : TaskActivity<ApplicationRecord, bool>
+/// <summary>An application's current state and the audit entries that led to it since the last save.</summary>
+/// <param name="Record">The state.</param>
+/// <param name="Audit">The entries, in the order they were made; often empty.</param>
+public sealed record ApplicationUpdate(ApplicationRecord Record, IReadOnlyList<AuditEntry> Audit);
+
+/// <summary>
+/// Writes an application's audit entries and then its current state to the applications read model, in one
+/// activity so a change costs one round trip. The audit goes first, so whoever reads a state finds the trail
+/// that explains it. Re-runs add no audit row twice (same steps) and write the same whole row (an upsert).
+/// </summary>
+public sealed class SaveApplicationActivity(ApplicationStore store, AuditTrail trail) : TaskActivity<ApplicationUpdate, bool>
 {
     /// <inheritdoc />
-    public override async Task<bool> RunAsync(TaskActivityContext context, ApplicationRecord input)
+    public override async Task<bool> RunAsync(TaskActivityContext context, ApplicationUpdate input)
     {
-        await store.SaveAsync(input);
+        ArgumentNullException.ThrowIfNull(input);
+        await trail.AppendAsync(input.Audit);
+        await store.SaveAsync(input.Record);
         return true;
     }
 }
 
-/// <summary>Writes a task's current state to its department's list (a whole-row upsert).</summary>
-public sealed class SaveTaskActivity(TaskStore store) : TaskActivity<TaskRecord, bool>
+/// <summary>A task's current state and the audit entries its item made since its last write.</summary>
+/// <param name="Task">The task.</param>
+/// <param name="Audit">The entries, in the order they were made; often empty.</param>
+public sealed record TaskUpdate(TaskRecord Task, IReadOnlyList<AuditEntry> Audit);
+
+/// <summary>
+/// Writes an item's audit entries and then its task to the department's list, in one activity. The audit goes
+/// first, so an officer who sees the task finds the trail behind it. Re-runs add no audit row twice and write
+/// the same whole row (an upsert).
+/// </summary>
+public sealed class SaveTaskActivity(TaskStore store, AuditTrail trail) : TaskActivity<TaskUpdate, bool>
 {
     /// <inheritdoc />
-    public override async Task<bool> RunAsync(TaskActivityContext context, TaskRecord input)
+    public override async Task<bool> RunAsync(TaskActivityContext context, TaskUpdate input)
     {
-        await store.SaveAsync(input);
+        ArgumentNullException.ThrowIfNull(input);
+        await trail.AppendAsync(input.Audit);
+        await store.SaveAsync(input.Task);
         return true;
     }
 }
 
-/// <summary>Appends to the audit trail; a re-run of the same step adds nothing.</summary>
-public sealed class AppendAuditActivity(AuditTrail trail) : TaskActivity<AuditEntry, bool>
+/// <summary>Audit entries an orchestration buffered, written together.</summary>
+/// <param name="Entries">The entries, in the order they were made.</param>
+public sealed record AuditBatch(IReadOnlyList<AuditEntry> Entries);
+
+/// <summary>Appends a batch to the audit trail; a re-run adds none of its steps twice.</summary>
+public sealed class AppendAuditActivity(AuditTrail trail) : TaskActivity<AuditBatch, int>
 {
     /// <inheritdoc />
-    public override Task<bool> RunAsync(TaskActivityContext context, AuditEntry input) => trail.AppendAsync(input);
+    public override Task<int> RunAsync(TaskActivityContext context, AuditBatch input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return trail.AppendAsync(input.Entries);
+    }
 }

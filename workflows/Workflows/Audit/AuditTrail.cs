@@ -24,6 +24,15 @@ public sealed class AuditTrail(StorageTables tables)
     /// <summary>The table's name.</summary>
     public const string TableName = "Audit";
 
+    /// <summary>The most rows one table transaction may hold.</summary>
+    const int MaxRowsPerTransaction = 100;
+
+    /// <summary>
+    /// Characters per transaction: its payload is capped at 4 MiB, and JSON may spell a non-ASCII character in six
+    /// bytes (\uXXXX), so half a million characters stay under the cap with room for the framing.
+    /// </summary>
+    const int MaxCharsPerTransaction = 500_000;
+
     /// <summary>Appends an entry unless that step is already recorded.</summary>
     /// <param name="entry">The entry.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
@@ -32,21 +41,71 @@ public sealed class AuditTrail(StorageTables tables)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var table = await tables.TableAsync(TableName);
-        var at = DateTime.SpecifyKind(entry.At, DateTimeKind.Utc);
-        // The row key is the step alone: a step run again after a crash runs at another time but is the same step.
-        var row = new TableEntity(TableKeys.Escape(entry.Subject), TableKeys.Escape(entry.StepId))
+        return await AddIfAbsentAsync(table, entry, cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends entries whose steps are not recorded yet, with one table transaction per subject when none of
+    /// them is there (the usual case), so a batch costs one request instead of one per entry.
+    /// </summary>
+    /// <param name="entries">The entries; a step that occurs twice is written once (the first).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>How many entries were added; the rest were already there.</returns>
+    public async Task<int> AppendAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
         {
-            ["StepId"] = entry.StepId,
-            ["At"] = at,
-            ["Actor"] = entry.Actor,
-            ["Action"] = entry.Action,
-            ["Before"] = entry.Before,
-            ["After"] = entry.After,
-            ["Detail"] = entry.Detail,
-        };
+            return 0;
+        }
+
+        var table = await tables.TableAsync(TableName);
+        var added = 0;
+        // A transaction holds rows of one partition only, i.e. of one subject.
+        foreach (var subject in entries.GroupBy(e => e.Subject, StringComparer.Ordinal))
+        {
+            foreach (var chunk in Chunks(subject.DistinctBy(e => e.StepId, StringComparer.Ordinal)))
+            {
+                added += await AddAllAsync(table, chunk, cancellationToken);
+            }
+        }
+
+        return added;
+    }
+
+    static async Task<int> AddAllAsync(TableClient table, List<AuditEntry> chunk, CancellationToken cancellationToken)
+    {
+        if (chunk.Count > 1)
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, Row(e))), cancellationToken);
+                return chunk.Count;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // A re-run after a crash found some of these steps recorded; a transaction is all or nothing, so
+                // the rows go one by one and those already there are skipped.
+            }
+        }
+
+        var added = 0;
+        foreach (var entry in chunk)
+        {
+            if (await AddIfAbsentAsync(table, entry, cancellationToken))
+            {
+                added++;
+            }
+        }
+
+        return added;
+    }
+
+    static async Task<bool> AddIfAbsentAsync(TableClient table, AuditEntry entry, CancellationToken cancellationToken)
+    {
         try
         {
-            await table.AddEntityAsync(row, cancellationToken);
+            await table.AddEntityAsync(Row(entry), cancellationToken);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
@@ -54,6 +113,46 @@ public sealed class AuditTrail(StorageTables tables)
             return false;
         }
     }
+
+    static IEnumerable<List<AuditEntry>> Chunks(IEnumerable<AuditEntry> entries)
+    {
+        var chunk = new List<AuditEntry>();
+        var chars = 0;
+        foreach (var entry in entries)
+        {
+            var size = Size(entry);
+            if (chunk.Count == MaxRowsPerTransaction || (chunk.Count > 0 && chars + size > MaxCharsPerTransaction))
+            {
+                yield return chunk;
+                chunk = [];
+                chars = 0;
+            }
+
+            chunk.Add(entry);
+            chars += size;
+        }
+
+        if (chunk.Count > 0)
+        {
+            yield return chunk;
+        }
+    }
+
+    // The step id is both the row key and a column.
+    static int Size(AuditEntry e) =>
+        e.Subject.Length + (2 * e.StepId.Length) + e.Actor.Length + e.Action.Length + (e.Before?.Length ?? 0) + (e.After?.Length ?? 0) + (e.Detail?.Length ?? 0) + 200;
+
+    // The row key is the step alone: a step run again after a crash runs at another time but is the same step.
+    static TableEntity Row(AuditEntry entry) => new(TableKeys.Escape(entry.Subject), TableKeys.Escape(entry.StepId))
+    {
+        ["StepId"] = entry.StepId,
+        ["At"] = DateTime.SpecifyKind(entry.At, DateTimeKind.Utc),
+        ["Actor"] = entry.Actor,
+        ["Action"] = entry.Action,
+        ["Before"] = entry.Before,
+        ["After"] = entry.After,
+        ["Detail"] = entry.Detail,
+    };
 
     /// <summary>A subject's entries, oldest first.</summary>
     /// <param name="subject">The subject.</param>

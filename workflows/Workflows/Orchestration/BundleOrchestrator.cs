@@ -32,20 +32,22 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         readonly HashSet<string> licences = new(input.Licences, StringComparer.Ordinal);
         readonly Dictionary<string, Task<ItemResult>> running = new(StringComparer.Ordinal);
         readonly List<MaterialEntry> materials = [.. input.Materials];
+        // Audit entries made but not written yet: the next save writes them with the read model, in one activity.
+        readonly List<AuditEntry> audit = [];
         int step;
 
         public async Task<BundleOutcome> ExecuteAsync()
         {
             var log = context.CreateReplaySafeLogger<BundleOrchestrator>();
             OrchestrationLog.BundleStarted(log, input.ApplicationId, template.Key, input.TemplateVersion, template.Items.Count);
-            await AuditAsync($"applicant:{input.Applicant.Id}", "application.accepted", null, nameof(ApplicationStatus.InProgress),
+            Audit($"applicant:{input.Applicant.Id}", "application.accepted", null, nameof(ApplicationStatus.InProgress),
                 $"{template.Key} v{input.TemplateVersion}; materials: {string.Join(", ", materials.Select(m => $"{m.Key}={m.Status}"))}");
 
             var withdrawal = context.WaitForExternalEvent<WithdrawalRequested>(nameof(WithdrawalRequested));
             var supply = context.WaitForExternalEvent<DeferredMaterialSupplied>(nameof(DeferredMaterialSupplied));
             var withdrawn = false;
             StartReadyItems();
-            await SaveAsync(ApplicationStatus.InProgress);
+            await SaveWhileRunningAsync();
 
             while (running.Count > 0)
             {
@@ -58,7 +60,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 var first = await Task.WhenAny(waits);
                 if (first == supply)
                 {
-                    await SuppliedAsync(supply.Result);
+                    Supplied(supply.Result);
                     supply = context.WaitForExternalEvent<DeferredMaterialSupplied>(nameof(DeferredMaterialSupplied));
                     await SaveAsync(ApplicationStatus.InProgress);
                     continue;
@@ -68,7 +70,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 {
                     withdrawn = true;
                     Withdraw(withdrawal.Result.Reason);
-                    await AuditAsync($"applicant:{input.Applicant.Id}", "application.withdrawn", nameof(ApplicationStatus.InProgress), nameof(ApplicationStatus.Withdrawn), withdrawal.Result.Reason);
+                    Audit($"applicant:{input.Applicant.Id}", "application.withdrawn", nameof(ApplicationStatus.InProgress), nameof(ApplicationStatus.Withdrawn), withdrawal.Result.Reason);
                     await SaveAsync(ApplicationStatus.InProgress);
                     continue;
                 }
@@ -84,12 +86,12 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                     StartReadyItems();
                 }
 
-                await SaveAsync(ApplicationStatus.InProgress);
+                await SaveWhileRunningAsync();
             }
 
             var status = withdrawn ? ApplicationStatus.Withdrawn : Conclude();
+            Audit("engine", "application.ended", nameof(ApplicationStatus.InProgress), status.ToString(), null);
             await SaveAsync(status);
-            await AuditAsync("engine", "application.ended", nameof(ApplicationStatus.InProgress), status.ToString(), null);
             OrchestrationLog.BundleEnded(log, input.ApplicationId, status);
             return new BundleOutcome(input.ApplicationId, ToBundleStatus(status), [.. template.Items.Select(i => results[i.Key])]);
         }
@@ -210,12 +212,12 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
         // A deferred material arrives for the whole application: the ledger records it, running items that need it
         // are told, and items that start later see it as supplied.
-        async Task SuppliedAsync(DeferredMaterialSupplied supplied)
+        void Supplied(DeferredMaterialSupplied supplied)
         {
             var at = materials.FindIndex(m => m.Key == supplied.Material && m.Status == MaterialStatus.Deferred);
             if (at < 0)
             {
-                await AuditAsync($"applicant:{input.Applicant.Id}", "material.supply.ignored", null, null, $"{supplied.Material} is not awaited");
+                Audit($"applicant:{input.Applicant.Id}", "material.supply.ignored", null, null, $"{supplied.Material} is not awaited");
                 return;
             }
 
@@ -225,7 +227,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 context.SendEvent(ItemOrchestrator.InstanceId(input.ApplicationId, key), nameof(DeferredMaterialSupplied), supplied);
             }
 
-            await AuditAsync($"applicant:{input.Applicant.Id}", "material.supplied", nameof(MaterialStatus.Deferred), nameof(MaterialStatus.Supplied), supplied.Material);
+            Audit($"applicant:{input.Applicant.Id}", "material.supplied", nameof(MaterialStatus.Deferred), nameof(MaterialStatus.Supplied), supplied.Material);
         }
 
         void Withdraw(string reason)
@@ -266,7 +268,12 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
         EvaluationContext Context() => new(input.Answers, licences, outputs);
 
-        Task<bool> SaveAsync(ApplicationStatus status)
+        // Once nothing runs, the final save follows at once and says the same and more: this one would be wasted.
+        Task SaveWhileRunningAsync() => running.Count > 0 ? SaveAsync(ApplicationStatus.InProgress) : Task.CompletedTask;
+
+        // Writes the read model with the audit entries made since the last save, so the trail and the state an
+        // officer or the applicant sees move together, one activity per change.
+        async Task SaveAsync(ApplicationStatus status)
         {
             var items = template.Items.Select(i =>
             {
@@ -274,13 +281,16 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 DateTime? dueAt = started.TryGetValue(i.Key, out var at) ? Calendar.WorkingDays.Add(at, i.CommittedDays) : null;
                 return new ItemView(i.Key, i.Name, i.Department, states[i.Key], dueAt, result?.DecidedBy, result?.Reason, result?.Outputs);
             }).ToList();
-            return context.CallActivityAsync<bool>(nameof(SaveApplicationActivity), new ApplicationRecord(
+            var record = new ApplicationRecord(
                 input.ApplicationId, input.Applicant, template.Key, input.TemplateVersion, template.Name, status,
-                input.SubmittedAt, context.CurrentUtcDateTime, items, materials), OrchestrationRetry.Storage);
+                input.SubmittedAt, context.CurrentUtcDateTime, items, materials);
+            await context.CallActivityAsync<bool>(nameof(SaveApplicationActivity), new ApplicationUpdate(record, [.. audit]), OrchestrationRetry.Storage);
+            audit.Clear();
         }
 
-        Task<bool> AuditAsync(string actor, string action, string? before, string? after, string? detail) =>
-            context.CallActivityAsync<bool>(nameof(AppendAuditActivity), new AuditEntry(
-                input.ApplicationId, $"bundle:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail), OrchestrationRetry.Storage);
+        // Keeps the time the entry is made (not the time it is written) and a step id from the bundle's own counter,
+        // so a replay or a re-run after a crash makes the same entry.
+        void Audit(string actor, string action, string? before, string? after, string? detail) => audit.Add(new AuditEntry(
+            input.ApplicationId, $"bundle:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail));
     }
 }

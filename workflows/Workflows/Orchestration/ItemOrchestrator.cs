@@ -48,6 +48,10 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
     {
         readonly ItemDefinition item = input.Item;
         readonly Task<ItemCancellationRequested> cancellation = context.WaitForExternalEvent<ItemCancellationRequested>(nameof(ItemCancellationRequested));
+        // Writes made but not done yet, the audit entries and the latest state of the decision task: each activity
+        // costs the task hub several storage requests, so they go together, before each wait and when the item ends.
+        readonly List<AuditEntry> audit = [];
+        TaskRecord? task;
         DateTime due;
         int step;
 
@@ -55,10 +59,33 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
 
         public async Task<ItemResult> ExecuteAsync()
         {
+            try
+            {
+                return await DecideAndFinishAsync();
+            }
+            catch (TaskFailedException) when (audit.Count > 0 || task is not null)
+            {
+                // An activity ran out of retries and the item fails. The trail and the task list still get what
+                // happened before; the outcome entry is never in the buffer, so it cannot claim an end not reached.
+                try
+                {
+                    await FlushAsync();
+                }
+                catch (TaskFailedException)
+                {
+                    // Storage is still failing; the first failure is the one to report.
+                }
+
+                throw;
+            }
+        }
+
+        async Task<ItemResult> DecideAndFinishAsync()
+        {
             due = WorkingDays.Add(context.CurrentUtcDateTime, item.CommittedDays);
             var log = context.CreateReplaySafeLogger<ItemOrchestrator>();
             OrchestrationLog.ItemStarted(log, input.ApplicationId, item.Key, item.Decision.GetType().Name);
-            await AuditAsync("engine", "item.started", null, nameof(ItemState.Running), $"due {due:o}");
+            Audit("engine", "item.started", null, nameof(ItemState.Running), $"due {due:o}");
 
             var result = item.Decision switch
             {
@@ -72,14 +99,16 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 result = await AwaitDeferredMaterialsAsync(result);
             }
 
+            IssueCertificatesInput? certificates = null;
+            IReadOnlyList<TaskRecord> verifications = [];
             if (result.State == ItemState.Approved)
             {
-                result = result with { Outputs = await IssueOutputsAsync(result.Outputs) };
-                await OpenCommitmentVerificationsAsync();
+                (var outputs, certificates) = Outputs(result.Outputs);
+                result = result with { Outputs = outputs };
+                verifications = CommitmentVerifications();
             }
 
-            await AuditAsync(result.DecidedBy, $"item.{result.State.ToString().ToLowerInvariant()}", nameof(ItemState.Running), result.State.ToString(),
-                Detail(result));
+            await FinishAsync(result, certificates, verifications);
             OrchestrationLog.ItemEnded(log, input.ApplicationId, item.Key, result.State, result.DecidedBy);
             return result;
         }
@@ -88,7 +117,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         {
             var verdict = RuleEngine.Decide(rules, new EvaluationContext(input.Answers, input.Licences.ToHashSet(StringComparer.Ordinal), input.PriorOutputs));
             var decidedBy = verdict.RuleKey is null ? "rules:fallback" : $"rule:{verdict.RuleKey}";
-            await AuditAsync(decidedBy, "item.rules.evaluated", null, verdict.Outcome.ToString(),
+            Audit(decidedBy, "item.rules.evaluated", null, verdict.Outcome.ToString(),
                 $"{verdict.Rationale} | {string.Join("; ", verdict.Evidence)}");
             return verdict.Outcome switch
             {
@@ -100,13 +129,13 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
 
         async Task<ItemResult> DecideByOfficerAsync(string? note)
         {
-            await SaveTaskAsync(OfficerTaskStatus.Open, note: note);
+            UpdateTask(OfficerTaskStatus.Open, note: note);
             for (var round = 0; round <= MaxSupplementRounds; round++)
             {
                 var decision = context.WaitForExternalEvent<OfficerDecided>(nameof(OfficerDecided));
-                if (await Task.WhenAny(decision, cancellation) == cancellation)
+                if (await WhenAnyAsync(decision, cancellation) == cancellation)
                 {
-                    await SaveTaskAsync(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
+                    UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
                     return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
                 }
 
@@ -115,45 +144,45 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 switch (d.Kind)
                 {
                     case DecisionKind.Approve:
-                        await SaveTaskAsync(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Approved), decidedBy: officer, note: d.Reason);
+                        UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Approved), decidedBy: officer, note: d.Reason);
                         return Ended(ItemState.Approved, officer, d.Reason ?? "Approved by the department.");
                     case DecisionKind.Reject:
                         var reason = string.IsNullOrWhiteSpace(d.Reason) ? "Rejected by the department (no reason recorded)." : d.Reason;
-                        await SaveTaskAsync(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), decidedBy: officer, note: reason);
+                        UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), decidedBy: officer, note: reason);
                         return Ended(ItemState.Rejected, officer, reason);
                     default:
                         var asked = $"Supplement requested ({string.Join(", ", d.Materials ?? [])}): {d.Reason}";
-                        await SaveTaskAsync(OfficerTaskStatus.AwaitingApplicant, decidedBy: officer, note: asked);
-                        await AuditAsync(officer, "item.supplement.requested", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.AwaitingApplicant), asked);
+                        UpdateTask(OfficerTaskStatus.AwaitingApplicant, decidedBy: officer, note: asked);
+                        Audit(officer, "item.supplement.requested", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.AwaitingApplicant), asked);
                         var askedAt = context.CurrentUtcDateTime;
                         var supplied = context.WaitForExternalEvent<SupplementProvided>(nameof(SupplementProvided));
-                        if (await Task.WhenAny(supplied, cancellation) == cancellation)
+                        if (await WhenAnyAsync(supplied, cancellation) == cancellation)
                         {
-                            await SaveTaskAsync(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
+                            UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
                             return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
                         }
 
                         // The department's clock stood still while the applicant had the item.
                         due += context.CurrentUtcDateTime - askedAt;
                         var what = string.Join(", ", supplied.Result.Materials);
-                        await AuditAsync($"applicant:{input.Applicant.Id}", "item.supplement.provided", nameof(OfficerTaskStatus.AwaitingApplicant), nameof(OfficerTaskStatus.Open), what);
-                        await SaveTaskAsync(OfficerTaskStatus.Open, note: $"Supplied: {what}");
+                        Audit($"applicant:{input.Applicant.Id}", "item.supplement.provided", nameof(OfficerTaskStatus.AwaitingApplicant), nameof(OfficerTaskStatus.Open), what);
+                        UpdateTask(OfficerTaskStatus.Open, note: $"Supplied: {what}");
                         break;
                 }
             }
 
             var limit = $"More than {MaxSupplementRounds} supplement requests; the item needs a new application.";
-            await SaveTaskAsync(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), note: limit);
+            UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), note: limit);
             return Ended(ItemState.Rejected, "engine", limit);
         }
 
         async Task<ItemResult> DecideExternallyAsync(ExternalDecision external)
         {
-            await AuditAsync("engine", "item.external.requested", null, null, $"system {external.System}");
+            Audit("engine", "item.external.requested", null, null, $"system {external.System}");
             for (var callback = 0; callback <= MaxForeignCallbacks; callback++)
             {
                 var result = context.WaitForExternalEvent<ExternalSystemDecided>(nameof(ExternalSystemDecided));
-                if (await Task.WhenAny(result, cancellation) == cancellation)
+                if (await WhenAnyAsync(result, cancellation) == cancellation)
                 {
                     return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
                 }
@@ -162,7 +191,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 if (decided.System != external.System)
                 {
                     // Only the system the template names may decide this item; another's result is noted and ignored.
-                    await AuditAsync($"system:{decided.System}", "item.external.ignored", null, null, $"expected {external.System}");
+                    Audit($"system:{decided.System}", "item.external.ignored", null, null, $"expected {external.System}");
                     continue;
                 }
 
@@ -198,7 +227,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 var timer = context.CreateTimer(firedEarly ? deadline.AddSeconds(1) : deadline, timerCancel.Token);
                 // One waiter until it is used: a second one would leave the next event to the abandoned first.
                 supplied ??= context.WaitForExternalEvent<DeferredMaterialSupplied>(nameof(DeferredMaterialSupplied));
-                var first = await Task.WhenAny(supplied, timer, cancellation);
+                var first = await WhenAnyAsync(supplied, timer, cancellation);
                 if (first == cancellation)
                 {
                     timerCancel.Cancel();
@@ -215,13 +244,14 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 var material = supplied.Result.Material;
                 supplied = null;
                 missing.Remove(material);
-                await AuditAsync($"applicant:{input.Applicant.Id}", "item.deferred.supplied", null, null, material);
+                Audit($"applicant:{input.Applicant.Id}", "item.deferred.supplied", null, null, material);
             }
 
             return approved;
         }
 
-        async Task<IReadOnlyDictionary<string, string>> IssueOutputsAsync(IReadOnlyDictionary<string, string> given)
+        // The outputs of an approval: numbers for those the decision did not give, and the certificates to issue.
+        (IReadOnlyDictionary<string, string> Outputs, IssueCertificatesInput? Certificates) Outputs(IReadOnlyDictionary<string, string> given)
         {
             var outputs = new Dictionary<string, string>(given, StringComparer.Ordinal);
             var certificates = new List<CertificateToIssue>();
@@ -239,27 +269,22 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 }
             }
 
-            if (certificates.Count > 0)
-            {
-                await context.CallActivityAsync<int>(nameof(IssueCertificatesActivity), new IssueCertificatesInput(
-                    input.ApplicationId, input.Applicant.Id, item.Key, item.Name, item.Department, context.CurrentUtcDateTime, certificates), OrchestrationRetry.Storage);
-            }
-
-            return outputs;
+            return (outputs, certificates.Count == 0 ? null : new IssueCertificatesInput(
+                input.ApplicationId, input.Applicant.Id, item.Key, item.Name, item.Department, context.CurrentUtcDateTime, certificates));
         }
 
-        async Task OpenCommitmentVerificationsAsync()
+        // A task to verify each commitment (告知承诺) the approval was given on.
+        List<TaskRecord> CommitmentVerifications()
         {
-            foreach (var entry in input.Materials.Where(m => m.Status == MaterialStatus.Committed))
+            var now = context.CurrentUtcDateTime;
+            return [.. input.Materials.Where(m => m.Status == MaterialStatus.Committed).Select(entry =>
             {
                 var rule = input.MaterialRules.FirstOrDefault(r => r.Key == entry.Key)?.Commitment;
-                var now = context.CurrentUtcDateTime;
-                await context.CallActivityAsync<bool>(nameof(SaveTaskActivity), new TaskRecord(
+                return new TaskRecord(
                     item.Department, $"{TaskId}:verify:{entry.Key}", TaskKind.Verification, input.ApplicationId, item.Key, item.Name,
                     input.TemplateKey, input.Applicant.Id, input.Applicant.Name, OfficerTaskStatus.Open, now,
-                    WorkingDays.Add(now, rule?.VerifyWithinDays ?? item.CommittedDays), Note: $"Verify the commitment for {entry.Name}: {rule?.Text}"),
-                    OrchestrationRetry.Storage);
-            }
+                    WorkingDays.Add(now, rule?.VerifyWithinDays ?? item.CommittedDays), Note: $"Verify the commitment for {entry.Name}: {rule?.Text}");
+            })];
         }
 
         // From the instance and output alone (no clock), so a replay or a step run again after a crash issues the same number.
@@ -271,14 +296,51 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
 
         ItemResult Ended(ItemState state, string by, string reason) => new(item.Key, state, by, reason, NoOutputs, []);
 
-        Task<bool> SaveTaskAsync(OfficerTaskStatus status, string? outcome = null, string? decidedBy = null, string? note = null) =>
-            context.CallActivityAsync<bool>(nameof(SaveTaskActivity), new TaskRecord(
+        // Only the latest state is written: an earlier one that no wait separated from it was never there to see.
+        void UpdateTask(OfficerTaskStatus status, string? outcome = null, string? decidedBy = null, string? note = null) =>
+            task = new TaskRecord(
                 item.Department, TaskId, TaskKind.Decision, input.ApplicationId, item.Key, item.Name, input.TemplateKey,
-                input.Applicant.Id, input.Applicant.Name, status, context.CurrentUtcDateTime, due, outcome, decidedBy, note), OrchestrationRetry.Storage);
+                input.Applicant.Id, input.Applicant.Name, status, context.CurrentUtcDateTime, due, outcome, decidedBy, note);
 
-        Task<bool> AuditAsync(string actor, string action, string? before, string? after, string? detail) =>
-            context.CallActivityAsync<bool>(nameof(AppendAuditActivity), new AuditEntry(
-                input.ApplicationId, $"{item.Key}:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail), OrchestrationRetry.Storage);
+        // One activity ends the item: its certificates, its tasks and the rest of its audit, the outcome last.
+        async Task FinishAsync(ItemResult result, IssueCertificatesInput? certificates, IReadOnlyList<TaskRecord> verifications)
+        {
+            var outcome = Entry(result.DecidedBy, $"item.{result.State.ToString().ToLowerInvariant()}", nameof(ItemState.Running), result.State.ToString(), Detail(result));
+            IReadOnlyList<TaskRecord> tasks = task is { } decision ? [decision, .. verifications] : verifications;
+            await context.CallActivityAsync<int>(nameof(FinishItemActivity), new FinishItemInput(certificates, tasks, [.. audit, outcome]), OrchestrationRetry.Storage);
+            audit.Clear();
+            task = null;
+        }
+
+        // Every wait goes through here: the buffered writes are done first, so whoever looks while the item
+        // waits (an officer at the task list, the applicant, an administrator) sees it and its trail up to the wait.
+        async Task<Task> WhenAnyAsync(params Task[] tasks)
+        {
+            await FlushAsync();
+            return await Task.WhenAny(tasks);
+        }
+
+        async Task FlushAsync()
+        {
+            if (task is { } pending)
+            {
+                await context.CallActivityAsync<bool>(nameof(SaveTaskActivity), new TaskUpdate(pending, [.. audit]), OrchestrationRetry.Storage);
+            }
+            else if (audit.Count > 0)
+            {
+                await context.CallActivityAsync<int>(nameof(AppendAuditActivity), new AuditBatch([.. audit]), OrchestrationRetry.Storage);
+            }
+
+            audit.Clear();
+            task = null;
+        }
+
+        // Keeps the time the entry is made (not the time it is written) and a step id from the item's own counter,
+        // so a replay or a re-run after a crash makes the same entry.
+        void Audit(string actor, string action, string? before, string? after, string? detail) => audit.Add(Entry(actor, action, before, after, detail));
+
+        AuditEntry Entry(string actor, string action, string? before, string? after, string? detail) =>
+            new(input.ApplicationId, $"{item.Key}:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail);
 
         static string Detail(ItemResult result) =>
             result.Evidence.Count == 0 ? result.Reason ?? string.Empty : $"{result.Reason} | {string.Join("; ", result.Evidence)}";

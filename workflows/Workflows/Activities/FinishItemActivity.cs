@@ -1,5 +1,7 @@
 using Microsoft.DurableTask;
+using Workflows.Audit;
 using Workflows.Licences;
+using Workflows.Tasks;
 
 namespace Workflows.Activities;
 
@@ -10,7 +12,7 @@ namespace Workflows.Activities;
 /// <param name="Number">Its number, computed by the orchestrator from the instance, so re-runs issue the same number.</param>
 public sealed record CertificateToIssue(string OutputKey, string Name, string LicenceType, string Number);
 
-/// <summary>Input of <see cref="IssueCertificatesActivity"/>.</summary>
+/// <summary>The certificates an approved item issues, part of <see cref="FinishItemInput"/>.</summary>
 /// <param name="ApplicationId">The application.</param>
 /// <param name="HolderId">Who receives the certificates.</param>
 /// <param name="ItemKey">The issuing item.</param>
@@ -27,17 +29,39 @@ public sealed record IssueCertificatesInput(
     DateTime IssuedAt,
     IReadOnlyList<CertificateToIssue> Certificates);
 
+/// <summary>Input of <see cref="FinishItemActivity"/>: everything an item writes when it ends.</summary>
+/// <param name="Certificates">What an approved item issues; null when it issues nothing.</param>
+/// <param name="Tasks">Tasks to write: its decision task's last state, the verification of a commitment it was approved on.</param>
+/// <param name="Audit">Its audit entries not written yet, its outcome last.</param>
+public sealed record FinishItemInput(IssueCertificatesInput? Certificates, IReadOnlyList<TaskRecord> Tasks, IReadOnlyList<AuditEntry> Audit);
+
 /// <summary>
-/// Stores each certificate as a document and records it in the electronic licence registry, where later items
-/// and later applications find it instead of asking for an upload. Numbers come from the orchestrator, so a
-/// re-run writes the same blob and finds the row already there.
+/// Ends an item in one activity (each activity costs the task hub several storage requests): issues its
+/// certificates, writes its tasks, then its audit, so the trail shows the outcome only once its effects exist.
+/// Every write is idempotent: certificate numbers come from the orchestrator, so a re-run writes the same blob and
+/// finds the licence row there; tasks are whole-row upserts; audit steps are added once.
 /// </summary>
-public sealed class IssueCertificatesActivity(LicenceRegistry registry) : TaskActivity<IssueCertificatesInput, int>
+public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks, AuditTrail trail) : TaskActivity<FinishItemInput, int>
 {
     /// <inheritdoc />
-    public override async Task<int> RunAsync(TaskActivityContext context, IssueCertificatesInput input)
+    /// <returns>How many certificates this run recorded (a re-run finds them recorded).</returns>
+    public override async Task<int> RunAsync(TaskActivityContext context, FinishItemInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var issued = input.Certificates is { } certificates ? await IssueAsync(certificates) : 0;
+        foreach (var task in input.Tasks)
+        {
+            await tasks.SaveAsync(task);
+        }
+
+        await trail.AppendAsync(input.Audit);
+        return issued;
+    }
+
+    // Stores each certificate as a document and records it in the electronic licence registry, where later items
+    // and later applications find it instead of asking for an upload.
+    async Task<int> IssueAsync(IssueCertificatesInput input)
+    {
         var issued = 0;
         foreach (var certificate in input.Certificates)
         {
