@@ -9,6 +9,7 @@ using Workflows.Auth;
 using Workflows.Calendar;
 using Workflows.Licences;
 using Workflows.Materials;
+using Workflows.Notifications;
 using Workflows.Storage;
 using Workflows.Tasks;
 using Workflows.Templates;
@@ -46,6 +47,8 @@ public static class DependencyInjection
         services.TryAddSingleton<TemplateStore>();
         services.TryAddSingleton<ITemplateSource>(sp => sp.GetRequiredService<TemplateStore>());
         services.TryAddSingleton<CalendarStore>();
+        services.TryAddSingleton<NotificationOutbox>();
+        services.TryAddSingleton<Notifier>();
         services.TryAddSingleton<ApplicationService>();
         return services;
     }

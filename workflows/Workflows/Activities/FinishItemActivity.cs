@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using Workflows.Audit;
 using Workflows.Licences;
+using Workflows.Notifications;
 using Workflows.Tasks;
 
 namespace Workflows.Activities;
@@ -33,7 +34,8 @@ public sealed record IssueCertificatesInput(
 /// <param name="Certificates">What an approved item issues; null when it issues nothing.</param>
 /// <param name="Tasks">Tasks to write: its decision task's last state, the verification of a commitment it was approved on.</param>
 /// <param name="Audit">Its audit entries not written yet, its outcome last.</param>
-public sealed record FinishItemInput(IssueCertificatesInput? Certificates, IReadOnlyList<TaskRecord> Tasks, IReadOnlyList<AuditEntry> Audit);
+/// <param name="Notifications">What to tell people about the outcome; none when null.</param>
+public sealed record FinishItemInput(IssueCertificatesInput? Certificates, IReadOnlyList<TaskRecord> Tasks, IReadOnlyList<AuditEntry> Audit, IReadOnlyList<Notification>? Notifications = null);
 
 /// <summary>
 /// Ends an item in one activity (each activity costs the task hub several storage requests): issues its
@@ -41,7 +43,7 @@ public sealed record FinishItemInput(IssueCertificatesInput? Certificates, IRead
 /// Every write is idempotent: certificate numbers come from the orchestrator, so a re-run writes the same blob and
 /// finds the licence row there; tasks are whole-row upserts; audit steps are added once.
 /// </summary>
-public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks, AuditTrail trail) : TaskActivity<FinishItemInput, int>
+public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks, AuditTrail trail, Notifier notifier) : TaskActivity<FinishItemInput, int>
 {
     /// <inheritdoc />
     /// <returns>How many certificates this run recorded (a re-run finds them recorded).</returns>
@@ -55,6 +57,7 @@ public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks
         }
 
         await trail.AppendAsync(input.Audit);
+        await notifier.NotifyAsync(input.Notifications ?? []);
         return issued;
     }
 

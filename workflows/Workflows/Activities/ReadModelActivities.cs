@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using Workflows.Applications;
 using Workflows.Audit;
+using Workflows.Notifications;
 using Workflows.Tasks;
 
 namespace Workflows.Activities;
@@ -8,14 +9,15 @@ namespace Workflows.Activities;
 /// <summary>An application's current state and the audit entries that led to it since the last save.</summary>
 /// <param name="Record">The state.</param>
 /// <param name="Audit">The entries, in the order they were made; often empty.</param>
-public sealed record ApplicationUpdate(ApplicationRecord Record, IReadOnlyList<AuditEntry> Audit);
+/// <param name="Notifications">What to tell people about this change; none when null.</param>
+public sealed record ApplicationUpdate(ApplicationRecord Record, IReadOnlyList<AuditEntry> Audit, IReadOnlyList<Notification>? Notifications = null);
 
 /// <summary>
 /// Writes an application's audit entries and then its current state to the applications read model, in one
 /// activity so a change costs one round trip. The audit goes first, so whoever reads a state finds the trail
 /// that explains it. Re-runs add no audit row twice (same steps) and write the same whole row (an upsert).
 /// </summary>
-public sealed class SaveApplicationActivity(ApplicationStore store, AuditTrail trail) : TaskActivity<ApplicationUpdate, bool>
+public sealed class SaveApplicationActivity(ApplicationStore store, AuditTrail trail, Notifier notifier) : TaskActivity<ApplicationUpdate, bool>
 {
     /// <inheritdoc />
     public override async Task<bool> RunAsync(TaskActivityContext context, ApplicationUpdate input)
@@ -23,6 +25,7 @@ public sealed class SaveApplicationActivity(ApplicationStore store, AuditTrail t
         ArgumentNullException.ThrowIfNull(input);
         await trail.AppendAsync(input.Audit);
         await store.SaveAsync(input.Record);
+        await notifier.NotifyAsync(input.Notifications ?? []);
         return true;
     }
 }
@@ -30,14 +33,15 @@ public sealed class SaveApplicationActivity(ApplicationStore store, AuditTrail t
 /// <summary>A task's current state and the audit entries its item made since its last write.</summary>
 /// <param name="Task">The task.</param>
 /// <param name="Audit">The entries, in the order they were made; often empty.</param>
-public sealed record TaskUpdate(TaskRecord Task, IReadOnlyList<AuditEntry> Audit);
+/// <param name="Notifications">What to tell people about this change; none when null.</param>
+public sealed record TaskUpdate(TaskRecord Task, IReadOnlyList<AuditEntry> Audit, IReadOnlyList<Notification>? Notifications = null);
 
 /// <summary>
 /// Writes an item's audit entries and then its task to the department's list, in one activity. The audit goes
 /// first, so an officer who sees the task finds the trail behind it. Re-runs add no audit row twice and write
 /// the same whole row (an upsert).
 /// </summary>
-public sealed class SaveTaskActivity(TaskStore store, AuditTrail trail) : TaskActivity<TaskUpdate, bool>
+public sealed class SaveTaskActivity(TaskStore store, AuditTrail trail, Notifier notifier) : TaskActivity<TaskUpdate, bool>
 {
     /// <inheritdoc />
     public override async Task<bool> RunAsync(TaskActivityContext context, TaskUpdate input)
@@ -45,21 +49,25 @@ public sealed class SaveTaskActivity(TaskStore store, AuditTrail trail) : TaskAc
         ArgumentNullException.ThrowIfNull(input);
         await trail.AppendAsync(input.Audit);
         await store.SaveAsync(input.Task);
+        await notifier.NotifyAsync(input.Notifications ?? []);
         return true;
     }
 }
 
 /// <summary>Audit entries an orchestration buffered, written together.</summary>
 /// <param name="Entries">The entries, in the order they were made.</param>
-public sealed record AuditBatch(IReadOnlyList<AuditEntry> Entries);
+/// <param name="Notifications">What to tell people at this step; none when null.</param>
+public sealed record AuditBatch(IReadOnlyList<AuditEntry> Entries, IReadOnlyList<Notification>? Notifications = null);
 
 /// <summary>Appends a batch to the audit trail; a re-run adds none of its steps twice.</summary>
-public sealed class AppendAuditActivity(AuditTrail trail) : TaskActivity<AuditBatch, int>
+public sealed class AppendAuditActivity(AuditTrail trail, Notifier notifier) : TaskActivity<AuditBatch, int>
 {
     /// <inheritdoc />
-    public override Task<int> RunAsync(TaskActivityContext context, AuditBatch input)
+    public override async Task<int> RunAsync(TaskActivityContext context, AuditBatch input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return trail.AppendAsync(input.Entries);
+        var added = await trail.AppendAsync(input.Entries);
+        await notifier.NotifyAsync(input.Notifications ?? []);
+        return added;
     }
 }

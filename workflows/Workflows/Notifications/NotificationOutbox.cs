@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Workflows.Storage;
+
+namespace Workflows.Notifications;
+
+/// <summary>Where a notification stands in the outbox.</summary>
+public enum DeliveryStatus
+{
+    /// <summary>Recorded; not delivered yet.</summary>
+    Pending,
+
+    /// <summary>Delivered through its channel.</summary>
+    Sent,
+
+    /// <summary>Delivery gave up after its retries; kept for an administrator.</summary>
+    Failed,
+}
+
+/// <summary>A notification as stored, with its delivery state.</summary>
+/// <param name="Notification">The notification.</param>
+/// <param name="Status">Its delivery state.</param>
+/// <param name="Attempts">Delivery attempts so far.</param>
+public sealed record StoredNotification(Notification Notification, DeliveryStatus Status, int Attempts);
+
+/// <summary>
+/// The one outbox for everything people must act on or would want to know. Partition = <c>{kind}|{recipient}</c>,
+/// so "my notifications" is one partition read, newest first (row = inverted ticks, then id). Adding the same
+/// notification again (a step run again after a crash) is a no-op. Written by the activities that already run at
+/// each step, so notifying costs no extra activity.
+/// </summary>
+public sealed class NotificationOutbox(StorageTables tables)
+{
+    /// <summary>The table's name.</summary>
+    public const string TableName = "Notifications";
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Records notifications unless already recorded.</summary>
+    /// <param name="notifications">The notifications.</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    /// <returns>The ones recorded now (not there before).</returns>
+    public async Task<IReadOnlyList<Notification>> AddAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(notifications);
+        var added = new List<Notification>();
+        if (notifications.Count == 0)
+        {
+            return added;
+        }
+
+        var table = await tables.TableAsync(TableName);
+        foreach (var n in notifications)
+        {
+            try
+            {
+                await table.AddEntityAsync(new TableEntity(Partition(n.Kind, n.Recipient), Row(n))
+                {
+                    ["Topic"] = n.Topic,
+                    ["Status"] = nameof(DeliveryStatus.Pending),
+                    ["Attempts"] = 0,
+                    ["Record"] = JsonSerializer.Serialize(n, Json),
+                }, cancellationToken);
+                added.Add(n);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // Recorded by an earlier run of the same step.
+            }
+        }
+
+        return added;
+    }
+
+    /// <summary>A recipient's notifications, newest first.</summary>
+    /// <param name="kind">The recipient's kind.</param>
+    /// <param name="recipient">The applicant id or department code.</param>
+    /// <param name="max">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The notifications.</returns>
+    public async Task<IReadOnlyList<StoredNotification>> ListAsync(RecipientKind kind, string recipient, int max = 100, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.TableAsync(TableName);
+        var list = new List<StoredNotification>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(kind, recipient)}"), maxPerPage: max, cancellationToken: cancellationToken))
+        {
+            list.Add(Read(row));
+            if (list.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>Records the outcome of a delivery attempt.</summary>
+    /// <param name="notification">The notification.</param>
+    /// <param name="status">Sent or failed (or still pending, to retry later).</param>
+    /// <param name="attempts">Attempts so far.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when written.</returns>
+    public async Task MarkAsync(Notification notification, DeliveryStatus status, int attempts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        var table = await tables.TableAsync(TableName);
+        await table.UpdateEntityAsync(new TableEntity(Partition(notification.Kind, notification.Recipient), Row(notification))
+        {
+            ["Status"] = status.ToString(),
+            ["Attempts"] = attempts,
+        }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    /// <summary>The partition of a recipient.</summary>
+    /// <param name="kind">The kind.</param>
+    /// <param name="recipient">The recipient.</param>
+    /// <returns>The partition key.</returns>
+    public static string Partition(RecipientKind kind, string recipient) => $"{kind}|{TableKeys.Escape(recipient)}";
+
+    static string Row(Notification n) =>
+        $"{(DateTime.MaxValue.Ticks - DateTime.SpecifyKind(n.At, DateTimeKind.Utc).Ticks).ToString("D19", CultureInfo.InvariantCulture)}|{TableKeys.Escape(n.Id)}";
+
+    static StoredNotification Read(TableEntity row) => new(
+        JsonSerializer.Deserialize<Notification>(row.GetString("Record"), Json) ?? throw new InvalidOperationException($"Notification row {row.RowKey} holds no record."),
+        Enum.Parse<DeliveryStatus>(row.GetString("Status") ?? nameof(DeliveryStatus.Pending)),
+        row.GetInt32("Attempts") ?? 0);
+}
