@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Testing;
@@ -11,7 +12,7 @@ namespace Workflows.Benchmarks;
 /// profile, on its own fresh Azurite, called over loopback HTTP as citizens and officers call it. What is measured
 /// is in <see cref="HttpSession"/>; this class starts and stops the emulator and the server around it.
 /// </summary>
-public sealed class HttpBench(HttpPlan plan, TextWriter progress)
+public sealed partial class HttpBench(HttpPlan plan, TextWriter progress)
 {
     /// <summary>What the per-user rate limits are raised to, per minute: far above what the clients can send.</summary>
     public const int RaisedRateLimit = 1_000_000;
@@ -67,7 +68,8 @@ public sealed class HttpBench(HttpPlan plan, TextWriter progress)
             return result with
             {
                 ServerWarnings = warnings.Count,
-                ServerWarningSamples = [.. warnings.Select(w => w.Length > 240 ? w[..240] + "…" : w).Distinct(StringComparer.Ordinal).Take(5)],
+                ServerWarningSamples = [.. warnings.GroupBy(Kind, StringComparer.Ordinal).OrderByDescending(g => g.Count()).Take(6)
+                    .Select(g => Inv($"{g.Count()} x {Shorten(g.First())}"))],
                 LoadBefore = loadBefore,
                 LoadAfter = LoadAverage(),
                 Duration = elapsed.Elapsed,
@@ -126,6 +128,19 @@ public sealed class HttpBench(HttpPlan plan, TextWriter progress)
     // The console logger's single-line format starts each entry with its level.
     static bool IsWarning(string line) =>
         line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal);
+
+    // Warnings that differ only in ids, queue numbers or delays are one kind.
+    static string Kind(string line) => Digits().Replace(AppIds().Replace(line, "app-…"), "#");
+
+    static string Shorten(string line) => line.Length > 240 ? line[..240] + "…" : line;
+
+    static string Inv(FormattableString value) => FormattableString.Invariant(value);
+
+    [GeneratedRegex("app-[0-9a-f]{32}")]
+    private static partial Regex AppIds();
+
+    [GeneratedRegex("[0-9]+")]
+    private static partial Regex Digits();
 
     static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";

@@ -109,7 +109,8 @@ public sealed record SustainedResult(
 /// <param name="Query">Task-list requests by kind.</param>
 /// <param name="QueryAll">All task-list requests.</param>
 /// <param name="QueryErrors">Task-list requests that did not answer 200.</param>
-/// <param name="StorageOnly">The first-page query straight to storage from this process.</param>
+/// <param name="StorageOnly">The first-page query straight to storage from this process, on the seeded store.</param>
+/// <param name="StorageOnlyBefore">The same before seeding, when the store held only the bench's own tasks.</param>
 /// <param name="FirstTask">Submit → first task visible.</param>
 /// <param name="FirstTaskMissed">Submissions whose task was not seen within the timeout (or that were refused).</param>
 /// <param name="DependentTask">Decision → dependent task visible.</param>
@@ -119,7 +120,7 @@ public sealed record SustainedResult(
 /// <param name="LoadBefore">The machine's 1, 5 and 15 minute load averages before the run.</param>
 /// <param name="LoadAfter">The same after it.</param>
 /// <param name="ServerWarnings">Warning, error and critical lines the server logged.</param>
-/// <param name="ServerWarningSamples">A few of them.</param>
+/// <param name="ServerWarningSamples">The commonest kinds, with how many of each.</param>
 /// <param name="Duration">The whole HTTP part, emulator start to stop.</param>
 /// <param name="Notes">Anything odd seen while measuring.</param>
 public sealed record HttpResult(
@@ -129,6 +130,7 @@ public sealed record HttpResult(
     LatencySummary QueryAll,
     int QueryErrors,
     LatencySummary StorageOnly,
+    LatencySummary StorageOnlyBefore,
     LatencySummary FirstTask,
     int FirstTaskMissed,
     LatencySummary DependentTask,
