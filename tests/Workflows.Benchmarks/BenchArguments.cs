@@ -3,17 +3,18 @@ using Workflows.Hosting;
 namespace Workflows.Benchmarks;
 
 /// <summary>
-/// The command line: <c>[--quick] [--out PATH]</c>. The bench runs each profile in a child process of its
-/// own, started with the internal <c>--profile NAME --result PATH</c>.
+/// The command line: <c>[--quick] [--http-only] [--out PATH]</c>. The bench runs each profile in a child process
+/// of its own, started with the internal <c>--profile NAME --result PATH</c>, then the HTTP part.
 /// </summary>
 /// <param name="Quick">Small counts; the report is written only where --out says.</param>
 /// <param name="Out">Where to write the report, relative to the current folder; null for the default.</param>
 /// <param name="Profile">Child process only: the one profile to measure.</param>
 /// <param name="Result">Child process only: where to write its result as JSON.</param>
-public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Profile = null, string? Result = null)
+/// <param name="HttpOnly">Only the HTTP part, for developing it; its report is written only where --out says.</param>
+public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Profile = null, string? Result = null, bool HttpOnly = false)
 {
     /// <summary>How to call the bench.</summary>
-    public const string Usage = "usage: dotnet run -c Release --project tests/Workflows.Benchmarks -- [--quick] [--out docs/benchmarks.md]";
+    public const string Usage = "usage: dotnet run -c Release --project tests/Workflows.Benchmarks -- [--quick] [--http-only] [--out docs/benchmarks.md]";
 
     /// <summary>Parses the command line.</summary>
     /// <param name="args">The arguments.</param>
@@ -23,7 +24,7 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
     public static bool TryParse(string[] args, out BenchArguments arguments, out string? error)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var (quick, output, result) = (false, (string?)null, (string?)null);
+        var (quick, httpOnly, output, result) = (false, false, (string?)null, (string?)null);
         EngineProfile? profile = null;
         arguments = new BenchArguments(false, null);
         for (var i = 0; i < args.Length; i++)
@@ -32,6 +33,9 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
             {
                 case "--quick":
                     quick = true;
+                    break;
+                case "--http-only":
+                    httpOnly = true;
                     break;
                 case "--out" when i + 1 < args.Length:
                     output = args[++i];
@@ -55,7 +59,13 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
             return false;
         }
 
-        arguments = new BenchArguments(quick, output, profile, result);
+        if (httpOnly && profile is not null)
+        {
+            error = "--http-only is not for a profile's process";
+            return false;
+        }
+
+        arguments = new BenchArguments(quick, output, profile, result, httpOnly);
         error = null;
         return true;
     }

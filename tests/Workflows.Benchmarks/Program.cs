@@ -14,7 +14,7 @@ var plan = BenchPlan.Create(arguments.Quick);
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
-    // Unwind instead of dying, so each profile's Azurite is killed and its data folder removed.
+    // Unwind instead of dying, so each profile's Azurite (and the HTTP part's server) is stopped and its data removed.
     e.Cancel = true;
     cancellation.Cancel();
 };
@@ -28,20 +28,26 @@ if (arguments is { Profile: { } only, Result: { } resultFile })
 
 var elapsed = Stopwatch.StartNew();
 var results = new List<ProfileResult>();
-
-// Defaults first, tuned second, each in its own process on its own fresh Azurite; the same order every run.
-foreach (var profile in new[] { EngineProfile.ProviderDefaults, EngineProfile.Tuned })
+if (!arguments.HttpOnly)
 {
-    results.Add(await ProfileProcess.RunAsync(profile, plan.Quick, Console.Out, cancellation.Token));
+    // Defaults first, tuned second, each in its own process on its own fresh Azurite; the same order every run.
+    foreach (var profile in new[] { EngineProfile.ProviderDefaults, EngineProfile.Tuned })
+    {
+        results.Add(await ProfileProcess.RunAsync(profile, plan.Quick, Console.Out, cancellation.Token));
+    }
 }
 
+// Then the API over HTTP, once, under the tuned profile, with its own server process and its own Azurite.
+var http = await new HttpBench(HttpPlan.Create(arguments.Quick), Console.Out).RunAsync(cancellation.Token);
+
 var environment = await BenchEnvironment.CaptureAsync(RepoPaths.Root);
-var markdown = new ReportWriter(plan, environment, elapsed.Elapsed).Write(results[0], results[1]);
+var writer = new ReportWriter(plan, environment, elapsed.Elapsed);
+var markdown = arguments.HttpOnly ? writer.WriteHttpOnly(http) : writer.Write(results[0], results[1], http);
 Console.WriteLine();
 Console.WriteLine(markdown);
 
-// The quick plan's small counts must not replace the published numbers unless asked to.
-var output = arguments.Out is { } o ? Path.GetFullPath(o) : plan.Quick ? null : Path.Combine(RepoPaths.Root, "docs", "benchmarks.md");
+// The quick plan's small counts, and the HTTP part alone, must not replace the published numbers unless asked to.
+var output = arguments.Out is { } o ? Path.GetFullPath(o) : plan.Quick || arguments.HttpOnly ? null : Path.Combine(RepoPaths.Root, "docs", "benchmarks.md");
 if (output is not null)
 {
     Directory.CreateDirectory(Path.GetDirectoryName(output)!);

@@ -28,8 +28,9 @@ public sealed class ReportWriter(BenchPlan plan, BenchEnvironment environment, T
     /// <summary>The whole report.</summary>
     /// <param name="defaults">Results under ProviderDefaults.</param>
     /// <param name="tuned">Results under Tuned.</param>
+    /// <param name="http">The HTTP part, when it ran.</param>
     /// <returns>Markdown.</returns>
-    public string Write(ProfileResult defaults, ProfileResult tuned)
+    public string Write(ProfileResult defaults, ProfileResult tuned, HttpResult? http = null)
     {
         ArgumentNullException.ThrowIfNull(defaults);
         ArgumentNullException.ThrowIfNull(tuned);
@@ -47,7 +48,12 @@ public sealed class ReportWriter(BenchPlan plan, BenchEnvironment environment, T
         Line("Regenerate with `dotnet run -c Release --project tests/Workflows.Benchmarks` (this run took " + Inv($"{runTime.TotalMinutes:0.0}") + " min); `--quick` runs small counts and writes nothing unless `--out` is given.");
         Line();
         MainTable(defaults, tuned);
-        Targets(defaults, tuned);
+        Targets(defaults, tuned, http);
+        if (http is not null)
+        {
+            HttpReport.Write(text, http);
+        }
+
         StorageDetail(defaults, tuned);
         Settings(defaults, tuned);
         HowMeasured(defaults, tuned);
@@ -113,7 +119,32 @@ public sealed class ReportWriter(BenchPlan plan, BenchEnvironment environment, T
         Line();
     }
 
-    void Targets(ProfileResult defaults, ProfileResult tuned)
+    /// <summary>The HTTP part alone (<c>--http-only</c>), for developing it; never the published report.</summary>
+    /// <param name="http">The HTTP part.</param>
+    /// <returns>Markdown.</returns>
+    public string WriteHttpOnly(HttpResult http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        text.Clear();
+        Line("# Engine benchmarks: the HTTP part only");
+        Line();
+        Line(Inv($"Run with `--http-only`{(http.Plan.Quick ? " `--quick` (small counts for checking the bench, not numbers to quote)" : string.Empty)} on {environment.Date:yyyy-MM-dd HH:mm} UTC at commit `{environment.Commit}`: only the HTTP part of `tests/Workflows.Benchmarks`, without the profile scenarios. Machine: {environment.Cores} cores ({environment.CpuModel}), {environment.Os}, {environment.Runtime}; Azurite {environment.AzuriteVersion} on node {environment.NodeVersion}. The run took {runTime.TotalMinutes:0.0} min."));
+        Line();
+        Line("## Against the issue's targets");
+        Line();
+        Line("| Target | Measured | Met |");
+        Line("| --- | --- | --- |");
+        foreach (var row in HttpReport.TargetRows(http))
+        {
+            Line(row);
+        }
+
+        Line();
+        HttpReport.Write(text, http);
+        return text.ToString();
+    }
+
+    void Targets(ProfileResult defaults, ProfileResult tuned, HttpResult? http)
     {
         Line("## Against the issue's targets");
         Line();
@@ -146,6 +177,11 @@ public sealed class ReportWriter(BenchPlan plan, BenchEnvironment environment, T
         {
             var which = d.LatencyOnly ? " (beyond the issue: a decision from another process after a quiet spell)" : string.Empty;
             Line(Inv($"| Event round trip p95 under {RoundTripP95TargetMs:0} ms: {t.Title}{which} | tuned {Ms(t.EventLatency!.P95Ms)} ms (defaults {Ms(d.EventLatency!.P95Ms)} ms) | {Met(t.EventLatency.P95Ms < RoundTripP95TargetMs)} |"));
+        }
+
+        foreach (var row in http is null ? [] : HttpReport.TargetRows(http))
+        {
+            Line(row);
         }
 
         Line();

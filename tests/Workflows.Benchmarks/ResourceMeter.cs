@@ -55,7 +55,7 @@ public sealed class ResourceMeter(Process? azurite, StorageOperationCounter coun
 
     /// <summary>CPU time all processes have used since boot, from the first line of /proc/stat; zero elsewhere.</summary>
     /// <returns>Busy time: user, nice, system, irq, softirq and steal, not idle or iowait.</returns>
-    static TimeSpan MachineBusy()
+    public static TimeSpan MachineBusy()
     {
         const double ClockTicksPerSecond = 100; // USER_HZ, 100 on every Linux this runs on.
         if (!File.Exists("/proc/stat"))
