@@ -240,8 +240,8 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 var before = due;
                 due = clock.Extend(due, askedAt, context.CurrentUtcDateTime);
                 var what = string.Join(", ", supplied.Result.Materials);
-                Audit($"applicant:{input.Applicant.Id}", "item.supplement.provided", nameof(OfficerTaskStatus.AwaitingApplicant), nameof(OfficerTaskStatus.Open),
-                    $"{what}; due {before:o} -> {due:o}");
+                Audit($"applicant:{input.Applicant.Id}", "item.supplement.provided", nameof(OfficerTaskStatus.AwaitingApplicant), nameof(OfficerTaskStatus.Open), what);
+                Audit("engine", "item.due.paused", $"{before:o}", $"{due:o}", $"clock stopped {askedAt:o} to {context.CurrentUtcDateTime:o} while the applicant had the item");
                 UpdateTask(OfficerTaskStatus.Open, note: $"Supplied: {what}");
                 SkipPassedReminder();
                 if (++supplements > MaxSupplementRounds)
