@@ -294,6 +294,17 @@ public static class ApiTriggers
     public static Task<IActionResult> ApiBulkApplications([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Bulk)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
         => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<BulkRequest>(request, caller, CallerRole.Administrator, (c, body) => h.Admin.BulkAsync(c, body, ct), ct));
 
+    /// <summary>POST <see cref="ApiRoutes.Extension"/>: <see cref="AdminApi.ExtendAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The application's id.</param>
+    /// <param name="item">The item's key.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiExtendItem")]
+    public static Task<IActionResult> ApiExtendItem([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Extension)] HttpRequest request, string id, string item, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<ExtensionRequest>(request, caller, CallerRole.Administrator, (c, body) => h.Admin.ExtendAsync(c, id, item, body, ct), ct));
+
     /// <summary>POST <see cref="ApiRoutes.Callbacks"/>: <see cref="SystemApi.CallbackAsync"/>.</summary>
     /// <param name="request">The request.</param>
     /// <param name="system">The calling system's name.</param>

@@ -94,6 +94,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         new("GET /api/admin/applications?applicant={A}",                           401, 403, 403, 403, 403, 200),
         new("POST /api/admin/applications/bulk cancelling {app}",                  401, 403, 403, 403, 403, Elsewhere),
         new("POST /api/admin/applications/bulk cancelling an unknown id",          401, 403, 403, 403, 403, 200),
+        new("POST /api/admin/applications/{app}/items/birth-certificate/extension by 0 days", 401, 403, 403, 403, 403, 400),
         new("POST /api/systems/bank-account-system/callbacks without a signature", 401, 401, 401, 401, 401, 401),
     ];
 
@@ -237,6 +238,9 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             case var r when r.Contains("/bulk", StringComparison.Ordinal):
                 var target = r.EndsWith("{app}", StringComparison.Ordinal) ? s.App : s.MissingApp;
                 return Http.Body(new { action = "cancel", query = new { applicationIds = new[] { target } }, reason = "authorization matrix" });
+            case var r when r.Contains("/extension", StringComparison.Ordinal):
+                // Zero days: the administrator gets 400 naming the field, so the item the other lines use keeps its due time.
+                return Http.Body(new { workingDays = 0, reason = "authorization matrix" });
             case var r when r.Contains("/callbacks", StringComparison.Ordinal):
                 return Http.Body(new { applicationId = s.App, itemKey = "birth-certificate", approved = true });
             default:

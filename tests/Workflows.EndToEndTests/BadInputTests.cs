@@ -155,6 +155,15 @@ public sealed class BadInputTests(ServerFixture server) : IDisposable
                 action = "cancel", reason = "r", query = new { applicationIds = Enumerable.Range(0, AdminApi.MaxBulk + 1).Select(i => $"app-{i}").ToList() },
             }))),
 
+        new("extension: zero working days", 400, "workingDays", "field.invalid",
+            t => t.AsAdminAsync(HttpMethod.Post, "/api/admin/applications/app-0/items/birth-certificate/extension", """{"workingDays":0,"reason":"r"}""")),
+        new("extension: more than 60 working days", 400, "workingDays", "field.invalid",
+            t => t.AsAdminAsync(HttpMethod.Post, "/api/admin/applications/app-0/items/birth-certificate/extension", """{"workingDays":61,"reason":"r"}""")),
+        new("extension: a blank reason", 400, "reason", "field.required",
+            t => t.AsAdminAsync(HttpMethod.Post, "/api/admin/applications/app-0/items/birth-certificate/extension", """{"workingDays":2,"reason":" "}""")),
+        new("bulk: extend without working days", 400, "workingDays", "field.invalid",
+            t => t.AsAdminAsync(HttpMethod.Post, "/api/admin/applications/bulk", """{"action":"extend","query":{"applicationIds":["app-0"]},"reason":"r"}""")),
+
         // Outside systems' callbacks, signed with HMAC-SHA256 under the bank system's secret.
         new("callback: a wrong signature", 401, "header:X-Workflows-Signature", "signature.invalid", t => t.CallbackAsync(Callback("app-0"), signature: "sha256=" + new string('0', 64))),
         new("callback: no signature", 401, "header:X-Workflows-Signature", "signature.invalid", t => t.CallbackAsync(Callback("app-0"), signature: "")),

@@ -6,6 +6,7 @@ using Workflows.Applications;
 using Workflows.Audit;
 using Workflows.Licences;
 using Workflows.Materials;
+using Workflows.Notifications;
 using Workflows.Templates;
 using Workflows.Orchestration;
 using Workflows.Tasks;
@@ -32,11 +33,22 @@ public sealed class BundleHarness : IAsyncDisposable
 
     public AuditTrail Audit => engine.Services.GetRequiredService<AuditTrail>();
 
-    public static async Task<BundleHarness> StartAsync(StorageFixture storage, string prefix)
+    public NotificationOutbox Outbox => engine.Services.GetRequiredService<NotificationOutbox>();
+
+    public IServiceProvider Services => engine.Services;
+
+    /// <summary>Starts the engine; <paramref name="settings"/> are added to the hub's (e.g. <c>Sla:DayLength</c>).</summary>
+    public static async Task<BundleHarness> StartAsync(StorageFixture storage, string prefix, IReadOnlyDictionary<string, string?>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(storage);
         var hub = storage.NewHub(prefix);
-        return new BundleHarness(await InProcessEngine.StartAsync(hub.ToInProcessConfiguration(runWorker: true)));
+        var configuration = hub.ToInProcessConfiguration(runWorker: true);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        return new BundleHarness(await InProcessEngine.StartAsync(configuration));
     }
 
     /// <summary>Puts an electronic licence in the registry, as if issued earlier by another matter.</summary>

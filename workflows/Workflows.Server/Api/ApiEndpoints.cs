@@ -114,7 +114,11 @@ internal static class ApiEndpoints
             .WithSummary("Search applications: template, status, applicant, department, from, to, pageSize, continuation.").Produces<SearchResponse>();
         g.MapPost(ApiRoutes.Bulk, (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
                 ApiGate.JsonAsync<BulkRequest>(request, Caller.From(user), CallerRole.Administrator, (caller, body) => h.BulkAsync(caller, body, ct), ct))
-            .WithSummary("Cancel or reassign every application a query matches; reports per application.").AcceptsJson<BulkRequest>().Produces<BulkResponse>();
+            .WithSummary("Cancel, reassign or extend every application a query matches; reports per application.").AcceptsJson<BulkRequest>().Produces<BulkResponse>();
+        g.MapPost(ApiRoutes.Extension, (string id, string item, HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<ExtensionRequest>(request, Caller.From(user), CallerRole.Administrator, (caller, body) => h.ExtendAsync(caller, id, item, body, ct), ct))
+            .WithSummary("Extend a running item's due time by working days, with a reason (audited); its reminder and escalation follow.")
+            .AcceptsJson<ExtensionRequest>().Produces<ExtensionResponse>(202).ProducesProblem(404).ProducesProblem(409);
     }
 
     // Documents a JSON body without routing's own media-type check: .Accepts<T>("application/json") makes routing answer

@@ -62,12 +62,25 @@ public sealed record SearchResponse(IReadOnlyList<ApplicationSummary> Applicatio
 public sealed record BulkQuery(string? Template = null, ApplicationStatus? Status = null, string? Applicant = null, string? Department = null, DateTime? From = null, DateTime? To = null, List<string>? ApplicationIds = null);
 
 /// <summary>A bulk action on every application a query matches.</summary>
-/// <param name="Action">cancel or reassign.</param>
+/// <param name="Action">cancel, reassign or extend.</param>
 /// <param name="Query">Which applications.</param>
 /// <param name="Reason">Why (audited, shown to applicants for a cancellation).</param>
 /// <param name="Department">For reassign: the department whose open tasks move.</param>
 /// <param name="Officer">For reassign: the officer who gets them.</param>
-public sealed record BulkRequest(string Action, BulkQuery Query, string Reason, string? Department = null, string? Officer = null);
+/// <param name="WorkingDays">For extend: working days added to the due time of every officer item still being decided (1 to 60); with a department, only that department's.</param>
+public sealed record BulkRequest(string Action, BulkQuery Query, string Reason, string? Department = null, string? Officer = null, int? WorkingDays = null);
+
+/// <summary>An administrator's extension of one item's due time.</summary>
+/// <param name="WorkingDays">Working days to add, 1 to 60.</param>
+/// <param name="Reason">Why (audited).</param>
+public sealed record ExtensionRequest(int WorkingDays, string Reason);
+
+/// <summary>An extension sent to a running item, which moves its due time, reminder and escalation and audits it.</summary>
+/// <param name="ApplicationId">The application.</param>
+/// <param name="ItemKey">The item.</param>
+/// <param name="WorkingDays">Working days added.</param>
+/// <param name="DueAtBefore">The due time the task showed when the extension was sent.</param>
+public sealed record ExtensionResponse(string ApplicationId, string ItemKey, int WorkingDays, DateTime DueAtBefore);
 
 /// <summary>What a bulk action did to one application.</summary>
 /// <param name="ApplicationId">The application.</param>
@@ -399,9 +412,19 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
         }
 
         var errors = new List<ApiError>();
-        if (body.Action is not ("cancel" or "reassign"))
+        if (body.Action is not ("cancel" or "reassign" or "extend"))
         {
-            errors.Add(new ApiError("action", "field.invalid", "cancel or reassign. (Due-time extensions arrive with the SLA calendar.)"));
+            errors.Add(new ApiError("action", "field.invalid", "cancel, reassign or extend."));
+        }
+
+        if (body.Action == "extend" && body.WorkingDays is not (>= 1 and <= ItemOrchestrator.MaxExtensionDays))
+        {
+            errors.Add(new ApiError("workingDays", "field.invalid", $"For extend: a whole number of working days from 1 to {ItemOrchestrator.MaxExtensionDays}."));
+        }
+
+        if (body.Action == "extend" && body.Department is not null && Catalog.FindDepartment(body.Department) is null)
+        {
+            errors.Add(new ApiError("department", "field.invalid", "Name a department of the catalog, or none for every department."));
         }
 
         if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
@@ -462,6 +485,23 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
                 return new BulkItemResult(applicationId, "done", "Cancellation sent; pending items are being cancelled.");
             }
 
+            if (body.Action == "extend")
+            {
+                var extended = 0;
+                foreach (var item in record.Items.Where(i => i.State == ItemState.Running && (body.Department is null || i.Department == body.Department)))
+                {
+                    if (await tasks.GetAsync(item.Department, ItemOrchestrator.InstanceId(applicationId, item.Key), cancellationToken) is { Status: not OfficerTaskStatus.Closed })
+                    {
+                        await service.ExtendAsync(applicationId, item.Key, new DueExtended(body.WorkingDays!.Value, body.Reason, caller.AuditName), cancellationToken);
+                        extended++;
+                    }
+                }
+
+                return extended > 0
+                    ? new BulkItemResult(applicationId, "done", $"{extended} item(s) extended by {body.WorkingDays} working day(s); each audits it.")
+                    : new BulkItemResult(applicationId, "skipped", "No item waiting for a department's decision.");
+            }
+
             var moved = 0;
             foreach (var item in record.Items.Where(i => i.Department == body.Department && i.State == ItemState.Running))
             {
@@ -483,6 +523,59 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
         {
             return new BulkItemResult(applicationId, "failed", $"Storage refused the change ({ex.Status}); run the action again.");
         }
+    }
+
+    /// <summary>
+    /// Moves one running officer item's due time later by working days; the item audits it (who, why, before and
+    /// after) and moves its reminder and escalation with it.
+    /// </summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="itemKey">The item.</param>
+    /// <param name="body">Working days and reason.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>202, 400 naming the field, 404 when no such item waits for a department, 409 when it has ended.</returns>
+    public async Task<IResult> ExtendAsync(Caller? caller, string applicationId, string itemKey, ExtensionRequest body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var errors = new List<ApiError>();
+        if (body.WorkingDays is < 1 or > ItemOrchestrator.MaxExtensionDays)
+        {
+            errors.Add(new ApiError("workingDays", "field.invalid", $"A whole number of working days from 1 to {ItemOrchestrator.MaxExtensionDays}."));
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
+        {
+            errors.Add(new ApiError("reason", "field.required", "Give a reason of at most 500 characters; it is audited."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        var item = (await applications.GetAsync(applicationId, cancellationToken))?.Items.FirstOrDefault(i => i.Key == itemKey);
+        // Only an item a department decides has a due time to extend; a rule or an outside system's item has no task.
+        var task = item is null ? null : await tasks.GetAsync(item.Department, ItemOrchestrator.InstanceId(applicationId, itemKey), cancellationToken);
+        if (item is null || task is null)
+        {
+            return item is { State: not (ItemState.Waiting or ItemState.Running) }
+                ? ApiProblems.Conflict("item.ended", $"The item has ended ({item.State}); there is no due time to extend.")
+                : ApiProblems.NotFound("item waiting for a department's decision");
+        }
+
+        if (item.State != ItemState.Running || task.Status == OfficerTaskStatus.Closed)
+        {
+            return ApiProblems.Conflict("item.ended", $"The item has ended ({(task.Status == OfficerTaskStatus.Closed ? task.Outcome : item.State)}); there is no due time to extend.");
+        }
+
+        await service.ExtendAsync(applicationId, itemKey, new DueExtended(body.WorkingDays, body.Reason, caller!.AuditName), cancellationToken);
+        return Results.Accepted($"/api/admin/audit?subject={Uri.EscapeDataString(applicationId)}", new ExtensionResponse(applicationId, itemKey, body.WorkingDays, task.DueAt));
     }
 
     async Task<(IReadOnlyList<string> Ids, bool Truncated)> TargetsAsync(BulkQuery query, CancellationToken cancellationToken)

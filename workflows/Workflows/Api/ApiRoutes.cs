@@ -87,6 +87,9 @@ public static class ApiRoutes
     /// <summary>Bulk actions on applications.</summary>
     public const string Bulk = "admin/applications/bulk";
 
+    /// <summary>Extending one item's due time.</summary>
+    public const string Extension = "admin/applications/{id}/items/{item}/extension";
+
     /// <summary>Callbacks from outside systems.</summary>
     public const string Callbacks = "systems/{system}/callbacks";
 
@@ -121,6 +124,7 @@ public static class ApiRoutes
         new("GET", Audit),
         new("GET", Search),
         new("POST", Bulk),
+        new("POST", Extension),
         new("POST", Callbacks),
     ];
 }

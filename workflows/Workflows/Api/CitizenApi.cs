@@ -231,19 +231,32 @@ public sealed class CitizenApi(
         }
 
         var asked = new List<AskedOfYou>();
-        foreach (var item in record.Items.Where(i => i.State == ItemState.Running))
+        var items = record.Items.ToList();
+        for (var i = 0; i < items.Count; i++)
         {
+            var item = items[i];
+            if (item.State != ItemState.Running)
+            {
+                continue;
+            }
+
             var task = await tasks.GetAsync(item.Department, ItemOrchestrator.InstanceId(record.ApplicationId, item.Key), cancellationToken);
             if (task is { Status: OfficerTaskStatus.AwaitingApplicant })
             {
                 asked.Add(new AskedOfYou("supplement", item.Key, RequestedMaterials(task.Note), task.Note ?? string.Empty, null));
+            }
+
+            if (task is not null)
+            {
+                // The item keeps its due time on its task: a supplement's pause and an extension move it there.
+                items[i] = item with { DueAt = task.DueAt };
             }
         }
 
         asked.AddRange(record.Materials.Where(m => m.Status == MaterialStatus.Deferred)
             .Select(m => new AskedOfYou("deferred", null, [m.Key], $"Supply {m.Name} by the deadline.", m.DueAt)));
         return Results.Ok(new ApplicationDetail(record.ApplicationId, record.TemplateKey, record.TemplateVersion, record.TemplateName, record.Status,
-            record.SubmittedAt, record.UpdatedAt, record.Items, record.Materials, asked));
+            record.SubmittedAt, record.UpdatedAt, items, record.Materials, asked, record.DueAt));
     }
 
     /// <summary>Supplies what an officer asked for on one item; the item resumes.</summary>

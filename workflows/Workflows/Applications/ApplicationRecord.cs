@@ -51,6 +51,7 @@ public sealed record ItemView(
 /// <param name="UpdatedAt">When it last changed (orchestration time).</param>
 /// <param name="Items">Every item of the template.</param>
 /// <param name="Materials">The materials ledger.</param>
+/// <param name="DueAt">When the whole bundle is due (its committed working days from submission, on the pinned calendar).</param>
 public sealed record ApplicationRecord(
     string ApplicationId,
     Applicant Applicant,
@@ -61,4 +62,5 @@ public sealed record ApplicationRecord(
     DateTime SubmittedAt,
     DateTime UpdatedAt,
     IReadOnlyList<ItemView> Items,
-    IReadOnlyList<MaterialEntry> Materials);
+    IReadOnlyList<MaterialEntry> Materials,
+    DateTime? DueAt = null);

@@ -1,5 +1,7 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using Workflows.Calendar;
 using Workflows.Licences;
 using Workflows.Materials;
 using Workflows.Orchestration;
@@ -25,7 +27,9 @@ public sealed record SubmissionResult(
 /// nothing, or started as one bundle instance whose id is the application id; everything it writes afterwards
 /// is written by the instance's activities, so there is no half-written application.
 /// </summary>
-public sealed class ApplicationService(DurableTaskClient client, ITemplateSource templates, LicenceRegistry licences, MaterialUploads uploads, TimeProvider time)
+public sealed class ApplicationService(
+    DurableTaskClient client, ITemplateSource templates, LicenceRegistry licences, MaterialUploads uploads, TimeProvider time,
+    CalendarStore calendars, IOptions<SlaOptions> sla)
 {
     /// <summary>Submits an application.</summary>
     /// <param name="request">The submission.</param>
@@ -49,17 +53,39 @@ public sealed class ApplicationService(DurableTaskClient client, ITemplateSource
 
         var held = (await licences.ListAsync(request.Applicant.Id, cancellationToken)).Select(l => l.LicenceType).ToHashSet(StringComparer.Ordinal);
         var now = time.GetUtcNow().UtcDateTime;
-        var plan = SubmissionPlanner.Plan(published.Template, request, held, now);
+        var clock = await PinClockAsync(cancellationToken);
+        var plan = SubmissionPlanner.Plan(published.Template, request, held, now, clock);
         var problems = plan.Problems.Concat(await CheckUploadsAsync(request, cancellationToken)).ToList();
         if (problems.Count > 0)
         {
             return new SubmissionResult(applicationId, false, problems, []);
         }
 
-        var input = new BundleInput(applicationId, request.Applicant, published.Version, published.Template, plan.Answers, [.. held], plan.Ledger, now);
+        var input = new BundleInput(applicationId, request.Applicant, published.Version, published.Template, plan.Answers, [.. held], plan.Ledger, now, clock);
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(BundleOrchestrator), input, new StartOrchestrationOptions(applicationId), cancellationToken);
         return new SubmissionResult(applicationId, true, [], plan.Ledger);
     }
+
+    // The region's latest calendar, copied into the input: the orchestrations never read the store, so a version
+    // published later changes no due time of an application already started. A store not seeded yet (a host that
+    // has not run the seeder) still has the built-in calendar.
+    async Task<SlaClock> PinClockAsync(CancellationToken cancellationToken)
+    {
+        var options = sla.Value;
+        var calendar = (await calendars.GetLatestAsync(options.Region, cancellationToken))?.Calendar
+            ?? BuiltInCalendars.All.FirstOrDefault(c => c.Region == options.Region)
+            ?? WorkingCalendar.WeekendsOnly;
+        return options.ClockFor(calendar);
+    }
+
+    /// <summary>Moves a running officer item's due time later; the item audits it and re-arms its reminder and escalation.</summary>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="itemKey">The item.</param>
+    /// <param name="extension">Working days, reason and who.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when delivered.</returns>
+    public Task ExtendAsync(string applicationId, string itemKey, DueExtended extension, CancellationToken cancellationToken = default) =>
+        client.RaiseEventAsync(ItemOrchestrator.InstanceId(applicationId, itemKey), nameof(DueExtended), extension, cancellationToken);
 
     // Every cited upload must exist, belong to the applicant and have been uploaded for that material.
     async Task<IReadOnlyList<SubmissionProblem>> CheckUploadsAsync(SubmissionRequest request, CancellationToken cancellationToken)

@@ -16,9 +16,11 @@ public static class SubmissionPlanner
     /// <param name="request">The submission.</param>
     /// <param name="heldLicences">Licence types the applicant holds in the registry.</param>
     /// <param name="now">Acceptance time, for deferral deadlines.</param>
+    /// <param name="clock">The application's pinned clock for deferral deadlines; weekends only when null.</param>
     /// <returns>The plan: problems, or answers and ledger.</returns>
-    public static SubmissionPlan Plan(BundleTemplate template, SubmissionRequest request, IReadOnlySet<string> heldLicences, DateTime now)
+    public static SubmissionPlan Plan(BundleTemplate template, SubmissionRequest request, IReadOnlySet<string> heldLicences, DateTime now, SlaClock? clock = null)
     {
+        clock ??= SlaClock.Real(WorkingCalendar.WeekendsOnly);
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(heldLicences);
@@ -30,7 +32,7 @@ public static class SubmissionPlanner
 
         var answers = CheckAnswers(template, request, problems);
         var included = IncludedItems(template, answers, heldLicences);
-        var ledger = BuildLedger(template, request, heldLicences, included, now, problems);
+        var ledger = BuildLedger(template, request, heldLicences, included, now, clock, problems);
         return new SubmissionPlan(problems, answers, ledger);
     }
 
@@ -82,7 +84,7 @@ public static class SubmissionPlanner
     }
 
     static List<MaterialEntry> BuildLedger(
-        BundleTemplate template, SubmissionRequest request, IReadOnlySet<string> licences, HashSet<string> included, DateTime now, List<SubmissionProblem> problems)
+        BundleTemplate template, SubmissionRequest request, IReadOnlySet<string> licences, HashSet<string> included, DateTime now, SlaClock clock, List<SubmissionProblem> problems)
     {
         var definitions = template.Materials.ToDictionary(m => m.Key, StringComparer.Ordinal);
         var offered = new Dictionary<string, MaterialProvision>(StringComparer.Ordinal);
@@ -132,7 +134,7 @@ public static class SubmissionPlanner
             else if (material.Deferral is { } deferral && provision is null or { Kind: ProvisionKind.Defer })
             {
                 // Missing but deferrable: accepted with a deadline (容缺受理); the notice of acceptance says when.
-                entry = new MaterialEntry(material.Key, material.Name, MaterialStatus.Deferred, needing, DueAt: WorkingDays.Add(now, deferral.WithinDays));
+                entry = new MaterialEntry(material.Key, material.Name, MaterialStatus.Deferred, needing, DueAt: clock.Due(now, deferral.WithinDays));
             }
 
             if (entry is not null)

@@ -15,6 +15,12 @@ public sealed class SlaOptions
     /// <summary>The region whose calendar new applications are pinned to (see <see cref="CalendarStore"/>).</summary>
     public string Region { get; set; } = "CN";
 
+    /// <summary>
+    /// Working days before a due time that the department is reminded (default 1; 0.5 is half a day). Scaled by
+    /// <see cref="DayLength"/> like every working day.
+    /// </summary>
+    public double ReminderBefore { get; set; } = 1;
+
     /// <summary>Checks the options.</summary>
     /// <returns>The problems found, empty when usable.</returns>
     public IReadOnlyList<string> Validate()
@@ -30,11 +36,16 @@ public sealed class SlaOptions
             problems.Add($"{SectionName}:{nameof(Region)} must be a region code such as CN or CN-31, not '{Region}'.");
         }
 
+        if (!(ReminderBefore > 0 && ReminderBefore <= 60))
+        {
+            problems.Add($"{SectionName}:{nameof(ReminderBefore)} must be more than zero and at most 60 working days, not {ReminderBefore}.");
+        }
+
         return problems;
     }
 
     /// <summary>The clock for a calendar at this day length.</summary>
     /// <param name="calendar">The pinned calendar.</param>
     /// <returns>The clock.</returns>
-    public SlaClock ClockFor(WorkingCalendar calendar) => new(calendar, DayLength);
+    public SlaClock ClockFor(WorkingCalendar calendar) => new(calendar, DayLength) { ReminderBefore = ReminderBefore };
 }

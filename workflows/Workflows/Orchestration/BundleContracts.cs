@@ -1,3 +1,4 @@
+using Workflows.Calendar;
 using Workflows.Templates;
 
 namespace Workflows.Orchestration;
@@ -48,6 +49,10 @@ public sealed record MaterialEntry(string Key, string Name, MaterialStatus Statu
 /// <param name="Licences">Licence types the applicant held at submission.</param>
 /// <param name="Materials">The materials ledger.</param>
 /// <param name="SubmittedAt">When the application was accepted.</param>
+/// <param name="Clock">
+/// The working-day calendar version and day length pinned at submission, so replays compute the same due times;
+/// null in inputs written before calendars were pinned, which keep the weekends-only arithmetic they started with.
+/// </param>
 public sealed record BundleInput(
     string ApplicationId,
     Applicant Applicant,
@@ -56,7 +61,13 @@ public sealed record BundleInput(
     IReadOnlyDictionary<string, string> Answers,
     IReadOnlyList<string> Licences,
     IReadOnlyList<MaterialEntry> Materials,
-    DateTime SubmittedAt);
+    DateTime SubmittedAt,
+    SlaClock? Clock = null)
+{
+    /// <summary>The pinned clock, or the weekends-only one for inputs written before calendars were pinned.</summary>
+    /// <returns>The clock.</returns>
+    public SlaClock ClockOrDefault() => Clock ?? SlaClock.Real(WorkingCalendar.WeekendsOnly);
+}
 
 /// <summary>Where an item stands.</summary>
 public enum ItemState
@@ -93,6 +104,7 @@ public enum ItemState
 /// <param name="PriorOutputs">Outputs of approved items: item key, output key, value.</param>
 /// <param name="Materials">The ledger lines of materials this item needs.</param>
 /// <param name="MaterialRules">The template's definitions of those materials (deferral and commitment rules).</param>
+/// <param name="Clock">The application's pinned clock; null in inputs written before calendars were pinned (weekends only).</param>
 public sealed record ItemInput(
     string ApplicationId,
     Applicant Applicant,
@@ -102,7 +114,13 @@ public sealed record ItemInput(
     IReadOnlyList<string> Licences,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> PriorOutputs,
     IReadOnlyList<MaterialEntry> Materials,
-    IReadOnlyList<MaterialDefinition> MaterialRules);
+    IReadOnlyList<MaterialDefinition> MaterialRules,
+    SlaClock? Clock = null)
+{
+    /// <summary>The pinned clock, or the weekends-only one for inputs written before calendars were pinned.</summary>
+    /// <returns>The clock.</returns>
+    public SlaClock ClockOrDefault() => Clock ?? SlaClock.Real(WorkingCalendar.WeekendsOnly);
+}
 
 /// <summary>How an item ended.</summary>
 /// <param name="ItemKey">The item.</param>

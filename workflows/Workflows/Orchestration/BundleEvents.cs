@@ -44,3 +44,9 @@ public sealed record ItemCancellationRequested(string Reason);
 /// <param name="Material">The material's key.</param>
 /// <param name="Reference">The upload's blob name.</param>
 public sealed record DeferredMaterialSupplied(string Material, string Reference);
+
+/// <summary>An administrator moved an item's due time later; raised on the item instance, which moves its reminder and escalation with it.</summary>
+/// <param name="WorkingDays">Working days added to the current due time, 1 to 60.</param>
+/// <param name="Reason">Why (audited).</param>
+/// <param name="By">Who extended it, as the audit names them.</param>
+public sealed record DueExtended(int WorkingDays, string Reason, string By);

@@ -165,7 +165,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var needed = materials.Where(m => m.RequiredBy.Contains(item.Key)).ToList();
             var rules = template.Materials.Where(m => m.RequiredBy.Contains(item.Key)).ToList();
             var itemInput = new ItemInput(input.ApplicationId, input.Applicant, template.Key, item, input.Answers, [.. licences],
-                item.DependsOn.Where(outputs.ContainsKey).ToDictionary(d => d, d => outputs[d], StringComparer.Ordinal), needed, rules);
+                item.DependsOn.Where(outputs.ContainsKey).ToDictionary(d => d, d => outputs[d], StringComparer.Ordinal), needed, rules, input.Clock);
             running[item.Key] = context.CallSubOrchestratorAsync<ItemResult>(
                 nameof(ItemOrchestrator), itemInput, new SubOrchestrationOptions { InstanceId = ItemOrchestrator.InstanceId(input.ApplicationId, item.Key) });
         }
@@ -278,12 +278,12 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var items = template.Items.Select(i =>
             {
                 results.TryGetValue(i.Key, out var result);
-                DateTime? dueAt = started.TryGetValue(i.Key, out var at) ? Calendar.WorkingDays.Add(at, i.CommittedDays) : null;
+                DateTime? dueAt = started.TryGetValue(i.Key, out var at) ? input.ClockOrDefault().Due(at, i.CommittedDays) : null;
                 return new ItemView(i.Key, i.Name, i.Department, states[i.Key], dueAt, result?.DecidedBy, result?.Reason, result?.Outputs);
             }).ToList();
             var record = new ApplicationRecord(
                 input.ApplicationId, input.Applicant, template.Key, input.TemplateVersion, template.Name, status,
-                input.SubmittedAt, context.CurrentUtcDateTime, items, materials);
+                input.SubmittedAt, context.CurrentUtcDateTime, items, materials, input.ClockOrDefault().Due(input.SubmittedAt, template.CommittedDays));
             await context.CallActivityAsync<bool>(nameof(SaveApplicationActivity), new ApplicationUpdate(record, [.. audit]), OrchestrationRetry.Storage);
             audit.Clear();
         }

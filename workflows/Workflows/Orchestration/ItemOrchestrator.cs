@@ -4,6 +4,7 @@ using Microsoft.DurableTask;
 using Workflows.Activities;
 using Workflows.Audit;
 using Workflows.Calendar;
+using Workflows.Notifications;
 using Workflows.Tasks;
 using Workflows.Templates;
 
@@ -25,6 +26,18 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
 
     /// <summary>Results from the wrong outside system an item ignores before it gives up (bounds its history).</summary>
     public const int MaxForeignCallbacks = 20;
+
+    /// <summary>Due-time extensions one item takes; later ones are audited and ignored (bounds its history).</summary>
+    public const int MaxExtensions = 20;
+
+    /// <summary>
+    /// Wake-ups of one decision wait (events, reminders, escalations, timers aimed again): far more than the bounded
+    /// supplements and extensions need, so only a flood of ignored events reaches it.
+    /// </summary>
+    public const int MaxOfficerWaits = 300;
+
+    /// <summary>The most working days one extension may add.</summary>
+    public const int MaxExtensionDays = 60;
 
     static readonly IReadOnlyDictionary<string, string> NoOutputs = new Dictionary<string, string>();
 
@@ -51,9 +64,20 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         // Writes made but not done yet, the audit entries and the latest state of the decision task: each activity
         // costs the task hub several storage requests, so they go together, before each wait and when the item ends.
         readonly List<AuditEntry> audit = [];
+        // Notifications go with the same writes, so telling people costs no activity of its own.
+        readonly List<Notification> notifications = [];
+        readonly SlaClock clock = input.ClockOrDefault();
         TaskRecord? task;
+        // The decision task as last set (written or not), so a reminder or an extension changes only what it changes.
+        TaskRecord? current;
+        Task<DueExtended>? extension;
         DateTime due;
+        // The due time each timer last fired for: each fires once per due time, and an extension arms both again.
+        DateTime? remindedFor;
+        DateTime? escalatedFor;
+        int extensions;
         int step;
+        int notice;
 
         string TaskId => context.InstanceId;
 
@@ -63,7 +87,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             {
                 return await DecideAndFinishAsync();
             }
-            catch (TaskFailedException) when (audit.Count > 0 || task is not null)
+            catch (TaskFailedException) when (audit.Count > 0 || task is not null || notifications.Count > 0)
             {
                 // An activity ran out of retries and the item fails. The trail and the task list still get what
                 // happened before; the outcome entry is never in the buffer, so it cannot claim an end not reached.
@@ -82,7 +106,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
 
         async Task<ItemResult> DecideAndFinishAsync()
         {
-            due = WorkingDays.Add(context.CurrentUtcDateTime, item.CommittedDays);
+            due = clock.Due(context.CurrentUtcDateTime, item.CommittedDays);
             var log = context.CreateReplaySafeLogger<ItemOrchestrator>();
             OrchestrationLog.ItemStarted(log, input.ApplicationId, item.Key, item.Decision.GetType().Name);
             Audit("engine", "item.started", null, nameof(ItemState.Running), $"due {due:o}");
@@ -127,19 +151,66 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             };
         }
 
+        // Waits for the department's decision. The reminder before the due time and the escalation at it are timers
+        // raced with the decision, never instead of it: when one fires the item tells people and waits on.
         async Task<ItemResult> DecideByOfficerAsync(string? note)
         {
             UpdateTask(OfficerTaskStatus.Open, note: note);
-            for (var round = 0; round <= MaxSupplementRounds; round++)
+            Notify(RecipientKind.Department, item.Department, NotificationTopics.NewTask, $"New task: {item.Name}",
+                $"{input.Applicant.Name}'s application {input.ApplicationId} waits for your decision on {item.Name}, due {due:yyyy-MM-dd HH:mm} UTC.");
+            SkipPassedReminder();
+            Task<OfficerDecided>? decision = null;
+            var supplements = 0;
+            var early = false;
+            for (var round = 0; round < MaxOfficerWaits; round++)
             {
-                var decision = context.WaitForExternalEvent<OfficerDecided>(nameof(OfficerDecided));
-                if (await WhenAnyAsync(decision, cancellation) == cancellation)
+                // One waiter per event until it is used: a second would leave the next event to the abandoned first.
+                decision ??= context.WaitForExternalEvent<OfficerDecided>(nameof(OfficerDecided));
+                extension ??= context.WaitForExternalEvent<DueExtended>(nameof(DueExtended));
+                var reminderAt = clock.ReminderAt(due);
+                using var timers = new CancellationTokenSource();
+                var reminder = remindedFor == due ? null : context.CreateTimer(Aim(reminderAt, early), timers.Token);
+                var escalation = escalatedFor == due ? null : context.CreateTimer(Aim(due, early), timers.Token);
+                Task[] waits = [decision, cancellation, extension, .. new[] { reminder, escalation }.OfType<Task>()];
+                var first = await WhenAnyAsync(waits);
+                // Pending timers go whatever came first: the next round arms them for the due time then in force,
+                // and the item can end without a timer outstanding.
+                timers.Cancel();
+                if (first == reminder || first == escalation)
+                {
+                    var target = first == reminder ? reminderAt : due;
+                    // The provider may deliver a timer up to a second early; aim again a second past the target.
+                    early = context.CurrentUtcDateTime < target;
+                    if (!early)
+                    {
+                        if (first == reminder)
+                        {
+                            Remind();
+                        }
+                        else
+                        {
+                            Escalate();
+                        }
+                    }
+
+                    continue;
+                }
+
+                if (first == cancellation)
                 {
                     UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
                     return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
                 }
 
+                if (first == extension)
+                {
+                    Extend(extension.Result);
+                    extension = null;
+                    continue;
+                }
+
                 var d = decision.Result;
+                decision = null;
                 var officer = $"officer:{d.OfficerId}";
                 switch (d.Kind)
                 {
@@ -150,30 +221,90 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                         var reason = string.IsNullOrWhiteSpace(d.Reason) ? "Rejected by the department (no reason recorded)." : d.Reason;
                         UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), decidedBy: officer, note: reason);
                         return Ended(ItemState.Rejected, officer, reason);
-                    default:
-                        var asked = $"Supplement requested ({string.Join(", ", d.Materials ?? [])}): {d.Reason}";
-                        UpdateTask(OfficerTaskStatus.AwaitingApplicant, decidedBy: officer, note: asked);
-                        Audit(officer, "item.supplement.requested", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.AwaitingApplicant), asked);
-                        var askedAt = context.CurrentUtcDateTime;
-                        var supplied = context.WaitForExternalEvent<SupplementProvided>(nameof(SupplementProvided));
-                        if (await WhenAnyAsync(supplied, cancellation) == cancellation)
-                        {
-                            UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
-                            return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
-                        }
+                }
 
-                        // The department's clock stood still while the applicant had the item.
-                        due += context.CurrentUtcDateTime - askedAt;
-                        var what = string.Join(", ", supplied.Result.Materials);
-                        Audit($"applicant:{input.Applicant.Id}", "item.supplement.provided", nameof(OfficerTaskStatus.AwaitingApplicant), nameof(OfficerTaskStatus.Open), what);
-                        UpdateTask(OfficerTaskStatus.Open, note: $"Supplied: {what}");
-                        break;
+                var asked = $"Supplement requested ({string.Join(", ", d.Materials ?? [])}): {d.Reason}";
+                UpdateTask(OfficerTaskStatus.AwaitingApplicant, decidedBy: officer, note: asked);
+                Audit(officer, "item.supplement.requested", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.AwaitingApplicant), asked);
+                Notify(RecipientKind.Applicant, input.Applicant.Id, NotificationTopics.SupplementRequested, $"Materials asked for: {item.Name}",
+                    $"{asked} The department's clock stands still until you supply them.");
+                var askedAt = context.CurrentUtcDateTime;
+                var supplied = context.WaitForExternalEvent<SupplementProvided>(nameof(SupplementProvided));
+                if (await WhenAnyAsync(supplied, cancellation) == cancellation)
+                {
+                    UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
+                    return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
+                }
+
+                // The department's clock stood still while the applicant had the item: its working time moves the due time.
+                var before = due;
+                due = clock.Extend(due, askedAt, context.CurrentUtcDateTime);
+                var what = string.Join(", ", supplied.Result.Materials);
+                Audit($"applicant:{input.Applicant.Id}", "item.supplement.provided", nameof(OfficerTaskStatus.AwaitingApplicant), nameof(OfficerTaskStatus.Open), what);
+                Audit("engine", "item.due.paused", $"{before:o}", $"{due:o}", $"clock stopped {askedAt:o} to {context.CurrentUtcDateTime:o} while the applicant had the item");
+                UpdateTask(OfficerTaskStatus.Open, note: $"Supplied: {what}");
+                SkipPassedReminder();
+                if (++supplements > MaxSupplementRounds)
+                {
+                    var limit = $"More than {MaxSupplementRounds} supplement requests; the item needs a new application.";
+                    UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), note: limit);
+                    return Ended(ItemState.Rejected, "engine", limit);
                 }
             }
 
-            var limit = $"More than {MaxSupplementRounds} supplement requests; the item needs a new application.";
-            UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), note: limit);
-            return Ended(ItemState.Rejected, "engine", limit);
+            var stuck = $"More than {MaxOfficerWaits} events and timers while waiting for the decision; an administrator must look at it.";
+            UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Failed), note: stuck);
+            return Ended(ItemState.Failed, "engine", stuck);
+        }
+
+        static DateTime Aim(DateTime target, bool early) => early ? target.AddSeconds(1) : target;
+
+        // A due time set when its reminder time has passed already (a short item, a small extension) gets no reminder:
+        // the department was just told of the task or of the new due time.
+        void SkipPassedReminder()
+        {
+            if (clock.ReminderAt(due) <= context.CurrentUtcDateTime)
+            {
+                remindedFor = due;
+            }
+        }
+
+        void Remind()
+        {
+            remindedFor = due;
+            Audit("engine", "item.reminded", null, null, $"due {due:o}");
+            Notify(RecipientKind.Department, item.Department, NotificationTopics.Reminder, $"Due soon: {item.Name}",
+                $"Application {input.ApplicationId} ({input.Applicant.Name}) is due {due:yyyy-MM-dd HH:mm} UTC; decide it before then.");
+        }
+
+        // The due time passed without a decision: the supervisor is told and the task marked, and the wait goes on.
+        void Escalate()
+        {
+            escalatedFor = due;
+            remindedFor = due;
+            Audit("engine", "item.escalated", nameof(OfficerTaskStatus.Open), "Escalated", $"due {due:o} passed without a decision");
+            SetTask(current! with { Escalated = true });
+            Notify(RecipientKind.Supervisor, item.Department, NotificationTopics.Escalation, $"Overdue: {item.Name}",
+                $"Application {input.ApplicationId} ({input.Applicant.Name}) passed its due time {due:yyyy-MM-dd HH:mm} UTC without a decision of {item.Department}.");
+        }
+
+        // An administrator's extension: the due time moves by working days on the pinned clock, both timers are armed
+        // again for it, and an escalation of the old due time no longer stands.
+        void Extend(DueExtended extended)
+        {
+            if (extended.WorkingDays is < 1 or > MaxExtensionDays || extensions >= MaxExtensions)
+            {
+                Audit(extended.By, "item.due.extension.ignored", null, null,
+                    $"{extended.WorkingDays} working day(s): at most {MaxExtensions} extensions of 1 to {MaxExtensionDays} working days");
+                return;
+            }
+
+            extensions++;
+            var before = due;
+            due = clock.Due(due, extended.WorkingDays);
+            Audit(extended.By, "item.due.extended", $"{before:o}", $"{due:o}", $"+{extended.WorkingDays} working day(s): {extended.Reason}");
+            SetTask(current! with { DueAt = due, Escalated = false });
+            SkipPassedReminder();
         }
 
         async Task<ItemResult> DecideExternallyAsync(ExternalDecision external)
@@ -283,7 +414,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 return new TaskRecord(
                     item.Department, $"{TaskId}:verify:{entry.Key}", TaskKind.Verification, input.ApplicationId, item.Key, item.Name,
                     input.TemplateKey, input.Applicant.Id, input.Applicant.Name, OfficerTaskStatus.Open, now,
-                    WorkingDays.Add(now, rule?.VerifyWithinDays ?? item.CommittedDays), Note: $"Verify the commitment for {entry.Name}: {rule?.Text}");
+                    clock.Due(now, rule?.VerifyWithinDays ?? item.CommittedDays), Note: $"Verify the commitment for {entry.Name}: {rule?.Text}");
             })];
         }
 
@@ -298,17 +429,36 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
 
         // Only the latest state is written: an earlier one that no wait separated from it was never there to see.
         void UpdateTask(OfficerTaskStatus status, string? outcome = null, string? decidedBy = null, string? note = null) =>
-            task = new TaskRecord(
+            SetTask(new TaskRecord(
                 item.Department, TaskId, TaskKind.Decision, input.ApplicationId, item.Key, item.Name, input.TemplateKey,
-                input.Applicant.Id, input.Applicant.Name, status, context.CurrentUtcDateTime, due, outcome, decidedBy, note);
+                input.Applicant.Id, input.Applicant.Name, status, context.CurrentUtcDateTime, due, outcome, decidedBy, note,
+                Escalated: escalatedFor == due));
+
+        void SetTask(TaskRecord record)
+        {
+            task = record;
+            current = record;
+        }
+
+        void Notify(RecipientKind kind, string recipient, string topic, string title, string body) => notifications.Add(new Notification(
+            $"{context.InstanceId}:n{notice++:D3}", kind, recipient, topic, title, body, context.CurrentUtcDateTime, input.ApplicationId, item.Key));
+
+        IReadOnlyList<Notification>? TakeNotifications() => notifications.Count == 0 ? null : [.. notifications];
 
         // One activity ends the item: its certificates, its tasks and the rest of its audit, the outcome last.
         async Task FinishAsync(ItemResult result, IssueCertificatesInput? certificates, IReadOnlyList<TaskRecord> verifications)
         {
             var outcome = Entry(result.DecidedBy, $"item.{result.State.ToString().ToLowerInvariant()}", nameof(ItemState.Running), result.State.ToString(), Detail(result));
             IReadOnlyList<TaskRecord> tasks = task is { } decision ? [decision, .. verifications] : verifications;
-            await context.CallActivityAsync<int>(nameof(FinishItemActivity), new FinishItemInput(certificates, tasks, [.. audit, outcome]), OrchestrationRetry.Storage);
+            if (result.State is ItemState.Approved or ItemState.Rejected)
+            {
+                Notify(RecipientKind.Applicant, input.Applicant.Id, NotificationTopics.ItemDecided, $"{item.Name}: {result.State.ToString().ToLowerInvariant()}",
+                    result.Reason ?? result.State.ToString());
+            }
+
+            await context.CallActivityAsync<int>(nameof(FinishItemActivity), new FinishItemInput(certificates, tasks, [.. audit, outcome], TakeNotifications()), OrchestrationRetry.Storage);
             audit.Clear();
+            notifications.Clear();
             task = null;
         }
 
@@ -324,14 +474,15 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         {
             if (task is { } pending)
             {
-                await context.CallActivityAsync<bool>(nameof(SaveTaskActivity), new TaskUpdate(pending, [.. audit]), OrchestrationRetry.Storage);
+                await context.CallActivityAsync<bool>(nameof(SaveTaskActivity), new TaskUpdate(pending, [.. audit], TakeNotifications()), OrchestrationRetry.Storage);
             }
-            else if (audit.Count > 0)
+            else if (audit.Count > 0 || notifications.Count > 0)
             {
-                await context.CallActivityAsync<int>(nameof(AppendAuditActivity), new AuditBatch([.. audit]), OrchestrationRetry.Storage);
+                await context.CallActivityAsync<int>(nameof(AppendAuditActivity), new AuditBatch([.. audit], TakeNotifications()), OrchestrationRetry.Storage);
             }
 
             audit.Clear();
+            notifications.Clear();
             task = null;
         }
 

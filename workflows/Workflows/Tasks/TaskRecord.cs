@@ -39,6 +39,7 @@ public enum TaskKind
 /// <param name="Outcome">Once closed: approved, rejected or cancelled.</param>
 /// <param name="DecidedBy">Once closed: who decided.</param>
 /// <param name="Note">The latest reason, supplement request or commitment text.</param>
+/// <param name="Escalated">True once the current due time passed without a decision (the supervisor was told); an extension clears it.</param>
 public sealed record TaskRecord(
     string Department,
     string TaskId,
@@ -54,4 +55,5 @@ public sealed record TaskRecord(
     DateTime DueAt,
     string? Outcome = null,
     string? DecidedBy = null,
-    string? Note = null);
+    string? Note = null,
+    bool Escalated = false);

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Workflows.Audit;
+using Workflows.Calendar;
+using Workflows.Notifications;
+using Workflows.Orchestration;
+using Workflows.Tasks;
+using Workflows.Templates;
+
+namespace Workflows.IntegrationTests.Bundles;
+
+/// <summary>
+/// The working-day SLA of an officer item on Microsoft's engine over Azure Storage: the clock stopped during a
+/// supplement, the reminder and the escalation firing while the decision wait goes on, and an extension moving them.
+/// Durable timers follow the storage clock, so a working day lasts <see cref="DayLength"/> here (Sla:DayLength,
+/// set through the harness's configuration and pinned into the input the way a submission pins it).
+/// </summary>
+[Collection(StorageCollectionDefinition.Name)]
+public sealed class SlaTimerTests(StorageFixture storage) : IAsyncLifetime
+{
+    const string Licence = "business-licence";
+    const string Market = "market-regulation";
+
+    // Long enough that the provider's up-to-a-second early timers and a loaded machine do not blur the order.
+    static readonly TimeSpan DayLength = TimeSpan.FromSeconds(2);
+
+    BundleHarness harness = null!;
+
+    public async Task InitializeAsync() => harness = await BundleHarness.StartAsync(storage, "sla",
+        new Dictionary<string, string?> { ["Sla:DayLength"] = DayLength.ToString("c", System.Globalization.CultureInfo.InvariantCulture) });
+
+    public async Task DisposeAsync() => await harness.DisposeAsync();
+
+    [Fact]
+    public async Task Officer_NoDecisionPastTheDueTime_RemindsThenEscalatesWhileTheTaskStillWaitsAndTheOfficerCanStillDecide()
+    {
+        const string id = "sla-escalate";
+        await StartAsync(id, committedDays: 4);
+        var opened = await harness.WaitForTaskAsync(Market, id, Licence);
+        var due = opened.DueAt;
+
+        var escalated = await WaitForTaskAsync(id, t => t.Escalated, "escalated");
+        escalated.Status.ShouldBe(OfficerTaskStatus.Open, "the escalation must not end the wait for the decision");
+        escalated.DueAt.ShouldBe(due);
+
+        var audit = ItemAudit(await harness.Audit.ReadAsync(id));
+        var reminded = audit.Single(e => e.Action == "item.reminded");
+        var escalation = audit.Single(e => e.Action == "item.escalated");
+        reminded.At.ShouldBeGreaterThanOrEqualTo(due - DayLength, "the reminder came before ReminderBefore (1 working day) ahead of the due time");
+        reminded.At.ShouldBeLessThan(escalation.At);
+        escalation.At.ShouldBeGreaterThanOrEqualTo(due, "the escalation fired before the due time");
+
+        var department = await harness.Outbox.ListAsync(RecipientKind.Department, Market);
+        department.ShouldContain(n => n.Notification.ApplicationId == id && n.Notification.Topic == NotificationTopics.NewTask);
+        department.ShouldContain(n => n.Notification.ApplicationId == id && n.Notification.Topic == NotificationTopics.Reminder);
+        var supervisor = await harness.Outbox.ListAsync(RecipientKind.Supervisor, Market);
+        supervisor.Single(n => n.Notification.ApplicationId == id).Notification.Topic.ShouldBe(NotificationTopics.Escalation);
+
+        // Each timer fires once per due time: waiting two more working days adds nothing.
+        await Task.Delay(DayLength * 2);
+        audit = ItemAudit(await harness.Audit.ReadAsync(id));
+        audit.Count(e => e.Action is "item.reminded" or "item.escalated").ShouldBe(2);
+
+        (await harness.Client.GetInstanceAsync(ItemOrchestrator.InstanceId(id, Licence)))!.RuntimeStatus.ShouldBe(OrchestrationRuntimeStatus.Running);
+        await harness.Applications.DecideAsync(id, Licence, new OfficerDecided(DecisionKind.Approve, "officer-late", "Late, but checked."));
+        var outcome = await harness.WaitForOutcomeAsync(id);
+        outcome.Status.ShouldBe(BundleStatus.Completed);
+        outcome.Items.Single().DecidedBy.ShouldBe("officer:officer-late");
+        var closed = await harness.WaitForTaskAsync(Market, id, Licence, OfficerTaskStatus.Closed);
+        closed.Escalated.ShouldBeTrue("the task keeps the mark that its due time passed");
+        (await harness.Outbox.ListAsync(RecipientKind.Applicant, Applicant(id)))
+            .ShouldContain(n => n.Notification.Topic == NotificationTopics.ItemDecided && n.Notification.ItemKey == Licence);
+    }
+
+    [Fact]
+    public async Task Officer_SupplementRequested_ClockStopsAndTheDueTimeMovesByThePause()
+    {
+        const string id = "sla-supplement";
+        await StartAsync(id, committedDays: 15);
+        var opened = await harness.WaitForTaskAsync(Market, id, Licence);
+        await harness.Applications.DecideAsync(id, Licence, new OfficerDecided(DecisionKind.RequestSupplement, "officer-s", "Lease unreadable.", ["leaseContract"]));
+        await harness.WaitForTaskAsync(Market, id, Licence, OfficerTaskStatus.AwaitingApplicant);
+        (await harness.Outbox.ListAsync(RecipientKind.Applicant, Applicant(id)))
+            .ShouldContain(n => n.Notification.Topic == NotificationTopics.SupplementRequested && n.Notification.ItemKey == Licence);
+
+        await Task.Delay(DayLength * 1.5);
+        await harness.Applications.SupplyAsync(id, Licence, new SupplementProvided(["leaseContract"], new Dictionary<string, string> { ["leaseContract"] = "uploads/lease-2.pdf" }));
+        var resumed = await harness.WaitForTaskAsync(Market, id, Licence);
+
+        var audit = ItemAudit(await harness.Audit.ReadAsync(id));
+        var paused = audit.Single(e => e.Action == "item.supplement.provided").At - audit.Single(e => e.Action == "item.supplement.requested").At;
+        paused.ShouldBeGreaterThanOrEqualTo(DayLength);
+        // Every day is a working day on the scaled clock, so the pause moves the due time by exactly its length.
+        (resumed.DueAt - opened.DueAt).ShouldBe(paused, TimeSpan.FromMilliseconds(1));
+
+        await harness.Applications.DecideAsync(id, Licence, new OfficerDecided(DecisionKind.Approve, "officer-s"));
+        (await harness.WaitForOutcomeAsync(id)).Status.ShouldBe(BundleStatus.Completed);
+    }
+
+    [Fact]
+    public async Task Officer_DueTimeExtended_EscalationFiresAtTheNewDueTimeNotTheOld()
+    {
+        const string id = "sla-extend";
+        await StartAsync(id, committedDays: 5);
+        var opened = await harness.WaitForTaskAsync(Market, id, Licence);
+        await harness.Applications.ExtendAsync(id, Licence, new DueExtended(3, "Site visit needed.", "admin:admin"));
+
+        var extended = await WaitForTaskAsync(id, t => t.DueAt > opened.DueAt, "extended");
+        extended.DueAt.ShouldBe(opened.DueAt + (DayLength * 3));
+        extended.Status.ShouldBe(OfficerTaskStatus.Open);
+        var entry = ItemAudit(await harness.Audit.ReadAsync(id)).Single(e => e.Action == "item.due.extended");
+        entry.Actor.ShouldBe("admin:admin");
+        entry.Detail!.ShouldContain("Site visit needed.");
+        entry.At.ShouldBeLessThan(opened.DueAt, "the extension arrived too late for this test to mean anything (machine too slow)");
+
+        await WaitForTaskAsync(id, t => t.Escalated, "escalated");
+        var audit = ItemAudit(await harness.Audit.ReadAsync(id));
+        audit.Single(e => e.Action == "item.escalated").At.ShouldBeGreaterThanOrEqualTo(extended.DueAt, "the escalation kept the old due time");
+        audit.Single(e => e.Action == "item.reminded").At.ShouldBeGreaterThanOrEqualTo(extended.DueAt - DayLength, "the reminder kept the old due time");
+        (await harness.Outbox.ListAsync(RecipientKind.Supervisor, Market)).Count(n => n.Notification.ApplicationId == id).ShouldBe(1);
+
+        await harness.Applications.DecideAsync(id, Licence, new OfficerDecided(DecisionKind.Reject, "officer-x", "Premises unsuitable."));
+        (await harness.WaitForOutcomeAsync(id)).Status.ShouldBe(BundleStatus.Rejected);
+    }
+
+    static string Applicant(string id) => $"company-{id}";
+
+    static List<AuditEntry> ItemAudit(IReadOnlyList<AuditEntry> audit) =>
+        [.. audit.Where(e => e.StepId.StartsWith($"{Licence}:", StringComparison.Ordinal))];
+
+    async Task<TaskRecord> WaitForTaskAsync(string id, Func<TaskRecord, bool> condition, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            if (await harness.Tasks.GetAsync(Market, ItemOrchestrator.InstanceId(id, Licence)) is { } task && condition(task))
+            {
+                return task;
+            }
+
+            if (watch.Elapsed > TimeSpan.FromSeconds(90))
+            {
+                var item = await harness.Client.GetInstanceAsync(ItemOrchestrator.InstanceId(id, Licence), getInputsAndOutputs: true);
+                throw new TimeoutException($"The task of {id} never became {what}. Item: {item?.RuntimeStatus} {item?.SerializedOutput}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>One business licence decided by an officer, started the way a submission starts it, with the configured clock pinned.</summary>
+    async Task StartAsync(string id, int committedDays)
+    {
+        var template = new BundleTemplate(
+            Key: "sla-check",
+            Name: "营业执照（测试）",
+            Description: "One item an officer decides, for due-time tests.",
+            ApplicantKind: ApplicantKind.Company,
+            CommittedDays: committedDays,
+            Fields: [new FieldDefinition("companyName", "企业名称", FieldType.Text, Min: 2, Max: 50)],
+            Materials: [],
+            Items:
+            [
+                new ItemDefinition(Licence, "营业执照", Market, "svc-bl", 60, committedDays, new OfficerDecision(), [], ["companyName"],
+                    [new OutputDefinition("businessLicence", "营业执照", OutputKind.Certificate, "business-licence", "BL")]),
+            ]);
+        TemplateValidator.Validate(template, BuiltInTemplates.Catalog).ShouldBeEmpty();
+        var clock = harness.Services.GetRequiredService<IOptions<SlaOptions>>().Value.ClockFor(BuiltInCalendars.Get("CN"));
+        clock.DayLength.ShouldBe(DayLength);
+        var input = new BundleInput(
+            id,
+            new Applicant(Applicant(id), ApplicantKind.Company, "某某科技有限公司"),
+            1,
+            template,
+            new Dictionary<string, string> { ["companyName"] = "某某科技有限公司" },
+            [],
+            [],
+            DateTime.UtcNow,
+            clock);
+        await harness.Client.ScheduleNewOrchestrationInstanceAsync(nameof(BundleOrchestrator), input, new StartOrchestrationOptions(id));
+    }
+}
