@@ -202,6 +202,13 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
             return ApiProblems.Invalid(errors);
         }
 
+        // A well-formed decision taken on a stale view is refused as such before the task's state is looked at: the
+        // officer who lost a race is told the task changed, whatever it changed into (decided, pending, claimed).
+        if (stored.ETag != expected)
+        {
+            return ApiProblems.Changed("The task changed since you read it (perhaps a colleague decided it); reload it.");
+        }
+
         if (stored.Task.Status != OfficerTaskStatus.Open)
         {
             return ApiProblems.Conflict("task.notOpen", $"The task is {stored.Task.Status}; there is nothing to decide now.");

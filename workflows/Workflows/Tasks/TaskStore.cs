@@ -210,18 +210,21 @@ public sealed class TaskStore(StorageTables tables)
             filter += " and " + TableClient.CreateQueryFilter($"TemplateKey eq {templateKey}");
         }
 
-        // A server-side filter may return short or empty pages with a continuation; keep reading until the page is full.
+        // A server-side filter may return short or empty pages with a continuation; keep reading until the page is
+        // full, asking each time only for what is still missing, so a page never holds more than was asked for.
         var tasks = new List<TaskRecord>();
         var token = continuation;
-        await foreach (var page in queue.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, select: ["Record"], cancellationToken: cancellationToken).AsPages(token, pageSize))
+        do
         {
-            tasks.AddRange(page.Values.Select(Read));
-            token = page.ContinuationToken;
-            if (tasks.Count >= pageSize || token is null)
+            var missing = pageSize - tasks.Count;
+            await foreach (var page in queue.QueryAsync<TableEntity>(filter, maxPerPage: missing, select: ["Record"], cancellationToken: cancellationToken).AsPages(token, missing))
             {
+                tasks.AddRange(page.Values.Select(Read));
+                token = page.ContinuationToken;
                 break;
             }
         }
+        while (tasks.Count < pageSize && token is not null);
 
         return new TaskPage(tasks, token);
     }
