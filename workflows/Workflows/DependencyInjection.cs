@@ -49,6 +49,7 @@ public static class DependencyInjection
         services.TryAddSingleton<CalendarStore>();
         services.TryAddSingleton<NotificationOutbox>();
         services.TryAddSingleton<Notifier>();
+        services.AddWorkflowsNotifications(configuration);
         services.TryAddSingleton<ApplicationService>();
         return services;
     }
