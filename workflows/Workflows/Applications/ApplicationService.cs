@@ -1,7 +1,10 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using Workflows.Calendar;
 using Workflows.Licences;
 using Workflows.Materials;
+using Workflows.Notifications;
 using Workflows.Orchestration;
 using Workflows.Templates;
 
@@ -25,7 +28,17 @@ public sealed record SubmissionResult(
 /// nothing, or started as one bundle instance whose id is the application id; everything it writes afterwards
 /// is written by the instance's activities, so there is no half-written application.
 /// </summary>
-public sealed class ApplicationService(DurableTaskClient client, ITemplateSource templates, LicenceRegistry licences, MaterialUploads uploads, TimeProvider time)
+/// <param name="client">The Durable Task client.</param>
+/// <param name="templates">Published templates.</param>
+/// <param name="licences">The licence registry.</param>
+/// <param name="uploads">The applicant's uploads.</param>
+/// <param name="time">The clock.</param>
+/// <param name="notifier">Tells the applicant of a refusal; the bundle tells the rest.</param>
+/// <param name="notificationOptions">The reminder lead for deferred materials.</param>
+/// <param name="slaOptions">The length of a working day, which scales the lead.</param>
+public sealed class ApplicationService(
+    DurableTaskClient client, ITemplateSource templates, LicenceRegistry licences, MaterialUploads uploads, TimeProvider time,
+    Notifier notifier, IOptions<NotificationOptions> notificationOptions, IOptions<SlaOptions> slaOptions)
 {
     /// <summary>Submits an application.</summary>
     /// <param name="request">The submission.</param>
@@ -53,12 +66,25 @@ public sealed class ApplicationService(DurableTaskClient client, ITemplateSource
         var problems = plan.Problems.Concat(await CheckUploadsAsync(request, cancellationToken)).ToList();
         if (problems.Count > 0)
         {
+            await NotifyRefusedAsync(applicationId, request, published.Template.Name, problems, now, cancellationToken);
             return new SubmissionResult(applicationId, false, problems, []);
         }
 
-        var input = new BundleInput(applicationId, request.Applicant, published.Version, published.Template, plan.Answers, [.. held], plan.Ledger, now);
+        var lead = slaOptions.Value.DayLength * notificationOptions.Value.DeferredDueSoonLeadDays;
+        var input = new BundleInput(applicationId, request.Applicant, published.Version, published.Template, plan.Answers, [.. held], plan.Ledger, now, lead);
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(BundleOrchestrator), input, new StartOrchestrationOptions(applicationId), cancellationToken);
         return new SubmissionResult(applicationId, true, [], plan.Ledger);
+    }
+
+    // The one notice goes to the applicant's notifications too. No orchestration runs for a refusal, so it is
+    // recorded here; the id comes from the application id, so a retried submit with the same id records it once.
+    async Task NotifyRefusedAsync(string applicationId, SubmissionRequest request, string bundleName, IReadOnlyList<SubmissionProblem> problems, DateTime now, CancellationToken cancellationToken)
+    {
+        var body = $"Your application for {bundleName} was not accepted. Everything to put right, at once: "
+            + string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"));
+        await notifier.NotifyAsync(
+            [new Notification($"{applicationId}:refused", RecipientKind.Applicant, request.Applicant.Id, NotificationTopics.Refused, "未予受理 Not accepted", body, now, applicationId)],
+            cancellationToken);
     }
 
     // Every cited upload must exist, belong to the applicant and have been uploaded for that material.

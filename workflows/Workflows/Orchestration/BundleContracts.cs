@@ -48,6 +48,7 @@ public sealed record MaterialEntry(string Key, string Name, MaterialStatus Statu
 /// <param name="Licences">Licence types the applicant held at submission.</param>
 /// <param name="Materials">The materials ledger.</param>
 /// <param name="SubmittedAt">When the application was accepted.</param>
+/// <param name="DueSoonLead">How long before a deferred material's deadline the applicant is reminded; no reminder when null.</param>
 public sealed record BundleInput(
     string ApplicationId,
     Applicant Applicant,
@@ -56,7 +57,8 @@ public sealed record BundleInput(
     IReadOnlyDictionary<string, string> Answers,
     IReadOnlyList<string> Licences,
     IReadOnlyList<MaterialEntry> Materials,
-    DateTime SubmittedAt);
+    DateTime SubmittedAt,
+    TimeSpan? DueSoonLead = null);
 
 /// <summary>Where an item stands.</summary>
 public enum ItemState
