@@ -74,6 +74,7 @@ public static class DependencyInjection
         services.TryAddSingleton<OfficerApi>();
         services.TryAddSingleton<AdminApi>();
         services.TryAddSingleton<SystemApi>();
+        services.TryAddSingleton<NotificationApi>();
         return services;
     }
 }

@@ -87,6 +87,9 @@ public static class ApiRoutes
     /// <summary>Bulk actions on applications.</summary>
     public const string Bulk = "admin/applications/bulk";
 
+    /// <summary>The caller's notifications.</summary>
+    public const string Notifications = "notifications";
+
     /// <summary>Callbacks from outside systems.</summary>
     public const string Callbacks = "systems/{system}/callbacks";
 
@@ -122,5 +125,6 @@ public static class ApiRoutes
         new("GET", Search),
         new("POST", Bulk),
         new("POST", Callbacks),
+        new("GET", Notifications),
     ];
 }
