@@ -6,6 +6,7 @@ using Workflows.Applications;
 using Workflows.Audit;
 using Workflows.Licences;
 using Workflows.Materials;
+using Workflows.Notifications;
 using Workflows.Templates;
 using Workflows.Orchestration;
 using Workflows.Tasks;
@@ -31,6 +32,10 @@ public sealed class BundleHarness : IAsyncDisposable
     public LicenceRegistry Licences => engine.Services.GetRequiredService<LicenceRegistry>();
 
     public AuditTrail Audit => engine.Services.GetRequiredService<AuditTrail>();
+
+    public NotificationOutbox Notifications => engine.Services.GetRequiredService<NotificationOutbox>();
+
+    public IServiceProvider Services => engine.Services;
 
     public static async Task<BundleHarness> StartAsync(StorageFixture storage, string prefix)
     {

@@ -34,11 +34,12 @@ public sealed record SubmissionResult(
 /// <param name="uploads">The applicant's uploads.</param>
 /// <param name="time">The clock.</param>
 /// <param name="notifier">Tells the applicant of a refusal; the bundle tells the rest.</param>
+/// <param name="outbox">Where a refusal already told is found.</param>
 /// <param name="notificationOptions">The reminder lead for deferred materials.</param>
 /// <param name="slaOptions">The length of a working day, which scales the lead.</param>
 public sealed class ApplicationService(
     DurableTaskClient client, ITemplateSource templates, LicenceRegistry licences, MaterialUploads uploads, TimeProvider time,
-    Notifier notifier, IOptions<NotificationOptions> notificationOptions, IOptions<SlaOptions> slaOptions)
+    Notifier notifier, NotificationOutbox outbox, IOptions<NotificationOptions> notificationOptions, IOptions<SlaOptions> slaOptions)
 {
     /// <summary>Submits an application.</summary>
     /// <param name="request">The submission.</param>
@@ -77,13 +78,20 @@ public sealed class ApplicationService(
     }
 
     // The one notice goes to the applicant's notifications too. No orchestration runs for a refusal, so it is
-    // recorded here; the id comes from the application id, so a retried submit with the same id records it once.
+    // recorded here. The outbox knows a notification by its time and id, and a retried submit comes at another time:
+    // so it looks for the id among the applicant's latest first (one partition read, on a refusal only).
     async Task NotifyRefusedAsync(string applicationId, SubmissionRequest request, string bundleName, IReadOnlyList<SubmissionProblem> problems, DateTime now, CancellationToken cancellationToken)
     {
+        var id = $"{applicationId}:refused";
+        if ((await outbox.ListAsync(RecipientKind.Applicant, request.Applicant.Id, 20, cancellationToken)).Any(n => n.Notification.Id == id))
+        {
+            return;
+        }
+
         var body = $"Your application for {bundleName} was not accepted. Everything to put right, at once: "
             + string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"));
         await notifier.NotifyAsync(
-            [new Notification($"{applicationId}:refused", RecipientKind.Applicant, request.Applicant.Id, NotificationTopics.Refused, "未予受理 Not accepted", body, now, applicationId)],
+            [new Notification(id, RecipientKind.Applicant, request.Applicant.Id, NotificationTopics.Refused, "未予受理 Not accepted", body, now, applicationId)],
             cancellationToken);
     }
 
