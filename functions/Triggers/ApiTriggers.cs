@@ -315,6 +315,21 @@ public static class ApiTriggers
     public static Task<IActionResult> ApiSystemCallback([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Callbacks)] HttpRequest request, string system, [DurableClient] DurableTaskClient client, FunctionContext context)
         => RunAsync(request, client, context, (h, caller, ct) => h.Systems.CallbackAsync(system, request, ct));
 
+    /// <summary>GET <see cref="ApiRoutes.Notifications"/>: <see cref="NotificationApi.ListMineAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiListMyNotifications")]
+    public static async Task<IActionResult> ApiListMyNotifications([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Notifications)] HttpRequest request, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        // Needs no Durable Task client, so the handler comes straight from the services.
+        var services = context.InstanceServices;
+        var caller = Caller.From(await FunctionsPrincipal.FromAsync(request, services.GetRequiredService<AuthOptions>()));
+        return new ResultActionResult(await services.GetRequiredService<NotificationApi>().ListMineAsync(caller, Query(request, "max"), request.HttpContext.RequestAborted));
+    }
+
     /// <summary>Reads the caller, builds the handlers around the invocation's client and adapts the handler's result.</summary>
     static async Task<IActionResult> RunAsync(
         HttpRequest request, DurableTaskClient client, FunctionContext context, Func<ApiHandlers, Caller?, CancellationToken, Task<IResult>> handle)

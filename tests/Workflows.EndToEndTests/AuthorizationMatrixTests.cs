@@ -96,6 +96,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         new("POST /api/admin/applications/bulk cancelling an unknown id",          401, 403, 403, 403, 403, 200),
         new("POST /api/admin/applications/{app}/items/birth-certificate/extension by 0 days", 401, 403, 403, 403, 403, 400),
         new("POST /api/systems/bank-account-system/callbacks without a signature", 401, 401, 401, 401, 401, 401),
+        new("GET /api/notifications",                                              401, 200, 200, 200, 200, 200),
     ];
 
     /// <summary>The matrix as rows: (route, caller, expected status).</summary>

@@ -56,6 +56,8 @@ public static class EngineHostingExtensions
 
             // Last registered, first stopped: drains work in flight before the worker goes away.
             services.AddHostedService<WorkerDrain>();
+            // Where activities run, leftovers of their notification deliveries are swept too.
+            services.AddHostedService<NotificationSweeper>();
             services.AddOptions<HostOptions>().Configure<IOptions<EngineOptions>>((host, engine) =>
                 host.ShutdownTimeout = engine.Value.ShutdownTimeout + TimeSpan.FromSeconds(15));
         }

@@ -49,6 +49,7 @@ public static class DependencyInjection
         services.TryAddSingleton<CalendarStore>();
         services.TryAddSingleton<NotificationOutbox>();
         services.TryAddSingleton<Notifier>();
+        services.AddWorkflowsNotifications(configuration);
         services.TryAddSingleton<ApplicationService>();
         return services;
     }
@@ -73,6 +74,7 @@ public static class DependencyInjection
         services.TryAddSingleton<OfficerApi>();
         services.TryAddSingleton<AdminApi>();
         services.TryAddSingleton<SystemApi>();
+        services.TryAddSingleton<NotificationApi>();
         return services;
     }
 }

@@ -35,6 +35,8 @@ public sealed class BundleHarness : IAsyncDisposable
 
     public NotificationOutbox Outbox => engine.Services.GetRequiredService<NotificationOutbox>();
 
+    public NotificationOutbox Notifications => Outbox;
+
     public IServiceProvider Services => engine.Services;
 
     /// <summary>Starts the engine; <paramref name="settings"/> are added to the hub's (e.g. <c>Sla:DayLength</c>).</summary>

@@ -49,6 +49,48 @@ public sealed class DeferralAndCommitmentTests(StorageFixture storage) : IAsyncL
     }
 
     [Fact]
+    public async Task Deferred_StillMissingNearItsDeadline_ApplicantIsToldOnceBeforeTheDeadline()
+    {
+        const string id = "dfr-due-soon";
+        var due = DateTime.UtcNow.AddSeconds(12);
+        await StartAsync(id, Template(rulesDecide: true, DeferralOutcome.RejectItem), [Deferred(Licence, due)], dueSoonLead: TimeSpan.FromSeconds(7));
+
+        var watch = Stopwatch.StartNew();
+        Workflows.Notifications.StoredNotification? reminder = null;
+        while (reminder is null && watch.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(250);
+            reminder = (await harness.Notifications.ListAsync(Workflows.Notifications.RecipientKind.Applicant, $"company-{id}"))
+                .FirstOrDefault(n => n.Notification.Topic == Workflows.Notifications.NotificationTopics.DeferredDueSoon);
+        }
+
+        reminder.ShouldNotBeNull("no due-soon reminder came");
+        reminder.Notification.Id.ShouldBe($"{id}:dueSoon:{Lease}");
+        reminder.Notification.At.ShouldBeLessThan(due, "the reminder came after the deadline");
+        reminder.Notification.Body.ShouldContain(LeaseName);
+        await harness.WaitForOutcomeAsync(id);
+        (await harness.Notifications.ListAsync(Workflows.Notifications.RecipientKind.Applicant, $"company-{id}"))
+            .Count(n => n.Notification.Topic == Workflows.Notifications.NotificationTopics.DeferredDueSoon).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Deferred_SuppliedBeforeTheReminder_NoReminderAndTheBundleEndsWithoutWaitingForIt()
+    {
+        const string id = "dfr-no-reminder";
+        var due = DateTime.UtcNow.AddMinutes(10);
+        await StartAsync(id, Template(rulesDecide: true, DeferralOutcome.RejectItem), [Deferred(Licence, due)], dueSoonLead: TimeSpan.FromMinutes(5));
+        await WaitForAuditAsync(id, e => e.StepId.StartsWith($"{Licence}:", StringComparison.Ordinal) && e.Action == "item.rules.evaluated");
+
+        await harness.Applications.SupplyDeferredAsync(id, new DeferredMaterialSupplied(Lease, "uploads/lease.pdf"));
+
+        // The reminder was five minutes off: the bundle ends well before, so its timer was cancelled, not awaited.
+        var outcome = await harness.WaitForOutcomeAsync(id);
+        outcome.Status.ShouldBe(BundleStatus.Completed);
+        (await harness.Notifications.ListAsync(Workflows.Notifications.RecipientKind.Applicant, $"company-{id}"))
+            .ShouldNotContain(n => n.Notification.Topic == Workflows.Notifications.NotificationTopics.DeferredDueSoon);
+    }
+
+    [Fact]
     public async Task Deferred_SuppliedBeforeDeadline_RuleApprovalTakesEffectOnlyAfterTheSupply()
     {
         const string id = "dfr-rules-supplied";
@@ -371,7 +413,7 @@ public sealed class DeferralAndCommitmentTests(StorageFixture storage) : IAsyncL
     static MaterialEntry Committed(string requiredBy) => new(AddressCommitment, AddressCommitmentName, MaterialStatus.Committed, [requiredBy]);
 
     /// <summary>Starts the bundle the way <see cref="ApplicationService.SubmitAsync"/> does, with a ledger built here.</summary>
-    async Task StartAsync(string id, BundleTemplate template, IReadOnlyList<MaterialEntry> ledger)
+    async Task StartAsync(string id, BundleTemplate template, IReadOnlyList<MaterialEntry> ledger, TimeSpan? dueSoonLead = null)
     {
         TemplateValidator.Validate(template, BuiltInTemplates.Catalog).ShouldBeEmpty();
         var materials = ledger.ToList();
@@ -393,7 +435,8 @@ public sealed class DeferralAndCommitmentTests(StorageFixture storage) : IAsyncL
             new Dictionary<string, string> { ["companyName"] = "某某餐饮管理有限公司" },
             [],
             materials,
-            DateTime.UtcNow);
+            DateTime.UtcNow,
+            DueSoonLead: dueSoonLead);
         await harness.Client.ScheduleNewOrchestrationInstanceAsync(nameof(BundleOrchestrator), input, new StartOrchestrationOptions(id));
     }
 

@@ -25,6 +25,9 @@ internal static class ApiEndpoints
         api.MapPost(ApiRoutes.Callbacks, (string system, HttpRequest request, SystemApi h, CancellationToken ct) => h.CallbackAsync(system, request, ct))
             .WithTags("Outside systems").WithSummary("A signed result from an outside department system.")
             .AcceptsJson<CallbackRequest>().Produces(202).ProducesProblem(401).ProducesProblem(409);
+        api.MapGet(ApiRoutes.Notifications, (ClaimsPrincipal user, NotificationApi h, string? max, CancellationToken ct) => h.ListMineAsync(Caller.From(user), max, ct))
+            .WithTags("Notifications").WithSummary("My notifications, newest first: an applicant's own, an officer's department's (and supervisors'), the administrators'.")
+            .Produces<List<NotificationView>>().ProducesProblem(400);
         return routes;
     }
 

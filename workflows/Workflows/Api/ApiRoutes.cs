@@ -90,6 +90,9 @@ public static class ApiRoutes
     /// <summary>Extending one item's due time.</summary>
     public const string Extension = "admin/applications/{id}/items/{item}/extension";
 
+    /// <summary>The caller's notifications.</summary>
+    public const string Notifications = "notifications";
+
     /// <summary>Callbacks from outside systems.</summary>
     public const string Callbacks = "systems/{system}/callbacks";
 
@@ -126,5 +129,6 @@ public static class ApiRoutes
         new("POST", Bulk),
         new("POST", Extension),
         new("POST", Callbacks),
+        new("GET", Notifications),
     ];
 }

@@ -35,6 +35,9 @@ public static class ApiClaims
     /// <summary>For an officer: the department code from the catalog.</summary>
     public const string Department = "department";
 
+    /// <summary>For an officer: <c>true</c> when a supervisor of the department (optional; absent means not).</summary>
+    public const string Supervisor = "supervisor";
+
     /// <summary>The role claim's value for each role.</summary>
     /// <param name="role">The role.</param>
     /// <returns>The value in tokens.</returns>
@@ -56,7 +59,8 @@ public static class ApiClaims
 /// <param name="Role">The role.</param>
 /// <param name="Kind">For an applicant: citizen or company.</param>
 /// <param name="Department">For an officer: the department.</param>
-public sealed record Caller(string Id, string Name, CallerRole Role, ApplicantKind? Kind = null, string? Department = null)
+/// <param name="Supervisor">For an officer: a supervisor of the department (the token's <c>supervisor</c> claim is <c>true</c>).</param>
+public sealed record Caller(string Id, string Name, CallerRole Role, ApplicantKind? Kind = null, string? Department = null, bool Supervisor = false)
 {
     /// <summary>The applicant this caller files as.</summary>
     public Applicant AsApplicant() => new(Id, Kind ?? ApplicantKind.Citizen, Name);
@@ -105,7 +109,9 @@ public sealed record Caller(string Id, string Name, CallerRole Role, ApplicantKi
                 return kind is null ? null : new Caller(id, name, CallerRole.Applicant, Kind: kind);
             case "officer":
                 var department = principal.FindFirst(ApiClaims.Department)?.Value;
-                return string.IsNullOrWhiteSpace(department) ? null : new Caller(id, name, CallerRole.Officer, Department: department);
+                return string.IsNullOrWhiteSpace(department)
+                    ? null
+                    : new Caller(id, name, CallerRole.Officer, Department: department, Supervisor: principal.FindFirst(ApiClaims.Supervisor)?.Value == "true");
             case "admin":
                 return new Caller(id, name, CallerRole.Administrator);
             default:

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Workflows.Calendar;
 using Workflows.Licences;
 using Workflows.Materials;
+using Workflows.Notifications;
 using Workflows.Orchestration;
 using Workflows.Templates;
 
@@ -27,9 +28,19 @@ public sealed record SubmissionResult(
 /// nothing, or started as one bundle instance whose id is the application id; everything it writes afterwards
 /// is written by the instance's activities, so there is no half-written application.
 /// </summary>
+/// <param name="client">The Durable Task client.</param>
+/// <param name="templates">Published templates.</param>
+/// <param name="licences">The licence registry.</param>
+/// <param name="uploads">The applicant's uploads.</param>
+/// <param name="time">The clock.</param>
+/// <param name="notifier">Tells the applicant of a refusal; the bundle tells the rest.</param>
+/// <param name="outbox">Where a refusal already told is found.</param>
+/// <param name="notificationOptions">The reminder lead for deferred materials.</param>
+/// <param name="calendars">Where the region's calendar is pinned from.</param>
+/// <param name="sla">The SLA settings: region, length of a working day (which also scales the lead).</param>
 public sealed class ApplicationService(
     DurableTaskClient client, ITemplateSource templates, LicenceRegistry licences, MaterialUploads uploads, TimeProvider time,
-    CalendarStore calendars, IOptions<SlaOptions> sla)
+    CalendarStore calendars, IOptions<SlaOptions> sla, Notifier notifier, NotificationOutbox outbox, IOptions<NotificationOptions> notificationOptions)
 {
     /// <summary>Submits an application.</summary>
     /// <param name="request">The submission.</param>
@@ -58,10 +69,12 @@ public sealed class ApplicationService(
         var problems = plan.Problems.Concat(await CheckUploadsAsync(request, cancellationToken)).ToList();
         if (problems.Count > 0)
         {
+            await NotifyRefusedAsync(applicationId, request, published.Template.Name, problems, now, cancellationToken);
             return new SubmissionResult(applicationId, false, problems, []);
         }
 
-        var input = new BundleInput(applicationId, request.Applicant, published.Version, published.Template, plan.Answers, [.. held], plan.Ledger, now, clock);
+        var lead = sla.Value.DayLength * notificationOptions.Value.DeferredDueSoonLeadDays;
+        var input = new BundleInput(applicationId, request.Applicant, published.Version, published.Template, plan.Answers, [.. held], plan.Ledger, now, clock, lead);
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(BundleOrchestrator), input, new StartOrchestrationOptions(applicationId), cancellationToken);
         return new SubmissionResult(applicationId, true, [], plan.Ledger);
     }
@@ -86,6 +99,24 @@ public sealed class ApplicationService(
     /// <returns>A task that completes when delivered.</returns>
     public Task ExtendAsync(string applicationId, string itemKey, DueExtended extension, CancellationToken cancellationToken = default) =>
         client.RaiseEventAsync(ItemOrchestrator.InstanceId(applicationId, itemKey), nameof(DueExtended), extension, cancellationToken);
+
+    // The one notice goes to the applicant's notifications too. No orchestration runs for a refusal, so it is
+    // recorded here. The outbox knows a notification by its time and id, and a retried submit comes at another time:
+    // so it looks for the id among the applicant's latest first (one partition read, on a refusal only).
+    async Task NotifyRefusedAsync(string applicationId, SubmissionRequest request, string bundleName, IReadOnlyList<SubmissionProblem> problems, DateTime now, CancellationToken cancellationToken)
+    {
+        var id = $"{applicationId}:refused";
+        if ((await outbox.ListAsync(RecipientKind.Applicant, request.Applicant.Id, 20, cancellationToken)).Any(n => n.Notification.Id == id))
+        {
+            return;
+        }
+
+        var body = $"Your application for {bundleName} was not accepted. Everything to put right, at once: "
+            + string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"));
+        await notifier.NotifyAsync(
+            [new Notification(id, RecipientKind.Applicant, request.Applicant.Id, NotificationTopics.Refused, "未予受理 Not accepted", body, now, applicationId)],
+            cancellationToken);
+    }
 
     // Every cited upload must exist, belong to the applicant and have been uploaded for that material.
     async Task<IReadOnlyList<SubmissionProblem>> CheckUploadsAsync(SubmissionRequest request, CancellationToken cancellationToken)

@@ -18,8 +18,9 @@ public sealed class TokenMinter(AuthOptions options, TimeProvider time)
     /// <param name="kind">For an applicant: citizen or company.</param>
     /// <param name="department">For an officer: the department.</param>
     /// <param name="lifetime">How long it lives; the configured lifetime when null.</param>
+    /// <param name="supervisor">For an officer: a supervisor of the department (sees escalations).</param>
     /// <returns>The compact JWT.</returns>
-    public string Mint(string id, string name, CallerRole role, ApplicantKind? kind = null, string? department = null, TimeSpan? lifetime = null)
+    public string Mint(string id, string name, CallerRole role, ApplicantKind? kind = null, string? department = null, TimeSpan? lifetime = null, bool supervisor = false)
     {
         var claims = new List<Claim>
         {
@@ -35,6 +36,11 @@ public sealed class TokenMinter(AuthOptions options, TimeProvider time)
         if (department is not null)
         {
             claims.Add(new Claim(ApiClaims.Department, department));
+        }
+
+        if (supervisor)
+        {
+            claims.Add(new Claim(ApiClaims.Supervisor, "true"));
         }
 
         var now = time.GetUtcNow().UtcDateTime;

@@ -22,6 +22,9 @@ public static class NotificationTopics
     /// <summary>The application was accepted.</summary>
     public const string Accepted = "application.accepted";
 
+    /// <summary>A submission was refused, with the one notice of everything missing.</summary>
+    public const string Refused = "application.refused";
+
     /// <summary>The application ended (completed, partly, rejected or withdrawn).</summary>
     public const string Ended = "application.ended";
 

@@ -31,10 +31,15 @@ public sealed record StoredNotification(Notification Notification, DeliveryStatu
 /// notification again (a step run again after a crash) is a no-op. Written by the activities that already run at
 /// each step, so notifying costs no extra activity.
 /// </summary>
-public sealed class NotificationOutbox(StorageTables tables)
+/// <param name="tables">Our tables.</param>
+/// <param name="time">The clock of the pending index; the system clock when null.</param>
+public sealed class NotificationOutbox(StorageTables tables, TimeProvider? time = null)
 {
     /// <summary>The table's name.</summary>
     public const string TableName = "Notifications";
+
+    /// <summary>The index of notifications whose delivery failed and waits for the sweeper.</summary>
+    public const string PendingTableName = "NotificationsPending";
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -96,6 +101,42 @@ public sealed class NotificationOutbox(StorageTables tables)
         return list;
     }
 
+    /// <summary>One notification as stored, or null when it was never recorded.</summary>
+    /// <param name="notification">The notification.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The stored notification.</returns>
+    public async Task<StoredNotification?> GetAsync(Notification notification, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        var table = await tables.TableAsync(TableName);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition(notification.Kind, notification.Recipient), Row(notification), cancellationToken: cancellationToken);
+        return row.HasValue && row.Value is { } entity ? Read(entity) : null;
+    }
+
+    /// <summary>
+    /// Notifications left pending by a failed delivery and last tried before <paramref name="triedBefore"/>, oldest
+    /// partition first. The index holds only failures, so reading all of it is cheap.
+    /// </summary>
+    /// <param name="triedBefore">Only those last tried before this time.</param>
+    /// <param name="max">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The pending notifications with their attempts so far.</returns>
+    public async Task<IReadOnlyList<StoredNotification>> ListPendingAsync(DateTimeOffset triedBefore, int max = 100, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.TableAsync(PendingTableName);
+        var list = new List<StoredNotification>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"TriedAt lt {triedBefore}"), maxPerPage: max, cancellationToken: cancellationToken))
+        {
+            list.Add(Read(row));
+            if (list.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return list;
+    }
+
     /// <summary>Records the outcome of a delivery attempt.</summary>
     /// <param name="notification">The notification.</param>
     /// <param name="status">Sent or failed (or still pending, to retry later).</param>
@@ -111,6 +152,32 @@ public sealed class NotificationOutbox(StorageTables tables)
             ["Status"] = status.ToString(),
             ["Attempts"] = attempts,
         }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+
+        // The pending index: written when a delivery leaves the row pending, removed once it is settled. A row
+        // delivered at the first try was never indexed (attempts 1), so only retried ones pay for the delete.
+        var index = await tables.TableAsync(PendingTableName);
+        var key = PendingKeys(notification);
+        if (status == DeliveryStatus.Pending)
+        {
+            await index.UpsertEntityAsync(new TableEntity(key.Partition, key.Row)
+            {
+                ["Status"] = nameof(DeliveryStatus.Pending),
+                ["Attempts"] = attempts,
+                ["TriedAt"] = (time ?? TimeProvider.System).GetUtcNow(),
+                ["Record"] = JsonSerializer.Serialize(notification, Json),
+            }, TableUpdateMode.Replace, cancellationToken);
+        }
+        else if (attempts > 1)
+        {
+            try
+            {
+                await index.DeleteEntityAsync(key.Partition, key.Row, ETag.All, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Retried within its first delivery and never indexed.
+            }
+        }
     }
 
     /// <summary>The partition of a recipient.</summary>
@@ -118,6 +185,10 @@ public sealed class NotificationOutbox(StorageTables tables)
     /// <param name="recipient">The recipient.</param>
     /// <returns>The partition key.</returns>
     public static string Partition(RecipientKind kind, string recipient) => $"{kind}|{TableKeys.Escape(recipient)}";
+
+    // Partition by the day of the notification, so an old backlog is visible at a glance; the row names the outbox row.
+    static (string Partition, string Row) PendingKeys(Notification n) =>
+        (DateTime.SpecifyKind(n.At, DateTimeKind.Utc).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), $"{Partition(n.Kind, n.Recipient)}|{Row(n)}");
 
     static string Row(Notification n) =>
         $"{(DateTime.MaxValue.Ticks - DateTime.SpecifyKind(n.At, DateTimeKind.Utc).Ticks).ToString("D19", CultureInfo.InvariantCulture)}|{TableKeys.Escape(n.Id)}";

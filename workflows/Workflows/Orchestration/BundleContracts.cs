@@ -53,6 +53,7 @@ public sealed record MaterialEntry(string Key, string Name, MaterialStatus Statu
 /// The working-day calendar version and day length pinned at submission, so replays compute the same due times;
 /// null in inputs written before calendars were pinned, which keep the weekends-only arithmetic they started with.
 /// </param>
+/// <param name="DueSoonLead">How long before a deferred material's deadline the applicant is reminded; no reminder when null.</param>
 public sealed record BundleInput(
     string ApplicationId,
     Applicant Applicant,
@@ -62,7 +63,8 @@ public sealed record BundleInput(
     IReadOnlyList<string> Licences,
     IReadOnlyList<MaterialEntry> Materials,
     DateTime SubmittedAt,
-    SlaClock? Clock = null)
+    SlaClock? Clock = null,
+    TimeSpan? DueSoonLead = null)
 {
     /// <summary>The pinned clock, or the weekends-only one for inputs written before calendars were pinned.</summary>
     /// <returns>The clock.</returns>

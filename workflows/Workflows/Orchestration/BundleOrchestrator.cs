@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using Workflows.Activities;
 using Workflows.Applications;
 using Workflows.Audit;
+using Workflows.Notifications;
 using Workflows.Templates;
 
 namespace Workflows.Orchestration;
@@ -34,6 +35,10 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         readonly List<MaterialEntry> materials = [.. input.Materials];
         // Audit entries made but not written yet: the next save writes them with the read model, in one activity.
         readonly List<AuditEntry> audit = [];
+        // Notifications made but not written yet: they go with the next save, as the audit does.
+        readonly List<Notification> notices = [];
+        // Per deferred material, the timer that reminds the applicant shortly before its deadline.
+        readonly Dictionary<string, (Task Timer, CancellationTokenSource Cancel)> reminders = new(StringComparer.Ordinal);
         int step;
 
         public async Task<BundleOutcome> ExecuteAsync()
@@ -42,6 +47,12 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             OrchestrationLog.BundleStarted(log, input.ApplicationId, template.Key, input.TemplateVersion, template.Items.Count);
             Audit($"applicant:{input.Applicant.Id}", "application.accepted", null, nameof(ApplicationStatus.InProgress),
                 $"{template.Key} v{input.TemplateVersion}; materials: {string.Join(", ", materials.Select(m => $"{m.Key}={m.Status}"))}");
+            Notify("accepted", NotificationTopics.Accepted, "申请已受理 Application accepted",
+                $"Your application for {template.Name} ({input.ApplicationId}) was accepted; {template.Items.Count} items are under way."
+                + (materials.Exists(m => m.Status == MaterialStatus.Deferred)
+                    ? $" Still to supply: {string.Join(", ", materials.Where(m => m.Status == MaterialStatus.Deferred).Select(m => $"{m.Name} by {m.DueAt:yyyy-MM-dd HH:mm} UTC"))}."
+                    : string.Empty));
+            StartReminders();
 
             var withdrawal = context.WaitForExternalEvent<WithdrawalRequested>(nameof(WithdrawalRequested));
             var supply = context.WaitForExternalEvent<DeferredMaterialSupplied>(nameof(DeferredMaterialSupplied));
@@ -51,13 +62,20 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
             while (running.Count > 0)
             {
-                var waits = running.Values.Cast<Task>().Append(supply).ToList();
+                var waits = running.Values.Cast<Task>().Append(supply).Concat(reminders.Values.Select(r => r.Timer)).ToList();
                 if (!withdrawn)
                 {
                     waits.Add(withdrawal);
                 }
 
                 var first = await Task.WhenAny(waits);
+                if (reminders.FirstOrDefault(r => r.Value.Timer == first).Key is { } dueSoon)
+                {
+                    RemindIfStillAwaited(dueSoon);
+                    await SaveAsync(ApplicationStatus.InProgress);
+                    continue;
+                }
+
                 if (first == supply)
                 {
                     Supplied(supply.Result);
@@ -91,6 +109,9 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
             var status = withdrawn ? ApplicationStatus.Withdrawn : Conclude();
             Audit("engine", "application.ended", nameof(ApplicationStatus.InProgress), status.ToString(), null);
+            // Reminders of materials nobody needs any more must not keep the instance open.
+            StopReminders();
+            NotifyEnded(status);
             await SaveAsync(status);
             OrchestrationLog.BundleEnded(log, input.ApplicationId, status);
             return new BundleOutcome(input.ApplicationId, ToBundleStatus(status), [.. template.Items.Select(i => results[i.Key])]);
@@ -222,6 +243,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             }
 
             materials[at] = materials[at] with { Status = MaterialStatus.Supplied, Reference = supplied.Reference };
+            StopReminder(supplied.Material);
             foreach (var key in materials[at].RequiredBy.Where(running.ContainsKey))
             {
                 context.SendEvent(ItemOrchestrator.InstanceId(input.ApplicationId, key), nameof(DeferredMaterialSupplied), supplied);
@@ -232,6 +254,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
         void Withdraw(string reason)
         {
+            StopReminders();
             var log = context.CreateReplaySafeLogger<BundleOrchestrator>();
             OrchestrationLog.BundleWithdrawn(log, input.ApplicationId, reason);
             foreach (var key in running.Keys)
@@ -284,9 +307,78 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var record = new ApplicationRecord(
                 input.ApplicationId, input.Applicant, template.Key, input.TemplateVersion, template.Name, status,
                 input.SubmittedAt, context.CurrentUtcDateTime, items, materials, input.ClockOrDefault().Due(input.SubmittedAt, template.CommittedDays));
-            await context.CallActivityAsync<bool>(nameof(SaveApplicationActivity), new ApplicationUpdate(record, [.. audit]), OrchestrationRetry.Storage);
+            await context.CallActivityAsync<bool>(nameof(SaveApplicationActivity), new ApplicationUpdate(record, [.. audit], notices.Count > 0 ? [.. notices] : null), OrchestrationRetry.Storage);
             audit.Clear();
+            notices.Clear();
         }
+
+        // One durable timer per deferred material, at its deadline less the lead (at once when that has passed).
+        void StartReminders()
+        {
+            if (input.DueSoonLead is not { } lead)
+            {
+                return;
+            }
+
+            foreach (var m in materials.Where(m => m.Status == MaterialStatus.Deferred && m.DueAt > context.CurrentUtcDateTime))
+            {
+                var at = m.DueAt!.Value - lead;
+                var cancel = new CancellationTokenSource();
+                reminders[m.Key] = (context.CreateTimer(at > context.CurrentUtcDateTime ? at : context.CurrentUtcDateTime, cancel.Token), cancel);
+            }
+        }
+
+        void RemindIfStillAwaited(string key)
+        {
+            StopReminder(key);
+            if (materials.Find(m => m.Key == key && m.Status == MaterialStatus.Deferred) is { } m)
+            {
+                Audit("engine", "material.dueSoon", null, null, $"{key} due {m.DueAt:o}");
+                Notify($"dueSoon:{key}", NotificationTopics.DeferredDueSoon, "容缺材料即将到期 Material due soon",
+                    $"{m.Name} for application {input.ApplicationId} must be supplied by {m.DueAt:yyyy-MM-dd HH:mm} UTC, or the items that need it ({string.Join(", ", m.RequiredBy)}) end without it.");
+            }
+        }
+
+        void StopReminder(string key)
+        {
+            if (reminders.Remove(key, out var reminder))
+            {
+                reminder.Cancel.Cancel();
+                reminder.Cancel.Dispose();
+            }
+        }
+
+        void StopReminders()
+        {
+            foreach (var key in reminders.Keys.ToList())
+            {
+                StopReminder(key);
+            }
+        }
+
+        void NotifyEnded(ApplicationStatus status)
+        {
+            var approved = results.Values.Where(r => r.State == ItemState.Approved).Select(r => template.Items.First(i => i.Key == r.ItemKey).Name).ToList();
+            var (title, said) = status switch
+            {
+                ApplicationStatus.Completed => ("办结 Completed", "every item was approved"),
+                ApplicationStatus.PartiallyCompleted => ("部分办结 Partly completed", "some items were approved and some not"),
+                ApplicationStatus.Withdrawn => ("已撤回 Withdrawn", "it was withdrawn"),
+                _ => ("未通过 Rejected", "no item was approved"),
+            };
+            Notify("ended", NotificationTopics.Ended, title,
+                $"Your application for {template.Name} ({input.ApplicationId}) has ended: {said}."
+                + (approved.Count > 0 ? $" Approved: {string.Join(", ", approved)}." : string.Empty));
+            if (approved.Count > 0)
+            {
+                Notify("rating", NotificationTopics.RatingInvited, "请您评价 Rate the service",
+                    $"How was your application for {template.Name} ({input.ApplicationId})? Rate each department's service.");
+            }
+        }
+
+        // The id names the application and what happened, so a replay or a re-run of the save records it once.
+        void Notify(string what, string topic, string title, string body) => notices.Add(new Notification(
+            $"{input.ApplicationId}:{what}", RecipientKind.Applicant, input.Applicant.Id, topic, title, body, context.CurrentUtcDateTime, input.ApplicationId));
 
         // Keeps the time the entry is made (not the time it is written) and a step id from the bundle's own counter,
         // so a replay or a re-run after a crash makes the same entry.

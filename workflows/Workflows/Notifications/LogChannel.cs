@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Workflows.Notifications;
+
+/// <summary>Writes each notification to the log as one structured entry: the local default, needing no outside system.</summary>
+/// <param name="options">The notification options.</param>
+/// <param name="logger">The logger.</param>
+public sealed class LogChannel(IOptions<NotificationOptions> options, ILogger<LogChannel> logger) : INotificationChannel
+{
+    /// <inheritdoc />
+    public string Name => "log";
+
+    /// <inheritdoc />
+    public bool IsEnabled => options.Value.Log.Enabled;
+
+    /// <inheritdoc />
+    public Task SendAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        NotificationLog.Notified(logger, notification.Id, notification.Kind, notification.Recipient, notification.Topic, notification.Title, notification.ApplicationId, notification.ItemKey, notification.Body);
+        return Task.CompletedTask;
+    }
+}
