@@ -35,6 +35,9 @@ public static class ApiClaims
     /// <summary>For an officer: the department code from the catalog.</summary>
     public const string Department = "department";
 
+    /// <summary>For an officer: <c>true</c> when they may file on behalf of citizens (帮办代办).</summary>
+    public const string Assist = "assist";
+
     /// <summary>The role claim's value for each role.</summary>
     /// <param name="role">The role.</param>
     /// <returns>The value in tokens.</returns>
@@ -56,7 +59,8 @@ public static class ApiClaims
 /// <param name="Role">The role.</param>
 /// <param name="Kind">For an applicant: citizen or company.</param>
 /// <param name="Department">For an officer: the department.</param>
-public sealed record Caller(string Id, string Name, CallerRole Role, ApplicantKind? Kind = null, string? Department = null)
+/// <param name="CanAssist">For an officer: may file on behalf of citizens (the <c>assist</c> claim is <c>true</c>).</param>
+public sealed record Caller(string Id, string Name, CallerRole Role, ApplicantKind? Kind = null, string? Department = null, bool CanAssist = false)
 {
     /// <summary>The applicant this caller files as.</summary>
     public Applicant AsApplicant() => new(Id, Kind ?? ApplicantKind.Citizen, Name);
@@ -105,7 +109,9 @@ public sealed record Caller(string Id, string Name, CallerRole Role, ApplicantKi
                 return kind is null ? null : new Caller(id, name, CallerRole.Applicant, Kind: kind);
             case "officer":
                 var department = principal.FindFirst(ApiClaims.Department)?.Value;
-                return string.IsNullOrWhiteSpace(department) ? null : new Caller(id, name, CallerRole.Officer, Department: department);
+                // Only the exact value "true" grants assisted filing; anything else (or two values) is no grant.
+                var assist = principal.FindAll(ApiClaims.Assist).Select(c => c.Value).ToList() is [ "true" ];
+                return string.IsNullOrWhiteSpace(department) ? null : new Caller(id, name, CallerRole.Officer, Department: department, CanAssist: assist);
             case "admin":
                 return new Caller(id, name, CallerRole.Administrator);
             default:

@@ -18,8 +18,9 @@ public sealed class TokenMinter(AuthOptions options, TimeProvider time)
     /// <param name="kind">For an applicant: citizen or company.</param>
     /// <param name="department">For an officer: the department.</param>
     /// <param name="lifetime">How long it lives; the configured lifetime when null.</param>
+    /// <param name="assist">For an officer: may file on behalf of citizens (帮办代办).</param>
     /// <returns>The compact JWT.</returns>
-    public string Mint(string id, string name, CallerRole role, ApplicantKind? kind = null, string? department = null, TimeSpan? lifetime = null)
+    public string Mint(string id, string name, CallerRole role, ApplicantKind? kind = null, string? department = null, TimeSpan? lifetime = null, bool assist = false)
     {
         var claims = new List<Claim>
         {
@@ -35,6 +36,11 @@ public sealed class TokenMinter(AuthOptions options, TimeProvider time)
         if (department is not null)
         {
             claims.Add(new Claim(ApiClaims.Department, department));
+        }
+
+        if (assist)
+        {
+            claims.Add(new Claim(ApiClaims.Assist, "true"));
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -56,6 +62,6 @@ public sealed class TokenMinter(AuthOptions options, TimeProvider time)
     public string Mint(DemoUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return Mint(user.Id, user.Name, user.Role, user.Kind, user.Department);
+        return Mint(user.Id, user.Name, user.Role, user.Kind, user.Department, assist: user.Assist);
     }
 }
