@@ -74,8 +74,9 @@ public sealed class StuckCaseOrchestrator : TaskOrchestrator<StuckCaseInput, Stu
             }
         }
 
-        // The timers not fired yet are cancelled, so the instance completes without waiting for them.
-        await timers.CancelAsync();
+        // The timers not fired yet are cancelled, so the instance completes without waiting for them. Synchronously:
+        // CancelAsync would resume the orchestrator on another thread, which replay cannot follow.
+        timers.Cancel();
         var resolution = resolved.Result;
         var at = context.CurrentUtcDateTime;
         stuck = stuck.Resolve(resolution.By, resolution.Resolution, at);
