@@ -110,7 +110,7 @@ public sealed record Caller(string Id, string Name, CallerRole Role, ApplicantKi
             case "officer":
                 var department = principal.FindFirst(ApiClaims.Department)?.Value;
                 // Only the exact value "true" grants assisted filing; anything else (or two values) is no grant.
-                var assist = principal.FindAll(ApiClaims.Assist).Select(c => c.Value).ToList() is [ "true" ];
+                var assist = principal.FindAll(ApiClaims.Assist).Select(c => c.Value).ToList() is ["true"];
                 return string.IsNullOrWhiteSpace(department) ? null : new Caller(id, name, CallerRole.Officer, Department: department, CanAssist: assist);
             case "admin":
                 return new Caller(id, name, CallerRole.Administrator);
