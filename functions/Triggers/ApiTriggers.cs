@@ -4,8 +4,12 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Api;
+using Workflows.Applications;
+using Workflows.Assisted;
 using Workflows.Auth;
+using Workflows.Cases;
 using Workflows.Functions.Http;
+using Workflows.Ratings;
 
 namespace Workflows.Functions.Triggers;
 
@@ -328,6 +332,94 @@ public static class ApiTriggers
         var services = context.InstanceServices;
         var caller = Caller.From(await FunctionsPrincipal.FromAsync(request, services.GetRequiredService<AuthOptions>()));
         return new ResultActionResult(await services.GetRequiredService<NotificationApi>().ListMineAsync(caller, Query(request, "max"), request.HttpContext.RequestAborted));
+    }
+
+    /// <summary>POST <see cref="ApiRoutes.Ratings"/>: <see cref="RatingApi.RateAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The application's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiRate")]
+    public static Task<IActionResult> ApiRate([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Ratings)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunVoiceAsync(request, client, context, (v, caller, ct) => ApiGate.JsonAsync<RatingRequest>(request, caller, CallerRole.Applicant, (c, body) => v.Ratings.RateAsync(c, id, body, ct), ct));
+
+    /// <summary>GET <see cref="ApiRoutes.Ratings"/>: <see cref="RatingApi.ListAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The application's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiListRatings")]
+    public static Task<IActionResult> ApiListRatings([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Ratings)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunVoiceAsync(request, client, context, (v, caller, ct) => v.Ratings.ListAsync(caller, id, ct));
+
+    /// <summary>POST <see cref="ApiRoutes.StuckReport"/>: <see cref="CaseApi.ReportAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The application's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiReportStuck")]
+    public static Task<IActionResult> ApiReportStuck([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.StuckReport)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunVoiceAsync(request, client, context, (v, caller, ct) => ApiGate.JsonAsync<StuckReportRequest>(request, caller, CallerRole.Applicant, (c, body) => v.Cases.ReportAsync(c, id, body, ct), ct));
+
+    /// <summary>POST <see cref="ApiRoutes.FollowUpResponse"/>: <see cref="RatingApi.RespondAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="taskId">The follow-up task's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiAnswerFollowUp")]
+    public static Task<IActionResult> ApiAnswerFollowUp([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.FollowUpResponse)] HttpRequest request, string taskId, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunVoiceAsync(request, client, context, (v, caller, ct) => ApiGate.JsonAsync<FollowUpResponseRequest>(request, caller, CallerRole.Officer, (c, body) => v.Ratings.RespondAsync(c, taskId, Header(request, "If-Match"), body, ct), ct));
+
+    /// <summary>GET <see cref="ApiRoutes.Cases"/>: <see cref="CaseApi.ListAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiListCases")]
+    public static Task<IActionResult> ApiListCases([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Cases)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunVoiceAsync(request, client, context, (v, caller, ct) => v.Cases.ListAsync(caller, Query(request, "status"), ct));
+
+    /// <summary>POST <see cref="ApiRoutes.CaseResolution"/>: <see cref="CaseApi.ResolveAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="caseId">The case's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiResolveCase")]
+    public static Task<IActionResult> ApiResolveCase([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.CaseResolution)] HttpRequest request, string caseId, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunVoiceAsync(request, client, context, (v, caller, ct) => ApiGate.JsonAsync<CaseResolutionRequest>(request, caller, CallerRole.Administrator, (c, body) => v.Cases.ResolveAsync(c, caseId, body, ct), ct));
+
+    /// <summary>POST <see cref="ApiRoutes.AssistedApplications"/>: <see cref="AssistedApi.SubmitAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiSubmitAssisted")]
+    public static Task<IActionResult> ApiSubmitAssisted([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.AssistedApplications)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunVoiceAsync(request, client, context, (v, caller, ct) => AssistedApi.Gate(caller) is { } refused ? Task.FromResult(refused)
+            : ApiGate.JsonAsync<AssistedSubmitRequest>(request, caller, CallerRole.Officer, (c, body) => v.Assisted.SubmitAsync(c, body, Header(request, "Idempotency-Key"), ct), ct));
+
+    /// <summary>The citizen's voice handlers, built around the invocation's client like <see cref="ApiHandlers"/>.</summary>
+    sealed record VoiceHandlers(RatingApi Ratings, CaseApi Cases, AssistedApi Assisted);
+
+    /// <summary>As <see cref="RunAsync"/>, for the ratings, stuck-case and assisted-filing routes.</summary>
+    static async Task<IActionResult> RunVoiceAsync(
+        HttpRequest request, DurableTaskClient client, FunctionContext context, Func<VoiceHandlers, Caller?, CancellationToken, Task<IResult>> handle)
+    {
+        var services = context.InstanceServices;
+        var caller = Caller.From(await FunctionsPrincipal.FromAsync(request, services.GetRequiredService<AuthOptions>()));
+        var application = ActivatorUtilities.CreateInstance<ApplicationService>(services, client);
+        var cases = ActivatorUtilities.CreateInstance<CaseService>(services, client);
+        var voice = new VoiceHandlers(
+            services.GetRequiredService<RatingApi>(),
+            ActivatorUtilities.CreateInstance<CaseApi>(services, cases),
+            ActivatorUtilities.CreateInstance<AssistedApi>(services, application));
+        var result = await handle(voice, caller, request.HttpContext.RequestAborted);
+        return new ResultActionResult(result);
     }
 
     /// <summary>Reads the caller, builds the handlers around the invocation's client and adapts the handler's result.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Activities;
+using Workflows.Cases;
 using Workflows.Orchestration;
 
 namespace Workflows.Functions.Triggers;
@@ -61,6 +62,22 @@ public static class BundleTriggers
     [Function(nameof(FinishItemActivity))]
     public static Task<int> FinishItemActivity([ActivityTrigger] FinishItemInput input, string instanceId, FunctionContext executionContext)
         => Resolve<FinishItemActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(FinishItemActivity), instanceId), input);
+
+    /// <summary>Runs <see cref="Cases.StuckCaseOrchestrator"/>.</summary>
+    /// <param name="context">The orchestration's context.</param>
+    /// <returns>The resolved case.</returns>
+    [Function(nameof(StuckCaseOrchestrator))]
+    public static Task<StuckCase> StuckCaseOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context)
+        => new StuckCaseOrchestrator().RunAsync(context, context.GetInput<StuckCaseInput>()!);
+
+    /// <summary>Runs <see cref="Cases.SaveCaseActivity"/>.</summary>
+    /// <param name="input">The case, its audit entries and notifications.</param>
+    /// <param name="instanceId">The scheduling orchestration's id.</param>
+    /// <param name="executionContext">The invocation's context.</param>
+    /// <returns>True when written.</returns>
+    [Function(nameof(SaveCaseActivity))]
+    public static Task<bool> SaveCaseActivity([ActivityTrigger] CaseUpdate input, string instanceId, FunctionContext executionContext)
+        => Resolve<SaveCaseActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(SaveCaseActivity), instanceId), input);
 
     static T Resolve<T>(FunctionContext executionContext) where T : class
         => ActivatorUtilities.GetServiceOrCreateInstance<T>(executionContext.InstanceServices);

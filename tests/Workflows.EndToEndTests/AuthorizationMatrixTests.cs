@@ -51,6 +51,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         [Who.Anonymous, Who.MalformedToken, Who.ExpiredToken, Who.WrongKeyToken, Who.WrongIssuerToken, Who.UnsignedToken, Who.TwoRolesToken, Who.OfficerWithoutDepartment];
 
     static readonly string[] Licences = ["id-card", "household-register", "marriage-certificate"];
+    static readonly string[] SlowTag = ["slow"];
     static readonly string[] ProblemMembers = ["type", "title", "status", "detail", "code", "errors"];
 
     static readonly object Gate = new();
@@ -97,6 +98,13 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         new("POST /api/admin/applications/{app}/items/birth-certificate/extension by 0 days", 401, 403, 403, 403, 403, 400),
         new("POST /api/systems/bank-account-system/callbacks without a signature", 401, 401, 401, 401, 401, 401),
         new("GET /api/notifications",                                              401, 200, 200, 200, 200, 200),
+        new("POST /api/applications/{app}/ratings",                                401, 409, 404, 403, 403, 403),
+        new("GET /api/applications/{app}/ratings",                                 401, 200, 404, 403, 403, 403),
+        new("POST /api/applications/{app}/stuck",                                  401, 202, 404, 403, 403, 403),
+        new("POST /api/tasks/{task}/response",                                     401, 403, 403, 409, 404, 403),
+        new("GET /api/admin/cases",                                                401, 403, 403, 403, 403, 200),
+        new("POST /api/admin/cases/{case}/resolution",                             401, 403, 403, 403, 403, 202),
+        new("POST /api/assisted/applications",                                     401, 403, 403, 403, 403, 403),
     ];
 
     /// <summary>The matrix as rows: (route, caller, expected status).</summary>
@@ -193,6 +201,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             .Replace("{app}", Uri.EscapeDataString(missing ? s.MissingApp : s.App), StringComparison.Ordinal)
             .Replace("{spare}", Uri.EscapeDataString(missing ? s.MissingApp : s.Spare), StringComparison.Ordinal)
             .Replace("{task}", Uri.EscapeDataString(missing ? ItemOrchestrator.InstanceId(s.MissingApp, "birth-certificate") : s.Task), StringComparison.Ordinal)
+            .Replace("{case}", Uri.EscapeDataString($"case:{(missing ? s.MissingApp : s.Spare)}"), StringComparison.Ordinal)
             .Replace("{tpl}", s.Tpl, StringComparison.Ordinal)
             .Replace("{A}", Uri.EscapeDataString(s.CitizenA), StringComparison.Ordinal);
         var message = new HttpRequestMessage(new HttpMethod(parts[0]), path) { Content = Body(s, route) };
@@ -242,6 +251,21 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             case var r when r.Contains("/extension", StringComparison.Ordinal):
                 // Zero days: the administrator gets 400 naming the field, so the item the other lines use keeps its due time.
                 return Http.Body(new { workingDays = 0, reason = "authorization matrix" });
+            case var r when r.EndsWith("/ratings", StringComparison.Ordinal) && r.StartsWith("POST", StringComparison.Ordinal):
+                return Http.Body(new { item = "birth-certificate", score = 1, tags = SlowTag, comment = "authorization matrix" });
+            case var r when r.EndsWith("/stuck", StringComparison.Ordinal):
+                return Http.Body(new { description = "authorization matrix" });
+            case var r when r.EndsWith("/response", StringComparison.Ordinal) || r.EndsWith("/resolution", StringComparison.Ordinal):
+                return Http.Body(new { text = "authorization matrix" });
+            case "POST /api/assisted/applications":
+                return Http.Body(new
+                {
+                    applicant = new { id = s.CitizenA, kind = "citizen", name = "王芳" },
+                    consent = "authorization matrix",
+                    templateKey = "newborn",
+                    answers = Walkthrough.NewbornAnswers(),
+                    materials = photo,
+                });
             case var r when r.Contains("/callbacks", StringComparison.Ordinal):
                 return Http.Body(new { applicationId = s.App, itemKey = "birth-certificate", approved = true });
             default:
@@ -359,6 +383,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             "babyPhoto" or "{material}" => "{material}",
             "birth-certificate" or "{item}" => "{item}",
             "bank-account-system" or "{system}" => "{system}",
+            "{case}" or "{caseId}" => "{caseId}",
             _ => segment,
         });
         return $"{parts[0]} {string.Join('/', path)}";
@@ -396,7 +421,19 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         var task = await Walkthrough.WaitForTaskAsync(hospital, id, "birth-certificate");
         await Walkthrough.WaitForApplicationAsync(citizen, id, d => d.Items.Single(i => i.Key == "birth-certificate").State == ItemState.Running, "the hospital's item to run");
 
+        // A's spare application is reported stuck, so the administrator's resolution row has an open case to resolve.
+        await Walkthrough.WaitForApplicationAsync(citizen, spare.Body!.ApplicationId, d => d.Items.Any(i => i.State == ItemState.Running), "the spare application to start");
+        using (var reported = await citizen.PostAsync($"/api/applications/{spare.Body!.ApplicationId}/stuck", Http.Body(new { description = "authorization matrix" })))
+        {
+            reported.StatusCode.ShouldBe(HttpStatusCode.Accepted, await reported.Content.ReadAsStringAsync());
+        }
+
         using var admin = server.Admin();
+        await Http.PollAsync(async () =>
+        {
+            var cases = await (await admin.GetAsync("/api/admin/cases?status=open")).ReadAsync<List<JsonElement>>();
+            return cases.Any(c => c.GetProperty("caseId").GetString() == $"case:{spare.Body!.ApplicationId}") ? cases : null;
+        }, _ => true, "the spare application's case");
         var tpl = $"authz-{Guid.NewGuid():N}"[..20];
         const string tplName = "授权矩阵测试草稿";
         using var created = await admin.PostAsync("/api/admin/templates", Http.Raw(TemplateJson.Write(BuiltInTemplates.Get("newborn") with { Key = tpl, Name = tplName })));

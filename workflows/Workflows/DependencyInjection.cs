@@ -4,12 +4,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Workflows.Api;
 using Workflows.Applications;
+using Workflows.Assisted;
 using Workflows.Audit;
 using Workflows.Auth;
 using Workflows.Calendar;
+using Workflows.Cases;
 using Workflows.Licences;
 using Workflows.Materials;
 using Workflows.Notifications;
+using Workflows.Ratings;
 using Workflows.Storage;
 using Workflows.Tasks;
 using Workflows.Templates;
@@ -51,6 +54,18 @@ public static class DependencyInjection
         services.TryAddSingleton<Notifier>();
         services.AddWorkflowsNotifications(configuration);
         services.TryAddSingleton<ApplicationService>();
+        services.AddOptions<RatingOptions>()
+            .Bind(configuration.GetSection(RatingOptions.SectionName))
+            .Validate(o => o.Validate().Count == 0, "Ratings options are invalid: BadScoreAtMost 0 to 4, FollowUpDays 1 to 60.")
+            .ValidateOnStart();
+        services.AddOptions<CaseOptions>()
+            .Bind(configuration.GetSection(CaseOptions.SectionName))
+            .Validate(o => o.Validate().Count == 0, "Cases options are invalid: LimitDays 1 to 60, ReminderBeforeDays more than 0 and less than LimitDays.")
+            .ValidateOnStart();
+        services.TryAddSingleton<RatingStore>();
+        services.TryAddSingleton<RatingService>();
+        services.TryAddSingleton<CaseStore>();
+        services.TryAddSingleton<CaseService>();
         return services;
     }
 
@@ -75,6 +90,9 @@ public static class DependencyInjection
         services.TryAddSingleton<AdminApi>();
         services.TryAddSingleton<SystemApi>();
         services.TryAddSingleton<NotificationApi>();
+        services.TryAddSingleton<RatingApi>();
+        services.TryAddSingleton<CaseApi>();
+        services.TryAddSingleton<AssistedApi>();
         return services;
     }
 }

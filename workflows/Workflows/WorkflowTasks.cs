@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Workflows.Activities;
+using Workflows.Cases;
 using Workflows.Orchestration;
 using Workflows.SelfCheck;
 
@@ -28,5 +29,8 @@ public static class WorkflowTasks
         registry.AddActivity<SaveTaskActivity>();
         registry.AddActivity<AppendAuditActivity>();
         registry.AddActivity<FinishItemActivity>();
+
+        registry.AddOrchestrator<StuckCaseOrchestrator>();
+        registry.AddActivity<SaveCaseActivity>();
     }
 }

@@ -2,7 +2,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Workflows.Api;
+using Workflows.Assisted;
+using Workflows.Cases;
 using Workflows.Licences;
+using Workflows.Ratings;
 
 namespace Workflows.Server.Api;
 
@@ -22,6 +25,7 @@ internal static class ApiEndpoints
         MapCitizens(api.MapGroup("").WithTags("Citizens and companies"));
         MapOfficers(api.MapGroup("").WithTags("Officers"));
         MapAdministrators(api.MapGroup("").WithTags("Administrators"));
+        MapVoice(api.MapGroup("").WithTags("Ratings, stuck cases and assisted filing"));
         api.MapPost(ApiRoutes.Callbacks, (string system, HttpRequest request, SystemApi h, CancellationToken ct) => h.CallbackAsync(system, request, ct))
             .WithTags("Outside systems").WithSummary("A signed result from an outside department system.")
             .AcceptsJson<CallbackRequest>().Produces(202).ProducesProblem(401).ProducesProblem(409);
@@ -122,6 +126,37 @@ internal static class ApiEndpoints
                 ApiGate.JsonAsync<ExtensionRequest>(request, Caller.From(user), CallerRole.Administrator, (caller, body) => h.ExtendAsync(caller, id, item, body, ct), ct))
             .WithSummary("Extend a running item's due time by working days, with a reason (audited); its reminder and escalation follow.")
             .AcceptsJson<ExtensionRequest>().Produces<ExtensionResponse>(202).ProducesProblem(404).ProducesProblem(409);
+    }
+
+    // The citizen's voice: ratings and their follow-ups (好差评), stuck cases (办不成事), assisted filing (帮办代办).
+    static void MapVoice(RouteGroupBuilder g)
+    {
+        g.MapPost(ApiRoutes.Ratings, (string id, HttpRequest request, ClaimsPrincipal user, RatingApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<RatingRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.RateAsync(caller, id, body, ct), ct))
+            .WithSummary("Rate an ended item (item = its key) or the ended bundle (item = null): score 1-5, tags, comment; once.")
+            .AcceptsJson<RatingRequest>().Produces<Rating>(201).Produces<Rating>(200).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        g.MapGet(ApiRoutes.Ratings, (string id, ClaimsPrincipal user, RatingApi h, CancellationToken ct) => h.ListAsync(Caller.From(user), id, ct))
+            .WithSummary("My ratings of one application, with the departments' responses.").Produces<List<Rating>>().ProducesProblem(404);
+        g.MapPost(ApiRoutes.StuckReport, (string id, HttpRequest request, ClaimsPrincipal user, CaseApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<StuckReportRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.ReportAsync(caller, id, body, ct), ct))
+            .WithSummary("Report that one of my applications is stuck (办不成事); opens a supervised case.")
+            .AcceptsJson<StuckReportRequest>().Produces<StuckReportResponse>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        g.MapPost(ApiRoutes.FollowUpResponse, (string taskId, HttpRequest request, ClaimsPrincipal user, RatingApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+                ApiGate.JsonAsync<FollowUpResponseRequest>(request, Caller.From(user), CallerRole.Officer, (caller, body) => h.RespondAsync(caller, taskId, ifMatch, body, ct), ct))
+            .WithSummary("Answer a bad rating's follow-up in writing; closes it. If-Match required.")
+            .AcceptsJson<FollowUpResponseRequest>().Produces<Rating>().ProducesProblem(409).ProducesProblem(412).ProducesProblem(428);
+        g.MapGet(ApiRoutes.Cases, (string? status, ClaimsPrincipal user, CaseApi h, CancellationToken ct) => h.ListAsync(Caller.From(user), status, ct))
+            .WithSummary("Stuck cases, soonest due first; status = open or resolved.").Produces<List<StuckCase>>().ProducesProblem(400);
+        g.MapPost(ApiRoutes.CaseResolution, (string caseId, HttpRequest request, ClaimsPrincipal user, CaseApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<CaseResolutionRequest>(request, Caller.From(user), CallerRole.Administrator, (caller, body) => h.ResolveAsync(caller, caseId, body, ct), ct))
+            .WithSummary("Resolve a stuck case; the applicant is sent the resolution.")
+            .AcceptsJson<CaseResolutionRequest>().Produces(202).ProducesProblem(404).ProducesProblem(409);
+        g.MapPost(ApiRoutes.AssistedApplications, (HttpRequest request, ClaimsPrincipal user, AssistedApi h, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
+                AssistedApi.Gate(Caller.From(user)) is { } refused ? Task.FromResult(refused)
+                    : ApiGate.JsonAsync<AssistedSubmitRequest>(request, Caller.From(user), CallerRole.Officer, (caller, body) => h.SubmitAsync(caller, body, idempotencyKey, ct), ct))
+            .WithSummary("File an application for a citizen or company (帮办代办; officers with assist=true).")
+            .RequireRateLimiting(SubmitPolicy).AcceptsJson<AssistedSubmitRequest>().Produces<SubmitResponse>(202).Produces<SubmitResponse>(200)
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(422).ProducesProblem(429);
     }
 
     // Documents a JSON body without routing's own media-type check: .Accepts<T>("application/json") makes routing answer

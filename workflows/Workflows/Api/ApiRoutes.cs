@@ -96,6 +96,24 @@ public static class ApiRoutes
     /// <summary>Callbacks from outside systems.</summary>
     public const string Callbacks = "systems/{system}/callbacks";
 
+    /// <summary>Ratings of one of the caller's applications (好差评).</summary>
+    public const string Ratings = "applications/{id}/ratings";
+
+    /// <summary>Reporting an application as stuck (办不成事).</summary>
+    public const string StuckReport = "applications/{id}/stuck";
+
+    /// <summary>Answering a follow-up of a bad rating.</summary>
+    public const string FollowUpResponse = "tasks/{taskId}/response";
+
+    /// <summary>Stuck cases, for administrators.</summary>
+    public const string Cases = "admin/cases";
+
+    /// <summary>Resolving a stuck case.</summary>
+    public const string CaseResolution = "admin/cases/{caseId}/resolution";
+
+    /// <summary>Applications filed by staff on behalf of an applicant (帮办代办).</summary>
+    public const string AssistedApplications = "assisted/applications";
+
     /// <summary>Every route with its method.</summary>
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
@@ -130,5 +148,12 @@ public static class ApiRoutes
         new("POST", Extension),
         new("POST", Callbacks),
         new("GET", Notifications),
+        new("POST", Ratings),
+        new("GET", Ratings),
+        new("POST", StuckReport),
+        new("POST", FollowUpResponse),
+        new("GET", Cases),
+        new("POST", CaseResolution),
+        new("POST", AssistedApplications),
     ];
 }

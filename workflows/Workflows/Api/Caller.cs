@@ -38,6 +38,9 @@ public static class ApiClaims
     /// <summary>For an officer: <c>true</c> when a supervisor of the department (optional; absent means not).</summary>
     public const string Supervisor = "supervisor";
 
+    /// <summary>For an officer: <c>true</c> when they may file on behalf of citizens (帮办代办).</summary>
+    public const string Assist = "assist";
+
     /// <summary>The role claim's value for each role.</summary>
     /// <param name="role">The role.</param>
     /// <returns>The value in tokens.</returns>
@@ -60,7 +63,8 @@ public static class ApiClaims
 /// <param name="Kind">For an applicant: citizen or company.</param>
 /// <param name="Department">For an officer: the department.</param>
 /// <param name="Supervisor">For an officer: a supervisor of the department (the token's <c>supervisor</c> claim is <c>true</c>).</param>
-public sealed record Caller(string Id, string Name, CallerRole Role, ApplicantKind? Kind = null, string? Department = null, bool Supervisor = false)
+/// <param name="CanAssist">For an officer: may file on behalf of citizens (the <c>assist</c> claim is <c>true</c>).</param>
+public sealed record Caller(string Id, string Name, CallerRole Role, ApplicantKind? Kind = null, string? Department = null, bool Supervisor = false, bool CanAssist = false)
 {
     /// <summary>The applicant this caller files as.</summary>
     public Applicant AsApplicant() => new(Id, Kind ?? ApplicantKind.Citizen, Name);
@@ -109,9 +113,11 @@ public sealed record Caller(string Id, string Name, CallerRole Role, ApplicantKi
                 return kind is null ? null : new Caller(id, name, CallerRole.Applicant, Kind: kind);
             case "officer":
                 var department = principal.FindFirst(ApiClaims.Department)?.Value;
+                // Only the exact value "true" grants assisted filing; anything else (or two values) is no grant.
+                var assist = principal.FindAll(ApiClaims.Assist).Select(c => c.Value).ToList() is ["true"];
                 return string.IsNullOrWhiteSpace(department)
                     ? null
-                    : new Caller(id, name, CallerRole.Officer, Department: department, Supervisor: principal.FindFirst(ApiClaims.Supervisor)?.Value == "true");
+                    : new Caller(id, name, CallerRole.Officer, Department: department, Supervisor: principal.FindFirst(ApiClaims.Supervisor)?.Value == "true", CanAssist: assist);
             case "admin":
                 return new Caller(id, name, CallerRole.Administrator);
             default:

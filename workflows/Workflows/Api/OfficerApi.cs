@@ -187,6 +187,12 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
             return refused;
         }
 
+        if (stored.Task.Kind == TaskKind.FollowUp)
+        {
+            // A bad rating is closed only by a written response the applicant reads, never by approve or reject.
+            return ApiProblems.Conflict("task.followUp", "This is a follow-up of a bad rating; answer it with POST tasks/{taskId}/response.");
+        }
+
         var errors = Validate(body, stored.Task);
         if (body.Kind == DecisionKind.RequestSupplement && body.Materials is { Count: > 0 } asked)
         {

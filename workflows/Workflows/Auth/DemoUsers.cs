@@ -1,4 +1,5 @@
 using Workflows.Api;
+using Workflows.Assisted;
 using Workflows.Templates;
 
 namespace Workflows.Auth;
@@ -10,7 +11,8 @@ namespace Workflows.Auth;
 /// <param name="Kind">For an applicant: citizen or company.</param>
 /// <param name="Department">For an officer: the department.</param>
 /// <param name="Licences">Electronic licences the user held before (seeded so bundles can reuse them).</param>
-public sealed record DemoUser(string Id, string Name, CallerRole Role, ApplicantKind? Kind = null, string? Department = null, IReadOnlyList<string>? Licences = null);
+/// <param name="Assist">For an officer: may file on behalf of citizens (帮办代办).</param>
+public sealed record DemoUser(string Id, string Name, CallerRole Role, ApplicantKind? Kind = null, string? Department = null, IReadOnlyList<string>? Licences = null, bool Assist = false);
 
 /// <summary>
 /// The demo users: two citizens, a company, an officer per department of the built-in catalog, and an
@@ -32,6 +34,8 @@ public static class DemoUsers
             new("admin", "系统管理员", CallerRole.Administrator),
         };
         users.AddRange(catalog.Departments.Select(d => new DemoUser($"officer-{d.Code}", $"{d.Name}审批员", CallerRole.Officer, Department: d.Code)));
+        // The service hall's helper files on behalf of citizens (帮办代办); the hall decides no item, so its task list stays empty.
+        users.Add(new DemoUser("helper-hall", "政务服务中心帮办员", CallerRole.Officer, Department: AssistedFiling.HallDepartment, Assist: true));
         return users;
     }
 

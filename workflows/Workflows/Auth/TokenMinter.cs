@@ -19,8 +19,9 @@ public sealed class TokenMinter(AuthOptions options, TimeProvider time)
     /// <param name="department">For an officer: the department.</param>
     /// <param name="lifetime">How long it lives; the configured lifetime when null.</param>
     /// <param name="supervisor">For an officer: a supervisor of the department (sees escalations).</param>
+    /// <param name="assist">For an officer: may file on behalf of citizens (帮办代办).</param>
     /// <returns>The compact JWT.</returns>
-    public string Mint(string id, string name, CallerRole role, ApplicantKind? kind = null, string? department = null, TimeSpan? lifetime = null, bool supervisor = false)
+    public string Mint(string id, string name, CallerRole role, ApplicantKind? kind = null, string? department = null, TimeSpan? lifetime = null, bool supervisor = false, bool assist = false)
     {
         var claims = new List<Claim>
         {
@@ -43,6 +44,11 @@ public sealed class TokenMinter(AuthOptions options, TimeProvider time)
             claims.Add(new Claim(ApiClaims.Supervisor, "true"));
         }
 
+        if (assist)
+        {
+            claims.Add(new Claim(ApiClaims.Assist, "true"));
+        }
+
         var now = time.GetUtcNow().UtcDateTime;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
@@ -62,6 +68,6 @@ public sealed class TokenMinter(AuthOptions options, TimeProvider time)
     public string Mint(DemoUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return Mint(user.Id, user.Name, user.Role, user.Kind, user.Department);
+        return Mint(user.Id, user.Name, user.Role, user.Kind, user.Department, assist: user.Assist);
     }
 }

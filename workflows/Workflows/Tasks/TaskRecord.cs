@@ -21,6 +21,9 @@ public enum TaskKind
 
     /// <summary>Verify a commitment an item was approved on (告知承诺 check).</summary>
     Verification,
+
+    /// <summary>Answer a bad rating in writing (好差评 follow-up); closed only by a response, never by a decision.</summary>
+    FollowUp,
 }
 
 /// <summary>One task in a department's list.</summary>

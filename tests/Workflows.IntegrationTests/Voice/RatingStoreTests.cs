@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Applications;
+using Workflows.Audit;
+using Workflows.Notifications;
+using Workflows.Orchestration;
+using Workflows.Ratings;
+using Workflows.Tasks;
+using Workflows.Templates;
+
+namespace Workflows.IntegrationTests.Voice;
+
+/// <summary>Ratings on Azurite: once per target, the per-department month index, and a bad rating's follow-up answered once.</summary>
+[Collection(StorageCollectionDefinition.Name)]
+public sealed class RatingStoreTests(StorageFixture storage) : IAsyncLifetime
+{
+    static readonly string[] Slow = ["slow"];
+    ServiceProvider services = null!;
+
+    RatingStore Store => services.GetRequiredService<RatingStore>();
+
+    public Task InitializeAsync()
+    {
+        var settings = storage.NewHub("rate").ToInProcessConfiguration(runWorker: false);
+        settings["Sla:DayLength"] = "00:00:10";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        services = new ServiceCollection().AddWorkflows(configuration).BuildServiceProvider();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await services.DisposeAsync();
+
+    [Fact]
+    public async Task TryAddAsync_SecondRatingOfSameTarget_KeepsTheFirst()
+    {
+        var first = Rating("app-a", "birth-certificate", "hospital", 4, new DateTime(2026, 11, 3, 8, 0, 0, DateTimeKind.Utc));
+
+        (await Store.TryAddAsync(first)).Added.ShouldBeTrue();
+        var (stored, added) = await Store.TryAddAsync(first with { Score = 1 });
+
+        added.ShouldBeFalse();
+        stored.Score.ShouldBe(4);
+        (await Store.ListAsync("app-a")).Single().Score.ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task ListByPeriodAsync_DepartmentAcrossMonths_ReturnsOnlyThatDepartmentInThePeriod()
+    {
+        var oct = new DateTime(2026, 10, 31, 23, 0, 0, DateTimeKind.Utc);
+        var nov = new DateTime(2026, 11, 1, 1, 0, 0, DateTimeKind.Utc);
+        var dec = new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc);
+        await Store.TryAddAsync(Rating("app-p1", "birth-certificate", "hospital", 5, oct));
+        await Store.TryAddAsync(Rating("app-p2", "birth-certificate", "hospital", 2, nov));
+        await Store.TryAddAsync(Rating("app-p2", "vaccination", "cdc", 3, nov));
+        await Store.TryAddAsync(Rating("app-p3", RatingRules.BundleTarget, "hospital", 1, dec));
+
+        var hospital = await Store.ListByPeriodAsync(oct, dec, "hospital");
+        var everyone = await Store.ListByPeriodAsync(oct.AddHours(1), dec.AddDays(1));
+
+        hospital.Select(r => (r.ApplicationId, r.Target)).ShouldBe([("app-p1", "birth-certificate"), ("app-p2", "birth-certificate")]);
+        everyone.Select(r => r.Department).ShouldBe(["hospital", "cdc", "hospital"], ignoreOrder: true);
+        RatingStore.IndexPartition("hospital", nov).ShouldBe("hospital|202611");
+    }
+
+    [Fact]
+    public async Task RateAsync_BadRating_OpensFollowUpDueInThreeWorkingDaysAndAnswerClosesIt()
+    {
+        var application = Ended("app-bad");
+        var ratings = services.GetRequiredService<RatingService>();
+        var before = DateTime.UtcNow;
+
+        var result = await ratings.RateAsync(application, "birth-certificate", 1, Slow, "排队太久");
+        var again = await ratings.RateAsync(application, "birth-certificate", 1, Slow, "排队太久");
+
+        result.Replayed.ShouldBeFalse();
+        again.Replayed.ShouldBeTrue();
+        await Should.ThrowAsync<RatingAlreadyGivenException>(() => ratings.RateAsync(application, "birth-certificate", 5, [], null));
+        var task = await services.GetRequiredService<TaskStore>().GetAsync("hospital", "app-bad:birth-certificate:followup");
+        task.ShouldNotBeNull();
+        task.Kind.ShouldBe(TaskKind.FollowUp);
+        task.Status.ShouldBe(OfficerTaskStatus.Open);
+        // Three working days of ten seconds each.
+        (task.DueAt - result.Rating.RatedAt).ShouldBe(TimeSpan.FromSeconds(30));
+        result.Rating.RatedAt.ShouldBeGreaterThanOrEqualTo(before.AddSeconds(-1));
+
+        var answered = await ratings.AnswerAsync(task, "officer:officer-hospital", "已整改，加开窗口。");
+
+        answered.Response.ShouldBe("已整改，加开窗口。");
+        (await Store.GetAsync("app-bad", "birth-certificate"))!.Response.ShouldBe("已整改，加开窗口。");
+        (await services.GetRequiredService<TaskStore>().GetAsync("hospital", task.TaskId))!.Status.ShouldBe(OfficerTaskStatus.Closed);
+        await Should.ThrowAsync<FollowUpAlreadyAnsweredException>(() => ratings.AnswerAsync(task, "officer:other", "again"));
+        var trail = await services.GetRequiredService<AuditTrail>().ReadAsync("app-bad");
+        trail.Select(e => e.Action).ShouldBe(["rating.given", "rating.followUp.opened", "rating.followUp.answered"], ignoreOrder: true);
+        var told = await services.GetRequiredService<NotificationOutbox>().ListAsync(RecipientKind.Applicant, "citizen-bad");
+        told.Single().Notification.Topic.ShouldBe(RatingTopics.Answered);
+    }
+
+    [Fact]
+    public async Task RateAsync_RunningItemOrGoodRating_RefusesOrOpensNothing()
+    {
+        var application = Ended("app-good") with { Status = ApplicationStatus.InProgress };
+        var ratings = services.GetRequiredService<RatingService>();
+
+        await Should.ThrowAsync<RatingTargetNotEndedException>(() => ratings.RateAsync(application, "vaccination", 1, [], null));
+        await Should.ThrowAsync<RatingTargetNotEndedException>(() => ratings.RateAsync(application, null, 1, [], null));
+        await Should.ThrowAsync<KeyNotFoundException>(() => ratings.RateAsync(application, "no-such-item", 1, [], null));
+        var good = await ratings.RateAsync(application, "birth-certificate", 5, ["fast"], null);
+
+        good.Rating.FollowUpTaskId.ShouldBeNull();
+        (await services.GetRequiredService<TaskStore>().GetAsync("hospital", "app-good:birth-certificate:followup")).ShouldBeNull();
+    }
+
+    static Rating Rating(string app, string target, string department, int score, DateTime at) =>
+        new(app, target, "citizen-x", "newborn", department, score, [], null, at);
+
+    static ApplicationRecord Ended(string id) => new(id, new Applicant(id.Replace("app-", "citizen-", StringComparison.Ordinal), ApplicantKind.Citizen, "王芳"),
+        "newborn", 1, "新生儿出生一件事", ApplicationStatus.PartiallyCompleted, DateTime.UtcNow, DateTime.UtcNow,
+        [
+            new ItemView("birth-certificate", "出生医学证明", "hospital", ItemState.Approved),
+            new ItemView("vaccination", "预防接种证", "cdc", ItemState.Running),
+        ], []);
+}

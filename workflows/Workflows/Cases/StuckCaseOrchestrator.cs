@@ -1,0 +1,99 @@
+using Microsoft.DurableTask;
+using Workflows.Audit;
+using Workflows.Calendar;
+using Workflows.Notifications;
+
+namespace Workflows.Cases;
+
+/// <summary>Input of <see cref="StuckCaseOrchestrator"/>.</summary>
+/// <param name="CaseId">The case (and instance) id.</param>
+/// <param name="ApplicationId">The application reported.</param>
+/// <param name="ApplicantId">Who reported it.</param>
+/// <param name="ApplicantName">Their name.</param>
+/// <param name="Description">What is stuck.</param>
+/// <param name="Clock">The working-day clock the time limit is counted on.</param>
+/// <param name="LimitDays">Working days to resolve it.</param>
+/// <param name="ReminderBeforeDays">Working days before the limit to remind the administrators.</param>
+public sealed record StuckCaseInput(
+    string CaseId, string ApplicationId, string ApplicantId, string ApplicantName, string Description, SlaClock Clock, int LimitDays, double ReminderBeforeDays);
+
+/// <summary>
+/// One stuck case (办不成事): opens it and tells the administrators, then waits for their resolution while two
+/// durable timers run beside the wait, a reminder before the time limit and an escalation at it; neither ends the
+/// wait. The resolution closes the case and is sent to the applicant. Times come from the orchestration's clock
+/// and ids from the case id, so replays agree; every write is <see cref="SaveCaseActivity"/>.
+/// </summary>
+public sealed class StuckCaseOrchestrator : TaskOrchestrator<StuckCaseInput, StuckCase>
+{
+    /// <summary>Who administrators' notifications go to.</summary>
+    public const string Administrators = "admin";
+
+    /// <inheritdoc />
+    public override async Task<StuckCase> RunAsync(TaskOrchestrationContext context, StuckCaseInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var opened = context.CurrentUtcDateTime;
+        var due = input.Clock.Due(opened, input.LimitDays);
+        var remindAt = due - (input.Clock.DayLength * input.ReminderBeforeDays);
+        var stuck = new StuckCase(input.CaseId, input.ApplicationId, input.ApplicantId, input.ApplicantName, input.Description, CaseStatus.Open, opened, due);
+        await SaveAsync(context, stuck, "opened", $"applicant:{input.ApplicantId}", "case.opened", null, nameof(CaseStatus.Open), input.Description,
+        [
+            Note(stuck, "opened", RecipientKind.Administrators, Administrators, CaseTopics.Opened, "办不成事: a stuck application was reported",
+                $"{input.ApplicantName} reports application {input.ApplicationId} stuck: {input.Description} Resolve by {due:O}.", opened),
+            Note(stuck, "received", RecipientKind.Applicant, input.ApplicantId, CaseTopics.Opened, "Your report was received",
+                $"An administrator will resolve it by {due:O}.", opened),
+        ]);
+
+        using var timers = new CancellationTokenSource();
+        var resolved = context.WaitForExternalEvent<CaseResolved>(nameof(CaseResolved));
+        var reminder = context.CreateTimer(remindAt > opened ? remindAt : opened, timers.Token);
+        var escalation = context.CreateTimer(due, timers.Token);
+        var pending = new List<Task> { resolved, reminder, escalation };
+        while (await Task.WhenAny(pending) is var fired && fired != resolved)
+        {
+            pending.Remove(fired);
+            var now = context.CurrentUtcDateTime;
+            if (fired == reminder)
+            {
+                stuck = stuck with { RemindedAt = now };
+                await SaveAsync(context, stuck, "reminded", "engine", "case.reminded", null, null, $"Due {due:O}.",
+                [
+                    Note(stuck, "reminder", RecipientKind.Administrators, Administrators, CaseTopics.Reminder, "A stuck case is due soon",
+                        $"Case {stuck.CaseId} ({stuck.ApplicationId}) must be resolved by {due:O}.", now),
+                ]);
+            }
+            else
+            {
+                stuck = stuck with { EscalatedAt = now };
+                await SaveAsync(context, stuck, "escalated", "engine", "case.escalated", null, null, $"Unresolved at its time limit {due:O}.",
+                [
+                    Note(stuck, "escalated", RecipientKind.Administrators, Administrators, CaseTopics.Escalated, "A stuck case passed its time limit",
+                        $"Case {stuck.CaseId} ({stuck.ApplicationId}) was due {due:O} and is still unresolved.", now),
+                ]);
+            }
+        }
+
+        // The timers not fired yet are cancelled, so the instance completes without waiting for them. Synchronously:
+        // CancelAsync would resume the orchestrator on another thread, which replay cannot follow.
+        timers.Cancel();
+        var resolution = resolved.Result;
+        var at = context.CurrentUtcDateTime;
+        stuck = stuck.Resolve(resolution.By, resolution.Resolution, at);
+        await SaveAsync(context, stuck, "resolved", resolution.By, "case.resolved", nameof(CaseStatus.Open), nameof(CaseStatus.Resolved), resolution.Resolution,
+        [
+            Note(stuck, "resolved", RecipientKind.Applicant, stuck.ApplicantId, CaseTopics.Resolved, "Your stuck application: resolution",
+                resolution.Resolution, at),
+        ]);
+        return stuck;
+    }
+
+    static Task<bool> SaveAsync(
+        TaskOrchestrationContext context, StuckCase stuck, string step, string actor, string action, string? before, string? after, string? detail,
+        IReadOnlyList<Notification> notifications) =>
+        context.CallActivityAsync<bool>(nameof(SaveCaseActivity), new CaseUpdate(stuck,
+            [new AuditEntry(stuck.ApplicationId, $"case:{step}", context.CurrentUtcDateTime, actor, action, before, after, detail)], notifications));
+
+    static Notification Note(StuckCase stuck, string step, RecipientKind kind, string recipient, string topic, string title, string body, DateTime at) =>
+        new($"{stuck.CaseId}:{step}", kind, recipient, topic, title, body, at, stuck.ApplicationId);
+}

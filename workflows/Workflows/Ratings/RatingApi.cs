@@ -1,0 +1,168 @@
+using Azure;
+using Microsoft.AspNetCore.Http;
+using Workflows.Api;
+using Workflows.Applications;
+using Workflows.Tasks;
+
+namespace Workflows.Ratings;
+
+/// <summary>A rating as given: the item (null for the whole bundle), a score, tags and a comment.</summary>
+/// <param name="Score">1 (very bad) to 5 (very good).</param>
+/// <param name="Item">The item's key; null or absent rates the whole bundle.</param>
+/// <param name="Tags">Tags from the fixed set (<see cref="RatingTags.All"/>).</param>
+/// <param name="Comment">At most 500 characters.</param>
+public sealed record RatingRequest(int Score, string? Item = null, List<string?>? Tags = null, string? Comment = null);
+
+/// <summary>A department's written answer to a bad rating.</summary>
+/// <param name="Text">The response the applicant reads; required, at most 2000 characters.</param>
+public sealed record FollowUpResponseRequest(string Text);
+
+/// <summary>
+/// The HTTP side of ratings: the applicant rates and reads their ratings with the departments' responses; an
+/// officer answers a follow-up of their department. Someone else's application is not found (404), whoever asks.
+/// </summary>
+public sealed class RatingApi(RatingService service, RatingStore ratings, ApplicationStore applications, TaskStore tasks)
+{
+    /// <summary>Rates an ended item, or the ended bundle, of the caller's application; once.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="body">The rating.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>201 with the rating, 200 for the same rating again, 400, 404, or 409 (not ended; rated before).</returns>
+    public async Task<IResult> RateAsync(Caller? caller, string applicationId, RatingRequest body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (ApiGate.Check(caller, CallerRole.Applicant) is { } denied)
+        {
+            return denied;
+        }
+
+        var errors = RatingRules.Validate(body.Score, body.Tags, body.Comment).Select(p => new ApiError(p.Field, p.Code, p.Message)).ToList();
+        if (body.Item is { } item && string.IsNullOrWhiteSpace(item))
+        {
+            errors.Add(new ApiError("item", "field.invalid", "An item's key, or null for the whole bundle."));
+        }
+
+        var application = await MineAsync(caller!, applicationId, cancellationToken);
+        if (application is null)
+        {
+            return ApiProblems.NotFound("application");
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        try
+        {
+            var result = await service.RateAsync(application, body.Item, body.Score, [.. body.Tags?.Select(t => t!) ?? []], body.Comment, cancellationToken);
+            return result.Replayed ? Results.Ok(result.Rating) : Results.Created($"/api/applications/{Uri.EscapeDataString(applicationId)}/ratings", result.Rating);
+        }
+        catch (KeyNotFoundException)
+        {
+            return ApiProblems.Invalid(new ApiError("item", "item.unknown", "This application has no such item."));
+        }
+        catch (RatingTargetNotEndedException ex)
+        {
+            return ApiProblems.Conflict("rating.notEnded", ex.Message);
+        }
+        catch (RatingAlreadyGivenException ex)
+        {
+            return ApiProblems.Conflict("rating.alreadyGiven", ex.Message);
+        }
+    }
+
+    /// <summary>The caller's ratings of one of their applications, with the departments' responses.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with the ratings, or 404.</returns>
+    public async Task<IResult> ListAsync(Caller? caller, string applicationId, CancellationToken cancellationToken)
+    {
+        if (ApiGate.Check(caller, CallerRole.Applicant) is { } denied)
+        {
+            return denied;
+        }
+
+        return await MineAsync(caller!, applicationId, cancellationToken) is null
+            ? ApiProblems.NotFound("application")
+            : Results.Ok(await ratings.ListAsync(applicationId, cancellationToken));
+    }
+
+    /// <summary>
+    /// Answers a follow-up task of the caller's department in writing; the task closes and the applicant reads the
+    /// response. Like a decision it needs the ETag read (If-Match), so two officers answer once.
+    /// </summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="taskId">The follow-up task.</param>
+    /// <param name="ifMatch">The If-Match header.</param>
+    /// <param name="body">The response.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with the answered rating, 400, 404, 409 (not a follow-up; answered), 412 or 428.</returns>
+    public async Task<IResult> RespondAsync(Caller? caller, string taskId, string? ifMatch, FollowUpResponseRequest body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (ApiGate.Check(caller, CallerRole.Officer) is { } denied)
+        {
+            return denied;
+        }
+
+        var stored = await tasks.GetStoredAsync(caller!.Department!, taskId, cancellationToken);
+        if (stored is null)
+        {
+            return ApiProblems.NotFound("task");
+        }
+
+        if (string.IsNullOrWhiteSpace(ifMatch) || ifMatch.Trim() == "*")
+        {
+            return ApiProblems.NeedsIfMatch();
+        }
+
+        if (stored.Task.Kind != TaskKind.FollowUp)
+        {
+            return ApiProblems.Conflict("task.notFollowUp", "Only a follow-up of a bad rating is answered with a response; decide this task instead.");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Length > RatingRules.MaxResponse)
+        {
+            return ApiProblems.Invalid(new ApiError("text", "field.required", $"Write the response the applicant will read, at most {RatingRules.MaxResponse} characters."));
+        }
+
+        if (stored.Task.Status != OfficerTaskStatus.Open || stored.PendingDecision is not null)
+        {
+            return ApiProblems.Conflict("followUp.answered", "This follow-up has been answered.");
+        }
+
+        if (stored.ClaimedBy is { } holder && holder != caller.Id)
+        {
+            return ApiProblems.Conflict("task.claimedByOther", $"The task is claimed by {holder}.");
+        }
+
+        if (await tasks.TryUpdateOfficerStateAsync(caller.Department!, taskId, new ETag(ifMatch.Trim()), stored.ClaimedBy, "response", cancellationToken) is not { } etag)
+        {
+            return ApiProblems.Changed("The task changed since you read it (perhaps a colleague answered it); reload it.");
+        }
+
+        try
+        {
+            return Results.Ok(await service.AnswerAsync(stored.Task, caller.AuditName, body.Text, cancellationToken));
+        }
+        catch (Exception ex) when (ex is RatingNotFollowedUpException or FollowUpAlreadyAnsweredException or KeyNotFoundException)
+        {
+            return ApiProblems.Conflict("followUp.answered", ex.Message);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not answered: lift the mark so the response can be written again.
+            await tasks.TryUpdateOfficerStateAsync(caller.Department!, taskId, etag, stored.ClaimedBy, null, CancellationToken.None);
+            throw;
+        }
+    }
+
+    async Task<ApplicationRecord?> MineAsync(Caller caller, string applicationId, CancellationToken cancellationToken)
+    {
+        var record = await applications.GetAsync(applicationId, cancellationToken);
+        return record is not null && record.Applicant.Id == caller.Id ? record : null;
+    }
+}

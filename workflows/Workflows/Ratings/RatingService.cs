@@ -1,0 +1,173 @@
+using Microsoft.Extensions.Options;
+using Workflows.Applications;
+using Workflows.Audit;
+using Workflows.Calendar;
+using Workflows.Notifications;
+using Workflows.Orchestration;
+using Workflows.Tasks;
+
+namespace Workflows.Ratings;
+
+/// <summary>What a rating call did.</summary>
+/// <param name="Rating">The rating as stored.</param>
+/// <param name="Replayed">True when the same rating had been given before (a retried request).</param>
+public sealed record RatingResult(Rating Rating, bool Replayed);
+
+/// <summary>Notification topics of ratings and follow-ups.</summary>
+public static class RatingTopics
+{
+    /// <summary>A bad rating opened a follow-up for a department.</summary>
+    public const string FollowUpOpened = "rating.followUp";
+
+    /// <summary>The department answered the applicant's bad rating.</summary>
+    public const string Answered = "rating.answered";
+}
+
+/// <summary>
+/// Ratings (好差评): the applicant rates an ended item or bundle once; a bad rating opens a follow-up task in the
+/// department's list with its own due time, which only a written response closes, and the applicant reads the
+/// response with their ratings. Every write is keyed by the application and target, so a retry writes nothing twice.
+/// </summary>
+public sealed class RatingService(
+    RatingStore ratings, TaskStore tasks, AuditTrail audit, Notifier notifier, CalendarStore calendars,
+    IOptions<SlaOptions> sla, IOptions<RatingOptions> options, TimeProvider time)
+{
+    /// <summary>Whether an item state is an end an applicant may rate.</summary>
+    /// <param name="state">The state.</param>
+    /// <returns>True for approved, rejected and cancelled.</returns>
+    public static bool Ended(ItemState state) => state is ItemState.Approved or ItemState.Rejected or ItemState.Cancelled;
+
+    /// <summary>Rates an item of an application, or the whole bundle.</summary>
+    /// <param name="application">The applicant's application.</param>
+    /// <param name="itemKey">The item, or null for the bundle.</param>
+    /// <param name="score">1 to 5 (checked by <see cref="RatingRules.Validate"/> first).</param>
+    /// <param name="tags">Tags.</param>
+    /// <param name="comment">The comment.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The rating, or the earlier identical one.</returns>
+    /// <exception cref="KeyNotFoundException">The application has no such item.</exception>
+    /// <exception cref="RatingTargetNotEndedException">The item or bundle has not ended.</exception>
+    /// <exception cref="RatingAlreadyGivenException">It was rated before, differently.</exception>
+    public async Task<RatingResult> RateAsync(
+        ApplicationRecord application, string? itemKey, int score, IReadOnlyList<string> tags, string? comment, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        ArgumentNullException.ThrowIfNull(tags);
+        string target, department;
+        if (itemKey is null)
+        {
+            target = RatingRules.BundleTarget;
+            RatingRules.EnsureEnded(target, application.Status != ApplicationStatus.InProgress, application.Status.ToString());
+            // The bundle's follow-up goes to its lead department: the first item the application includes.
+            department = (application.Items.FirstOrDefault(i => i.State != ItemState.NotIncluded) ?? application.Items[0]).Department;
+        }
+        else
+        {
+            var item = application.Items.FirstOrDefault(i => i.Key == itemKey && i.State != ItemState.NotIncluded)
+                ?? throw new KeyNotFoundException($"Application {application.ApplicationId} has no item '{itemKey}'.");
+            target = item.Key;
+            RatingRules.EnsureEnded(target, Ended(item.State), item.State.ToString());
+            department = item.Department;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var rating = new Rating(application.ApplicationId, target, application.Applicant.Id, application.TemplateKey, department, score, [.. tags],
+            string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), now);
+        if (RatingRules.IsBad(score, options.Value.BadScoreAtMost))
+        {
+            var clock = await ClockAsync(cancellationToken);
+            rating = rating with { FollowUpTaskId = Rating.FollowUpId(application.ApplicationId, target), FollowUpDueAt = clock.Due(now, options.Value.FollowUpDays) };
+        }
+
+        // Checked before the write as well as by it: an identical retry goes on to heal what a crash left undone.
+        var replayed = RatingRules.EnsureFirstOrSame(await ratings.GetAsync(application.ApplicationId, target, cancellationToken), rating);
+        var (stored, added) = replayed ? (await ratings.GetAsync(application.ApplicationId, target, cancellationToken) ?? rating, false)
+            : await ratings.TryAddAsync(rating, cancellationToken);
+        if (!added)
+        {
+            // Lost a race to another request, or a retry: the same rating is a replay, another one a second rating.
+            RatingRules.EnsureFirstOrSame(stored, rating);
+            await ratings.IndexAsync(stored, cancellationToken);
+        }
+
+        await audit.AppendAsync(new AuditEntry(stored.ApplicationId, $"rating:{stored.Target}", stored.RatedAt, $"applicant:{stored.ApplicantId}", "rating.given",
+            null, stored.Score.ToString(System.Globalization.CultureInfo.InvariantCulture), Describe(stored)), cancellationToken);
+        if (stored.FollowUpTaskId is not null)
+        {
+            await OpenFollowUpAsync(application, stored, cancellationToken);
+        }
+
+        return new RatingResult(stored, !added);
+    }
+
+    /// <summary>
+    /// Answers a bad rating: the response is stored on the rating (for the applicant), then the follow-up task is
+    /// closed, audited and the applicant told. The caller has already won the task's ETag.
+    /// </summary>
+    /// <param name="task">The follow-up task.</param>
+    /// <param name="officer">Who answers (officer:ID).</param>
+    /// <param name="text">The response.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The answered rating.</returns>
+    /// <exception cref="KeyNotFoundException">The task's rating is gone.</exception>
+    /// <exception cref="RatingNotFollowedUpException">The rating opened no follow-up.</exception>
+    /// <exception cref="FollowUpAlreadyAnsweredException">It was answered before.</exception>
+    public async Task<Rating> AnswerAsync(TaskRecord task, string officer, string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var found = await ratings.GetStoredAsync(task.ApplicationId, task.ItemKey, cancellationToken)
+            ?? throw new KeyNotFoundException($"No rating of '{task.ItemKey}' on {task.ApplicationId}.");
+        var now = time.GetUtcNow().UtcDateTime;
+        var answered = found.Rating.Answer(text.Trim(), officer, now);
+        if (!await ratings.TrySaveAnswerAsync(answered, found.ETag, cancellationToken))
+        {
+            throw new FollowUpAlreadyAnsweredException(task.TaskId);
+        }
+
+        await audit.AppendAsync(new AuditEntry(task.ApplicationId, $"{task.TaskId}:answered", now, officer, "rating.followUp.answered",
+            nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.Closed), answered.Response), cancellationToken);
+        await tasks.SaveAsync(task with { Status = OfficerTaskStatus.Closed, Outcome = "answered", DecidedBy = officer, Note = answered.Response }, cancellationToken);
+        await notifier.NotifyAsync(
+        [
+            new Notification($"{task.TaskId}:answered", RecipientKind.Applicant, task.ApplicantId, RatingTopics.Answered,
+                $"{task.ItemName}: the department answered your rating", answered.Response!, now, task.ApplicationId, task.ItemKey),
+        ], cancellationToken);
+        return answered;
+    }
+
+    // Opens the follow-up once: a task that exists (perhaps answered and closed already) is left as it is.
+    async Task OpenFollowUpAsync(ApplicationRecord application, Rating rating, CancellationToken cancellationToken)
+    {
+        var taskId = rating.FollowUpTaskId!;
+        if (await tasks.GetAsync(rating.Department, taskId, cancellationToken) is not null)
+        {
+            return;
+        }
+
+        var name = rating.Target == RatingRules.BundleTarget
+            ? $"{application.TemplateName}（整件事）"
+            : application.Items.First(i => i.Key == rating.Target).Name;
+        await audit.AppendAsync(new AuditEntry(application.ApplicationId, $"{taskId}:opened", rating.RatedAt, "engine", "rating.followUp.opened",
+            null, nameof(OfficerTaskStatus.Open), $"{rating.Department}, due {rating.FollowUpDueAt:O}"), cancellationToken);
+        var task = new TaskRecord(rating.Department, taskId, TaskKind.FollowUp, application.ApplicationId, rating.Target, $"差评整改: {name}",
+            application.TemplateKey, application.Applicant.Id, application.Applicant.Name, OfficerTaskStatus.Open, rating.RatedAt, rating.FollowUpDueAt!.Value,
+            Note: Describe(rating));
+        await tasks.SaveAsync(task, cancellationToken);
+        await notifier.NotifyAsync(
+        [
+            new Notification($"{taskId}:opened", RecipientKind.Department, rating.Department, RatingTopics.FollowUpOpened,
+                $"Bad rating to answer: {name}", $"Score {rating.Score}. {Describe(rating)} Answer by {rating.FollowUpDueAt:O}.", rating.RatedAt,
+                application.ApplicationId, rating.Target),
+        ], cancellationToken);
+    }
+
+    async Task<SlaClock> ClockAsync(CancellationToken cancellationToken)
+    {
+        var region = sla.Value.Region;
+        var calendar = (await calendars.GetLatestAsync(region, cancellationToken))?.Calendar ?? BuiltInCalendars.Get(region);
+        return sla.Value.ClockFor(calendar);
+    }
+
+    static string Describe(Rating r) =>
+        $"Score {r.Score}{(r.Tags.Count > 0 ? $"; tags {string.Join(", ", r.Tags)}" : string.Empty)}{(r.Comment is null ? string.Empty : $"; \"{r.Comment}\"")}.";
+}
