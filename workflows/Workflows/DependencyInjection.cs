@@ -50,6 +50,7 @@ public static class DependencyInjection
         services.TryAddSingleton<NotificationOutbox>();
         services.TryAddSingleton<Notifier>();
         services.TryAddSingleton<ApplicationService>();
+        services.TryAddSingleton<SubmissionChecker>();
         return services;
     }
 

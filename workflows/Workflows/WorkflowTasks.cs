@@ -28,5 +28,8 @@ public static class WorkflowTasks
         registry.AddActivity<SaveTaskActivity>();
         registry.AddActivity<AppendAuditActivity>();
         registry.AddActivity<FinishItemActivity>();
+
+        registry.AddOrchestrator<ProactiveApplicationOrchestrator>();
+        registry.AddActivity<CheckSubmissionActivity>();
     }
 }
