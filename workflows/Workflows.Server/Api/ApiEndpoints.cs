@@ -25,7 +25,24 @@ internal static class ApiEndpoints
         api.MapPost(ApiRoutes.Callbacks, (string system, HttpRequest request, SystemApi h, CancellationToken ct) => h.CallbackAsync(system, request, ct))
             .WithTags("Outside systems").WithSummary("A signed result from an outside department system.")
             .AcceptsJson<CallbackRequest>().Produces(202).ProducesProblem(401).ProducesProblem(409);
+        api.MapPost(ApiRoutes.RegisterEvents, (string system, HttpRequest request, SystemApi h, CancellationToken ct) => h.EventAsync(system, request, ct))
+            .WithTags("Outside systems").WithSummary("A signed register event that starts proactive applications; the same event twice starts one.")
+            .AcceptsJson<RegisterEventRequest>().Produces<RegisterEventResponse>(202).Produces<RegisterEventResponse>(200)
+            .ProducesProblem(401).ProducesProblem(409).ProducesProblem(422);
+        MapProactive(api.MapGroup("").WithTags("Citizens and companies"));
         return routes;
+    }
+
+    static void MapProactive(RouteGroupBuilder g)
+    {
+        g.MapPost(ApiRoutes.Confirmation, (string id, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<ConfirmationRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.ConfirmAsync(caller, id, body, ct), ct))
+            .WithSummary("Confirm a pre-filled application started by a register event, with corrections and materials.")
+            .AcceptsJson<ConfirmationRequest>().Produces(202).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+        g.MapPost(ApiRoutes.Declination, (string id, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<DeclinationRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.DeclineAsync(caller, id, body, ct), ct))
+            .WithSummary("Decline a pre-filled application started by a register event.")
+            .AcceptsJson<DeclinationRequest>().Produces(202).ProducesProblem(404).ProducesProblem(409);
     }
 
     static void MapCitizens(RouteGroupBuilder g)

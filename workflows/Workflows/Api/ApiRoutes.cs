@@ -90,6 +90,15 @@ public static class ApiRoutes
     /// <summary>Callbacks from outside systems.</summary>
     public const string Callbacks = "systems/{system}/callbacks";
 
+    /// <summary>Confirming a proactive application.</summary>
+    public const string Confirmation = "applications/{id}/confirmation";
+
+    /// <summary>Declining a proactive application.</summary>
+    public const string Declination = "applications/{id}/declination";
+
+    /// <summary>Events from outside registers that start proactive applications.</summary>
+    public const string RegisterEvents = "systems/{system}/events";
+
     /// <summary>Every route with its method.</summary>
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
@@ -122,5 +131,8 @@ public static class ApiRoutes
         new("GET", Search),
         new("POST", Bulk),
         new("POST", Callbacks),
+        new("POST", Confirmation),
+        new("POST", Declination),
+        new("POST", RegisterEvents),
     ];
 }
