@@ -334,6 +334,16 @@ public static class ApiTriggers
     public static Task<IActionResult> ApiDeclineProactive([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Declination)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
         => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<DeclinationRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Citizens.DeclineAsync(c, id, body, ct), ct));
 
+    /// <summary>GET <see cref="ApiRoutes.Figures"/>: <see cref="FiguresApi.GetAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiFigures")]
+    public static Task<IActionResult> ApiFigures([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Figures)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => context.InstanceServices.GetRequiredService<FiguresApi>()
+            .GetAsync(caller, Query(request, "template"), Query(request, "from"), Query(request, "to"), ct));
+
     /// <summary>Reads the caller, builds the handlers around the invocation's client and adapts the handler's result.</summary>
     static async Task<IActionResult> RunAsync(
         HttpRequest request, DurableTaskClient client, FunctionContext context, Func<ApiHandlers, Caller?, CancellationToken, Task<IResult>> handle)

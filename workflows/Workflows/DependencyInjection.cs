@@ -7,6 +7,7 @@ using Workflows.Applications;
 using Workflows.Audit;
 using Workflows.Auth;
 using Workflows.Calendar;
+using Workflows.Figures;
 using Workflows.Licences;
 using Workflows.Materials;
 using Workflows.Notifications;
@@ -51,6 +52,9 @@ public static class DependencyInjection
         services.TryAddSingleton<Notifier>();
         services.TryAddSingleton<ApplicationService>();
         services.TryAddSingleton<SubmissionChecker>();
+        services.TryAddSingleton<FiguresStore>();
+        // Until the ratings store registers its own: the two rating figures are null ("not available").
+        services.TryAddSingleton<IRatingFigures, NoRatingFigures>();
         return services;
     }
 
@@ -74,6 +78,7 @@ public static class DependencyInjection
         services.TryAddSingleton<OfficerApi>();
         services.TryAddSingleton<AdminApi>();
         services.TryAddSingleton<SystemApi>();
+        services.TryAddSingleton<FiguresApi>();
         return services;
     }
 }

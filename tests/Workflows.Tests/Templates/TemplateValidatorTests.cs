@@ -382,7 +382,7 @@ public sealed partial class TemplateValidatorTests
             ["data key"]),
     };
 
-    static readonly ProactiveRule ValidProactive = new("police-hukou", "birth-recorded", 5, AnswersFrom: new Dictionary<string, string> { ["childName"] = "babyName" });
+    static ProactiveRule ValidProactive => new("police-hukou", "birth-recorded", 5, AnswersFrom: new Dictionary<string, string> { ["childName"] = "babyName" });
 
     [Fact]
     public void Validate_ValidProactiveSection_HasNoProblems() =>

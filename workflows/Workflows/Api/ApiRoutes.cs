@@ -99,6 +99,9 @@ public static class ApiRoutes
     /// <summary>Events from outside registers that start proactive applications.</summary>
     public const string RegisterEvents = "systems/{system}/events";
 
+    /// <summary>The figures of a period.</summary>
+    public const string Figures = "admin/figures";
+
     /// <summary>Every route with its method.</summary>
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
@@ -134,5 +137,6 @@ public static class ApiRoutes
         new("POST", Confirmation),
         new("POST", Declination),
         new("POST", RegisterEvents),
+        new("GET", Figures),
     ];
 }
