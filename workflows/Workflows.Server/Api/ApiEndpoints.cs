@@ -43,7 +43,7 @@ internal static class ApiEndpoints
                 ApiGate.JsonAsync<DeclinationRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.DeclineAsync(caller, id, body, ct), ct))
             .WithSummary("Decline a pre-filled application started by a register event.")
             .AcceptsJson<DeclinationRequest>().Produces(202).ProducesProblem(404).ProducesProblem(409);
-        api.MapGet(ApiRoutes.Figures, (string? template, string? from, string? to, ClaimsPrincipal user, FiguresApi h, CancellationToken ct) =>
+        g.MapGet(ApiRoutes.Figures, (string? template, string? from, string? to, ClaimsPrincipal user, FiguresApi h, CancellationToken ct) =>
                 h.GetAsync(Caller.From(user), template, from, to, ct))
             .WithTags("Administrators").WithSummary("Figures of the applications submitted in a period of months: template, from, to (yyyy-MM).")
             .Produces<Workflows.Figures.FiguresReport>().ProducesProblem(400);

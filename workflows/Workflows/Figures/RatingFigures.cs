@@ -10,11 +10,11 @@ public interface IRatingFigures
 {
     /// <summary>The rating figures of applications submitted in a period.</summary>
     /// <param name="templateKey">The template, or null for all.</param>
-    /// <param name="from">The first day of the period.</param>
-    /// <param name="to">The day after the period.</param>
+    /// <param name="periodStart">The first day of the period.</param>
+    /// <param name="periodEnd">The day after the period.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The figures, or null when ratings are not available.</returns>
-    Task<RatingFigures?> GetAsync(string? templateKey, DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
+    Task<RatingFigures?> GetAsync(string? templateKey, DateOnly periodStart, DateOnly periodEnd, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -24,6 +24,6 @@ public interface IRatingFigures
 public sealed class NoRatingFigures : IRatingFigures
 {
     /// <inheritdoc />
-    public Task<RatingFigures?> GetAsync(string? templateKey, DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
+    public Task<RatingFigures?> GetAsync(string? templateKey, DateOnly periodStart, DateOnly periodEnd, CancellationToken cancellationToken = default) =>
         Task.FromResult<RatingFigures?>(null);
 }
