@@ -422,6 +422,46 @@ public static class ApiTriggers
         return new ResultActionResult(result);
     }
 
+    /// <summary>POST <see cref="ApiRoutes.RegisterEvents"/>: <see cref="SystemApi.EventAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="system">The register system's code.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiRegisterEvent")]
+    public static Task<IActionResult> ApiRegisterEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.RegisterEvents)] HttpRequest request, string system, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Systems.EventAsync(system, request, ct));
+
+    /// <summary>POST <see cref="ApiRoutes.Confirmation"/>: <see cref="CitizenApi.ConfirmAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The application's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiConfirmProactive")]
+    public static Task<IActionResult> ApiConfirmProactive([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Confirmation)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<ConfirmationRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Citizens.ConfirmAsync(c, id, body, ct), ct));
+
+    /// <summary>POST <see cref="ApiRoutes.Declination"/>: <see cref="CitizenApi.DeclineAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The application's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiDeclineProactive")]
+    public static Task<IActionResult> ApiDeclineProactive([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Declination)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<DeclinationRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Citizens.DeclineAsync(c, id, body, ct), ct));
+
+    /// <summary>GET <see cref="ApiRoutes.Figures"/>: <see cref="FiguresApi.GetAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiFigures")]
+    public static Task<IActionResult> ApiFigures([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Figures)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => context.InstanceServices.GetRequiredService<FiguresApi>()
+            .GetAsync(caller, Query(request, "template"), Query(request, "from"), Query(request, "to"), ct));
+
     /// <summary>Reads the caller, builds the handlers around the invocation's client and adapts the handler's result.</summary>
     static async Task<IActionResult> RunAsync(
         HttpRequest request, DurableTaskClient client, FunctionContext context, Func<ApiHandlers, Caller?, CancellationToken, Task<IResult>> handle)

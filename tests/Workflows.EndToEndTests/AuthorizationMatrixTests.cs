@@ -105,6 +105,10 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         new("GET /api/admin/cases",                                                401, 403, 403, 403, 403, 200),
         new("POST /api/admin/cases/{case}/resolution",                             401, 403, 403, 403, 403, 202),
         new("POST /api/assisted/applications",                                     401, 403, 403, 403, 403, 403),
+        new("POST /api/applications/{app}/confirmation",                          401, 409, 404, 403, 403, 403),
+        new("POST /api/applications/{app}/declination",                           401, 409, 404, 403, 403, 403),
+        new("POST /api/systems/birth-register-system/events without a signature", 401, 401, 401, 401, 401, 401),
+        new("GET /api/admin/figures?from=2026-01&to=2026-03",                     401, 403, 403, 403, 403, 200),
     ];
 
     /// <summary>The matrix as rows: (route, caller, expected status).</summary>
@@ -268,6 +272,12 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
                 });
             case var r when r.Contains("/callbacks", StringComparison.Ordinal):
                 return Http.Body(new { applicationId = s.App, itemKey = "birth-certificate", approved = true });
+            case var r when r.EndsWith("/confirmation", StringComparison.Ordinal):
+                return Http.Body(new { answers = new { babyName = "王小明" } });
+            case var r when r.EndsWith("/declination", StringComparison.Ordinal):
+                return Http.Body(new { reason = "authorization matrix" });
+            case var r when r.Contains("/events", StringComparison.Ordinal):
+                return Http.Body(new { eventId = "matrix-1", type = "birth-recorded", subjectId = s.CitizenA, subjectName = "matrix", data = new { babyName = "王小明" } });
             default:
                 return null;
         }
@@ -275,7 +285,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
 
     static string? ExpectedCode(string route, int status) => status switch
     {
-        401 => route.Contains("/callbacks", StringComparison.Ordinal) ? "bad-signature" : "unauthenticated",
+        401 => route.Contains("/callbacks", StringComparison.Ordinal) || route.Contains("/events", StringComparison.Ordinal) ? "bad-signature" : "unauthenticated",
         403 => "forbidden",
         404 => "not-found",
         412 => "changed",
@@ -382,7 +392,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             "1" or "{version}" => "{version}",
             "babyPhoto" or "{material}" => "{material}",
             "birth-certificate" or "{item}" => "{item}",
-            "bank-account-system" or "{system}" => "{system}",
+            "bank-account-system" or "birth-register-system" or "{system}" => "{system}",
             "{case}" or "{caseId}" => "{caseId}",
             _ => segment,
         });

@@ -20,6 +20,7 @@ public sealed class ServerFixture : IAsyncLifetime
 {
     public const string SigningKey = "end-to-end-tests-signing-key-0123456789abcdef";
     public const string BankSecret = "bank-account-system-secret-0123456789abcdef";
+    public const string BirthRegisterSecret = "birth-register-system-secret-0123456789abcdef";
     public const int SubmitsPerMinute = 20;
 
     Azurite? azurite;
@@ -42,6 +43,7 @@ public sealed class ServerFixture : IAsyncLifetime
         settings["Auth:SigningKey"] = SigningKey;
         settings["Auth:DemoUsers"] = "true";
         settings["Systems:Secrets:bank-account-system:Secret"] = BankSecret;
+        settings["Systems:Secrets:birth-register-system:Secret"] = BirthRegisterSecret;
         settings["RateLimits:SubmitsPerMinute"] = SubmitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
         server = EngineProcess.Start("e2e-server", settings);
         await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));

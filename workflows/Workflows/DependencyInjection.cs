@@ -9,6 +9,7 @@ using Workflows.Audit;
 using Workflows.Auth;
 using Workflows.Calendar;
 using Workflows.Cases;
+using Workflows.Figures;
 using Workflows.Licences;
 using Workflows.Materials;
 using Workflows.Notifications;
@@ -66,6 +67,9 @@ public static class DependencyInjection
         services.TryAddSingleton<RatingService>();
         services.TryAddSingleton<CaseStore>();
         services.TryAddSingleton<CaseService>();
+        services.TryAddSingleton<SubmissionChecker>();
+        services.TryAddSingleton<FiguresStore>();
+        services.TryAddSingleton<IRatingFigures, StoredRatingFigures>();
         return services;
     }
 
@@ -93,6 +97,7 @@ public static class DependencyInjection
         services.TryAddSingleton<RatingApi>();
         services.TryAddSingleton<CaseApi>();
         services.TryAddSingleton<AssistedApi>();
+        services.TryAddSingleton<FiguresApi>();
         return services;
     }
 }

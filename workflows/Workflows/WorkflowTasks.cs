@@ -32,5 +32,7 @@ public static class WorkflowTasks
 
         registry.AddOrchestrator<StuckCaseOrchestrator>();
         registry.AddActivity<SaveCaseActivity>();
+        registry.AddOrchestrator<ProactiveApplicationOrchestrator>();
+        registry.AddActivity<CheckSubmissionActivity>();
     }
 }

@@ -357,7 +357,36 @@ public sealed partial class TemplateValidatorTests
             "material.deferral.withinDays",
             "$.materials[marriageCertificate].deferral.withinDays",
             ["at least 1"]),
+
+        // Proactive start.
+        ["proactive from an unknown system"] = new(
+            t => t with { Proactive = ValidProactive with { System = "nowhere-system" } },
+            "proactive.system.unknown",
+            "$.proactive.system",
+            ["'nowhere-system'"]),
+        ["proactive event not kebab"] = new(t => t with { Proactive = ValidProactive with { Event = "Birth Recorded" } }, "proactive.event", "$.proactive.event", ["lower-case"]),
+        ["proactive confirm within zero days"] = new(
+            t => t with { Proactive = ValidProactive with { ConfirmWithinDays = 0 } },
+            "proactive.confirmWithinDays",
+            "$.proactive.confirmWithinDays",
+            ["at least 1"]),
+        ["proactive fills an unknown field"] = new(
+            t => t with { Proactive = ValidProactive with { AnswersFrom = new Dictionary<string, string> { ["babyWeight"] = "weight" } } },
+            "proactive.answersFrom.field",
+            "$.proactive.answersFrom[babyWeight]",
+            ["'babyWeight'"]),
+        ["proactive fills from a blank data key"] = new(
+            t => t with { Proactive = ValidProactive with { AnswersFrom = new Dictionary<string, string> { ["childName"] = " " } } },
+            "proactive.answersFrom.dataKey",
+            "$.proactive.answersFrom[childName]",
+            ["data key"]),
     };
+
+    static ProactiveRule ValidProactive => new("police-hukou", "birth-recorded", 5, AnswersFrom: new Dictionary<string, string> { ["childName"] = "babyName" });
+
+    [Fact]
+    public void Validate_ValidProactiveSection_HasNoProblems() =>
+        TemplateValidator.Validate(Newborn() with { Proactive = ValidProactive }, Catalog()).ShouldBeEmpty();
 
     public static TheoryData<string> BreakNames => new(Breaks.Keys);
 

@@ -32,7 +32,28 @@ internal static class ApiEndpoints
         api.MapGet(ApiRoutes.Notifications, (ClaimsPrincipal user, NotificationApi h, string? max, CancellationToken ct) => h.ListMineAsync(Caller.From(user), max, ct))
             .WithTags("Notifications").WithSummary("My notifications, newest first: an applicant's own, an officer's department's (and supervisors'), the administrators'.")
             .Produces<List<NotificationView>>().ProducesProblem(400);
+        api.MapPost(ApiRoutes.RegisterEvents, (string system, HttpRequest request, SystemApi h, CancellationToken ct) => h.EventAsync(system, request, ct))
+            .WithTags("Outside systems").WithSummary("A signed register event that starts proactive applications; the same event twice starts one.")
+            .AcceptsJson<RegisterEventRequest>().Produces<RegisterEventResponse>(202).Produces<RegisterEventResponse>(200)
+            .ProducesProblem(401).ProducesProblem(409).ProducesProblem(422);
+        MapProactive(api.MapGroup("").WithTags("Citizens and companies"));
         return routes;
+    }
+
+    static void MapProactive(RouteGroupBuilder g)
+    {
+        g.MapPost(ApiRoutes.Confirmation, (string id, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<ConfirmationRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.ConfirmAsync(caller, id, body, ct), ct))
+            .WithSummary("Confirm a pre-filled application started by a register event, with corrections and materials.")
+            .AcceptsJson<ConfirmationRequest>().Produces(202).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+        g.MapPost(ApiRoutes.Declination, (string id, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<DeclinationRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.DeclineAsync(caller, id, body, ct), ct))
+            .WithSummary("Decline a pre-filled application started by a register event.")
+            .AcceptsJson<DeclinationRequest>().Produces(202).ProducesProblem(404).ProducesProblem(409);
+        g.MapGet(ApiRoutes.Figures, (string? template, string? from, string? to, ClaimsPrincipal user, FiguresApi h, CancellationToken ct) =>
+                h.GetAsync(Caller.From(user), template, from, to, ct))
+            .WithTags("Administrators").WithSummary("Figures of the applications submitted in a period of months: template, from, to (yyyy-MM).")
+            .Produces<Workflows.Figures.FiguresReport>().ProducesProblem(400);
     }
 
     static void MapCitizens(RouteGroupBuilder g)

@@ -141,3 +141,12 @@ public sealed record DecisionRequest(DecisionKind Kind, string? Reason = null, L
 public sealed record TaskApplicationView(
     string ApplicationId, Applicant Applicant, ItemDefinition Item, IReadOnlyDictionary<string, string> Answers, IReadOnlyList<MaterialEntry> Materials,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> PriorOutputs);
+
+/// <summary>The confirmation of a proactive application: corrections to the pre-filled answers and the materials offered.</summary>
+/// <param name="Answers">Answers that replace or add to the pre-filled ones.</param>
+/// <param name="Materials">Materials offered, as in a submission.</param>
+public sealed record ConfirmationRequest(Dictionary<string, JsonElement>? Answers = null, List<MaterialProvision>? Materials = null);
+
+/// <summary>The declination of a proactive application.</summary>
+/// <param name="Reason">Why.</param>
+public sealed record DeclinationRequest(string Reason);

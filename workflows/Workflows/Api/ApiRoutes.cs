@@ -113,6 +113,17 @@ public static class ApiRoutes
 
     /// <summary>Applications filed by staff on behalf of an applicant (帮办代办).</summary>
     public const string AssistedApplications = "assisted/applications";
+    /// <summary>Confirming a proactive application.</summary>
+    public const string Confirmation = "applications/{id}/confirmation";
+
+    /// <summary>Declining a proactive application.</summary>
+    public const string Declination = "applications/{id}/declination";
+
+    /// <summary>Events from outside registers that start proactive applications.</summary>
+    public const string RegisterEvents = "systems/{system}/events";
+
+    /// <summary>The figures of a period.</summary>
+    public const string Figures = "admin/figures";
 
     /// <summary>Every route with its method.</summary>
     public static IReadOnlyList<ApiRoute> All { get; } =
@@ -155,5 +166,9 @@ public static class ApiRoutes
         new("GET", Cases),
         new("POST", CaseResolution),
         new("POST", AssistedApplications),
+        new("POST", Confirmation),
+        new("POST", Declination),
+        new("POST", RegisterEvents),
+        new("GET", Figures),
     ];
 }

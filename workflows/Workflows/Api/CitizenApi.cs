@@ -373,6 +373,98 @@ public sealed class CitizenApi(
         return Results.Accepted($"/api/applications/{applicationId}");
     }
 
+    /// <summary>
+    /// Confirms one of the caller's proactive applications, with corrections and materials; the whole check runs now, so
+    /// everything missing is told once (422), and the bundle starts when nothing is.
+    /// </summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="body">The corrections and materials.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>202, 404 when not the caller's, 409 when not awaiting confirmation, 400 or 422 naming what is wrong.</returns>
+    public async Task<IResult> ConfirmAsync(Caller? caller, string applicationId, ConfirmationRequest body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var (proactive, refused) = await AwaitingConfirmationAsync(caller, applicationId, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var materials = body.Materials ?? [];
+        var errors = new List<ApiError>();
+        for (var i = 0; i < materials.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(materials[i].Key))
+            {
+                errors.Add(new ApiError($"materials[{i}].key", "field.required", "Name the material."));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        var problems = await applications.ConfirmProactiveAsync(proactive!, new ProactiveConfirmed(body.Answers, materials), cancellationToken);
+        if (problems.Count > 0)
+        {
+            return ApiProblems.Refused("confirmation-refused", "The application cannot start yet; everything missing is listed once.",
+                [.. problems.Select(p => new ApiError(p.Path, p.Code, p.Message, p.Departments))]);
+        }
+
+        return Results.Accepted($"/api/applications/{applicationId}");
+    }
+
+    /// <summary>Declines one of the caller's proactive applications.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="body">The reason.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>202, 404 when not the caller's, 409 when not awaiting confirmation, 400 without a reason.</returns>
+    public async Task<IResult> DeclineAsync(Caller? caller, string applicationId, DeclinationRequest body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (Deny(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
+        {
+            return ApiProblems.Invalid(new ApiError("reason", "field.required", "Give a reason of at most 500 characters."));
+        }
+
+        var (_, refused) = await AwaitingConfirmationAsync(caller, applicationId, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        await applications.DeclineProactiveAsync(applicationId, body.Reason, cancellationToken);
+        return Results.Accepted($"/api/applications/{applicationId}");
+    }
+
+    // The caller's own proactive application, still awaiting confirmation; anyone else's is not found.
+    async Task<(ProactiveInput? Proactive, IResult? Refused)> AwaitingConfirmationAsync(Caller? caller, string applicationId, CancellationToken cancellationToken)
+    {
+        if (Deny(caller) is { } denied)
+        {
+            return (null, denied);
+        }
+
+        var record = await store.GetAsync(applicationId, cancellationToken);
+        if (record is null || record.Applicant.Id != caller!.Id)
+        {
+            return (null, ApiProblems.NotFound("application"));
+        }
+
+        var proactive = record.Status == ApplicationStatus.AwaitingConfirmation ? await applications.GetProactiveAsync(applicationId, cancellationToken) : null;
+        return proactive is null
+            ? (null, ApiProblems.Conflict("application.notAwaitingConfirmation", $"The application is not awaiting your confirmation ({record.Status})."))
+            : (proactive, null);
+    }
+
     /// <summary>The caller's electronic licences.</summary>
     /// <param name="caller">The caller.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

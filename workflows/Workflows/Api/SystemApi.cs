@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http;
@@ -39,6 +40,27 @@ public sealed class SystemSecret
 /// <param name="Reason">Its reason.</param>
 /// <param name="Outputs">Values it issued (e.g. an account number), by output key.</param>
 public sealed record CallbackRequest(string ApplicationId, string ItemKey, bool Approved, string? Reason = null, Dictionary<string, string>? Outputs = null);
+
+/// <summary>An event recorded by an outside register (a birth recorded by the hospital).</summary>
+/// <param name="EventId">The register's id of the event; the same id again is the same event.</param>
+/// <param name="Type">The event type, e.g. <c>birth-recorded</c>.</param>
+/// <param name="SubjectId">The applicant the event is about (a citizen's or company's id).</param>
+/// <param name="SubjectKind">Citizen or company; the template's kind when absent.</param>
+/// <param name="SubjectName">The applicant's name.</param>
+/// <param name="Data">The event's data; the template's proactive rule maps keys of it to form fields.</param>
+public sealed record RegisterEventRequest(
+    string? EventId, string? Type, string? SubjectId, ApplicantKind? SubjectKind, string? SubjectName, Dictionary<string, JsonElement>? Data = null);
+
+/// <summary>An application a register event started.</summary>
+/// <param name="TemplateKey">The bundle.</param>
+/// <param name="ApplicationId">The application.</param>
+public sealed record ProactiveApplication(string TemplateKey, string ApplicationId);
+
+/// <summary>What a register event started.</summary>
+/// <param name="EventId">The event.</param>
+/// <param name="Applications">One application per bundle the event starts.</param>
+/// <param name="Replayed">True when the event had been received before and nothing new started.</param>
+public sealed record RegisterEventResponse(string EventId, IReadOnlyList<ProactiveApplication> Applications, bool Replayed);
 
 /// <summary>
 /// Callbacks from outside department systems (a bank's account system, a utility's billing system). No bearer
@@ -83,68 +105,17 @@ public sealed class SystemApi(
     /// <returns>202; 401 for a bad or stale signature; 409 for a replay; 400/404 for a bad body.</returns>
     public async Task<IResult> CallbackAsync(string system, HttpRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        // Unknown systems and systems without a secret look exactly like a bad signature.
-        if (!options.Value.Secrets.TryGetValue(system, out var secret) || secret.Secret.Length < 32 || BuiltInTemplates.Catalog.FindSystem(system) is null)
+        var (callback, refused) = await VerifyAsync<CallbackRequest>(system, request, c => new Dictionary<string, object>
         {
-            return BadSignature();
+            ["ApplicationId"] = c.ApplicationId,
+            ["ItemKey"] = c.ItemKey,
+        }, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
         }
 
-        var (body, tooLarge) = await ApiJson.ReadBodyAsync(request, MaxBytes, cancellationToken);
-        if (tooLarge is not null)
-        {
-            return tooLarge;
-        }
-
-        if (!long.TryParse(request.Headers[TimestampHeader].FirstOrDefault(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var timestamp))
-        {
-            return BadSignature();
-        }
-
-        var sent = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(timestamp, 0, 253402300799));
-        if ((time.GetUtcNow() - sent).Duration() > options.Value.ReplayWindow)
-        {
-            return BadSignature();
-        }
-
-        var expected = Encoding.ASCII.GetBytes(Sign(secret.Secret, timestamp, body));
-        var given = Encoding.ASCII.GetBytes(request.Headers[SignatureHeader].FirstOrDefault() ?? string.Empty);
-        if (!CryptographicOperations.FixedTimeEquals(expected, given))
-        {
-            return BadSignature();
-        }
-
-        // The body is authentic; only now is it read, and bad content gets the usual located errors.
-        if (!(request.ContentType ?? string.Empty).StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-        {
-            return ApiProblems.UnsupportedMediaType("application/json");
-        }
-
-        var (callback, problem) = ApiJson.Parse<CallbackRequest>(body);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        // One use per signature: the row is the proof it was used, and adding it twice fails. It is written before the
-        // callback is looked at, so a signed callback refused once (no such application, not this system's item) is
-        // refused as a replay when played again, not taken if it has meanwhile come to fit.
-        var replays = await tables.TableAsync(ReplayTableName);
-        try
-        {
-            await replays.AddEntityAsync(new TableEntity(TableKeys.Escape(system), Encoding.ASCII.GetString(given)[7..])
-            {
-                ["ApplicationId"] = callback!.ApplicationId,
-                ["ItemKey"] = callback.ItemKey,
-                ["SentAt"] = sent.UtcDateTime,
-            }, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            return ApiProblems.Conflict("callback.replayed", "This callback was already received.");
-        }
-
-        var record = await applications.GetAsync(callback.ApplicationId, cancellationToken);
+        var record = await applications.GetAsync(callback!.ApplicationId, cancellationToken);
         var pinned = record is null ? null : await templates.GetAsync(record.TemplateKey, record.TemplateVersion, cancellationToken);
         var item = pinned?.Version.Definition.Items.FirstOrDefault(i => i.Key == callback.ItemKey);
         if (record is null || item is null)
@@ -157,9 +128,155 @@ public sealed class SystemApi(
             return ApiProblems.Conflict("callback.wrongSystem", "This item is not decided by your system.");
         }
 
-        await service.CompleteExternalAsync(callback.ApplicationId, callback.ItemKey,
+        await service.CompleteExternalAsync(callback!.ApplicationId, callback.ItemKey,
             new ExternalSystemDecided(system, callback.Approved, callback.Reason, callback.Outputs), cancellationToken);
         return Results.Accepted();
+    }
+
+    /// <summary>
+    /// Takes a signed register event (a birth recorded by the hospital) and starts, for each published template that is
+    /// proactive on this system's event type, one pre-filled application for the event's subject. The application id
+    /// is derived from the system, the event id and the template, so the same event sent again starts nothing new.
+    /// </summary>
+    /// <param name="system">The register system's code (from the route).</param>
+    /// <param name="request">The HTTP request, signed as a callback is.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>202 when started, 200 when the event was seen before; 401, 409 for a replayed signature, 400, 422 when no bundle takes the event.</returns>
+    public async Task<IResult> EventAsync(string system, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (registerEvent, refused) = await VerifyAsync<RegisterEventRequest>(system, request, e => new Dictionary<string, object>
+        {
+            ["EventId"] = e.EventId ?? string.Empty,
+            ["EventType"] = e.Type ?? string.Empty,
+        }, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var ev = registerEvent!;
+        var errors = new List<ApiError>();
+        if (string.IsNullOrWhiteSpace(ev.EventId) || ev.EventId.Length > 100 || ev.EventId.Any(c => c is < '!' or > '~'))
+        {
+            errors.Add(new ApiError("eventId", "field.invalid", "1 to 100 printable ASCII characters."));
+        }
+
+        if (string.IsNullOrWhiteSpace(ev.Type))
+        {
+            errors.Add(new ApiError("type", "field.required", "Name the event type."));
+        }
+
+        if (string.IsNullOrWhiteSpace(ev.SubjectId) || ev.SubjectId.Length > 100)
+        {
+            errors.Add(new ApiError("subjectId", "field.required", "Name the applicant the event is about (at most 100 characters)."));
+        }
+
+        if (string.IsNullOrWhiteSpace(ev.SubjectName) || ev.SubjectName.Length > 100)
+        {
+            errors.Add(new ApiError("subjectName", "field.required", "Give the applicant's name (at most 100 characters)."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        // Only templates naming this system take its events: a system cannot start another register's bundles.
+        var started = new List<ProactiveApplication>();
+        var any = false;
+        foreach (var key in await templates.ListKeysAsync(cancellationToken))
+        {
+            if (await templates.GetPublishedAsync(key, cancellationToken) is not { Template.Proactive: { } rule } published || rule.System != system || rule.Event != ev.Type)
+            {
+                continue;
+            }
+
+            var subject = new Applicant(ev.SubjectId!, ev.SubjectKind ?? published.Template.ApplicantKind, ev.SubjectName!);
+            var (applicationId, isNew) = await service.StartProactiveAsync(system, ev.EventId!, subject, ev.Data ?? new Dictionary<string, JsonElement>(), published, cancellationToken);
+            started.Add(new ProactiveApplication(key, applicationId));
+            any |= isNew;
+        }
+
+        if (started.Count == 0)
+        {
+            return ApiProblems.Refused("event-unhandled", "No bundle is started by this event.",
+                [new ApiError("type", "event.unhandled", $"No published bundle is proactive on '{ev.Type}' from {system}.")]);
+        }
+
+        var response = new RegisterEventResponse(ev.EventId!, started, Replayed: !any);
+        return any ? Results.Accepted($"/api/applications/{started[0].ApplicationId}", response) : Results.Ok(response);
+    }
+
+    /// <summary>
+    /// Everything a signed request from a system goes through before its content counts: a known system with a secret,
+    /// the body within limits, a fresh timestamp, the right signature, a JSON body, and a signature never used before.
+    /// </summary>
+    async Task<(T? Body, IResult? Refused)> VerifyAsync<T>(string system, HttpRequest request, Func<T, Dictionary<string, object>> describe, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        // Unknown systems and systems without a secret look exactly like a bad signature.
+        if (!options.Value.Secrets.TryGetValue(system, out var secret) || secret.Secret.Length < 32 || BuiltInTemplates.Catalog.FindSystem(system) is null)
+        {
+            return (null, BadSignature());
+        }
+
+        var (body, tooLarge) = await ApiJson.ReadBodyAsync(request, MaxBytes, cancellationToken);
+        if (tooLarge is not null)
+        {
+            return (null, tooLarge);
+        }
+
+        if (!long.TryParse(request.Headers[TimestampHeader].FirstOrDefault(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var timestamp))
+        {
+            return (null, BadSignature());
+        }
+
+        var sent = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(timestamp, 0, 253402300799));
+        if ((time.GetUtcNow() - sent).Duration() > options.Value.ReplayWindow)
+        {
+            return (null, BadSignature());
+        }
+
+        var expected = Encoding.ASCII.GetBytes(Sign(secret.Secret, timestamp, body));
+        var given = Encoding.ASCII.GetBytes(request.Headers[SignatureHeader].FirstOrDefault() ?? string.Empty);
+        if (!CryptographicOperations.FixedTimeEquals(expected, given))
+        {
+            return (null, BadSignature());
+        }
+
+        // The body is authentic; only now is it read, and bad content gets the usual located errors.
+        if (!(request.ContentType ?? string.Empty).StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, ApiProblems.UnsupportedMediaType("application/json"));
+        }
+
+        var (parsed, problem) = ApiJson.Parse<T>(body);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        // One use per signature: the row is the proof it was used, and adding it twice fails. It is written before the
+        // content is looked at, so a signed request refused once (no such application, not this system's item) is
+        // refused as a replay when played again, not taken if it has meanwhile come to fit.
+        var replays = await tables.TableAsync(ReplayTableName);
+        var row = new TableEntity(TableKeys.Escape(system), Encoding.ASCII.GetString(given)[7..]) { ["SentAt"] = sent.UtcDateTime };
+        foreach (var (key, value) in describe(parsed!))
+        {
+            row[key] = value;
+        }
+
+        try
+        {
+            await replays.AddEntityAsync(row, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return (null, ApiProblems.Conflict("callback.replayed", "This signed request was already received."));
+        }
+
+        return (parsed, null);
     }
 
     static IResult BadSignature() =>

@@ -17,8 +17,14 @@ public enum ApplicationStatus
     /// <summary>Ended with no item approved.</summary>
     Rejected,
 
-    /// <summary>Withdrawn by the applicant.</summary>
+    /// <summary>Withdrawn by the applicant (or, before it started, a proactive application they declined).</summary>
     Withdrawn,
+
+    /// <summary>Started by a register event, pre-filled; waits for the applicant to confirm (无感申办).</summary>
+    AwaitingConfirmation,
+
+    /// <summary>A proactive application the applicant did not confirm by its deadline.</summary>
+    Expired,
 }
 
 /// <summary>One item as the applicant and administrators see it.</summary>

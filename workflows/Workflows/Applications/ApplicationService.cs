@@ -1,9 +1,10 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Workflows.Calendar;
-using Workflows.Licences;
-using Workflows.Materials;
 using Workflows.Notifications;
 using Workflows.Orchestration;
 using Workflows.Templates;
@@ -30,8 +31,7 @@ public sealed record SubmissionResult(
 /// </summary>
 /// <param name="client">The Durable Task client.</param>
 /// <param name="templates">Published templates.</param>
-/// <param name="licences">The licence registry.</param>
-/// <param name="uploads">The applicant's uploads.</param>
+/// <param name="checker">The whole check of a submission (planner rules, licences, uploads).</param>
 /// <param name="time">The clock.</param>
 /// <param name="notifier">Tells the applicant of a refusal; the bundle tells the rest.</param>
 /// <param name="outbox">Where a refusal already told is found.</param>
@@ -39,7 +39,7 @@ public sealed record SubmissionResult(
 /// <param name="calendars">Where the region's calendar is pinned from.</param>
 /// <param name="sla">The SLA settings: region, length of a working day (which also scales the lead).</param>
 public sealed class ApplicationService(
-    DurableTaskClient client, ITemplateSource templates, LicenceRegistry licences, MaterialUploads uploads, TimeProvider time,
+    DurableTaskClient client, ITemplateSource templates, SubmissionChecker checker, TimeProvider time,
     CalendarStore calendars, IOptions<SlaOptions> sla, Notifier notifier, NotificationOutbox outbox, IOptions<NotificationOptions> notificationOptions)
 {
     /// <summary>Submits an application.</summary>
@@ -62,11 +62,10 @@ public sealed class ApplicationService(
                 [new SubmissionProblem("templateKey", "template.unknown", $"No bundle '{request.TemplateKey}' is open for applications.")], []);
         }
 
-        var held = (await licences.ListAsync(request.Applicant.Id, cancellationToken)).Select(l => l.LicenceType).ToHashSet(StringComparer.Ordinal);
         var now = time.GetUtcNow().UtcDateTime;
         var clock = await PinClockAsync(cancellationToken);
-        var plan = SubmissionPlanner.Plan(published.Template, request, held, now, clock);
-        var problems = plan.Problems.Concat(await CheckUploadsAsync(request, cancellationToken)).ToList();
+        var (plan, held) = await checker.CheckAsync(published.Template, request, now, clock, cancellationToken);
+        var problems = plan.Problems;
         if (problems.Count > 0)
         {
             await NotifyRefusedAsync(applicationId, request, published.Template.Name, problems, now, cancellationToken);
@@ -118,23 +117,6 @@ public sealed class ApplicationService(
             cancellationToken);
     }
 
-    // Every cited upload must exist, belong to the applicant and have been uploaded for that material.
-    async Task<IReadOnlyList<SubmissionProblem>> CheckUploadsAsync(SubmissionRequest request, CancellationToken cancellationToken)
-    {
-        var problems = new List<SubmissionProblem>();
-        foreach (var provision in request.Materials.Where(m => m.Kind == ProvisionKind.Upload && !string.IsNullOrWhiteSpace(m.Reference)))
-        {
-            var upload = await uploads.GetAsync(request.Applicant.Id, provision.Reference!, cancellationToken);
-            if (upload is null || upload.MaterialKey != provision.Key)
-            {
-                problems.Add(new SubmissionProblem($"materials.{provision.Key}", "material.upload.unknown",
-                    "The cited upload does not exist or was not uploaded by you for this material; upload the file again."));
-            }
-        }
-
-        return problems;
-    }
-
     /// <summary>Withdraws an application: every item still pending is cancelled.</summary>
     /// <param name="applicationId">The application.</param>
     /// <param name="reason">The applicant's reason.</param>
@@ -180,4 +162,103 @@ public sealed class ApplicationService(
     /// <returns>A task that completes when delivered.</returns>
     public Task CompleteExternalAsync(string applicationId, string itemKey, ExternalSystemDecided result, CancellationToken cancellationToken = default) =>
         client.RaiseEventAsync(ItemOrchestrator.InstanceId(applicationId, itemKey), nameof(ExternalSystemDecided), result, cancellationToken);
+
+    /// <summary>The application id of a register event for a template: the same event twice is the same application.</summary>
+    /// <param name="system">The register system.</param>
+    /// <param name="eventId">The system's event id.</param>
+    /// <param name="templateKey">The template the event starts.</param>
+    /// <returns>The id.</returns>
+    public static string ProactiveId(string system, string eventId, string templateKey)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{system}\n{eventId}\n{templateKey}"));
+        return $"pro-{Convert.ToHexStringLower(hash, 0, 16)}";
+    }
+
+    /// <summary>
+    /// Starts a proactive application of a template for a register event, pre-filled from the event's data, unless
+    /// the same event started it before.
+    /// </summary>
+    /// <param name="system">The register system that sent the event.</param>
+    /// <param name="eventId">The system's event id.</param>
+    /// <param name="subject">The event's subject: the applicant.</param>
+    /// <param name="data">The event's data.</param>
+    /// <param name="published">The template in force (its proactive rule is set).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The application id and whether it started now (false: the event was seen before).</returns>
+    public async Task<(string ApplicationId, bool Started)> StartProactiveAsync(
+        string system, string eventId, Applicant subject, IReadOnlyDictionary<string, JsonElement> data, PublishedTemplate published, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(published);
+        var rule = published.Template.Proactive ?? throw new ArgumentException($"Template {published.Template.Key} is not proactive.", nameof(published));
+        var applicationId = ProactiveId(system, eventId, published.Template.Key);
+        var instanceId = ProactiveApplicationOrchestrator.InstanceId(applicationId);
+        if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is not null)
+        {
+            return (applicationId, false);
+        }
+
+        var prefilled = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (field, key) in rule.AnswersFrom ?? new Dictionary<string, string>())
+        {
+            if (data.TryGetValue(key, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
+            {
+                prefilled[field] = value.Clone();
+            }
+        }
+
+        var calendar = (await calendars.GetLatestAsync(sla.Value.Region, cancellationToken))?.Calendar ?? WorkingCalendar.WeekendsOnly;
+        var input = new ProactiveInput(applicationId, subject, published.Version, published.Template, prefilled, system, eventId,
+            time.GetUtcNow().UtcDateTime, sla.Value.ClockFor(calendar));
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(ProactiveApplicationOrchestrator), input, new StartOrchestrationOptions(instanceId), cancellationToken);
+        return (applicationId, true);
+    }
+
+    /// <summary>The proactive input of an application, or null when it was not started by a register event.</summary>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The input.</returns>
+    public async Task<ProactiveInput?> GetProactiveAsync(string applicationId, CancellationToken cancellationToken = default)
+    {
+        var instance = await client.GetInstanceAsync(ProactiveApplicationOrchestrator.InstanceId(applicationId), getInputsAndOutputs: true, cancellationToken);
+        return instance?.Name == nameof(ProactiveApplicationOrchestrator) ? instance.ReadInputAs<ProactiveInput>() : null;
+    }
+
+    /// <summary>
+    /// Confirms a proactive application: the pre-filled answers with the applicant's corrections and materials get the
+    /// whole submission check now, so the applicant hears at once what is missing (once); when nothing is, the
+    /// confirmation goes to the instance, which checks again and starts the bundle.
+    /// </summary>
+    /// <param name="proactive">The application's proactive input.</param>
+    /// <param name="confirmation">The corrections and materials.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Every problem; empty when the confirmation was delivered.</returns>
+    public async Task<IReadOnlyList<SubmissionProblem>> ConfirmProactiveAsync(ProactiveInput proactive, ProactiveConfirmed confirmation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(proactive);
+        ArgumentNullException.ThrowIfNull(confirmation);
+        var answers = new Dictionary<string, JsonElement>(proactive.Prefilled, StringComparer.Ordinal);
+        foreach (var (key, value) in confirmation.Answers ?? new Dictionary<string, JsonElement>())
+        {
+            answers[key] = value;
+        }
+
+        var request = new SubmissionRequest(proactive.Template.Key, proactive.Applicant, answers, confirmation.Materials ?? []);
+        var (plan, _) = await checker.CheckAsync(proactive.Template, request, time.GetUtcNow().UtcDateTime, proactive.Clock, cancellationToken);
+        if (!plan.Accepted)
+        {
+            return plan.Problems;
+        }
+
+        await client.RaiseEventAsync(ProactiveApplicationOrchestrator.InstanceId(proactive.ApplicationId), nameof(ProactiveConfirmed), confirmation, cancellationToken);
+        return [];
+    }
+
+    /// <summary>Declines a proactive application.</summary>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="reason">The applicant's reason.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when delivered.</returns>
+    public Task DeclineProactiveAsync(string applicationId, string reason, CancellationToken cancellationToken = default) =>
+        client.RaiseEventAsync(ProactiveApplicationOrchestrator.InstanceId(applicationId), nameof(ProactiveDeclined), new ProactiveDeclined(reason), cancellationToken);
 }

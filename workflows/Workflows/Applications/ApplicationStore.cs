@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Workflows.Figures;
 using Workflows.Storage;
+using Workflows.Templates;
 
 namespace Workflows.Applications;
 
@@ -10,7 +12,7 @@ namespace Workflows.Applications;
 /// applications" is one partition query. <c>ApplicationIndex</c>: partition = application, to find one by id.
 /// Written only by activities, as whole-row upserts of the orchestration's state, so a re-run writes the same row.
 /// </summary>
-public sealed class ApplicationStore(StorageTables tables)
+public sealed class ApplicationStore(StorageTables tables, TemplateStore templates, FiguresStore figures)
 {
     /// <summary>The main table's name.</summary>
     public const string TableName = "Applications";
@@ -57,6 +59,13 @@ public sealed class ApplicationStore(StorageTables tables)
             ["SubmittedAt"] = DateTime.SpecifyKind(record.SubmittedAt, DateTimeKind.Utc),
             ["UpdatedAt"] = DateTime.SpecifyKind(record.UpdatedAt, DateTimeKind.Utc),
         }, TableUpdateMode.Replace, cancellationToken);
+
+        // An ended application leaves its fact for the figures, counted against its pinned version's committed days.
+        if (FigureFact.Ended(record.Status))
+        {
+            var pinned = await templates.GetAsync(record.TemplateKey, record.TemplateVersion, cancellationToken);
+            await figures.RecordAsync(FigureFact.Of(record, pinned?.Version.Definition), cancellationToken);
+        }
     }
 
     /// <summary>The ids of a template's applications, optionally of one status, newest first.</summary>

@@ -12,6 +12,7 @@ namespace Workflows.Templates;
 /// <param name="Fields">The one shared form (一表申请): each field once, used by every item that names it.</param>
 /// <param name="Materials">The one set of materials (一套材料): each once, with the items that need it.</param>
 /// <param name="Items">The department items, a DAG through <see cref="ItemDefinition.DependsOn"/>.</param>
+/// <param name="Proactive">When set, an event from a register starts applications of this bundle (无感申办 / 免申即办).</param>
 public sealed record BundleTemplate(
     string Key,
     string Name,
@@ -20,7 +21,8 @@ public sealed record BundleTemplate(
     int CommittedDays,
     IReadOnlyList<FieldDefinition> Fields,
     IReadOnlyList<MaterialDefinition> Materials,
-    IReadOnlyList<ItemDefinition> Items);
+    IReadOnlyList<ItemDefinition> Items,
+    ProactiveRule? Proactive = null);
 
 /// <summary>Who files an application of a template.</summary>
 public enum ApplicantKind

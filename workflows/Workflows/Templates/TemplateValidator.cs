@@ -65,6 +65,7 @@ public static partial class TemplateValidator
             CheckMaterials();
             CheckUnusedFields();
             CheckReachability();
+            CheckProactive();
         }
 
         void Add(string path, string code, string message) => Problems.Add(new TemplateProblem(path, code, message));
@@ -730,6 +731,43 @@ public static partial class TemplateValidator
                 }
             }
             while (changed);
+        }
+
+        // A register event can only pre-fill fields the form has, from a register the catalog knows.
+        void CheckProactive()
+        {
+            if (template.Proactive is not { } proactive)
+            {
+                return;
+            }
+
+            if (catalog.FindSystem(proactive.System) is null)
+            {
+                Add("$.proactive.system", "proactive.system.unknown", $"No outside system '{proactive.System}' in the catalog sends register events.");
+            }
+
+            if (string.IsNullOrEmpty(proactive.Event) || !KebabKey().IsMatch(proactive.Event))
+            {
+                Add("$.proactive.event", "proactive.event", "The event type must be 2-64 lower-case letters, digits or '-', starting with a letter.");
+            }
+
+            if (proactive.ConfirmWithinDays < 1)
+            {
+                Add("$.proactive.confirmWithinDays", "proactive.confirmWithinDays", "The applicant must have at least 1 working day to confirm.");
+            }
+
+            foreach (var (field, dataKey) in proactive.AnswersFrom ?? new Dictionary<string, string>())
+            {
+                if (!fields.ContainsKey(field))
+                {
+                    Add($"$.proactive.answersFrom[{field}]", "proactive.answersFrom.field", $"The form has no field '{field}' to pre-fill.");
+                }
+
+                if (string.IsNullOrWhiteSpace(dataKey) || dataKey.Length > 64)
+                {
+                    Add($"$.proactive.answersFrom[{field}]", "proactive.answersFrom.dataKey", "Name the event's data key (1-64 characters) that fills this field.");
+                }
+            }
         }
 
         bool NeverHolds(Condition condition) => condition switch

@@ -1,0 +1,49 @@
+using Workflows.Calendar;
+using Workflows.Licences;
+using Workflows.Materials;
+using Workflows.Templates;
+
+namespace Workflows.Applications;
+
+/// <summary>
+/// The whole check of a submission against a template: the planner's rules with the applicant's licences, and every
+/// cited upload being the applicant's own. Submitting, confirming a proactive application (in the API, to answer at
+/// once) and the proactive orchestration's own check (in an activity) all use this one check.
+/// </summary>
+public sealed class SubmissionChecker(LicenceRegistry licences, MaterialUploads uploads)
+{
+    /// <summary>Checks a submission.</summary>
+    /// <param name="template">The template version it will be pinned to.</param>
+    /// <param name="request">The submission.</param>
+    /// <param name="now">Acceptance time.</param>
+    /// <param name="clock">The pinned SLA clock for deferral deadlines; weekends-only when null.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>The plan (with every problem) and the licence types the applicant holds.</returns>
+    public async Task<(SubmissionPlan Plan, IReadOnlyList<string> HeldLicences)> CheckAsync(
+        BundleTemplate template, SubmissionRequest request, DateTime now, SlaClock? clock = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(request);
+        var held = (await licences.ListAsync(request.Applicant.Id, cancellationToken)).Select(l => l.LicenceType).ToHashSet(StringComparer.Ordinal);
+        var plan = SubmissionPlanner.Plan(template, request, held, now, clock);
+        var problems = plan.Problems.Concat(await CheckUploadsAsync(request, cancellationToken)).ToList();
+        return (plan with { Problems = problems }, [.. held]);
+    }
+
+    // Every cited upload must exist, belong to the applicant and have been uploaded for that material.
+    async Task<IReadOnlyList<SubmissionProblem>> CheckUploadsAsync(SubmissionRequest request, CancellationToken cancellationToken)
+    {
+        var problems = new List<SubmissionProblem>();
+        foreach (var provision in request.Materials.Where(m => m.Kind == ProvisionKind.Upload && !string.IsNullOrWhiteSpace(m.Reference)))
+        {
+            var upload = await uploads.GetAsync(request.Applicant.Id, provision.Reference!, cancellationToken);
+            if (upload is null || upload.MaterialKey != provision.Key)
+            {
+                problems.Add(new SubmissionProblem($"materials.{provision.Key}", "material.upload.unknown",
+                    "The cited upload does not exist or was not uploaded by you for this material; upload the file again."));
+            }
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,169 @@
+using System.Text.Json;
+using Microsoft.DurableTask;
+using Workflows.Activities;
+using Workflows.Applications;
+using Workflows.Audit;
+using Workflows.Notifications;
+using Workflows.Templates;
+
+namespace Workflows.Orchestration;
+
+/// <summary>
+/// A register event made into an application (无感申办 / 免申即办). The application is recorded pre-filled and
+/// <see cref="ApplicationStatus.AwaitingConfirmation"/>; the applicant confirms (with corrections and materials),
+/// declines, or lets the deadline pass (<see cref="ApplicationStatus.Expired"/>). For a template granted without
+/// confirmation the bundle starts at once when the event's data make a complete application. The bundle runs as a
+/// sub-orchestration whose instance id is the application id, so every other route (withdrawal, supplements, item
+/// ids) works on it as on any application; this instance's id is <see cref="InstanceId"/>.
+/// </summary>
+public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<ProactiveInput, ProactiveOutcome>
+{
+    /// <summary>The proactive instance of an application: the application id stays free for the bundle.</summary>
+    /// <param name="applicationId">The application.</param>
+    /// <returns>The instance id.</returns>
+    public static string InstanceId(string applicationId) => $"{applicationId}:proactive";
+
+    /// <summary>How many confirmations may be refused (something missing) before the instance waits only for its deadline.</summary>
+    public const int MaxRefusedConfirmations = 20;
+
+    /// <inheritdoc />
+    public override async Task<ProactiveOutcome> RunAsync(TaskOrchestrationContext context, ProactiveInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        return await new Run(context, input).ExecuteAsync();
+    }
+
+    sealed class Run(TaskOrchestrationContext context, ProactiveInput input)
+    {
+        readonly ProactiveRule rule = input.Template.Proactive ?? throw new ArgumentException($"Template {input.Template.Key} has no proactive rule.", nameof(input));
+        readonly List<AuditEntry> audit = [];
+        readonly List<Notification> notifications = [];
+        int step;
+
+        public async Task<ProactiveOutcome> ExecuteAsync()
+        {
+            Audit($"system:{input.System}", "proactive.event", null, null, $"event {input.EventId} for {input.Template.Key} v{input.TemplateVersion}");
+            IReadOnlyList<SubmissionProblem> problems = [];
+            if (rule.GrantWithoutConfirmation)
+            {
+                var granted = await CheckAsync(new ProactiveConfirmed());
+                if (granted.Problems.Count == 0)
+                {
+                    Notify(ProactiveTopics.Granted, $"{input.Template.Name} 已为您主动办理", "The bundle started without an application from you (免申即办); follow it in your applications.");
+                    return await StartBundleAsync(granted);
+                }
+
+                // The register's data are not enough to grant outright: the applicant completes and confirms instead.
+                problems = granted.Problems;
+            }
+
+            var deadline = input.Clock.Due(input.ReceivedAt, rule.ConfirmWithinDays);
+            Notify(ProactiveTopics.Offered, $"{input.Template.Name} 待您确认",
+                $"A pre-filled application waits for your confirmation until {deadline:yyyy-MM-dd HH:mm} UTC.{Describe(problems)}");
+            await SaveAsync(ApplicationStatus.AwaitingConfirmation, null, nameof(ApplicationStatus.AwaitingConfirmation));
+
+            using var timerCancel = new CancellationTokenSource();
+            var timer = context.CreateTimer(deadline, timerCancel.Token);
+            var declined = context.WaitForExternalEvent<ProactiveDeclined>(nameof(ProactiveDeclined));
+            var confirmed = context.WaitForExternalEvent<ProactiveConfirmed>(nameof(ProactiveConfirmed));
+            // Refused confirmations are bounded so the history is; after that only the deadline or a declination ends it.
+            for (var refused = 0; ; refused++)
+            {
+                var first = refused < MaxRefusedConfirmations ? await Task.WhenAny(timer, declined, confirmed) : await Task.WhenAny(timer, declined);
+                if (first == timer)
+                {
+                    Audit("engine", "proactive.expired", nameof(ApplicationStatus.AwaitingConfirmation), nameof(ApplicationStatus.Expired), $"not confirmed by {deadline:O}");
+                    Notify(ProactiveTopics.Expired, $"{input.Template.Name} 已过期", "The application was not confirmed in time; you may still apply yourself.");
+                    await SaveAsync(ApplicationStatus.Expired, null, null);
+                    return new ProactiveOutcome(input.ApplicationId, ApplicationStatus.Expired, null);
+                }
+
+                if (first == declined)
+                {
+                    timerCancel.Cancel();
+                    Audit($"applicant:{input.Applicant.Id}", "proactive.declined", nameof(ApplicationStatus.AwaitingConfirmation), nameof(ApplicationStatus.Withdrawn), declined.Result.Reason);
+                    await SaveAsync(ApplicationStatus.Withdrawn, null, null);
+                    return new ProactiveOutcome(input.ApplicationId, ApplicationStatus.Withdrawn, null);
+                }
+
+                var check = await CheckAsync(confirmed.Result);
+                if (check.Problems.Count == 0)
+                {
+                    timerCancel.Cancel();
+                    Audit($"applicant:{input.Applicant.Id}", "proactive.confirmed", nameof(ApplicationStatus.AwaitingConfirmation), nameof(ApplicationStatus.InProgress), null);
+                    return await StartBundleAsync(check);
+                }
+
+                // Something changed between the API's check and ours (an upload gone): still waiting, told once what is missing.
+                Audit($"applicant:{input.Applicant.Id}", "proactive.confirmation.refused", null, null, string.Join("; ", check.Problems.Select(p => $"{p.Path}: {p.Code}")));
+                Notify(ProactiveTopics.Refused, $"{input.Template.Name} 确认未通过", $"Your confirmation could not be accepted.{Describe(check.Problems)}");
+                await SaveAsync(ApplicationStatus.AwaitingConfirmation, null, null);
+                confirmed = context.WaitForExternalEvent<ProactiveConfirmed>(nameof(ProactiveConfirmed));
+            }
+        }
+
+        Task<SubmissionCheckResult> CheckAsync(ProactiveConfirmed confirmation)
+        {
+            var answers = new Dictionary<string, JsonElement>(input.Prefilled, StringComparer.Ordinal);
+            foreach (var (key, value) in confirmation.Answers ?? new Dictionary<string, JsonElement>())
+            {
+                answers[key] = value;
+            }
+
+            var request = new SubmissionRequest(input.Template.Key, input.Applicant, answers, confirmation.Materials ?? []);
+            return context.CallActivityAsync<SubmissionCheckResult>(
+                nameof(CheckSubmissionActivity), new SubmissionCheck(input.Template, request, context.CurrentUtcDateTime, input.Clock), OrchestrationRetry.Storage);
+        }
+
+        // Our audit and notifications are written before the bundle starts, so the trail shows the event before the acceptance.
+        async Task<ProactiveOutcome> StartBundleAsync(SubmissionCheckResult check)
+        {
+            if (audit.Count > 0 || notifications.Count > 0)
+            {
+                await context.CallActivityAsync<int>(nameof(AppendAuditActivity), new AuditBatch([.. audit], [.. notifications]), OrchestrationRetry.Storage);
+                audit.Clear();
+                notifications.Clear();
+            }
+
+            var bundle = new BundleInput(input.ApplicationId, input.Applicant, input.TemplateVersion, input.Template, check.Answers, check.Licences, check.Ledger,
+                context.CurrentUtcDateTime, input.Clock);
+            var outcome = await context.CallSubOrchestratorAsync<BundleOutcome>(
+                nameof(BundleOrchestrator), bundle, new SubOrchestrationOptions { InstanceId = input.ApplicationId });
+            return new ProactiveOutcome(input.ApplicationId, ToStatus(outcome.Status), outcome);
+        }
+
+        static ApplicationStatus ToStatus(BundleStatus status) => status switch
+        {
+            BundleStatus.Completed => ApplicationStatus.Completed,
+            BundleStatus.PartiallyCompleted => ApplicationStatus.PartiallyCompleted,
+            BundleStatus.Withdrawn => ApplicationStatus.Withdrawn,
+            _ => ApplicationStatus.Rejected,
+        };
+
+        async Task SaveAsync(ApplicationStatus status, string? before, string? after)
+        {
+            if (after is not null)
+            {
+                Audit($"system:{input.System}", "proactive.recorded", before, after, null);
+            }
+
+            var items = input.Template.Items.Select(i => new ItemView(i.Key, i.Name, i.Department, ItemState.Waiting)).ToList();
+            var record = new ApplicationRecord(input.ApplicationId, input.Applicant, input.Template.Key, input.TemplateVersion, input.Template.Name, status,
+                input.ReceivedAt, context.CurrentUtcDateTime, items, []);
+            await context.CallActivityAsync<bool>(nameof(SaveApplicationActivity), new ApplicationUpdate(record, [.. audit], [.. notifications]), OrchestrationRetry.Storage);
+            audit.Clear();
+            notifications.Clear();
+        }
+
+        static string Describe(IReadOnlyList<SubmissionProblem> problems) =>
+            problems.Count == 0 ? string.Empty : " Still needed: " + string.Join("; ", problems.Select(p => $"{p.Path} ({p.Message})"));
+
+        // Step ids from the instance's own counter and orchestration time: a replay makes the same entries and ids.
+        void Audit(string actor, string action, string? before, string? after, string? detail) => audit.Add(new AuditEntry(
+            input.ApplicationId, $"proactive:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail));
+
+        void Notify(string topic, string title, string body) => notifications.Add(new Notification(
+            $"{InstanceId(input.ApplicationId)}:{step++:D3}", RecipientKind.Applicant, input.Applicant.Id, topic, title, body, context.CurrentUtcDateTime, input.ApplicationId));
+    }
+}
