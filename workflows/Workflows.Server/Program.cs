@@ -9,9 +9,10 @@ using Workflows.Templates;
 var builder = WebApplication.CreateBuilder(args);
 
 // `token USER` mints a bearer token for a demo user and exits; it needs only the signing settings.
-if (args is ["token", ..])
+// (Host options such as --contentRoot may come first, so the command is looked for, not expected at args[0].)
+if (Array.IndexOf(args, "token") is var tokenAt and >= 0)
 {
-    return TokenCommand.Run(args[1..], builder.Configuration, Console.Out, Console.Error);
+    return TokenCommand.Run(args[(tokenAt + 1)..], builder.Configuration, Console.Out, Console.Error);
 }
 
 builder.Services.AddWorkflowsEngine(builder.Configuration);
