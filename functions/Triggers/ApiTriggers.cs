@@ -4,7 +4,6 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Api;
-using Workflows.Applications;
 using Workflows.Assisted;
 using Workflows.Auth;
 using Workflows.Cases;
@@ -342,7 +341,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiRate")]
     public static Task<IActionResult> ApiRate([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Ratings)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunVoiceAsync(request, client, context, (v, caller, ct) => ApiGate.JsonAsync<RatingRequest>(request, caller, CallerRole.Applicant, (c, body) => v.Ratings.RateAsync(c, id, body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<RatingRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Ratings.RateAsync(c, id, body, ct), ct));
 
     /// <summary>GET <see cref="ApiRoutes.Ratings"/>: <see cref="RatingApi.ListAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -352,7 +351,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiListRatings")]
     public static Task<IActionResult> ApiListRatings([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Ratings)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunVoiceAsync(request, client, context, (v, caller, ct) => v.Ratings.ListAsync(caller, id, ct));
+        => RunAsync(request, client, context, (h, caller, ct) => h.Ratings.ListAsync(caller, id, ct));
 
     /// <summary>POST <see cref="ApiRoutes.StuckReport"/>: <see cref="CaseApi.ReportAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -362,7 +361,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiReportStuck")]
     public static Task<IActionResult> ApiReportStuck([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.StuckReport)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunVoiceAsync(request, client, context, (v, caller, ct) => ApiGate.JsonAsync<StuckReportRequest>(request, caller, CallerRole.Applicant, (c, body) => v.Cases.ReportAsync(c, id, body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<StuckReportRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Cases.ReportAsync(c, id, body, ct), ct));
 
     /// <summary>POST <see cref="ApiRoutes.FollowUpResponse"/>: <see cref="RatingApi.RespondAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -372,7 +371,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiAnswerFollowUp")]
     public static Task<IActionResult> ApiAnswerFollowUp([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.FollowUpResponse)] HttpRequest request, string taskId, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunVoiceAsync(request, client, context, (v, caller, ct) => ApiGate.JsonAsync<FollowUpResponseRequest>(request, caller, CallerRole.Officer, (c, body) => v.Ratings.RespondAsync(c, taskId, Header(request, "If-Match"), body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<FollowUpResponseRequest>(request, caller, CallerRole.Officer, (c, body) => h.Ratings.RespondAsync(c, taskId, Header(request, "If-Match"), body, ct), ct));
 
     /// <summary>GET <see cref="ApiRoutes.Cases"/>: <see cref="CaseApi.ListAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -381,7 +380,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiListCases")]
     public static Task<IActionResult> ApiListCases([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Cases)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunVoiceAsync(request, client, context, (v, caller, ct) => v.Cases.ListAsync(caller, Query(request, "status"), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => h.Cases.ListAsync(caller, Query(request, "status"), ct));
 
     /// <summary>POST <see cref="ApiRoutes.CaseResolution"/>: <see cref="CaseApi.ResolveAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -391,7 +390,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiResolveCase")]
     public static Task<IActionResult> ApiResolveCase([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.CaseResolution)] HttpRequest request, string caseId, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunVoiceAsync(request, client, context, (v, caller, ct) => ApiGate.JsonAsync<CaseResolutionRequest>(request, caller, CallerRole.Administrator, (c, body) => v.Cases.ResolveAsync(c, caseId, body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<CaseResolutionRequest>(request, caller, CallerRole.Administrator, (c, body) => h.Cases.ResolveAsync(c, caseId, body, ct), ct));
 
     /// <summary>POST <see cref="ApiRoutes.AssistedApplications"/>: <see cref="AssistedApi.SubmitAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -400,27 +399,8 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiSubmitAssisted")]
     public static Task<IActionResult> ApiSubmitAssisted([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.AssistedApplications)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunVoiceAsync(request, client, context, (v, caller, ct) => AssistedApi.Gate(caller) is { } refused ? Task.FromResult(refused)
-            : ApiGate.JsonAsync<AssistedSubmitRequest>(request, caller, CallerRole.Officer, (c, body) => v.Assisted.SubmitAsync(c, body, Header(request, "Idempotency-Key"), ct), ct));
-
-    /// <summary>The citizen's voice handlers, built around the invocation's client like <see cref="ApiHandlers"/>.</summary>
-    sealed record VoiceHandlers(RatingApi Ratings, CaseApi Cases, AssistedApi Assisted);
-
-    /// <summary>As <see cref="RunAsync"/>, for the ratings, stuck-case and assisted-filing routes.</summary>
-    static async Task<IActionResult> RunVoiceAsync(
-        HttpRequest request, DurableTaskClient client, FunctionContext context, Func<VoiceHandlers, Caller?, CancellationToken, Task<IResult>> handle)
-    {
-        var services = context.InstanceServices;
-        var caller = Caller.From(await FunctionsPrincipal.FromAsync(request, services.GetRequiredService<AuthOptions>()));
-        var application = ActivatorUtilities.CreateInstance<ApplicationService>(services, client);
-        var cases = ActivatorUtilities.CreateInstance<CaseService>(services, client);
-        var voice = new VoiceHandlers(
-            services.GetRequiredService<RatingApi>(),
-            ActivatorUtilities.CreateInstance<CaseApi>(services, cases),
-            ActivatorUtilities.CreateInstance<AssistedApi>(services, application));
-        var result = await handle(voice, caller, request.HttpContext.RequestAborted);
-        return new ResultActionResult(result);
-    }
+        => RunAsync(request, client, context, (h, caller, ct) => AssistedApi.Gate(caller) is { } refused ? Task.FromResult(refused)
+            : ApiGate.JsonAsync<AssistedSubmitRequest>(request, caller, CallerRole.Officer, (c, body) => h.Assisted.SubmitAsync(c, body, Header(request, "Idempotency-Key"), ct), ct));
 
     /// <summary>POST <see cref="ApiRoutes.RegisterEvents"/>: <see cref="SystemApi.EventAsync"/>.</summary>
     /// <param name="request">The request.</param>

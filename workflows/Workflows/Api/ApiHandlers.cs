@@ -1,6 +1,9 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Applications;
+using Workflows.Assisted;
+using Workflows.Cases;
+using Workflows.Ratings;
 
 namespace Workflows.Api;
 
@@ -12,12 +15,15 @@ namespace Workflows.Api;
 /// </summary>
 public sealed class ApiHandlers
 {
-    ApiHandlers(CitizenApi citizens, OfficerApi officers, AdminApi admin, SystemApi systems)
+    ApiHandlers(CitizenApi citizens, OfficerApi officers, AdminApi admin, SystemApi systems, RatingApi ratings, CaseApi cases, AssistedApi assisted)
     {
         Citizens = citizens;
         Officers = officers;
         Admin = admin;
         Systems = systems;
+        Ratings = ratings;
+        Cases = cases;
+        Assisted = assisted;
     }
 
     /// <summary>Citizens and companies.</summary>
@@ -32,6 +38,15 @@ public sealed class ApiHandlers
     /// <summary>Outside systems' callbacks.</summary>
     public SystemApi Systems { get; }
 
+    /// <summary>Ratings and their follow-ups (好差评).</summary>
+    public RatingApi Ratings { get; }
+
+    /// <summary>Stuck cases (办不成事).</summary>
+    public CaseApi Cases { get; }
+
+    /// <summary>Assisted filing (帮办代办).</summary>
+    public AssistedApi Assisted { get; }
+
     /// <summary>Builds the handlers so that <paramref name="client"/> is the one they (and their <see cref="ApplicationService"/>) use.</summary>
     /// <param name="services">The host's services.</param>
     /// <param name="client">The invocation's Durable Task client.</param>
@@ -45,6 +60,9 @@ public sealed class ApiHandlers
             ActivatorUtilities.CreateInstance<CitizenApi>(services, application, client),
             ActivatorUtilities.CreateInstance<OfficerApi>(services, application, client),
             ActivatorUtilities.CreateInstance<AdminApi>(services, application),
-            ActivatorUtilities.CreateInstance<SystemApi>(services, application));
+            ActivatorUtilities.CreateInstance<SystemApi>(services, application),
+            services.GetRequiredService<RatingApi>(),
+            ActivatorUtilities.CreateInstance<CaseApi>(services, ActivatorUtilities.CreateInstance<CaseService>(services, client)),
+            ActivatorUtilities.CreateInstance<AssistedApi>(services, application));
     }
 }
