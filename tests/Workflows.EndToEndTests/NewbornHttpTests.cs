@@ -101,6 +101,14 @@ public sealed class NewbornHttpTests(ServerFixture server)
         // The police officer asks for a clearer household register; the mother supplies it; the officer approves.
         using var police = server.Officer("police");
         var policeTask = await Walkthrough.WaitForTaskAsync(police, id, "household-registration");
+        // The mother sees the countdowns: the bundle's and the police step's, running on working days.
+        var running = await Walkthrough.WaitForApplicationAsync(citizen, id, a => a.Countdowns!.Any(c => c.Item == "household-registration"), "the police step's countdown");
+        var bundleLeft = running.Countdowns!.Single(c => c.Item is null);
+        bundleLeft.DueAt.ShouldBe(running.DueAt!.Value);
+        bundleLeft.WorkingDaysLeft.ShouldBeInRange(0.01, 30);
+        var policeLeft = running.Countdowns!.Single(c => c.Item == "household-registration");
+        (policeLeft.Paused, policeLeft.Overdue).ShouldBe((false, false));
+        policeLeft.DueAt.ShouldBe(policeTask.Task.DueAt);
         using (var r = await Walkthrough.DecideAsync(police, policeTask, new { kind = "requestSupplement", reason = "户口簿扫描件不清晰", materials = HouseholdRegister }))
         {
             r.StatusCode.ShouldBe(HttpStatusCode.Accepted, await r.Content.ReadAsStringAsync());
@@ -108,6 +116,11 @@ public sealed class NewbornHttpTests(ServerFixture server)
 
         var asked = await Walkthrough.WaitForApplicationAsync(citizen, id, a => a.Asked.Any(x => x.Kind == "supplement"), "the supplement request to reach the mother");
         asked.Asked.Single(x => x.Kind == "supplement").Materials.ShouldBe(["householdRegister"]);
+        // While the mother has the item the police clock stands still: its countdown is paused, not running down.
+        var paused = asked.Countdowns!.Single(c => c.Item == "household-registration");
+        paused.Paused.ShouldBeTrue();
+        paused.WorkingDaysLeft.ShouldBeLessThanOrEqualTo(policeLeft.WorkingDaysLeft);
+        asked.Countdowns!.Single(c => c.Item is null).Paused.ShouldBeFalse();
         var clearer = await Walkthrough.UploadAsync(citizen, "newborn", "householdRegister");
         using (var r = await citizen.PostAsync($"/api/applications/{id}/items/household-registration/supplement", Http.Body(new { references = new Dictionary<string, string> { ["householdRegister"] = clearer } })))
         {
@@ -128,6 +141,7 @@ public sealed class NewbornHttpTests(ServerFixture server)
 
         var done = await Walkthrough.WaitForApplicationAsync(citizen, id, a => a.Status != ApplicationStatus.InProgress, "the bundle to end");
         done.Status.ShouldBe(ApplicationStatus.Completed);
+        done.Countdowns.ShouldBeEmpty();
         done.Items.Single(i => i.Key == "vaccination-certificate").DecidedBy.ShouldStartWith("rule:");
         done.Items.Where(i => i.Key != "vaccination-certificate").Select(i => i.DecidedBy).ShouldBe(
             ["officer:officer-hospital", "officer:officer-police", "officer:officer-healthcare-security", "officer:officer-human-resources"], ignoreOrder: true);

@@ -51,6 +51,7 @@ public static class DependencyInjection
         services.TryAddSingleton<TemplateStore>();
         services.TryAddSingleton<ITemplateSource>(sp => sp.GetRequiredService<TemplateStore>());
         services.TryAddSingleton<CalendarStore>();
+        services.TryAddSingleton<SlaClockSource>();
         services.TryAddSingleton<NotificationOutbox>();
         services.TryAddSingleton<Notifier>();
         services.AddWorkflowsNotifications(configuration);

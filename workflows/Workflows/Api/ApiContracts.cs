@@ -97,9 +97,11 @@ public sealed record AskedOfYou(string Kind, string? Item, IReadOnlyList<string>
 /// <param name="Materials">The materials ledger.</param>
 /// <param name="Asked">What is asked of the applicant now.</param>
 /// <param name="DueAt">When the whole bundle is due: its committed working days from submission on the pinned calendar.</param>
+/// <param name="Countdowns">While it runs: the bundle's countdown (item <c>null</c>) and each running item's.</param>
 public sealed record ApplicationDetail(
     string ApplicationId, string TemplateKey, int TemplateVersion, string TemplateName, ApplicationStatus Status, DateTime SubmittedAt, DateTime UpdatedAt,
-    IReadOnlyList<ItemView> Items, IReadOnlyList<MaterialEntry> Materials, IReadOnlyList<AskedOfYou> Asked, DateTime? DueAt = null);
+    IReadOnlyList<ItemView> Items, IReadOnlyList<MaterialEntry> Materials, IReadOnlyList<AskedOfYou> Asked, DateTime? DueAt = null,
+    IReadOnlyList<Countdown>? Countdowns = null);
 
 /// <summary>Materials supplied on an officer's request.</summary>
 /// <param name="References">The uploads, by material key.</param>

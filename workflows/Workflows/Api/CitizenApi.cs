@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Workflows.Applications;
+using Workflows.Calendar;
 using Workflows.Licences;
 using Workflows.Materials;
 using Workflows.Orchestration;
@@ -23,7 +24,9 @@ public sealed class CitizenApi(
     ApplicationService applications,
     ApplicationStore store,
     TaskStore tasks,
-    DurableTaskClient client)
+    DurableTaskClient client,
+    SlaClockSource clocks,
+    TimeProvider time)
 {
     /// <summary>The longest Idempotency-Key accepted.</summary>
     public const int MaxIdempotencyKeyLength = 100;
@@ -232,6 +235,16 @@ public sealed class CitizenApi(
 
         var asked = new List<AskedOfYou>();
         var items = record.Items.ToList();
+        var now = time.GetUtcNow().UtcDateTime;
+        // Only a running application counts down; the clock is the one in force now (the bundle pinned the same
+        // calendar unless a new version was published since, which moves a countdown by a holiday at most).
+        var clock = record.Status == ApplicationStatus.InProgress ? await clocks.CurrentAsync(cancellationToken) : null;
+        var countdowns = new List<Countdown>();
+        if (clock is not null && record.DueAt is { } bundleDue)
+        {
+            countdowns.Add(Countdown.Of(clock, null, bundleDue, now));
+        }
+
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -241,22 +254,29 @@ public sealed class CitizenApi(
             }
 
             var task = await tasks.GetAsync(item.Department, ItemOrchestrator.InstanceId(record.ApplicationId, item.Key), cancellationToken);
-            if (task is { Status: OfficerTaskStatus.AwaitingApplicant })
+            var paused = task is { Status: OfficerTaskStatus.AwaitingApplicant };
+            if (paused)
             {
-                asked.Add(new AskedOfYou("supplement", item.Key, RequestedMaterials(task.Note), task.Note ?? string.Empty, null));
+                asked.Add(new AskedOfYou("supplement", item.Key, RequestedMaterials(task!.Note), task.Note ?? string.Empty, null));
             }
 
             if (task is not null)
             {
                 // The item keeps its due time on its task: a supplement's pause and an extension move it there.
-                items[i] = item with { DueAt = task.DueAt };
+                items[i] = item = item with { DueAt = task.DueAt };
+            }
+
+            if (clock is not null && item.DueAt is { } itemDue)
+            {
+                // A task awaiting the applicant was last set when the supplement was asked: the clock stopped then.
+                countdowns.Add(Countdown.Of(clock, item.Key, itemDue, now, paused ? task!.OpenedAt : null));
             }
         }
 
         asked.AddRange(record.Materials.Where(m => m.Status == MaterialStatus.Deferred)
             .Select(m => new AskedOfYou("deferred", null, [m.Key], $"Supply {m.Name} by the deadline.", m.DueAt)));
         return Results.Ok(new ApplicationDetail(record.ApplicationId, record.TemplateKey, record.TemplateVersion, record.TemplateName, record.Status,
-            record.SubmittedAt, record.UpdatedAt, items, record.Materials, asked, record.DueAt));
+            record.SubmittedAt, record.UpdatedAt, items, record.Materials, asked, record.DueAt, countdowns));
     }
 
     /// <summary>Supplies what an officer asked for on one item; the item resumes.</summary>

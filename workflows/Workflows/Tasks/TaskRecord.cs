@@ -37,7 +37,7 @@ public enum TaskKind
 /// <param name="ApplicantId">Who applied.</param>
 /// <param name="ApplicantName">The applicant's name.</param>
 /// <param name="Status">Where it stands.</param>
-/// <param name="OpenedAt">When it was opened.</param>
+/// <param name="OpenedAt">When it was opened or last changed status (for a task awaiting the applicant: when they were asked).</param>
 /// <param name="DueAt">When it is due.</param>
 /// <param name="Outcome">Once closed: approved, rejected or cancelled.</param>
 /// <param name="DecidedBy">Once closed: who decided.</param>
