@@ -68,6 +68,40 @@ public sealed class NewbornHttpTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Decide_HostStoppedBetweenMarkAndDelivery_TheMarkedDecisionIsDeliveredOnceWhenTheTaskIsRead()
+    {
+        var mother = $"nbp-{Guid.NewGuid():N}"[..20];
+        foreach (var type in new[] { "id-card", "household-register", "marriage-certificate" })
+        {
+            await server.GiveLicenceAsync(mother, type);
+        }
+
+        using var citizen = server.Citizen(mother);
+        var photo = await Walkthrough.UploadAsync(citizen, "newborn", "babyPhoto", Walkthrough.Jpeg, "image/jpeg");
+        var submitted = await Walkthrough.SubmitAsync(citizen, new { templateKey = "newborn", answers = Walkthrough.NewbornAnswers(), materials = new[] { new { key = "babyPhoto", kind = "upload", reference = photo } } });
+        submitted.Status.ShouldBe(HttpStatusCode.Accepted, submitted.Text);
+        var id = submitted.Body!.ApplicationId;
+        using var hospital = server.Officer("hospital");
+        var task = await Walkthrough.WaitForTaskAsync(hospital, id, "birth-certificate");
+
+        // What a host stopped right after marking the task leaves: a decision taken a minute ago that never left.
+        var stored = (await server.Tasks.GetStoredAsync("hospital", task.Task.TaskId))!;
+        var lost = new PendingDecision("d-lost", DecisionKind.Approve, "officer-zhao", DateTimeOffset.UtcNow.AddMinutes(-1), "出生信息核对无误");
+        var marked = await server.Tasks.TryUpdateOfficerStateAsync("hospital", task.Task.TaskId, stored.ETag, null, lost.Serialize());
+        marked.ShouldNotBeNull();
+
+        // A colleague who read the task then cannot take a second decision; their attempt sends the one taken (it has
+        // stood longer than a delivery takes), and the item acts on it.
+        using var again = await Walkthrough.DecideAsync(hospital, task with { ETag = marked.Value.ToString(), DecisionPending = true }, new { kind = "reject", reason = "重复" });
+        await again.ShouldBeProblemAsync(409, code: "task.decisionPending");
+        var done = await Walkthrough.WaitForApplicationAsync(citizen, id, a => a.Status != ApplicationStatus.InProgress, "the marked decision to be delivered");
+        done.Status.ShouldBe(ApplicationStatus.Completed);
+        done.Items.Single(i => i.Key == "birth-certificate").DecidedBy.ShouldBe("officer:officer-zhao");
+        var closed = (await server.Tasks.GetStoredAsync("hospital", task.Task.TaskId))!;
+        (closed.Task.Status, closed.PendingDecision).ShouldBe((OfficerTaskStatus.Closed, (string?)null));
+    }
+
+    [Fact]
     public async Task Newborn_FiveOfficersWithASupplement_EveryDepartmentDecidesItsOwnStep()
     {
         // No licences for the household register and marriage (uploaded instead), parents insured elsewhere, a bank card

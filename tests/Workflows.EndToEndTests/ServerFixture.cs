@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Workflows.Api;
 using Workflows.Auth;
 using Workflows.Licences;
+using Workflows.Tasks;
 using Workflows.Templates;
 using Workflows.Testing;
 
@@ -34,6 +35,9 @@ public sealed class ServerFixture : IAsyncLifetime
     public string ServerOutput => server?.Output ?? string.Empty;
 
     public LicenceRegistry Licences => services!.GetRequiredService<LicenceRegistry>();
+
+    /// <summary>The server's task store, to stage what a crash leaves behind.</summary>
+    public TaskStore Tasks => services!.GetRequiredService<TaskStore>();
 
     public async Task InitializeAsync()
     {

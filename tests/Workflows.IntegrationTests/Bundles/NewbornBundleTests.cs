@@ -181,6 +181,36 @@ public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Decide_SameDecisionDeliveredAgain_ActsOnItOnce()
+    {
+        // The API delivers a decision again when its mark seems lost; the item must not ask for the supplement twice.
+        await GiveParentsLicencesAsync("citizen-r");
+        await harness.Applications.SubmitAsync(await RequestAsync("citizen-r"), "nb-redelivered");
+        await harness.WaitForTaskAsync("hospital", "nb-redelivered", "birth-certificate");
+        var ask = new OfficerDecided(DecisionKind.RequestSupplement, "officer-h1", "The delivery record is unreadable.", ["deliveryRecord"], "d-ask");
+        await harness.Applications.DecideAsync("nb-redelivered", "birth-certificate", ask);
+        await harness.WaitForTaskAsync("hospital", "nb-redelivered", "birth-certificate", Tasks.OfficerTaskStatus.AwaitingApplicant);
+        await harness.Applications.DecideAsync("nb-redelivered", "birth-certificate", ask);
+        await harness.Applications.SupplyAsync("nb-redelivered", "birth-certificate",
+            new SupplementProvided(["deliveryRecord"], new Dictionary<string, string> { ["deliveryRecord"] = "uploads/delivery.pdf" }));
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!(await harness.Audit.ReadAsync("nb-redelivered")).Any(e => e.Action == "item.decision.repeated"))
+        {
+            watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(90), "the repeated decision was never seen");
+            await Task.Delay(200);
+        }
+
+        (await harness.WaitForTaskAsync("hospital", "nb-redelivered", "birth-certificate")).Status.ShouldBe(Tasks.OfficerTaskStatus.Open);
+        var approve = new OfficerDecided(DecisionKind.Approve, "officer-h2", null, null, "d-approve");
+        await harness.Applications.DecideAsync("nb-redelivered", "birth-certificate", approve);
+        (await harness.WaitForOutcomeAsync("nb-redelivered")).Status.ShouldBe(BundleStatus.Completed);
+        var audit = await harness.Audit.ReadAsync("nb-redelivered");
+        audit.Count(e => e.Action == "item.supplement.requested").ShouldBe(1);
+        audit.Single(e => e.Action == "item.decision.repeated").Detail!.ShouldContain("d-ask");
+    }
+
+    [Fact]
     public async Task Decide_PrerequisiteRejected_CancelsItsDependantsWithTheReason()
     {
         await GiveParentsLicencesAsync("citizen-e");

@@ -177,4 +177,44 @@ public sealed class TaskStoreTests(StorageFixture storage) : IAsyncLifetime
             (await store.ListAsync(department)).ShouldBeEmpty();
         }
     }
+
+    static TaskRecord Decision(OfficerTaskStatus status) => new(
+        "police", "app-claims:hukou", TaskKind.Decision, "app-claims", "hukou", "户口登记", "newborn", "citizen-1", "王芳", status, Start, Start.AddDays(5));
+
+    [Fact]
+    public async Task SaveAsync_SameStatus_KeepsTheClaimAndThePendingDecision()
+    {
+        // A reminder, an escalation or an extension rewrites the task; an officer's claim and a decision on its way stay.
+        var store = NewStore();
+        await store.SaveAsync(Decision(OfficerTaskStatus.Open));
+        var read = (await store.GetStoredAsync("police", "app-claims:hukou"))!;
+        (await store.TryUpdateOfficerStateAsync("police", "app-claims:hukou", read.ETag, "officer-li", "{\"id\":\"d-1\"}")).ShouldNotBeNull();
+
+        await store.SaveAsync(Decision(OfficerTaskStatus.Open) with { Escalated = true });
+
+        var after = (await store.GetStoredAsync("police", "app-claims:hukou"))!;
+        after.Task.Escalated.ShouldBeTrue();
+        after.ClaimedBy.ShouldBe("officer-li");
+        after.PendingDecision.ShouldBe("{\"id\":\"d-1\"}");
+    }
+
+    [Fact]
+    public async Task SaveAsync_NewStatus_ClearsThePendingDecisionAndKeepsTheClaimUntilClosed()
+    {
+        var store = NewStore();
+        await store.SaveAsync(Decision(OfficerTaskStatus.Open));
+        var read = (await store.GetStoredAsync("police", "app-claims:hukou"))!;
+        await store.TryUpdateOfficerStateAsync("police", "app-claims:hukou", read.ETag, "officer-li", "{\"id\":\"d-1\"}");
+
+        // The supplement request was delivered: the mark goes, the officer who asked keeps the task for the answer.
+        await store.SaveAsync(Decision(OfficerTaskStatus.AwaitingApplicant));
+        var waiting = (await store.GetStoredAsync("police", "app-claims:hukou"))!;
+        (waiting.ClaimedBy, waiting.PendingDecision).ShouldBe(("officer-li", (string?)null));
+
+        await store.SaveAsync(Decision(OfficerTaskStatus.Closed) with { Outcome = "Approved" });
+        var closed = (await store.GetStoredAsync("police", "app-claims:hukou"))!;
+        (closed.ClaimedBy, closed.PendingDecision).ShouldBe(((string?)null, (string?)null));
+        (await store.ListAsync("police")).Count(t => t.TaskId == "app-claims:hukou").ShouldBe(1);
+    }
 }
+

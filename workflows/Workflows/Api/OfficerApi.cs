@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
 using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
 using Workflows.Applications;
 using Workflows.Audit;
 using Workflows.Orchestration;
@@ -16,7 +16,7 @@ namespace Workflows.Api;
 /// department's task is not found. A decision is written as a conditional change of the task row (ETag), so
 /// when two officers click together exactly one decision reaches the item.
 /// </summary>
-public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, ApplicationService service, AuditTrail audit, DurableTaskClient client, TimeProvider time)
+public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, ApplicationService service, AuditTrail audit, DurableTaskClient client, TimeProvider time, ILogger<OfficerApi> logger)
 {
     /// <summary>The page size when none is asked for.</summary>
     public const int DefaultPageSize = 50;
@@ -106,7 +106,13 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
         }
 
         var stored = await tasks.GetStoredAsync(caller!.Department!, taskId, cancellationToken);
-        return stored is null ? ApiProblems.NotFound("task") : new WithETag(View(stored), stored.ETag);
+        if (stored is null)
+        {
+            return ApiProblems.NotFound("task");
+        }
+
+        stored = await RedeliverIfStaleAsync(stored, cancellationToken);
+        return new WithETag(View(stored), stored.ETag);
     }
 
     /// <summary>The form answers and materials the task's item needs, and the outputs of the items it depends on.</summary>
@@ -222,6 +228,7 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
 
         if (stored.PendingDecision is not null)
         {
+            await RedeliverIfStaleAsync(stored, cancellationToken);
             return ApiProblems.Conflict("task.decisionPending", "A decision on this task has been taken and is being delivered.");
         }
 
@@ -230,27 +237,21 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
             return ApiProblems.Conflict("task.claimedByOther", $"The task is claimed by {holder}.");
         }
 
-        var pending = JsonSerializer.Serialize(new { body.Kind, by = caller!.Id, at = time.GetUtcNow() }, ApiJson.Options);
-        if (await tasks.TryUpdateOfficerStateAsync(caller!.Department!, taskId, expected, stored.ClaimedBy, pending, cancellationToken) is not { } etag)
+        var pending = new PendingDecision($"d-{Guid.NewGuid():N}", body.Kind, caller!.Id, time.GetUtcNow(), body.Reason, body.Materials);
+        if (await tasks.TryUpdateOfficerStateAsync(caller!.Department!, taskId, expected, stored.ClaimedBy, pending.Serialize(), cancellationToken) is not { } etag)
         {
             return ApiProblems.Changed("The task changed since you read it (perhaps a colleague decided it); reload it.");
         }
 
         if (stored.Task.Kind == TaskKind.Verification)
         {
-            // A verification is the department's own check of a commitment; it closes the task and is audited.
-            var outcome = body.Kind == DecisionKind.Approve ? "verified" : "failed";
-            await audit.AppendAsync(new AuditEntry(stored.Task.ApplicationId, $"{taskId}:{outcome}", time.GetUtcNow().UtcDateTime, caller.AuditName,
-                $"commitment.{outcome}", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.Closed), body.Reason), cancellationToken);
-            await tasks.SaveAsync(stored.Task with { Status = OfficerTaskStatus.Closed, Outcome = outcome, DecidedBy = $"officer:{caller.Id}", Note = body.Reason ?? stored.Task.Note },
-                cancellationToken);
+            await CloseVerificationAsync(stored.Task, pending, cancellationToken);
             return Results.Accepted();
         }
 
         try
         {
-            await service.DecideAsync(stored.Task.ApplicationId, stored.Task.ItemKey,
-                new OfficerDecided(body.Kind, caller.Id, body.Reason, body.Materials), cancellationToken);
+            await service.DecideAsync(stored.Task.ApplicationId, stored.Task.ItemKey, pending.ToEvent(), cancellationToken);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -260,6 +261,48 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
         }
 
         return Results.Accepted();
+    }
+
+    // A verification is the department's own check of a commitment; it closes the task and is audited. Both writes
+    // are keyed by the task, so doing it again after a crash writes the same rows.
+    async Task CloseVerificationAsync(TaskRecord task, PendingDecision decision, CancellationToken cancellationToken)
+    {
+        var outcome = decision.Kind == DecisionKind.Approve ? "verified" : "failed";
+        await audit.AppendAsync(new AuditEntry(task.ApplicationId, $"{task.TaskId}:{outcome}", decision.At.UtcDateTime, $"officer:{decision.By}",
+            $"commitment.{outcome}", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.Closed), decision.Reason), cancellationToken);
+        await tasks.SaveAsync(task with { Status = OfficerTaskStatus.Closed, Outcome = outcome, DecidedBy = $"officer:{decision.By}", Note = decision.Reason ?? task.Note },
+            cancellationToken);
+    }
+
+    // A decision marked on the task but still not acted on after a while may never have left (the host stopped between
+    // the mark and the event): deliver it again, the same decision under the same id, which the item acts on once. The
+    // mark's time is moved first, under the ETag, so of many readers one delivers, and only once per interval.
+    async Task<StoredTask> RedeliverIfStaleAsync(StoredTask stored, CancellationToken cancellationToken)
+    {
+        if (PendingDecision.TryParse(stored.PendingDecision) is not { } pending || time.GetUtcNow() - pending.At < PendingDecision.RedeliverAfter
+            || stored.Task.Status != OfficerTaskStatus.Open)
+        {
+            return stored;
+        }
+
+        var again = pending with { At = time.GetUtcNow() };
+        if (await tasks.TryUpdateOfficerStateAsync(stored.Task.Department, stored.Task.TaskId, stored.ETag, stored.ClaimedBy, again.Serialize(), cancellationToken) is not { } etag)
+        {
+            // Someone else moved it (delivered it, or the item's new state arrived): nothing to do.
+            return await tasks.GetStoredAsync(stored.Task.Department, stored.Task.TaskId, cancellationToken) ?? stored;
+        }
+
+        ApiLog.DecisionRedelivered(logger, stored.Task.TaskId, pending.Id, pending.At);
+        if (stored.Task.Kind == TaskKind.Verification)
+        {
+            await CloseVerificationAsync(stored.Task, pending, cancellationToken);
+        }
+        else
+        {
+            await service.DecideAsync(stored.Task.ApplicationId, stored.Task.ItemKey, again.ToEvent(), cancellationToken);
+        }
+
+        return await tasks.GetStoredAsync(stored.Task.Department, stored.Task.TaskId, cancellationToken) ?? stored with { ETag = etag, PendingDecision = again.Serialize() };
     }
 
     async Task<IResult> ChangeClaimAsync(Caller? caller, string taskId, string? ifMatch, bool claim, CancellationToken cancellationToken)

@@ -18,7 +18,9 @@ public enum DecisionKind
 /// <param name="OfficerId">Who decided.</param>
 /// <param name="Reason">Required for a rejection and a supplement request.</param>
 /// <param name="Materials">For a supplement request: the materials asked for.</param>
-public sealed record OfficerDecided(DecisionKind Kind, string OfficerId, string? Reason = null, IReadOnlyList<string>? Materials = null);
+/// <param name="DecisionId">The decision's id: the same decision delivered again (after a crash between taking it and
+/// delivering it) is recognised by the item and not acted on twice.</param>
+public sealed record OfficerDecided(DecisionKind Kind, string OfficerId, string? Reason = null, IReadOnlyList<string>? Materials = null, string? DecisionId = null);
 
 /// <summary>The applicant supplied what was asked, or a deferred material; raised on the item instance.</summary>
 /// <param name="Materials">The material keys supplied.</param>

@@ -67,6 +67,9 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         // Notifications go with the same writes, so telling people costs no activity of its own.
         readonly List<Notification> notifications = [];
         readonly SlaClock clock = input.ClockOrDefault();
+        // Decisions acted on, by id: the same decision delivered again (the API re-sends one that seemed lost) is not
+        // a second decision. Rebuilt by replay like the rest of this state.
+        readonly HashSet<string> decided = new(StringComparer.Ordinal);
         TaskRecord? task;
         // The decision task as last set (written or not), so a reminder or an extension changes only what it changes.
         TaskRecord? current;
@@ -212,6 +215,11 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 var d = decision.Result;
                 decision = null;
                 var officer = $"officer:{d.OfficerId}";
+                if (d.DecisionId is { } id && !decided.Add(id))
+                {
+                    Audit(officer, "item.decision.repeated", null, null, $"decision {id} ({d.Kind}) was acted on already; ignored");
+                    continue;
+                }
                 switch (d.Kind)
                 {
                     case DecisionKind.Approve:

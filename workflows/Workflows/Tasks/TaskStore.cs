@@ -39,14 +39,21 @@ public sealed class TaskStore(StorageTables tables)
     /// <summary>The most rows one table transaction may hold (the service's limit).</summary>
     public const int TransactionSize = 100;
 
+    // Read-modify-write rounds one engine save tries against officers' concurrent claims before it gives up (the
+    // activity's retry policy then runs it again).
+    const int MaxSaveAttempts = 5;
+
     // Transactions of an import in flight at once.
     const int ImportConcurrency = 4;
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Writes a task's current state (a whole-row replace, which also clears any claim and pending decision: a new
-    /// state from the engine supersedes them). Order matters for crashes: the old queue row goes first, then the
+    /// Writes a task's current state from the engine. The officer-side columns follow what the engine knows: a state
+    /// change (decided, sent to the applicant, back from them) means the pending decision was delivered, so the mark
+    /// goes; a change that keeps the status (a reminder, an escalation, an extension) keeps it and the claim; a closed
+    /// task keeps no claim. The row is replaced only if it is still as read (ETag), so an officer's claim made in
+    /// between is kept rather than overwritten. Order matters for crashes: the old queue row goes first, then the
     /// task, then the new queue row, so a re-run of this write converges and never leaves a task listed twice.
     /// </summary>
     /// <param name="task">The task.</param>
@@ -60,16 +67,49 @@ public sealed class TaskStore(StorageTables tables)
         var partition = TableKeys.Escape(task.Department);
         var row = TableKeys.Escape(task.TaskId);
         var (queuePartition, queueRow) = QueueKeys(task);
-
-        var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, select: ["QueuePartition", "QueueRow"], cancellationToken: cancellationToken);
-        if (existing.HasValue && existing.Value!.GetString("QueuePartition") is { } oldPartition && existing.Value.GetString("QueueRow") is { } oldRow
-            && (oldPartition != queuePartition || oldRow != queueRow))
+        var record = JsonSerializer.Serialize(task, Json);
+        for (var attempt = 1; ; attempt++)
         {
-            await DeleteIfExistsAsync(queue, oldPartition, oldRow, cancellationToken);
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, row,
+                select: ["QueuePartition", "QueueRow", "Status", "ClaimedBy", "PendingDecision"], cancellationToken: cancellationToken);
+            var old = existing.HasValue ? existing.Value : null;
+            if (old?.GetString("QueuePartition") is { } oldPartition && old.GetString("QueueRow") is { } oldRow
+                && (oldPartition != queuePartition || oldRow != queueRow))
+            {
+                await DeleteIfExistsAsync(queue, oldPartition, oldRow, cancellationToken);
+            }
+
+            var entity = TaskRow(task, record);
+            var sameStatus = old?.GetString("Status") == task.Status.ToString();
+            if (old is not null && task.Status != OfficerTaskStatus.Closed && NullIfEmpty(old.GetString("ClaimedBy")) is { } claim)
+            {
+                entity["ClaimedBy"] = claim;
+            }
+
+            if (old is not null && sameStatus && NullIfEmpty(old.GetString("PendingDecision")) is { } pending)
+            {
+                entity["PendingDecision"] = pending;
+            }
+
+            try
+            {
+                if (old is null)
+                {
+                    await table.AddEntityAsync(entity, cancellationToken);
+                }
+                else
+                {
+                    await table.UpdateEntityAsync(entity, old.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+
+                break;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxSaveAttempts)
+            {
+                // An officer claimed or marked the task between the read and the write: read it again.
+            }
         }
 
-        var record = JsonSerializer.Serialize(task, Json);
-        await table.UpsertEntityAsync(TaskRow(task, record), TableUpdateMode.Replace, cancellationToken);
         await queue.UpsertEntityAsync(QueueRow(task, record), TableUpdateMode.Replace, cancellationToken);
     }
 
