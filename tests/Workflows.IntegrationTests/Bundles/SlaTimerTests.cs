@@ -126,6 +126,36 @@ public sealed class SlaTimerTests(StorageFixture storage) : IAsyncLifetime
         (await harness.WaitForOutcomeAsync(id)).Status.ShouldBe(BundleStatus.Rejected);
     }
 
+    [Fact]
+    public async Task External_NoAnswerPastTheDueTime_RemindsTheDepartmentAndEscalatesThenTheCallbackStillDecides()
+    {
+        // An outside system's step has a committed time too: its department chases it, its supervisor hears of a breach.
+        const string id = "sla-external";
+        await StartAsync(id, committedDays: 3, external: true);
+
+        var watch = Stopwatch.StartNew();
+        List<AuditEntry> audit;
+        while (!(audit = ItemAudit(await harness.Audit.ReadAsync(id))).Any(e => e.Action == "item.escalated"))
+        {
+            watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(90), "the outside system's step never escalated");
+            await Task.Delay(200);
+        }
+
+        var started = audit.Single(e => e.Action == "item.started");
+        var due = DateTime.Parse(started.Detail!["due ".Length..], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind);
+        audit.Single(e => e.Action == "item.reminded").At.ShouldBeLessThan(audit.Single(e => e.Action == "item.escalated").At);
+        audit.Single(e => e.Action == "item.escalated").At.ShouldBeGreaterThanOrEqualTo(due);
+        (await harness.Outbox.ListAsync(RecipientKind.Department, "bank"))
+            .Single(n => n.Notification.ApplicationId == id && n.Notification.Topic == NotificationTopics.Reminder).Notification.Body.ShouldContain("bank-account-system");
+        (await harness.Outbox.ListAsync(RecipientKind.Supervisor, "bank")).Single(n => n.Notification.ApplicationId == id).Notification.Topic.ShouldBe(NotificationTopics.Escalation);
+        (await harness.Tasks.GetAsync("bank", ItemOrchestrator.InstanceId(id, Licence))).ShouldBeNull("an outside system's step has no officer task");
+
+        await harness.Applications.CompleteExternalAsync(id, Licence, new ExternalSystemDecided("bank-account-system", true, "Account opened."));
+        var outcome = await harness.WaitForOutcomeAsync(id);
+        outcome.Status.ShouldBe(BundleStatus.Completed);
+        outcome.Items.Single().DecidedBy.ShouldBe("system:bank-account-system");
+    }
+
     static string Applicant(string id) => $"company-{id}";
 
     static List<AuditEntry> ItemAudit(IReadOnlyList<AuditEntry> audit) =>
@@ -152,7 +182,7 @@ public sealed class SlaTimerTests(StorageFixture storage) : IAsyncLifetime
     }
 
     /// <summary>One business licence decided by an officer, started the way a submission starts it, with the configured clock pinned.</summary>
-    async Task StartAsync(string id, int committedDays)
+    async Task StartAsync(string id, int committedDays, bool external = false)
     {
         var template = new BundleTemplate(
             Key: "sla-check",
@@ -164,8 +194,10 @@ public sealed class SlaTimerTests(StorageFixture storage) : IAsyncLifetime
             Materials: [],
             Items:
             [
-                new ItemDefinition(Licence, "营业执照", Market, "svc-bl", 60, committedDays, new OfficerDecision(), [], ["companyName"],
-                    [new OutputDefinition("businessLicence", "营业执照", OutputKind.Certificate, "business-licence", "BL")]),
+                external
+                    ? new ItemDefinition(Licence, "银行开户", "bank", "svc-bank", 10, committedDays, new ExternalDecision("bank-account-system"), [], ["companyName"], [])
+                    : new ItemDefinition(Licence, "营业执照", Market, "svc-bl", 60, committedDays, new OfficerDecision(), [], ["companyName"],
+                        [new OutputDefinition("businessLicence", "营业执照", OutputKind.Certificate, "business-licence", "BL")]),
             ]);
         TemplateValidator.Validate(template, BuiltInTemplates.Catalog).ShouldBeEmpty();
         var clock = harness.Services.GetRequiredService<IOptions<SlaOptions>>().Value.ClockFor(BuiltInCalendars.Get("CN"));

@@ -79,6 +79,8 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         DateTime? remindedFor;
         DateTime? escalatedFor;
         int extensions;
+        // Wake-ups of the item's waits so far (events, reminders, escalations, timers aimed again).
+        int wakes;
         int step;
         int notice;
 
@@ -154,8 +156,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             };
         }
 
-        // Waits for the department's decision. The reminder before the due time and the escalation at it are timers
-        // raced with the decision, never instead of it: when one fires the item tells people and waits on.
+        // Waits for the department's decision, keeping time beside it (see AwaitKeepingTimeAsync).
         async Task<ItemResult> DecideByOfficerAsync(string? note)
         {
             UpdateTask(OfficerTaskStatus.Open, note: note);
@@ -164,52 +165,21 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             SkipPassedReminder();
             Task<OfficerDecided>? decision = null;
             var supplements = 0;
-            var early = false;
-            for (var round = 0; round < MaxOfficerWaits; round++)
+            // Every round consumes a wake-up of AwaitKeepingTimeAsync, which gives up after MaxOfficerWaits: the bound is there.
+            for (var round = 0; round <= MaxOfficerWaits; round++)
             {
                 // One waiter per event until it is used: a second would leave the next event to the abandoned first.
                 decision ??= context.WaitForExternalEvent<OfficerDecided>(nameof(OfficerDecided));
-                extension ??= context.WaitForExternalEvent<DueExtended>(nameof(DueExtended));
-                var reminderAt = clock.ReminderAt(due);
-                using var timers = new CancellationTokenSource();
-                var reminder = remindedFor == due ? null : context.CreateTimer(Aim(reminderAt, early), timers.Token);
-                var escalation = escalatedFor == due ? null : context.CreateTimer(Aim(due, early), timers.Token);
-                Task[] waits = [decision, cancellation, extension, .. new[] { reminder, escalation }.OfType<Task>()];
-                var first = await WhenAnyAsync(waits);
-                // Pending timers go whatever came first: the next round arms them for the due time then in force,
-                // and the item can end without a timer outstanding.
-                timers.Cancel();
-                if (first == reminder || first == escalation)
+                var first = await AwaitKeepingTimeAsync(decision, cancellation);
+                if (first is null)
                 {
-                    var target = first == reminder ? reminderAt : due;
-                    // The provider may deliver a timer up to a second early; aim again a second past the target.
-                    early = context.CurrentUtcDateTime < target;
-                    if (!early)
-                    {
-                        if (first == reminder)
-                        {
-                            Remind();
-                        }
-                        else
-                        {
-                            Escalate();
-                        }
-                    }
-
-                    continue;
+                    break;
                 }
 
                 if (first == cancellation)
                 {
                     UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
                     return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
-                }
-
-                if (first == extension)
-                {
-                    Extend(extension.Result);
-                    extension = null;
-                    continue;
                 }
 
                 var d = decision.Result;
@@ -220,6 +190,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                     Audit(officer, "item.decision.repeated", null, null, $"decision {id} ({d.Kind}) was acted on already; ignored");
                     continue;
                 }
+
                 switch (d.Kind)
                 {
                     case DecisionKind.Approve:
@@ -265,6 +236,57 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             return Ended(ItemState.Failed, "engine", stuck);
         }
 
+        // Waits for the first of the given tasks while keeping time: the reminder before the due time and the escalation
+        // at it are timers raced with the wait, never instead of it, and an administrator's extension moves the due
+        // time; when one of those comes the item tells people and waits on. Returns null after MaxOfficerWaits wake-ups
+        // (a flood of ignored events), which bounds the history.
+        async Task<Task?> AwaitKeepingTimeAsync(params Task[] waits)
+        {
+            var early = false;
+            while (wakes++ < MaxOfficerWaits)
+            {
+                extension ??= context.WaitForExternalEvent<DueExtended>(nameof(DueExtended));
+                var reminderAt = clock.ReminderAt(due);
+                using var timers = new CancellationTokenSource();
+                var reminder = remindedFor == due ? null : context.CreateTimer(Aim(reminderAt, early), timers.Token);
+                var escalation = escalatedFor == due ? null : context.CreateTimer(Aim(due, early), timers.Token);
+                var first = await WhenAnyAsync([.. waits, extension, .. new[] { reminder, escalation }.OfType<Task>()]);
+                // Pending timers go whatever came first: the next round arms them for the due time then in force,
+                // and the item can end without a timer outstanding.
+                timers.Cancel();
+                if (first == reminder || first == escalation)
+                {
+                    var target = first == reminder ? reminderAt : due;
+                    // The provider may deliver a timer up to a second early; aim again a second past the target.
+                    early = context.CurrentUtcDateTime < target;
+                    if (!early)
+                    {
+                        if (first == reminder)
+                        {
+                            Remind();
+                        }
+                        else
+                        {
+                            Escalate();
+                        }
+                    }
+
+                    continue;
+                }
+
+                if (first == extension)
+                {
+                    Extend(extension.Result);
+                    extension = null;
+                    continue;
+                }
+
+                return first;
+            }
+
+            return null;
+        }
+
         static DateTime Aim(DateTime target, bool early) => early ? target.AddSeconds(1) : target;
 
         // A due time set when its reminder time has passed already (a short item, a small extension) gets no reminder:
@@ -282,8 +304,11 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             remindedFor = due;
             Audit("engine", "item.reminded", null, null, $"due {due:o}");
             Notify(RecipientKind.Department, item.Department, NotificationTopics.Reminder, $"Due soon: {item.Name}",
-                $"Application {input.ApplicationId} ({input.Applicant.Name}) is due {due:yyyy-MM-dd HH:mm} UTC; decide it before then.");
+                $"Application {input.ApplicationId} ({input.Applicant.Name}) is due {due:yyyy-MM-dd HH:mm} UTC; {WaitingFor()} before then.");
         }
+
+        // An outside system's item has no task: the department that owns it chases the system.
+        string WaitingFor() => item.Decision is ExternalDecision external ? $"the answer of {external.System} is needed" : "decide it";
 
         // The due time passed without a decision: the supervisor is told and the task marked, and the wait goes on.
         void Escalate()
@@ -291,7 +316,11 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             escalatedFor = due;
             remindedFor = due;
             Audit("engine", "item.escalated", nameof(OfficerTaskStatus.Open), "Escalated", $"due {due:o} passed without a decision");
-            SetTask(current! with { Escalated = true });
+            if (current is not null)
+            {
+                SetTask(current with { Escalated = true });
+            }
+
             Notify(RecipientKind.Supervisor, item.Department, NotificationTopics.Escalation, $"Overdue: {item.Name}",
                 $"Application {input.ApplicationId} ({input.Applicant.Name}) passed its due time {due:yyyy-MM-dd HH:mm} UTC without a decision of {item.Department}.");
         }
@@ -311,17 +340,30 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             var before = due;
             due = clock.Due(due, extended.WorkingDays);
             Audit(extended.By, "item.due.extended", $"{before:o}", $"{due:o}", $"+{extended.WorkingDays} working day(s): {extended.Reason}");
-            SetTask(current! with { DueAt = due, Escalated = false });
+            if (current is not null)
+            {
+                SetTask(current with { DueAt = due, Escalated = false });
+            }
+
             SkipPassedReminder();
         }
 
         async Task<ItemResult> DecideExternallyAsync(ExternalDecision external)
         {
             Audit("engine", "item.external.requested", null, null, $"system {external.System}");
+            SkipPassedReminder();
             for (var callback = 0; callback <= MaxForeignCallbacks; callback++)
             {
+                // The committed time runs for an outside system too: its department is reminded and its supervisor
+                // told on a breach, as for an officer's decision.
                 var result = context.WaitForExternalEvent<ExternalSystemDecided>(nameof(ExternalSystemDecided));
-                if (await WhenAnyAsync(result, cancellation) == cancellation)
+                var first = await AwaitKeepingTimeAsync(result, cancellation);
+                if (first is null)
+                {
+                    return Ended(ItemState.Failed, "engine", $"More than {MaxOfficerWaits} events and timers while waiting for {external.System}; an administrator must look at it.");
+                }
+
+                if (first == cancellation)
                 {
                     return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
                 }
