@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Workflows.Applications;
 using Workflows.Audit;
+using Workflows.Calendar;
 using Workflows.Figures;
 using Workflows.Orchestration;
 using Workflows.Ratings;
@@ -11,8 +12,8 @@ namespace Workflows.IntegrationTests.Figures;
 
 /// <summary>
 /// Figures from applications written straight through <see cref="ApplicationStore.SaveAsync"/> on Azurite, each
-/// figure checked against numbers worked out by hand below. The working-day calendar is weekends only (the one due
-/// times use): 2026-01-05, 2026-02-02, 2026-03-09 are Mondays.
+/// figure checked against numbers worked out by hand below. Working days are counted on the CN calendar (the one due
+/// times use), and no holiday or make-up day falls in the weeks used: 2026-01-05, 2026-02-02, 2026-03-09 are Mondays.
 /// </summary>
 [Collection(StorageCollectionDefinition.Name)]
 public sealed class FiguresTests(StorageFixture storage) : IDisposable
@@ -91,6 +92,25 @@ public sealed class FiguresTests(StorageFixture storage) : IDisposable
         var after = await figures.ComputeAsync("newborn", january, january);
         after.Overall.Applications.ShouldBe(2);
         after.Overall.Completed.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task ComputeAsync_AcrossSpringFestival_CountsWorkingDaysOnTheRegionsCalendarAndOnTimeByThePromisedDueTime()
+    {
+        // Fri 02-13 17:00 CST to Tue 02-24 17:00 CST: 7 hours of the 13th, the make-up Saturday 14th, nothing of the
+        // holiday 15th-23rd, 17 hours of the 24th: 2 working days (weekends only would say 7). Due on the 24th at
+        // 20:00 CST as the bundle promised it: on time.
+        var (store, figures) = await StoresAsync();
+        var submitted = new DateTime(2026, 2, 13, 9, 0, 0, DateTimeKind.Utc);
+        await store.SaveAsync(Newborn("nb-festival", submitted, new DateTime(2026, 2, 24, 9, 0, 0, DateTimeKind.Utc), ApplicationStatus.Completed) with
+        {
+            DueAt = new DateTime(2026, 2, 24, 12, 0, 0, DateTimeKind.Utc),
+        });
+
+        var february = (await figures.ComputeAsync("newborn", new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 1))).Overall;
+
+        february.AverageElapsedWorkingDays!.Value.ShouldBe(2, Tolerance);
+        february.OnTimeRate.ShouldBe(1);
     }
 
     static void Check(FigureSet set, int applications, int completed, double completion, double onTime, double elapsed, double committed, double compression,
@@ -187,7 +207,9 @@ public sealed class FiguresTests(StorageFixture storage) : IDisposable
         await templates.CreateDraftAsync(BuiltInTemplates.Get("house-transfer"), "test");
         ratings = new RatingStore(tables);
         var figures = new FiguresStore(tables, new StoredRatingFigures(ratings, Options.Create(new RatingOptions())), time);
-        return (new ApplicationStore(tables, templates, figures), figures);
+        // The calendar store is empty: the clock falls back to the built-in CN calendar, as a host before its seeder runs.
+        var clocks = new SlaClockSource(new CalendarStore(tables, new AuditTrail(tables), time), Options.Create(new SlaOptions()));
+        return (new ApplicationStore(tables, templates, figures, clocks), figures);
     }
 
     public void Dispose() => counter.Dispose();

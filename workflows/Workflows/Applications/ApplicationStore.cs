@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Workflows.Calendar;
 using Workflows.Figures;
 using Workflows.Storage;
 using Workflows.Templates;
@@ -12,7 +13,7 @@ namespace Workflows.Applications;
 /// applications" is one partition query. <c>ApplicationIndex</c>: partition = application, to find one by id.
 /// Written only by activities, as whole-row upserts of the orchestration's state, so a re-run writes the same row.
 /// </summary>
-public sealed class ApplicationStore(StorageTables tables, TemplateStore templates, FiguresStore figures)
+public sealed class ApplicationStore(StorageTables tables, TemplateStore templates, FiguresStore figures, SlaClockSource clocks)
 {
     /// <summary>The main table's name.</summary>
     public const string TableName = "Applications";
@@ -64,7 +65,7 @@ public sealed class ApplicationStore(StorageTables tables, TemplateStore templat
         if (FigureFact.Ended(record.Status))
         {
             var pinned = await templates.GetAsync(record.TemplateKey, record.TemplateVersion, cancellationToken);
-            await figures.RecordAsync(FigureFact.Of(record, pinned?.Version.Definition), cancellationToken);
+            await figures.RecordAsync(FigureFact.Of(record, pinned?.Version.Definition, await clocks.CurrentAsync(cancellationToken)), cancellationToken);
         }
     }
 

@@ -32,9 +32,6 @@ public sealed record FigureFact(
     int ItemsIncluded,
     int ItemsInstant)
 {
-    /// <summary>The calendar facts are counted in: the one the bundle's due times use.</summary>
-    public static SlaClock Clock { get; } = SlaClock.Real(WorkingCalendar.WeekendsOnly);
-
     /// <summary>Whether an application in this status has ended and gets a fact.</summary>
     /// <param name="status">The status.</param>
     /// <returns>True for every end.</returns>
@@ -47,13 +44,17 @@ public sealed record FigureFact(
     /// <summary>The fact of an ended application.</summary>
     /// <param name="record">The application as it ended.</param>
     /// <param name="template">Its pinned template version, for the committed days; null counts them as 0.</param>
+    /// <param name="clock">The SLA clock working days are counted on (the region's calendar, as due times are).</param>
     /// <returns>The fact.</returns>
-    public static FigureFact Of(ApplicationRecord record, BundleTemplate? template)
+    public static FigureFact Of(ApplicationRecord record, BundleTemplate? template, SlaClock clock)
     {
         ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(clock);
         var included = record.Items.Where(i => i.State != ItemState.NotIncluded).ToList();
         var committed = template?.Items.Where(t => included.Exists(i => i.Key == t.Key)).Sum(t => t.CommittedDays) ?? 0;
-        var due = Clock.Due(record.SubmittedAt, template?.CommittedDays ?? 0);
+        // On time against the due time the bundle promised (pinned at submission); an older record without one is
+        // measured against its committed days on this clock.
+        var due = record.DueAt ?? clock.Due(record.SubmittedAt, template?.CommittedDays ?? 0);
         return new FigureFact(
             record.ApplicationId,
             record.TemplateKey,
@@ -61,7 +62,7 @@ public sealed record FigureFact(
             record.SubmittedAt,
             record.UpdatedAt,
             record.UpdatedAt <= due,
-            Clock.ElapsedWorkingDays(record.SubmittedAt, record.UpdatedAt),
+            clock.ElapsedWorkingDays(record.SubmittedAt, record.UpdatedAt),
             committed,
             record.Materials.Count,
             record.Materials.Count(m => m.Status is MaterialStatus.Uploaded or MaterialStatus.Supplied),
