@@ -7,7 +7,7 @@ namespace Workflows.Functions.Triggers;
 /// <summary>Periodic notification work the local server does in a background service (<c>NotificationSweeper</c>).</summary>
 public static class NotificationTriggers
 {
-    /// <summary>Delivers notifications left pending by failed deliveries (<see cref="Notifier.SweepAsync"/>), every minute.</summary>
+    /// <summary>Delivers notifications not delivered yet, failed or only recorded (<see cref="Notifier.SweepAsync"/>), every minute.</summary>
     /// <param name="timer">The timer's schedule information.</param>
     /// <param name="context">The invocation's context.</param>
     /// <returns>A task that completes when swept.</returns>

@@ -1,6 +1,7 @@
 using System.Net;
 using Workflows.Api;
 using Workflows.Notifications;
+using Workflows.Testing;
 
 namespace Workflows.EndToEndTests;
 
@@ -38,6 +39,48 @@ public sealed class NotificationHttpTests(ServerFixture server)
         (await (await other.GetAsync("/api/notifications")).ReadAsync<List<NotificationView>>()).ShouldNotContain(n => n.ApplicationId == id);
         (await (await hospital.GetAsync("/api/notifications")).ReadAsync<List<NotificationView>>())
             .ShouldNotContain(n => n.Audience == nameof(RecipientKind.Applicant), "an officer reads the department's notifications, never an applicant's");
+    }
+
+    [Fact]
+    public async Task Submit_RefusedWhileTheGatewayHangs_422WithoutWaitingAndTheSweeperDeliversTheNoticeOnceItWorks()
+    {
+        var applicant = $"ntf-{Guid.NewGuid():N}"[..20];
+        using var citizen = server.Citizen(applicant);
+        // The gateway answers none of her notifications until released: were the notice delivered inside the
+        // request, the 422 would wait on the gateway and the gateway on the test, until the client gave up.
+        server.Gateway.Set(applicant, GatewayMode.Hold);
+        try
+        {
+            var refused = await Walkthrough.SubmitAsync(citizen, new { templateKey = "newborn", answers = Walkthrough.NewbornAnswers(), materials = Array.Empty<object>() });
+
+            refused.Status.ShouldBe(HttpStatusCode.UnprocessableEntity, refused.Text);
+            refused.Text.ShouldContain("babyPhoto");
+            var notice = (await (await citizen.GetAsync("/api/notifications")).ReadAsync<List<NotificationView>>()).ShouldHaveSingleItem();
+            notice.Topic.ShouldBe(NotificationTopics.Refused);
+            notice.Body.ShouldContain("babyPhoto");
+            notice.Delivery.ShouldBe(nameof(DeliveryStatus.Pending));
+            server.Gateway.Accepted(notice.Id).ShouldBe(0);
+
+            server.Gateway.Release(applicant);
+            await Http.PollAsync(
+                async () => await (await citizen.GetAsync("/api/notifications")).ReadAsync<List<NotificationView>>(),
+                list => list.Exists(n => n.Id == notice.Id && n.Delivery == nameof(DeliveryStatus.Sent)),
+                "the sweeper to deliver the refusal");
+            server.Gateway.Accepted(notice.Id).ShouldBe(1);
+
+            // A second refusal delivered by a later sweep: by then the first must not have gone again.
+            var second = await Walkthrough.SubmitAsync(citizen, new { templateKey = "newborn", answers = Walkthrough.NewbornAnswers(), materials = Array.Empty<object>() });
+            second.Status.ShouldBe(HttpStatusCode.UnprocessableEntity, second.Text);
+            await Http.PollAsync(
+                async () => await (await citizen.GetAsync("/api/notifications")).ReadAsync<List<NotificationView>>(),
+                list => list.Count == 2 && list.TrueForAll(n => n.Delivery == nameof(DeliveryStatus.Sent)),
+                "the sweeper to deliver the second refusal");
+            server.Gateway.Accepted(notice.Id).ShouldBe(1);
+        }
+        finally
+        {
+            server.Gateway.Release(applicant);
+        }
     }
 
     [Theory]

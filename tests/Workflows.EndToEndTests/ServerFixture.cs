@@ -25,6 +25,7 @@ public sealed class ServerFixture : IAsyncLifetime
     public const int SubmitsPerMinute = 20;
 
     Azurite? azurite;
+    FakeGateway? gateway;
     EngineProcess? server;
     ServiceProvider? services;
 
@@ -33,6 +34,9 @@ public sealed class ServerFixture : IAsyncLifetime
     public TokenMinter Tokens { get; } = new(new AuthOptions { SigningKey = SigningKey }, TimeProvider.System);
 
     public string ServerOutput => server?.Output ?? string.Empty;
+
+    /// <summary>The SMS/e-mail gateway the server's webhook channel posts every notification to (accepting by default).</summary>
+    public FakeGateway Gateway => gateway ?? throw new InvalidOperationException("Not started.");
 
     public LicenceRegistry Licences => services!.GetRequiredService<LicenceRegistry>();
 
@@ -49,6 +53,15 @@ public sealed class ServerFixture : IAsyncLifetime
         settings["Systems:Secrets:bank-account-system:Secret"] = BankSecret;
         settings["Systems:Secrets:birth-register-system:Secret"] = BirthRegisterSecret;
         settings["RateLimits:SubmitsPerMinute"] = SubmitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        gateway = await FakeGateway.StartAsync();
+        settings["Notifications:Webhook:Enabled"] = "true";
+        settings["Notifications:Webhook:Url"] = gateway.Url.ToString();
+        // The sweeper runs every second, so a test waits for it briefly. An attempt is never cut short while a
+        // test holds the gateway: what the gateway answers when released is what counts.
+        settings["Notifications:SweepInterval"] = "00:00:01";
+        settings["Notifications:SweepMinAge"] = "00:00:02";
+        settings["Notifications:AttemptTimeout"] = "00:05:00";
+        settings["Notifications:DeliveryTimeout"] = "00:05:00";
         server = EngineProcess.Start("e2e-server", settings);
         await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
         await WaitForHealthAsync(TimeSpan.FromSeconds(60));
@@ -99,6 +112,11 @@ public sealed class ServerFixture : IAsyncLifetime
         if (services is not null)
         {
             await services.DisposeAsync();
+        }
+
+        if (gateway is not null)
+        {
+            await gateway.DisposeAsync();
         }
 
         if (azurite is not null)

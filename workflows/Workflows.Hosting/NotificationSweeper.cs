@@ -6,9 +6,9 @@ using Workflows.Notifications;
 namespace Workflows.Hosting;
 
 /// <summary>
-/// Delivers, every <see cref="NotificationOptions.SweepInterval"/>, the notifications whose delivery inside their
-/// step's activity failed (<see cref="Notifier.SweepAsync"/>). The Functions app runs the same sweep from a timer
-/// trigger.
+/// Delivers, every <see cref="NotificationOptions.SweepInterval"/>, the notifications not delivered yet
+/// (<see cref="Notifier.SweepAsync"/>): those whose delivery inside their step's activity failed, and those only
+/// recorded (a refused submit's notice). The Functions app runs the same sweep from a timer trigger.
 /// </summary>
 /// <param name="notifier">The notifier.</param>
 /// <param name="options">The notification options.</param>

@@ -3,6 +3,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Workflows.Applications;
 using Workflows.Audit;
+using Workflows.Notifications;
 using Workflows.Orchestration;
 using Workflows.Tasks;
 using Workflows.Templates;
@@ -335,6 +336,25 @@ public sealed class DeferralAndCommitmentTests(StorageFixture storage) : IAsyncL
         // Only the item that relied on the commitment is checked; the other departments get no task.
         (await harness.Tasks.ListAsync("tax")).ShouldNotContain(t => t.ApplicationId == id);
         (await harness.Tasks.ListAsync("police")).ShouldNotContain(t => t.ApplicationId == id);
+    }
+
+    [Fact]
+    public async Task Committed_RuleApproved_TheDepartmentIsToldOfTheVerificationTaskOnce()
+    {
+        const string id = "cmt-told";
+        await StartAsync(id, Template(rulesDecide: true, DeferralOutcome.RejectItem), [Committed(Licence)]);
+
+        (await harness.WaitForOutcomeAsync(id)).Status.ShouldBe(BundleStatus.Completed);
+        var verification = await SingleVerificationAsync(Market, id);
+
+        // A rule decided the item, so the verification is the department's only task of this application.
+        var told = (await harness.Notifications.ListAsync(RecipientKind.Department, Market))
+            .Where(n => n.Notification.ApplicationId == id && n.Notification.Topic == NotificationTopics.NewTask).ToList();
+        var notice = told.ShouldHaveSingleItem().Notification;
+        notice.ItemKey.ShouldBe(Licence);
+        notice.Body.ShouldContain(AddressCommitmentName);
+        notice.Body.ShouldContain($"{verification.DueAt:yyyy-MM-dd HH:mm}");
+        (await harness.Notifications.ListAsync(RecipientKind.Department, "tax")).ShouldNotContain(n => n.Notification.ApplicationId == id);
     }
 
     [Fact]

@@ -69,6 +69,28 @@ public sealed class BundleNotificationTests(StorageFixture storage) : IAsyncLife
         refused.Notification.Body.ShouldContain("babyPhoto");
     }
 
+    [Fact]
+    public async Task Submit_Refused_TheNoticeIsOnlyRecordedAndTheSweeperDeliversItOnce()
+    {
+        const string applicant = "citizen-refused-later";
+
+        (await harness.Applications.SubmitAsync(NewbornBundleTests.Request(applicant), "bnn-refused-later")).Accepted.ShouldBeFalse();
+
+        // The request touched no channel: the notice waits in the outbox, never tried, for the sweeper.
+        var recorded = (await harness.Notifications.ListAsync(RecipientKind.Applicant, applicant)).ShouldHaveSingleItem();
+        recorded.Status.ShouldBe(DeliveryStatus.Pending);
+        recorded.Attempts.ShouldBe(0);
+        (await harness.Notifications.ListPendingAsync(DateTimeOffset.UtcNow)).ShouldContain(p => p.Notification.Id == recorded.Notification.Id);
+
+        var notifier = harness.Services.GetRequiredService<Notifier>();
+        await notifier.SweepAsync(DateTimeOffset.UtcNow);
+        await notifier.SweepAsync(DateTimeOffset.UtcNow.AddMinutes(5));
+
+        var delivered = (await harness.Notifications.ListAsync(RecipientKind.Applicant, applicant)).ShouldHaveSingleItem();
+        delivered.Status.ShouldBe(DeliveryStatus.Sent);
+        delivered.Attempts.ShouldBe(1, "one delivery, by the first sweep; the second finds nothing to do");
+    }
+
     sealed class RerunContext(string instanceId) : TaskActivityContext
     {
         public override TaskName Name => nameof(SaveApplicationActivity);

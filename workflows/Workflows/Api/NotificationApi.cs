@@ -31,11 +31,14 @@ public sealed class NotificationApi(NotificationOutbox outbox)
     /// <summary>The default page size.</summary>
     public const int DefaultPageSize = 50;
 
+    /// <summary>The recipient of notifications for the administrators.</summary>
+    public const string AdministratorsRecipient = "admin";
+
     /// <summary>The caller's notifications, newest first.</summary>
     /// <param name="caller">The caller.</param>
     /// <param name="max">At most this many, 1 to <see cref="MaxPageSize"/>; <see cref="DefaultPageSize"/> when absent.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>200 with the list, 400 for a bad <c>max</c>, 401 without a caller.</returns>
+    /// <returns>200 with the list, 400 for a bad <c>max</c>, 401 without a caller, 403 for a role with no notifications.</returns>
     public async Task<IResult> ListMineAsync(Caller? caller, string? max, CancellationToken cancellationToken)
     {
         if (caller is null)
@@ -49,13 +52,21 @@ public sealed class NotificationApi(NotificationOutbox outbox)
             return ApiProblems.Invalid(new ApiError("query:max", "query.invalid", $"A whole number from 1 to {MaxPageSize}."));
         }
 
-        var partitions = caller.Role switch
+        // Deny by default: a role added later reads nothing until a row here says what it may read.
+        List<(RecipientKind, string)>? partitions = caller.Role switch
         {
             CallerRole.Applicant => [(RecipientKind.Applicant, caller.Id)],
-            CallerRole.Officer when caller.Supervisor => [(RecipientKind.Department, caller.Department!), (RecipientKind.Supervisor, caller.Department!)],
-            CallerRole.Officer => [(RecipientKind.Department, caller.Department!)],
-            _ => new List<(RecipientKind, string)> { (RecipientKind.Administrators, "admin") },
+            CallerRole.Officer when caller.Department is not { } department => null,
+            CallerRole.Officer when caller.Supervisor => [(RecipientKind.Department, caller.Department), (RecipientKind.Supervisor, caller.Department)],
+            CallerRole.Officer => [(RecipientKind.Department, caller.Department)],
+            CallerRole.Administrator => [(RecipientKind.Administrators, AdministratorsRecipient)],
+            _ => null,
         };
+        if (partitions is null)
+        {
+            return ApiProblems.Forbidden();
+        }
+
         var list = new List<StoredNotification>();
         foreach (var (kind, recipient) in partitions)
         {

@@ -33,14 +33,13 @@ public sealed record SubmissionResult(
 /// <param name="templates">Published templates.</param>
 /// <param name="checker">The whole check of a submission (planner rules, licences, uploads).</param>
 /// <param name="time">The clock.</param>
-/// <param name="notifier">Tells the applicant of a refusal; the bundle tells the rest.</param>
-/// <param name="outbox">Where a refusal already told is found.</param>
+/// <param name="outbox">Where the applicant's notice of a refusal is recorded (the bundle tells the rest).</param>
 /// <param name="notificationOptions">The reminder lead for deferred materials.</param>
 /// <param name="calendars">Where the region's calendar is pinned from.</param>
 /// <param name="sla">The SLA settings: region, length of a working day (which also scales the lead).</param>
 public sealed class ApplicationService(
     DurableTaskClient client, ITemplateSource templates, SubmissionChecker checker, TimeProvider time,
-    CalendarStore calendars, IOptions<SlaOptions> sla, Notifier notifier, NotificationOutbox outbox, IOptions<NotificationOptions> notificationOptions)
+    CalendarStore calendars, IOptions<SlaOptions> sla, NotificationOutbox outbox, IOptions<NotificationOptions> notificationOptions)
 {
     /// <summary>Submits an application.</summary>
     /// <param name="request">The submission.</param>
@@ -100,8 +99,10 @@ public sealed class ApplicationService(
         client.RaiseEventAsync(ItemOrchestrator.InstanceId(applicationId, itemKey), nameof(DueExtended), extension, cancellationToken);
 
     // The one notice goes to the applicant's notifications too. No orchestration runs for a refusal, so it is
-    // recorded here. The outbox knows a notification by its time and id, and a retried submit comes at another time:
-    // so it looks for the id among the applicant's latest first (one partition read, on a refusal only).
+    // recorded here, and only recorded: the sweeper delivers it, so a slow or down gateway neither slows nor breaks
+    // the answer, which carries every problem anyway. The outbox knows a notification by its time and id, and a
+    // retried submit comes at another time: so it looks for the id among the applicant's latest first (one
+    // partition read, on a refusal only).
     async Task NotifyRefusedAsync(string applicationId, SubmissionRequest request, string bundleName, IReadOnlyList<SubmissionProblem> problems, DateTime now, CancellationToken cancellationToken)
     {
         var id = $"{applicationId}:refused";
@@ -112,7 +113,7 @@ public sealed class ApplicationService(
 
         var body = $"Your application for {bundleName} was not accepted. Everything to put right, at once: "
             + string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"));
-        await notifier.NotifyAsync(
+        await outbox.AddAsync(
             [new Notification(id, RecipientKind.Applicant, request.Applicant.Id, NotificationTopics.Refused, "未予受理 Not accepted", body, now, applicationId)],
             cancellationToken);
     }

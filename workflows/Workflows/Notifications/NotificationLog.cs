@@ -14,8 +14,8 @@ internal static partial class NotificationLog
     [LoggerMessage(EventId = 7003, Level = LogLevel.Error, Message = "Notification {NotificationId} given up after {Attempts} attempts; marked failed")]
     public static partial void GaveUp(ILogger logger, string notificationId, int attempts);
 
-    [LoggerMessage(EventId = 7004, Level = LogLevel.Debug, Message = "No e-mail address for {Recipient}; notification {NotificationId} is not e-mailed")]
-    public static partial void NoAddress(ILogger logger, string recipient, string notificationId);
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Debug, Message = "No e-mail address for {RecipientKind} {Recipient}; notification {NotificationId} is not e-mailed")]
+    public static partial void NoAddress(ILogger logger, RecipientKind recipientKind, string recipient, string notificationId);
 
     [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Notification sweep: {Delivered} delivered, {StillPending} still pending, {Failed} given up")]
     public static partial void Swept(ILogger logger, int delivered, int stillPending, int failed);

@@ -1,3 +1,5 @@
+using System.Net.Mail;
+
 namespace Workflows.Notifications;
 
 /// <summary>
@@ -22,10 +24,22 @@ public sealed class NotificationOptions
     public SmtpChannelOptions Smtp { get; set; } = new();
 
     /// <summary>
-    /// E-mail addresses by recipient (an applicant id, a department code, or <c>admin</c>):
-    /// <c>Notifications:Addresses:{recipient}</c>. A recipient without one gets no e-mail.
+    /// E-mail addresses by kind of recipient and recipient: <c>Notifications:Addresses:{kind}:{recipient}</c>, the kind
+    /// one of <see cref="RecipientKind"/> (<c>Applicant:citizen-wang</c>, <c>Department:hospital</c>,
+    /// <c>Supervisor:hospital</c>, <c>Administrators:admin</c>). Keyed by kind as well, so a department's supervisors
+    /// (who alone see its escalations) have an address of their own, and an applicant whose id is a department's code
+    /// is never sent the department's mail. A recipient without one gets no e-mail.
     /// </summary>
-    public Dictionary<string, string> Addresses { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Dictionary<string, string>> Addresses { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The e-mail address of a recipient, or null when none is configured.</summary>
+    /// <param name="kind">The kind of recipient.</param>
+    /// <param name="recipient">The applicant id, department code or <c>admin</c>.</param>
+    /// <returns>The address.</returns>
+    public string? AddressOf(RecipientKind kind, string recipient) =>
+        Addresses.TryGetValue(kind.ToString(), out var byRecipient) && byRecipient.TryGetValue(recipient, out var address) && !string.IsNullOrWhiteSpace(address)
+            ? address
+            : null;
 
     /// <summary>Retries after a failed attempt, within one delivery.</summary>
     public int MaxRetries { get; set; } = 2;
@@ -69,9 +83,26 @@ public sealed class NotificationOptions
             problems.Add($"{SectionName}:{nameof(Webhook)}:{nameof(WebhookChannelOptions.Url)} must be an absolute http(s) URL.");
         }
 
-        if (Smtp.Enabled && (string.IsNullOrWhiteSpace(Smtp.Host) || string.IsNullOrWhiteSpace(Smtp.From) || Smtp.Port is < 1 or > 65535))
+        if (Smtp.Enabled && (string.IsNullOrWhiteSpace(Smtp.Host) || !MailAddress.TryCreate(Smtp.From, out _) || Smtp.Port is < 1 or > 65535))
         {
-            problems.Add($"{SectionName}:{nameof(Smtp)} needs Host, Port (1-65535) and From.");
+            problems.Add($"{SectionName}:{nameof(Smtp)} needs Host, Port (1-65535) and From (an e-mail address).");
+        }
+
+        // A bad address would fail every attempt until the notification is given up: better refused at start.
+        foreach (var (kind, byRecipient) in Addresses)
+        {
+            if (!Enum.TryParse<RecipientKind>(kind, ignoreCase: true, out _) || int.TryParse(kind, out _))
+            {
+                problems.Add($"{SectionName}:{nameof(Addresses)}:{kind} is not a kind of recipient ({string.Join(", ", Enum.GetNames<RecipientKind>())}).");
+            }
+
+            foreach (var (recipient, address) in byRecipient)
+            {
+                if (!MailAddress.TryCreate(address, out _))
+                {
+                    problems.Add($"{SectionName}:{nameof(Addresses)}:{kind}:{recipient} is not an e-mail address.");
+                }
+            }
         }
 
         if (MaxRetries is < 0 or > 10 || RetryDelay < TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero || DeliveryTimeout <= TimeSpan.Zero)

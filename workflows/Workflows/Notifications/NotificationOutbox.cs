@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -26,24 +27,46 @@ public enum DeliveryStatus
 public sealed record StoredNotification(Notification Notification, DeliveryStatus Status, int Attempts);
 
 /// <summary>
+/// The right to deliver one pending notification until <see cref="NotificationOutbox"/>'s lease runs out: only its
+/// holder sends, so two sweepers (two hosts) or a sweeper and a step run again never deliver the same notification
+/// at the same time.
+/// </summary>
+/// <param name="Notification">The notification.</param>
+/// <param name="Attempts">Delivery attempts before this one.</param>
+/// <param name="SentBy">The channels that took it in an earlier delivery; they are not sent it again.</param>
+public sealed record DeliveryClaim(Notification Notification, int Attempts, IReadOnlySet<string> SentBy);
+
+/// <summary>
 /// The one outbox for everything people must act on or would want to know. Partition = <c>{kind}|{recipient}</c>,
 /// so "my notifications" is one partition read, newest first (row = inverted ticks, then id). Adding the same
 /// notification again (a step run again after a crash) is a no-op. Written by the activities that already run at
 /// each step, so notifying costs no extra activity.
 /// </summary>
+/// <remarks>
+/// Every notification not settled yet (sent or given up) has a row in <see cref="PendingTableName"/>, written
+/// before the outbox row: whatever dies between recording and delivering, the sweeper finds it. The index row also
+/// carries the delivery lease (<c>LeaseUntil</c>, taken with the row's ETag), the attempts so far and the channels
+/// that already took it.
+/// </remarks>
 /// <param name="tables">Our tables.</param>
-/// <param name="time">The clock of the pending index; the system clock when null.</param>
+/// <param name="time">The clock of the index and the leases; the system clock when null.</param>
 public sealed class NotificationOutbox(StorageTables tables, TimeProvider? time = null)
 {
     /// <summary>The table's name.</summary>
     public const string TableName = "Notifications";
 
-    /// <summary>The index of notifications whose delivery failed and waits for the sweeper.</summary>
+    /// <summary>The index of notifications not delivered yet, where the sweeper looks.</summary>
     public const string PendingTableName = "NotificationsPending";
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Records notifications unless already recorded.</summary>
+    // A free lease and a "never tried" time: table storage keeps dates from 1601, so not DateTimeOffset.MinValue.
+    static readonly DateTimeOffset Never = DateTimeOffset.UnixEpoch;
+
+    /// <summary>
+    /// Records notifications unless already recorded, for the sweeper to deliver (at its next run): the caller
+    /// (an HTTP request) does not wait for any channel.
+    /// </summary>
     /// <param name="notifications">The notifications.</param>
     /// <param name="cancellationToken">Cancels the writes.</param>
     /// <returns>The ones recorded now (not there before).</returns>
@@ -51,32 +74,130 @@ public sealed class NotificationOutbox(StorageTables tables, TimeProvider? time 
     {
         ArgumentNullException.ThrowIfNull(notifications);
         var added = new List<Notification>();
-        if (notifications.Count == 0)
-        {
-            return added;
-        }
-
-        var table = await tables.TableAsync(TableName);
         foreach (var n in notifications)
         {
-            try
+            if ((await RecordAsync(n, lease: null, cancellationToken)).Added)
             {
-                await table.AddEntityAsync(new TableEntity(Partition(n.Kind, n.Recipient), Row(n))
-                {
-                    ["Topic"] = n.Topic,
-                    ["Status"] = nameof(DeliveryStatus.Pending),
-                    ["Attempts"] = 0,
-                    ["Record"] = JsonSerializer.Serialize(n, Json),
-                }, cancellationToken);
                 added.Add(n);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409)
-            {
-                // Recorded by an earlier run of the same step.
             }
         }
 
         return added;
+    }
+
+    /// <summary>
+    /// Records a notification unless already recorded and, while it is still pending and nobody else is delivering
+    /// it, leases its delivery to the caller for <paramref name="lease"/>.
+    /// </summary>
+    /// <param name="notification">The notification.</param>
+    /// <param name="lease">How long the caller may take to deliver it; null to leave it to the sweeper.</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    /// <returns>Whether it was recorded now, and the claim when the caller is to deliver it.</returns>
+    public async Task<(bool Added, DeliveryClaim? Claim)> RecordAsync(Notification notification, TimeSpan? lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        var (partition, row) = PendingKeys(notification);
+        var index = await tables.TableAsync(PendingTableName);
+        bool indexed;
+        try
+        {
+            // A notification left to the sweeper is tried at its next run; one the caller delivers now is leased to
+            // it, and not the sweeper's before SweepMinAge besides.
+            await index.AddEntityAsync(new TableEntity(partition, row)
+            {
+                ["Attempts"] = 0,
+                ["TriedAt"] = lease is null ? Never : Now(),
+                ["LeaseUntil"] = lease is { } l ? Now() + l : Never,
+                ["SentBy"] = string.Empty,
+                ["Record"] = JsonSerializer.Serialize(notification, Json),
+            }, cancellationToken);
+            indexed = true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Pending since an earlier run of the same step.
+            indexed = false;
+        }
+
+        var table = await tables.TableAsync(TableName);
+        bool added;
+        try
+        {
+            await table.AddEntityAsync(new TableEntity(Partition(notification.Kind, notification.Recipient), Row(notification))
+            {
+                ["Topic"] = notification.Topic,
+                ["Status"] = nameof(DeliveryStatus.Pending),
+                ["Attempts"] = 0,
+                ["Record"] = JsonSerializer.Serialize(notification, Json),
+            }, cancellationToken);
+            added = true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            added = false;
+        }
+
+        if (!added && await GetAsync(notification, cancellationToken) is { Status: not DeliveryStatus.Pending })
+        {
+            // Settled by an earlier run, whose index row is gone: the one just written must not bring it back.
+            if (indexed)
+            {
+                await DeleteIndexAsync(partition, row, cancellationToken);
+            }
+
+            return (false, null);
+        }
+
+        if (lease is not { } length)
+        {
+            return (added, null);
+        }
+
+        if (indexed)
+        {
+            return (added, new DeliveryClaim(notification, 0, new HashSet<string>(StringComparer.Ordinal)));
+        }
+
+        var found = await index.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
+        return (added, found.HasValue && found.Value is { } entity ? await TryLeaseAsync(entity, length, cancellationToken) : null);
+    }
+
+    /// <summary>
+    /// The notifications the sweeper may try, each leased to the caller for <paramref name="lease"/> only when the
+    /// caller comes to it (so a long sweep holds no lease it is not using): still pending, last tried before
+    /// <paramref name="triedBefore"/> and not leased to anyone. An outbox row missing (its writer died between the
+    /// index and the outbox) is written from the index; one settled already loses its stale index row.
+    /// </summary>
+    /// <param name="triedBefore">Only those last tried before this time.</param>
+    /// <param name="lease">How long the caller may take to deliver each.</param>
+    /// <param name="max">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The claims, for the caller to deliver one by one.</returns>
+    public async IAsyncEnumerable<DeliveryClaim> ClaimPendingAsync(
+        DateTimeOffset triedBefore, TimeSpan lease, int max = 100, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var pending in await ListPendingRowsAsync(triedBefore, max, cancellationToken))
+        {
+            var notification = ReadRecord(pending);
+            var stored = await GetAsync(notification, cancellationToken);
+            if (stored is { Status: not DeliveryStatus.Pending })
+            {
+                await DeleteIndexAsync(pending.PartitionKey, pending.RowKey, cancellationToken);
+                continue;
+            }
+
+            if (await TryLeaseAsync(pending, lease, cancellationToken) is not { } claim)
+            {
+                continue;
+            }
+
+            if (stored is null)
+            {
+                await RecordAsync(notification, lease: null, cancellationToken);
+            }
+
+            yield return claim;
+        }
     }
 
     /// <summary>A recipient's notifications, newest first.</summary>
@@ -114,36 +235,25 @@ public sealed class NotificationOutbox(StorageTables tables, TimeProvider? time 
     }
 
     /// <summary>
-    /// Notifications left pending by a failed delivery and last tried before <paramref name="triedBefore"/>, oldest
-    /// partition first. The index holds only failures, so reading all of it is cheap.
+    /// Notifications not settled yet and last tried before <paramref name="triedBefore"/> (recorded for the sweeper
+    /// counts as never tried), with their attempts so far. The index holds only what is not settled, so reading all of
+    /// it is cheap.
     /// </summary>
     /// <param name="triedBefore">Only those last tried before this time.</param>
     /// <param name="max">At most this many.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The pending notifications with their attempts so far.</returns>
-    public async Task<IReadOnlyList<StoredNotification>> ListPendingAsync(DateTimeOffset triedBefore, int max = 100, CancellationToken cancellationToken = default)
-    {
-        var table = await tables.TableAsync(PendingTableName);
-        var list = new List<StoredNotification>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"TriedAt lt {triedBefore}"), maxPerPage: max, cancellationToken: cancellationToken))
-        {
-            list.Add(Read(row));
-            if (list.Count >= max)
-            {
-                break;
-            }
-        }
+    public async Task<IReadOnlyList<StoredNotification>> ListPendingAsync(DateTimeOffset triedBefore, int max = 100, CancellationToken cancellationToken = default) =>
+        [.. (await ListPendingRowsAsync(triedBefore, max, cancellationToken)).Select(row => new StoredNotification(ReadRecord(row), DeliveryStatus.Pending, row.GetInt32("Attempts") ?? 0))];
 
-        return list;
-    }
-
-    /// <summary>Records the outcome of a delivery attempt.</summary>
+    /// <summary>Records the outcome of a delivery and gives the lease back.</summary>
     /// <param name="notification">The notification.</param>
-    /// <param name="status">Sent or failed (or still pending, to retry later).</param>
+    /// <param name="status">Sent or failed for good, or still pending for the sweeper.</param>
     /// <param name="attempts">Attempts so far.</param>
-    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <param name="sentBy">The channels that took it so far (kept while it is pending, so they are not sent it again).</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
     /// <returns>A task that completes when written.</returns>
-    public async Task MarkAsync(Notification notification, DeliveryStatus status, int attempts, CancellationToken cancellationToken = default)
+    public async Task MarkAsync(Notification notification, DeliveryStatus status, int attempts, IReadOnlyCollection<string>? sentBy = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notification);
         var table = await tables.TableAsync(TableName);
@@ -153,31 +263,37 @@ public sealed class NotificationOutbox(StorageTables tables, TimeProvider? time 
             ["Attempts"] = attempts,
         }, ETag.All, TableUpdateMode.Merge, cancellationToken);
 
-        // The pending index: written when a delivery leaves the row pending, removed once it is settled. A row
-        // delivered at the first try was never indexed (attempts 1), so only retried ones pay for the delete.
-        var index = await tables.TableAsync(PendingTableName);
-        var key = PendingKeys(notification);
+        // The outbox row first: a crash before the index is updated leaves an index row the sweeper finds settled.
+        var (partition, row) = PendingKeys(notification);
         if (status == DeliveryStatus.Pending)
         {
-            await index.UpsertEntityAsync(new TableEntity(key.Partition, key.Row)
-            {
-                ["Status"] = nameof(DeliveryStatus.Pending),
-                ["Attempts"] = attempts,
-                ["TriedAt"] = (time ?? TimeProvider.System).GetUtcNow(),
-                ["Record"] = JsonSerializer.Serialize(notification, Json),
-            }, TableUpdateMode.Replace, cancellationToken);
+            await ReleaseAsync(notification, attempts, sentBy, cancellationToken);
         }
-        else if (attempts > 1)
+        else
         {
-            try
-            {
-                await index.DeleteEntityAsync(key.Partition, key.Row, ETag.All, cancellationToken);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 404)
-            {
-                // Retried within its first delivery and never indexed.
-            }
+            await DeleteIndexAsync(partition, row, cancellationToken);
         }
+    }
+
+    /// <summary>Gives a delivery lease back without an attempt (the caller stopped trying), for the sweeper.</summary>
+    /// <param name="notification">The notification.</param>
+    /// <param name="attempts">Attempts so far.</param>
+    /// <param name="sentBy">The channels that took it so far.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when written.</returns>
+    public async Task ReleaseAsync(Notification notification, int attempts, IReadOnlyCollection<string>? sentBy = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        var (partition, row) = PendingKeys(notification);
+        var index = await tables.TableAsync(PendingTableName);
+        await index.UpsertEntityAsync(new TableEntity(partition, row)
+        {
+            ["Attempts"] = attempts,
+            ["TriedAt"] = Now(),
+            ["LeaseUntil"] = Never,
+            ["SentBy"] = string.Join(',', sentBy ?? []),
+            ["Record"] = JsonSerializer.Serialize(notification, Json),
+        }, TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>The partition of a recipient.</summary>
@@ -186,6 +302,60 @@ public sealed class NotificationOutbox(StorageTables tables, TimeProvider? time 
     /// <returns>The partition key.</returns>
     public static string Partition(RecipientKind kind, string recipient) => $"{kind}|{TableKeys.Escape(recipient)}";
 
+    DateTimeOffset Now() => (time ?? TimeProvider.System).GetUtcNow();
+
+    async Task<List<TableEntity>> ListPendingRowsAsync(DateTimeOffset triedBefore, int max, CancellationToken cancellationToken)
+    {
+        var table = await tables.TableAsync(PendingTableName);
+        var list = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"TriedAt lt {triedBefore}"), maxPerPage: max, cancellationToken: cancellationToken))
+        {
+            list.Add(row);
+            if (list.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return list;
+    }
+
+    // Takes the lease unless someone holds it; the ETag makes two claimants of the same row one winner.
+    async Task<DeliveryClaim?> TryLeaseAsync(TableEntity pending, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        if (pending.GetDateTimeOffset("LeaseUntil") is { } held && held > Now())
+        {
+            return null;
+        }
+
+        var index = await tables.TableAsync(PendingTableName);
+        try
+        {
+            await index.UpdateEntityAsync(new TableEntity(pending.PartitionKey, pending.RowKey) { ["LeaseUntil"] = Now() + lease }, pending.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            // Another sweeper or a re-run took it first, or it was settled meanwhile.
+            return null;
+        }
+
+        var sentBy = (pending.GetString("SentBy") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
+        return new DeliveryClaim(ReadRecord(pending), pending.GetInt32("Attempts") ?? 0, new HashSet<string>(sentBy, StringComparer.Ordinal));
+    }
+
+    async Task DeleteIndexAsync(string partition, string row, CancellationToken cancellationToken)
+    {
+        var index = await tables.TableAsync(PendingTableName);
+        try
+        {
+            await index.DeleteEntityAsync(partition, row, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Deleted already (a re-run, or the other of two settling).
+        }
+    }
+
     // Partition by the day of the notification, so an old backlog is visible at a glance; the row names the outbox row.
     static (string Partition, string Row) PendingKeys(Notification n) =>
         (DateTime.SpecifyKind(n.At, DateTimeKind.Utc).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), $"{Partition(n.Kind, n.Recipient)}|{Row(n)}");
@@ -193,8 +363,11 @@ public sealed class NotificationOutbox(StorageTables tables, TimeProvider? time 
     static string Row(Notification n) =>
         $"{(DateTime.MaxValue.Ticks - DateTime.SpecifyKind(n.At, DateTimeKind.Utc).Ticks).ToString("D19", CultureInfo.InvariantCulture)}|{TableKeys.Escape(n.Id)}";
 
+    static Notification ReadRecord(TableEntity row) =>
+        JsonSerializer.Deserialize<Notification>(row.GetString("Record"), Json) ?? throw new InvalidOperationException($"Notification row {row.RowKey} holds no record.");
+
     static StoredNotification Read(TableEntity row) => new(
-        JsonSerializer.Deserialize<Notification>(row.GetString("Record"), Json) ?? throw new InvalidOperationException($"Notification row {row.RowKey} holds no record."),
+        ReadRecord(row),
         Enum.Parse<DeliveryStatus>(row.GetString("Status") ?? nameof(DeliveryStatus.Pending)),
         row.GetInt32("Attempts") ?? 0);
 }

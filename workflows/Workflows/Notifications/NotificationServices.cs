@@ -19,7 +19,7 @@ public static class NotificationServices
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<NotificationOptions>()
             .Bind(configuration.GetSection(NotificationOptions.SectionName))
-            .Validate(o => o.Validate().Count == 0, "Notifications options are invalid: at least one channel on; an enabled webhook needs an http(s) Url; enabled SMTP needs Host, Port and From.")
+            .Validate(o => o.Validate().Count == 0, "Notifications options are invalid: at least one channel on; an enabled webhook needs an http(s) Url; enabled SMTP needs Host, Port and From; Addresses are {kind}:{recipient} = an e-mail address.")
             .ValidateOnStart();
         services.AddHttpClient(WebhookChannel.HttpClientName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, LogChannel>());

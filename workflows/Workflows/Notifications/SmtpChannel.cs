@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Mail;
+using System.Net.Mime;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -7,13 +9,17 @@ namespace Workflows.Notifications;
 
 /// <summary>
 /// E-mails each notification through an SMTP server to the recipient's address from
-/// <see cref="NotificationOptions.Addresses"/> (<c>Notifications:Addresses:{recipient}</c>). A recipient with no
-/// address configured is not e-mailed, and that counts as delivered: there is nothing to retry.
+/// <see cref="NotificationOptions.Addresses"/> (<c>Notifications:Addresses:{kind}:{recipient}</c>). A recipient with no
+/// address configured is not e-mailed, and that counts as delivered: there is nothing to retry. Any refusal by the
+/// server (a 4xx or 5xx answer) or a server that cannot be reached throws, so the notification stays pending.
 /// </summary>
 /// <param name="options">The notification options.</param>
 /// <param name="logger">The logger.</param>
 public sealed class SmtpChannel(IOptions<NotificationOptions> options, ILogger<SmtpChannel> logger) : INotificationChannel
 {
+    /// <summary>The header carrying the notification's id, for receivers to de-duplicate a retried message.</summary>
+    public const string IdHeader = "X-Workflows-Notification";
+
     /// <inheritdoc />
     public string Name => "smtp";
 
@@ -25,15 +31,24 @@ public sealed class SmtpChannel(IOptions<NotificationOptions> options, ILogger<S
     {
         ArgumentNullException.ThrowIfNull(notification);
         var settings = options.Value;
-        if (!settings.Addresses.TryGetValue(notification.Recipient, out var address) || string.IsNullOrWhiteSpace(address))
+        if (settings.AddressOf(notification.Kind, notification.Recipient) is not { } address)
         {
-            NotificationLog.NoAddress(logger, notification.Recipient, notification.Id);
+            NotificationLog.NoAddress(logger, notification.Kind, notification.Recipient, notification.Id);
             return;
         }
 
-        using var message = new MailMessage(settings.Smtp.From!, address, notification.Title, notification.Body);
-        // Receivers de-duplicate a retried message by this id.
-        message.Headers.Add("X-Workflows-Notification", notification.Id);
+        // Titles and bodies are Chinese and English: UTF-8 everywhere, the body in base64 so no server or relay that
+        // only passes 7-bit text can mangle it. A subject may not hold a line break (MailMessage throws on one).
+        using var message = new MailMessage(new MailAddress(settings.Smtp.From!), new MailAddress(address))
+        {
+            Subject = notification.Title.ReplaceLineEndings(" "),
+            SubjectEncoding = Encoding.UTF8,
+            Body = notification.Body,
+            BodyEncoding = Encoding.UTF8,
+            BodyTransferEncoding = TransferEncoding.Base64,
+            HeadersEncoding = Encoding.UTF8,
+        };
+        message.Headers.Add(IdHeader, notification.Id);
         using var client = new SmtpClient(settings.Smtp.Host, settings.Smtp.Port) { EnableSsl = settings.Smtp.EnableSsl };
         if (!string.IsNullOrEmpty(settings.Smtp.UserName))
         {

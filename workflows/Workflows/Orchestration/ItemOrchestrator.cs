@@ -135,6 +135,12 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 (var outputs, certificates) = Outputs(result.Outputs);
                 result = result with { Outputs = outputs };
                 verifications = CommitmentVerifications();
+                // A verification is a new task like a decision: its department is told, in the same finishing activity.
+                foreach (var verification in verifications)
+                {
+                    Notify(RecipientKind.Department, item.Department, NotificationTopics.NewTask, $"New task: verify a commitment for {item.Name}",
+                        $"{input.Applicant.Name}'s application {input.ApplicationId} was approved on a written commitment; {verification.Note} Due {verification.DueAt:yyyy-MM-dd HH:mm} UTC.");
+                }
             }
 
             await FinishAsync(result, certificates, verifications);
