@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.DurableTask.Client;
 using Workflows.Applications;
 using Workflows.Licences;
 using Workflows.Materials;
@@ -23,7 +23,7 @@ public sealed class CitizenApi(
     ApplicationService applications,
     ApplicationStore store,
     TaskStore tasks,
-    DurableTaskClient client)
+    ApplicantApplications mine)
 {
     /// <summary>The longest Idempotency-Key accepted.</summary>
     public const int MaxIdempotencyKeyLength = 100;
@@ -495,25 +495,8 @@ public sealed class CitizenApi(
         caller is null ? ApiProblems.Unauthenticated() : caller.Role != CallerRole.Applicant ? ApiProblems.Forbidden() : null;
 
     // The read model, or, in the moment between acceptance and the bundle's first write, the instance's own input.
-    async Task<ApplicationRecord?> FindMineAsync(Caller caller, string applicationId, CancellationToken cancellationToken)
-    {
-        var record = await store.GetAsync(applicationId, cancellationToken);
-        if (record is not null)
-        {
-            return record.Applicant.Id == caller.Id ? record : null;
-        }
-
-        var instance = await client.GetInstanceAsync(applicationId, getInputsAndOutputs: true, cancellationToken);
-        var input = instance?.Name == nameof(BundleOrchestrator) ? instance.ReadInputAs<BundleInput>() : null;
-        if (input is null || input.Applicant.Id != caller.Id)
-        {
-            return null;
-        }
-
-        return new ApplicationRecord(input.ApplicationId, input.Applicant, input.Template.Key, input.TemplateVersion, input.Template.Name,
-            ApplicationStatus.InProgress, input.SubmittedAt, input.SubmittedAt,
-            [.. input.Template.Items.Select(i => new ItemView(i.Key, i.Name, i.Department, ItemState.Waiting))], input.Materials);
-    }
+    Task<ApplicationRecord?> FindMineAsync(Caller caller, string applicationId, CancellationToken cancellationToken) =>
+        mine.FindAsync(caller.Id, applicationId, cancellationToken);
 
     async Task<List<ApiError>> CheckUploadsAsync(Caller caller, IEnumerable<(string Material, string Reference, string Field)> cited, CancellationToken cancellationToken)
     {

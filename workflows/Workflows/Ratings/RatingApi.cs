@@ -21,7 +21,7 @@ public sealed record FollowUpResponseRequest(string Text);
 /// The HTTP side of ratings: the applicant rates and reads their ratings with the departments' responses; an
 /// officer answers a follow-up of their department. Someone else's application is not found (404), whoever asks.
 /// </summary>
-public sealed class RatingApi(RatingService service, RatingStore ratings, ApplicationStore applications, TaskStore tasks)
+public sealed class RatingApi(RatingService service, RatingStore ratings, ApplicantApplications applications, TaskStore tasks)
 {
     /// <summary>Rates an ended item, or the ended bundle, of the caller's application; once.</summary>
     /// <param name="caller">The caller.</param>
@@ -160,9 +160,6 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
         }
     }
 
-    async Task<ApplicationRecord?> MineAsync(Caller caller, string applicationId, CancellationToken cancellationToken)
-    {
-        var record = await applications.GetAsync(applicationId, cancellationToken);
-        return record is not null && record.Applicant.Id == caller.Id ? record : null;
-    }
+    Task<ApplicationRecord?> MineAsync(Caller caller, string applicationId, CancellationToken cancellationToken) =>
+        applications.FindAsync(caller.Id, applicationId, cancellationToken);
 }
