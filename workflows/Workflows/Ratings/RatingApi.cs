@@ -129,7 +129,8 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
             return ApiProblems.Invalid(new ApiError("text", "field.required", $"Write the response the applicant will read, at most {RatingRules.MaxResponse} characters."));
         }
 
-        if (stored.Task.Status != OfficerTaskStatus.Open || stored.PendingDecision is not null)
+        // A response mark left by a request that never finished does not block: the rating's own ETag lets one response in.
+        if (stored.Task.Status != OfficerTaskStatus.Open)
         {
             return ApiProblems.Conflict("followUp.answered", "This follow-up has been answered.");
         }
@@ -146,7 +147,10 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
 
         try
         {
-            return Results.Ok(await service.AnswerAsync(stored.Task, caller.AuditName, body.Text, cancellationToken));
+            var (answered, now) = await service.AnswerAsync(stored.Task, caller.AuditName, body.Text, cancellationToken);
+            return now
+                ? Results.Ok(answered)
+                : ApiProblems.Conflict("followUp.answered", $"This follow-up was answered by {answered.RespondedBy} at {answered.RespondedAt:O}; its task is closed now.");
         }
         catch (Exception ex) when (ex is RatingNotFollowedUpException or FollowUpAlreadyAnsweredException or KeyNotFoundException)
         {
