@@ -255,8 +255,18 @@ public sealed class CitizenApi(
 
         asked.AddRange(record.Materials.Where(m => m.Status == MaterialStatus.Deferred)
             .Select(m => new AskedOfYou("deferred", null, [m.Key], $"Supply {m.Name} by the deadline.", m.DueAt)));
+        IReadOnlyDictionary<string, JsonElement>? prefilled = null;
+        DateTime? confirmBy = null;
+        if (record.Status == ApplicationStatus.AwaitingConfirmation && await applications.GetProactiveAsync(applicationId, cancellationToken) is { } proactive)
+        {
+            // The applicant confirms what the register filled in, so they are shown it, with the deadline the instance keeps.
+            prefilled = proactive.Prefilled;
+            confirmBy = proactive.Template.Proactive is { } rule ? proactive.Clock.Due(proactive.ReceivedAt, rule.ConfirmWithinDays) : null;
+            asked.Add(new AskedOfYou("confirmation", null, [], "Check the pre-filled answers, complete what is missing and confirm, or decline.", confirmBy));
+        }
+
         return Results.Ok(new ApplicationDetail(record.ApplicationId, record.TemplateKey, record.TemplateVersion, record.TemplateName, record.Status,
-            record.SubmittedAt, record.UpdatedAt, items, record.Materials, asked, record.DueAt));
+            record.SubmittedAt, record.UpdatedAt, items, record.Materials, asked, record.DueAt, prefilled, confirmBy));
     }
 
     /// <summary>Supplies what an officer asked for on one item; the item resumes.</summary>
