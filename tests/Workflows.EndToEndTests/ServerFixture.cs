@@ -35,6 +35,9 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public LicenceRegistry Licences => services!.GetRequiredService<LicenceRegistry>();
 
+    /// <summary>The server's storage, for what the API cannot do (a task or notice as the engine would have written it).</summary>
+    public IServiceProvider Services => services ?? throw new InvalidOperationException("Not started.");
+
     public async Task InitializeAsync()
     {
         azurite = await Azurite.StartOrShareAsync();
