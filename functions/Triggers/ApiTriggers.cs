@@ -127,7 +127,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiListTasks")]
     public static Task<IActionResult> ApiListTasks([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Tasks)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => h.Officers.ListTasksAsync(caller, Query(request, "status"), Query(request, "dueBefore"), Query(request, "template"), Query(request, "pageSize"), Query(request, "continuation"), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => h.Officers.ListTasksAsync(caller, Query(request, "status"), Query(request, "dueBefore"), Query(request, "template"), Query(request, "pageSize"), Query(request, "continuation"), Query(request, "escalated"), ct));
 
     /// <summary>GET <see cref="ApiRoutes.TaskById"/>: <see cref="OfficerApi.GetTaskAsync"/>.</summary>
     /// <param name="request">The request.</param>

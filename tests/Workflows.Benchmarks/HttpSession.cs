@@ -308,14 +308,14 @@ public sealed class HttpSession(HttpPlan plan, TextWriter progress, Uri baseAddr
         // The same first page as the server reads it, from this process: what storage alone costs.
         for (var i = 0; i < 5; i++)
         {
-            await store.ListPageAsync(Hospital, OfficerTaskStatus.Open, null, null, HttpPlan.QueryPageSize, null, cancellationToken);
+            await store.ListPageAsync(Hospital, OfficerTaskStatus.Open, null, null, HttpPlan.QueryPageSize, null, cancellationToken: cancellationToken);
         }
 
         var times = new List<double>();
         for (var i = 0; i < plan.StorageOnlyRequests; i++)
         {
             var clock = Stopwatch.StartNew();
-            await store.ListPageAsync(Hospital, OfficerTaskStatus.Open, null, null, HttpPlan.QueryPageSize, null, cancellationToken);
+            await store.ListPageAsync(Hospital, OfficerTaskStatus.Open, null, null, HttpPlan.QueryPageSize, null, cancellationToken: cancellationToken);
             times.Add(clock.Elapsed.TotalMilliseconds);
         }
 

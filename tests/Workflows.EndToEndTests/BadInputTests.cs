@@ -117,6 +117,8 @@ public sealed class BadInputTests(ServerFixture server) : IDisposable
         new("tasks: pageSize=201", 400, "query:pageSize", "query.invalid", t => t.AsHospitalAsync("/api/tasks?pageSize=201")),
         new("tasks: pageSize=ten", 400, "query:pageSize", "query.invalid", t => t.AsHospitalAsync("/api/tasks?pageSize=ten")),
         new("tasks: dueBefore=notadate", 400, "query:dueBefore", "query.invalid", t => t.AsHospitalAsync("/api/tasks?dueBefore=notadate")),
+        new("tasks: escalated=yes", 400, "query:escalated", "query.invalid", t => t.AsHospitalAsync("/api/tasks?escalated=yes")),
+        new("tasks: escalated=1", 400, "query:escalated", "query.invalid", t => t.AsHospitalAsync("/api/tasks?escalated=1")),
 
         // Administrators: templates, audit, search, bulk actions.
         new("template: a string for committedDays", 400, "$.committedDays", "template.json", t => t.CreateTemplateAsync(doc => doc["committedDays"] = "ten"),

@@ -44,6 +44,14 @@ public sealed class ProactiveHttpTests(ServerFixture server)
         using var citizen = server.Citizen(parent);
         var waiting = await Walkthrough.WaitForApplicationAsync(citizen, id, a => a.Status == ApplicationStatus.AwaitingConfirmation, "the application to await confirmation");
         waiting.TemplateKey.ShouldBe("newborn");
+        // What the register filled in is shown, so that the parent can check it before confirming, with the deadline.
+        var prefilled = waiting.Prefilled.ShouldNotBeNull();
+        prefilled["babyName"].GetString().ShouldBe("王小明");
+        prefilled["babyBirthDate"].GetString().ShouldBe("2026-11-20");
+        prefilled["motherIdNumber"].GetString().ShouldBe("11010519491231002X");
+        prefilled.ShouldNotContainKey("settleWith");
+        waiting.ConfirmBy.ShouldNotBeNull().ShouldBeGreaterThan(waiting.SubmittedAt);
+        waiting.Asked.ShouldContain(a => a.Kind == "confirmation" && a.DueAt == waiting.ConfirmBy);
 
         using var stranger = server.Citizen($"{parent}-x");
         using (var refused = await stranger.PostAsync($"/api/applications/{id}/declination", Http.Body(new { reason = "not mine" })))
@@ -56,7 +64,9 @@ public sealed class ProactiveHttpTests(ServerFixture server)
             declined.StatusCode.ShouldBe(HttpStatusCode.Accepted, await declined.Content.ReadAsStringAsync());
         }
 
-        (await Walkthrough.WaitForApplicationAsync(citizen, id, a => a.Status != ApplicationStatus.AwaitingConfirmation, "the declination")).Status.ShouldBe(ApplicationStatus.Withdrawn);
+        var declinedDetail = await Walkthrough.WaitForApplicationAsync(citizen, id, a => a.Status != ApplicationStatus.AwaitingConfirmation, "the declination");
+        declinedDetail.Status.ShouldBe(ApplicationStatus.Withdrawn);
+        declinedDetail.Prefilled.ShouldBeNull("only an application awaiting confirmation shows what is to be confirmed");
         using var late = await citizen.PostAsync($"/api/applications/{id}/confirmation", Http.Body(new { }));
         await late.ShouldBeProblemAsync(409);
     }

@@ -43,6 +43,9 @@ public sealed class ServerFixture : IAsyncLifetime
     /// <summary>The server's task store, to stage what a crash leaves behind.</summary>
     public TaskStore Tasks => services!.GetRequiredService<TaskStore>();
 
+    /// <summary>The server's storage, for what the API cannot do (a task or notice as the engine would have written it).</summary>
+    public IServiceProvider Services => services ?? throw new InvalidOperationException("Not started.");
+
     public async Task InitializeAsync()
     {
         azurite = await Azurite.StartOrShareAsync();

@@ -1,11 +1,16 @@
 using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Api;
 using Workflows.Applications;
 using Workflows.Audit;
+using Workflows.Auth;
 using Workflows.Cases;
+using Workflows.Notifications;
 using Workflows.Orchestration;
 using Workflows.Ratings;
 using Workflows.Tasks;
+using Workflows.Templates;
 
 namespace Workflows.EndToEndTests;
 
@@ -205,6 +210,80 @@ public sealed class VoiceHttpTests(ServerFixture server)
         }, _ => true, "the case resolved");
         closed.Resolution.ShouldBe("已督办，医院今日办结。");
         closed.ResolvedBy.ShouldBe("admin:admin");
+    }
+
+    [Fact]
+    public async Task StuckReport_RightAfterSubmit_OpensTheCaseAndAStrangerGetsTheAnswerOfANonexistentApplication()
+    {
+        var mother = $"soon-{Guid.NewGuid():N}"[..20];
+        foreach (var type in Licences)
+        {
+            await server.GiveLicenceAsync(mother, type);
+        }
+
+        using var citizen = server.Citizen(mother);
+        using var stranger = server.Citizen($"soon-other-{Guid.NewGuid():N}"[..20], "李强");
+        var photo = await Walkthrough.UploadAsync(citizen, "newborn", "babyPhoto", Walkthrough.Jpeg, "image/jpeg");
+        var submitted = await Walkthrough.SubmitAsync(citizen,
+            new { templateKey = "newborn", answers = Walkthrough.NewbornAnswers(), materials = new[] { new { key = "babyPhoto", kind = "upload", reference = photo } } });
+        submitted.Status.ShouldBe(HttpStatusCode.Accepted, submitted.Text);
+        var id = submitted.Body!.ApplicationId;
+
+        // At once, without waiting for the application's first write.
+        using (var reported = await citizen.PostAsync($"/api/applications/{id}/stuck", Http.Body(new { description = "提交后看不到进度" })))
+        {
+            reported.StatusCode.ShouldBe(HttpStatusCode.Accepted, await reported.Content.ReadAsStringAsync());
+            (await reported.ReadAsync<StuckReportResponse>()).CaseId.ShouldBe($"case:{id}");
+        }
+
+        using var foreign = await stranger.PostAsync($"/api/applications/{id}/stuck", Http.Body(new { description = "not mine" }));
+        using var missing = await stranger.PostAsync($"/api/applications/app-{Guid.NewGuid():N}/stuck", Http.Body(new { description = "nothing" }));
+        await foreign.ShouldBeProblemAsync(404, code: "not-found");
+        await missing.ShouldBeProblemAsync(404, code: "not-found");
+        var (a, b) = (JsonNode.Parse(await foreign.Content.ReadAsStringAsync())!.AsObject(), JsonNode.Parse(await missing.Content.ReadAsStringAsync())!.AsObject());
+        foreach (var name in new[] { "type", "title", "status", "detail", "code" })
+        {
+            a[name]?.ToJsonString().ShouldBe(b[name]?.ToJsonString(), name);
+        }
+    }
+
+    [Fact]
+    public async Task Supervision_EscalatedTaskAndNotice_TheSupervisorFindsBothAndAnOrdinaryOfficerNoNotice()
+    {
+        const string department = "cdc";
+        var id = $"sup-{Guid.NewGuid():N}"[..20];
+        var now = DateTime.UtcNow;
+        // What the item's escalation writes: the task marked, and a notice to the department's supervisors.
+        var tasks = server.Services.GetRequiredService<TaskStore>();
+        var late = new TaskRecord(department, $"{id}:vaccination-certificate", TaskKind.Decision, id, "vaccination-certificate", "预防接种证办理", "newborn",
+            "citizen-sup", "王芳", OfficerTaskStatus.Open, now.AddDays(-3), now.AddDays(-1), Escalated: true);
+        var onTime = late with { TaskId = $"{id}-b:vaccination-certificate", ApplicationId = $"{id}-b", DueAt = now.AddDays(1), Escalated = false };
+        await tasks.SaveAsync(late);
+        await tasks.SaveAsync(onTime);
+        var notice = new Notification($"{late.TaskId}:n001", RecipientKind.Supervisor, department, NotificationTopics.Escalation, "Overdue: 预防接种证办理",
+            $"Application {id} passed its due time.", now, id, "vaccination-certificate");
+        (await server.Services.GetRequiredService<NotificationOutbox>().AddAsync([notice])).ShouldHaveSingleItem();
+        var catalog = BuiltInTemplates.Catalog;
+        using var supervisor = server.As(server.Tokens.Mint(DemoUsers.Find(catalog, $"supervisor-{department}")!));
+        using var officer = server.As(server.Tokens.Mint(DemoUsers.Find(catalog, $"officer-{department}")!));
+        using var otherSupervisor = server.As(server.Tokens.Mint(DemoUsers.Find(catalog, "supervisor-police")!));
+
+        var escalated = await (await supervisor.GetAsync("/api/tasks?escalated=true&pageSize=200")).ReadAsync<TaskListResponse>();
+        var notEscalated = await (await supervisor.GetAsync("/api/tasks?escalated=false&pageSize=200")).ReadAsync<TaskListResponse>();
+        escalated.Tasks.ShouldContain(t => t.TaskId == late.TaskId);
+        escalated.Tasks.ShouldNotContain(t => t.TaskId == onTime.TaskId);
+        escalated.Tasks.ShouldAllBe(t => t.Escalated);
+        notEscalated.Tasks.ShouldContain(t => t.TaskId == onTime.TaskId);
+        notEscalated.Tasks.ShouldNotContain(t => t.TaskId == late.TaskId);
+        (await (await otherSupervisor.GetAsync("/api/tasks?escalated=true&pageSize=200")).ReadAsync<TaskListResponse>()).Tasks
+            .ShouldNotContain(t => t.TaskId == late.TaskId, "another department's supervisor");
+
+        var seen = await (await supervisor.GetAsync("/api/notifications?max=100")).ReadAsync<List<NotificationView>>();
+        seen.Single(n => n.Id == notice.Id).Audience.ShouldBe(nameof(RecipientKind.Supervisor));
+        (await (await officer.GetAsync("/api/notifications?max=100")).ReadAsync<List<NotificationView>>())
+            .ShouldNotContain(n => n.Id == notice.Id || n.Audience == nameof(RecipientKind.Supervisor), "an ordinary officer is not told of escalations");
+        (await (await otherSupervisor.GetAsync("/api/notifications?max=100")).ReadAsync<List<NotificationView>>())
+            .ShouldNotContain(n => n.Id == notice.Id, "another department's supervisor");
     }
 
     [Fact]

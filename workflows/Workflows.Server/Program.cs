@@ -54,7 +54,8 @@ internal static class TokenCommand
         {
             foreach (var u in users)
             {
-                output.WriteLine($"{u.Id,-34} {u.Role,-14} {u.Department ?? u.Kind?.ToString() ?? string.Empty,-20} {u.Name}");
+                var role = u.Supervisor ? "Supervisor" : u.Assist ? "Officer+assist" : u.Role.ToString();
+                output.WriteLine($"{u.Id,-34} {role,-14} {u.Department ?? u.Kind?.ToString() ?? string.Empty,-20} {u.Name}");
             }
 
             return args is [] ? 2 : 0;

@@ -90,6 +90,7 @@ public static class DependencyInjection
         services.AddOptions<SystemsOptions>().Bind(configuration.GetSection(SystemsOptions.SectionName));
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AuthOptions>>().Value);
         services.TryAddSingleton<TokenMinter>();
+        services.TryAddSingleton<ApplicantApplications>();
         services.TryAddSingleton<CitizenApi>();
         services.TryAddSingleton<OfficerApi>();
         services.TryAddSingleton<AdminApi>();

@@ -45,6 +45,8 @@ public sealed class SlaTimerTests(StorageFixture storage) : IAsyncLifetime
         var escalated = await WaitForTaskAsync(id, t => t.Escalated, "escalated");
         escalated.Status.ShouldBe(OfficerTaskStatus.Open, "the escalation must not end the wait for the decision");
         escalated.DueAt.ShouldBe(due);
+        (await harness.Tasks.ListPageAsync(Market, OfficerTaskStatus.Open, null, null, 50, null, escalated: true)).Tasks
+            .ShouldContain(t => t.TaskId == escalated.TaskId, "a supervisor lists what was escalated with escalated=true");
 
         var audit = ItemAudit(await harness.Audit.ReadAsync(id));
         var reminded = audit.Single(e => e.Action == "item.reminded");

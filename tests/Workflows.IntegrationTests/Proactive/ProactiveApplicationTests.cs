@@ -128,6 +128,46 @@ public sealed class ProactiveApplicationTests(StorageFixture storage)
         (await WaitForOutcomeAsync(engine, id)).Status.ShouldBe(ApplicationStatus.Withdrawn);
     }
 
+    [Fact]
+    public async Task CompanyRegistrations_LicenceIssuedEventSentTwice_GrantsOneApplicationThatCompletesWithNoApplicantAction()
+    {
+        await using var engine = await StartAsync("prolicence");
+        var service = engine.Services.GetRequiredService<ApplicationService>();
+        var registry = engine.Services.GetRequiredService<LicenceRegistry>();
+        var company = new Applicant("company-new-1", ApplicantKind.Company, "新锐科技有限公司");
+        // The market regulation register issued the licence; it is in the registry like any electronic licence.
+        await registry.IssueAsync(new LicenceRecord(company.Id, "business-licence", "91310115MA1K4L8X24", "营业执照", "market-regulation", null, null, DateTime.UtcNow,
+            $"{company.Id}/business-licence.json"), new { number = "91310115MA1K4L8X24" });
+        var published = await PublishedAsync(engine, "company-registrations");
+        var data = Data(new
+        {
+            companyName = "新锐科技有限公司", unifiedSocialCreditCode = "91310115MA1K4L8X24", companyType = "llc-natural-person-invested",
+            address = "市浦东新区科技路8号", businessScope = "软件开发；信息技术咨询服务", legalRepresentative = "张伟",
+            legalRepresentativeIdNumber = "11010519491231002X", issuedOn = "2026-11-20",
+        });
+
+        var first = await service.StartProactiveAsync("market-register-system", "licence-9001", company, data, published);
+        var second = await service.StartProactiveAsync("market-register-system", "licence-9001", company, data, published);
+
+        first.Started.ShouldBeTrue();
+        second.Started.ShouldBeFalse();
+        second.ApplicationId.ShouldBe(first.ApplicationId);
+        var outcome = await WaitForOutcomeAsync(engine, first.ApplicationId);
+        outcome.Status.ShouldBe(ApplicationStatus.Completed);
+        var bundle = outcome.Bundle.ShouldNotBeNull();
+        bundle.Items.Select(i => i.ItemKey).ShouldBe(["tax-registration", "social-insurance", "housing-fund"], ignoreOrder: true);
+        bundle.Items.ShouldAllBe(i => i.State == ItemState.Approved && i.DecidedBy.StartsWith("rule:", StringComparison.Ordinal));
+        var record = await WaitForStatusAsync(engine, first.ApplicationId, ApplicationStatus.Completed);
+        record.Materials.ShouldHaveSingleItem().Status.ShouldBe(MaterialStatus.FromLicence);
+        var held = (await registry.ListAsync(company.Id)).Select(l => l.LicenceType).ToList();
+        foreach (var type in new[] { "tax-registration", "social-insurance-registration", "housing-fund-registration" })
+        {
+            held.Count(t => t == type).ShouldBe(1, type);
+        }
+
+        (await engine.Services.GetRequiredService<ApplicationStore>().ListByApplicantAsync(company.Id)).ShouldHaveSingleItem().ApplicationId.ShouldBe(first.ApplicationId);
+    }
+
     Task<InProcessEngine> StartAsync(string prefix)
     {
         var settings = storage.NewHub(prefix).ToInProcessConfiguration(runWorker: true);
@@ -140,18 +180,20 @@ public sealed class ProactiveApplicationTests(StorageFixture storage)
     static Dictionary<string, JsonElement> Data(object data) =>
         JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(JsonSerializer.Serialize(data))!;
 
-    static async Task<PublishedTemplate> NewbornAsync(InProcessEngine engine)
+    static Task<PublishedTemplate> NewbornAsync(InProcessEngine engine) => PublishedAsync(engine, "newborn");
+
+    static async Task<PublishedTemplate> PublishedAsync(InProcessEngine engine, string key)
     {
         var watch = Stopwatch.StartNew();
         while (true)
         {
             // The seeder publishes the built-ins as the engine starts.
-            if (await engine.Services.GetRequiredService<TemplateStore>().GetPublishedAsync("newborn") is { } published)
+            if (await engine.Services.GetRequiredService<TemplateStore>().GetPublishedAsync(key) is { } published)
             {
                 return published;
             }
 
-            watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(60), "newborn was never published");
+            watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(60), $"{key} was never published");
             await Task.Delay(200);
         }
     }

@@ -216,5 +216,53 @@ public sealed class TaskStoreTests(StorageFixture storage) : IAsyncLifetime
         (closed.ClaimedBy, closed.PendingDecision).ShouldBe(((string?)null, (string?)null));
         (await store.ListAsync("police")).Count(t => t.TaskId == "app-claims:hukou").ShouldBe(1);
     }
+
+    [Fact]
+    public async Task ListPageAsync_Escalated_ListsOnlyTheDepartmentsEscalatedTasksOfThatStatusAndDropsOneWhoseDueTimeMoved()
+    {
+        var store = NewStore();
+        var tasks = Sample().Take(80).ToList();
+        // Every ninth open task escalated; a police one and a closed one escalated too, which a hospital supervisor's open list must not show.
+        var escalated = tasks.Select((t, i) => t.Status == OfficerTaskStatus.Open && i % 9 == 0 ? t with { Escalated = true } : t).ToList();
+        escalated.Add(escalated.First(t => t.Department == "police") with { TaskId = "police-late:item", Escalated = true });
+        escalated.Add(escalated.First(t => t.Department == "hospital" && t.Status == OfficerTaskStatus.Closed) with { TaskId = "closed-late:item", Escalated = true });
+        foreach (var task in escalated)
+        {
+            await store.SaveAsync(task);
+        }
+
+        var expected = escalated.Where(t => t is { Department: "hospital", Status: OfficerTaskStatus.Open, Escalated: true })
+            .OrderBy(t => t.DueAt).ThenBy(t => t.TaskId, StringComparer.Ordinal).Select(t => t.TaskId).ToList();
+        expected.Count.ShouldBeGreaterThan(5);
+
+        var listed = await AllPagesAsync(store, escalated: true);
+        var others = await AllPagesAsync(store, escalated: false);
+
+        listed.Select(t => t.TaskId).ShouldBe(expected);
+        others.ShouldAllBe(t => !t.Escalated);
+        (listed.Count + others.Count).ShouldBe(escalated.Count(t => t is { Department: "hospital", Status: OfficerTaskStatus.Open }));
+
+        // An extension moves the due time and clears the mark: the task leaves the escalated list.
+        var extended = listed[0] with { DueAt = listed[0].DueAt.AddDays(3), Escalated = false };
+        await store.SaveAsync(extended);
+        (await AllPagesAsync(store, escalated: true)).ShouldNotContain(t => t.TaskId == extended.TaskId);
+    }
+
+    static async Task<List<TaskRecord>> AllPagesAsync(TaskStore store, bool escalated)
+    {
+        var all = new List<TaskRecord>();
+        string? continuation = null;
+        do
+        {
+            // Small pages, so the filter is seen to work across continuations.
+            var page = await store.ListPageAsync("hospital", OfficerTaskStatus.Open, null, null, 4, continuation, escalated);
+            page.Tasks.Count.ShouldBeLessThanOrEqualTo(4);
+            all.AddRange(page.Tasks);
+            continuation = page.Continuation;
+        }
+        while (continuation is not null);
+
+        return all;
+    }
 }
 

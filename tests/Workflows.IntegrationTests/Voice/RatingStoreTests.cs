@@ -83,8 +83,9 @@ public sealed class RatingStoreTests(StorageFixture storage) : IAsyncLifetime
         (task.DueAt - result.Rating.RatedAt).ShouldBe(TimeSpan.FromSeconds(30));
         result.Rating.RatedAt.ShouldBeGreaterThanOrEqualTo(before.AddSeconds(-1));
 
-        var answered = await ratings.AnswerAsync(task, "officer:officer-hospital", "已整改，加开窗口。");
+        var (answered, answeredNow) = await ratings.AnswerAsync(task, "officer:officer-hospital", "已整改，加开窗口。");
 
+        answeredNow.ShouldBeTrue();
         answered.Response.ShouldBe("已整改，加开窗口。");
         (await Store.GetAsync("app-bad", "birth-certificate"))!.Response.ShouldBe("已整改，加开窗口。");
         (await services.GetRequiredService<TaskStore>().GetAsync("hospital", task.TaskId))!.Status.ShouldBe(OfficerTaskStatus.Closed);
@@ -108,6 +109,86 @@ public sealed class RatingStoreTests(StorageFixture storage) : IAsyncLifetime
 
         good.Rating.FollowUpTaskId.ShouldBeNull();
         (await services.GetRequiredService<TaskStore>().GetAsync("hospital", "app-good:birth-certificate:followup")).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task AnswerAsync_ResponseStoredButTaskLeftOpen_ClosesTheTaskWithTheStoredResponseOnce()
+    {
+        var application = Ended("app-heal");
+        var ratings = services.GetRequiredService<RatingService>();
+        var taskStore = services.GetRequiredService<TaskStore>();
+        await ratings.RateAsync(application, "birth-certificate", 2, Slow, null);
+        var task = (await taskStore.GetAsync("hospital", "app-heal:birth-certificate:followup")).ShouldNotBeNull();
+        // The process stopped after the response was stored on the rating and before the task was closed.
+        var stored = (await Store.GetStoredAsync("app-heal", "birth-certificate")).ShouldNotBeNull();
+        (await Store.TrySaveAnswerAsync(stored.Rating.Answer("第一次的答复", "officer:first", DateTime.UtcNow), stored.ETag)).ShouldBeTrue();
+
+        var (answered, answeredNow) = await ratings.AnswerAsync(task, "officer:second", "第二次的答复");
+
+        answeredNow.ShouldBeFalse();
+        answered.Response.ShouldBe("第一次的答复");
+        answered.RespondedBy.ShouldBe("officer:first");
+        var closed = (await taskStore.GetAsync("hospital", task.TaskId)).ShouldNotBeNull();
+        closed.Status.ShouldBe(OfficerTaskStatus.Closed);
+        closed.Note.ShouldBe("第一次的答复");
+        await Should.ThrowAsync<FollowUpAlreadyAnsweredException>(() => ratings.AnswerAsync(task, "officer:third", "第三次"));
+        (await Store.GetAsync("app-heal", "birth-certificate"))!.Response.ShouldBe("第一次的答复");
+        var told = await services.GetRequiredService<NotificationOutbox>().ListAsync(RecipientKind.Applicant, "citizen-heal");
+        told.Single(n => n.Notification.Topic == RatingTopics.Answered).Notification.Body.ShouldBe("第一次的答复");
+    }
+
+    [Fact]
+    public async Task RateAsync_RetriedAfterTheFollowUpWasOpened_WritesNoSecondTaskAuditOrNotice()
+    {
+        var application = Ended("app-retry");
+        var ratings = services.GetRequiredService<RatingService>();
+
+        await ratings.RateAsync(application, "birth-certificate", 1, Slow, "慢");
+        await ratings.RateAsync(application, "birth-certificate", 1, Slow, "慢");
+        await ratings.RateAsync(application, "birth-certificate", 1, Slow, "慢");
+
+        (await services.GetRequiredService<TaskStore>().ListAsync("hospital")).Count(t => t.ApplicationId == "app-retry").ShouldBe(1);
+        var trail = await services.GetRequiredService<AuditTrail>().ReadAsync("app-retry");
+        trail.Select(e => e.Action).ShouldBe(["rating.given", "rating.followUp.opened"], ignoreOrder: true);
+        (await services.GetRequiredService<NotificationOutbox>().ListAsync(RecipientKind.Department, "hospital"))
+            .Count(n => n.Notification.ApplicationId == "app-retry").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task RateAsync_RetryAfterStopBeforeTheDepartmentWasTold_TellsItOnce()
+    {
+        var application = Ended("app-untold");
+        var ratings = services.GetRequiredService<RatingService>();
+        var outbox = services.GetRequiredService<NotificationOutbox>();
+        // The first request stored the rating and opened the task, and stopped before the department's notice.
+        var at = DateTime.UtcNow;
+        var rating = Rating("app-untold", "birth-certificate", "hospital", 1, at) with
+        {
+            ApplicantId = "citizen-untold", Tags = Slow, FollowUpTaskId = "app-untold:birth-certificate:followup", FollowUpDueAt = at.AddSeconds(30),
+        };
+        await Store.TryAddAsync(rating);
+        await services.GetRequiredService<TaskStore>().SaveAsync(new TaskRecord("hospital", rating.FollowUpTaskId, TaskKind.FollowUp, "app-untold", "birth-certificate",
+            "差评整改", "newborn", "citizen-untold", "王芳", OfficerTaskStatus.Open, at, rating.FollowUpDueAt.Value));
+
+        var retried = await ratings.RateAsync(application, "birth-certificate", 1, Slow, null);
+        await ratings.RateAsync(application, "birth-certificate", 1, Slow, null);
+
+        retried.Replayed.ShouldBeTrue();
+        var told = (await outbox.ListAsync(RecipientKind.Department, "hospital")).Where(n => n.Notification.ApplicationId == "app-untold").ToList();
+        told.ShouldHaveSingleItem().Notification.Topic.ShouldBe(RatingTopics.FollowUpOpened);
+    }
+
+    [Theory]
+    [InlineData(ApplicationStatus.InProgress)]
+    [InlineData(ApplicationStatus.AwaitingConfirmation)]
+    public async Task RateAsync_BundleNotEnded_RefusedAndNothingStored(ApplicationStatus status)
+    {
+        var id = $"app-open-{(int)status}";
+        var application = Ended(id) with { Status = status };
+
+        await Should.ThrowAsync<RatingTargetNotEndedException>(() => services.GetRequiredService<RatingService>().RateAsync(application, null, 1, Slow, null));
+
+        (await Store.ListAsync(id)).ShouldBeEmpty();
     }
 
     static Rating Rating(string app, string target, string department, int score, DateTime at) =>

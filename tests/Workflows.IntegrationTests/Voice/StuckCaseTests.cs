@@ -1,9 +1,15 @@
 using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Workflows.Api;
 using Workflows.Applications;
 using Workflows.Audit;
 using Workflows.Cases;
+using Workflows.Licences;
+using Workflows.Materials;
 using Workflows.Notifications;
 using Workflows.Orchestration;
 using Workflows.Templates;
@@ -65,6 +71,62 @@ public sealed class StuckCaseTests(StorageFixture storage)
         admins.Select(n => n.Notification.Topic).ShouldBe([CaseTopics.Escalated, CaseTopics.Reminder, CaseTopics.Opened]);
         var trail = await engine.Services.GetRequiredService<AuditTrail>().ReadAsync("app-stuck");
         trail.Select(e => e.Action).ShouldBe(["case.opened", "case.reminded", "case.escalated", "case.resolved"]);
+    }
+
+    [Fact]
+    public async Task ReportAsync_RightAfterAcceptedSubmit_OpensTheCaseAndAnotherPersonIsToldNotFoundAsForNoApplication()
+    {
+        // No worker: the bundle is accepted and never writes its read model, as in the moment right after a submit.
+        await using var engine = await InProcessEngine.StartAsync(storage.NewHub("casesoon").ToInProcessConfiguration(runWorker: false));
+        var owner = new Caller("citizen-soon", "王芳", CallerRole.Applicant, ApplicantKind.Citizen);
+        var stranger = new Caller("citizen-other", "李强", CallerRole.Applicant, ApplicantKind.Citizen);
+        var id = await SubmitNewbornAsync(engine, owner.AsApplicant(), "app-soon");
+        (await engine.Services.GetRequiredService<ApplicationStore>().GetAsync(id)).ShouldBeNull("the read model is not written yet");
+        var api = ActivatorUtilities.CreateInstance<CaseApi>(engine.Services, new ApplicantApplications(engine.Services.GetRequiredService<ApplicationStore>(), engine.Client));
+
+        var reported = await api.ReportAsync(owner, id, new StuckReportRequest("刚提交就显示不了进度"), CancellationToken.None);
+        var foreign = await api.ReportAsync(stranger, id, new StuckReportRequest("not mine"), CancellationToken.None);
+        var missing = await api.ReportAsync(owner, "app-no-such", new StuckReportRequest("nothing"), CancellationToken.None);
+
+        reported.ShouldBeAssignableTo<IStatusCodeHttpResult>()!.StatusCode.ShouldBe(StatusCodes.Status202Accepted);
+        reported.ShouldBeAssignableTo<IValueHttpResult>()!.Value.ShouldBe(new StuckReportResponse(StuckCase.IdFor(id)));
+        (await engine.Client.GetInstanceAsync(StuckCase.IdFor(id))).ShouldNotBeNull().Name.ShouldBe(nameof(StuckCaseOrchestrator));
+        var foreignProblem = foreign.ShouldBeOfType<ProblemHttpResult>().ProblemDetails;
+        var missingProblem = missing.ShouldBeOfType<ProblemHttpResult>().ProblemDetails;
+        foreignProblem.Status.ShouldBe(StatusCodes.Status404NotFound);
+        (foreignProblem.Type, foreignProblem.Title, foreignProblem.Detail).ShouldBe((missingProblem.Type, missingProblem.Title, missingProblem.Detail));
+        (await engine.Client.GetInstanceAsync(StuckCase.IdFor("app-no-such"))).ShouldBeNull();
+    }
+
+    static async Task<string> SubmitNewbornAsync(InProcessEngine engine, Applicant applicant, string id)
+    {
+        var licences = engine.Services.GetRequiredService<LicenceRegistry>();
+        foreach (var type in new[] { "id-card", "household-register", "marriage-certificate" })
+        {
+            await licences.IssueAsync(new LicenceRecord(applicant.Id, type, $"{type}-1", type, "seed", null, null, DateTime.UtcNow, $"{applicant.Id}/{type}.json"), new { type });
+        }
+
+        var material = BuiltInTemplates.Get("newborn").Materials.Single(m => m.Key == "babyPhoto");
+        using var photo = new MemoryStream([0xFF, 0xD8, 0xFF, 0xE0, .. "photo"u8.ToArray()]);
+        var (upload, problem) = await engine.Services.GetRequiredService<MaterialUploads>().UploadAsync(applicant.Id, material, "image/jpeg", photo, expectedSha256: null);
+        upload.ShouldNotBeNull(problem?.Message);
+        var answers = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(JsonSerializer.Serialize(new
+        {
+            babyName = "王小明", babySex = "male", babyBirthDate = "2026-11-20", birthPlace = "市第一人民医院", motherName = "王芳",
+            motherIdNumber = "11010519491231002X", settleWith = "mother", registrationAddress = "市中心区人民路1号", guardianPhone = "13800138000",
+            parentInsuredLocally = true, applyCardWithBank = false,
+        }))!;
+        var watch = Stopwatch.StartNew();
+        while (await engine.Services.GetRequiredService<TemplateStore>().GetPublishedAsync("newborn") is null)
+        {
+            watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(60), "newborn was never published");
+            await Task.Delay(200);
+        }
+
+        var result = await engine.Services.GetRequiredService<ApplicationService>().SubmitAsync(
+            new SubmissionRequest("newborn", applicant, answers, [new MaterialProvision("babyPhoto", ProvisionKind.Upload, upload.Reference)]), id);
+        result.Accepted.ShouldBeTrue(string.Join("; ", result.Problems.Select(p => $"{p.Path}: {p.Message}")));
+        return result.ApplicationId;
     }
 
     static async Task<StuckCase> WaitForAsync(CaseStore store, string caseId, Func<StuckCase, bool> done, string what)

@@ -5,7 +5,7 @@ namespace Workflows.Tests.Templates;
 
 public class BuiltInTemplatesTests
 {
-    static readonly string[] Keys = ["company-deregistration", "company-opening", "house-transfer", "newborn"];
+    static readonly string[] Keys = ["company-deregistration", "company-opening", "company-registrations", "house-transfer", "newborn"];
 
     public static TheoryData<string> TemplateKeys => [.. Keys];
 
@@ -61,7 +61,7 @@ public class BuiltInTemplatesTests
     }
 
     [Fact]
-    public void All_BuiltIns_AreExactlyTheFourTemplates()
+    public void All_BuiltIns_AreExactlyTheFiveTemplates()
         => BuiltInTemplates.All.Select(t => t.Key).ShouldBe(Keys);
 
     [Theory]
@@ -247,5 +247,25 @@ public class BuiltInTemplatesTests
         materials["propertyCertificate"].FromLicence.ShouldBe("property-certificate");
         materials["saleContract"].Upload.ShouldNotBeNull();
         materials["buyerIdCard"].FromLicence.ShouldBe("id-card");
+    }
+
+    [Fact]
+    public void CompanyRegistrations_Proactive_GrantedFromTheLicenceEventAloneWithNothingToUpload()
+    {
+        var template = BuiltInTemplates.Get("company-registrations");
+        var rule = template.Proactive.ShouldNotBeNull();
+
+        template.ApplicantKind.ShouldBe(ApplicantKind.Company);
+        rule.GrantWithoutConfirmation.ShouldBeTrue();
+        rule.Event.ShouldBe("business-licence-issued");
+        Catalog.FindSystem(rule.System).ShouldNotBeNull().Department.ShouldBe("market-regulation");
+        template.Items.Select(i => i.Department).ShouldBe(["tax", "human-resources", "housing-fund"]);
+        // The event alone makes the application: every field it needs is filled from the event's data...
+        template.Fields.Where(f => f.Required).Select(f => f.Key).ShouldBeSubsetOf(rule.AnswersFrom!.Keys);
+        // ...every material is the licence already held (zero to upload, nothing to sign or defer)...
+        template.Materials.ShouldAllBe(m => m.FromLicence == "business-licence" && m.Upload == null && m.Commitment == null && m.Deferral == null && m.ProducedBy == null);
+        // ...and every item is decided by rules on those answers and that licence, in parallel.
+        template.Items.ShouldAllBe(i => i.Decision is RuleDecision && i.DependsOn.Count == 0 && i.IncludeWhen == null);
+        template.Items.ShouldAllBe(i => ((RuleDecision)i.Decision).Rules.Any(r => r.Then == RuleOutcome.Approve));
     }
 }

@@ -90,9 +90,9 @@ internal static class ApiEndpoints
 
     static void MapOfficers(RouteGroupBuilder g)
     {
-        g.MapGet(ApiRoutes.Tasks, (ClaimsPrincipal user, OfficerApi h, string? status, string? dueBefore, string? template, string? pageSize, string? continuation, CancellationToken ct) =>
-                h.ListTasksAsync(Caller.From(user), status, dueBefore, template, pageSize, continuation, ct))
-            .WithSummary("My department's tasks, soonest due first, a page at a time.").Produces<TaskListResponse>().ProducesProblem(400);
+        g.MapGet(ApiRoutes.Tasks, (ClaimsPrincipal user, OfficerApi h, string? status, string? dueBefore, string? template, string? pageSize, string? continuation, string? escalated, CancellationToken ct) =>
+                h.ListTasksAsync(Caller.From(user), status, dueBefore, template, pageSize, continuation, escalated, ct))
+            .WithSummary("My department's tasks, soonest due first, a page at a time; escalated=true lists what passed its due time (a supervisor's list).").Produces<TaskListResponse>().ProducesProblem(400);
         g.MapGet(ApiRoutes.TaskById, (string taskId, ClaimsPrincipal user, OfficerApi h, CancellationToken ct) => h.GetTaskAsync(Caller.From(user), taskId, ct))
             .WithSummary("One task, with the ETag to send when acting on it.").Produces<TaskView>().ProducesProblem(404);
         g.MapGet(ApiRoutes.TaskApplication, (string taskId, ClaimsPrincipal user, OfficerApi h, CancellationToken ct) => h.GetTaskApplicationAsync(Caller.From(user), taskId, ct))

@@ -78,11 +78,12 @@ public sealed record UploadResponse(string Reference, string Material, string Co
 public sealed record ApplicationSummary(string ApplicationId, string TemplateKey, string TemplateName, ApplicationStatus Status, DateTime SubmittedAt, DateTime UpdatedAt, int Approved, int Included);
 
 /// <summary>Something the applicant must do.</summary>
-/// <param name="Kind"><c>supplement</c> (an officer asked for materials) or <c>deferred</c> (a material accepted as missing is due).</param>
+/// <param name="Kind"><c>supplement</c> (an officer asked for materials), <c>deferred</c> (a material accepted as missing is due) or
+/// <c>confirmation</c> (a proactive application waits for the applicant's confirmation).</param>
 /// <param name="Item">The item, for a supplement.</param>
 /// <param name="Materials">The materials to supply.</param>
 /// <param name="Message">What was asked and why.</param>
-/// <param name="DueAt">By when, for a deferred material.</param>
+/// <param name="DueAt">By when, for a deferred material or a confirmation.</param>
 public sealed record AskedOfYou(string Kind, string? Item, IReadOnlyList<string> Materials, string Message, DateTime? DueAt);
 
 /// <summary>One of my applications in full.</summary>
@@ -98,10 +99,12 @@ public sealed record AskedOfYou(string Kind, string? Item, IReadOnlyList<string>
 /// <param name="Asked">What is asked of the applicant now.</param>
 /// <param name="DueAt">When the whole bundle is due: its committed working days from submission on the pinned calendar.</param>
 /// <param name="Countdowns">While it runs: the bundle's countdown (item <c>null</c>) and each running item's.</param>
+/// <param name="Prefilled">For a proactive application awaiting confirmation: the answers the register's event filled in.</param>
+/// <param name="ConfirmBy">For a proactive application awaiting confirmation: when it expires unless confirmed.</param>
 public sealed record ApplicationDetail(
     string ApplicationId, string TemplateKey, int TemplateVersion, string TemplateName, ApplicationStatus Status, DateTime SubmittedAt, DateTime UpdatedAt,
     IReadOnlyList<ItemView> Items, IReadOnlyList<MaterialEntry> Materials, IReadOnlyList<AskedOfYou> Asked, DateTime? DueAt = null,
-    IReadOnlyList<Countdown>? Countdowns = null);
+    IReadOnlyList<Countdown>? Countdowns = null, IReadOnlyDictionary<string, JsonElement>? Prefilled = null, DateTime? ConfirmBy = null);
 
 /// <summary>Materials supplied on an officer's request.</summary>
 /// <param name="References">The uploads, by material key.</param>

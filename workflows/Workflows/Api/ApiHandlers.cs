@@ -56,13 +56,14 @@ public sealed class ApiHandlers
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(client);
         var application = ActivatorUtilities.CreateInstance<ApplicationService>(services, client);
+        var mine = ActivatorUtilities.CreateInstance<ApplicantApplications>(services, client);
         return new ApiHandlers(
-            ActivatorUtilities.CreateInstance<CitizenApi>(services, application, client),
+            ActivatorUtilities.CreateInstance<CitizenApi>(services, application, mine),
             ActivatorUtilities.CreateInstance<OfficerApi>(services, application, client),
             ActivatorUtilities.CreateInstance<AdminApi>(services, application),
             ActivatorUtilities.CreateInstance<SystemApi>(services, application),
-            services.GetRequiredService<RatingApi>(),
-            ActivatorUtilities.CreateInstance<CaseApi>(services, ActivatorUtilities.CreateInstance<CaseService>(services, client)),
+            ActivatorUtilities.CreateInstance<RatingApi>(services, mine),
+            ActivatorUtilities.CreateInstance<CaseApi>(services, ActivatorUtilities.CreateInstance<CaseService>(services, client), mine),
             ActivatorUtilities.CreateInstance<AssistedApi>(services, application));
     }
 }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.DurableTask.Client;
 using Workflows.Applications;
 using Workflows.Calendar;
 using Workflows.Licences;
@@ -24,7 +24,7 @@ public sealed class CitizenApi(
     ApplicationService applications,
     ApplicationStore store,
     TaskStore tasks,
-    DurableTaskClient client,
+    ApplicantApplications mine,
     SlaClockSource clocks,
     TimeProvider time)
 {
@@ -275,8 +275,18 @@ public sealed class CitizenApi(
 
         asked.AddRange(record.Materials.Where(m => m.Status == MaterialStatus.Deferred)
             .Select(m => new AskedOfYou("deferred", null, [m.Key], $"Supply {m.Name} by the deadline.", m.DueAt)));
+        IReadOnlyDictionary<string, JsonElement>? prefilled = null;
+        DateTime? confirmBy = null;
+        if (record.Status == ApplicationStatus.AwaitingConfirmation && await applications.GetProactiveAsync(applicationId, cancellationToken) is { } proactive)
+        {
+            // The applicant confirms what the register filled in, so they are shown it, with the deadline the instance keeps.
+            prefilled = proactive.Prefilled;
+            confirmBy = proactive.Template.Proactive is { } rule ? proactive.Clock.Due(proactive.ReceivedAt, rule.ConfirmWithinDays) : null;
+            asked.Add(new AskedOfYou("confirmation", null, [], "Check the pre-filled answers, complete what is missing and confirm, or decline.", confirmBy));
+        }
+
         return Results.Ok(new ApplicationDetail(record.ApplicationId, record.TemplateKey, record.TemplateVersion, record.TemplateName, record.Status,
-            record.SubmittedAt, record.UpdatedAt, items, record.Materials, asked, record.DueAt, countdowns));
+            record.SubmittedAt, record.UpdatedAt, items, record.Materials, asked, record.DueAt, countdowns, prefilled, confirmBy));
     }
 
     /// <summary>Supplies what an officer asked for on one item; the item resumes.</summary>
@@ -515,25 +525,8 @@ public sealed class CitizenApi(
         caller is null ? ApiProblems.Unauthenticated() : caller.Role != CallerRole.Applicant ? ApiProblems.Forbidden() : null;
 
     // The read model, or, in the moment between acceptance and the bundle's first write, the instance's own input.
-    async Task<ApplicationRecord?> FindMineAsync(Caller caller, string applicationId, CancellationToken cancellationToken)
-    {
-        var record = await store.GetAsync(applicationId, cancellationToken);
-        if (record is not null)
-        {
-            return record.Applicant.Id == caller.Id ? record : null;
-        }
-
-        var instance = await client.GetInstanceAsync(applicationId, getInputsAndOutputs: true, cancellationToken);
-        var input = instance?.Name == nameof(BundleOrchestrator) ? instance.ReadInputAs<BundleInput>() : null;
-        if (input is null || input.Applicant.Id != caller.Id)
-        {
-            return null;
-        }
-
-        return new ApplicationRecord(input.ApplicationId, input.Applicant, input.Template.Key, input.TemplateVersion, input.Template.Name,
-            ApplicationStatus.InProgress, input.SubmittedAt, input.SubmittedAt,
-            [.. input.Template.Items.Select(i => new ItemView(i.Key, i.Name, i.Department, ItemState.Waiting))], input.Materials);
-    }
+    Task<ApplicationRecord?> FindMineAsync(Caller caller, string applicationId, CancellationToken cancellationToken) =>
+        mine.FindAsync(caller.Id, applicationId, cancellationToken);
 
     async Task<List<ApiError>> CheckUploadsAsync(Caller caller, IEnumerable<(string Material, string Reference, string Field)> cited, CancellationToken cancellationToken)
     {

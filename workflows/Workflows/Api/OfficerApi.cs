@@ -28,10 +28,12 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
     /// <param name="template">Only tasks of this template.</param>
     /// <param name="pageSize">1 to 200.</param>
     /// <param name="continuation">The previous page's continuation.</param>
+    /// <param name="escalated"><c>true</c>: only tasks whose current due time passed without a decision (a supervisor's
+    /// list of what was escalated to them); <c>false</c>: only the others; absent: both.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with a page, or 400 naming the bad query parameter.</returns>
     public async Task<IResult> ListTasksAsync(
-        Caller? caller, string? status, string? dueBefore, string? template, string? pageSize, string? continuation, CancellationToken cancellationToken)
+        Caller? caller, string? status, string? dueBefore, string? template, string? pageSize, string? continuation, string? escalated, CancellationToken cancellationToken)
     {
         if (Deny(caller) is { } denied)
         {
@@ -72,6 +74,17 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
             errors.Add(new ApiError("query:pageSize", "query.invalid", $"A whole number from 1 to {TaskStore.MaxPageSize}."));
         }
 
+        bool? onlyEscalated = null;
+        if (escalated is not null)
+        {
+            // Exactly true or false: "1" or "yes" are no value a client was told about.
+            onlyEscalated = escalated switch { "true" => true, "false" => false, _ => null };
+            if (onlyEscalated is null)
+            {
+                errors.Add(new ApiError("query:escalated", "query.invalid", "true or false."));
+            }
+        }
+
         if (continuation is { Length: > 2048 })
         {
             errors.Add(new ApiError("query:continuation", "query.invalid", "Pass back the continuation of the previous page unchanged."));
@@ -84,7 +97,8 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
 
         try
         {
-            var page = await tasks.ListPageAsync(caller!.Department!, state, before, string.IsNullOrEmpty(template) ? null : template, size, continuation, cancellationToken);
+            var page = await tasks.ListPageAsync(
+                caller!.Department!, state, before, string.IsNullOrEmpty(template) ? null : template, size, continuation, onlyEscalated, cancellationToken);
             return Results.Ok(new TaskListResponse(page.Tasks, page.Continuation));
         }
         catch (RequestFailedException ex) when (ex.Status == 400)

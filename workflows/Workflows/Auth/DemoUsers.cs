@@ -12,11 +12,14 @@ namespace Workflows.Auth;
 /// <param name="Department">For an officer: the department.</param>
 /// <param name="Licences">Electronic licences the user held before (seeded so bundles can reuse them).</param>
 /// <param name="Assist">For an officer: may file on behalf of citizens (帮办代办).</param>
-public sealed record DemoUser(string Id, string Name, CallerRole Role, ApplicantKind? Kind = null, string? Department = null, IReadOnlyList<string>? Licences = null, bool Assist = false);
+/// <param name="Supervisor">For an officer: a supervisor of the department, who is told of its escalations.</param>
+public sealed record DemoUser(
+    string Id, string Name, CallerRole Role, ApplicantKind? Kind = null, string? Department = null, IReadOnlyList<string>? Licences = null, bool Assist = false,
+    bool Supervisor = false);
 
 /// <summary>
-/// The demo users: two citizens, a company, an officer per department of the built-in catalog, and an
-/// administrator. Officers are <c>officer-DEPARTMENT</c>.
+/// The demo users: two citizens, a company, an officer and a supervisor per department of the built-in catalog, the
+/// service hall's helper and an administrator. Officers are <c>officer-DEPARTMENT</c>, supervisors <c>supervisor-DEPARTMENT</c>.
 /// </summary>
 public static class DemoUsers
 {
@@ -34,6 +37,8 @@ public static class DemoUsers
             new("admin", "系统管理员", CallerRole.Administrator),
         };
         users.AddRange(catalog.Departments.Select(d => new DemoUser($"officer-{d.Code}", $"{d.Name}审批员", CallerRole.Officer, Department: d.Code)));
+        // Escalations go to a department's supervisors (the token's supervisor=true), whom its ordinary officers are not.
+        users.AddRange(catalog.Departments.Select(d => new DemoUser($"supervisor-{d.Code}", $"{d.Name}督办负责人", CallerRole.Officer, Department: d.Code, Supervisor: true)));
         // The service hall's helper files on behalf of citizens (帮办代办); the hall decides no item, so its task list stays empty.
         users.Add(new DemoUser("helper-hall", "政务服务中心帮办员", CallerRole.Officer, Department: AssistedFiling.HallDepartment, Assist: true));
         return users;

@@ -68,6 +68,6 @@ public sealed class TokenMinter(AuthOptions options, TimeProvider time)
     public string Mint(DemoUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return Mint(user.Id, user.Name, user.Role, user.Kind, user.Department, assist: user.Assist);
+        return Mint(user.Id, user.Name, user.Role, user.Kind, user.Department, supervisor: user.Supervisor, assist: user.Assist);
     }
 }

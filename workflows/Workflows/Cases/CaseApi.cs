@@ -17,7 +17,7 @@ public sealed record StuckReportResponse(string CaseId);
 public sealed record CaseResolutionRequest(string Text);
 
 /// <summary>The HTTP side of stuck cases (办不成事): the applicant reports; administrators list and resolve.</summary>
-public sealed class CaseApi(CaseService service, CaseStore cases, ApplicationStore applications)
+public sealed class CaseApi(CaseService service, CaseStore cases, ApplicantApplications applications)
 {
     /// <summary>The longest description.</summary>
     public const int MaxDescription = 1000;
@@ -39,8 +39,9 @@ public sealed class CaseApi(CaseService service, CaseStore cases, ApplicationSto
             return denied;
         }
 
-        var application = await applications.GetAsync(applicationId, cancellationToken);
-        if (application is null || application.Applicant.Id != caller!.Id)
+        // Found from the bundle's input too, so a report right after an accepted submit is not told "not found".
+        var application = await applications.FindAsync(caller!.Id, applicationId, cancellationToken);
+        if (application is null)
         {
             return ApiProblems.NotFound("application");
         }

@@ -52,12 +52,22 @@ public sealed class CaseService(DurableTaskClient client, CaseStore cases, Calen
     public async Task ResolveAsync(string caseId, string by, string resolution, CancellationToken cancellationToken = default)
     {
         var stored = await cases.GetStoredAsync(caseId, cancellationToken) ?? throw new KeyNotFoundException($"No case {caseId}.");
-        if (stored.Case.Status == CaseStatus.Resolved || stored.ResolvingBy is not null || !await cases.TryMarkResolvingAsync(caseId, stored.ETag, by, cancellationToken))
+        if (stored.Case.Status == CaseStatus.Resolved || stored.ResolvingBy is not null
+            || await cases.TryMarkResolvingAsync(caseId, stored.ETag, by, cancellationToken) is not { } marked)
         {
             throw new CaseAlreadyResolvedException(caseId);
         }
 
-        await client.RaiseEventAsync(caseId, nameof(CaseResolved), new CaseResolved(by, resolution), cancellationToken);
+        try
+        {
+            await client.RaiseEventAsync(caseId, nameof(CaseResolved), new CaseResolved(by, resolution), cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not delivered: lift the mark, or the case could never be resolved by anyone again.
+            await cases.TryUnmarkResolvingAsync(caseId, marked, CancellationToken.None);
+            throw;
+        }
     }
 
     async Task EnsureNoneAsync(string caseId, CancellationToken cancellationToken)

@@ -85,13 +85,33 @@ public sealed class CaseStore(StorageTables tables)
     /// <param name="expected">The ETag read.</param>
     /// <param name="by">Who resolves (admin:ID).</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>True when marked; false when the row changed meanwhile.</returns>
-    public async Task<bool> TryMarkResolvingAsync(string caseId, ETag expected, string by, CancellationToken cancellationToken = default)
+    /// <returns>The row's new ETag when marked; null when the row changed meanwhile.</returns>
+    public async Task<ETag?> TryMarkResolvingAsync(string caseId, ETag expected, string by, CancellationToken cancellationToken = default)
     {
         var table = await tables.TableAsync(TableName);
         try
         {
-            await table.UpdateEntityAsync(new TableEntity(Partition, TableKeys.Escape(caseId)) { ["ResolvingBy"] = by }, expected, TableUpdateMode.Merge, cancellationToken);
+            var response = await table.UpdateEntityAsync(new TableEntity(Partition, TableKeys.Escape(caseId)) { ["ResolvingBy"] = by }, expected, TableUpdateMode.Merge, cancellationToken);
+            return response.Headers.ETag;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Lifts a resolving mark whose resolution was not delivered, only if nothing changed the row since it was set.</summary>
+    /// <param name="caseId">The case.</param>
+    /// <param name="marked">The ETag <see cref="TryMarkResolvingAsync"/> returned.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>True when lifted; false when the row changed meanwhile (the case moved on, and the mark no longer matters).</returns>
+    public async Task<bool> TryUnmarkResolvingAsync(string caseId, ETag marked, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.TableAsync(TableName);
+        try
+        {
+            // Merge does not send nulls, so an empty string clears.
+            await table.UpdateEntityAsync(new TableEntity(Partition, TableKeys.Escape(caseId)) { ["ResolvingBy"] = string.Empty }, marked, TableUpdateMode.Merge, cancellationToken);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)

@@ -21,7 +21,7 @@ public sealed record FollowUpResponseRequest(string Text);
 /// The HTTP side of ratings: the applicant rates and reads their ratings with the departments' responses; an
 /// officer answers a follow-up of their department. Someone else's application is not found (404), whoever asks.
 /// </summary>
-public sealed class RatingApi(RatingService service, RatingStore ratings, ApplicationStore applications, TaskStore tasks)
+public sealed class RatingApi(RatingService service, RatingStore ratings, ApplicantApplications applications, TaskStore tasks)
 {
     /// <summary>Rates an ended item, or the ended bundle, of the caller's application; once.</summary>
     /// <param name="caller">The caller.</param>
@@ -129,7 +129,8 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
             return ApiProblems.Invalid(new ApiError("text", "field.required", $"Write the response the applicant will read, at most {RatingRules.MaxResponse} characters."));
         }
 
-        if (stored.Task.Status != OfficerTaskStatus.Open || stored.PendingDecision is not null)
+        // A response mark left by a request that never finished does not block: the rating's own ETag lets one response in.
+        if (stored.Task.Status != OfficerTaskStatus.Open)
         {
             return ApiProblems.Conflict("followUp.answered", "This follow-up has been answered.");
         }
@@ -146,7 +147,10 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
 
         try
         {
-            return Results.Ok(await service.AnswerAsync(stored.Task, caller.AuditName, body.Text, cancellationToken));
+            var (answered, now) = await service.AnswerAsync(stored.Task, caller.AuditName, body.Text, cancellationToken);
+            return now
+                ? Results.Ok(answered)
+                : ApiProblems.Conflict("followUp.answered", $"This follow-up was answered by {answered.RespondedBy} at {answered.RespondedAt:O}; its task is closed now.");
         }
         catch (Exception ex) when (ex is RatingNotFollowedUpException or FollowUpAlreadyAnsweredException or KeyNotFoundException)
         {
@@ -160,9 +164,6 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
         }
     }
 
-    async Task<ApplicationRecord?> MineAsync(Caller caller, string applicationId, CancellationToken cancellationToken)
-    {
-        var record = await applications.GetAsync(applicationId, cancellationToken);
-        return record is not null && record.Applicant.Id == caller.Id ? record : null;
-    }
+    Task<ApplicationRecord?> MineAsync(Caller caller, string applicationId, CancellationToken cancellationToken) =>
+        applications.FindAsync(caller.Id, applicationId, cancellationToken);
 }

@@ -37,6 +37,11 @@ public sealed class RatingService(
     /// <returns>True for approved, rejected and cancelled.</returns>
     public static bool Ended(ItemState state) => state is ItemState.Approved or ItemState.Rejected or ItemState.Cancelled;
 
+    /// <summary>Whether an application's bundle has ended, so that it may be rated as a whole.</summary>
+    /// <param name="status">The application's status.</param>
+    /// <returns>False while it runs or while a proactive application still waits for the applicant's confirmation.</returns>
+    public static bool Ended(ApplicationStatus status) => status is not (ApplicationStatus.InProgress or ApplicationStatus.AwaitingConfirmation);
+
     /// <summary>Rates an item of an application, or the whole bundle.</summary>
     /// <param name="application">The applicant's application.</param>
     /// <param name="itemKey">The item, or null for the bundle.</param>
@@ -57,7 +62,7 @@ public sealed class RatingService(
         if (itemKey is null)
         {
             target = RatingRules.BundleTarget;
-            RatingRules.EnsureEnded(target, application.Status != ApplicationStatus.InProgress, application.Status.ToString());
+            RatingRules.EnsureEnded(target, Ended(application.Status), application.Status.ToString());
             // The bundle's follow-up goes to its lead department: the first item the application includes.
             department = (application.Items.FirstOrDefault(i => i.State != ItemState.NotIncluded) ?? application.Items[0]).Department;
         }
@@ -102,57 +107,74 @@ public sealed class RatingService(
 
     /// <summary>
     /// Answers a bad rating: the response is stored on the rating (for the applicant), then the follow-up task is
-    /// closed, audited and the applicant told. The caller has already won the task's ETag.
+    /// closed, audited and the applicant told. The caller has already won the task's ETag. A rating answered before
+    /// whose task is still open (the process stopped between the two writes) is not answered again: its stored
+    /// response closes the task, and the text given now changes nothing.
     /// </summary>
     /// <param name="task">The follow-up task.</param>
     /// <param name="officer">Who answers (officer:ID).</param>
     /// <param name="text">The response.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The answered rating.</returns>
+    /// <returns>The answered rating, and whether this call answered it (false: an earlier response closed the task now).</returns>
     /// <exception cref="KeyNotFoundException">The task's rating is gone.</exception>
     /// <exception cref="RatingNotFollowedUpException">The rating opened no follow-up.</exception>
-    /// <exception cref="FollowUpAlreadyAnsweredException">It was answered before.</exception>
-    public async Task<Rating> AnswerAsync(TaskRecord task, string officer, string text, CancellationToken cancellationToken = default)
+    /// <exception cref="FollowUpAlreadyAnsweredException">It was answered before and its task is closed.</exception>
+    public async Task<(Rating Rating, bool AnsweredNow)> AnswerAsync(TaskRecord task, string officer, string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
         var found = await ratings.GetStoredAsync(task.ApplicationId, task.ItemKey, cancellationToken)
             ?? throw new KeyNotFoundException($"No rating of '{task.ItemKey}' on {task.ApplicationId}.");
-        var now = time.GetUtcNow().UtcDateTime;
-        var answered = found.Rating.Answer(text.Trim(), officer, now);
-        if (!await ratings.TrySaveAnswerAsync(answered, found.ETag, cancellationToken))
+        Rating answered;
+        var answeredNow = found.Rating.Response is null;
+        if (answeredNow)
+        {
+            answered = found.Rating.Answer(text.Trim(), officer, time.GetUtcNow().UtcDateTime);
+            if (!await ratings.TrySaveAnswerAsync(answered, found.ETag, cancellationToken))
+            {
+                throw new FollowUpAlreadyAnsweredException(task.TaskId);
+            }
+        }
+        else if (await tasks.GetAsync(task.Department, task.TaskId, cancellationToken) is { Status: OfficerTaskStatus.Open })
+        {
+            answered = found.Rating;
+        }
+        else
         {
             throw new FollowUpAlreadyAnsweredException(task.TaskId);
         }
 
-        await audit.AppendAsync(new AuditEntry(task.ApplicationId, $"{task.TaskId}:answered", now, officer, "rating.followUp.answered",
+        // Every step below is keyed by the task and the response's own time, so finishing an interrupted answer writes nothing twice.
+        var at = answered.RespondedAt!.Value;
+        await audit.AppendAsync(new AuditEntry(task.ApplicationId, $"{task.TaskId}:answered", at, answered.RespondedBy!, "rating.followUp.answered",
             nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.Closed), answered.Response), cancellationToken);
-        await tasks.SaveAsync(task with { Status = OfficerTaskStatus.Closed, Outcome = "answered", DecidedBy = officer, Note = answered.Response }, cancellationToken);
+        await tasks.SaveAsync(task with { Status = OfficerTaskStatus.Closed, Outcome = "answered", DecidedBy = answered.RespondedBy, Note = answered.Response }, cancellationToken);
         await notifier.NotifyAsync(
         [
             new Notification($"{task.TaskId}:answered", RecipientKind.Applicant, task.ApplicantId, RatingTopics.Answered,
-                $"{task.ItemName}: the department answered your rating", answered.Response!, now, task.ApplicationId, task.ItemKey),
+                $"{task.ItemName}: the department answered your rating", answered.Response!, at, task.ApplicationId, task.ItemKey),
         ], cancellationToken);
-        return answered;
+        return (answered, answeredNow);
     }
 
-    // Opens the follow-up once: a task that exists (perhaps answered and closed already) is left as it is.
+    // Opens the follow-up once: a task that exists (perhaps answered and closed already) is left as it is. The
+    // department's notice is keyed by the task and the rating's time, so a retry sends it if a crash kept it back, never twice.
     async Task OpenFollowUpAsync(ApplicationRecord application, Rating rating, CancellationToken cancellationToken)
     {
         var taskId = rating.FollowUpTaskId!;
-        if (await tasks.GetAsync(rating.Department, taskId, cancellationToken) is not null)
-        {
-            return;
-        }
-
         var name = rating.Target == RatingRules.BundleTarget
             ? $"{application.TemplateName}（整件事）"
             : application.Items.First(i => i.Key == rating.Target).Name;
-        await audit.AppendAsync(new AuditEntry(application.ApplicationId, $"{taskId}:opened", rating.RatedAt, "engine", "rating.followUp.opened",
-            null, nameof(OfficerTaskStatus.Open), $"{rating.Department}, due {rating.FollowUpDueAt:O}"), cancellationToken);
-        var task = new TaskRecord(rating.Department, taskId, TaskKind.FollowUp, application.ApplicationId, rating.Target, $"差评整改: {name}",
-            application.TemplateKey, application.Applicant.Id, application.Applicant.Name, OfficerTaskStatus.Open, rating.RatedAt, rating.FollowUpDueAt!.Value,
-            Note: Describe(rating));
-        await tasks.SaveAsync(task, cancellationToken);
+        if (await tasks.GetAsync(rating.Department, taskId, cancellationToken) is null)
+        {
+            await audit.AppendAsync(new AuditEntry(application.ApplicationId, $"{taskId}:opened", rating.RatedAt, "engine", "rating.followUp.opened",
+                null, nameof(OfficerTaskStatus.Open), $"{rating.Department}, due {rating.FollowUpDueAt:O}"), cancellationToken);
+            var task = new TaskRecord(rating.Department, taskId, TaskKind.FollowUp, application.ApplicationId, rating.Target, $"差评整改: {name}",
+                application.TemplateKey, application.Applicant.Id, application.Applicant.Name, OfficerTaskStatus.Open, rating.RatedAt, rating.FollowUpDueAt!.Value,
+                Note: Describe(rating));
+            await tasks.SaveAsync(task, cancellationToken);
+        }
+
         await notifier.NotifyAsync(
         [
             new Notification($"{taskId}:opened", RecipientKind.Department, rating.Department, RatingTopics.FollowUpOpened,

@@ -212,7 +212,7 @@ public sealed class TaskStore(StorageTables tables)
             string? continuation = null;
             do
             {
-                var page = await ListPageAsync(department, each, null, null, MaxPageSize, continuation, cancellationToken);
+                var page = await ListPageAsync(department, each, null, null, MaxPageSize, continuation, cancellationToken: cancellationToken);
                 list.AddRange(page.Tasks);
                 continuation = page.Continuation;
             }
@@ -229,10 +229,12 @@ public sealed class TaskStore(StorageTables tables)
     /// <param name="templateKey">Only tasks of this template.</param>
     /// <param name="pageSize">At most this many (1 to <see cref="MaxPageSize"/>).</param>
     /// <param name="continuation">The previous page's continuation, or null for the first page.</param>
+    /// <param name="escalated">Only tasks escalated (true) or not escalated (false) at their current due time; null for both.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The page.</returns>
     public async Task<TaskPage> ListPageAsync(
-        string department, OfficerTaskStatus status, DateTime? dueBefore, string? templateKey, int pageSize, string? continuation, CancellationToken cancellationToken = default)
+        string department, OfficerTaskStatus status, DateTime? dueBefore, string? templateKey, int pageSize, string? continuation, bool? escalated = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(department);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
@@ -248,6 +250,12 @@ public sealed class TaskStore(StorageTables tables)
         if (templateKey is not null)
         {
             filter += " and " + TableClient.CreateQueryFilter($"TemplateKey eq {templateKey}");
+        }
+
+        if (escalated is { } flag)
+        {
+            // A column of the queue row, filtered within the one partition: a supervisor's "what was escalated" stays one range read.
+            filter += " and " + TableClient.CreateQueryFilter($"Escalated eq {flag}");
         }
 
         // A server-side filter may return short or empty pages with a continuation; keep reading until the page is
@@ -293,6 +301,7 @@ public sealed class TaskStore(StorageTables tables)
         {
             ["TemplateKey"] = task.TemplateKey,
             ["ApplicationId"] = task.ApplicationId,
+            ["Escalated"] = task.Escalated,
             ["Record"] = record,
         };
     }
