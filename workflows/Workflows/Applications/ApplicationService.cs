@@ -35,11 +35,11 @@ public sealed record SubmissionResult(
 /// <param name="time">The clock.</param>
 /// <param name="outbox">Where the applicant's notice of a refusal is recorded (the bundle tells the rest).</param>
 /// <param name="notificationOptions">The reminder lead for deferred materials.</param>
-/// <param name="calendars">Where the region's calendar is pinned from.</param>
-/// <param name="sla">The SLA settings: region, length of a working day (which also scales the lead).</param>
+/// <param name="clocks">The SLA clock in force, pinned into every application it starts.</param>
+/// <param name="sla">The SLA settings: the length of a working day (which also scales the lead).</param>
 public sealed class ApplicationService(
     DurableTaskClient client, ITemplateSource templates, SubmissionChecker checker, TimeProvider time,
-    CalendarStore calendars, IOptions<SlaOptions> sla, NotificationOutbox outbox, IOptions<NotificationOptions> notificationOptions)
+    SlaClockSource clocks, IOptions<SlaOptions> sla, NotificationOutbox outbox, IOptions<NotificationOptions> notificationOptions)
 {
     /// <summary>Submits an application.</summary>
     /// <param name="request">The submission.</param>
@@ -77,17 +77,9 @@ public sealed class ApplicationService(
         return new SubmissionResult(applicationId, true, [], plan.Ledger);
     }
 
-    // The region's latest calendar, copied into the input: the orchestrations never read the store, so a version
-    // published later changes no due time of an application already started. A store not seeded yet (a host that
-    // has not run the seeder) still has the built-in calendar.
-    async Task<SlaClock> PinClockAsync(CancellationToken cancellationToken)
-    {
-        var options = sla.Value;
-        var calendar = (await calendars.GetLatestAsync(options.Region, cancellationToken))?.Calendar
-            ?? BuiltInCalendars.All.FirstOrDefault(c => c.Region == options.Region)
-            ?? WorkingCalendar.WeekendsOnly;
-        return options.ClockFor(calendar);
-    }
+    // The clock in force, copied into the input: the orchestrations never read the store, so a calendar version
+    // published later changes no due time of an application already started.
+    Task<SlaClock> PinClockAsync(CancellationToken cancellationToken) => clocks.CurrentAsync(cancellationToken);
 
     /// <summary>Moves a running officer item's due time later; the item audits it and re-arms its reminder and escalation.</summary>
     /// <param name="applicationId">The application.</param>
@@ -208,9 +200,9 @@ public sealed class ApplicationService(
             }
         }
 
-        var calendar = (await calendars.GetLatestAsync(sla.Value.Region, cancellationToken))?.Calendar ?? WorkingCalendar.WeekendsOnly;
+        var clock = await PinClockAsync(cancellationToken);
         var input = new ProactiveInput(applicationId, subject, published.Version, published.Template, prefilled, system, eventId,
-            time.GetUtcNow().UtcDateTime, sla.Value.ClockFor(calendar));
+            time.GetUtcNow().UtcDateTime, clock);
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(ProactiveApplicationOrchestrator), input, new StartOrchestrationOptions(instanceId), cancellationToken);
         return (applicationId, true);
     }

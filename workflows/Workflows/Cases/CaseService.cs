@@ -10,7 +10,7 @@ namespace Workflows.Cases;
 /// Opens and resolves stuck cases: one <see cref="StuckCaseOrchestrator"/> per application (instance id
 /// <c>case:{applicationId}</c>), so a second report cannot start a second case, and a resolution is delivered once.
 /// </summary>
-public sealed class CaseService(DurableTaskClient client, CaseStore cases, CalendarStore calendars, IOptions<SlaOptions> sla, IOptions<CaseOptions> options)
+public sealed class CaseService(DurableTaskClient client, CaseStore cases, SlaClockSource clocks, IOptions<CaseOptions> options)
 {
     /// <summary>Opens a case for an application.</summary>
     /// <param name="application">The application reported.</param>
@@ -23,10 +23,8 @@ public sealed class CaseService(DurableTaskClient client, CaseStore cases, Calen
         ArgumentNullException.ThrowIfNull(application);
         var caseId = StuckCase.IdFor(application.ApplicationId);
         await EnsureNoneAsync(caseId, cancellationToken);
-        var region = sla.Value.Region;
-        var calendar = (await calendars.GetLatestAsync(region, cancellationToken))?.Calendar ?? BuiltInCalendars.Get(region);
         var input = new StuckCaseInput(caseId, application.ApplicationId, application.Applicant.Id, application.Applicant.Name, description,
-            sla.Value.ClockFor(calendar), options.Value.LimitDays, options.Value.ReminderBeforeDays);
+            await clocks.CurrentAsync(cancellationToken), options.Value.LimitDays, options.Value.ReminderBeforeDays);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(StuckCaseOrchestrator), input, new StartOrchestrationOptions(caseId), cancellationToken);

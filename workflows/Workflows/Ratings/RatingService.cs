@@ -29,8 +29,8 @@ public static class RatingTopics
 /// response with their ratings. Every write is keyed by the application and target, so a retry writes nothing twice.
 /// </summary>
 public sealed class RatingService(
-    RatingStore ratings, TaskStore tasks, AuditTrail audit, Notifier notifier, CalendarStore calendars,
-    IOptions<SlaOptions> sla, IOptions<RatingOptions> options, TimeProvider time)
+    RatingStore ratings, TaskStore tasks, AuditTrail audit, NotificationOutbox outbox, SlaClockSource clocks,
+    IOptions<RatingOptions> options, TimeProvider time)
 {
     /// <summary>Whether an item state is an end an applicant may rate.</summary>
     /// <param name="state">The state.</param>
@@ -80,7 +80,7 @@ public sealed class RatingService(
             string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), now);
         if (RatingRules.IsBad(score, options.Value.BadScoreAtMost))
         {
-            var clock = await ClockAsync(cancellationToken);
+            var clock = await clocks.CurrentAsync(cancellationToken);
             rating = rating with { FollowUpTaskId = Rating.FollowUpId(application.ApplicationId, target), FollowUpDueAt = clock.Due(now, options.Value.FollowUpDays) };
         }
 
@@ -149,7 +149,7 @@ public sealed class RatingService(
         await audit.AppendAsync(new AuditEntry(task.ApplicationId, $"{task.TaskId}:answered", at, answered.RespondedBy!, "rating.followUp.answered",
             nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.Closed), answered.Response), cancellationToken);
         await tasks.SaveAsync(task with { Status = OfficerTaskStatus.Closed, Outcome = "answered", DecidedBy = answered.RespondedBy, Note = answered.Response }, cancellationToken);
-        await notifier.NotifyAsync(
+        await outbox.AddAsync(
         [
             new Notification($"{task.TaskId}:answered", RecipientKind.Applicant, task.ApplicantId, RatingTopics.Answered,
                 $"{task.ItemName}: the department answered your rating", answered.Response!, at, task.ApplicationId, task.ItemKey),
@@ -175,19 +175,12 @@ public sealed class RatingService(
             await tasks.SaveAsync(task, cancellationToken);
         }
 
-        await notifier.NotifyAsync(
+        await outbox.AddAsync(
         [
             new Notification($"{taskId}:opened", RecipientKind.Department, rating.Department, RatingTopics.FollowUpOpened,
                 $"Bad rating to answer: {name}", $"Score {rating.Score}. {Describe(rating)} Answer by {rating.FollowUpDueAt:O}.", rating.RatedAt,
                 application.ApplicationId, rating.Target),
         ], cancellationToken);
-    }
-
-    async Task<SlaClock> ClockAsync(CancellationToken cancellationToken)
-    {
-        var region = sla.Value.Region;
-        var calendar = (await calendars.GetLatestAsync(region, cancellationToken))?.Calendar ?? BuiltInCalendars.Get(region);
-        return sla.Value.ClockFor(calendar);
     }
 
     static string Describe(Rating r) =>
