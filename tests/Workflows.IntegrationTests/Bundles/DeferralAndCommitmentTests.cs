@@ -162,6 +162,9 @@ public sealed class DeferralAndCommitmentTests(StorageFixture storage) : IAsyncL
         StepIndex(approved).ShouldBeGreaterThan(StepIndex(supplied));
         approved.At.ShouldBeGreaterThanOrEqualTo(suppliedAt.AddSeconds(-1));
         approved.At.ShouldBeLessThan(due);
+        // The time the approval waited on the company is theirs: the bundle's clock stood still for it.
+        outcome.Items.Single(i => i.ItemKey == Licence).HeldByApplicant!.Single().To.ShouldBeGreaterThanOrEqualTo(suppliedAt.AddSeconds(-1));
+        audit.ShouldContain(e => e.Action == "bundle.due.paused" && e.Detail!.StartsWith(Licence, StringComparison.Ordinal));
     }
 
     [Fact]

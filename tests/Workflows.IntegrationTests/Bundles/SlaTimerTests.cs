@@ -98,8 +98,13 @@ public sealed class SlaTimerTests(StorageFixture storage) : IAsyncLifetime
         // Every day is a working day on the scaled clock, so the pause moves the due time by exactly its length.
         (resumed.DueAt - opened.DueAt).ShouldBe(paused, TimeSpan.FromMilliseconds(1));
 
+        var bundleDue = (await harness.Store.GetAsync(id))!.DueAt!.Value;
         await harness.Applications.DecideAsync(id, Licence, new OfficerDecided(DecisionKind.Approve, "officer-s"));
         (await harness.WaitForOutcomeAsync(id)).Status.ShouldBe(BundleStatus.Completed);
+        // The bundle's clock stood still as well: its due time moved by the same pause once the item reported it.
+        var ended = (await harness.Store.GetAsync(id))!;
+        (ended.DueAt!.Value - bundleDue).ShouldBe(paused, TimeSpan.FromMilliseconds(1));
+        (await harness.Audit.ReadAsync(id)).ShouldContain(e => e.Action == "bundle.due.paused");
     }
 
     [Fact]

@@ -240,10 +240,9 @@ public sealed class CitizenApi(
         // calendar unless a new version was published since, which moves a countdown by a holiday at most).
         var clock = record.Status == ApplicationStatus.InProgress ? await clocks.CurrentAsync(cancellationToken) : null;
         var countdowns = new List<Countdown>();
-        if (clock is not null && record.DueAt is { } bundleDue)
-        {
-            countdowns.Add(Countdown.Of(clock, null, bundleDue, now));
-        }
+        // While any item waits on the applicant the bundle's clock stands still too (the bundle moves its due time by
+        // the hold when the item reports it).
+        DateTime? bundlePausedSince = null;
 
         for (var i = 0; i < items.Count; i++)
         {
@@ -271,6 +270,16 @@ public sealed class CitizenApi(
                 // A task awaiting the applicant was last set when the supplement was asked: the clock stopped then.
                 countdowns.Add(Countdown.Of(clock, item.Key, itemDue, now, paused ? task!.OpenedAt : null));
             }
+
+            if (paused && (bundlePausedSince is null || task!.OpenedAt < bundlePausedSince))
+            {
+                bundlePausedSince = task!.OpenedAt;
+            }
+        }
+
+        if (clock is not null && record.DueAt is { } bundleDue)
+        {
+            countdowns.Insert(0, Countdown.Of(clock, null, bundleDue, now, bundlePausedSince));
         }
 
         asked.AddRange(record.Materials.Where(m => m.Status == MaterialStatus.Deferred)

@@ -131,13 +131,58 @@ public sealed record ItemInput(
 /// <param name="Reason">The rationale or reason, for people.</param>
 /// <param name="Outputs">What the item issued, by output key.</param>
 /// <param name="Evidence">For rule decisions: the values the rules looked at.</param>
+/// <param name="HeldByApplicant">The times the item waited on the applicant (a supplement asked, a deferred material
+/// outstanding): the clock stood still then, for the item and for the bundle.</param>
 public sealed record ItemResult(
     string ItemKey,
     ItemState State,
     string DecidedBy,
     string? Reason,
     IReadOnlyDictionary<string, string> Outputs,
-    IReadOnlyList<string> Evidence);
+    IReadOnlyList<string> Evidence,
+    IReadOnlyList<ApplicantHold>? HeldByApplicant = null);
+
+/// <summary>A time an item waited on the applicant, during which the committed time stood still.</summary>
+/// <param name="From">When it began (orchestration time).</param>
+/// <param name="To">When it ended.</param>
+public sealed record ApplicantHold(DateTime From, DateTime To)
+{
+    /// <summary>
+    /// A due time moved later by every hold, counted once where holds of several items overlap: while any item
+    /// waits on the applicant the bundle's clock stands still, and two items waiting at once stop it once.
+    /// </summary>
+    /// <param name="clock">The pinned SLA clock.</param>
+    /// <param name="due">The due time before the holds.</param>
+    /// <param name="holds">The holds, in any order, overlapping or not.</param>
+    /// <returns>The moved due time.</returns>
+    public static DateTime Extend(SlaClock clock, DateTime due, IEnumerable<ApplicantHold> holds)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(holds);
+        DateTime? from = null;
+        var to = DateTime.MinValue;
+        foreach (var hold in holds.Where(h => h.To > h.From).OrderBy(h => h.From))
+        {
+            if (from is { } start && hold.From > to)
+            {
+                due = clock.Extend(due, start, to);
+                from = null;
+            }
+
+            if (from is null)
+            {
+                from = hold.From;
+                to = hold.To;
+            }
+            else if (hold.To > to)
+            {
+                to = hold.To;
+            }
+        }
+
+        return from is { } last ? clock.Extend(due, last, to) : due;
+    }
+}
 
 /// <summary>How a bundle ended.</summary>
 public enum BundleStatus

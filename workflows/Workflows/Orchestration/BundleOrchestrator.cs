@@ -39,6 +39,8 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         readonly List<Notification> notices = [];
         // Per deferred material, the timer that reminds the applicant shortly before its deadline.
         readonly Dictionary<string, (Task Timer, CancellationTokenSource Cancel)> reminders = new(StringComparer.Ordinal);
+        // The committed due time, moved by the times items waited on the applicant as the items report them.
+        readonly List<ApplicantHold> holds = [];
         int step;
 
         public async Task<BundleOutcome> ExecuteAsync()
@@ -209,6 +211,13 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         {
             states[result.ItemKey] = result.State;
             results[result.ItemKey] = result;
+            if (result.HeldByApplicant is { Count: > 0 } held)
+            {
+                var before = Due();
+                holds.AddRange(held);
+                Audit("engine", "bundle.due.paused", $"{before:o}", $"{Due():o}", $"{result.ItemKey} waited on the applicant");
+            }
+
             if (result.State != ItemState.Approved)
             {
                 return;
@@ -291,6 +300,9 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
         EvaluationContext Context() => new(input.Answers, licences, outputs);
 
+        // The bundle's committed working days from submission, on the pinned clock, and the applicant's holds after.
+        DateTime Due() => ApplicantHold.Extend(input.ClockOrDefault(), input.ClockOrDefault().Due(input.SubmittedAt, template.CommittedDays), holds);
+
         // Once nothing runs, the final save follows at once and says the same and more: this one would be wasted.
         Task SaveWhileRunningAsync() => running.Count > 0 ? SaveAsync(ApplicationStatus.InProgress) : Task.CompletedTask;
 
@@ -306,7 +318,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             }).ToList();
             var record = new ApplicationRecord(
                 input.ApplicationId, input.Applicant, template.Key, input.TemplateVersion, template.Name, status,
-                input.SubmittedAt, context.CurrentUtcDateTime, items, materials, input.ClockOrDefault().Due(input.SubmittedAt, template.CommittedDays));
+                input.SubmittedAt, context.CurrentUtcDateTime, items, materials, Due());
             await context.CallActivityAsync<bool>(nameof(SaveApplicationActivity), new ApplicationUpdate(record, [.. audit], notices.Count > 0 ? [.. notices] : null), OrchestrationRetry.Storage);
             audit.Clear();
             notices.Clear();

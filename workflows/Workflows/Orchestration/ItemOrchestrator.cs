@@ -70,6 +70,8 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         // Decisions acted on, by id: the same decision delivered again (the API re-sends one that seemed lost) is not
         // a second decision. Rebuilt by replay like the rest of this state.
         readonly HashSet<string> decided = new(StringComparer.Ordinal);
+        // The times the item waited on the applicant, for the bundle's clock (the item's own due time moves at once).
+        readonly List<ApplicantHold> holds = [];
         TaskRecord? task;
         // The decision task as last set (written or not), so a reminder or an extension changes only what it changes.
         TaskRecord? current;
@@ -141,6 +143,11 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                     Notify(RecipientKind.Department, item.Department, NotificationTopics.NewTask, $"New task: verify a commitment for {item.Name}",
                         $"{input.Applicant.Name}'s application {input.ApplicationId} was approved on a written commitment; {verification.Note} Due {verification.DueAt:yyyy-MM-dd HH:mm} UTC.");
                 }
+            }
+
+            if (holds.Count > 0)
+            {
+                result = result with { HeldByApplicant = [.. holds] };
             }
 
             await FinishAsync(result, certificates, verifications);
@@ -223,6 +230,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
 
                 // The department's clock stood still while the applicant had the item: its working time moves the due time.
                 var before = due;
+                holds.Add(new ApplicantHold(askedAt, context.CurrentUtcDateTime));
                 due = clock.Extend(due, askedAt, context.CurrentUtcDateTime);
                 var what = string.Join(", ", supplied.Result.Materials);
                 Audit($"applicant:{input.Applicant.Id}", "item.supplement.provided", nameof(OfficerTaskStatus.AwaitingApplicant), nameof(OfficerTaskStatus.Open), what);
@@ -395,6 +403,25 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         async Task<ItemResult> AwaitDeferredMaterialsAsync(ItemResult approved)
         {
             var missing = input.Materials.Where(m => m.Status == MaterialStatus.Deferred).ToDictionary(m => m.Key, StringComparer.Ordinal);
+            if (missing.Count == 0)
+            {
+                return approved;
+            }
+
+            // Decided, but held until the applicant supplies: that time is theirs, whichever way it ends.
+            var heldFrom = context.CurrentUtcDateTime;
+            try
+            {
+                return await AwaitDeferredAsync(approved, missing);
+            }
+            finally
+            {
+                holds.Add(new ApplicantHold(heldFrom, context.CurrentUtcDateTime));
+            }
+        }
+
+        async Task<ItemResult> AwaitDeferredAsync(ItemResult approved, Dictionary<string, MaterialEntry> missing)
+        {
             var firedEarly = false;
             Task<DeferredMaterialSupplied>? supplied = null;
             while (missing.Count > 0)
