@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Workflows.Calendar;
+using Workflows.Orchestration;
 using Workflows.Storage;
 using Workflows.Templates;
 
@@ -50,6 +51,7 @@ public static class EngineHostingExtensions
             {
                 builder.UseGrpc();
                 builder.AddTasks(WorkflowTasks.Register);
+                builder.UseVersioning(OrchestrationVersioning());
             });
             services.AddOptions<Microsoft.DurableTask.Worker.Grpc.GrpcDurableTaskWorkerOptions>(Options.DefaultName)
                 .Configure<SidecarEndpoint>((o, endpoint) => o.Channel = endpoint.Channel);
@@ -65,9 +67,23 @@ public static class EngineHostingExtensions
         // Built-in templates and calendars are saved before the host takes applications.
         services.AddHostedService<TemplateSeeder>();
         services.AddHostedService<CalendarSeeder>();
-        services.AddDurableTaskClient(builder => builder.UseGrpc());
+        // Every instance this host starts is stamped with the code's version (sub-orchestrations take the worker's default).
+        services.AddDurableTaskClient(builder => builder.UseGrpc().UseDefaultVersion(OrchestrationVersions.Current));
         services.AddOptions<Microsoft.DurableTask.Client.Grpc.GrpcDurableTaskClientOptions>(Options.DefaultName)
             .Configure<SidecarEndpoint>((o, endpoint) => o.Channel = endpoint.Channel);
         return services;
     }
+
+    /// <summary>
+    /// How a worker treats instance versions: it runs this code's version and older ones (whose old steps the
+    /// orchestrators keep behind version checks) and leaves a newer one untouched for a newer worker (a rolling deploy).
+    /// </summary>
+    /// <returns>The options.</returns>
+    public static DurableTaskWorkerOptions.VersioningOptions OrchestrationVersioning() => new()
+    {
+        Version = OrchestrationVersions.Current,
+        DefaultVersion = OrchestrationVersions.Current,
+        MatchStrategy = DurableTaskWorkerOptions.VersionMatchStrategy.CurrentOrOlder,
+        FailureStrategy = DurableTaskWorkerOptions.VersionFailureStrategy.Reject,
+    };
 }

@@ -366,12 +366,14 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         {
             Audit("engine", "item.external.requested", null, null, $"system {external.System}");
             SkipPassedReminder();
+            // Instances started before outside systems kept time wrote no timers here; they replay without them.
+            var keepTime = OrchestrationVersions.AtLeast(context.Version, OrchestrationVersions.OutsideSystemsKeepTime);
             for (var callback = 0; callback <= MaxForeignCallbacks; callback++)
             {
                 // The committed time runs for an outside system too: its department is reminded and its supervisor
                 // told on a breach, as for an officer's decision.
                 var result = context.WaitForExternalEvent<ExternalSystemDecided>(nameof(ExternalSystemDecided));
-                var first = await AwaitKeepingTimeAsync(result, cancellation);
+                var first = keepTime ? await AwaitKeepingTimeAsync(result, cancellation) : await WhenAnyAsync(result, cancellation);
                 if (first is null)
                 {
                     return Ended(ItemState.Failed, "engine", $"More than {MaxOfficerWaits} events and timers while waiting for {external.System}; an administrator must look at it.");

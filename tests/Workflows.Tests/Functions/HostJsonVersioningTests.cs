@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Workflows.Hosting;
+using Workflows.Orchestration;
+using Workflows.Testing;
+
+namespace Workflows.Tests.Functions;
+
+/// <summary>The Functions host stamps and matches orchestration versions as the local server's worker does.</summary>
+public sealed class HostJsonVersioningTests
+{
+    static JsonElement DurableTask()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")));
+        return document.RootElement.GetProperty("extensions").GetProperty("durableTask").Clone();
+    }
+
+    [Fact]
+    public void HostJson_DefaultVersion_IsTheCodesCurrentVersion()
+    {
+        // Raising OrchestrationVersions.Current without host.json would start instances in Azure at the old version.
+        DurableTask().GetProperty("defaultVersion").GetString().ShouldBe(OrchestrationVersions.Current);
+    }
+
+    [Fact]
+    public void HostJson_MatchAndFailureStrategies_AreTheLocalWorkersOnes()
+    {
+        var local = EngineHostingExtensions.OrchestrationVersioning();
+        var durable = DurableTask();
+
+        durable.GetProperty("versionMatchStrategy").GetString().ShouldBe(local.MatchStrategy.ToString());
+        durable.GetProperty("versionFailureStrategy").GetString().ShouldBe(local.FailureStrategy.ToString());
+        local.Version.ShouldBe(OrchestrationVersions.Current);
+    }
+
+    [Theory]
+    [InlineData("", false)]
+    [InlineData("1.0", false)]
+    [InlineData("2.0", true)]
+    [InlineData("10.0", true)]
+    [InlineData("not-a-version", false)]
+    public void AtLeast_InstanceVersion_ComparesAsVersionsNotText(string version, bool runsNewSteps)
+    {
+        OrchestrationVersions.AtLeast(version, OrchestrationVersions.OutsideSystemsKeepTime).ShouldBe(runsNewSteps);
+    }
+}

@@ -1,0 +1,29 @@
+namespace Workflows.Orchestration;
+
+/// <summary>
+/// The version of the orchestration code, stamped on every instance it starts. A deploy that changes what an
+/// orchestrator schedules (a timer, an activity, a sub-orchestration, in another order) raises <see cref="Current"/>
+/// and keeps the old steps behind a check of the instance's version, so instances started before the deploy replay
+/// the history they wrote. Workers run their version or older ones and leave newer ones to a newer worker, so during
+/// a rolling deploy an old host never picks up an instance a new one started. See docs/decisions/0004.
+/// </summary>
+public static class OrchestrationVersions
+{
+    /// <summary>
+    /// Instances started before versioning carry no version. Their outside-system items wait for the callback alone.
+    /// </summary>
+    public const string Unversioned = "";
+
+    /// <summary>2.0: an outside system's item keeps time (reminder and escalation timers beside the callback wait).</summary>
+    public const string OutsideSystemsKeepTime = "2.0";
+
+    /// <summary>The version this code starts instances at.</summary>
+    public const string Current = OutsideSystemsKeepTime;
+
+    /// <summary>Whether an instance of <paramref name="version"/> runs the steps introduced at <paramref name="introduced"/>.</summary>
+    /// <param name="version">The instance's version (<c>context.Version</c>); empty for an instance started before versioning.</param>
+    /// <param name="introduced">The version that introduced the steps.</param>
+    /// <returns>True when the instance is that version or newer.</returns>
+    public static bool AtLeast(string? version, string introduced) =>
+        Version.TryParse(version, out var v) && Version.TryParse(introduced, out var since) && v >= since;
+}
