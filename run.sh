@@ -4,6 +4,9 @@
 #                         with the built-in bundles published and the demo users ready
 #   ./run.sh token USER   prints a bearer token for a demo user (./run.sh token --list lists them)
 #   ./run.sh demo         runs the engine self-check and the newborn bundle end to end, prints what happened
+#   ./run.sh system CODE callback|event < body.json
+#                         plays an outside system (a bank, a register) against the running server: signs the body
+#                         with the system's secret (kept in .data/systems.json) and posts it
 # Settings come from workflows/Workflows.Server/appsettings.json and environment variables
 # (Storage__ConnectionString, Engine__TaskHubName, Auth__SigningKey, Urls, ...); with Storage__ConnectionString set,
 # no Azurite is started.
@@ -12,7 +15,7 @@ source "$(dirname "$0")/scripts/common.sh"
 cd "$REPO_ROOT"
 
 MODE="${1:-serve}"
-case "$MODE" in serve|demo|token) ;; *) echo "usage: ./run.sh [serve|demo|token USER]" >&2; exit 2 ;; esac
+case "$MODE" in serve|demo|token|system) ;; *) echo "usage: ./run.sh [serve|demo|token USER|system CODE callback|event]" >&2; exit 2 ;; esac
 
 SERVER_DIR="$REPO_ROOT/workflows/Workflows.Server/bin/Release/net10.0"
 SERVER=(dotnet "$SERVER_DIR/Workflows.Server.dll" --contentRoot "$SERVER_DIR")
@@ -30,10 +33,20 @@ if [ -z "${Auth__SigningKey:-}" ]; then
 fi
 
 ensure_tools
-if [ "$MODE" = token ]; then
-  [ -f "$SERVER_DIR/Workflows.Server.dll" ] || dotnet build workflows/Workflows.Server/Workflows.Server.csproj -c Release -nologo -clp:ErrorsOnly -v quiet
+[ -f "$SERVER_DIR/Workflows.Server.dll" ] || dotnet build workflows/Workflows.Server/Workflows.Server.csproj -c Release -nologo -clp:ErrorsOnly -v quiet
+
+# The outside systems' secrets for local callbacks and register events: made once, kept in .data/ (never committed).
+# A real deployment sets Systems__Secrets__{code}__Secret per system instead.
+SYSTEMS_FILE="$REPO_ROOT/.data/systems.json"
+if [ ! -s "$SYSTEMS_FILE" ]; then
+  mkdir -p "$REPO_ROOT/.data"
+  (umask 077; "${SERVER[@]}" system --secrets > "$SYSTEMS_FILE.tmp" && mv "$SYSTEMS_FILE.tmp" "$SYSTEMS_FILE")
+fi
+export LocalSettingsFile="$SYSTEMS_FILE"
+
+if [ "$MODE" = token ] || [ "$MODE" = system ]; then
   shift
-  exec "${SERVER[@]}" token "$@"
+  exec "${SERVER[@]}" "$MODE" "$@"
 fi
 
 ensure_node_modules
@@ -63,6 +76,7 @@ cat <<INFO
     Demo users     ./run.sh token --list
     A token        TOKEN=\$(./run.sh token citizen-wang)
                    curl -H "Authorization: Bearer \$TOKEN" $URL/api/bundles
+    A bank answer  ./run.sh system bank-account-system callback < callback.json
 INFO
 # Not exec: the trap must stop Azurite after the server exits.
 "${SERVER[@]}" &

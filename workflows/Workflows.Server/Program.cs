@@ -8,11 +8,24 @@ using Workflows.Templates;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Settings kept outside the repository by ./run.sh (the outside systems' secrets in .data/systems.json).
+if (builder.Configuration["LocalSettingsFile"] is { Length: > 0 } localSettings)
+{
+    builder.Configuration.AddJsonFile(localSettings, optional: false, reloadOnChange: false);
+}
+
 // `token USER` mints a bearer token for a demo user and exits; it needs only the signing settings.
 // (Host options such as --contentRoot may come first, so the command is looked for, not expected at args[0].)
 if (Array.IndexOf(args, "token") is var tokenAt and >= 0)
 {
     return TokenCommand.Run(args[(tokenAt + 1)..], builder.Configuration, Console.Out, Console.Error);
+}
+
+// `system CODE callback|event` plays an outside system against the running server; it exits when answered.
+if (Array.IndexOf(args, "system") is var systemAt and >= 0)
+{
+    using var http = new HttpClient();
+    return await SystemCommand.RunAsync(args[(systemAt + 1)..], builder.Configuration, Console.In, Console.Out, Console.Error, http, TimeProvider.System);
 }
 
 builder.Services.AddWorkflowsEngine(builder.Configuration);

@@ -35,6 +35,49 @@ public sealed class TemplateVersioningTests(StorageFixture storage) : IAsyncLife
     }
 
     [Fact]
+    public async Task Seed_ReleaseChangedABuiltInNobodyEdited_PublishesItAsTheNextVersion()
+    {
+        // The store already holds what an earlier release shipped as house-transfer v2 (both built-in).
+        var shipped = BuiltInTemplates.Get("house-transfer");
+        await ReplaceBuiltInsAsync("house-transfer", shipped with { Description = "An earlier release's wording." });
+
+        (await Store.SeedBuiltInsAsync(BuiltInTemplates.Catalog)).ShouldBe(["house-transfer"]);
+
+        var published = (await Store.GetPublishedAsync("house-transfer"))!;
+        published.Version.ShouldBe(3);
+        published.Template.Description.ShouldBe(shipped.Description);
+        (await Store.GetAsync("house-transfer", 3))!.Version.CreatedBy.ShouldBe(TemplateStore.BuiltInAuthor);
+        // Once it matches, a restart adds nothing.
+        (await Store.SeedBuiltInsAsync(BuiltInTemplates.Catalog)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Seed_BuiltInAnAdministratorVersionedOrRetired_IsLeftToThem()
+    {
+        var shipped = BuiltInTemplates.Get("company-opening");
+        var admins = await Store.CreateDraftAsync(shipped with { Description = "Our own wording." }, "admin:zhang");
+        await Store.PublishAsync("company-opening", admins.Version.Version, DateTime.UtcNow.AddMinutes(-1), null, BuiltInTemplates.Catalog, admins.ETag, "admin:zhang");
+        // Deregistration: an earlier release's built-in v2, which an administrator retired (the bundle is closed).
+        await ReplaceBuiltInsAsync("company-deregistration", BuiltInTemplates.Get("company-deregistration") with { Description = "An earlier release's wording." });
+        var earlier = (await Store.GetAsync("company-deregistration", 2))!;
+        await Store.RetireAsync("company-deregistration", 2, earlier.ETag, "admin:zhang");
+
+        var seeded = await Store.SeedBuiltInsAsync(BuiltInTemplates.Catalog);
+
+        seeded.ShouldNotContain("company-opening");
+        seeded.ShouldNotContain("company-deregistration");
+        (await Store.GetPublishedAsync("company-opening"))!.Template.Description.ShouldBe("Our own wording.");
+        (await Store.ListVersionsAsync("company-deregistration")).Count.ShouldBe(2);
+    }
+
+    // Adds a built-in version with the given definition on top of what the store holds, as an earlier release would have.
+    async Task ReplaceBuiltInsAsync(string key, BundleTemplate earlier)
+    {
+        var draft = await Store.CreateDraftAsync(earlier, TemplateStore.BuiltInAuthor);
+        await Store.PublishAsync(key, draft.Version.Version, DateTime.UtcNow.AddMinutes(-1), null, BuiltInTemplates.Catalog, draft.ETag, TemplateStore.BuiltInAuthor);
+    }
+
+    [Fact]
     public async Task Publish_NewVersion_NewApplicationsUseItAndOneInFlightKeepsItsVersion()
     {
         var service = engine.Services.GetRequiredService<ApplicationService>();

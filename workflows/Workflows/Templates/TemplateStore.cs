@@ -184,29 +184,44 @@ public sealed class TemplateStore(StorageTables tables, AuditTrail audit, TimePr
         return best is null ? null : new PublishedTemplate((await ReadAsync(best, cancellationToken)).Definition, best.GetInt32("Version")!.Value);
     }
 
-    /// <summary>Publishes each built-in template as version 1 unless the template already has versions.</summary>
-    /// <param name="catalog">The catalog to validate against.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <summary>Who the built-in templates' versions are created by.</summary>
+    public const string BuiltInAuthor = "system:built-in";
+
+    /// <summary>
+    /// Publishes each built-in template as version 1 when the store has none, and a release's changed built-in as the
+    /// next version when every version so far is a built-in one (no administrator has made one since): a deployment
+    /// upgraded in place gets what it ships with, and applications in flight keep the version they were pinned to. A
+    /// template an administrator has versioned is theirs; a changed built-in is then left for them to adopt.
+    /// </summary>
+    /// <param name="catalog">The catalog the templates are validated against.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>The keys published now.</returns>
     public async Task<IReadOnlyList<string>> SeedBuiltInsAsync(ServiceCatalog catalog, CancellationToken cancellationToken = default)
     {
         var seeded = new List<string>();
         foreach (var template in BuiltInTemplates.All)
         {
-            if ((await ListVersionsAsync(template.Key, cancellationToken)).Count > 0)
+            var versions = await ListVersionsAsync(template.Key, cancellationToken);
+            var latest = versions.Count == 0 ? null : versions.MaxBy(v => v.Version.Version)!.Version;
+            // An administrator's version, or a built-in they retired, means the template is theirs now.
+            if (latest is not null
+                && (versions.Any(v => v.Version.CreatedBy != BuiltInAuthor) || latest.Status == TemplateStatus.Retired
+                    || TemplateJson.Write(latest.Definition) == TemplateJson.Write(template)))
             {
                 continue;
             }
 
-            // Version 1 only: when several hosts start at once, one creates it and the others skip.
-            var draft = TemplateVersion.NewDraft(template, 1, Now(), "system:built-in");
+            // When several hosts start at once, one adds the version and the others skip it.
+            var number = (latest?.Version ?? 0) + 1;
+            var draft = TemplateVersion.NewDraft(template, number, Now(), BuiltInAuthor);
             await WriteDocumentAsync(draft, cancellationToken);
             var table = await tables.TableAsync(TableName);
             try
             {
                 var response = await table.AddEntityAsync(ToEntity(draft), cancellationToken);
-                await AuditAsync(draft, draft.CreatedBy, "template.draft.created", null, nameof(TemplateStatus.Draft));
-                await PublishAsync(template.Key, 1, Now(), null, catalog, response.Headers.ETag ?? ETag.All, draft.CreatedBy, cancellationToken);
+                await AuditAsync(draft, draft.CreatedBy, latest is null ? "template.draft.created" : "template.builtin.updated",
+                    latest is null ? null : $"v{latest.Version}", nameof(TemplateStatus.Draft));
+                await PublishAsync(template.Key, number, Now(), null, catalog, response.Headers.ETag ?? ETag.All, draft.CreatedBy, cancellationToken);
                 seeded.Add(template.Key);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
