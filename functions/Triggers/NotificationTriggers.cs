@@ -1,10 +1,11 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Notifications;
+using Workflows.Tasks;
 
 namespace Workflows.Functions.Triggers;
 
-/// <summary>Periodic notification work the local server does in a background service (<c>NotificationSweeper</c>).</summary>
+/// <summary>Periodic work the local server does in background services (<c>NotificationSweeper</c>, <c>TaskDeadlineSweeper</c>).</summary>
 public static class NotificationTriggers
 {
     /// <summary>Delivers notifications not delivered yet, failed or only recorded (<see cref="Notifier.SweepAsync"/>), every minute.</summary>
@@ -17,5 +18,17 @@ public static class NotificationTriggers
         ArgumentNullException.ThrowIfNull(context);
         var services = context.InstanceServices;
         await services.GetRequiredService<Notifier>().SweepAsync(services.GetRequiredService<TimeProvider>().GetUtcNow(), context.CancellationToken);
+    }
+
+    /// <summary>Reminds and escalates the tasks no orchestration keeps time for (<see cref="TaskDeadlines.SweepAsync"/>), every minute.</summary>
+    /// <param name="timer">The timer's schedule information.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>A task that completes when swept.</returns>
+    [Function("TaskDeadlineSweep")]
+    public static async Task TaskDeadlineSweep([TimerTrigger("30 */1 * * * *")] TimerInfo timer, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var services = context.InstanceServices;
+        await services.GetRequiredService<TaskDeadlines>().SweepAsync(services.GetRequiredService<TimeProvider>().GetUtcNow(), context.CancellationToken);
     }
 }

@@ -60,6 +60,8 @@ public static class EngineHostingExtensions
             services.AddHostedService<WorkerDrain>();
             // Where activities run, leftovers of their notification deliveries are swept too.
             services.AddHostedService<NotificationSweeper>();
+            // And the deadlines of the tasks no orchestration keeps time for (verifications, follow-ups).
+            services.AddHostedService<TaskDeadlineSweeper>();
             services.AddOptions<HostOptions>().Configure<IOptions<EngineOptions>>((host, engine) =>
                 host.ShutdownTimeout = engine.Value.ShutdownTimeout + TimeSpan.FromSeconds(15));
         }

@@ -52,6 +52,7 @@ public static class DependencyInjection
         services.TryAddSingleton<ITemplateSource>(sp => sp.GetRequiredService<TemplateStore>());
         services.TryAddSingleton<CalendarStore>();
         services.TryAddSingleton<SlaClockSource>();
+        services.TryAddSingleton<TaskDeadlines>();
         services.TryAddSingleton<NotificationOutbox>();
         services.TryAddSingleton<Notifier>();
         services.AddWorkflowsNotifications(configuration);

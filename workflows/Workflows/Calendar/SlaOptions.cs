@@ -21,6 +21,12 @@ public sealed class SlaOptions
     /// </summary>
     public double ReminderBefore { get; set; } = 1;
 
+    /// <summary>
+    /// How often the tasks no orchestration keeps time for (verifications, follow-ups) are checked for reminders and
+    /// escalations (default one minute; the Functions app's timer runs every minute).
+    /// </summary>
+    public TimeSpan DeadlineSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Checks the options.</summary>
     /// <returns>The problems found, empty when usable.</returns>
     public IReadOnlyList<string> Validate()
@@ -39,6 +45,11 @@ public sealed class SlaOptions
         if (!(ReminderBefore > 0 && ReminderBefore <= 60))
         {
             problems.Add($"{SectionName}:{nameof(ReminderBefore)} must be more than zero and at most 60 working days, not {ReminderBefore}.");
+        }
+
+        if (DeadlineSweepInterval < TimeSpan.FromSeconds(1) || DeadlineSweepInterval > TimeSpan.FromHours(1))
+        {
+            problems.Add($"{SectionName}:{nameof(DeadlineSweepInterval)} must be from one second to one hour, not {DeadlineSweepInterval}.");
         }
 
         return problems;

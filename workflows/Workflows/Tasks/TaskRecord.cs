@@ -43,6 +43,7 @@ public enum TaskKind
 /// <param name="DecidedBy">Once closed: who decided.</param>
 /// <param name="Note">The latest reason, supplement request or commitment text.</param>
 /// <param name="Escalated">True once the current due time passed without a decision (the supervisor was told); an extension clears it.</param>
+/// <param name="Reminded">For a task no orchestration keeps time for (a verification, a follow-up): the department was reminded of the current due time.</param>
 public sealed record TaskRecord(
     string Department,
     string TaskId,
@@ -59,4 +60,5 @@ public sealed record TaskRecord(
     string? Outcome = null,
     string? DecidedBy = null,
     string? Note = null,
-    bool Escalated = false);
+    bool Escalated = false,
+    bool Reminded = false);

@@ -59,7 +59,21 @@ public sealed class TaskStore(StorageTables tables)
     /// <param name="task">The task.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A task that completes when written.</returns>
-    public async Task SaveAsync(TaskRecord task, CancellationToken cancellationToken = default)
+    public Task SaveAsync(TaskRecord task, CancellationToken cancellationToken = default) => SaveCoreAsync(task, null, cancellationToken);
+
+    /// <summary>
+    /// Writes a task's new state only if the stored task still has <paramref name="expected"/> status, checked and
+    /// written under one ETag: for writers outside the engine that must not undo a change made since they read the task
+    /// (a deadline sweep marking an open task must not reopen one just answered).
+    /// </summary>
+    /// <param name="task">The task's new state.</param>
+    /// <param name="expected">The status the stored task must still have.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>False when the task has another status now (or is gone), and nothing was written.</returns>
+    public Task<bool> SaveIfStatusAsync(TaskRecord task, OfficerTaskStatus expected, CancellationToken cancellationToken = default) =>
+        SaveCoreAsync(task, expected, cancellationToken);
+
+    async Task<bool> SaveCoreAsync(TaskRecord task, OfficerTaskStatus? onlyIf, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
         var table = await tables.TableAsync(TableName);
@@ -73,6 +87,11 @@ public sealed class TaskStore(StorageTables tables)
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, row,
                 select: ["QueuePartition", "QueueRow", "Status", "ClaimedBy", "PendingDecision"], cancellationToken: cancellationToken);
             var old = existing.HasValue ? existing.Value : null;
+            if (onlyIf is { } expected && old?.GetString("Status") != expected.ToString())
+            {
+                return false;
+            }
+
             if (old?.GetString("QueuePartition") is { } oldPartition && old.GetString("QueueRow") is { } oldRow
                 && (oldPartition != queuePartition || oldRow != queueRow))
             {
@@ -111,6 +130,7 @@ public sealed class TaskStore(StorageTables tables)
         }
 
         await queue.UpsertEntityAsync(QueueRow(task, record), TableUpdateMode.Replace, cancellationToken);
+        return true;
     }
 
     /// <summary>
