@@ -3,7 +3,10 @@ using Workflows.Api;
 
 namespace Workflows.Tests.Ratings;
 
-/// <summary>Assisted filing is granted by exactly one <c>assist=true</c> claim on an officer, and by nothing else.</summary>
+/// <summary>
+/// Assisted filing and supervision are granted by exactly one <c>assist=true</c> / <c>supervisor=true</c> claim on an
+/// officer of exactly one department, and by nothing else.
+/// </summary>
 public sealed class AssistClaimTests
 {
     [Fact]
@@ -24,6 +27,24 @@ public sealed class AssistClaimTests
     [Fact]
     public void From_ApplicantWithAssistClaim_CannotAssist() =>
         Caller.From(Principal("applicant", ("applicant_kind", "citizen"), ("assist", "true")))!.CanAssist.ShouldBeFalse();
+
+    [Fact]
+    public void From_SupervisorTrueOnce_IsSupervisor() =>
+        Caller.From(Principal("officer", ("department", "hospital"), ("supervisor", "true")))!.Supervisor.ShouldBeTrue();
+
+    [Theory]
+    [InlineData("TRUE")]
+    [InlineData("yes")]
+    public void From_OtherSupervisorValue_IsNotSupervisor(string value) =>
+        Caller.From(Principal("officer", ("department", "hospital"), ("supervisor", value)))!.Supervisor.ShouldBeFalse();
+
+    [Fact]
+    public void From_TwoSupervisorClaims_IsNotSupervisor() =>
+        Caller.From(Principal("officer", ("department", "hospital"), ("supervisor", "true"), ("supervisor", "false")))!.Supervisor.ShouldBeFalse();
+
+    [Fact]
+    public void From_OfficerWithTwoDepartments_IsNobody() =>
+        Caller.From(Principal("officer", ("department", "hospital"), ("department", "police"))).ShouldBeNull();
 
     static ClaimsPrincipal Principal(string role, params (string Type, string Value)[] extra) =>
         new(new ClaimsIdentity(

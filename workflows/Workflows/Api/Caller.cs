@@ -112,12 +112,14 @@ public sealed record Caller(string Id, string Name, CallerRole Role, ApplicantKi
                 };
                 return kind is null ? null : new Caller(id, name, CallerRole.Applicant, Kind: kind);
             case "officer":
-                var department = principal.FindFirst(ApiClaims.Department)?.Value;
-                // Only the exact value "true" grants assisted filing; anything else (or two values) is no grant.
+                // One department exactly: two would be ambiguous, and the first of them is not a grant.
+                var department = principal.FindAll(ApiClaims.Department).Select(c => c.Value).ToList() is [var only] ? only : null;
+                // Only the exact value "true" grants assisted filing or supervision; anything else (or two values) is no grant.
                 var assist = principal.FindAll(ApiClaims.Assist).Select(c => c.Value).ToList() is ["true"];
+                var supervisor = principal.FindAll(ApiClaims.Supervisor).Select(c => c.Value).ToList() is ["true"];
                 return string.IsNullOrWhiteSpace(department)
                     ? null
-                    : new Caller(id, name, CallerRole.Officer, Department: department, Supervisor: principal.FindFirst(ApiClaims.Supervisor)?.Value == "true", CanAssist: assist);
+                    : new Caller(id, name, CallerRole.Officer, Department: department, Supervisor: supervisor, CanAssist: assist);
             case "admin":
                 return new Caller(id, name, CallerRole.Administrator);
             default:
