@@ -182,6 +182,58 @@ public sealed class NewbornHttpTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Countdown_ApprovalHeldForADeferredMaterial_ShowsTheBundlePausedUntilTheMotherSuppliesIt()
+    {
+        // The marriage certificate is accepted as missing (容缺); the police approve household registration, which then
+        // waits for it: the mother holds the bundle, so its clock stands still.
+        var mother = $"nbd-{Guid.NewGuid():N}"[..20];
+        await server.GiveLicenceAsync(mother, "id-card");
+        using var citizen = server.Citizen(mother);
+        var register = await Walkthrough.UploadAsync(citizen, "newborn", "householdRegister");
+        var photo = await Walkthrough.UploadAsync(citizen, "newborn", "babyPhoto", Walkthrough.Jpeg, "image/jpeg");
+        var submitted = await Walkthrough.SubmitAsync(citizen, new
+        {
+            templateKey = "newborn",
+            answers = Walkthrough.NewbornAnswers(),
+            materials = new object[]
+            {
+                new { key = "marriageCertificate", kind = "defer" },
+                new { key = "householdRegister", kind = "upload", reference = register },
+                new { key = "babyPhoto", kind = "upload", reference = photo },
+            },
+        });
+        submitted.Status.ShouldBe(HttpStatusCode.Accepted, submitted.Text);
+        var id = submitted.Body!.ApplicationId;
+
+        using var hospital = server.Officer("hospital");
+        using (var r = await Walkthrough.DecideAsync(hospital, await Walkthrough.WaitForTaskAsync(hospital, id, "birth-certificate"), new { kind = "approve" }))
+        {
+            r.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        }
+
+        using var police = server.Officer("police");
+        var running = await Walkthrough.WaitForApplicationAsync(citizen, id, a => a.Countdowns!.Any(c => c.Item == "household-registration"), "the police step");
+        running.Countdowns!.Single(c => c.Item is null).Paused.ShouldBeFalse();
+        using (var r = await Walkthrough.DecideAsync(police, await Walkthrough.WaitForTaskAsync(police, id, "household-registration"), new { kind = "approve" }))
+        {
+            r.StatusCode.ShouldBe(HttpStatusCode.Accepted, await r.Content.ReadAsStringAsync());
+        }
+
+        var held = await Walkthrough.WaitForApplicationAsync(citizen, id, a => a.Countdowns!.Single(c => c.Item is null).Paused, "the bundle's clock to stop for the deferred material");
+        held.Items.Single(i => i.Key == "household-registration").State.ShouldBe(ItemState.Running);
+        held.Asked.ShouldContain(a => a.Kind == "deferred" && a.Materials.Contains("marriageCertificate"));
+
+        var certificate = await Walkthrough.UploadAsync(citizen, "newborn", "marriageCertificate");
+        using (var r = await citizen.PostAsync($"/api/applications/{id}/materials/marriageCertificate", Http.Body(new { reference = certificate })))
+        {
+            r.StatusCode.ShouldBe(HttpStatusCode.Accepted, await r.Content.ReadAsStringAsync());
+        }
+
+        var done = await Walkthrough.WaitForApplicationAsync(citizen, id, a => a.Items.Single(i => i.Key == "household-registration").State != ItemState.Running, "the held approval to take effect");
+        done.Items.Single(i => i.Key == "household-registration").State.ShouldBe(ItemState.Approved);
+    }
+
+    [Fact]
     public async Task Decide_TwoOfficersClickTogether_OneDecisionCountsTheOtherIsTold()
     {
         var mother = $"nb2-{Guid.NewGuid():N}"[..20];

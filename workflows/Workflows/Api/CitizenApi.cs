@@ -271,7 +271,9 @@ public sealed class CitizenApi(
                 countdowns.Add(Countdown.Of(clock, item.Key, itemDue, now, paused ? task!.OpenedAt : null));
             }
 
-            if (paused && (bundlePausedSince is null || task!.OpenedAt < bundlePausedSince))
+            // A running item whose task was approved is held for a deferred material (容缺): that wait is the applicant's too.
+            var held = paused || task is { Status: OfficerTaskStatus.Closed, Outcome: nameof(ItemState.Approved) };
+            if (held && (bundlePausedSince is null || task!.OpenedAt < bundlePausedSince))
             {
                 bundlePausedSince = task!.OpenedAt;
             }
