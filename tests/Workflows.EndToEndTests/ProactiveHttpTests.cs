@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using Workflows.Api;
 using Workflows.Applications;
 
@@ -19,15 +18,7 @@ public sealed class ProactiveHttpTests(ServerFixture server)
     public async Task RegisterEvent_SentTwice_StartsOneApplicationAwaitingTheParent()
     {
         var parent = $"e2e-pro-{Guid.NewGuid():N}"[..20];
-        var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
-        {
-            eventId = $"birth-{parent}",
-            type = "birth-recorded",
-            subjectId = parent,
-            subjectKind = "citizen",
-            subjectName = "王芳",
-            data = new { babyName = "王小明", babySex = "male", birthDate = "2026-11-20", birthPlace = "市第一人民医院", motherName = "王芳", motherIdNumber = "11010519491231002X" },
-        }));
+        var body = Encoding.UTF8.GetBytes(Walkthrough.BirthRecorded(parent));
         using var register = server.Anonymous();
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 

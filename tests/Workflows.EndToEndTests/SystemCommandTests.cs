@@ -32,15 +32,7 @@ public sealed class SystemCommandTests(ServerFixture server)
     public async Task Event_SignedWithTheConfiguredSecret_IsAcceptedAndStartsTheParentsApplication()
     {
         var parent = $"e2e-cmd-{Guid.NewGuid():N}"[..20];
-        var body = JsonSerializer.Serialize(new
-        {
-            eventId = $"birth-{parent}",
-            type = "birth-recorded",
-            subjectId = parent,
-            subjectKind = "citizen",
-            subjectName = "王芳",
-            data = new { babyName = "王小明", babySex = "male", birthDate = "2026-11-20", birthPlace = "市第一人民医院", motherName = "王芳", motherIdNumber = "11010519491231002X" },
-        });
+        var body = Walkthrough.BirthRecorded(parent);
 
         var (code, output, error) = await RunAsync(["system", "birth-register-system", "event", $"--Systems:Secrets:birth-register-system:Secret={ServerFixture.BirthRegisterSecret}"], body);
 

@@ -80,6 +80,17 @@ public static class Walkthrough
         return await response.ReadAsync<List<LicenceRecord>>();
     }
 
+    /// <summary>The hospital's birth register telling of a birth to <paramref name="parent"/>: the JSON of a signed register event.</summary>
+    public static string BirthRecorded(string parent) => JsonSerializer.Serialize(new
+    {
+        eventId = $"birth-{parent}",
+        type = "birth-recorded",
+        subjectId = parent,
+        subjectKind = "citizen",
+        subjectName = "王芳",
+        data = new { babyName = "王小明", babySex = "male", birthDate = "2026-11-20", birthPlace = "市第一人民医院", motherName = "王芳", motherIdNumber = "11010519491231002X" },
+    });
+
     public static object NewbornAnswers(bool insuredLocally = true, bool cardWithBank = false) => new
     {
         babyName = "王小明",
