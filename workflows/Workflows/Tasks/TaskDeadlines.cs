@@ -50,9 +50,9 @@ public sealed class TaskDeadlines(TaskStore tasks, NotificationOutbox outbox, Au
                         await EscalateAsync(task, cancellationToken);
                         escalated++;
                     }
-                    else if (task.DueAt > at && !task.Reminded && clock.ReminderAt(task.DueAt) <= at)
+                    else if (task.DueAt > at && !task.Reminded && clock.ReminderAt(task.DueAt) is var remindAt && remindAt <= at)
                     {
-                        await RemindAsync(task, clock.ReminderAt(task.DueAt), cancellationToken);
+                        await RemindAsync(task, remindAt, cancellationToken);
                         reminded++;
                     }
                 }
