@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DurableTask.Core;
 using DurableTask.Core.History;
 
@@ -8,14 +9,23 @@ namespace Workflows.Hosting;
 /// no new work item is handed to the worker, and <see cref="WaitForIdleAsync"/> completes when every work item
 /// already handed out is completed, abandoned or released. The Durable Task gRPC worker cancels its
 /// completion calls when it stops, so without this an activity that ran to the end during a stop would be lost
-/// and run again by the next host. Every other member passes straight through.
+/// and run again by the next host.
+/// <para>
+/// It also keeps the work items it handed out locked: the sidecar's dispatcher never renews a lock, so with a
+/// short visibility timeout (ADR 0005) a longer activity would reappear on the queue and run twice. Every
+/// <paramref name="renewEvery"/> each work item in flight has its lock renewed until it is completed, abandoned
+/// or released. Every other member passes straight through.
+/// </para>
 /// </summary>
-public sealed class DrainingOrchestrationService(IOrchestrationService inner) : IOrchestrationService
+/// <param name="inner">The provider.</param>
+/// <param name="renewEvery">How often locks are renewed; null never renews (the provider's long timeouts).</param>
+public sealed class DrainingOrchestrationService(IOrchestrationService inner, TimeSpan? renewEvery = null) : IOrchestrationService
 {
     // While draining, an idle fetch returns nothing after this pause instead of spinning the dispatcher.
     static readonly TimeSpan DrainingPollDelay = TimeSpan.FromMilliseconds(200);
 
     readonly object gate = new();
+    readonly ConcurrentDictionary<object, Renewal> renewals = new(ReferenceEqualityComparer.Instance);
     int inFlight;
     volatile bool draining;
     TaskCompletionSource idle = NewIdleSignal(completed: true);
@@ -65,6 +75,7 @@ public sealed class DrainingOrchestrationService(IOrchestrationService inner) : 
         if (item is not null)
         {
             Started();
+            KeepLocked(item, () => inner.RenewTaskOrchestrationWorkItemLockAsync(item));
         }
 
         return item!;
@@ -83,6 +94,8 @@ public sealed class DrainingOrchestrationService(IOrchestrationService inner) : 
         if (item is not null)
         {
             Started();
+            // The provider renews the message behind the work item in place; the item it returns is the same one.
+            KeepLocked(item, () => inner.RenewTaskActivityWorkItemLockAsync(item));
         }
 
         return item!;
@@ -92,6 +105,7 @@ public sealed class DrainingOrchestrationService(IOrchestrationService inner) : 
     /// <inheritdoc />
     public async Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
     {
+        await StopRenewingAsync(workItem);
         try
         {
             await inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
@@ -106,6 +120,7 @@ public sealed class DrainingOrchestrationService(IOrchestrationService inner) : 
     /// <inheritdoc />
     public async Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
     {
+        await StopRenewingAsync(workItem);
         try
         {
             await inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
@@ -119,6 +134,7 @@ public sealed class DrainingOrchestrationService(IOrchestrationService inner) : 
     /// <inheritdoc />
     public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
     {
+        await StopRenewingAsync(workItem);
         try
         {
             await inner.AbandonTaskActivityWorkItemAsync(workItem);
@@ -192,7 +208,7 @@ public sealed class DrainingOrchestrationService(IOrchestrationService inner) : 
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
 
     /// <inheritdoc />
-    public Task CompleteTaskOrchestrationWorkItemAsync(
+    public async Task CompleteTaskOrchestrationWorkItemAsync(
         TaskOrchestrationWorkItem workItem,
         OrchestrationRuntimeState newOrchestrationRuntimeState,
         IList<TaskMessage> outboundMessages,
@@ -205,7 +221,9 @@ public sealed class DrainingOrchestrationService(IOrchestrationService inner) : 
         ArgumentNullException.ThrowIfNull(newOrchestrationRuntimeState);
         PlainTags(orchestratorMessages);
         PlainHistory(newOrchestrationRuntimeState);
-        return inner.CompleteTaskOrchestrationWorkItemAsync(
+        // A renewal racing the completion could change the messages' pop receipts under it: stop renewing first.
+        await StopRenewingAsync(workItem);
+        await inner.CompleteTaskOrchestrationWorkItemAsync(
             workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
     }
 
@@ -272,10 +290,62 @@ public sealed class DrainingOrchestrationService(IOrchestrationService inner) : 
     }
 
     /// <inheritdoc />
-    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
+    public async Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
+    {
+        await StopRenewingAsync(workItem);
+        await inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
+    }
 
     /// <inheritdoc />
     public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => inner.RenewTaskActivityWorkItemLockAsync(workItem);
+
+    void KeepLocked(object workItem, Func<Task> renew)
+    {
+        if (renewEvery is not { } every || every <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var stop = new CancellationTokenSource();
+        renewals[workItem] = new Renewal(stop, RenewUntilStoppedAsync(renew, every, stop.Token));
+    }
+
+    static async Task RenewUntilStoppedAsync(Func<Task> renew, TimeSpan every, CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(every, stop);
+                try
+                {
+                    await renew();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+                {
+                    // The message is gone or its receipt changed (completed elsewhere, or storage failed): the
+                    // lock cannot be kept, and the provider's at-least-once delivery takes over. Stop trying.
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Completed, abandoned or released.
+        }
+    }
+
+    async Task StopRenewingAsync(object workItem)
+    {
+        if (renewals.TryRemove(workItem, out var renewal))
+        {
+            await renewal.Stop.CancelAsync();
+            await renewal.Loop;
+            renewal.Stop.Dispose();
+        }
+    }
+
+    sealed record Renewal(CancellationTokenSource Stop, Task Loop);
 
     static TaskCompletionSource NewIdleSignal(bool completed)
     {

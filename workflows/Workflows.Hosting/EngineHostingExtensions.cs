@@ -34,14 +34,17 @@ public static class EngineHostingExtensions
             .ValidateOnStart();
 
         services.AddSingleton<SidecarEndpoint>();
-        services.AddSingleton(sp => new AzureStorageOrchestrationService(EngineSettings.Create(
+        services.AddSingleton(sp => EngineSettings.Create(
             sp.GetRequiredService<IOptions<EngineOptions>>().Value,
             sp.GetRequiredService<StorageClients>(),
-            sp.GetRequiredService<ILoggerFactory>())));
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new AzureStorageOrchestrationService(sp.GetRequiredService<AzureStorageOrchestrationServiceSettings>()));
 
         // Order matters: hosted services start in this order and stop in reverse, so the sidecar is up
         // before the worker connects and outlives it while in-flight work completes.
-        services.AddSingleton(sp => new DrainingOrchestrationService(sp.GetRequiredService<AzureStorageOrchestrationService>()));
+        services.AddSingleton(sp => new DrainingOrchestrationService(
+            sp.GetRequiredService<AzureStorageOrchestrationService>(),
+            EngineSettings.RenewEvery(sp.GetRequiredService<AzureStorageOrchestrationServiceSettings>())));
         services.AddHostedService(sp => ActivatorUtilities.CreateInstance<SidecarServer>(sp));
 
         var runWorker = configuration.GetSection(EngineOptions.SectionName).GetValue(nameof(EngineOptions.RunWorker), true);

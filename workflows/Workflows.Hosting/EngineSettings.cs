@@ -23,6 +23,21 @@ public static class EngineSettings
 
         /// <summary>More buffered control messages let one fetch feed many orchestrations on a small host.</summary>
         public const int ControlQueueBufferThreshold = 256;
+
+        /// <summary>
+        /// A message a dead host had dequeued reappears after this (the provider's 5 min made recovery take minutes);
+        /// live hosts renew what they hold, so a longer activity is not run twice (ADR 0005).
+        /// </summary>
+        public static readonly TimeSpan MessageVisibilityTimeout = TimeSpan.FromSeconds(20);
+
+        /// <summary>
+        /// A restarted host cannot renew the blob leases its dead self held; it waits for them to lapse. The
+        /// provider's 30 s would outlast the visibility timeout, so a partition's lease lapses as fast (ADR 0005).
+        /// </summary>
+        public static readonly TimeSpan LeaseInterval = TimeSpan.FromSeconds(20);
+
+        /// <summary>Leases are renewed and sought every 5 s, well inside <see cref="LeaseInterval"/> (the provider: 10 s in 30 s).</summary>
+        public static readonly TimeSpan LeaseRenewInterval = TimeSpan.FromSeconds(5);
     }
 
     /// <summary>Builds provider settings for the configured storage and options.</summary>
@@ -69,7 +84,21 @@ public static class EngineSettings
         if (options.ExtendedSessionsEnabled is { } sessions) { settings.ExtendedSessionsEnabled = sessions; }
         if (options.ExtendedSessionIdleTimeout is { } idle) { settings.ExtendedSessionIdleTimeout = idle; }
         if (options.UseTablePartitionManagement is { } tablePartitions) { settings.UseTablePartitionManagement = tablePartitions; }
-        if (options.LeaseInterval is { } lease) { settings.LeaseInterval = lease; }
+        if (options.LeaseInterval is { } lease)
+        {
+            settings.LeaseInterval = lease;
+            // Renew well inside the lease, whatever it was set to.
+            settings.LeaseRenewInterval = settings.LeaseAcquireInterval = lease / 3 < settings.LeaseRenewInterval ? lease / 3 : settings.LeaseRenewInterval;
+        }
+        if (options.Profile == EngineProfile.Tuned)
+        {
+            settings.ControlQueueVisibilityTimeout = Tuned.MessageVisibilityTimeout;
+            settings.WorkItemQueueVisibilityTimeout = Tuned.MessageVisibilityTimeout;
+            settings.LeaseInterval = Tuned.LeaseInterval;
+            settings.LeaseRenewInterval = Tuned.LeaseRenewInterval;
+            settings.LeaseAcquireInterval = Tuned.LeaseRenewInterval;
+        }
+
         if (options.MessageVisibilityTimeout is { } visibility)
         {
             settings.ControlQueueVisibilityTimeout = visibility;
@@ -77,5 +106,17 @@ public static class EngineSettings
         }
 
         return settings;
+    }
+
+    /// <summary>How often a host renews the locks of the work items it holds: three times per visibility timeout.</summary>
+    /// <param name="settings">The provider's settings.</param>
+    /// <returns>The renewal period.</returns>
+    public static TimeSpan RenewEvery(AzureStorageOrchestrationServiceSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var shortest = settings.ControlQueueVisibilityTimeout < settings.WorkItemQueueVisibilityTimeout
+            ? settings.ControlQueueVisibilityTimeout
+            : settings.WorkItemQueueVisibilityTimeout;
+        return shortest / 3;
     }
 }

@@ -31,6 +31,28 @@ public sealed class EngineSettingsTests : IDisposable
     }
 
     [Fact]
+    public void Create_Tuned_RecoversWithinSeconds_AndRenewsLocksInsideTheVisibilityTimeout()
+    {
+        var settings = Create(new EngineOptions { Profile = EngineProfile.Tuned });
+        settings.ControlQueueVisibilityTimeout.ShouldBe(EngineSettings.Tuned.MessageVisibilityTimeout);
+        settings.WorkItemQueueVisibilityTimeout.ShouldBe(EngineSettings.Tuned.MessageVisibilityTimeout);
+        settings.WorkItemQueueVisibilityTimeout.ShouldBeLessThan(new AzureStorageOrchestrationServiceSettings().WorkItemQueueVisibilityTimeout);
+        settings.LeaseInterval.ShouldBe(EngineSettings.Tuned.LeaseInterval);
+        settings.LeaseRenewInterval.ShouldBeLessThan(settings.LeaseInterval / 2);
+        settings.LeaseAcquireInterval.ShouldBeLessThan(settings.LeaseInterval / 2);
+        EngineSettings.RenewEvery(settings).ShouldBeLessThan(settings.WorkItemQueueVisibilityTimeout / 2);
+    }
+
+    [Fact]
+    public void Create_ShortLease_RenewsItWellInside()
+    {
+        var settings = Create(new EngineOptions { Profile = EngineProfile.ProviderDefaults, LeaseInterval = TimeSpan.FromSeconds(9) });
+        settings.LeaseInterval.ShouldBe(TimeSpan.FromSeconds(9));
+        settings.LeaseRenewInterval.ShouldBe(TimeSpan.FromSeconds(3));
+        settings.LeaseAcquireInterval.ShouldBe(TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
     public void Create_ExplicitValue_WinsOverTheProfile()
     {
         var settings = Create(new EngineOptions
