@@ -33,6 +33,17 @@ public sealed class HostJsonVersioningTests
     }
 
     [Theory]
+    [InlineData("controlQueueVisibilityTimeout")]
+    [InlineData("workItemQueueVisibilityTimeout")]
+    public void HostJson_VisibilityTimeouts_AreTheTunedProfiles(string setting)
+    {
+        // A killed instance's work comes back as fast in Azure as locally (ADR 0005); the Functions dispatchers renew
+        // the locks of the work they hold, as our sidecar's decorator does.
+        var value = DurableTask().GetProperty("storageProvider").GetProperty(setting).GetString();
+        TimeSpan.Parse(value!, System.Globalization.CultureInfo.InvariantCulture).ShouldBe(EngineSettings.Tuned.MessageVisibilityTimeout);
+    }
+
+    [Theory]
     [InlineData("", false)]
     [InlineData("1.0", false)]
     [InlineData("2.0", true)]
