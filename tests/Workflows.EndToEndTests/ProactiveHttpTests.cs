@@ -56,7 +56,7 @@ public sealed class ProactiveHttpTests(ServerFixture server)
         }
 
         var declinedDetail = await Walkthrough.WaitForApplicationAsync(citizen, id, a => a.Status != ApplicationStatus.AwaitingConfirmation, "the declination");
-        declinedDetail.Status.ShouldBe(ApplicationStatus.Withdrawn);
+        declinedDetail.Status.ShouldBe(ApplicationStatus.Declined);
         declinedDetail.Prefilled.ShouldBeNull("only an application awaiting confirmation shows what is to be confirmed");
         using var late = await citizen.PostAsync($"/api/applications/{id}/confirmation", Http.Body(new { }));
         await late.ShouldBeProblemAsync(409);

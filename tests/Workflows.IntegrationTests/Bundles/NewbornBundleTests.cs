@@ -252,6 +252,33 @@ public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cancel_ByAnAdministrator_IsShownAsTheirCancellationNotTheApplicantsWithdrawal()
+    {
+        await GiveParentsLicencesAsync("citizen-c2");
+        await harness.Applications.SubmitAsync(await RequestAsync("citizen-c2"), "nb-cancelled");
+        await harness.WaitForTaskAsync("hospital", "nb-cancelled", "birth-certificate");
+        await harness.Applications.CancelAsync("nb-cancelled", "admin-li", "Filed twice by mistake.");
+
+        var outcome = await harness.WaitForOutcomeAsync("nb-cancelled");
+        outcome.Status.ShouldBe(BundleStatus.Cancelled);
+        var items = outcome.Items.ToDictionary(i => i.ItemKey);
+        items["birth-certificate"].State.ShouldBe(ItemState.Cancelled);
+        items["birth-certificate"].Reason!.ShouldContain("administrator");
+        items["birth-certificate"].Reason!.ShouldNotContain("applicant");
+        items["household-registration"].State.ShouldBe(ItemState.Cancelled);
+        items["household-registration"].DecidedBy.ShouldBe("admin:admin-li");
+        items["household-registration"].Reason!.ShouldContain("Filed twice by mistake.");
+
+        var record = (await harness.Store.GetAsync("nb-cancelled"))!;
+        record.Status.ShouldBe(ApplicationStatus.Cancelled);
+        var trail = await harness.Audit.ReadAsync("nb-cancelled");
+        var entry = trail.Single(e => e.Action == "application.cancelled");
+        entry.Actor.ShouldBe("admin:admin-li");
+        entry.After.ShouldBe(nameof(ApplicationStatus.Cancelled));
+        trail.ShouldNotContain(e => e.Action == "application.withdrawn");
+    }
+
+    [Fact]
     public async Task Submit_SecondApplication_ReusesCertificatesIssuedByTheFirst()
     {
         const string applicant = "citizen-g";

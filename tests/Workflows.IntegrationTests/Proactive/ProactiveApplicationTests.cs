@@ -116,7 +116,7 @@ public sealed class ProactiveApplicationTests(StorageFixture storage)
     }
 
     [Fact]
-    public async Task Declination_AwaitingConfirmation_EndsWithdrawn()
+    public async Task Declination_AwaitingConfirmation_EndsDeclinedWithNoItemWaiting()
     {
         await using var engine = await StartAsync("prodecline");
         var service = engine.Services.GetRequiredService<ApplicationService>();
@@ -125,7 +125,9 @@ public sealed class ProactiveApplicationTests(StorageFixture storage)
 
         await service.DeclineProactiveAsync(id, "we moved away");
 
-        (await WaitForOutcomeAsync(engine, id)).Status.ShouldBe(ApplicationStatus.Withdrawn);
+        (await WaitForOutcomeAsync(engine, id)).Status.ShouldBe(ApplicationStatus.Declined);
+        var record = (await WaitForStatusAsync(engine, id, ApplicationStatus.Declined))!;
+        record.Items.ShouldAllBe(i => i.State == ItemState.NotIncluded);
     }
 
     [Fact]

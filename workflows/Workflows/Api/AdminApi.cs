@@ -479,7 +479,7 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
         {
             if (body.Action == "cancel")
             {
-                await service.WithdrawAsync(applicationId, $"Cancelled by an administrator ({caller.Id}): {body.Reason}", cancellationToken);
+                await service.CancelAsync(applicationId, caller.Id, body.Reason, cancellationToken);
                 await audit.AppendAsync(new AuditEntry(applicationId, $"admin:cancel:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime, caller.AuditName,
                     "application.cancel.requested", nameof(ApplicationStatus.InProgress), null, body.Reason), cancellationToken);
                 return new BulkItemResult(applicationId, "done", "Cancellation sent; pending items are being cancelled.");

@@ -17,7 +17,7 @@ public enum ApplicationStatus
     /// <summary>Ended with no item approved.</summary>
     Rejected,
 
-    /// <summary>Withdrawn by the applicant (or, before it started, a proactive application they declined).</summary>
+    /// <summary>Withdrawn by the applicant.</summary>
     Withdrawn,
 
     /// <summary>Started by a register event, pre-filled; waits for the applicant to confirm (无感申办).</summary>
@@ -25,6 +25,12 @@ public enum ApplicationStatus
 
     /// <summary>A proactive application the applicant did not confirm by its deadline.</summary>
     Expired,
+
+    /// <summary>Cancelled by an administrator (not the applicant's doing).</summary>
+    Cancelled,
+
+    /// <summary>A proactive application the applicant declined before it started.</summary>
+    Declined,
 }
 
 /// <summary>One item as the applicant and administrators see it.</summary>

@@ -118,6 +118,15 @@ public sealed class ApplicationService(
     public Task WithdrawAsync(string applicationId, string reason, CancellationToken cancellationToken = default) =>
         client.RaiseEventAsync(applicationId, nameof(WithdrawalRequested), new WithdrawalRequested(reason), cancellationToken);
 
+    /// <summary>Cancels an application as an administrator: every item still pending is cancelled, shown as their doing.</summary>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="administratorId">The administrator.</param>
+    /// <param name="reason">Why (shown to the applicant).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the request is delivered.</returns>
+    public Task CancelAsync(string applicationId, string administratorId, string reason, CancellationToken cancellationToken = default) =>
+        client.RaiseEventAsync(applicationId, nameof(WithdrawalRequested), new WithdrawalRequested(reason, $"admin:{administratorId}"), cancellationToken);
+
     /// <summary>Delivers an officer's decision to an item.</summary>
     /// <param name="applicationId">The application.</param>
     /// <param name="itemKey">The item.</param>

@@ -36,7 +36,8 @@ public sealed record FigureFact(
     /// <param name="status">The status.</param>
     /// <returns>True for every end.</returns>
     public static bool Ended(ApplicationStatus status) =>
-        status is ApplicationStatus.Completed or ApplicationStatus.PartiallyCompleted or ApplicationStatus.Rejected or ApplicationStatus.Withdrawn or ApplicationStatus.Expired;
+        status is ApplicationStatus.Completed or ApplicationStatus.PartiallyCompleted or ApplicationStatus.Rejected or ApplicationStatus.Withdrawn or ApplicationStatus.Expired
+            or ApplicationStatus.Cancelled or ApplicationStatus.Declined;
 
     /// <summary>Whether the departments decided it (the timing figures count these; withdrawn and expired ones were not decided).</summary>
     public bool Decided => Status is ApplicationStatus.Completed or ApplicationStatus.PartiallyCompleted or ApplicationStatus.Rejected;

@@ -198,6 +198,9 @@ public enum BundleStatus
 
     /// <summary>Withdrawn by the applicant.</summary>
     Withdrawn,
+
+    /// <summary>Cancelled by an administrator.</summary>
+    Cancelled,
 }
 
 /// <summary>Output of <see cref="BundleOrchestrator"/>: each item's end.</summary>

@@ -34,9 +34,10 @@ public sealed record SupplementProvided(IReadOnlyList<string> Materials, IReadOn
 /// <param name="Outputs">Values it issued (e.g. an account number), by output key.</param>
 public sealed record ExternalSystemDecided(string System, bool Approved, string? Reason = null, IReadOnlyDictionary<string, string>? Outputs = null);
 
-/// <summary>The applicant withdraws the application; raised on the bundle instance.</summary>
-/// <param name="Reason">Why, in the applicant's words.</param>
-public sealed record WithdrawalRequested(string Reason);
+/// <summary>The applicant withdraws the application, or an administrator cancels it; raised on the bundle instance.</summary>
+/// <param name="Reason">Why, in the applicant's (or the administrator's) words.</param>
+/// <param name="CancelledBy">The administrator who cancelled it (their audit name, <c>admin:ID</c>); null when the applicant withdrew.</param>
+public sealed record WithdrawalRequested(string Reason, string? CancelledBy = null);
 
 /// <summary>The bundle cancels an item that is still being decided; raised on the item instance.</summary>
 /// <param name="Reason">Why.</param>

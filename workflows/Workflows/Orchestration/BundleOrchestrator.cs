@@ -59,6 +59,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var withdrawal = context.WaitForExternalEvent<WithdrawalRequested>(nameof(WithdrawalRequested));
             var supply = context.WaitForExternalEvent<DeferredMaterialSupplied>(nameof(DeferredMaterialSupplied));
             var withdrawn = false;
+            string? cancelledBy = null;
             StartReadyItems();
             await SaveWhileRunningAsync();
 
@@ -89,8 +90,18 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 if (first == withdrawal && !withdrawn)
                 {
                     withdrawn = true;
-                    Withdraw(withdrawal.Result.Reason);
-                    Audit($"applicant:{input.Applicant.Id}", "application.withdrawn", nameof(ApplicationStatus.InProgress), nameof(ApplicationStatus.Withdrawn), withdrawal.Result.Reason);
+                    // An administrator's cancellation arrives the same way, and is shown as theirs, not the applicant's.
+                    cancelledBy = withdrawal.Result.CancelledBy;
+                    Withdraw(withdrawal.Result.Reason, cancelledBy);
+                    if (cancelledBy is null)
+                    {
+                        Audit($"applicant:{input.Applicant.Id}", "application.withdrawn", nameof(ApplicationStatus.InProgress), nameof(ApplicationStatus.Withdrawn), withdrawal.Result.Reason);
+                    }
+                    else
+                    {
+                        Audit(cancelledBy, "application.cancelled", nameof(ApplicationStatus.InProgress), nameof(ApplicationStatus.Cancelled), withdrawal.Result.Reason);
+                    }
+
                     await SaveAsync(ApplicationStatus.InProgress);
                     continue;
                 }
@@ -109,7 +120,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 await SaveWhileRunningAsync();
             }
 
-            var status = withdrawn ? ApplicationStatus.Withdrawn : Conclude();
+            var status = !withdrawn ? Conclude() : cancelledBy is null ? ApplicationStatus.Withdrawn : ApplicationStatus.Cancelled;
             Audit("engine", "application.ended", nameof(ApplicationStatus.InProgress), status.ToString(), null);
             // Reminders of materials nobody needs any more must not keep the instance open.
             StopReminders();
@@ -261,19 +272,20 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             Audit($"applicant:{input.Applicant.Id}", "material.supplied", nameof(MaterialStatus.Deferred), nameof(MaterialStatus.Supplied), supplied.Material);
         }
 
-        void Withdraw(string reason)
+        void Withdraw(string reason, string? cancelledBy)
         {
+            var why = cancelledBy is null ? $"Withdrawn by the applicant: {reason}" : $"Cancelled by an administrator: {reason}";
             StopReminders();
             var log = context.CreateReplaySafeLogger<BundleOrchestrator>();
             OrchestrationLog.BundleWithdrawn(log, input.ApplicationId, reason);
             foreach (var key in running.Keys)
             {
-                context.SendEvent(ItemOrchestrator.InstanceId(input.ApplicationId, key), nameof(ItemCancellationRequested), new ItemCancellationRequested($"Withdrawn by the applicant: {reason}"));
+                context.SendEvent(ItemOrchestrator.InstanceId(input.ApplicationId, key), nameof(ItemCancellationRequested), new ItemCancellationRequested(why));
             }
 
             foreach (var item in template.Items.Where(i => states[i.Key] == ItemState.Waiting))
             {
-                Record(NotWanted(item) ?? new ItemResult(item.Key, ItemState.Cancelled, $"applicant:{input.Applicant.Id}", $"Withdrawn by the applicant: {reason}", new Dictionary<string, string>(), []));
+                Record(NotWanted(item) ?? new ItemResult(item.Key, ItemState.Cancelled, cancelledBy ?? $"applicant:{input.Applicant.Id}", why, new Dictionary<string, string>(), []));
             }
 
             context.SetCustomStatus(new BundleProgress(new Dictionary<string, ItemState>(states)));
@@ -295,6 +307,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             ApplicationStatus.Completed => BundleStatus.Completed,
             ApplicationStatus.PartiallyCompleted => BundleStatus.PartiallyCompleted,
             ApplicationStatus.Withdrawn => BundleStatus.Withdrawn,
+            ApplicationStatus.Cancelled => BundleStatus.Cancelled,
             _ => BundleStatus.Rejected,
         };
 
@@ -376,6 +389,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 ApplicationStatus.Completed => ("办结 Completed", "every item was approved"),
                 ApplicationStatus.PartiallyCompleted => ("部分办结 Partly completed", "some items were approved and some not"),
                 ApplicationStatus.Withdrawn => ("已撤回 Withdrawn", "it was withdrawn"),
+                ApplicationStatus.Cancelled => ("已由管理员取消 Cancelled by an administrator", "an administrator cancelled it"),
                 _ => ("未通过 Rejected", "no item was approved"),
             };
             Notify("ended", NotificationTopics.Ended, title,

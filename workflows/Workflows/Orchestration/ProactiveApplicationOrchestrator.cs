@@ -82,9 +82,9 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
                 if (first == declined)
                 {
                     timerCancel.Cancel();
-                    Audit($"applicant:{input.Applicant.Id}", "proactive.declined", nameof(ApplicationStatus.AwaitingConfirmation), nameof(ApplicationStatus.Withdrawn), declined.Result.Reason);
-                    await SaveAsync(ApplicationStatus.Withdrawn, null, null);
-                    return new ProactiveOutcome(input.ApplicationId, ApplicationStatus.Withdrawn, null);
+                    Audit($"applicant:{input.Applicant.Id}", "proactive.declined", nameof(ApplicationStatus.AwaitingConfirmation), nameof(ApplicationStatus.Declined), declined.Result.Reason);
+                    await SaveAsync(ApplicationStatus.Declined, null, null);
+                    return new ProactiveOutcome(input.ApplicationId, ApplicationStatus.Declined, null);
                 }
 
                 var check = await CheckAsync(confirmed.Result);
@@ -138,6 +138,7 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
             BundleStatus.Completed => ApplicationStatus.Completed,
             BundleStatus.PartiallyCompleted => ApplicationStatus.PartiallyCompleted,
             BundleStatus.Withdrawn => ApplicationStatus.Withdrawn,
+            BundleStatus.Cancelled => ApplicationStatus.Cancelled,
             _ => ApplicationStatus.Rejected,
         };
 
@@ -148,7 +149,9 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
                 Audit($"system:{input.System}", "proactive.recorded", before, after, null);
             }
 
-            var items = input.Template.Items.Select(i => new ItemView(i.Key, i.Name, i.Department, ItemState.Waiting)).ToList();
+            // Items wait while the applicant may still confirm; once declined or expired none of them will ever start.
+            var itemState = status == ApplicationStatus.AwaitingConfirmation ? ItemState.Waiting : ItemState.NotIncluded;
+            var items = input.Template.Items.Select(i => new ItemView(i.Key, i.Name, i.Department, itemState)).ToList();
             var record = new ApplicationRecord(input.ApplicationId, input.Applicant, input.Template.Key, input.TemplateVersion, input.Template.Name, status,
                 input.ReceivedAt, context.CurrentUtcDateTime, items, []);
             await context.CallActivityAsync<bool>(nameof(SaveApplicationActivity), new ApplicationUpdate(record, [.. audit], [.. notifications]), OrchestrationRetry.Storage);
