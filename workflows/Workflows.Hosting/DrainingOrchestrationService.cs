@@ -312,20 +312,23 @@ public sealed class DrainingOrchestrationService(IOrchestrationService inner, Ti
 
     static async Task RenewUntilStoppedAsync(Func<Task> renew, TimeSpan every, CancellationToken stop)
     {
+        // A renewal can fail for a moment (storage slow, a retried update whose first try went through); only
+        // several failures in a row mean the lock is gone, and then at-least-once delivery takes over.
+        const int GiveUpAfter = 3;
+        var failures = 0;
         try
         {
-            while (true)
+            while (failures < GiveUpAfter)
             {
                 await Task.Delay(every, stop);
                 try
                 {
                     await renew();
+                    failures = 0;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
                 {
-                    // The message is gone or its receipt changed (completed elsewhere, or storage failed): the
-                    // lock cannot be kept, and the provider's at-least-once delivery takes over. Stop trying.
-                    return;
+                    failures++;
                 }
             }
         }

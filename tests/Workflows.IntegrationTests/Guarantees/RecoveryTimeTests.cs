@@ -23,18 +23,18 @@ public sealed class RecoveryTimeTests(StorageFixture storage, ITestOutputHelper 
     {
         var hub = storage.NewHub("renew");
         var settings = hub.ToInProcessConfiguration(runWorker: true);
-        settings["Engine:MessageVisibilityTimeout"] = "00:00:03";
+        settings["Engine:MessageVisibilityTimeout"] = "00:00:05";
         var other = hub.ToConfiguration(workerId: "host-b");
-        other["Engine:MessageVisibilityTimeout"] = "00:00:03";
+        other["Engine:MessageVisibilityTimeout"] = "00:00:05";
         await using var engine = await InProcessEngine.StartAsync(settings);
         await using var second = EngineProcess.Start("second", other);
         await second.WaitUntilReadyAsync(Ready);
 
         const string id = "long-step-1";
-        // Four visibility timeouts long: unless the host running it keeps it locked, the message reappears and
+        // Three visibility timeouts long: unless the host running it keeps it locked, the message reappears and
         // the other host runs it too.
         await engine.Client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(ChainOrchestrator), new ChainInput(Steps: 1, "p", StepDelayMs: 12_000), new StartOrchestrationOptions(id));
+            nameof(ChainOrchestrator), new ChainInput(Steps: 1, "p", StepDelayMs: 15_000), new StartOrchestrationOptions(id));
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var state = await engine.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
 
