@@ -27,12 +27,12 @@ public sealed class FakeAuthority : IAsyncDisposable
     /// <summary>The audience the API under test is configured with (an app registration's client id).</summary>
     public const string Audience = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
 
-    const string KeyId = "fake-authority-key-1";
 
     static readonly string[] SigningAlgorithms = ["RS256"];
 
     readonly WebApplication app;
-    readonly RSA key = RSA.Create(2048);
+    RSA key = RSA.Create(2048);
+    string keyId = "fake-authority-key-1";
     readonly RSA otherKey = RSA.Create(2048);
 
     FakeAuthority(WebApplication app) => this.app = app;
@@ -81,7 +81,7 @@ public sealed class FakeAuthority : IAsyncDisposable
             {
                 keys = new[]
                 {
-                    new { kty = "RSA", use = "sig", kid = KeyId, alg = "RS256", n = Base64UrlEncoder.Encode(p.Modulus), e = Base64UrlEncoder.Encode(p.Exponent) },
+                    new { kty = "RSA", use = "sig", kid = authority.keyId, alg = "RS256", n = Base64UrlEncoder.Encode(p.Modulus), e = Base64UrlEncoder.Encode(p.Exponent) },
                 },
             });
         });
@@ -130,7 +130,7 @@ public sealed class FakeAuthority : IAsyncDisposable
             claims[type] = value;
         }
 
-        var signing = new RsaSecurityKey(signedByOtherKey ? otherKey : key) { KeyId = KeyId };
+        var signing = new RsaSecurityKey(signedByOtherKey ? otherKey : key) { KeyId = keyId };
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = IssuerOf(tenant ?? Tenant),
@@ -141,6 +141,15 @@ public sealed class FakeAuthority : IAsyncDisposable
             Expires = until,
             SigningCredentials = new SigningCredentials(signing, SecurityAlgorithms.RsaSha256),
         });
+    }
+
+    /// <summary>Publishes a new signing key under a new key id instead of the old one, as Entra ID rotates its keys.</summary>
+    public void RotateKey()
+    {
+        var old = key;
+        key = RSA.Create(2048);
+        keyId = $"fake-authority-key-{Guid.NewGuid():N}";
+        old.Dispose();
     }
 
     /// <inheritdoc />

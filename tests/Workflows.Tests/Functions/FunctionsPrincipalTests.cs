@@ -138,6 +138,20 @@ public sealed class FunctionsPrincipalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FromAsync_EntraTokenAfterKeyRotation_ReadsTheMetadataAgainAndGivesTheCaller()
+    {
+        var principal = Principal(Entra());
+        Caller.From(await principal.FromAsync(Bearer(authority.Mint("oid-7", "李娜", ["admin"])))).ShouldNotBeNull();
+        var reads = authority.MetadataReads;
+
+        authority.RotateKey();
+        var caller = Caller.From(await principal.FromAsync(Bearer(authority.Mint("oid-7", "李娜", ["admin"]))));
+
+        caller.ShouldBe(new Caller("oid-7", "李娜", CallerRole.Administrator));
+        authority.MetadataReads.ShouldBeGreaterThan(reads, "the cached metadata lacked the new key, so it was read again");
+    }
+
+    [Fact]
     public async Task FromAsync_EntraTokenSignedByAnotherKey_GivesNoCaller()
         => Caller.From(await Principal(Entra()).FromAsync(Bearer(authority.Mint("oid-7", "李娜", ["admin"], signedByOtherKey: true)))).ShouldBeNull();
 

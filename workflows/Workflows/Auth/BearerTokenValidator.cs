@@ -18,8 +18,16 @@ public sealed class BearerTokenValidator
     /// <summary>The authentication type given to identities read from a bearer token.</summary>
     public const string AuthenticationType = "Bearer";
 
+    /// <summary>The least time between two reads of the metadata forced by an unknown key (JwtBearer's default too).</summary>
+    public static readonly TimeSpan MinimumForcedRefresh = TimeSpan.FromMinutes(5);
+
     readonly AuthOptions options;
     readonly ConfigurationManager<OpenIdConnectConfiguration>? metadata;
+    readonly string? metadataAddress;
+    readonly HttpDocumentRetriever? documents;
+    readonly Lock gate = new();
+    OpenIdConnectConfiguration? fresher;
+    DateTimeOffset lastForcedRefresh = DateTimeOffset.MinValue;
     readonly JsonWebTokenHandler tokens = new() { MapInboundClaims = false };
 
     /// <summary>Creates the validator.</summary>
@@ -31,9 +39,9 @@ public sealed class BearerTokenValidator
         if (!string.IsNullOrWhiteSpace(options.Authority))
         {
             // As JwtBearer does: the metadata is at the authority's /.well-known/openid-configuration.
-            var address = options.Authority.TrimEnd('/') + "/.well-known/openid-configuration";
-            metadata = new ConfigurationManager<OpenIdConnectConfiguration>(
-                address, new OpenIdConnectConfigurationRetriever(), new HttpDocumentRetriever { RequireHttps = options.RequireHttpsMetadata });
+            metadataAddress = options.Authority.TrimEnd('/') + "/.well-known/openid-configuration";
+            documents = new HttpDocumentRetriever { RequireHttps = options.RequireHttpsMetadata };
+            metadata = new ConfigurationManager<OpenIdConnectConfiguration>(metadataAddress, new OpenIdConnectConfigurationRetriever(), documents);
         }
     }
 
@@ -63,27 +71,61 @@ public sealed class BearerTokenValidator
                 return null;
             }
 
-            parameters.IssuerSigningKeys = configuration.SigningKeys;
+            OpenIdConnectConfiguration? fresh;
+            lock (gate)
+            {
+                // Only while the manager may still be catching up; later its keys are the authority's word (a key
+                // the authority retired since must not stay valid here).
+                fresh = DateTimeOffset.UtcNow - lastForcedRefresh < MinimumForcedRefresh ? fresher : null;
+            }
+
+            parameters.IssuerSigningKeys = configuration.SigningKeys.Concat(fresh?.SigningKeys ?? []).ToList();
         }
 
         var result = await tokens.ValidateTokenAsync(token, parameters);
-        if (!result.IsValid && metadata is not null && result.Exception is SecurityTokenSignatureKeyNotFoundException)
+        if (!result.IsValid && metadata is not null && result.Exception is SecurityTokenInvalidSignatureException
+            && await RefreshAsync(cancellationToken) is { } refreshed)
         {
-            // A key not in the cached metadata: the authority may have rotated its keys, so read it again (the
-            // manager throttles how often) and try once more.
-            metadata.RequestRefresh();
-            try
-            {
-                parameters.IssuerSigningKeys = (await metadata.GetConfigurationAsync(cancellationToken)).SigningKeys;
-            }
-            catch (InvalidOperationException)
-            {
-                return null;
-            }
-
+            // No published key verified it: the authority may have rotated its keys since the metadata was cached.
+            parameters.IssuerSigningKeys = refreshed.SigningKeys;
             result = await tokens.ValidateTokenAsync(token, parameters);
         }
 
         return result.IsValid ? SignInClaims.Principal(result.ClaimsIdentity.Claims, AuthenticationType) : null;
+    }
+
+    /// <summary>
+    /// Reads the metadata now, at most once per <see cref="MinimumForcedRefresh"/> (a stream of bad tokens must not
+    /// become a stream of requests to the authority). The configuration manager's own refresh runs in the background
+    /// and returns the cached keys meanwhile, so the fresh keys are kept here and used beside its until it catches up.
+    /// </summary>
+    async Task<OpenIdConnectConfiguration?> RefreshAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (now - lastForcedRefresh < MinimumForcedRefresh)
+            {
+                return null;
+            }
+
+            lastForcedRefresh = now;
+        }
+
+        try
+        {
+            var fresh = await OpenIdConnectConfigurationRetriever.GetAsync(metadataAddress!, documents!, cancellationToken);
+            lock (gate)
+            {
+                fresher = fresh;
+            }
+
+            metadata!.RequestRefresh();
+            return fresh;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException)
+        {
+            return null;
+        }
     }
 }
