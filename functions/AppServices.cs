@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Api;
+using Workflows.Auth;
 using Workflows.Calendar;
+using Workflows.Functions.Http;
 using Workflows.Templates;
 
 namespace Workflows.Functions;
@@ -23,6 +25,9 @@ public static class AppServices
         services.AddWorkflows(configuration);
         services.AddWorkflowsApi(configuration);
         services.ConfigureHttpJsonOptions(o => ApiJson.ConfigureResponses(o.SerializerOptions));
+        // Sign-in: one validator (it caches the authority's metadata) and the Easy Auth setting read once.
+        services.AddSingleton<BearerTokenValidator>();
+        services.AddSingleton(sp => new FunctionsPrincipal(sp.GetRequiredService<BearerTokenValidator>(), configuration));
         services.AddHostedService<TemplateSeeder>();
         services.AddHostedService<CalendarSeeder>();
         return services;

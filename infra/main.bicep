@@ -33,10 +33,14 @@ param taskHubName string = 'workflows'
 @maxLength(40)
 param tablePrefix string = 'wf'
 
-@description('Issuer of the JWTs the API accepts; empty uses this tenant\'s Entra ID v2.0 issuer.')
+@description('Client id of the API\'s app registration in Entra ID (AUTH_CLIENT_ID); required: without it nobody could sign in.')
+@minLength(1)
+param authClientId string
+
+@description('Issuer of the JWTs the API accepts, also its OpenID authority; empty uses this tenant\'s Entra ID v2.0 issuer.')
 param authIssuer string = ''
 
-@description('Audience of the JWTs the API accepts; empty uses api://<function app name>, the usual App ID URI of an app registration.')
+@description('Audience of the JWTs the API accepts; empty uses the client id (the audience of Entra ID v2.0 access tokens).')
 param authAudience string = ''
 
 var abbrs = loadJsonContent('abbreviations.json')
@@ -50,6 +54,8 @@ var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
 var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
 var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
 var deploymentContainerName = 'app-package'
+var issuer = empty(authIssuer) ? '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0' : authIssuer
+var audience = empty(authAudience) ? authClientId : authAudience
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: empty(resourceGroupName) ? '${abbrs.resourcesResourceGroups}${environmentName}' : resourceGroupName
@@ -104,11 +110,15 @@ module api 'app/api.bicep' = {
       Storage__QueueServiceUri: storage.outputs.queueEndpoint
       Storage__TableServiceUri: storage.outputs.tableEndpoint
       Storage__TablePrefix: tablePrefix
-      Auth__Issuer: empty(authIssuer)
-        ? '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
-        : authIssuer
-      Auth__Audience: empty(authAudience) ? 'api://${functionAppName}' : authAudience
+      // Bearer tokens checked against the authority's metadata (keys), this issuer and audience; no signing key, no
+      // demo users and no OpenAPI document here (the Functions app serves none).
+      Auth__Authority: issuer
+      Auth__Issuer: issuer
+      Auth__Audience: audience
     }
+    authClientId: authClientId
+    authIssuer: issuer
+    authAudience: audience
   }
 }
 

@@ -5,7 +5,6 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Api;
 using Workflows.Assisted;
-using Workflows.Auth;
 using Workflows.Cases;
 using Workflows.Functions.Http;
 using Workflows.Ratings;
@@ -329,7 +328,7 @@ public static class ApiTriggers
         ArgumentNullException.ThrowIfNull(context);
         // Needs no Durable Task client, so the handler comes straight from the services.
         var services = context.InstanceServices;
-        var caller = Caller.From(await FunctionsPrincipal.FromAsync(request, services.GetRequiredService<AuthOptions>()));
+        var caller = Caller.From(await services.GetRequiredService<FunctionsPrincipal>().FromAsync(request));
         return new ResultActionResult(await services.GetRequiredService<NotificationApi>().ListMineAsync(caller, Query(request, "max"), request.HttpContext.RequestAborted));
     }
 
@@ -447,7 +446,7 @@ public static class ApiTriggers
         HttpRequest request, DurableTaskClient client, FunctionContext context, Func<ApiHandlers, Caller?, CancellationToken, Task<IResult>> handle)
     {
         var services = context.InstanceServices;
-        var caller = Caller.From(await FunctionsPrincipal.FromAsync(request, services.GetRequiredService<AuthOptions>()));
+        var caller = Caller.From(await services.GetRequiredService<FunctionsPrincipal>().FromAsync(request));
         var result = await handle(ApiHandlers.Create(services, client), caller, request.HttpContext.RequestAborted);
         return new ResultActionResult(result);
     }

@@ -40,6 +40,18 @@ param instanceMemoryMB int = 2048
 @description('The engine\'s own settings (task hub, storage endpoints, auth), added to the platform ones.')
 param appSettings { *: string } = {}
 
+@description('Client id of the API\'s Entra ID app registration: App Service Authentication validates its tokens.')
+@minLength(1)
+param authClientId string
+
+@description('Entra ID issuer of the tokens (https://login.microsoftonline.com/<tenant>/v2.0), also the OpenID authority.')
+@minLength(1)
+param authIssuer string
+
+@description('Audience the tokens must carry (the client id for v2.0 access tokens).')
+@minLength(1)
+param authAudience string
+
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
   name: storageAccountName
 }
@@ -118,6 +130,51 @@ resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: app
   name: 'appsettings'
   properties: union(appSettings, hostSettings)
+}
+
+// App Service Authentication (Easy Auth) in front of every trigger: a request without a valid Entra ID token for this
+// API is answered 401 before it reaches the worker, and the platform replaces any X-MS-CLIENT-PRINCIPAL header sent
+// from outside with its own (it sets WEBSITE_AUTH_ENABLED=True, the only case the worker trusts that header in).
+// Outside systems' callbacks and register events carry HMAC signatures, not tokens, so their routes are excluded;
+// the worker checks their signatures.
+resource auth 'Microsoft.Web/sites/config@2024-11-01' = {
+  parent: app
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+      excludedPaths: [
+        '/api/systems/*'
+      ]
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: authClientId
+          openIdIssuer: authIssuer
+        }
+        validation: {
+          allowedAudiences: [
+            authAudience
+          ]
+        }
+      }
+    }
+    login: {
+      // An API, not a site: no sessions or stored tokens.
+      tokenStore: {
+        enabled: false
+      }
+    }
+  }
 }
 
 // Deployment goes through Entra ID (azd uses the signed-in identity), so basic publishing credentials stay off.

@@ -53,6 +53,8 @@ public sealed class ServerFixture : IAsyncLifetime
         var settings = hub.ToConfiguration();
         settings["Auth:SigningKey"] = SigningKey;
         settings["Auth:DemoUsers"] = "true";
+        // The matrix test reads the OpenAPI document; off unless configured (appsettings.json turns it on too).
+        settings["Api:OpenApi"] = "true";
         settings["Systems:Secrets:bank-account-system:Secret"] = BankSecret;
         settings["Systems:Secrets:birth-register-system:Secret"] = BirthRegisterSecret;
         settings["RateLimits:SubmitsPerMinute"] = SubmitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -39,10 +39,19 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.MapHealthChecks("/healthz");
-app.MapOpenApi();
-app.MapScalarApiReference();
+// The OpenAPI document and the reference page describe every route to anyone: on where configuration says so
+// (appsettings.json does, for development), off otherwise.
+var openApi = app.Configuration.GetValue<bool>(ServerSetup.OpenApiSetting);
+if (openApi)
+{
+    app.MapOpenApi();
+    app.MapScalarApiReference();
+}
+
 app.MapWorkflowsApi();
-app.MapGet("/", () => Results.Text("Workflows local server. API: /api  OpenAPI: /openapi/v1.json  Reference: /scalar  Health: /healthz\n"))
+app.MapGet("/", () => Results.Text(openApi
+        ? "Workflows local server. API: /api  OpenAPI: /openapi/v1.json  Reference: /scalar  Health: /healthz\n"
+        : "Workflows local server. API: /api  Health: /healthz\n"))
     .ExcludeFromDescription();
 
 if (args.Contains("demo", StringComparer.Ordinal))
@@ -56,7 +65,7 @@ if (args.Contains("demo", StringComparer.Ordinal))
 await app.RunAsync();
 return 0;
 
-/// <summary>Mints demo users' tokens: <c>token USER</c>, or <c>token --list</c>.</summary>
+/// <summary>Mints demo users' tokens: <c>token USER</c> (only with <c>Auth:DemoUsers</c> on), or <c>token --list</c>.</summary>
 internal static class TokenCommand
 {
     public static int Run(string[] args, IConfiguration configuration, TextWriter output, TextWriter error)
@@ -72,6 +81,13 @@ internal static class TokenCommand
             }
 
             return args is [] ? 2 : 0;
+        }
+
+        // Demo users are for development and tests; where they are off (production) no token is minted for them.
+        if (!options.DemoUsers)
+        {
+            error.WriteLine("Demo users are off here: set Auth:DemoUsers=true (Auth__DemoUsers=true) to mint their tokens. ./run.sh does so for its own signing key.");
+            return 2;
         }
 
         if (options.Validate() is { Count: > 0 } problems)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.IdentityModel.Tokens;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -29,6 +28,9 @@ public sealed class RateLimitOptions
 /// <summary>The local server's web concerns: authentication, rate limits, problem details, OpenAPI, telemetry.</summary>
 internal static class ServerSetup
 {
+    /// <summary>The setting that maps the OpenAPI document and the reference page (off when absent).</summary>
+    public const string OpenApiSetting = "Api:OpenApi";
+
     public static IServiceCollection AddWorkflowsServer(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddWorkflowsApi(configuration);
@@ -39,22 +41,24 @@ internal static class ServerSetup
         var auth = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
-            // Our claim names as they are in the token ("sub", "role", "department"), not remapped to SOAP URIs.
+            // Claim names as they are in the token ("sub", "roles", "oid"), not remapped to SOAP URIs.
             o.MapInboundClaims = false;
             if (!string.IsNullOrWhiteSpace(auth.Authority))
             {
+                // Entra ID (or any OpenID authority): its metadata gives the signing keys.
                 o.Authority = auth.Authority;
-                o.Audience = auth.Audience;
+                o.RequireHttpsMetadata = auth.RequireHttpsMetadata;
             }
 
-            o.TokenValidationParameters = new TokenValidationParameters
+            // The same checks and the same claim mapping as the Functions app (BearerTokenValidator, SignInClaims).
+            o.TokenValidationParameters = auth.ValidationParameters();
+            o.Events = new JwtBearerEvents
             {
-                ValidIssuer = auth.Issuer,
-                ValidAudience = auth.Audience,
-                IssuerSigningKey = string.IsNullOrWhiteSpace(auth.Authority) && auth.SigningKey is not null ? auth.Key() : null,
-                NameClaimType = ApiClaims.Name,
-                RoleClaimType = ApiClaims.Role,
-                ClockSkew = TimeSpan.FromSeconds(30),
+                OnTokenValidated = context =>
+                {
+                    context.Principal = SignInClaims.Principal(context.Principal?.Claims ?? [], context.Scheme.Name);
+                    return Task.CompletedTask;
+                },
             };
         });
         services.AddAuthorization();

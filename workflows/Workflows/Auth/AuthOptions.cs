@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.IdentityModel.Tokens;
+using Workflows.Api;
 
 namespace Workflows.Auth;
 
@@ -25,8 +26,14 @@ public sealed class AuthOptions
     /// <summary>The symmetric signing key (at least 32 bytes of UTF-8); null when tokens come from an OpenID authority.</summary>
     public string? SigningKey { get; set; }
 
-    /// <summary>An OpenID Connect authority (e.g. Entra ID's tenant URL); when set, its keys are used instead of <see cref="SigningKey"/>.</summary>
+    /// <summary>
+    /// An OpenID Connect authority (Entra ID: <c>https://login.microsoftonline.com/{tenant}/v2.0</c>); when set, tokens
+    /// are checked against the keys its metadata publishes and <see cref="SigningKey"/> is not used.
+    /// </summary>
     public string? Authority { get; set; }
+
+    /// <summary>Whether the authority's metadata must be read over HTTPS; only tests on loopback turn it off.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
 
     /// <summary>How long minted demo tokens live.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(8);
@@ -54,7 +61,41 @@ public sealed class AuthOptions
             problems.Add($"Set Auth:Authority, or Auth:SigningKey to at least {MinimumKeyBytes} bytes.");
         }
 
+        if (!string.IsNullOrWhiteSpace(Authority) && RequireHttpsMetadata
+            && !Authority.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add("Auth:Authority must be an https URL.");
+        }
+
         return problems;
+    }
+
+    /// <summary>
+    /// What a bearer token must satisfy, the same in both hosts: this issuer exactly (not also whatever the
+    /// authority's metadata names), this audience, a lifetime that has not passed, a signature by the symmetric key
+    /// (no authority) or, with an authority, RS256 by a key its metadata publishes (set by the caller).
+    /// </summary>
+    /// <returns>The parameters; <see cref="TokenValidationParameters.IssuerSigningKeys"/> is left for the authority's keys.</returns>
+    public TokenValidationParameters ValidationParameters()
+    {
+        var issuer = Issuer;
+        var withAuthority = !string.IsNullOrWhiteSpace(Authority);
+        return new TokenValidationParameters
+        {
+            ValidIssuer = issuer,
+            // ASP.NET Core's JwtBearer adds the metadata's issuer to the valid ones; this keeps it to the configured one.
+            IssuerValidator = (tokenIssuer, _, _) => string.Equals(tokenIssuer, issuer, StringComparison.Ordinal)
+                ? tokenIssuer
+                : throw new SecurityTokenInvalidIssuerException($"Issuer '{tokenIssuer}' is not '{issuer}'."),
+            ValidAudience = Audience,
+            IssuerSigningKey = !withAuthority && SigningKey is not null && Encoding.UTF8.GetByteCount(SigningKey) >= MinimumKeyBytes ? Key() : null,
+            ValidAlgorithms = [withAuthority ? SecurityAlgorithms.RsaSha256 : SecurityAlgorithms.HmacSha256],
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            NameClaimType = ApiClaims.Name,
+            RoleClaimType = ApiClaims.Role,
+            ClockSkew = TimeSpan.FromSeconds(30),
+        };
     }
 
     /// <summary>The signing key as a security key.</summary>
