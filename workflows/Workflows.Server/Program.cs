@@ -38,7 +38,9 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseRateLimiter();
+// /healthz is readiness (the storage answers); /healthz/live only that the process serves.
 app.MapHealthChecks("/healthz");
+app.MapHealthChecks("/healthz/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapWorkflowsApi();
