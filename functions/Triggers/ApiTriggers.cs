@@ -329,7 +329,7 @@ public static class ApiTriggers
         // Needs no Durable Task client, so the handler comes straight from the services.
         var services = context.InstanceServices;
         var caller = Caller.From(await services.GetRequiredService<FunctionsPrincipal>().FromAsync(request));
-        return new ResultActionResult(await services.GetRequiredService<NotificationApi>().ListMineAsync(caller, Query(request, "max"), request.HttpContext.RequestAborted));
+        return new ResultActionResult(await StorageFaults.GuardAsync(() => services.GetRequiredService<NotificationApi>().ListMineAsync(caller, Query(request, "max"), request.HttpContext.RequestAborted)));
     }
 
     /// <summary>POST <see cref="ApiRoutes.Ratings"/>: <see cref="RatingApi.RateAsync"/>.</summary>
@@ -447,7 +447,7 @@ public static class ApiTriggers
     {
         var services = context.InstanceServices;
         var caller = Caller.From(await services.GetRequiredService<FunctionsPrincipal>().FromAsync(request));
-        var result = await handle(ApiHandlers.Create(services, client), caller, request.HttpContext.RequestAborted);
+        var result = await StorageFaults.GuardAsync(() => handle(ApiHandlers.Create(services, client), caller, request.HttpContext.RequestAborted));
         return new ResultActionResult(result);
     }
 

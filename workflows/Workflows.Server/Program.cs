@@ -38,7 +38,9 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseRateLimiter();
+// /healthz is readiness (the storage answers); /healthz/live only that the process serves.
 app.MapHealthChecks("/healthz");
+app.MapHealthChecks("/healthz/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
 // The OpenAPI document and the reference page describe every route to anyone: on where configuration says so
 // (appsettings.json does, for development), off otherwise.
 var openApi = app.Configuration.GetValue<bool>(ServerSetup.OpenApiSetting);

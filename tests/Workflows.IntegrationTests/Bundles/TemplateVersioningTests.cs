@@ -37,17 +37,17 @@ public sealed class TemplateVersioningTests(StorageFixture storage) : IAsyncLife
     [Fact]
     public async Task Seed_ReleaseChangedABuiltInNobodyEdited_PublishesItAsTheNextVersion()
     {
-        // The store already holds what an earlier release shipped as house-transfer v2 (both built-in).
-        var shipped = BuiltInTemplates.Get("house-transfer");
-        await ReplaceBuiltInsAsync("house-transfer", shipped with { Description = "An earlier release's wording." });
+        // The store holds what this release shipped (seeded at start); the next release changes house-transfer.
+        var next = BuiltInTemplates.Get("house-transfer") with { Description = "The next release's wording." };
 
-        (await Store.SeedBuiltInsAsync(BuiltInTemplates.Catalog)).ShouldBe(["house-transfer"]);
+        (await Store.SeedBuiltInsAsync(BuiltInTemplates.Catalog, [next], BuiltInTemplates.Release + 1)).ShouldBe(["house-transfer"]);
 
         var published = (await Store.GetPublishedAsync("house-transfer"))!;
-        published.Version.ShouldBe(3);
-        published.Template.Description.ShouldBe(shipped.Description);
-        (await Store.GetAsync("house-transfer", 3))!.Version.CreatedBy.ShouldBe(TemplateStore.BuiltInAuthor);
-        // Once it matches, a restart adds nothing.
+        published.Version.ShouldBe(2);
+        published.Template.Description.ShouldBe(next.Description);
+        (await Store.GetAsync("house-transfer", 2))!.Version.CreatedBy.ShouldBe(TemplateStore.BuiltInAuthor);
+        // Once it matches, a restart adds nothing; nor does a host of this release still running.
+        (await Store.SeedBuiltInsAsync(BuiltInTemplates.Catalog, [next], BuiltInTemplates.Release + 1)).ShouldBeEmpty();
         (await Store.SeedBuiltInsAsync(BuiltInTemplates.Catalog)).ShouldBeEmpty();
     }
 

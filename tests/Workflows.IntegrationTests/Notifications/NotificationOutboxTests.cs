@@ -54,6 +54,37 @@ public sealed class NotificationOutboxTests(StorageFixture storage) : IDisposabl
         stored.Attempts.ShouldBe(2);
     }
 
+    [Fact]
+    public async Task AddAsync_SameIdAtAnotherTime_RecordsOnce()
+    {
+        var outbox = Outbox();
+        var first = new Notification("app-9:item:n000", RecipientKind.Applicant, "citizen-9", NotificationTopics.ItemDecided, "t", "b", At, "app-9");
+
+        (await outbox.AddAsync([first])).ShouldBe([first]);
+        (await outbox.AddAsync([first with { At = At.AddHours(3) }])).ShouldBeEmpty("a re-run's orchestration time is not a new notification");
+
+        (await outbox.ListAsync(RecipientKind.Applicant, "citizen-9")).ShouldHaveSingleItem().Notification.ShouldBe(first);
+        (await outbox.ListPendingAsync(At.AddDays(2))).Where(p => p.Notification.Id == first.Id).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task MarkAsync_LatePendingAfterSent_StaysSent()
+    {
+        var outbox = Outbox();
+        var n = new Notification("late:1", RecipientKind.Department, "police", NotificationTopics.NewTask, "t", "b", At);
+        await outbox.AddAsync([n]);
+        await outbox.MarkAsync(n, DeliveryStatus.Sent, 1);
+
+        // A deliverer whose lease ran out reports its failure after another one sent it.
+        await outbox.MarkAsync(n, DeliveryStatus.Pending, 3, ["webhook"]);
+        await outbox.MarkAsync(n, DeliveryStatus.Failed, 5);
+
+        var stored = (await outbox.ListAsync(RecipientKind.Department, "police")).Single();
+        stored.Status.ShouldBe(DeliveryStatus.Sent);
+        stored.Attempts.ShouldBe(1);
+        (await outbox.ListPendingAsync(At.AddDays(2))).ShouldNotContain(p => p.Notification.Id == n.Id, "a sent one is not brought back for the sweeper");
+    }
+
     public void Dispose() => counter.Dispose();
 
     NotificationOutbox Outbox()

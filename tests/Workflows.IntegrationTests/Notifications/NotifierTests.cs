@@ -76,6 +76,28 @@ public sealed class NotifierTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task NotifyAsync_ReRunWithAnotherOrchestrationTime_OneRowOneDelivery()
+    {
+        var channel = new FlakyChannel(failures: 0);
+        using var services = Services(channel);
+        var notifier = services.GetRequiredService<Notifier>();
+        var first = Sample("rerun-time:n000");
+
+        await notifier.NotifyAsync([first]);
+        // A re-run of the orchestration makes the same notification (same id) at its own orchestration time.
+        var again = await notifier.NotifyAsync([first with { At = first.At.AddMinutes(7) }]);
+        var later = await notifier.NotifyAsync([first with { At = first.At.AddDays(1) }]);
+
+        again.ShouldBeEmpty();
+        later.ShouldBeEmpty();
+        channel.Delivered.ShouldBe([first.Id]);
+        var stored = (await Outbox(services).ListAsync(first.Kind, first.Recipient)).ShouldHaveSingleItem();
+        stored.Notification.ShouldBe(first, "the first record stands");
+        stored.Status.ShouldBe(DeliveryStatus.Sent);
+        (await Outbox(services).ListPendingAsync(DateTimeOffset.UtcNow.AddDays(3))).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task SweepAsync_PendingOlderThanTheMinimumAge_DeliversAndClearsTheIndex()
     {
         var channel = new FlakyChannel(failures: 3);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Api;
@@ -127,6 +128,28 @@ public sealed class StuckCaseTests(StorageFixture storage)
             new SubmissionRequest("newborn", applicant, answers, [new MaterialProvision("babyPhoto", ProvisionKind.Upload, upload.Reference)]), id);
         result.Accepted.ShouldBeTrue(string.Join("; ", result.Problems.Select(p => $"{p.Path}: {p.Message}")));
         return result.ApplicationId;
+    }
+
+    [Fact]
+    public async Task OpenAsync_CaseInstanceFailed_StartsItAgain()
+    {
+        var settings = storage.NewHub("casefail").ToInProcessConfiguration(runWorker: true);
+        await using var engine = await InProcessEngine.StartAsync(settings);
+        var cases = engine.Services.GetRequiredService<CaseService>();
+        var application = new ApplicationRecord("app-failed", new Applicant("citizen-failed", ApplicantKind.Citizen, "王芳"), "newborn", 1, "新生儿出生一件事",
+            ApplicationStatus.InProgress, DateTime.UtcNow, DateTime.UtcNow, [new ItemView("birth-certificate", "出生医学证明", "hospital", ItemState.Running)], []);
+        var caseId = StuckCase.IdFor("app-failed");
+        // An instance that failed (here: no input at all), as one whose activity ran out of retries would.
+        await engine.Client.ScheduleNewOrchestrationInstanceAsync(nameof(StuckCaseOrchestrator), new StartOrchestrationOptions(caseId));
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            (await engine.Client.WaitForInstanceCompletionAsync(caseId, cts.Token)).RuntimeStatus.ShouldBe(OrchestrationRuntimeStatus.Failed);
+        }
+
+        (await cases.OpenAsync(application, "医院一直没有审批")).ShouldBe(caseId);
+
+        var opened = await WaitForAsync(engine.Services.GetRequiredService<CaseStore>(), caseId, c => c.Status == CaseStatus.Open, "the case started again");
+        opened.Description.ShouldBe("医院一直没有审批");
     }
 
     static async Task<StuckCase> WaitForAsync(CaseStore store, string caseId, Func<StuckCase, bool> done, string what)

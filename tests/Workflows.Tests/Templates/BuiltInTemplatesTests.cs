@@ -38,6 +38,15 @@ public class BuiltInTemplatesTests
     }
 
     [Fact]
+    public void Release_NamesTheEmbeddedTemplates()
+    {
+        // A changed built-in must come with a higher release, or an older host in a rolling deploy (or this one)
+        // cannot tell which of two releases is newer.
+        BuiltInTemplates.ContentSha256.ShouldBe(BuiltInTemplates.ReleaseContentSha256,
+            $"a built-in template changed: raise BuiltInTemplates.Release to {BuiltInTemplates.Release + 1} and set ReleaseContentSha256 to {BuiltInTemplates.ContentSha256}");
+    }
+
+    [Fact]
     public void Catalog_Loads_WithDepartmentsLicencesAndSystems()
     {
         Catalog.Departments.Count.ShouldBeGreaterThanOrEqualTo(20);

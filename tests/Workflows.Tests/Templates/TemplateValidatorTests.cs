@@ -56,6 +56,10 @@ public sealed partial class TemplateValidatorTests
         // Items.
         ["item key with underscore"] = new(t => t.AddItem(Item("Bad_Key")), "item.key", "$.items[4].key", ["'Bad_Key'"]),
         ["item key of one letter"] = new(t => t.AddItem(Item("x")), "item.key", "$.items[4].key", ["'x'"]),
+        // Keys the engine's own ids use: the bundle's audit steps and rating target, the proactive parent, admins' steps.
+        ["item key bundle"] = new(t => t.AddItem(Item("bundle")), "item.key.reserved", "$.items[4].key", ["'bundle'", "reserved"]),
+        ["item key proactive"] = new(t => t.AddItem(Item("proactive")), "item.key.reserved", "$.items[4].key", ["'proactive'"]),
+        ["item key admin"] = new(t => t.AddItem(Item("admin")), "item.key.reserved", "$.items[4].key", ["'admin'"]),
         ["item declared twice"] = new(t => t.AddItem(Item(BirthCert)), "item.duplicate", "$.items[birth-cert]", ["'birth-cert'"]),
         ["item name blank"] = new(t => t.WithItem(BirthCert, i => i with { Name = " " }), "item.name", "$.items[birth-cert].name", ["name"]),
         ["item service code blank"] = new(t => t.WithItem(BirthCert, i => i with { ServiceCode = "" }), "item.serviceCode", "$.items[birth-cert].serviceCode", ["service code"]),

@@ -22,6 +22,19 @@ internal static class ApiEndpoints
     public static IEndpointRouteBuilder MapWorkflowsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api");
+        // Storage that cannot be reached is 503 with Retry-After, the same as in the Functions app.
+        api.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (Exception ex) when (StorageFaults.IsStorageFault(ex))
+            {
+                StorageFaults.LogUnavailable(context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Workflows.Api"), ex);
+                return StorageFaults.Problem();
+            }
+        });
         MapCitizens(api.MapGroup("").WithTags("Citizens and companies"));
         MapOfficers(api.MapGroup("").WithTags("Officers"));
         MapAdministrators(api.MapGroup("").WithTags("Administrators"));

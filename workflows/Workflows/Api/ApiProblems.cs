@@ -33,6 +33,12 @@ public static class ApiProblems
     public static IResult Refused(string code, string title, IReadOnlyList<ApiError> errors) =>
         Problem(StatusCodes.Status422UnprocessableEntity, code, title, Summary(errors), errors);
 
+    /// <summary>The Idempotency-Key was used before for another body (422); nothing was started.</summary>
+    /// <returns>The response.</returns>
+    public static IResult IdempotencyConflict() =>
+        Refused("idempotency.conflict", "Idempotency-Key reused.",
+            [new ApiError("header:Idempotency-Key", "idempotency.conflict", "This key was used for another application; send a new key for a new application, or the same body to retry.")]);
+
     /// <summary>No valid credentials (401).</summary>
     /// <returns>The response.</returns>
     public static IResult Unauthenticated() =>

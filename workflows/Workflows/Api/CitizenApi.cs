@@ -182,6 +182,11 @@ public sealed class CitizenApi(
 
         var applicationId = idempotencyKey is null ? $"app-{Guid.NewGuid():N}" : IdFor(caller!.Id, idempotencyKey);
         var result = await applications.SubmitAsync(new SubmissionRequest(body.TemplateKey, caller!.AsApplicant(), body.Answers, materials), applicationId, cancellationToken);
+        if (result.IdempotencyConflict)
+        {
+            return ApiProblems.IdempotencyConflict();
+        }
+
         if (!result.Accepted)
         {
             return result.Problems.Any(p => p.Code == "template.unknown")
@@ -192,7 +197,7 @@ public sealed class CitizenApi(
 
         if (result.AlreadyAccepted)
         {
-            var ledger = (await store.GetAsync(applicationId, cancellationToken))?.Materials ?? [];
+            var ledger = result.Ledger.Count > 0 ? result.Ledger : (await store.GetAsync(applicationId, cancellationToken))?.Materials ?? [];
             return Results.Ok(new SubmitResponse(applicationId, ledger, Replayed: true));
         }
 

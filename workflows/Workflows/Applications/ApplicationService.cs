@@ -1,12 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Workflows.Calendar;
 using Workflows.Notifications;
 using Workflows.Orchestration;
+using Workflows.Storage;
 using Workflows.Templates;
 
 namespace Workflows.Applications;
@@ -17,12 +20,14 @@ namespace Workflows.Applications;
 /// <param name="Problems">The one notice when refused.</param>
 /// <param name="Ledger">The materials ledger when accepted.</param>
 /// <param name="AlreadyAccepted">True when this id had been accepted by an earlier call (a retried submit).</param>
+/// <param name="IdempotencyConflict">True when this id was accepted for another body: the key was reused, nothing started.</param>
 public sealed record SubmissionResult(
     string ApplicationId,
     bool Accepted,
     IReadOnlyList<SubmissionProblem> Problems,
     IReadOnlyList<MaterialEntry> Ledger,
-    bool AlreadyAccepted = false);
+    bool AlreadyAccepted = false,
+    bool IdempotencyConflict = false);
 
 /// <summary>
 /// Starts and steers applications. A submission is checked as a whole and either refused with one notice, writing
@@ -37,10 +42,28 @@ public sealed record SubmissionResult(
 /// <param name="notificationOptions">The reminder lead for deferred materials.</param>
 /// <param name="clocks">The SLA clock in force, pinned into every application it starts.</param>
 /// <param name="sla">The SLA settings: the length of a working day (which also scales the lead).</param>
+/// <param name="tables">Where the start claims (<see cref="StartsTableName"/>) are kept.</param>
 public sealed class ApplicationService(
     DurableTaskClient client, ITemplateSource templates, SubmissionChecker checker, TimeProvider time,
-    SlaClockSource clocks, IOptions<SlaOptions> sla, NotificationOutbox outbox, IOptions<NotificationOptions> notificationOptions)
+    SlaClockSource clocks, IOptions<SlaOptions> sla, NotificationOutbox outbox, IOptions<NotificationOptions> notificationOptions,
+    StorageTables tables)
 {
+    /// <summary>
+    /// One row per application id, inserted before its bundle starts: the body's SHA-256 (a reused key with another
+    /// body is refused) and the starter's claim, so of two submits racing with one key only one starts.
+    /// </summary>
+    public const string StartsTableName = "ApplicationStarts";
+
+    // How long a starter holds its claim; a starter that died before starting is taken over after it.
+    static readonly TimeSpan StartClaim = TimeSpan.FromSeconds(15);
+
+    // The statuses in which an instance of the same id is never started again.
+    static readonly OrchestrationRuntimeStatus[] Started =
+    [
+        OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended,
+        OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated,
+    ];
+
     /// <summary>Submits an application.</summary>
     /// <param name="request">The submission.</param>
     /// <param name="applicationId">The id to give it; the same id again returns the earlier acceptance.</param>
@@ -49,9 +72,14 @@ public sealed class ApplicationService(
     public async Task<SubmissionResult> SubmitAsync(SubmissionRequest request, string applicationId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var fingerprint = Fingerprint(request);
         if (await client.GetInstanceAsync(applicationId, getInputsAndOutputs: false, cancellationToken) is not null)
         {
-            return new SubmissionResult(applicationId, true, [], [], AlreadyAccepted: true);
+            var claim = await GetClaimAsync(applicationId, cancellationToken);
+            // No claim: started before claims were kept; the id alone answers as it did then.
+            return claim is not null && claim.GetString("Sha256") != fingerprint
+                ? Conflict(applicationId)
+                : new SubmissionResult(applicationId, true, [], LedgerOf(claim), AlreadyAccepted: true);
         }
 
         var published = await templates.GetPublishedAsync(request.TemplateKey, cancellationToken);
@@ -73,8 +101,118 @@ public sealed class ApplicationService(
 
         var lead = sla.Value.DayLength * notificationOptions.Value.DeferredDueSoonLeadDays;
         var input = new BundleInput(applicationId, request.Applicant, published.Version, published.Template, plan.Answers, [.. held], plan.Ledger, now, clock, lead);
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(BundleOrchestrator), input, new StartOrchestrationOptions(applicationId), cancellationToken);
+        switch (await ClaimStartAsync(applicationId, fingerprint, plan.Ledger, cancellationToken))
+        {
+            case StartClaimOutcome.Conflict:
+                return Conflict(applicationId);
+            case StartClaimOutcome.StartedByAnother:
+                return new SubmissionResult(applicationId, true, [], plan.Ledger, AlreadyAccepted: true);
+        }
+
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(BundleOrchestrator), input,
+                new StartOrchestrationOptions(applicationId).WithDedupeStatuses(Started), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Refused by the dedupe statuses (the exception's type depends on the client's transport): a starter whose
+            // claim ran out started it meanwhile. Anything else is thrown on.
+            if (await client.GetInstanceAsync(applicationId, getInputsAndOutputs: false, cancellationToken) is null)
+            {
+                throw;
+            }
+
+            return new SubmissionResult(applicationId, true, [], plan.Ledger, AlreadyAccepted: true);
+        }
+
         return new SubmissionResult(applicationId, true, [], plan.Ledger);
+    }
+
+    enum StartClaimOutcome
+    {
+        Start,
+        StartedByAnother,
+        Conflict,
+    }
+
+    static SubmissionResult Conflict(string applicationId) => new(applicationId, false, [], [], IdempotencyConflict: true);
+
+    // The body as the key's holder sent it (template, applicant, answers, materials), hashed: the same key is a replay
+    // only for the same body.
+    static string Fingerprint(SubmissionRequest request) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, FingerprintJson)));
+
+    static readonly JsonSerializerOptions FingerprintJson = new(JsonSerializerDefaults.Web);
+
+    static List<MaterialEntry> LedgerOf(TableEntity? claim) =>
+        claim?.GetString("Ledger") is { } json ? JsonSerializer.Deserialize<List<MaterialEntry>>(json, FingerprintJson) ?? [] : [];
+
+    async Task<TableEntity?> GetClaimAsync(string applicationId, CancellationToken cancellationToken)
+    {
+        var table = await tables.TableAsync(StartsTableName);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(applicationId), string.Empty, cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value : null;
+    }
+
+    // Inserts the claim, or finds whose it is: another body's (conflict), a starter that started (replay), a starter
+    // still within its claim (wait for it), or one whose claim ran out before it started (taken over under the ETag).
+    // The wall clock, not the application clock: the claim measures a real process that may have died.
+    async Task<StartClaimOutcome> ClaimStartAsync(string applicationId, string fingerprint, IReadOnlyList<MaterialEntry> ledger, CancellationToken cancellationToken)
+    {
+        var table = await tables.TableAsync(StartsTableName);
+        var key = TableKeys.Escape(applicationId);
+        try
+        {
+            await table.AddEntityAsync(new TableEntity(key, string.Empty)
+            {
+                ["Sha256"] = fingerprint,
+                ["ClaimedUntil"] = DateTimeOffset.UtcNow + StartClaim,
+                // The first answer's ledger, so a replay answers the same before the read model is written.
+                ["Ledger"] = JsonSerializer.Serialize(ledger, FingerprintJson),
+            }, cancellationToken);
+            return StartClaimOutcome.Start;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Someone claimed this id first.
+        }
+
+        var giveUpAt = DateTimeOffset.UtcNow + StartClaim + StartClaim;
+        while (true)
+        {
+            var claim = await GetClaimAsync(applicationId, cancellationToken) ?? throw new InvalidOperationException($"The start claim of {applicationId} vanished.");
+            if (claim.GetString("Sha256") != fingerprint)
+            {
+                return StartClaimOutcome.Conflict;
+            }
+
+            if (await client.GetInstanceAsync(applicationId, getInputsAndOutputs: false, cancellationToken) is not null)
+            {
+                return StartClaimOutcome.StartedByAnother;
+            }
+
+            if (claim.GetDateTimeOffset("ClaimedUntil") is not { } until || until < DateTimeOffset.UtcNow)
+            {
+                try
+                {
+                    await table.UpdateEntityAsync(new TableEntity(key, string.Empty) { ["ClaimedUntil"] = DateTimeOffset.UtcNow + StartClaim },
+                        claim.ETag, TableUpdateMode.Merge, cancellationToken);
+                    return StartClaimOutcome.Start;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 412)
+                {
+                    // Another retry took it over first; look again.
+                }
+            }
+
+            if (DateTimeOffset.UtcNow > giveUpAt)
+            {
+                throw new TimeoutException($"Application {applicationId} is being started by another request; try again.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
     }
 
     // The clock in force, copied into the input: the orchestrations never read the store, so a calendar version

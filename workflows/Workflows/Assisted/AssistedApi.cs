@@ -79,6 +79,11 @@ public sealed class AssistedApi(ApplicationService service, ApplicationStore sto
         // A key is the staff member's for this applicant: it can neither collide with the applicant's own keys nor another helper's.
         var applicationId = idempotencyKey is null ? $"app-{Guid.NewGuid():N}" : CitizenApi.IdFor($"assist:{caller!.Id}:{applicant.Id}", idempotencyKey);
         var result = await service.SubmitAsync(new SubmissionRequest(body.TemplateKey, applicant, body.Answers, body.Materials ?? []), applicationId, cancellationToken);
+        if (result.IdempotencyConflict)
+        {
+            return ApiProblems.IdempotencyConflict();
+        }
+
         if (!result.Accepted)
         {
             return result.Problems.Any(p => p.Code == "template.unknown")
@@ -93,7 +98,7 @@ public sealed class AssistedApi(ApplicationService service, ApplicationStore sto
             $"Filed by staff {caller.Id} ({caller.Name}, {caller.Department}) for {applicant.Name} ({applicant.Id}); consent: {body.Consent.Trim()}"), cancellationToken);
         if (result.AlreadyAccepted)
         {
-            var ledger = (await store.GetAsync(applicationId, cancellationToken))?.Materials ?? [];
+            var ledger = result.Ledger.Count > 0 ? result.Ledger : (await store.GetAsync(applicationId, cancellationToken))?.Materials ?? [];
             return Results.Ok(new SubmitResponse(applicationId, ledger, Replayed: true));
         }
 

@@ -71,7 +71,8 @@ public sealed class CaseService(DurableTaskClient client, CaseStore cases, SlaCl
     async Task EnsureNoneAsync(string caseId, CancellationToken cancellationToken)
     {
         var instance = await client.GetInstanceAsync(caseId, getInputsAndOutputs: false, cancellationToken);
-        if (instance is not null)
+        // A failed instance (its save ran out of retries) holds no case anyone can resolve: a new report starts it again.
+        if (instance is not null && instance.RuntimeStatus != OrchestrationRuntimeStatus.Failed)
         {
             throw new CaseAlreadyReportedException(caseId, instance.RuntimeStatus is not (OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Terminated));
         }

@@ -88,11 +88,14 @@ public sealed class StuckCaseOrchestrator : TaskOrchestrator<StuckCaseInput, Stu
         return stuck;
     }
 
+    // With the storage retry policy like every other activity call: a blip no longer fails the case. A save that
+    // succeeds at once records the same history as before, so instances in flight replay without a version raise.
     static Task<bool> SaveAsync(
         TaskOrchestrationContext context, StuckCase stuck, string step, string actor, string action, string? before, string? after, string? detail,
         IReadOnlyList<Notification> notifications) =>
         context.CallActivityAsync<bool>(nameof(SaveCaseActivity), new CaseUpdate(stuck,
-            [new AuditEntry(stuck.ApplicationId, $"case:{step}", context.CurrentUtcDateTime, actor, action, before, after, detail)], notifications));
+            [new AuditEntry(stuck.ApplicationId, $"case:{step}", context.CurrentUtcDateTime, actor, action, before, after, detail)], notifications),
+            Orchestration.OrchestrationRetry.Storage);
 
     static Notification Note(StuckCase stuck, string step, RecipientKind kind, string recipient, string topic, string title, string body, DateTime at) =>
         new($"{stuck.CaseId}:{step}", kind, recipient, topic, title, body, at, stuck.ApplicationId);

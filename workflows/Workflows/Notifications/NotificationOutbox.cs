@@ -58,6 +58,9 @@ public sealed class NotificationOutbox(StorageTables tables, TimeProvider? time 
     /// <summary>The index of notifications not delivered yet, where the sweeper looks.</summary>
     public const string PendingTableName = "NotificationsPending";
 
+    /// <summary>One row per notification id holding the notification as first recorded (its time decides its keys).</summary>
+    public const string IdsTableName = "NotificationIds";
+
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     // A free lease and a "never tried" time: table storage keeps dates from 1601, so not DateTimeOffset.MinValue.
@@ -96,6 +99,7 @@ public sealed class NotificationOutbox(StorageTables tables, TimeProvider? time 
     public async Task<(bool Added, DeliveryClaim? Claim)> RecordAsync(Notification notification, TimeSpan? lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notification);
+        notification = await FirstRecordAsync(notification, cancellationToken);
         var (partition, row) = PendingKeys(notification);
         var index = await tables.TableAsync(PendingTableName);
         bool indexed;
@@ -257,14 +261,35 @@ public sealed class NotificationOutbox(StorageTables tables, TimeProvider? time 
     {
         ArgumentNullException.ThrowIfNull(notification);
         var table = await tables.TableAsync(TableName);
-        await table.UpdateEntityAsync(new TableEntity(Partition(notification.Kind, notification.Recipient), Row(notification))
+        var (partition, row) = PendingKeys(notification);
+        // Under the row's ETag, and never out of Sent: a deliverer whose lease ran out and reports late must not
+        // turn a notification another one sent back into Pending (the sweeper would send it again) or Failed.
+        while (true)
         {
-            ["Status"] = status.ToString(),
-            ["Attempts"] = attempts,
-        }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            var current = await table.GetEntityIfExistsAsync<TableEntity>(Partition(notification.Kind, notification.Recipient), Row(notification), cancellationToken: cancellationToken);
+            if (current.HasValue && current.Value is { } entity && entity.GetString("Status") == nameof(DeliveryStatus.Sent))
+            {
+                await DeleteIndexAsync(partition, row, cancellationToken);
+                return;
+            }
+
+            try
+            {
+                var update = new TableEntity(Partition(notification.Kind, notification.Recipient), Row(notification))
+                {
+                    ["Status"] = status.ToString(),
+                    ["Attempts"] = attempts,
+                };
+                await table.UpdateEntityAsync(update, current.HasValue && current.Value is { } found ? found.ETag : ETag.All, TableUpdateMode.Merge, cancellationToken);
+                break;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Changed since read: look again.
+            }
+        }
 
         // The outbox row first: a crash before the index is updated leaves an index row the sweeper finds settled.
-        var (partition, row) = PendingKeys(notification);
         if (status == DeliveryStatus.Pending)
         {
             await ReleaseAsync(notification, attempts, sentBy, cancellationToken);
@@ -294,6 +319,27 @@ public sealed class NotificationOutbox(StorageTables tables, TimeProvider? time 
             ["SentBy"] = string.Join(',', sentBy ?? []),
             ["Record"] = JsonSerializer.Serialize(notification, Json),
         }, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>
+    /// The notification as first recorded under its id. The outbox and index keys hold its time (newest first, the
+    /// day's backlog), and a re-run of an orchestration makes the same notification at another orchestration time:
+    /// the id row, insert-only, pins the first time so the re-run finds the same rows instead of adding its own.
+    /// </summary>
+    async Task<Notification> FirstRecordAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        var ids = await tables.TableAsync(IdsTableName);
+        var key = TableKeys.Escape(notification.Id);
+        try
+        {
+            await ids.AddEntityAsync(new TableEntity(key, string.Empty) { ["Record"] = JsonSerializer.Serialize(notification, Json) }, cancellationToken);
+            return notification;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            var first = await ids.GetEntityAsync<TableEntity>(key, string.Empty, cancellationToken: cancellationToken);
+            return ReadRecord(first.Value);
+        }
     }
 
     /// <summary>The partition of a recipient.</summary>

@@ -22,6 +22,20 @@ public static class BuiltInTemplates
             .Select(n => TemplateJson.TryParse(Read(n[Prefix.Length..]), out var problems)
                 ?? throw new InvalidOperationException($"Built-in template {n} cannot be read: {string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"))}"))]);
 
+    /// <summary>
+    /// The release of the built-in templates, recorded with each version seeding publishes, so an older host during a
+    /// rolling deploy never republishes its templates over a newer release's. Raise it whenever a built-in template
+    /// changes (<see cref="ContentSha256"/> and a unit test hold the two together).
+    /// </summary>
+    public const int Release = 1;
+
+    /// <summary>The SHA-256 of every built-in template (their canonical JSON, in key order) that <see cref="Release"/> names.</summary>
+    public const string ReleaseContentSha256 = "cf59bf38aee6ef1adac1abe6ecfb345116dd97a81d2ff3d88fae064de5c35b64";
+
+    /// <summary>The SHA-256 of the built-in templates as embedded now; equal to <see cref="ReleaseContentSha256"/> in a consistent build.</summary>
+    public static string ContentSha256 => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes(string.Join("\n", All.OrderBy(t => t.Key, StringComparer.Ordinal).Select(TemplateJson.Write)))));
+
     /// <summary>The built-in catalog of departments, licence types and outside systems.</summary>
     public static ServiceCatalog Catalog => LazyCatalog.Value;
 

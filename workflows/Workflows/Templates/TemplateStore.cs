@@ -32,9 +32,12 @@ public sealed class TemplateConcurrencyException : InvalidOperationException
 
 /// <summary>
 /// Template versions: a row per version in <c>Templates</c> (partition = template key, row = version, zero-padded,
-/// so a template's versions are one ordered partition read) and the document in the <c>templates</c> container.
-/// The document is written before the row, so a row never points at a missing document. Published documents
-/// never change, so they are cached. Every change is audited under <c>template:KEY</c>.
+/// so a template's versions are one ordered partition read) and the document in the <c>templates</c> container,
+/// named by its SHA-256 and never overwritten. The document is written before the row, so a row never points at a
+/// missing document, and a change moves the row to another document under the row's ETag: two administrators
+/// creating drafts at once keep their own documents, and an edit that loses the race changes nothing (a publish
+/// publishes exactly the document it validated). Published documents never change, so they are cached. Every change
+/// is audited under <c>template:KEY</c>.
 /// </summary>
 public sealed class TemplateStore(StorageTables tables, AuditTrail audit, TimeProvider time) : ITemplateSource
 {
@@ -59,10 +62,10 @@ public sealed class TemplateStore(StorageTables tables, AuditTrail audit, TimePr
         {
             var versions = await ListVersionsAsync(definition.Key, cancellationToken);
             var draft = TemplateVersion.NewDraft(definition, versions.Count == 0 ? 1 : versions.Max(v => v.Version.Version) + 1, Now(), by);
-            await WriteDocumentAsync(draft, cancellationToken);
+            var document = await WriteDocumentAsync(draft, cancellationToken);
             try
             {
-                var response = await table.AddEntityAsync(ToEntity(draft), cancellationToken);
+                var response = await table.AddEntityAsync(ToEntity(draft, document), cancellationToken);
                 await AuditAsync(draft, by, "template.draft.created", null, nameof(TemplateStatus.Draft));
                 return new StoredTemplateVersion(draft, response.Headers.ETag ?? ETag.All);
             }
@@ -129,8 +132,7 @@ public sealed class TemplateStore(StorageTables tables, AuditTrail audit, TimePr
     {
         var current = await GetAsync(key, version, cancellationToken) ?? throw new KeyNotFoundException($"No version {version} of '{key}'.");
         var edited = current.Version.Edit(definition);
-        await WriteDocumentAsync(edited, cancellationToken);
-        return await ReplaceAsync(edited, expected, by, "template.draft.edited", current.Version.Status, cancellationToken);
+        return await ReplaceAsync(current, edited, expected, by, "template.draft.edited", cancellationToken);
     }
 
     /// <summary>Publishes a draft after validating it.</summary>
@@ -148,7 +150,7 @@ public sealed class TemplateStore(StorageTables tables, AuditTrail audit, TimePr
     {
         var current = await GetAsync(key, version, cancellationToken) ?? throw new KeyNotFoundException($"No version {version} of '{key}'.");
         var published = current.Version.Publish(Now(), validFrom, validTo, catalog);
-        return await ReplaceAsync(published, expected, by, "template.published", current.Version.Status, cancellationToken);
+        return await ReplaceAsync(current, published, expected, by, "template.published", cancellationToken);
     }
 
     /// <summary>Retires a published version.</summary>
@@ -162,7 +164,7 @@ public sealed class TemplateStore(StorageTables tables, AuditTrail audit, TimePr
     {
         var current = await GetAsync(key, version, cancellationToken) ?? throw new KeyNotFoundException($"No version {version} of '{key}'.");
         var retired = current.Version.Retire(Now());
-        return await ReplaceAsync(retired, expected, by, "template.retired", current.Version.Status, cancellationToken);
+        return await ReplaceAsync(current, retired, expected, by, "template.retired", cancellationToken);
     }
 
     /// <inheritdoc />
@@ -188,63 +190,133 @@ public sealed class TemplateStore(StorageTables tables, AuditTrail audit, TimePr
     public const string BuiltInAuthor = "system:built-in";
 
     /// <summary>
-    /// Publishes each built-in template as version 1 when the store has none, and a release's changed built-in as the
-    /// next version when every version so far is a built-in one (no administrator has made one since): a deployment
-    /// upgraded in place gets what it ships with, and applications in flight keep the version they were pinned to. A
-    /// template an administrator has versioned is theirs; a changed built-in is then left for them to adopt.
+    /// Publishes each built-in template of this release (<see cref="BuiltInTemplates.Release"/>); see
+    /// <see cref="SeedBuiltInsAsync(ServiceCatalog, IReadOnlyList{BundleTemplate}, int, CancellationToken)"/>.
     /// </summary>
     /// <param name="catalog">The catalog the templates are validated against.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>The keys published now.</returns>
-    public async Task<IReadOnlyList<string>> SeedBuiltInsAsync(ServiceCatalog catalog, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> SeedBuiltInsAsync(ServiceCatalog catalog, CancellationToken cancellationToken = default) =>
+        SeedBuiltInsAsync(catalog, BuiltInTemplates.All, BuiltInTemplates.Release, cancellationToken);
+
+    /// <summary>
+    /// Publishes each shipped template as version 1 when the store has none, and a changed one as the next version
+    /// when every version so far is a built-in one (no administrator has made one since) and the store's built-in
+    /// versions come from older releases: a deployment upgraded in place gets what it ships with, an older host
+    /// still running during a rolling deploy never republishes its own release over a newer one, and applications in
+    /// flight keep the version they were pinned to. A version is inserted already published (validated first), in
+    /// one conditional write, so no crash leaves it a draft; a built-in draft left by an earlier seeding that did
+    /// stop halfway is published. A template an administrator has versioned or retired is theirs.
+    /// </summary>
+    /// <param name="catalog">The catalog the templates are validated against.</param>
+    /// <param name="shipped">The templates this release ships.</param>
+    /// <param name="release">This release's number of the built-ins (recorded in each row it writes).</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The keys published now.</returns>
+    public async Task<IReadOnlyList<string>> SeedBuiltInsAsync(ServiceCatalog catalog, IReadOnlyList<BundleTemplate> shipped, int release, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(shipped);
         var seeded = new List<string>();
-        foreach (var template in BuiltInTemplates.All)
+        var table = await tables.TableAsync(TableName);
+        foreach (var template in shipped)
         {
             var versions = await ListVersionsAsync(template.Key, cancellationToken);
-            var latest = versions.Count == 0 ? null : versions.MaxBy(v => v.Version.Version)!.Version;
+            var latest = versions.Count == 0 ? null : versions.MaxBy(v => v.Version.Version)!;
             // An administrator's version, or a built-in they retired, means the template is theirs now.
-            if (latest is not null
-                && (versions.Any(v => v.Version.CreatedBy != BuiltInAuthor) || latest.Status == TemplateStatus.Retired
-                    || TemplateJson.Write(latest.Definition) == TemplateJson.Write(template)))
+            if (latest is not null && (versions.Any(v => v.Version.CreatedBy != BuiltInAuthor) || latest.Version.Status == TemplateStatus.Retired))
             {
                 continue;
             }
 
-            // When several hosts start at once, one adds the version and the others skip it.
-            var number = (latest?.Version ?? 0) + 1;
-            var draft = TemplateVersion.NewDraft(template, number, Now(), BuiltInAuthor);
-            await WriteDocumentAsync(draft, cancellationToken);
-            var table = await tables.TableAsync(TableName);
+            var newest = await NewestReleaseAsync(template.Key, cancellationToken);
+            if (latest is { Version.Status: TemplateStatus.Draft } stranded)
+            {
+                // An earlier seeding stopped between its draft and its publish: finish it, unless ours replaces it.
+                if (newest > release || TemplateJson.Write(stranded.Version.Definition) == TemplateJson.Write(template))
+                {
+                    try
+                    {
+                        await PublishAsync(template.Key, stranded.Version.Version, Now(), null, catalog, stranded.ETag, BuiltInAuthor, cancellationToken);
+                        seeded.Add(template.Key);
+                    }
+                    catch (TemplateConcurrencyException)
+                    {
+                        // Another host finished it.
+                    }
+
+                    continue;
+                }
+            }
+            else if (latest is not null && (newest >= release || TemplateJson.Write(latest.Version.Definition) == TemplateJson.Write(template)))
+            {
+                continue;
+            }
+
+            var number = (latest?.Version.Version ?? 0) + 1;
+            var now = Now();
+            var published = TemplateVersion.NewDraft(template, number, now, BuiltInAuthor).Publish(now, now, null, catalog);
+            var document = await WriteDocumentAsync(published, cancellationToken);
             try
             {
-                var response = await table.AddEntityAsync(ToEntity(draft), cancellationToken);
-                await AuditAsync(draft, draft.CreatedBy, latest is null ? "template.draft.created" : "template.builtin.updated",
-                    latest is null ? null : $"v{latest.Version}", nameof(TemplateStatus.Draft));
-                await PublishAsync(template.Key, number, Now(), null, catalog, response.Headers.ETag ?? ETag.All, draft.CreatedBy, cancellationToken);
-                seeded.Add(template.Key);
+                // When several hosts start at once, one adds the version and the others skip it.
+                await table.AddEntityAsync(ToEntity(published, document, release), cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
-                // Another host is seeding this template.
+                continue;
             }
+
+            await AuditAsync(published, BuiltInAuthor, latest is null ? "template.draft.created" : "template.builtin.updated",
+                latest is null ? null : $"v{latest.Version.Version}", nameof(TemplateStatus.Draft));
+            await AuditAsync(published, BuiltInAuthor, "template.published", nameof(TemplateStatus.Draft), nameof(TemplateStatus.Published));
+            seeded.Add(template.Key);
         }
 
         return seeded;
     }
 
-    async Task<StoredTemplateVersion> ReplaceAsync(TemplateVersion changed, ETag expected, string by, string action, TemplateStatus before, CancellationToken cancellationToken)
+    // The newest release any built-in version of a template was seeded by; 0 for versions from before releases were kept.
+    async Task<int> NewestReleaseAsync(string key, CancellationToken cancellationToken)
     {
+        var table = await tables.TableAsync(TableName);
+        var newest = 0;
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(key)}"), select: ["BuiltInRelease"], cancellationToken: cancellationToken))
+        {
+            newest = Math.Max(newest, row.GetInt32("BuiltInRelease") ?? 0);
+        }
+
+        return newest;
+    }
+
+    // The row moves to the changed version's document under the ETag of the row that was read (and validated, for a
+    // publish), which must be the caller's: whoever changed it in between wins, and this change writes nothing but
+    // a document no row points at.
+    async Task<StoredTemplateVersion> ReplaceAsync(StoredTemplateVersion current, TemplateVersion changed, ETag expected, string by, string action, CancellationToken cancellationToken)
+    {
+        var conflict = $"{changed.Key} v{changed.Version} was changed by someone else; reload it and try again.";
+        if (expected != ETag.All && expected != current.ETag)
+        {
+            throw new TemplateConcurrencyException(conflict);
+        }
+
+        var document = await WriteDocumentAsync(changed, cancellationToken);
         var table = await tables.TableAsync(TableName);
         try
         {
-            var response = await table.UpdateEntityAsync(ToEntity(changed), expected, TableUpdateMode.Replace, cancellationToken);
-            await AuditAsync(changed, by, action, before.ToString(), changed.Status.ToString());
+            var entity = ToEntity(changed, document);
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, select: ["BuiltInRelease"], cancellationToken: cancellationToken);
+            if (existing.HasValue && existing.Value?.GetInt32("BuiltInRelease") is { } release)
+            {
+                entity["BuiltInRelease"] = release;
+            }
+
+            var response = await table.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, cancellationToken);
+            await AuditAsync(changed, by, action, current.Version.Status.ToString(), changed.Status.ToString());
             return new StoredTemplateVersion(changed, response.Headers.ETag ?? ETag.All);
         }
         catch (RequestFailedException ex) when (ex.Status == 412)
         {
-            throw new TemplateConcurrencyException($"{changed.Key} v{changed.Version} was changed by someone else; reload it and try again.", ex);
+            throw new TemplateConcurrencyException(conflict, ex);
         }
     }
 
@@ -252,11 +324,23 @@ public sealed class TemplateStore(StorageTables tables, AuditTrail audit, TimePr
         audit.AppendAsync(new AuditEntry($"template:{version.Key}", $"v{version.Version}:{action}:{Guid.NewGuid():N}", Now(), by, action, before, after,
             $"v{version.Version} {version.Definition.Name} sha256 {Hash(TemplateJson.Write(version.Definition))}"));
 
-    async Task WriteDocumentAsync(TemplateVersion version, CancellationToken cancellationToken)
+    // Named by its hash, so it is only ever created: the same name can only hold the same bytes.
+    async Task<(string BlobName, string Sha256)> WriteDocumentAsync(TemplateVersion version, CancellationToken cancellationToken)
     {
+        var text = TemplateJson.Write(version.Definition);
+        var hash = Hash(text);
+        var name = $"{version.Key}/{hash}.json";
         var container = await tables.ContainerAsync(ContainerName);
-        await container.GetBlobClient(BlobName(version.Key, version.Version))
-            .UploadAsync(BinaryData.FromString(TemplateJson.Write(version.Definition)), overwrite: true, cancellationToken);
+        try
+        {
+            await container.GetBlobClient(name).UploadAsync(BinaryData.FromString(text), overwrite: false, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Written before by another version or change with the same content.
+        }
+
+        return (name, hash);
     }
 
     async Task<TemplateVersion> ReadAsync(TableEntity row, CancellationToken cancellationToken)
@@ -272,8 +356,15 @@ public sealed class TemplateStore(StorageTables tables, AuditTrail audit, TimePr
         else
         {
             var container = await tables.ContainerAsync(ContainerName);
-            var content = await container.GetBlobClient(BlobName(key, number)).DownloadContentAsync(cancellationToken);
-            definition = TemplateJson.TryParse(Encoding.UTF8.GetString(content.Value.Content.ToArray()), out var problems)
+            // Rows from before content addressing name their document by version and carry no hash.
+            var content = await container.GetBlobClient(row.GetString("BlobName") ?? $"{key}/{RowKey(number)}.json").DownloadContentAsync(cancellationToken);
+            var text = Encoding.UTF8.GetString(content.Value.Content.ToArray());
+            if (row.GetString("Sha256") is { } expected && Hash(text) != expected)
+            {
+                throw new InvalidOperationException($"Stored template {key} v{number} does not match the hash saved with it; the document was changed.");
+            }
+
+            definition = TemplateJson.TryParse(text, out var problems)
                 ?? throw new InvalidOperationException($"Stored template {key} v{number} cannot be read: {string.Join("; ", problems.Select(p => p.Message))}");
             if (status != TemplateStatus.Draft)
             {
@@ -287,7 +378,7 @@ public sealed class TemplateStore(StorageTables tables, AuditTrail audit, TimePr
             row.GetDateTimeOffset("ValidTo")?.UtcDateTime, row.GetDateTimeOffset("RetiredAt")?.UtcDateTime);
     }
 
-    static TableEntity ToEntity(TemplateVersion version) => new(TableKeys.Escape(version.Key), RowKey(version.Version))
+    static TableEntity ToEntity(TemplateVersion version, (string BlobName, string Sha256) document, int? builtInRelease = null) => new(TableKeys.Escape(version.Key), RowKey(version.Version))
     {
         ["Key"] = version.Key,
         ["Version"] = version.Version,
@@ -299,14 +390,14 @@ public sealed class TemplateStore(StorageTables tables, AuditTrail audit, TimePr
         ["ValidFrom"] = Utc(version.ValidFrom),
         ["ValidTo"] = Utc(version.ValidTo),
         ["RetiredAt"] = Utc(version.RetiredAt),
-        ["BlobName"] = BlobName(version.Key, version.Version),
+        ["BlobName"] = document.BlobName,
+        ["Sha256"] = document.Sha256,
+        ["BuiltInRelease"] = builtInRelease,
     };
 
     static DateTime? Utc(DateTime? value) => value is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;
 
     static string RowKey(int version) => version.ToString("D6", CultureInfo.InvariantCulture);
-
-    static string BlobName(string key, int version) => $"{key}/{RowKey(version)}.json";
 
     static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 

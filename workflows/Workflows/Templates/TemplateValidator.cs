@@ -27,6 +27,13 @@ public static partial class TemplateValidator
         return run.Problems;
     }
 
+    /// <summary>
+    /// Item keys the engine uses for its own ids next to items' ones: <c>bundle</c> (the bundle's audit steps and
+    /// rating target), <c>proactive</c> (the proactive parent's instance <c>{application}:proactive</c> and its audit
+    /// steps) and <c>admin</c> (administrators' audit steps). An item with one of them would share those ids.
+    /// </summary>
+    public static IReadOnlySet<string> ReservedItemKeys { get; } = new HashSet<string>(["bundle", "proactive", "admin"], StringComparer.Ordinal);
+
     [GeneratedRegex("^[a-z][a-z0-9-]{1,63}$")]
     private static partial Regex KebabKey();
 
@@ -239,6 +246,12 @@ public static partial class TemplateValidator
                 if (!KebabKey().IsMatch(item.Key))
                 {
                     Add($"$.items[{i}].key", "item.key", $"Item key '{item.Key}' must be 2-64 lower-case letters, digits or '-'.");
+                    continue;
+                }
+
+                if (ReservedItemKeys.Contains(item.Key))
+                {
+                    Add($"$.items[{i}].key", "item.key.reserved", $"Item key '{item.Key}' is reserved for the engine's own ids ({string.Join(", ", ReservedItemKeys.Order(StringComparer.Ordinal))}); choose another.");
                     continue;
                 }
 
