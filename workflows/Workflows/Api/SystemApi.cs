@@ -166,9 +166,9 @@ public sealed class SystemApi(
             errors.Add(new ApiError("type", "field.required", "Name the event type."));
         }
 
-        if (string.IsNullOrWhiteSpace(ev.SubjectId) || ev.SubjectId.Length > 100)
+        if (!Identifiers.IsSafe(ev.SubjectId))
         {
-            errors.Add(new ApiError("subjectId", "field.required", "Name the applicant the event is about (at most 100 characters)."));
+            errors.Add(new ApiError("subjectId", "field.invalid", $"The id of the applicant the event is about: {Identifiers.Rule}"));
         }
 
         if (string.IsNullOrWhiteSpace(ev.SubjectName) || ev.SubjectName.Length > 100)
