@@ -91,17 +91,21 @@ public static class PersonText
         return null;
     }
 
-    /// <summary>A form of a caller's text safe to write into a log: control, bidi and lone surrogate characters become '?', and it is cut at 64 characters.</summary>
+    /// <summary>
+    /// A form of a caller's text safe to write into a log: control (line breaks too, so no line can be forged), bidi and
+    /// surrogate characters become '?', and it is cut at <paramref name="max"/> characters.
+    /// </summary>
     /// <param name="value">The text.</param>
+    /// <param name="max">The most characters kept.</param>
     /// <returns>The sanitized text.</returns>
-    public static string ForLog(string? value)
+    public static string ForLog(string? value, int max = 64)
     {
         if (value is null)
         {
             return string.Empty;
         }
 
-        var chars = value.Length > 64 ? value[..64].ToCharArray() : value.ToCharArray();
+        var chars = value.Length > max ? value[..max].ToCharArray() : value.ToCharArray();
         for (var i = 0; i < chars.Length; i++)
         {
             var c = chars[i];

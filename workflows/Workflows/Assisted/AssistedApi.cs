@@ -113,9 +113,13 @@ public sealed class AssistedApi(ApplicationService service, ApplicationStore sto
             errors.Add(new ApiError("applicant.id", "field.invalid", $"The applicant's id: {Identifiers.Rule}"));
         }
 
-        if (string.IsNullOrWhiteSpace(body.Applicant.Name) || body.Applicant.Name.Length > 200)
+        if (string.IsNullOrWhiteSpace(body.Applicant.Name))
         {
-            errors.Add(new ApiError("applicant.name", "field.required", "The applicant's name, at most 200 characters."));
+            errors.Add(new ApiError("applicant.name", "field.required", "The applicant's name."));
+        }
+        else if (PersonText.Check("applicant.name", body.Applicant.Name, TextKind.Name) is { } badName)
+        {
+            errors.Add(badName);
         }
 
         if (string.IsNullOrWhiteSpace(body.Consent) || body.Consent.Length > MaxConsent)

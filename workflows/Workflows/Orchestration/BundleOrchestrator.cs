@@ -265,7 +265,12 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         {
             StopReminders();
             var log = context.CreateReplaySafeLogger<BundleOrchestrator>();
-            OrchestrationLog.BundleWithdrawn(log, input.ApplicationId, reason);
+            // The reason is a person's text: sanitized, so it cannot forge log lines or carry terminal escapes.
+            if (log.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
+            {
+                var sanitized = Api.PersonText.ForLog(reason, 200);
+                OrchestrationLog.BundleWithdrawn(log, input.ApplicationId, sanitized);
+            }
             foreach (var key in running.Keys)
             {
                 context.SendEvent(ItemOrchestrator.InstanceId(input.ApplicationId, key), nameof(ItemCancellationRequested), new ItemCancellationRequested($"Withdrawn by the applicant: {reason}"));
