@@ -317,7 +317,37 @@ public sealed class SystemApi(
             return (null, ApiProblems.Conflict("callback.replayed", "This signed request was already received."));
         }
 
+        await PruneReplaysAsync(replays, system, cancellationToken);
         return (parsed, null);
+    }
+
+    /// <summary>The most expired replay rows one accepted request deletes (bounded work per request; the next one goes on).</summary>
+    public const int MaxPrunedPerRequest = 100;
+
+    // A row outside the window proves nothing any more: a request with that timestamp is refused as stale before the
+    // table is read. So each accepted request deletes some of its system's expired rows, and the table stays as large
+    // as the traffic of one window (twice it, to keep clear of clock skew between us and the system).
+    async Task PruneReplaysAsync(TableClient replays, string system, CancellationToken cancellationToken)
+    {
+        var before = time.GetUtcNow().UtcDateTime - (2 * options.Value.ReplayWindow);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(system)} and SentAt lt {before}");
+        var pruned = 0;
+        await foreach (var row in replays.QueryAsync<TableEntity>(filter, maxPerPage: MaxPrunedPerRequest, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            try
+            {
+                await replays.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Another request pruned it first.
+            }
+
+            if (++pruned >= MaxPrunedPerRequest)
+            {
+                break;
+            }
+        }
     }
 
     static IResult BadSignature() =>
