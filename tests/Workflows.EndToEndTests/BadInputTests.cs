@@ -8,6 +8,7 @@ using Workflows.Api;
 using Workflows.Orchestration;
 using Workflows.Tasks;
 using Workflows.Templates;
+using Xunit.Abstractions;
 
 namespace Workflows.EndToEndTests;
 
@@ -16,7 +17,7 @@ namespace Workflows.EndToEndTests;
 /// problem names. A refused submission leaves no application behind; a refused decision leaves the task as it was.
 /// </summary>
 [Collection(ServerCollectionDefinition.Name)]
-public sealed class BadInputTests(ServerFixture server) : IDisposable
+public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelper output) : IDisposable
 {
     const string Key = "bad-input-1";
     const string StaleETag = "W/\"datetime'2000-01-01T00%3A00%3A00.0000000Z'\"";
@@ -83,6 +84,7 @@ public sealed class BadInputTests(ServerFixture server) : IDisposable
         new("submit: a newborn born in 1900", 422, "answers.babyBirthDate", "answer.invalid", t => t.SubmitAsync(NewbornJson(a => a["babyBirthDate"] = "1900-01-01"))),
         new("submit: an ID number whose birth date is in the future", 422, "answers.motherIdNumber", "answer.invalid",
             t => t.SubmitAsync(NewbornJson(a => a["motherIdNumber"] = FutureIdNumber))),
+        new("company submit: 1.5 employees", 422, "answers.employeeCount", "answer.invalid", t => t.CompanySubmitAsync(a => a["employeeCount"] = 1.5)),
         new("company submit: the employees as text, not a number", 422, "answers.employeeCount", "answer.invalid", t => t.CompanySubmitAsync(a => a["employeeCount"] = "3")),
         new("company submit: the capital as text, as a yes/no as text is", 422, "answers.registeredCapital", "answer.invalid", t => t.CompanySubmitAsync(a => a["registeredCapital"] = "100")),
         new("submit: an Idempotency-Key of 101 characters", 400, "header:Idempotency-Key", "header.invalid",

@@ -19,6 +19,33 @@ public sealed class AnswerTypesTests
         FieldRules.Check(new FieldDefinition("employeeCount", "Employees", FieldType.Number, Min: 0), J(json), out _, Today).ShouldBe("must be a number");
 
     [Theory]
+    [InlineData("1.5")]
+    [InlineData("3.0")]
+    [InlineData("1e2")]
+    [InlineData("\"3\"")]
+    [InlineData("true")]
+    public void Check_AnIntegerFieldGivenAFractionTextOrYesNo_IsRefused(string json) =>
+        FieldRules.Check(new FieldDefinition("employeeCount", "Employees", FieldType.WholeNumber, Min: 0), J(json), out _, Today).ShouldBe("must be a whole number");
+
+    [Fact]
+    public void Check_AnIntegerFieldGivenAWholeNumber_IsNormalisedAndRanged()
+    {
+        var field = new FieldDefinition("employeeCount", "Employees", FieldType.WholeNumber, Min: 0, Max: 100000);
+        FieldRules.Check(field, J("3"), out var normalised, Today).ShouldBeNull();
+        normalised.ShouldBe("3");
+        FieldRules.Check(field, J("-1"), out _, Today).ShouldNotBeNull().ShouldContain("at least 0");
+    }
+
+    [Fact]
+    public void BuiltInTemplates_CountEmployeesInWholeNumbers()
+    {
+        foreach (var key in new[] { "company-opening", "company-deregistration" })
+        {
+            BuiltInTemplates.All.Single(t => t.Key == key).Fields.Single(f => f.Key == "employeeCount").Type.ShouldBe(FieldType.WholeNumber, key);
+        }
+    }
+
+    [Theory]
     [InlineData("babyBirthDate", "2030-01-01")]
     [InlineData("babyBirthDate", "2026-11-25")]
     [InlineData("babyBirthDate", "1900-01-01")]

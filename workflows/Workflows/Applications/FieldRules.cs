@@ -45,6 +45,17 @@ public static partial class FieldRules
                 if (field.Max is { } max && number > max) { return $"must be at most {max.ToString(CultureInfo.InvariantCulture)}"; }
                 normalised = number.ToString(CultureInfo.InvariantCulture);
                 return null;
+            case FieldType.WholeNumber:
+                // Digits only: 1.5, 3.0, 1e2 and "3" are not how a count is written.
+                if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var whole))
+                {
+                    return "must be a whole number";
+                }
+
+                if (field.Min is { } minWhole && whole < minWhole) { return $"must be at least {minWhole.ToString(CultureInfo.InvariantCulture)}"; }
+                if (field.Max is { } maxWhole && whole > maxWhole) { return $"must be at most {maxWhole.ToString(CultureInfo.InvariantCulture)}"; }
+                normalised = whole.ToString(CultureInfo.InvariantCulture);
+                return null;
             case FieldType.Boolean:
                 if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
                 {
