@@ -8,6 +8,7 @@ using Workflows.Api;
 using Workflows.Orchestration;
 using Workflows.Tasks;
 using Workflows.Templates;
+using Xunit.Abstractions;
 
 namespace Workflows.EndToEndTests;
 
@@ -16,7 +17,7 @@ namespace Workflows.EndToEndTests;
 /// problem names. A refused submission leaves no application behind; a refused decision leaves the task as it was.
 /// </summary>
 [Collection(ServerCollectionDefinition.Name)]
-public sealed class BadInputTests(ServerFixture server) : IDisposable
+public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelper output) : IDisposable
 {
     const string Key = "bad-input-1";
     const string StaleETag = "W/\"datetime'2000-01-01T00%3A00%3A00.0000000Z'\"";
@@ -69,6 +70,23 @@ public sealed class BadInputTests(ServerFixture server) : IDisposable
             t => t.SubmitAsync(NewbornJson(a => a["parentInsuredLocally"] = "yes"))),
         new("submit: citing another citizen's upload", 422, "materials.babyPhoto", "material.upload.unknown", async t =>
             await t.SubmitAsync(NewbornJson(materials: $$"""[{"key":"babyPhoto","kind":"upload","reference":"{{(await t.SharedAsync()).Photo}}"}]"""))),
+        new("submit: a null in the materials", 400, "materials[0]", "field.null", t => t.SubmitAsync("""{"templateKey":"newborn","answers":{},"materials":[null]}""")),
+        new("submit: a lone UTF-16 surrogate in an answer", 400, "answers.babyName", "text.invalidCharacter",
+            t => t.SubmitAsync(NewbornJson(a => a["babyName"] = "LONE").Replace("LONE", "王\\ud800", StringComparison.Ordinal))),
+        new("submit: a lone low surrogate in an answer", 400, "answers.birthPlace", "text.invalidCharacter",
+            t => t.SubmitAsync(NewbornJson(a => a["birthPlace"] = "LONE").Replace("LONE", "\\udc00市", StringComparison.Ordinal))),
+        new("submit: a NUL in a name", 400, "answers.babyName", "text.invalidCharacter", t => t.SubmitAsync(NewbornJson(a => a["babyName"] = "王\u0000小明"))),
+        new("submit: a terminal escape in a name", 400, "answers.motherName", "text.invalidCharacter", t => t.SubmitAsync(NewbornJson(a => a["motherName"] = "\u001b[2J\u001b[31m王芳"))),
+        new("submit: a bidi override in an answer", 400, "answers.registrationAddress", "text.invalidCharacter",
+            t => t.SubmitAsync(NewbornJson(a => a["registrationAddress"] = "市中心区\u202E号1路民人")) ),
+        new("submit: a line break in a one-line answer (told in the one notice)", 422, "answers.babyName", "answer.invalid", t => t.SubmitAsync(NewbornJson(a => a["babyName"] = "王\n小明"))),
+        new("submit: a newborn born in 2030", 422, "answers.babyBirthDate", "answer.invalid", t => t.SubmitAsync(NewbornJson(a => a["babyBirthDate"] = "2030-01-01"))),
+        new("submit: a newborn born in 1900", 422, "answers.babyBirthDate", "answer.invalid", t => t.SubmitAsync(NewbornJson(a => a["babyBirthDate"] = "1900-01-01"))),
+        new("submit: an ID number whose birth date is in the future", 422, "answers.motherIdNumber", "answer.invalid",
+            t => t.SubmitAsync(NewbornJson(a => a["motherIdNumber"] = FutureIdNumber))),
+        new("company submit: 1.5 employees", 422, "answers.employeeCount", "answer.invalid", t => t.CompanySubmitAsync(a => a["employeeCount"] = 1.5)),
+        new("company submit: the employees as text, not a number", 422, "answers.employeeCount", "answer.invalid", t => t.CompanySubmitAsync(a => a["employeeCount"] = "3")),
+        new("company submit: the capital as text, as a yes/no as text is", 422, "answers.registeredCapital", "answer.invalid", t => t.CompanySubmitAsync(a => a["registeredCapital"] = "100")),
         new("submit: an Idempotency-Key of 101 characters", 400, "header:Idempotency-Key", "header.invalid",
             t => t.SubmitAsync(NewbornJson(), idempotencyKey: new string('k', CitizenApi.MaxIdempotencyKeyLength + 1))),
         new("submit: an Idempotency-Key with a space", 400, "header:Idempotency-Key", "header.invalid", t => t.SubmitAsync(NewbornJson(), idempotencyKey: "two words")),
@@ -107,6 +125,11 @@ public sealed class BadInputTests(ServerFixture server) : IDisposable
         new("supplement: a reference that is no upload of yours", 400, "references.parentsIdCards", "material.upload.unknown",
             t => t.SupplyAsync("""{"references":{"parentsIdCards":"someone-else/parentsIdCards/0"}}""")),
         new("supplement: a list for the references (an object)", 400, "references", "field.invalid", t => t.SupplyAsync("""{"references":["x"]}""")),
+        new("decision: a NUL in the reason", 400, "reason", "text.invalidCharacter", t => t.DecideAsync("""{"kind":"reject","reason":"a\u0000b"}""")),
+        new("decision: a terminal escape in the reason", 400, "reason", "text.invalidCharacter", t => t.DecideAsync("""{"kind":"reject","reason":"\u001b]0;pwned\u0007"}""")),
+        new("decision: a null among the materials asked for", 400, "materials[0]", "field.null", t => t.DecideAsync("""{"kind":"requestSupplement","reason":"r","materials":[null]}""")),
+        new("withdrawal: a bidi isolate in the reason", 400, "reason", "text.invalidCharacter",
+            t => t.AsCitizenAsync(HttpMethod.Post, $"/api/applications/app-{Guid.Empty:N}/withdrawal", """{"reason":"\u2066no longer needed\u2069"}""")),
         new("withdrawal: no reason", 400, "reason", "field.required", t => t.AsCitizenAsync(HttpMethod.Post, $"/api/applications/app-{Guid.Empty:N}/withdrawal", "{}")),
         new("withdrawal: a blank reason", 400, "reason", "field.required", t => t.AsCitizenAsync(HttpMethod.Post, $"/api/applications/app-{Guid.Empty:N}/withdrawal", """{"reason":"  "}""")),
 
@@ -147,6 +170,8 @@ public sealed class BadInputTests(ServerFixture server) : IDisposable
             t => t.AsAdminAsync(HttpMethod.Post, "/api/admin/applications/bulk", """{"action":"explode","query":{"applicationIds":["app-0"]},"reason":"r"}""")),
         new("bulk: an integer for the status (an enum)", 400, "query.status", "field.invalid",
             t => t.AsAdminAsync(HttpMethod.Post, "/api/admin/applications/bulk", """{"action":"cancel","query":{"status":0},"reason":"r"}""")),
+        new("bulk: a null among the application ids", 400, "query.applicationIds[0]", "field.null",
+            t => t.AsAdminAsync(HttpMethod.Post, "/api/admin/applications/bulk", """{"action":"cancel","query":{"applicationIds":[null]},"reason":"r"}""")),
         new("bulk: no reason", 400, "reason", "field.required", t => t.AsAdminAsync(HttpMethod.Post, "/api/admin/applications/bulk", """{"action":"cancel","query":{"applicationIds":["app-0"]}}""")),
         new("bulk: no query", 400, "query", "field.required", t => t.AsAdminAsync(HttpMethod.Post, "/api/admin/applications/bulk", """{"action":"cancel","reason":"r"}""")),
         new("bulk: reassign without a department", 400, "department", "field.invalid",
@@ -183,6 +208,19 @@ public sealed class BadInputTests(ServerFixture server) : IDisposable
         new("callback: over 64 KiB", 413, "body", "body.tooLarge", t => t.CallbackAsync(Callback("app-0", reason: new string('x', 70 * 1024)))),
         new("callback: signed, for an application that does not exist, sent twice", 409, null, "callback.replayed",
             t => t.CallbackTwiceAsync(Callback($"app-{Guid.NewGuid():N}"), HttpStatusCode.NotFound)),
+        new("callback: signed, an output the item does not declare", 400, "outputs.colour", "output.unknown",
+            async t => await t.CallbackAsync(CallbackWith(await t.BankWaitingAsync(), new() { ["accountNumber"] = "1202021109900123456", ["colour"] = "red" }))),
+        new("callback: signed, an output of 201 characters", 400, "outputs.accountNumber", "text.tooLong",
+            async t => await t.CallbackAsync(CallbackWith(await t.BankWaitingAsync(), new() { ["accountNumber"] = new string('1', PersonText.MaxOutput + 1) }))),
+        new("callback: signed, a bidi override in an output", 400, "outputs.accountNumber", "text.invalidCharacter",
+            async t => await t.CallbackAsync(CallbackWith(await t.BankWaitingAsync(), new() { ["accountNumber"] = "12\u202E34" }))),
+        new("event: signed, a subject id that leaves its folder", 400, "subjectId", "field.invalid", t => t.EventAsync(EventFor("../wfuploads"))),
+        new("event: signed, a terminal escape in the subject's name", 400, "subjectName", "text.invalidCharacter",
+            t => t.EventAsync(EventFor($"bad-{Guid.NewGuid():N}"[..20], "\u001b[31m王芳"))),
+        new("assisted: an applicant id that leaves its folder", 400, "applicant.id", "field.invalid", t => t.AssistAsync("../wfuploads", "王芳")),
+        new("assisted: an applicant name with a line break", 400, "applicant.name", "text.invalidCharacter", t => t.AssistAsync($"bad-{Guid.NewGuid():N}"[..20], "王芳\n(代)")),
+        new("token: a subject that leaves its folder", 401, null, "unauthenticated",
+            t => t.AsSubjectAsync("../wfuploads", "/api/applications")),
         new("callback: the bank's answer played again", 409, null, "callback.replayed",
             async t => await t.CallbackTwiceAsync(Callback(await t.BankWaitingAsync(), accountNumber: "1202021109900123456"), HttpStatusCode.Accepted)),
     ];
@@ -466,6 +504,74 @@ public sealed class BadInputTests(ServerFixture server) : IDisposable
         request.Headers.Add(SystemApi.TimestampHeader, at);
         request.Headers.Add(SystemApi.SignatureHeader, signature ?? SystemApi.Sign(secret, long.TryParse(at, CultureInfo.InvariantCulture, out var seconds) ? seconds : 0, bytes));
         return await Keep(server.Anonymous()).SendAsync(request);
+    }
+
+    static string CallbackWith(string applicationId, Dictionary<string, string> outputs) =>
+        JsonSerializer.Serialize(new { applicationId, itemKey = "bank-account", approved = true, reason = "Opened.", outputs }, Http.Json);
+
+    // The signed JSON escapes stay escapes: a test writes "\u001b" in a C# string, and the serializer escapes it again.
+    static string EventFor(string subjectId, string subjectName = "王芳") => JsonSerializer.Serialize(new
+    {
+        eventId = $"bad-event-{Guid.NewGuid():N}",
+        type = "birth-recorded",
+        subjectId,
+        subjectKind = "citizen",
+        subjectName,
+        data = new { babyName = "王小明" },
+    });
+
+    async Task<HttpResponseMessage> EventAsync(string body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var at = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/systems/birth-register-system/events") { Content = Keep(new ByteArrayContent(bytes)) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add(SystemApi.TimestampHeader, at.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(SystemApi.SignatureHeader, SystemApi.Sign(ServerFixture.BirthRegisterSecret, at, bytes));
+        return await Keep(server.Anonymous()).SendAsync(request);
+    }
+
+    async Task<HttpResponseMessage> AssistAsync(string applicantId, string name)
+    {
+        var helper = Keep(server.As(server.Tokens.Mint("helper-hall", "政务服务中心帮办员", CallerRole.Officer, department: "service-hall", assist: true)));
+        var body = JsonSerializer.Serialize(new
+        {
+            applicant = new { id = applicantId, kind = "citizen", name },
+            consent = "signed authorisation #1",
+            templateKey = "newborn",
+            answers = Walkthrough.NewbornAnswers(),
+        }, Http.Json);
+        return await helper.PostAsync("/api/assisted/applications", Keep(Http.Raw(body)));
+    }
+
+    async Task<HttpResponseMessage> AsSubjectAsync(string subject, string path) =>
+        await Keep(server.As(server.Tokens.Mint(subject, "x", CallerRole.Applicant, ApplicantKind.Citizen))).GetAsync(path);
+
+    // A company-opening submit with one answer changed (a fresh company each, no materials: the one notice lists all).
+    async Task<HttpResponseMessage> CompanySubmitAsync(Action<JsonObject> change)
+    {
+        var answers = new JsonObject
+        {
+            ["companyName"] = "杭州云栖数据科技有限公司", ["nameCheckPassed"] = true, ["companyType"] = "llc-natural-person-invested",
+            ["registeredCapital"] = 100, ["capitalContributionYears"] = 5, ["registeredAddress"] = "杭州市西湖区文三路100号501室",
+            ["businessScope"] = "软件开发", ["legalRepName"] = "陈明", ["legalRepIdNumber"] = "110108199007074567", ["contactPhone"] = "13912345678",
+            ["wantsSeal"] = false, ["taxpayerType"] = "small-scale", ["invoiceQuantity"] = 25, ["accountBank"] = "icbc", ["employeeCount"] = 3,
+            ["housingFundRate"] = 12, ["needsWaterConnection"] = false, ["needsPowerConnection"] = false, ["needsGasConnection"] = false,
+        };
+        change(answers);
+        var client = Keep(server.Company($"bad-co-{Guid.NewGuid():N}"[..20]));
+        return await client.PostAsync("/api/applications", Keep(Http.Raw($$"""{"templateKey":"company-opening","answers":{{answers.ToJsonString()}}}""")));
+    }
+
+    // A valid check digit over a birth date in 2030.
+    static string FutureIdNumber
+    {
+        get
+        {
+            const string first17 = "11010520300101002";
+            int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+            return first17 + "10X98765432"[first17.Select((c, i) => (c - '0') * weights[i]).Sum() % 11];
+        }
     }
 
     // The same signed bytes twice, as someone who captured them would send them.

@@ -35,7 +35,7 @@ public class FieldRulesTests
         var field = new FieldDefinition("capital", "Capital", FieldType.Number, Min: 1, Max: 1000);
         FieldRules.Check(field, J(12.50m), out var n).ShouldBeNull();
         n.ShouldBe("12.50");
-        FieldRules.Check(field, J("7"), out n).ShouldBeNull();
+        FieldRules.Check(field, J(7), out n).ShouldBeNull();
         n.ShouldBe("7");
         FieldRules.Check(field, J(0), out _)!.ShouldContain("at least 1");
         FieldRules.Check(field, J(1001), out _)!.ShouldContain("at most 1000");

@@ -77,7 +77,7 @@ public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks
                 input.ApplicationId,
                 input.ItemKey,
                 input.IssuedAt,
-                $"{input.HolderId}/{certificate.LicenceType}/{certificate.Number}.json");
+                LicenceRegistry.BlobNameFor(input.HolderId, certificate.LicenceType, certificate.Number));
             var document = new
             {
                 certificate.Name,

@@ -101,6 +101,11 @@ public static class ApiJson
             return (null, ApiProblems.Invalid(new ApiError("body", "body.malformed", "The body is not well-formed JSON.")));
         }
 
+        if (Unsafe(utf8) is { } unsafeValue)
+        {
+            return (null, ApiProblems.Invalid(unsafeValue));
+        }
+
         try
         {
             var value = JsonSerializer.Deserialize<T>(utf8, Options);
@@ -171,6 +176,95 @@ public static class ApiJson
         catch (JsonException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// The first value no request may carry, wherever it is: a null inside a list (no list of ours takes one), a string
+    /// with a lone UTF-16 surrogate (it cannot be read as text), or one with a control character other than a line
+    /// break or tab or a bidirectional override (see <see cref="PersonText"/>). Null when there is none.
+    /// </summary>
+    /// <param name="utf8">A well-formed body.</param>
+    /// <returns>The error naming the value's path, or null.</returns>
+    public static ApiError? Unsafe(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = Options.MaxDepth });
+        // Per open container: whether it is a list, the next index or the last property name.
+        var frames = new List<(bool List, int Index, string? Name)>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        frames.Add((reader.TokenType == JsonTokenType.StartArray, 0, null));
+                        continue;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        frames.RemoveAt(frames.Count - 1);
+                        Advance(frames);
+                        continue;
+                    case JsonTokenType.PropertyName:
+                        var name = reader.GetString()!;
+                        frames[^1] = (false, 0, name);
+                        if (PersonText.FindUnsafe(name, allowLineBreaks: false) is not null)
+                        {
+                            return new ApiError(PathOf(frames), "text.invalidCharacter", "A field name with a control character, a bidirectional override or an invalid character.");
+                        }
+
+                        continue;
+                    case JsonTokenType.Null when frames.Count > 0 && frames[^1].List:
+                        return new ApiError(PathOf(frames), "field.null", "A list may not hold null.");
+                    case JsonTokenType.String:
+                        if (PersonText.FindUnsafe(reader.GetString()!, allowLineBreaks: true) is { } at)
+                        {
+                            return new ApiError(PathOf(frames), "text.invalidCharacter",
+                                $"Character {(at + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)} is not allowed (a control character, a bidirectional override or an invalid character).");
+                        }
+
+                        break;
+                }
+
+                Advance(frames);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escaped as \uD800: well-formed JSON, but no text.
+            return new ApiError(PathOf(frames), "text.invalidCharacter", "The text holds a lone UTF-16 surrogate; send valid Unicode.");
+        }
+
+        return null;
+
+        static void Advance(List<(bool List, int Index, string? Name)> frames)
+        {
+            if (frames.Count > 0 && frames[^1].List)
+            {
+                frames[^1] = (true, frames[^1].Index + 1, null);
+            }
+        }
+
+        static string PathOf(List<(bool List, int Index, string? Name)> frames)
+        {
+            var path = new System.Text.StringBuilder();
+            foreach (var (list, index, name) in frames)
+            {
+                if (list)
+                {
+                    path.Append('[').Append(index.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(']');
+                }
+                else if (name is not null)
+                {
+                    if (path.Length > 0)
+                    {
+                        path.Append('.');
+                    }
+
+                    path.Append(name);
+                }
+            }
+
+            return path.Length == 0 ? "body" : path.ToString();
         }
     }
 

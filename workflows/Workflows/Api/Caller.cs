@@ -89,7 +89,8 @@ public sealed record Caller(string Id, string Name, CallerRole Role, ApplicantKi
 
         var id = principal.FindFirst(ApiClaims.Subject)?.Value;
         var name = principal.FindFirst(ApiClaims.Name)?.Value ?? id;
-        if (string.IsNullOrWhiteSpace(id) || name is null)
+        // The subject becomes a table key and a path segment (uploads, certificates): one that is no safe id is no caller.
+        if (!Identifiers.IsSafe(id) || name is null)
         {
             return null;
         }

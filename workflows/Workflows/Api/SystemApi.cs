@@ -128,9 +128,46 @@ public sealed class SystemApi(
             return ApiProblems.Conflict("callback.wrongSystem", "This item is not decided by your system.");
         }
 
+        if (CheckCallback(callback, item) is { Count: > 0 } errors)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
         await service.CompleteExternalAsync(callback!.ApplicationId, callback.ItemKey,
             new ExternalSystemDecided(system, callback.Approved, callback.Reason, callback.Outputs), cancellationToken);
         return Results.Accepted();
+    }
+
+    // Only the outputs the item declares, each a bounded line of text, and a bounded reason: a system cannot put
+    // arbitrary keys or megabytes into the application.
+    static List<ApiError> CheckCallback(CallbackRequest callback, ItemDefinition item)
+    {
+        var errors = new List<ApiError>();
+        if (PersonText.Check("reason", callback.Reason, TextKind.Reason) is { } reason)
+        {
+            errors.Add(reason);
+        }
+
+        var declared = item.Outputs.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, value) in callback.Outputs ?? [])
+        {
+            if (!declared.Contains(key))
+            {
+                errors.Add(new ApiError($"outputs.{PersonText.ForLog(key)}", "output.unknown",
+                    declared.Count == 0 ? "This item issues no outputs." : $"This item issues only: {string.Join(", ", declared.Order(StringComparer.Ordinal))}."));
+            }
+            else if (PersonText.Check($"outputs.{key}", value, TextKind.Output) is { } bad)
+            {
+                errors.Add(bad);
+            }
+        }
+
+        if ((callback.Outputs?.Values.Sum(v => v.Length) ?? 0) > PersonText.MaxOutputsTotal)
+        {
+            errors.Add(new ApiError("outputs", "text.tooLong", $"At most {PersonText.MaxOutputsTotal} characters of outputs in all."));
+        }
+
+        return errors;
     }
 
     /// <summary>
@@ -166,14 +203,18 @@ public sealed class SystemApi(
             errors.Add(new ApiError("type", "field.required", "Name the event type."));
         }
 
-        if (string.IsNullOrWhiteSpace(ev.SubjectId) || ev.SubjectId.Length > 100)
+        if (!Identifiers.IsSafe(ev.SubjectId))
         {
-            errors.Add(new ApiError("subjectId", "field.required", "Name the applicant the event is about (at most 100 characters)."));
+            errors.Add(new ApiError("subjectId", "field.invalid", $"The id of the applicant the event is about: {Identifiers.Rule}"));
         }
 
-        if (string.IsNullOrWhiteSpace(ev.SubjectName) || ev.SubjectName.Length > 100)
+        if (string.IsNullOrWhiteSpace(ev.SubjectName))
         {
-            errors.Add(new ApiError("subjectName", "field.required", "Give the applicant's name (at most 100 characters)."));
+            errors.Add(new ApiError("subjectName", "field.required", "Give the applicant's name."));
+        }
+        else if (PersonText.Check("subjectName", ev.SubjectName, TextKind.Name) is { } badName)
+        {
+            errors.Add(badName);
         }
 
         if (errors.Count > 0)
@@ -276,7 +317,37 @@ public sealed class SystemApi(
             return (null, ApiProblems.Conflict("callback.replayed", "This signed request was already received."));
         }
 
+        await PruneReplaysAsync(replays, system, cancellationToken);
         return (parsed, null);
+    }
+
+    /// <summary>The most expired replay rows one accepted request deletes (bounded work per request; the next one goes on).</summary>
+    public const int MaxPrunedPerRequest = 100;
+
+    // A row outside the window proves nothing any more: a request with that timestamp is refused as stale before the
+    // table is read. So each accepted request deletes some of its system's expired rows, and the table stays as large
+    // as the traffic of one window (twice it, to keep clear of clock skew between us and the system).
+    async Task PruneReplaysAsync(TableClient replays, string system, CancellationToken cancellationToken)
+    {
+        var before = time.GetUtcNow().UtcDateTime - (2 * options.Value.ReplayWindow);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(system)} and SentAt lt {before}");
+        var pruned = 0;
+        await foreach (var row in replays.QueryAsync<TableEntity>(filter, maxPerPage: MaxPrunedPerRequest, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            try
+            {
+                await replays.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Another request pruned it first.
+            }
+
+            if (++pruned >= MaxPrunedPerRequest)
+            {
+                break;
+            }
+        }
     }
 
     static IResult BadSignature() =>

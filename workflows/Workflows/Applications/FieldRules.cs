@@ -13,22 +13,30 @@ public static partial class FieldRules
     const string CreditCodeAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
     static readonly int[] CreditCodeWeights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
+    /// <summary>The oldest date an answer may give: this many years before the application's date.</summary>
+    public const int MaxYearsBack = 120;
+
+    /// <summary>The latest date an answer may give: this many years after the application's date (a birth date: none).</summary>
+    public const int MaxYearsAhead = 10;
+
+    /// <summary>The longest text answer when the field sets no maximum.</summary>
+    public const int DefaultMaxText = 2000;
+
     /// <summary>Normalises an answer, or says what is wrong with it.</summary>
     /// <param name="field">The field.</param>
     /// <param name="value">The answer as given.</param>
     /// <param name="normalised">The answer as invariant text.</param>
+    /// <param name="today">The application's date: dates (and the birth date in an ID number) are checked against it; unchecked when null.</param>
     /// <returns>Null when valid, else a message for the applicant.</returns>
-    public static string? Check(FieldDefinition field, JsonElement value, out string normalised)
+    public static string? Check(FieldDefinition field, JsonElement value, out string normalised, DateOnly? today = null)
     {
         ArgumentNullException.ThrowIfNull(field);
         normalised = string.Empty;
         switch (field.Type)
         {
             case FieldType.Number:
-                decimal number;
-                if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out number)) { }
-                else if (value.ValueKind == JsonValueKind.String && decimal.TryParse(value.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out number)) { }
-                else
+                // A JSON number only: "3" is text, as "true" is not a yes/no.
+                if (value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out var number))
                 {
                     return "must be a number";
                 }
@@ -36,6 +44,17 @@ public static partial class FieldRules
                 if (field.Min is { } min && number < min) { return $"must be at least {min.ToString(CultureInfo.InvariantCulture)}"; }
                 if (field.Max is { } max && number > max) { return $"must be at most {max.ToString(CultureInfo.InvariantCulture)}"; }
                 normalised = number.ToString(CultureInfo.InvariantCulture);
+                return null;
+            case FieldType.WholeNumber:
+                // Digits only: 1.5, 3.0, 1e2 and "3" are not how a count is written.
+                if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var whole))
+                {
+                    return "must be a whole number";
+                }
+
+                if (field.Min is { } minWhole && whole < minWhole) { return $"must be at least {minWhole.ToString(CultureInfo.InvariantCulture)}"; }
+                if (field.Max is { } maxWhole && whole > maxWhole) { return $"must be at most {maxWhole.ToString(CultureInfo.InvariantCulture)}"; }
+                normalised = whole.ToString(CultureInfo.InvariantCulture);
                 return null;
             case FieldType.Boolean:
                 if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
@@ -54,20 +73,33 @@ public static partial class FieldRules
 
         var text = value.GetString()!.Trim();
         normalised = text;
+        // Answers are one line each and shown to officers: no control, bidi or lone surrogate character.
+        if (Api.PersonText.FindUnsafe(text, allowLineBreaks: false) is { } at)
+        {
+            return $"has a character that is not allowed at position {(at + 1).ToString(CultureInfo.InvariantCulture)} (a control character, a bidirectional override or an invalid character)";
+        }
+
         switch (field.Type)
         {
             case FieldType.Date:
-                if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+                if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
                 {
                     return "must be a date written yyyy-MM-dd";
                 }
 
-                return null;
+                return today is { } on ? DateInRange(date, on, IsBirthDate(field.Key)) : null;
             case FieldType.Choice:
                 return field.Options is { } options && !options.Contains(text) ? $"must be one of: {string.Join(", ", options)}" : null;
             case FieldType.IdNumber:
                 normalised = text.ToUpperInvariant();
-                return IsIdNumber(normalised) ? null : "is not a valid 18-character resident identity number";
+                if (!IsIdNumber(normalised))
+                {
+                    return "is not a valid 18-character resident identity number";
+                }
+
+                return today is { } idToday && DateInRange(BirthDateOf(normalised), idToday, birthDate: true) is { } range
+                    ? $"holds a birth date out of range: it {range}"
+                    : null;
             case FieldType.CreditCode:
                 normalised = text.ToUpperInvariant();
                 return IsCreditCode(normalised) ? null : "is not a valid 18-character unified social credit code";
@@ -75,7 +107,8 @@ public static partial class FieldRules
                 return Phone().IsMatch(text) ? null : "is not a mobile phone number (11 digits starting with 1)";
             default:
                 if (field.Min is { } minLength && text.Length < minLength) { return $"must have at least {minLength} characters"; }
-                if (field.Max is { } maxLength && text.Length > maxLength) { return $"must have at most {maxLength} characters"; }
+                var most = field.Max is { } maxLength ? (int)Math.Min(maxLength, DefaultMaxText) : DefaultMaxText;
+                if (text.Length > most) { return $"must have at most {most} characters"; }
                 if (field.Pattern is { } pattern)
                 {
                     try
@@ -94,6 +127,37 @@ public static partial class FieldRules
                 return null;
         }
     }
+
+    /// <summary>The birth date inside a valid resident identity number.</summary>
+    /// <param name="id">A number <see cref="IsIdNumber"/> accepts.</param>
+    /// <returns>The date.</returns>
+    public static DateOnly BirthDateOf(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return DateOnly.ParseExact(id.AsSpan(6, 8), "yyyyMMdd", CultureInfo.InvariantCulture);
+    }
+
+    // A sane window around the application's date; a birth date is never after it. A field is a birth date when its
+    // key says so (birthDate, babyBirthDate, ...): templates name their fields, and a new type would change every one.
+    static string? DateInRange(DateOnly date, DateOnly today, bool birthDate)
+    {
+        if (date < today.AddYears(-MaxYearsBack))
+        {
+            return $"must be no earlier than {today.AddYears(-MaxYearsBack).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+        }
+
+        // A day's slack: the application's date is taken in UTC, and a birth this morning in Beijing is yesterday there.
+        if (birthDate && date > today.AddDays(1))
+        {
+            return $"must be no later than the application's date, {today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+        }
+
+        return date > today.AddYears(MaxYearsAhead)
+            ? $"must be no later than {today.AddYears(MaxYearsAhead).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}"
+            : null;
+    }
+
+    static bool IsBirthDate(string key) => key.EndsWith("BirthDate", StringComparison.Ordinal) || key.Equals("birthDate", StringComparison.Ordinal);
 
     /// <summary>Whether a text is an 18-character resident identity number with a valid check digit (GB 11643).</summary>
     /// <param name="id">The number, upper case.</param>

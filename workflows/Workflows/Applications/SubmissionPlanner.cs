@@ -30,13 +30,13 @@ public static class SubmissionPlanner
             problems.Add(new SubmissionProblem("applicant.kind", "applicant.kind", $"This bundle is for a {template.ApplicantKind.ToString().ToLowerInvariant()}, not a {request.Applicant.Kind.ToString().ToLowerInvariant()}."));
         }
 
-        var answers = CheckAnswers(template, request, problems);
+        var answers = CheckAnswers(template, request, problems, DateOnly.FromDateTime(now));
         var included = IncludedItems(template, answers, heldLicences);
         var ledger = BuildLedger(template, request, heldLicences, included, now, clock, problems);
         return new SubmissionPlan(problems, answers, ledger);
     }
 
-    static Dictionary<string, string> CheckAnswers(BundleTemplate template, SubmissionRequest request, List<SubmissionProblem> problems)
+    static Dictionary<string, string> CheckAnswers(BundleTemplate template, SubmissionRequest request, List<SubmissionProblem> problems, DateOnly today)
     {
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         var fields = template.Fields.ToDictionary(f => f.Key, StringComparer.Ordinal);
@@ -59,7 +59,7 @@ public static class SubmissionPlanner
                 continue;
             }
 
-            if (FieldRules.Check(field, value, out var normalised) is { } error)
+            if (FieldRules.Check(field, value, out var normalised, today) is { } error)
             {
                 problems.Add(new SubmissionProblem($"answers.{field.Key}", "answer.invalid", $"{field.Label} {error}."));
             }

@@ -44,7 +44,7 @@ public static class AssistedFiling
 public sealed class AssistedApi(ApplicationService service, ApplicationStore store, AuditTrail audit, TimeProvider time)
 {
     /// <summary>The longest applicant id.</summary>
-    public const int MaxIdLength = 128;
+    public const int MaxIdLength = Identifiers.MaxLength;
 
     /// <summary>The longest consent.</summary>
     public const int MaxConsent = 500;
@@ -113,14 +113,18 @@ public sealed class AssistedApi(ApplicationService service, ApplicationStore sto
             errors.Add(new ApiError("header:Idempotency-Key", "header.invalid", $"1 to {CitizenApi.MaxIdempotencyKeyLength} printable ASCII characters."));
         }
 
-        if (string.IsNullOrWhiteSpace(body.Applicant.Id) || body.Applicant.Id.Length > MaxIdLength || body.Applicant.Id.Any(c => c is < '!' or > '~'))
+        if (!Identifiers.IsSafe(body.Applicant.Id))
         {
-            errors.Add(new ApiError("applicant.id", "field.required", $"The applicant's id: 1 to {MaxIdLength} printable ASCII characters."));
+            errors.Add(new ApiError("applicant.id", "field.invalid", $"The applicant's id: {Identifiers.Rule}"));
         }
 
-        if (string.IsNullOrWhiteSpace(body.Applicant.Name) || body.Applicant.Name.Length > 200)
+        if (string.IsNullOrWhiteSpace(body.Applicant.Name))
         {
-            errors.Add(new ApiError("applicant.name", "field.required", "The applicant's name, at most 200 characters."));
+            errors.Add(new ApiError("applicant.name", "field.required", "The applicant's name."));
+        }
+        else if (PersonText.Check("applicant.name", body.Applicant.Name, TextKind.Name) is { } badName)
+        {
+            errors.Add(badName);
         }
 
         if (string.IsNullOrWhiteSpace(body.Consent) || body.Consent.Length > MaxConsent)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
+using Workflows.Api;
 using Workflows.Storage;
 
 namespace Workflows.Licences;
@@ -40,16 +41,47 @@ public sealed class LicenceRegistry(StorageTables tables)
     /// <summary>The certificates container's name.</summary>
     public const string ContainerName = "certificates";
 
+    /// <summary>The table of certificate numbers the engine issued (partition = licence type, row = number): insert-only.</summary>
+    public const string NumbersTableName = "CertificateNumbers";
+
+    /// <summary>How many numbers after the first an issue tries before giving up (each a collision of 48-bit hashes).</summary>
+    public const int MaxNumberAttempts = 16;
+
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    /// <summary>Stores a certificate and records it; issuing the same number again changes nothing.</summary>
+    /// <summary>The blob path of a certificate: holder, licence type and number, each a checked segment, so none can leave its folder.</summary>
+    /// <param name="holderId">The holder.</param>
+    /// <param name="licenceType">The licence type.</param>
+    /// <param name="number">The number.</param>
+    /// <returns>The blob name.</returns>
+    /// <exception cref="ArgumentException">A segment is not a safe id.</exception>
+    public static string BlobNameFor(string holderId, string licenceType, string number) =>
+        Identifiers.BlobPath(holderId, licenceType, number) + ".json";
+
+    /// <summary>
+    /// Stores a certificate and records it; issuing the same number again changes nothing. A number the engine issued
+    /// (the licence names its application) is first claimed in an insert-only numbers table: if another application's
+    /// certificate already holds it, the next number (<c>NUMBER-2</c>, <c>-3</c>, ...) is claimed instead, so two
+    /// certificates of a type never share a number, and a re-run of the same issue finds its own claim and the same number.
+    /// </summary>
     /// <param name="licence">The licence.</param>
     /// <param name="document">The certificate's content (what the holder downloads).</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>True when this call recorded it; false when it was already recorded.</returns>
+    /// <exception cref="ArgumentException">The blob name has a segment that is not a safe id (it could leave its folder).</exception>
     public async Task<bool> IssueAsync(LicenceRecord licence, object document, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(licence);
+        if (!licence.BlobName.Split('/').All(Identifiers.IsSafe))
+        {
+            throw new ArgumentException("The certificate's blob name has a segment that is not a safe id.", nameof(licence));
+        }
+
+        if (licence.ApplicationId is not null)
+        {
+            licence = await ClaimNumberAsync(licence, cancellationToken);
+        }
+
         var container = await tables.ContainerAsync(ContainerName);
         var blob = container.GetBlobClient(licence.BlobName);
         // The blob first: a row never points at a missing document. Same name and content on a re-run.
@@ -72,6 +104,38 @@ public sealed class LicenceRegistry(StorageTables tables)
         {
             return false;
         }
+    }
+
+    // The first of NUMBER, NUMBER-2, ... that is free or already this certificate's own. Deterministic, so a re-run
+    // of the activity lands on the same number.
+    async Task<LicenceRecord> ClaimNumberAsync(LicenceRecord licence, CancellationToken cancellationToken)
+    {
+        var numbers = await tables.TableAsync(NumbersTableName);
+        var owner = $"{licence.HolderId}|{licence.ApplicationId}|{licence.ItemKey}";
+        for (var attempt = 1; attempt <= MaxNumberAttempts; attempt++)
+        {
+            var number = attempt == 1 ? licence.Number : $"{licence.Number}-{attempt.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            var claimed = licence with
+            {
+                Number = number,
+                BlobName = attempt == 1 ? licence.BlobName : BlobNameFor(licence.HolderId, licence.LicenceType, number),
+            };
+            try
+            {
+                await numbers.AddEntityAsync(new TableEntity(TableKeys.Escape(licence.LicenceType), TableKeys.Escape(number)) { ["Owner"] = owner }, cancellationToken);
+                return claimed;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                var row = await numbers.GetEntityAsync<TableEntity>(TableKeys.Escape(licence.LicenceType), TableKeys.Escape(number), cancellationToken: cancellationToken);
+                if (row.Value.GetString("Owner") == owner)
+                {
+                    return claimed;
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"No free certificate number after {MaxNumberAttempts} attempts for a {licence.LicenceType}.");
     }
 
     /// <summary>Every licence a holder has.</summary>

@@ -18,7 +18,15 @@ public sealed class LogChannel(IOptions<NotificationOptions> options, ILogger<Lo
     public Task SendAsync(Notification notification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        NotificationLog.Notified(logger, notification.Id, notification.Kind, notification.Recipient, notification.Topic, notification.Title, notification.ApplicationId, notification.ItemKey, notification.Body);
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return Task.CompletedTask;
+        }
+
+        // Titles and bodies carry people's text (names, reasons): sanitized, so no log line can be forged or a terminal driven.
+        var title = Api.PersonText.ForLog(notification.Title, 200);
+        var body = Api.PersonText.ForLog(notification.Body, 2000);
+        NotificationLog.Notified(logger, notification.Id, notification.Kind, notification.Recipient, notification.Topic, title, notification.ApplicationId, notification.ItemKey, body);
         return Task.CompletedTask;
     }
 }

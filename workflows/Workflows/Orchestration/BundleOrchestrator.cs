@@ -277,7 +277,12 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var why = cancelledBy is null ? $"Withdrawn by the applicant: {reason}" : $"Cancelled by an administrator: {reason}";
             StopReminders();
             var log = context.CreateReplaySafeLogger<BundleOrchestrator>();
-            OrchestrationLog.BundleWithdrawn(log, input.ApplicationId, reason);
+            // The reason is a person's text: sanitized, so it cannot forge log lines or carry terminal escapes.
+            if (log.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
+            {
+                var sanitized = Api.PersonText.ForLog(reason, 200);
+                OrchestrationLog.BundleWithdrawn(log, input.ApplicationId, sanitized);
+            }
             foreach (var key in running.Keys)
             {
                 context.SendEvent(ItemOrchestrator.InstanceId(input.ApplicationId, key), nameof(ItemCancellationRequested), new ItemCancellationRequested(why));

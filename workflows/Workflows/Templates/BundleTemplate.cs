@@ -79,6 +79,9 @@ public enum FieldType
 
     /// <summary>A mobile phone number.</summary>
     Phone,
+
+    /// <summary>A whole number, written as a JSON integer (1.5 and "3" are refused); compared like a number.</summary>
+    WholeNumber,
 }
 
 /// <summary>

@@ -507,7 +507,7 @@ public static partial class TemplateValidator
                     CheckFieldValue(fieldIn.Field, [.. fieldIn.Values.Select((v, i) => (v, $"{path}.values[{i}]"))], path);
                     break;
                 case FieldCompare compare:
-                    if (Field(compare.Field, path) is { } numeric && numeric.Type != FieldType.Number)
+                    if (Field(compare.Field, path) is { } numeric && numeric.Type is not (FieldType.Number or FieldType.WholeNumber))
                     {
                         Add($"{path}.field", "condition.compare.notNumber", $"Field '{compare.Field}' is {numeric.Type}; only number fields can be compared.");
                     }
