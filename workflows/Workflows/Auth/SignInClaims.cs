@@ -6,7 +6,7 @@ namespace Workflows.Auth;
 /// <summary>
 /// Turns the claims of a validated token (ours, Entra ID's, or App Service Authentication's header) into our claim
 /// names, the same way in both hosts; <see cref="Caller.From"/> then turns those into a caller and refuses anything
-/// incomplete or ambiguous. See docs/decisions/0005-entra-sign-in.md.
+/// incomplete or ambiguous. See docs/decisions/0006-entra-sign-in.md.
 /// <list type="bullet">
 /// <item>id: <c>oid</c> (Entra's object id, the same for the user across apps), else <c>sub</c>;</item>
 /// <item>name: <c>name</c>, else <c>preferred_username</c>;</item>
