@@ -149,8 +149,10 @@ public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
     public async Task Submit_SameIdTwice_StartsOneApplication()
     {
         await GiveParentsLicencesAsync("citizen-c");
-        (await harness.Applications.SubmitAsync(await RequestAsync("citizen-c"), "nb-twice")).AlreadyAccepted.ShouldBeFalse();
-        var again = await harness.Applications.SubmitAsync(await RequestAsync("citizen-c"), "nb-twice");
+        // The same body again (a retry): the same upload, not a second one.
+        var request = await RequestAsync("citizen-c");
+        (await harness.Applications.SubmitAsync(request, "nb-twice")).AlreadyAccepted.ShouldBeFalse();
+        var again = await harness.Applications.SubmitAsync(request, "nb-twice");
         again.Accepted.ShouldBeTrue();
         again.AlreadyAccepted.ShouldBeTrue();
         await harness.Applications.WithdrawAsync("nb-twice", "test over");
