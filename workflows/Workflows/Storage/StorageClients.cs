@@ -36,11 +36,16 @@ public sealed class StorageClients
     /// <summary>The credential used when no connection string is configured.</summary>
     public TokenCredential Credential => credential.Value;
 
-    /// <summary>Options for a table client, counted.</summary>
+    /// <summary>
+    /// Options for a table client, counted, and refusing an entity Azure would refuse (<see cref="TableLimitsPolicy"/>)
+    /// before it is sent, also on Azurite, which does not enforce the limits.
+    /// </summary>
     /// <returns>New options.</returns>
     public TableClientOptions TableOptions()
     {
         var o = new TableClientOptions();
+        // First, so a refused entity is neither sent nor counted.
+        o.AddPolicy(new TableLimitsPolicy(), HttpPipelinePosition.PerCall);
         o.AddPolicy(counter.PolicyFor("table"), HttpPipelinePosition.PerCall);
         return o;
     }
