@@ -40,7 +40,7 @@ public sealed class LicenceRegistry(StorageTables tables)
     /// <summary>The certificates container's name.</summary>
     public const string ContainerName = "certificates";
 
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    static readonly JsonSerializerOptions Json = new(StoredJson.Options()) { WriteIndented = true };
 
     /// <summary>Stores a certificate and records it; issuing the same number again changes nothing.</summary>
     /// <param name="licence">The licence.</param>

@@ -58,7 +58,7 @@ public sealed class NotificationOutbox(StorageTables tables, TimeProvider? time 
     /// <summary>The index of notifications not delivered yet, where the sweeper looks.</summary>
     public const string PendingTableName = "NotificationsPending";
 
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    static readonly JsonSerializerOptions Json = StoredJson.Options();
 
     // A free lease and a "never tried" time: table storage keeps dates from 1601, so not DateTimeOffset.MinValue.
     static readonly DateTimeOffset Never = DateTimeOffset.UnixEpoch;
