@@ -33,8 +33,9 @@ public sealed class InProcessEngine : IAsyncDisposable
     /// <summary>Starts an engine host.</summary>
     /// <param name="settings">Configuration keys (<c>Storage:ConnectionString</c>, <c>Engine:TaskHubName</c>, ...).</param>
     /// <param name="logLevel">The lowest level logged to the console.</param>
+    /// <param name="services">Registers test-only services (e.g. <see cref="InjectedTableFaults"/>) before the engine's.</param>
     /// <returns>The started host.</returns>
-    public static async Task<InProcessEngine> StartAsync(IReadOnlyDictionary<string, string?> settings, LogLevel logLevel = LogLevel.Warning)
+    public static async Task<InProcessEngine> StartAsync(IReadOnlyDictionary<string, string?> settings, LogLevel logLevel = LogLevel.Warning, Action<IServiceCollection>? services = null)
     {
         // No defaults: configuration comes from the caller alone, not from an appsettings.json that happens
         // to sit in the test's output folder.
@@ -42,6 +43,7 @@ public sealed class InProcessEngine : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel);
+        services?.Invoke(builder.Services);
         builder.Services.AddWorkflowsEngine(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync();

@@ -40,7 +40,7 @@ public sealed class BundleHarness : IAsyncDisposable
     public IServiceProvider Services => engine.Services;
 
     /// <summary>Starts the engine; <paramref name="settings"/> are added to the hub's (e.g. <c>Sla:DayLength</c>).</summary>
-    public static async Task<BundleHarness> StartAsync(StorageFixture storage, string prefix, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<BundleHarness> StartAsync(StorageFixture storage, string prefix, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         ArgumentNullException.ThrowIfNull(storage);
         var hub = storage.NewHub(prefix);
@@ -50,7 +50,7 @@ public sealed class BundleHarness : IAsyncDisposable
             configuration[key] = value;
         }
 
-        return new BundleHarness(await InProcessEngine.StartAsync(configuration));
+        return new BundleHarness(await InProcessEngine.StartAsync(configuration, services: services));
     }
 
     /// <summary>Puts an electronic licence in the registry, as if issued earlier by another matter.</summary>

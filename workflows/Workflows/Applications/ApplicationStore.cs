@@ -12,6 +12,9 @@ namespace Workflows.Applications;
 /// The applications read model. <c>Applications</c>: partition = applicant, row = application, so "my
 /// applications" is one partition query. <c>ApplicationIndex</c>: partition = application, to find one by id.
 /// Written only by activities, as whole-row upserts of the orchestration's state, so a re-run writes the same row.
+/// The record is JSON with Chinese text unescaped, split over the columns <c>Record</c>, <c>Record1</c>, ...
+/// (<see cref="RecordParts"/>) so no column passes Azure's 64 KiB while the row stays one entity: written and read
+/// whole, never half (docs/decisions/0005-application-record-columns.md).
 /// </summary>
 public sealed class ApplicationStore(StorageTables tables, TemplateStore templates, FiguresStore figures, SlaClockSource clocks)
 {
@@ -24,7 +27,21 @@ public sealed class ApplicationStore(StorageTables tables, TemplateStore templat
     /// <summary>The by-template table's name (partition = template, with the status as a column).</summary>
     public const string ByTemplateTableName = "ApplicationsByTemplate";
 
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>Characters of record JSON per column: under a string property's 32 Ki characters (64 KiB of UTF-16).</summary>
+    public const int PartChars = 32_000;
+
+    /// <summary>
+    /// At most this many record columns: 16 full ones (about 1,000 KB) and the other columns still fit Azure's
+    /// 1 MiB entity; a bigger record is refused before it is sent.
+    /// </summary>
+    public const int MaxParts = 16;
+
+    /// <summary>The column counting the record's parts; rows written before the split have none and one part.</summary>
+    public const string RecordParts = "RecordParts";
+
+    static readonly JsonSerializerOptions Json = StoredJson.Options();
+
+    static readonly string[] RecordColumns = [RecordParts, .. Enumerable.Range(0, MaxParts).Select(PartColumn)];
 
     /// <summary>Writes the application's current state.</summary>
     /// <param name="record">The state.</param>
@@ -44,8 +61,20 @@ public sealed class ApplicationStore(StorageTables tables, TemplateStore templat
             ["Status"] = record.Status.ToString(),
             ["SubmittedAt"] = DateTime.SpecifyKind(record.SubmittedAt, DateTimeKind.Utc),
             ["UpdatedAt"] = DateTime.SpecifyKind(record.UpdatedAt, DateTimeKind.Utc),
-            ["Record"] = JsonSerializer.Serialize(record, Json),
         };
+        var parts = Split(JsonSerializer.Serialize(record, Json));
+        if (parts.Count > MaxParts)
+        {
+            throw new TableEntityLimitException("EntityTooLarge", "Record", $"Application {record.ApplicationId}'s record needs {parts.Count} columns of {PartChars} characters; at most {MaxParts} fit one entity.") { Table = TableName };
+        }
+
+        entity[RecordParts] = parts.Count;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            entity[PartColumn(i)] = parts[i];
+        }
+
+        // Replace, not merge: a record that shrank leaves no stale part behind.
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         await index.UpsertEntityAsync(
             new TableEntity(TableKeys.Escape(record.ApplicationId), "application") { ["ApplicantId"] = record.Applicant.Id },
@@ -165,7 +194,7 @@ public sealed class ApplicationStore(StorageTables tables, TemplateStore templat
         }
 
         var filter = filters.Count == 0 ? null : string.Join(" and ", filters);
-        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, select: ["Record"], cancellationToken: cancellationToken).AsPages(continuation, pageSize))
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, select: RecordColumns, cancellationToken: cancellationToken).AsPages(continuation, pageSize))
         {
             var found = page.Values.Select(Read)
                 .Where(a => query.Department is null || a.Items.Any(i => i.Department == query.Department && i.State != Orchestration.ItemState.NotIncluded))
@@ -176,9 +205,38 @@ public sealed class ApplicationStore(StorageTables tables, TemplateStore templat
         return ([], null);
     }
 
-    static ApplicationRecord Read(TableEntity row) =>
-        JsonSerializer.Deserialize<ApplicationRecord>(row.GetString("Record"), Json)
-        ?? throw new RequestFailedException($"Application row {row.RowKey} holds no record.");
+    static string PartColumn(int i) => i == 0 ? "Record" : $"Record{i}";
+
+    /// <summary>Cuts text into parts of at most <see cref="PartChars"/>, never between the two halves of a surrogate pair.</summary>
+    /// <param name="json">The record's JSON.</param>
+    /// <returns>The parts, in order; one for a record that fits a column.</returns>
+    public static IReadOnlyList<string> Split(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var parts = new List<string>();
+        for (var at = 0; at < json.Length || parts.Count == 0;)
+        {
+            var length = Math.Min(PartChars, json.Length - at);
+            if (at + length < json.Length && char.IsHighSurrogate(json[at + length - 1]))
+            {
+                length--;
+            }
+
+            parts.Add(json.Substring(at, length));
+            at += length;
+        }
+
+        return parts;
+    }
+
+    // Rows written before the split have the whole record, escaped, in Record and no RecordParts: read as one part.
+    static ApplicationRecord Read(TableEntity row)
+    {
+        var count = row.GetInt32(RecordParts) ?? 1;
+        var json = count == 1 ? row.GetString("Record") : string.Concat(Enumerable.Range(0, count).Select(i => row.GetString(PartColumn(i))));
+        return (json is null ? null : JsonSerializer.Deserialize<ApplicationRecord>(json, Json))
+            ?? throw new RequestFailedException($"Application row {row.RowKey} holds no record.");
+    }
 }
 
 /// <summary>Filters for the administrators' application search; null means any.</summary>

@@ -25,7 +25,7 @@ public sealed class CaseStore(StorageTables tables)
     /// <summary>The one partition.</summary>
     public const string Partition = "cases";
 
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    static readonly JsonSerializerOptions Json = StoredJson.Options();
 
     /// <summary>Writes a case's state (a merge, so a resolution being delivered stays marked).</summary>
     /// <param name="stuckCase">The case.</param>

@@ -47,7 +47,7 @@ public sealed class LicenceRegistry(StorageTables tables)
     /// <summary>How many numbers after the first an issue tries before giving up (each a collision of 48-bit hashes).</summary>
     public const int MaxNumberAttempts = 16;
 
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    static readonly JsonSerializerOptions Json = new(StoredJson.Options()) { WriteIndented = true };
 
     /// <summary>The blob path of a certificate: holder, licence type and number, each a checked segment, so none can leave its folder.</summary>
     /// <param name="holderId">The holder.</param>

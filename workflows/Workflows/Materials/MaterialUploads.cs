@@ -38,7 +38,7 @@ public sealed class MaterialUploads(StorageTables tables, TimeProvider time)
     public const string ContainerName = "uploads";
 
     const int ChunkSize = 81920;
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    static readonly JsonSerializerOptions Json = StoredJson.Options();
 
     /// <summary>Checks and stores one upload.</summary>
     /// <param name="applicantId">Who uploads.</param>

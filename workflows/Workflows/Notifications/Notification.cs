@@ -31,6 +31,9 @@ public static class NotificationTopics
     /// <summary>An officer asked the applicant for materials.</summary>
     public const string SupplementRequested = "supplement.requested";
 
+    /// <summary>An application's state could not be saved, or is saved again after such a fault (to administrators).</summary>
+    public const string SaveFault = "application.saveFault";
+
     /// <summary>An item was decided.</summary>
     public const string ItemDecided = "item.decided";
 

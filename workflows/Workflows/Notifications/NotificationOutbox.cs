@@ -61,7 +61,7 @@ public sealed class NotificationOutbox(StorageTables tables, TimeProvider? time 
     /// <summary>One row per notification id holding the notification as first recorded (its time decides its keys).</summary>
     public const string IdsTableName = "NotificationIds";
 
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    static readonly JsonSerializerOptions Json = StoredJson.Options();
 
     // A free lease and a "never tried" time: table storage keeps dates from 1601, so not DateTimeOffset.MinValue.
     static readonly DateTimeOffset Never = DateTimeOffset.UnixEpoch;

@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using Workflows.Activities;
 using Workflows.Applications;
 using Workflows.Audit;
+using Workflows.Cases;
 using Workflows.Notifications;
 using Workflows.Templates;
 
@@ -22,6 +23,15 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         ArgumentNullException.ThrowIfNull(input);
         return await new Run(context, input).ExecuteAsync();
     }
+
+    /// <summary>
+    /// How long a bundle waits before trying a failed save again (after the activity's own tries): 30 s, doubling,
+    /// at most 30 min, so a short outage heals within a minute and a lasting fault costs a few activities an hour.
+    /// </summary>
+    /// <param name="attempt">The save attempt that failed, from 1.</param>
+    /// <returns>The wait.</returns>
+    public static TimeSpan SaveRetryDelay(int attempt) =>
+        TimeSpan.FromSeconds(Math.Min(30 * Math.Pow(2, Math.Clamp(attempt - 1, 0, 10)), 30 * 60));
 
     sealed class Run(TaskOrchestrationContext context, BundleInput input)
     {
@@ -337,9 +347,71 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var record = new ApplicationRecord(
                 input.ApplicationId, input.Applicant, template.Key, input.TemplateVersion, template.Name, status,
                 input.SubmittedAt, context.CurrentUtcDateTime, items, materials, Due());
-            await context.CallActivityAsync<bool>(nameof(SaveApplicationActivity), new ApplicationUpdate(record, [.. audit], notices.Count > 0 ? [.. notices] : null), OrchestrationRetry.Storage);
+            var update = new ApplicationUpdate(record, [.. audit], notices.Count > 0 ? [.. notices] : null);
             audit.Clear();
             notices.Clear();
+            if (OrchestrationVersions.AtLeast(context.Version, OrchestrationVersions.SavesOutliveFaults))
+            {
+                await SaveUntilWrittenAsync(update);
+            }
+            else
+            {
+                // Instances started before 2.1 replay their history: a save failed after its retries fails them.
+                await context.CallActivityAsync<bool>(nameof(SaveApplicationActivity), update, OrchestrationRetry.Storage);
+            }
+        }
+
+        // A save that fails after its retries (storage down for longer than they last, a row the service refuses)
+        // does not end the application Failed with the applicant left on "in progress": the fault is logged, audited
+        // and sent to the administrators once, and the same save is tried again on a durable timer, waiting longer
+        // each time, until it is written. Events and items that end meanwhile wait in the history for the next turn.
+        async Task SaveUntilWrittenAsync(ApplicationUpdate update)
+        {
+            var log = context.CreateReplaySafeLogger<BundleOrchestrator>();
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await context.CallActivityAsync<bool>(nameof(SaveApplicationActivity), update, OrchestrationRetry.Storage);
+                    if (attempt > 1)
+                    {
+                        OrchestrationLog.SaveRecovered(log, input.ApplicationId, attempt);
+                        await RecordSaveFaultAsync(Entry("engine", "application.save.recovered", null, null, $"Written at attempt {attempt}."), "saveRecovered",
+                            "申请状态已恢复保存 An application's state is saved again", $"Application {input.ApplicationId} ({template.Key}) was saved at attempt {attempt}.");
+                    }
+
+                    return;
+                }
+                catch (TaskFailedException ex)
+                {
+                    var wait = SaveRetryDelay(attempt);
+                    var error = ex.FailureDetails.ErrorMessage is { Length: > 500 } message ? message[..500] + "…" : ex.FailureDetails.ErrorMessage;
+                    OrchestrationLog.SaveFailed(log, input.ApplicationId, attempt, wait, error);
+                    if (attempt == 1)
+                    {
+                        await RecordSaveFaultAsync(Entry("engine", "application.save.failed", null, null, $"{error} Retrying in {wait:c}, then less often."), "saveFailed",
+                            "申请状态保存失败 An application's state could not be saved",
+                            $"Application {input.ApplicationId} ({template.Key}) could not be saved: {error} The engine tries again on a timer (first in {wait:c}); until then the applicant and officers see its last saved state.");
+                    }
+
+                    await context.CreateTimer(context.CurrentUtcDateTime + wait, CancellationToken.None);
+                }
+            }
+        }
+
+        // The fault's audit entry and the administrators' alert, in one activity; storage may be down altogether,
+        // so a failure here is left to the error log and the save's own retries.
+        async Task RecordSaveFaultAsync(AuditEntry entry, string what, string title, string body)
+        {
+            var alert = new Notification($"{input.ApplicationId}:{what}:{entry.StepId}", RecipientKind.Administrators, StuckCaseOrchestrator.Administrators,
+                NotificationTopics.SaveFault, title, body, context.CurrentUtcDateTime, input.ApplicationId);
+            try
+            {
+                await context.CallActivityAsync<int>(nameof(AppendAuditActivity), new AuditBatch([entry], [alert]), OrchestrationRetry.Storage);
+            }
+            catch (TaskFailedException)
+            {
+            }
         }
 
         // One durable timer per deferred material, at its deadline less the lead (at once when that has passed).
@@ -413,7 +485,9 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
         // Keeps the time the entry is made (not the time it is written) and a step id from the bundle's own counter,
         // so a replay or a re-run after a crash makes the same entry.
-        void Audit(string actor, string action, string? before, string? after, string? detail) => audit.Add(new AuditEntry(
-            input.ApplicationId, $"bundle:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail));
+        void Audit(string actor, string action, string? before, string? after, string? detail) => audit.Add(Entry(actor, action, before, after, detail));
+
+        AuditEntry Entry(string actor, string action, string? before, string? after, string? detail) => new(
+            input.ApplicationId, $"bundle:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail);
     }
 }

@@ -19,4 +19,10 @@ internal static partial class OrchestrationLog
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Item {ItemKey} of {ApplicationId} ended {State} by {DecidedBy}")]
     public static partial void ItemEnded(ILogger logger, string applicationId, string itemKey, Workflows.Orchestration.ItemState state, string decidedBy);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Application {ApplicationId} could not be saved (attempt {Attempt}); trying again in {Wait}: {Error}")]
+    public static partial void SaveFailed(ILogger logger, string applicationId, int attempt, TimeSpan wait, string error);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Application {ApplicationId} saved again at attempt {Attempt}")]
+    public static partial void SaveRecovered(ILogger logger, string applicationId, int attempt);
 }

@@ -17,8 +17,14 @@ public static class OrchestrationVersions
     /// <summary>2.0: an outside system's item keeps time (reminder and escalation timers beside the callback wait).</summary>
     public const string OutsideSystemsKeepTime = "2.0";
 
+    /// <summary>
+    /// 2.1: a bundle whose read-model save fails after its retries records the fault, alerts the administrators and
+    /// tries again on a durable timer instead of failing.
+    /// </summary>
+    public const string SavesOutliveFaults = "2.1";
+
     /// <summary>The version this code starts instances at.</summary>
-    public const string Current = OutsideSystemsKeepTime;
+    public const string Current = SavesOutliveFaults;
 
     /// <summary>Whether an instance of <paramref name="version"/> runs the steps introduced at <paramref name="introduced"/>.</summary>
     /// <param name="version">The instance's version (<c>context.Version</c>); empty for an instance started before versioning.</param>

@@ -21,7 +21,7 @@ public sealed class RatingStore(StorageTables tables)
     /// <summary>The per-department, per-month index.</summary>
     public const string IndexTableName = "RatingsByDepartment";
 
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    static readonly JsonSerializerOptions Json = StoredJson.Options();
 
     /// <summary>Stores a rating unless its target was rated before.</summary>
     /// <param name="rating">The rating.</param>

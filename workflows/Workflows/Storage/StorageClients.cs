@@ -15,16 +15,19 @@ public sealed class StorageClients
 {
     readonly StorageOptions options;
     readonly StorageOperationCounter counter;
+    readonly InjectedTableFaults? faults;
     readonly Lazy<TokenCredential> credential;
 
     /// <summary>Creates the factory from bound options.</summary>
     /// <param name="options">The storage options.</param>
     /// <param name="counter">Counts every request the clients send.</param>
-    public StorageClients(IOptions<StorageOptions> options, StorageOperationCounter counter)
+    /// <param name="faults">Injected write failures, registered by tests only; none in production.</param>
+    public StorageClients(IOptions<StorageOptions> options, StorageOperationCounter counter, InjectedTableFaults? faults = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options.Value;
         this.counter = counter;
+        this.faults = faults;
         credential = new Lazy<TokenCredential>(() => string.IsNullOrWhiteSpace(this.options.ManagedIdentityClientId)
             ? new DefaultAzureCredential()
             : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(this.options.ManagedIdentityClientId)));
@@ -36,11 +39,21 @@ public sealed class StorageClients
     /// <summary>The credential used when no connection string is configured.</summary>
     public TokenCredential Credential => credential.Value;
 
-    /// <summary>Options for a table client, counted.</summary>
+    /// <summary>
+    /// Options for a table client, counted, and refusing an entity Azure would refuse (<see cref="TableLimitsPolicy"/>)
+    /// before it is sent, also on Azurite, which does not enforce the limits.
+    /// </summary>
     /// <returns>New options.</returns>
     public TableClientOptions TableOptions()
     {
         var o = new TableClientOptions();
+        // First, so a refused entity is neither sent nor counted.
+        o.AddPolicy(new TableLimitsPolicy(), HttpPipelinePosition.PerCall);
+        if (faults is not null)
+        {
+            o.AddPolicy(faults.Policy(), HttpPipelinePosition.PerCall);
+        }
+
         o.AddPolicy(counter.PolicyFor("table"), HttpPipelinePosition.PerCall);
         return o;
     }

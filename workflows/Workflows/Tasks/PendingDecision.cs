@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Workflows.Orchestration;
+using Workflows.Storage;
 
 namespace Workflows.Tasks;
 
@@ -17,7 +18,7 @@ namespace Workflows.Tasks;
 /// <param name="Materials">For a supplement request: the materials asked for.</param>
 public sealed record PendingDecision(string Id, DecisionKind Kind, string By, DateTimeOffset At, string? Reason = null, IReadOnlyList<string>? Materials = null)
 {
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    static readonly JsonSerializerOptions Json = StoredJson.Options();
 
     /// <summary>How long a mark may stand before it is taken for undelivered and delivered again. Far longer than a
     /// delivery takes (one queue message); a decision delivered but not yet processed is recognised by its id.</summary>

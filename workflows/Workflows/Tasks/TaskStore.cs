@@ -46,7 +46,7 @@ public sealed class TaskStore(StorageTables tables)
     // Transactions of an import in flight at once.
     const int ImportConcurrency = 4;
 
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    static readonly JsonSerializerOptions Json = StoredJson.Options();
 
     /// <summary>
     /// Writes a task's current state from the engine. The officer-side columns follow what the engine knows: a state
