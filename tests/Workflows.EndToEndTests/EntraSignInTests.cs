@@ -31,35 +31,7 @@ public sealed class EntraServerFixture : IAsyncLifetime
         settings["Api:OpenApi"] = "false";
         server = EngineProcess.Start("entra-server", settings);
         await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-        await WaitForHealthAsync(TimeSpan.FromSeconds(60));
-    }
-
-    async Task WaitForHealthAsync(TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < until)
-        {
-            if (server!.BaseAddress is not null)
-            {
-                try
-                {
-                    using var client = Client();
-                    using var response = await client.GetAsync("/healthz");
-                    if (response.IsSuccessStatusCode)
-                    {
-                        return;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    // Not listening yet.
-                }
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"The server did not answer /healthz.\n{server!.Output}");
+        await server.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
     }
 
     public async Task DisposeAsync()

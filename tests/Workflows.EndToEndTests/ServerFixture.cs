@@ -69,39 +69,11 @@ public sealed class ServerFixture : IAsyncLifetime
         settings["Notifications:DeliveryTimeout"] = "00:05:00";
         server = EngineProcess.Start("e2e-server", settings);
         await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-        await WaitForHealthAsync(TimeSpan.FromSeconds(60));
+        await server.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
 
         // The same storage, for what the API cannot do: give a test citizen the licences they held before.
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(hub.ToInProcessConfiguration(runWorker: false)).Build();
         services = new ServiceCollection().AddWorkflows(configuration).BuildServiceProvider();
-    }
-
-    async Task WaitForHealthAsync(TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < until)
-        {
-            if (server!.BaseAddress is not null)
-            {
-                using var client = Anonymous();
-                try
-                {
-                    using var response = await client.GetAsync("/healthz");
-                    if (response.IsSuccessStatusCode)
-                    {
-                        return;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    // Not listening yet.
-                }
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"The server did not answer /healthz.\n{server!.Output}");
     }
 
     public async Task DisposeAsync()

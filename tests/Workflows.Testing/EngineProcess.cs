@@ -90,6 +90,38 @@ public sealed partial class EngineProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the server answers <c>/healthz</c> with success (its storage reachable), polling.</summary>
+    /// <param name="timeout">How long to wait.</param>
+    /// <returns>A task that completes when healthy.</returns>
+    /// <exception cref="TimeoutException">It did not answer in time.</exception>
+    public async Task WaitUntilHealthyAsync(TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            if (BaseAddress is not null)
+            {
+                using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+                try
+                {
+                    using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+                    if (response.IsSuccessStatusCode)
+                    {
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{Name} did not answer /healthz within {timeout}.\n{Output}");
+    }
+
     /// <summary>Kills the process at once with SIGKILL, as a crash or an out-of-memory kill would.</summary>
     public void Kill()
     {
