@@ -218,8 +218,7 @@ public static class ApiJson
                     case JsonTokenType.String:
                         if (PersonText.FindUnsafe(reader.GetString()!, allowLineBreaks: true) is { } at)
                         {
-                            return new ApiError(PathOf(frames), "text.invalidCharacter",
-                                $"Character {(at + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)} is not allowed (a control character, a bidirectional override or an invalid character).");
+                            return PersonText.InvalidCharacter(PathOf(frames), at);
                         }
 
                         break;

@@ -55,11 +55,15 @@ public static class PersonText
             return new ApiError(field, "text.tooLong", $"At most {max} characters.");
         }
 
-        return FindUnsafe(value, allowLineBreaks: kind == TextKind.Reason) is { } at
-            ? new ApiError(field, "text.invalidCharacter",
-                $"Character {(at + 1).ToString(CultureInfo.InvariantCulture)} is not allowed (a control character, a bidirectional override or an invalid character).")
-            : null;
+        return FindUnsafe(value, allowLineBreaks: kind == TextKind.Reason) is { } at ? InvalidCharacter(field, at) : null;
     }
+
+    /// <summary>The error for a refused character found by <see cref="FindUnsafe"/>.</summary>
+    /// <param name="field">The field named in the error.</param>
+    /// <param name="at">The character's index.</param>
+    /// <returns>The error.</returns>
+    public static ApiError InvalidCharacter(string field, int at) => new(field, "text.invalidCharacter",
+        $"Character {(at + 1).ToString(CultureInfo.InvariantCulture)} is not allowed (a control character, a bidirectional override or an invalid character).");
 
     /// <summary>The position of the first character the rule refuses, or null.</summary>
     /// <param name="value">The text.</param>
