@@ -14,7 +14,7 @@ namespace Workflows.Applications;
 /// Written only by activities, as whole-row upserts of the orchestration's state, so a re-run writes the same row.
 /// The record is JSON with Chinese text unescaped, split over the columns <c>Record</c>, <c>Record1</c>, ...
 /// (<see cref="RecordParts"/>) so no column passes Azure's 64 KiB while the row stays one entity: written and read
-/// whole, never half (docs/decisions/0005-application-record-columns.md).
+/// whole, never half (docs/decisions/0008-rows-that-grow.md).
 /// </summary>
 public sealed class ApplicationStore(StorageTables tables, TemplateStore templates, FiguresStore figures, SlaClockSource clocks)
 {
