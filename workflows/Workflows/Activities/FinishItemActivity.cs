@@ -41,7 +41,8 @@ public sealed record FinishItemInput(IssueCertificatesInput? Certificates, IRead
 /// Ends an item in one activity (each activity costs the task hub several storage requests): issues its
 /// certificates, writes its tasks, then its audit, so the trail shows the outcome only once its effects exist.
 /// Every write is idempotent: certificate numbers come from the orchestrator, so a re-run writes the same blob and
-/// finds the licence row there; tasks are whole-row upserts; audit steps are added once.
+/// finds the licence row there; the decision task is written only over an older step, a verification only if absent;
+/// audit steps are added once.
 /// </summary>
 public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks, AuditTrail trail, Notifier notifier) : TaskActivity<FinishItemInput, int>
 {
@@ -53,7 +54,8 @@ public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks
         var issued = input.Certificates is { } certificates ? await IssueAsync(certificates) : 0;
         foreach (var task in input.Tasks)
         {
-            await tasks.SaveAsync(task);
+            // A verification is created here and closed by an officer: created once, never written over.
+            await (task.Kind == TaskKind.Verification ? tasks.CreateAsync(task) : tasks.SaveAsync(task));
         }
 
         await trail.AppendAsync(input.Audit);

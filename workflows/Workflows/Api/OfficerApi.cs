@@ -284,7 +284,8 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
         var outcome = decision.Kind == DecisionKind.Approve ? "verified" : "failed";
         await audit.AppendAsync(new AuditEntry(task.ApplicationId, $"{task.TaskId}:{outcome}", decision.At.UtcDateTime, $"officer:{decision.By}",
             $"commitment.{outcome}", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.Closed), decision.Reason), cancellationToken);
-        await tasks.SaveAsync(task with { Status = OfficerTaskStatus.Closed, Outcome = outcome, DecidedBy = $"officer:{decision.By}", Note = decision.Reason ?? task.Note },
+        // The next revision: a later write of the open task (the item's finish run again) cannot reopen it.
+        await tasks.SaveAsync(task with { Status = OfficerTaskStatus.Closed, Outcome = outcome, DecidedBy = $"officer:{decision.By}", Note = decision.Reason ?? task.Note, Revision = task.Revision + 1 },
             cancellationToken);
     }
 

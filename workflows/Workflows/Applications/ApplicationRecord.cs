@@ -64,6 +64,9 @@ public sealed record ItemView(
 /// <param name="Items">Every item of the template.</param>
 /// <param name="Materials">The materials ledger.</param>
 /// <param name="DueAt">When the whole bundle is due (its committed working days from submission, on the pinned calendar).</param>
+/// <param name="Revision">The writing orchestration's save counter (1, 2, 3...). With <paramref name="UpdatedAt"/> it orders
+/// the states: a stored row later by (UpdatedAt, Revision) is never replaced by an earlier one, so a save re-run after
+/// a crash cannot take the application back in time. 0 for rows written before revisions.</param>
 public sealed record ApplicationRecord(
     string ApplicationId,
     Applicant Applicant,
@@ -75,4 +78,5 @@ public sealed record ApplicationRecord(
     DateTime UpdatedAt,
     IReadOnlyList<ItemView> Items,
     IReadOnlyList<MaterialEntry> Materials,
-    DateTime? DueAt = null);
+    DateTime? DueAt = null,
+    long Revision = 0);

@@ -11,7 +11,8 @@ namespace Workflows.Applications;
 /// <summary>
 /// The applications read model. <c>Applications</c>: partition = applicant, row = application, so "my
 /// applications" is one partition query. <c>ApplicationIndex</c>: partition = application, to find one by id.
-/// Written only by activities, as whole-row upserts of the orchestration's state, so a re-run writes the same row.
+/// Written only by activities, as whole rows of the orchestration's state, and never over a later state (a re-run of
+/// an old save after a crash changes nothing; see <see cref="ApplicationRecord.Revision"/>).
 /// The record is JSON with Chinese text unescaped, split over the columns <c>Record</c>, <c>Record1</c>, ...
 /// (<see cref="RecordParts"/>) so no column passes Azure's 64 KiB while the row stays one entity: written and read
 /// whole, never half (docs/decisions/0008-rows-that-grow.md).
@@ -38,6 +39,8 @@ public sealed class ApplicationStore(StorageTables tables, TemplateStore templat
 
     /// <summary>The column counting the record's parts; rows written before the split have none and one part.</summary>
     public const string RecordParts = "RecordParts";
+
+    const string RevisionColumn = "Revision";
 
     static readonly JsonSerializerOptions Json = StoredJson.Options();
 
@@ -74,21 +77,29 @@ public sealed class ApplicationStore(StorageTables tables, TemplateStore templat
             entity[PartColumn(i)] = parts[i];
         }
 
-        // Replace, not merge: a record that shrank leaves no stale part behind.
-        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        entity[RevisionColumn] = record.Revision;
+
+        // Replace, not merge: a record that shrank leaves no stale part behind. Only over an earlier state: a save
+        // re-run after a crash, once the orchestration has written a later one, changes nothing.
+        if (!await WriteIfNotLaterAsync(table, entity, record, cancellationToken))
+        {
+            return;
+        }
+
         await index.UpsertEntityAsync(
             new TableEntity(TableKeys.Escape(record.ApplicationId), "application") { ["ApplicantId"] = record.Applicant.Id },
             TableUpdateMode.Replace,
             cancellationToken);
         var byTemplate = await tables.TableAsync(ByTemplateTableName);
-        await byTemplate.UpsertEntityAsync(new TableEntity(TableKeys.Escape(record.TemplateKey), TableKeys.Escape(record.ApplicationId))
+        await WriteIfNotLaterAsync(byTemplate, new TableEntity(TableKeys.Escape(record.TemplateKey), TableKeys.Escape(record.ApplicationId))
         {
             ["ApplicantId"] = record.Applicant.Id,
             ["Status"] = record.Status.ToString(),
             ["TemplateVersion"] = record.TemplateVersion,
             ["SubmittedAt"] = DateTime.SpecifyKind(record.SubmittedAt, DateTimeKind.Utc),
             ["UpdatedAt"] = DateTime.SpecifyKind(record.UpdatedAt, DateTimeKind.Utc),
-        }, TableUpdateMode.Replace, cancellationToken);
+            [RevisionColumn] = record.Revision,
+        }, record, cancellationToken);
 
         // An ended application leaves its fact for the figures, counted against its pinned version's committed days.
         if (FigureFact.Ended(record.Status))
@@ -203,6 +214,40 @@ public sealed class ApplicationStore(StorageTables tables, TemplateStore templat
         }
 
         return ([], null);
+    }
+
+    // Writes the row unless the stored one is later by (UpdatedAt, Revision): UpdatedAt is orchestration time, which
+    // orders the saves of the proactive offer before those of its bundle; Revision orders one orchestration's saves
+    // even within one moment. Checked and written under the row's ETag, so a later save between the two is never lost.
+    static async Task<bool> WriteIfNotLaterAsync(TableClient table, TableEntity entity, ApplicationRecord record, CancellationToken cancellationToken)
+    {
+        var mine = (DateTime.SpecifyKind(record.UpdatedAt, DateTimeKind.Utc), record.Revision);
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, select: ["UpdatedAt", RevisionColumn], cancellationToken: cancellationToken);
+            try
+            {
+                if (!stored.HasValue)
+                {
+                    await table.AddEntityAsync(entity, cancellationToken);
+                    return true;
+                }
+
+                var row = stored.Value!;
+                var theirs = (row.GetDateTimeOffset("UpdatedAt")?.UtcDateTime ?? DateTime.MinValue, row.GetInt64(RevisionColumn) ?? 0);
+                if (theirs.CompareTo(mine) > 0)
+                {
+                    return false;
+                }
+
+                await table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 5)
+            {
+                // Another save came between the read and the write: compare with it.
+            }
+        }
     }
 
     static string PartColumn(int i) => i == 0 ? "Record" : $"Record{i}";

@@ -52,6 +52,8 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         // The committed due time, moved by the times items waited on the applicant as the items report them.
         readonly List<ApplicantHold> holds = [];
         int step;
+        // Saves so far: each record carries the next (ApplicationRecord.Revision); a replay counts the same.
+        long revision;
 
         public async Task<BundleOutcome> ExecuteAsync()
         {
@@ -346,7 +348,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             }).ToList();
             var record = new ApplicationRecord(
                 input.ApplicationId, input.Applicant, template.Key, input.TemplateVersion, template.Name, status,
-                input.SubmittedAt, context.CurrentUtcDateTime, items, materials, Due());
+                input.SubmittedAt, context.CurrentUtcDateTime, items, materials, Due(), ++revision);
             var update = new ApplicationUpdate(record, [.. audit], notices.Count > 0 ? [.. notices] : null);
             audit.Clear();
             notices.Clear();

@@ -85,6 +85,8 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         int wakes;
         int step;
         int notice;
+        // The decision task's revision (TaskRecord.Revision), counted like the steps so a replay counts the same.
+        long revision;
 
         string TaskId => context.InstanceId;
 
@@ -519,10 +521,11 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 input.Applicant.Id, input.Applicant.Name, status, context.CurrentUtcDateTime, due, outcome, decidedBy, note,
                 Escalated: escalatedFor == due));
 
+        // Each state of the task gets the next revision, so a write re-run after a crash never replaces a later state.
         void SetTask(TaskRecord record)
         {
-            task = record;
-            current = record;
+            task = record with { Revision = ++revision };
+            current = task;
         }
 
         void Notify(RecipientKind kind, string recipient, string topic, string title, string body) => notifications.Add(new Notification(

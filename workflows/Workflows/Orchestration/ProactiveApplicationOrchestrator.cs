@@ -40,6 +40,8 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
         readonly List<AuditEntry> audit = [];
         readonly List<Notification> notifications = [];
         int step;
+        // Saves so far: each record carries the next (ApplicationRecord.Revision); a replay counts the same.
+        long revision;
 
         public async Task<ProactiveOutcome> ExecuteAsync()
         {
@@ -153,7 +155,7 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
             var itemState = status == ApplicationStatus.AwaitingConfirmation ? ItemState.Waiting : ItemState.NotIncluded;
             var items = input.Template.Items.Select(i => new ItemView(i.Key, i.Name, i.Department, itemState)).ToList();
             var record = new ApplicationRecord(input.ApplicationId, input.Applicant, input.Template.Key, input.TemplateVersion, input.Template.Name, status,
-                input.ReceivedAt, context.CurrentUtcDateTime, items, []);
+                input.ReceivedAt, context.CurrentUtcDateTime, items, [], Revision: ++revision);
             await context.CallActivityAsync<bool>(nameof(SaveApplicationActivity), new ApplicationUpdate(record, [.. audit], [.. notifications]), OrchestrationRetry.Storage);
             audit.Clear();
             notifications.Clear();

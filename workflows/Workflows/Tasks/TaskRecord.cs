@@ -44,6 +44,9 @@ public enum TaskKind
 /// <param name="Note">The latest reason, supplement request or commitment text.</param>
 /// <param name="Escalated">True once the current due time passed without a decision (the supervisor was told); an extension clears it.</param>
 /// <param name="Reminded">For a task no orchestration keeps time for (a verification, a follow-up): the department was reminded of the current due time.</param>
+/// <param name="Revision">The writer's step: an item counts its task's states 1, 2, 3...; a stored task of a higher
+/// revision is never replaced by a lower one (a re-run of an old step after a crash changes nothing). 0 for tasks
+/// written before revisions and by writers outside the engine that keep the engine's revision.</param>
 public sealed record TaskRecord(
     string Department,
     string TaskId,
@@ -61,4 +64,5 @@ public sealed record TaskRecord(
     string? DecidedBy = null,
     string? Note = null,
     bool Escalated = false,
-    bool Reminded = false);
+    bool Reminded = false,
+    long Revision = 0);

@@ -62,6 +62,37 @@ public sealed class TaskStore(StorageTables tables)
     public Task SaveAsync(TaskRecord task, CancellationToken cancellationToken = default) => SaveCoreAsync(task, null, cancellationToken);
 
     /// <summary>
+    /// Writes a task that is created once and then moved by someone else (a commitment's verification, which officers
+    /// close): if the task is stored already, in whatever state, nothing is replaced, so a re-run of the step that
+    /// created it cannot reopen it. A run cut off between the task row and its queue row finishes the queue row.
+    /// </summary>
+    /// <param name="task">The task as created.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>True when this call created it (or finished creating it).</returns>
+    public async Task<bool> CreateAsync(TaskRecord task, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var table = await tables.TableAsync(TableName);
+        var record = JsonSerializer.Serialize(task, Json);
+        try
+        {
+            await table.AddEntityAsync(TaskRow(task, record), cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Stored already. Only the very row this creates (nobody moved it since) still needs its queue row.
+            var stored = await table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(task.Department), TableKeys.Escape(task.TaskId), select: ["Record"], cancellationToken: cancellationToken);
+            if (!stored.HasValue || stored.Value!.GetString("Record") != record)
+            {
+                return false;
+            }
+        }
+
+        await (await tables.TableAsync(QueueTableName)).UpsertEntityAsync(QueueRow(task, record), TableUpdateMode.Replace, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
     /// Writes a task's new state only if the stored task still has <paramref name="expected"/> status, checked and
     /// written under one ETag: for writers outside the engine that must not undo a change made since they read the task
     /// (a deadline sweep marking an open task must not reopen one just answered).
@@ -85,9 +116,16 @@ public sealed class TaskStore(StorageTables tables)
         for (var attempt = 1; ; attempt++)
         {
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, row,
-                select: ["QueuePartition", "QueueRow", "Status", "ClaimedBy", "PendingDecision"], cancellationToken: cancellationToken);
+                select: ["QueuePartition", "QueueRow", "Status", "ClaimedBy", "PendingDecision", "Revision"], cancellationToken: cancellationToken);
             var old = existing.HasValue ? existing.Value : null;
             if (onlyIf is { } expected && old?.GetString("Status") != expected.ToString())
+            {
+                return false;
+            }
+
+            // A later step is stored: this write is a re-run of an older one (its message came back after a crash) and
+            // changes nothing, not even the queue. Equal revisions write: the same step again completes what it began.
+            if (old?.GetInt64("Revision") is { } stored && stored > task.Revision)
             {
                 return false;
             }
@@ -309,6 +347,7 @@ public sealed class TaskStore(StorageTables tables)
             ["TemplateKey"] = task.TemplateKey,
             ["QueuePartition"] = queuePartition,
             ["QueueRow"] = queueRow,
+            ["Revision"] = task.Revision,
             ["Record"] = record,
         };
     }
