@@ -1,5 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Workflows.Audit;
 using Workflows.Notifications;
 using Workflows.Tasks;
 
@@ -30,5 +32,20 @@ public static class NotificationTriggers
         ArgumentNullException.ThrowIfNull(context);
         var services = context.InstanceServices;
         await services.GetRequiredService<TaskDeadlines>().SweepAsync(services.GetRequiredService<TimeProvider>().GetUtcNow(), context.CancellationToken);
+    }
+
+    /// <summary>Sends again the officers' decisions not acted on (<see cref="DecisionDelivery.SweepAsync"/>), every 10 seconds (<see cref="PendingDecision.SweepEvery"/>).</summary>
+    /// <param name="timer">The timer's schedule information.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>A task that completes when swept.</returns>
+    [Function("DecisionDeliverySweep")]
+    public static async Task DecisionDeliverySweep([TimerTrigger("*/10 * * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var services = context.InstanceServices;
+        var delivery = new DecisionDelivery(services.GetRequiredService<TaskStore>(), services.GetRequiredService<AuditTrail>(), client,
+            services.GetRequiredService<TimeProvider>(), context.GetLogger(nameof(DecisionDeliverySweep)));
+        await delivery.SweepAsync(context.CancellationToken);
     }
 }

@@ -68,7 +68,7 @@ public sealed class NewbornHttpTests(ServerFixture server)
     }
 
     [Fact]
-    public async Task Decide_HostStoppedBetweenMarkAndDelivery_TheMarkedDecisionIsDeliveredOnceWhenTheTaskIsRead()
+    public async Task Decide_HostStoppedBetweenMarkAndDelivery_TheEngineDeliversTheMarkedDecisionOnce()
     {
         var submitted = await SubmitWithEveryLicenceAsync("nbp");
         using var citizen = submitted.Citizen;
@@ -76,14 +76,16 @@ public sealed class NewbornHttpTests(ServerFixture server)
         using var hospital = server.Officer("hospital");
         var task = await Walkthrough.WaitForTaskAsync(hospital, id, "birth-certificate");
 
-        // What a host stopped right after marking the task leaves: a decision taken a minute ago that never left.
+        // What a host stopped right after marking the task leaves: a decision taken a minute ago (noted, then marked, as
+        // the API does) that never left.
         var stored = (await server.Tasks.GetStoredAsync("hospital", task.Task.TaskId))!;
         var lost = new PendingDecision("d-lost", DecisionKind.Approve, "officer-zhao", DateTimeOffset.UtcNow.AddMinutes(-1), "出生信息核对无误");
+        await server.Tasks.NotePendingAsync("hospital", task.Task.TaskId, lost.Id, lost.At);
         var marked = await server.Tasks.TryUpdateOfficerStateAsync("hospital", task.Task.TaskId, stored.ETag, null, lost.Serialize());
         marked.ShouldNotBeNull();
 
-        // A colleague who read the task then cannot take a second decision; their attempt sends the one taken (it has
-        // stood longer than a delivery takes), and the item acts on it.
+        // A colleague who read the task then cannot take a second decision; the engine's sweep sends the one taken (it
+        // has stood longer than a delivery takes), and the item acts on it.
         using var again = await Walkthrough.DecideAsync(hospital, task with { ETag = marked.Value.ToString(), DecisionPending = true }, new { kind = "reject", reason = "重复" });
         await again.ShouldBeProblemAsync(409, code: "task.decisionPending");
         var done = await Walkthrough.WaitForApplicationAsync(citizen, id, a => a.Status != ApplicationStatus.InProgress, "the marked decision to be delivered");

@@ -65,6 +65,8 @@ public static class EngineHostingExtensions
             services.AddHostedService<NotificationSweeper>();
             // And the deadlines of the tasks no orchestration keeps time for (verifications, follow-ups).
             services.AddHostedService<TaskDeadlineSweeper>();
+            // And the officers' decisions marked on tasks and not acted on yet (a kill dropped their event).
+            services.AddHostedService<DecisionDeliverySweeper>();
             services.AddOptions<HostOptions>().Configure<IOptions<EngineOptions>>((host, engine) =>
                 host.ShutdownTimeout = engine.Value.ShutdownTimeout + TimeSpan.FromSeconds(15));
         }

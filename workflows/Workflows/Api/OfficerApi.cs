@@ -18,6 +18,9 @@ namespace Workflows.Api;
 /// </summary>
 public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, ApplicationService service, AuditTrail audit, DurableTaskClient client, TimeProvider time, ILogger<OfficerApi> logger)
 {
+    // Sends a decision on, and closes verifications; the engine's sweep sends again what was not acted on.
+    readonly DecisionDelivery delivery = new(tasks, audit, client, time, logger);
+
     /// <summary>The page size when none is asked for.</summary>
     public const int DefaultPageSize = 50;
 
@@ -125,7 +128,6 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
             return ApiProblems.NotFound("task");
         }
 
-        stored = await RedeliverIfStaleAsync(stored, cancellationToken);
         return new WithETag(View(stored), stored.ETag);
     }
 
@@ -242,7 +244,7 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
 
         if (stored.PendingDecision is not null)
         {
-            await RedeliverIfStaleAsync(stored, cancellationToken);
+            // The engine's sweep delivers it (DecisionDelivery), whether or not anyone looks.
             return ApiProblems.Conflict("task.decisionPending", "A decision on this task has been taken and is being delivered.");
         }
 
@@ -252,6 +254,8 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
         }
 
         var pending = new PendingDecision($"d-{Guid.NewGuid():N}", body.Kind, caller!.Id, time.GetUtcNow(), body.Reason, body.Materials);
+        // Noted before it is marked, so the engine's sweep finds every mark: a 202 is kept even if the host stops next.
+        await tasks.NotePendingAsync(caller.Department!, taskId, pending.Id, pending.At, cancellationToken);
         if (await tasks.TryUpdateOfficerStateAsync(caller!.Department!, taskId, expected, stored.ClaimedBy, pending.Serialize(), cancellationToken) is not { } etag)
         {
             return ApiProblems.Changed("The task changed since you read it (perhaps a colleague decided it); reload it.");
@@ -259,7 +263,7 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
 
         if (stored.Task.Kind == TaskKind.Verification)
         {
-            await CloseVerificationAsync(stored.Task, pending, cancellationToken);
+            await delivery.DeliverAsync(stored.Task, pending, cancellationToken);
             return Results.Accepted();
         }
 
@@ -275,49 +279,6 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
         }
 
         return Results.Accepted();
-    }
-
-    // A verification is the department's own check of a commitment; it closes the task and is audited. Both writes
-    // are keyed by the task, so doing it again after a crash writes the same rows.
-    async Task CloseVerificationAsync(TaskRecord task, PendingDecision decision, CancellationToken cancellationToken)
-    {
-        var outcome = decision.Kind == DecisionKind.Approve ? "verified" : "failed";
-        await audit.AppendAsync(new AuditEntry(task.ApplicationId, $"{task.TaskId}:{outcome}", decision.At.UtcDateTime, $"officer:{decision.By}",
-            $"commitment.{outcome}", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.Closed), decision.Reason), cancellationToken);
-        // The next revision: a later write of the open task (the item's finish run again) cannot reopen it.
-        await tasks.SaveAsync(task with { Status = OfficerTaskStatus.Closed, Outcome = outcome, DecidedBy = $"officer:{decision.By}", Note = decision.Reason ?? task.Note, Revision = task.Revision + 1 },
-            cancellationToken);
-    }
-
-    // A decision marked on the task but still not acted on after a while may never have left (the host stopped between
-    // the mark and the event): deliver it again, the same decision under the same id, which the item acts on once. The
-    // mark's time is moved first, under the ETag, so of many readers one delivers, and only once per interval.
-    async Task<StoredTask> RedeliverIfStaleAsync(StoredTask stored, CancellationToken cancellationToken)
-    {
-        if (PendingDecision.TryParse(stored.PendingDecision) is not { } pending || time.GetUtcNow() - pending.At < PendingDecision.RedeliverAfter
-            || stored.Task.Status != OfficerTaskStatus.Open)
-        {
-            return stored;
-        }
-
-        var again = pending with { At = time.GetUtcNow() };
-        if (await tasks.TryUpdateOfficerStateAsync(stored.Task.Department, stored.Task.TaskId, stored.ETag, stored.ClaimedBy, again.Serialize(), cancellationToken) is not { } etag)
-        {
-            // Someone else moved it (delivered it, or the item's new state arrived): nothing to do.
-            return await tasks.GetStoredAsync(stored.Task.Department, stored.Task.TaskId, cancellationToken) ?? stored;
-        }
-
-        ApiLog.DecisionRedelivered(logger, stored.Task.TaskId, pending.Id, pending.At);
-        if (stored.Task.Kind == TaskKind.Verification)
-        {
-            await CloseVerificationAsync(stored.Task, pending, cancellationToken);
-        }
-        else
-        {
-            await service.DecideAsync(stored.Task.ApplicationId, stored.Task.ItemKey, again.ToEvent(), cancellationToken);
-        }
-
-        return await tasks.GetStoredAsync(stored.Task.Department, stored.Task.TaskId, cancellationToken) ?? stored with { ETag = etag, PendingDecision = again.Serialize() };
     }
 
     async Task<IResult> ChangeClaimAsync(Caller? caller, string taskId, string? ifMatch, bool claim, CancellationToken cancellationToken)

@@ -7,8 +7,8 @@ namespace Workflows.Tasks;
 /// <summary>
 /// A decision an officer took that is on its way to the item: the task row carries it (with an ETag, so two officers
 /// cannot both take one) until the item's next state replaces the row. It holds the whole decision, so if the host
-/// stopped between marking the task and delivering the event, the same decision (same id) can be delivered again;
-/// the item acts on an id once.
+/// stopped between marking the task and delivering the event, the same decision (same id) can be delivered again
+/// (by the engine's sweep, <see cref="DecisionDelivery"/>); the item acts on an id once.
 /// </summary>
 /// <param name="Id">The decision's id.</param>
 /// <param name="Kind">Approve, reject or ask for a supplement.</param>
@@ -23,6 +23,10 @@ public sealed record PendingDecision(string Id, DecisionKind Kind, string By, Da
     /// <summary>How long a mark may stand before it is taken for undelivered and delivered again. Far longer than a
     /// delivery takes (one queue message); a decision delivered but not yet processed is recognised by its id.</summary>
     public static readonly TimeSpan RedeliverAfter = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the engine looks for marks that stood longer than <see cref="RedeliverAfter"/>
+    /// (<see cref="DecisionDelivery.SweepAsync"/>): a decision is acted on within about the sum of the two.</summary>
+    public static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(10);
 
     /// <summary>The event the item receives.</summary>
     /// <returns>The event.</returns>

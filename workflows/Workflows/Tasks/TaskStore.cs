@@ -13,6 +13,14 @@ namespace Workflows.Tasks;
 /// <param name="PendingDecision">A decision accepted and being delivered to the item, if any.</param>
 public sealed record StoredTask(TaskRecord Task, ETag ETag, string? ClaimedBy, string? PendingDecision);
 
+/// <summary>A note that a decision was marked on a task and may still be on its way to the item.</summary>
+/// <param name="Department">The task's department.</param>
+/// <param name="TaskId">The task.</param>
+/// <param name="NotedAt">When it was noted.</param>
+/// <param name="RowKey">The note's row.</param>
+/// <param name="ETag">The note's ETag as read.</param>
+public sealed record PendingNote(string Department, string TaskId, DateTimeOffset NotedAt, string RowKey, ETag ETag);
+
 /// <summary>One page of a department's queue.</summary>
 /// <param name="Tasks">The tasks, soonest due first.</param>
 /// <param name="Continuation">Where the next page starts; null on the last page.</param>
@@ -32,6 +40,11 @@ public sealed class TaskStore(StorageTables tables)
 
     /// <summary>The queue index's name.</summary>
     public const string QueueTableName = "TaskQueue";
+
+    /// <summary>The index of decisions on their way to their items (<see cref="NotePendingAsync"/>).</summary>
+    public const string PendingTableName = "PendingDecisions";
+
+    const string PendingPartition = "pending";
 
     /// <summary>The most tasks one page returns.</summary>
     public const int MaxPageSize = 200;
@@ -253,6 +266,61 @@ public sealed class TaskStore(StorageTables tables)
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Notes that a decision is about to be marked on a task, in the <c>PendingDecisions</c> index the delivery sweep
+    /// reads (one partition: decisions on their way are few). Written before the mark, so every mark has its note; a
+    /// note whose mark never came or is gone is removed by the sweep.
+    /// </summary>
+    /// <param name="department">The task's department.</param>
+    /// <param name="taskId">The task.</param>
+    /// <param name="decisionId">The decision's id.</param>
+    /// <param name="at">When it was taken.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when written.</returns>
+    public async Task NotePendingAsync(string department, string taskId, string decisionId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.TableAsync(PendingTableName);
+        await table.UpsertEntityAsync(new TableEntity(PendingPartition, $"{TableKeys.Escape(department)}|{TableKeys.Escape(taskId)}")
+        {
+            ["Department"] = department,
+            ["TaskId"] = taskId,
+            ["DecisionId"] = decisionId,
+            ["NotedAt"] = at,
+        }, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Every note of a decision on its way (<see cref="NotePendingAsync"/>).</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The notes.</returns>
+    public async Task<IReadOnlyList<PendingNote>> ListPendingAsync(CancellationToken cancellationToken = default)
+    {
+        var table = await tables.TableAsync(PendingTableName);
+        var notes = new List<PendingNote>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {PendingPartition}"), cancellationToken: cancellationToken))
+        {
+            notes.Add(new PendingNote(row.GetString("Department") ?? string.Empty, row.GetString("TaskId") ?? string.Empty, row.GetDateTimeOffset("NotedAt") ?? DateTimeOffset.MinValue, row.RowKey, row.ETag));
+        }
+
+        return notes;
+    }
+
+    /// <summary>Removes a note, unless it was written again since it was read.</summary>
+    /// <param name="note">The note as read.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when removed (or found changed or gone).</returns>
+    public async Task ForgetPendingAsync(PendingNote note, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        try
+        {
+            await (await tables.TableAsync(PendingTableName)).DeleteEntityAsync(PendingPartition, note.RowKey, note.ETag, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Gone already, or a new decision was noted meanwhile: that one stays.
         }
     }
 

@@ -1,0 +1,109 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Workflows.Audit;
+using Workflows.Orchestration;
+
+namespace Workflows.Tasks;
+
+/// <summary>
+/// Takes an officer's decision to where it acts, and keeps doing so until it has: a decision task's item receives it
+/// as an event, a verification is closed here. A decision marked on a task (<see cref="PendingDecision"/>) stays marked
+/// until the item's next state replaces the task; the engine's sweep (<see cref="SweepAsync"/>, every
+/// <see cref="PendingDecision.SweepEvery"/> in both hosts) sends it again, under the same id, while it stands longer
+/// than <see cref="PendingDecision.RedeliverAfter"/>. That covers a host stopped between the mark and the event, and an
+/// event the engine discarded because the item did not exist yet (a kill inside the item's first step left its task
+/// listed before its start was committed). Nobody reading the task delivers anything.
+/// </summary>
+/// <param name="tasks">The task lists and the index of decisions on their way.</param>
+/// <param name="audit">The trail a verification's outcome goes to.</param>
+/// <param name="client">The engine's client, for the items' events.</param>
+/// <param name="time">The clock.</param>
+/// <param name="logger">Where redeliveries are logged.</param>
+public sealed partial class DecisionDelivery(TaskStore tasks, AuditTrail audit, DurableTaskClient client, TimeProvider time, ILogger logger)
+{
+    /// <summary>Sends a decision just marked on the task (or marked again) to where it acts.</summary>
+    /// <param name="task">The task.</param>
+    /// <param name="decision">The decision.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when sent (for a verification: when closed).</returns>
+    public async Task DeliverAsync(TaskRecord task, PendingDecision decision, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(decision);
+        if (task.Kind == TaskKind.Verification)
+        {
+            await CloseVerificationAsync(task, decision, cancellationToken);
+            return;
+        }
+
+        await client.RaiseEventAsync(ItemOrchestrator.InstanceId(task.ApplicationId, task.ItemKey), nameof(OfficerDecided), decision.ToEvent(), cancellationToken);
+    }
+
+    /// <summary>Sends again every decision that stood marked longer than <see cref="PendingDecision.RedeliverAfter"/>, and forgets the notes whose decision has been acted on.</summary>
+    /// <param name="cancellationToken">Cancels the sweep; what was sent stays sent.</param>
+    /// <returns>How many decisions were sent again.</returns>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        var sent = 0;
+        var now = time.GetUtcNow();
+        foreach (var note in await tasks.ListPendingAsync(cancellationToken))
+        {
+            var stored = note.Department.Length == 0 ? null : await tasks.GetStoredAsync(note.Department, note.TaskId, cancellationToken);
+            if (stored is null || PendingDecision.TryParse(stored.PendingDecision) is null || stored.Task.Status != OfficerTaskStatus.Open)
+            {
+                // Acted on (the item's next state took the mark away) or never marked (the officer lost a race). A note
+                // is written just before its mark, so a young one may still be waiting for it: only old ones go.
+                if (now - note.NotedAt > PendingDecision.RedeliverAfter)
+                {
+                    await tasks.ForgetPendingAsync(note, cancellationToken);
+                }
+
+                continue;
+            }
+
+            if (await RedeliverIfStaleAsync(stored, cancellationToken))
+            {
+                sent++;
+            }
+        }
+
+        return sent;
+    }
+
+    // A decision marked but still not acted on after a while: send it again, the same decision under the same id, which
+    // the item acts on once. The mark's time is moved first, under the ETag, so of two sweeping hosts one sends it, and
+    // only once per interval.
+    async Task<bool> RedeliverIfStaleAsync(StoredTask stored, CancellationToken cancellationToken)
+    {
+        if (PendingDecision.TryParse(stored.PendingDecision) is not { } pending || time.GetUtcNow() - pending.At < PendingDecision.RedeliverAfter)
+        {
+            return false;
+        }
+
+        var again = pending with { At = time.GetUtcNow() };
+        if (await tasks.TryUpdateOfficerStateAsync(stored.Task.Department, stored.Task.TaskId, stored.ETag, stored.ClaimedBy, again.Serialize(), cancellationToken) is null)
+        {
+            // Someone else moved it (sent it, or the item's new state arrived): nothing to do.
+            return false;
+        }
+
+        DecisionRedelivered(logger, stored.Task.TaskId, pending.Id, pending.At);
+        await DeliverAsync(stored.Task, again, cancellationToken);
+        return true;
+    }
+
+    // A verification is the department's own check of a commitment; it closes the task and is audited. Both writes
+    // are keyed by the task, so doing it again after a crash writes the same rows.
+    async Task CloseVerificationAsync(TaskRecord task, PendingDecision decision, CancellationToken cancellationToken)
+    {
+        var outcome = decision.Kind == DecisionKind.Approve ? "verified" : "failed";
+        await audit.AppendAsync(new AuditEntry(task.ApplicationId, $"{task.TaskId}:{outcome}", decision.At.UtcDateTime, $"officer:{decision.By}",
+            $"commitment.{outcome}", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.Closed), decision.Reason), cancellationToken);
+        // The next revision: a later write of the open task (the item's finish run again) cannot reopen it.
+        await tasks.SaveAsync(task with { Status = OfficerTaskStatus.Closed, Outcome = outcome, DecidedBy = $"officer:{decision.By}", Note = decision.Reason ?? task.Note, Revision = task.Revision + 1 },
+            cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 3111, Level = LogLevel.Warning, Message = "Task {TaskId}: decision {DecisionId} marked at {MarkedAt:O} was not acted on; delivered again")]
+    static partial void DecisionRedelivered(ILogger logger, string taskId, string decisionId, DateTimeOffset markedAt);
+}
