@@ -23,6 +23,7 @@ public sealed class StaleWriteTests(StorageFixture storage) : IAsyncLifetime
     static readonly DateTime Start = new(2026, 11, 30, 9, 0, 0, DateTimeKind.Utc);
 
     readonly List<ServiceProvider> providers = [];
+    string? nextPrefix;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -39,7 +40,7 @@ public sealed class StaleWriteTests(StorageFixture storage) : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = storage.ConnectionString,
-            ["Storage:TablePrefix"] = TaskHubNames.New("stl"),
+            ["Storage:TablePrefix"] = nextPrefix ?? TaskHubNames.New("stl"),
         }).Build();
         var provider = new ServiceCollection().AddWorkflows(configuration).BuildServiceProvider();
         providers.Add(provider);
@@ -98,6 +99,52 @@ public sealed class StaleWriteTests(StorageFixture storage) : IAsyncLifetime
         await store.SaveAsync(Decision(OfficerTaskStatus.Open, 1));
 
         (await store.ListAsync("hospital", OfficerTaskStatus.Open)).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task SaveTask_AnOlderStepsQueueRowLandingAfterTheNewerSave_IsNotListed()
+    {
+        // Two runs of one item's writes at once (a message run again while its first run still works): the newer save
+        // passes entirely between the older one's task row and its queue row.
+        var (faulty, faults, prefix) = FaultyStore();
+        var store = Services().GetRequiredService<TaskStore>();
+        faults.BeforeWrite($"{prefix}{TaskStore.QueueTableName}", "hospital|Open", () => store.SaveAsync(Decision(OfficerTaskStatus.Closed, 2, "Approved")));
+
+        await faulty.SaveAsync(Decision(OfficerTaskStatus.Open, 1));
+
+        (await store.ListAsync("hospital", OfficerTaskStatus.Open)).ShouldBeEmpty("a closed task listed as open");
+        (await store.ListAsync("hospital", OfficerTaskStatus.Closed)).Count.ShouldBe(1);
+        (await store.GetAsync("hospital", "app-stale:birth-certificate"))!.Status.ShouldBe(OfficerTaskStatus.Closed);
+    }
+
+    [Fact]
+    public async Task CreateVerification_ClosedByTheOfficerBeforeItsQueueRowLanded_IsNotListedAsOpen()
+    {
+        var (faulty, faults, prefix) = FaultyStore();
+        var store = Services().GetRequiredService<TaskStore>();
+        var verification = Decision(OfficerTaskStatus.Open, 3) with { TaskId = "app-stale:birth-certificate:verify:marriage", Kind = TaskKind.Verification };
+        faults.BeforeWrite($"{prefix}{TaskStore.QueueTableName}", "hospital|Open",
+            () => store.SaveAsync(verification with { Status = OfficerTaskStatus.Closed, Outcome = "verified", Revision = 4 }));
+
+        await faulty.CreateAsync(verification);
+
+        (await store.ListAsync("hospital", OfficerTaskStatus.Open)).ShouldBeEmpty("a verified task listed as open");
+        (await store.ListAsync("hospital", OfficerTaskStatus.Closed)).Count.ShouldBe(1);
+    }
+
+    // A store whose writes a test can interrupt, on the tables of a fresh prefix that Services() then also uses.
+    (TaskStore Store, Workflows.Storage.InjectedTableFaults Faults, string Prefix) FaultyStore()
+    {
+        var prefix = TaskHubNames.New("stl");
+        nextPrefix = prefix;
+        var faults = new Workflows.Storage.InjectedTableFaults();
+        var faulty = new ServiceCollection().AddWorkflows(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = storage.ConnectionString,
+            ["Storage:TablePrefix"] = prefix,
+        }).Build()).AddSingleton(faults).BuildServiceProvider();
+        providers.Add(faulty);
+        return (faulty.GetRequiredService<TaskStore>(), faults, prefix);
     }
 
     [Fact]

@@ -13,6 +13,7 @@ public sealed class InjectedTableFaults
 {
     readonly Dictionary<string, int> remaining = new(StringComparer.OrdinalIgnoreCase);
     readonly Dictionary<string, string?> keys = new(StringComparer.OrdinalIgnoreCase);
+    readonly Dictionary<string, (string Key, Func<Task> Action)> hooks = new(StringComparer.OrdinalIgnoreCase);
     readonly Lock gate = new();
 
     /// <summary>Makes the next <paramref name="times"/> writes to the table fail with a 503.</summary>
@@ -25,6 +26,21 @@ public sealed class InjectedTableFaults
         {
             remaining[table] = times;
             keys[table] = key;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once, just before the next write to the table that names <paramref name="key"/> is
+    /// sent: a test puts another writer's whole write between two steps of this one (a late write, a race).
+    /// </summary>
+    /// <param name="table">The table's full name, with its prefix.</param>
+    /// <param name="key">The PartitionKey or RowKey of the entity written.</param>
+    /// <param name="action">What happens first.</param>
+    public void BeforeWrite(string table, string key, Func<Task> action)
+    {
+        lock (gate)
+        {
+            hooks[table] = (key, action);
         }
     }
 
@@ -42,6 +58,29 @@ public sealed class InjectedTableFaults
     /// <summary>The pipeline policy that fails the armed writes before they are sent.</summary>
     /// <returns>The policy.</returns>
     public HttpPipelinePolicy Policy() => new FaultPolicy(this);
+
+    Func<Task>? TakeHook(Request request)
+    {
+        if (request.Method == RequestMethod.Get)
+        {
+            return null;
+        }
+
+        var path = Uri.UnescapeDataString(request.Uri.Path);
+        lock (gate)
+        {
+            foreach (var (table, hook) in hooks)
+            {
+                if (path.Contains($"/{table}(", StringComparison.OrdinalIgnoreCase) && path.Contains($"'{hook.Key}'", StringComparison.Ordinal))
+                {
+                    hooks.Remove(table);
+                    return hook.Action;
+                }
+            }
+        }
+
+        return null;
+    }
 
     bool Take(Request request)
     {
@@ -70,6 +109,11 @@ public sealed class InjectedTableFaults
     {
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
+            if (owner.TakeHook(message.Request) is { } hook)
+            {
+                hook().GetAwaiter().GetResult();
+            }
+
             if (owner.Take(message.Request))
             {
                 throw new RequestFailedException(503, "Injected storage fault.", "ServerBusy", null);
@@ -78,14 +122,19 @@ public sealed class InjectedTableFaults
             ProcessNext(message, pipeline);
         }
 
-        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
+            if (owner.TakeHook(message.Request) is { } hook)
+            {
+                await hook();
+            }
+
             if (owner.Take(message.Request))
             {
                 throw new RequestFailedException(503, "Injected storage fault.", "ServerBusy", null);
             }
 
-            return ProcessNextAsync(message, pipeline);
+            await ProcessNextAsync(message, pipeline);
         }
     }
 }

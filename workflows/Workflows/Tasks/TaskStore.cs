@@ -87,9 +87,10 @@ public sealed class TaskStore(StorageTables tables)
         ArgumentNullException.ThrowIfNull(task);
         var table = await tables.TableAsync(TableName);
         var record = JsonSerializer.Serialize(task, Json);
+        ETag written;
         try
         {
-            await table.AddEntityAsync(TaskRow(task, record), cancellationToken);
+            written = (await table.AddEntityAsync(TaskRow(task, record), cancellationToken)).Headers.ETag ?? default;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
@@ -99,9 +100,11 @@ public sealed class TaskStore(StorageTables tables)
             {
                 return false;
             }
+
+            written = stored.Value.ETag;
         }
 
-        await (await tables.TableAsync(QueueTableName)).UpsertEntityAsync(QueueRow(task, record), TableUpdateMode.Replace, cancellationToken);
+        await ListAsync(table, await tables.TableAsync(QueueTableName), task, record, written, cancellationToken);
         return true;
     }
 
@@ -126,6 +129,7 @@ public sealed class TaskStore(StorageTables tables)
         var row = TableKeys.Escape(task.TaskId);
         var (queuePartition, queueRow) = QueueKeys(task);
         var record = JsonSerializer.Serialize(task, Json);
+        ETag written;
         for (var attempt = 1; ; attempt++)
         {
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, row,
@@ -163,15 +167,10 @@ public sealed class TaskStore(StorageTables tables)
 
             try
             {
-                if (old is null)
-                {
-                    await table.AddEntityAsync(entity, cancellationToken);
-                }
-                else
-                {
-                    await table.UpdateEntityAsync(entity, old.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-
+                var response = old is null
+                    ? await table.AddEntityAsync(entity, cancellationToken)
+                    : await table.UpdateEntityAsync(entity, old.ETag, TableUpdateMode.Replace, cancellationToken);
+                written = response.Headers.ETag ?? default;
                 break;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxSaveAttempts)
@@ -180,8 +179,36 @@ public sealed class TaskStore(StorageTables tables)
             }
         }
 
-        await queue.UpsertEntityAsync(QueueRow(task, record), TableUpdateMode.Replace, cancellationToken);
+        await ListAsync(table, queue, task, record, written, cancellationToken);
         return true;
+    }
+
+    // Writes the task's queue row, after its task row. A save of a later state that passed entirely between the two
+    // (two runs of one step at once, a verification closed as it is created) removed the queue row before this one
+    // wrote it, which would list the task under its old status for ever. So the task row is touched under the ETag this
+    // save left on it: a later save's own write then fails on the ETag and it reads again and removes this queue row;
+    // and if the touch fails, the task moved on, and this queue row goes unless the task still lists under it.
+    static async Task ListAsync(TableClient table, TableClient queue, TaskRecord task, string record, ETag written, CancellationToken cancellationToken)
+    {
+        var (queuePartition, queueRow) = QueueKeys(task);
+        await queue.UpsertEntityAsync(QueueRow(task, record), TableUpdateMode.Replace, cancellationToken);
+        var partition = TableKeys.Escape(task.Department);
+        var row = TableKeys.Escape(task.TaskId);
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(partition, row) { ["Listed"] = true }, written, TableUpdateMode.Merge, cancellationToken);
+            return;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            // Someone wrote the task since this save did.
+        }
+
+        var now = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, select: ["QueuePartition", "QueueRow"], cancellationToken: cancellationToken);
+        if (!now.HasValue || now.Value!.GetString("QueuePartition") != queuePartition || now.Value.GetString("QueueRow") != queueRow)
+        {
+            await DeleteIfExistsAsync(queue, queuePartition, queueRow, cancellationToken);
+        }
     }
 
     /// <summary>
