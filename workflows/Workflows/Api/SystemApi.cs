@@ -135,10 +135,7 @@ public sealed class SystemApi(
 
         var (answer, outcome) = await DeliverAsync(system, callback!, cancellationToken);
         await use!.SettleAsync(outcome, cancellationToken);
-        if (outcome == SignatureOutcome.Delivered)
-        {
-            await PruneReplaysAsync(use.Table, system, cancellationToken);
-        }
+        await PruneReplaysAsync(use.Table, system, cancellationToken);
 
         return answer;
     }
@@ -351,10 +348,7 @@ public sealed class SystemApi(
 
         var (answer, outcome) = await StartAsync(system, registerEvent!, cancellationToken);
         await use!.SettleAsync(outcome, cancellationToken);
-        if (outcome == SignatureOutcome.Delivered)
-        {
-            await PruneReplaysAsync(use.Table, system, cancellationToken);
-        }
+        await PruneReplaysAsync(use.Table, system, cancellationToken);
 
         return answer;
     }
@@ -570,7 +564,7 @@ public sealed class SystemApi(
     public const int MaxPrunedPerRequest = 100;
 
     // A row outside the window proves nothing any more: a request with that timestamp is refused as stale before the
-    // table is read. So each accepted request deletes some of its system's expired rows, and the table stays as large
+    // table is read. So each authentic request, once its outcome is written, deletes some of its system's expired rows, and the table stays as large
     // as the traffic of one window (twice it, to keep clear of clock skew between us and the system).
     Task PruneReplaysAsync(TableClient replays, string system, CancellationToken cancellationToken) =>
         BestEffortAsync(() => PruneAsync(replays, system, cancellationToken));
