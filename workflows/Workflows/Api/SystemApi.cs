@@ -333,7 +333,7 @@ public sealed class SystemApi(
     /// <param name="system">The register system's code (from the route).</param>
     /// <param name="request">The HTTP request, signed as a callback is.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>202 when started, 200 when the event was seen before; 401, 409 for a replayed signature, 400, 422 when no bundle takes the event.</returns>
+    /// <returns>202 when started, 200 when the same event was seen before; 401; 409 for a replayed signature or (<c>event.conflict</c>) an event id used with other content; 400; 422 when no bundle takes the event.</returns>
     public async Task<IResult> EventAsync(string system, HttpRequest request, CancellationToken cancellationToken)
     {
         var (registerEvent, refused, use) = await VerifyAsync<RegisterEventRequest>(system, request, e => new Dictionary<string, object>
