@@ -195,6 +195,25 @@ public sealed class CallbackDeliveryTests(StorageFixture storage) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Event_TheEngineFailingToStartIt_TheSameSignedRequestAgainStartsIt()
+    {
+        // The engine's instance table (same prefix as ours in a test hub) refuses every write: the start fails after the
+        // signature row was written, as a storage outage between the two would make it.
+        var instances = Table("Instances");
+        faults.FailWrites(instances, 1000);
+        var request = Signed(Register, RegisterSecret, BirthEvent("birth-engine-down", "王小明"));
+        var id = ApplicationService.ProactiveId(Register, "birth-engine-down", "newborn");
+
+        var failed = await Should.ThrowAsync<Exception>(() => SendEventAsync(request));
+        faults.FailWrites(instances, 0);
+        (await harness.Client.GetInstanceAsync(ProactiveApplicationOrchestrator.InstanceId(id))).ShouldBeNull(failed.ToString());
+
+        var again = await SendEventAsync(request);
+        again.Status.ShouldBe(202, again.Text);
+        (await harness.Client.GetInstanceAsync(ProactiveApplicationOrchestrator.InstanceId(id))).ShouldNotBeNull();
+    }
+
+    [Fact]
     public async Task Event_TheSameEventIdWithOtherData_409NamingTheApplication_TheSameEventAgain200()
     {
         var started = await SendEventAsync(Signed(Register, RegisterSecret, BirthEvent("birth-twice", "王小明")));
