@@ -172,6 +172,10 @@ public sealed class SystemApi(
         var by = $"system:{system}";
         switch (progress.Status)
         {
+            case OrchestrationRuntimeStatus.Pending:
+                // Scheduled but its first step not run: an event that reaches the provider before the start message is
+                // discarded as for an instance that does not exist, so this one waits like a not-started item.
+                return (NotStarted(callback.ItemKey), SignatureOutcome.Retry);
             case null:
                 // No instance: either it has not started (prerequisites pending) or it never will (the read model says how it ended).
                 var shown = record.Items.FirstOrDefault(i => i.Key == callback.ItemKey)?.State;
@@ -193,7 +197,7 @@ public sealed class SystemApi(
                 return (Ended(callback.ItemKey, ItemState.Failed, null), SignatureOutcome.Refused);
         }
 
-        // Running (or about to): the event waits in the instance until the item asks for it. Only one result per item:
+        // Running: the event waits in the instance's history until the item asks for it. Only one result per item:
         // of two different ones, the first claimed is delivered and the other refused, so neither is answered 202 and dropped.
         var claim = await ClaimAsync(system, callback, cancellationToken);
         if (claim is not null)
