@@ -133,6 +133,11 @@ public sealed class CallbackDeliveryTests(StorageFixture storage) : IAsyncLifeti
         same.Body.GetProperty("state").GetString().ShouldBe("approved");
         same.Body.GetProperty("decidedBy").GetString().ShouldBe($"system:{Bank}");
 
+        // An approval with another account number is not the result the item took.
+        var otherAccount = await SendCallbackAsync(Signed(Bank, BankSecret, Approve(app, "6222020200012345678")));
+        otherAccount.Status.ShouldBe(409, otherAccount.Text);
+        otherAccount.Code.ShouldBe("callback.itemDecided");
+
         var late = await SendCallbackAsync(Signed(Bank, BankSecret, Reject(app)));
         late.Status.ShouldBe(409, late.Text);
         late.Code.ShouldBe("callback.itemDecided");
@@ -261,13 +266,13 @@ public sealed class CallbackDeliveryTests(StorageFixture storage) : IAsyncLifeti
         result.Accepted.ShouldBeTrue(string.Join("; ", result.Problems.Select(p => $"{p.Path}: {p.Message}")));
     }
 
-    static object Approve(string app) => new
+    static object Approve(string app, string account = "1202021109900123456") => new
     {
         applicationId = app,
         itemKey = "bank-account",
         approved = true,
         reason = "Basic deposit account opened.",
-        outputs = new Dictionary<string, string> { ["accountNumber"] = "1202021109900123456" },
+        outputs = new Dictionary<string, string> { ["accountNumber"] = account },
     };
 
     static object Reject(string app) => new { applicationId = app, itemKey = "bank-account", approved = false, reason = "Account refused after all." };

@@ -184,7 +184,8 @@ public sealed class SystemApi(
                     ? (NotStarted(callback.ItemKey), SignatureOutcome.Retry)
                     : (Ended(callback.ItemKey, shown is ItemState.Waiting or ItemState.Running or null ? ItemState.Cancelled : shown.Value, null), SignatureOutcome.Refused);
             case OrchestrationRuntimeStatus.Completed when progress.Result is { } result:
-                if (result.DecidedBy == by && (result.State == ItemState.Approved) == callback.Approved)
+                if (result.DecidedBy == by && (result.State == ItemState.Approved) == callback.Approved
+                    && await ClaimedAsync(callback, cancellationToken) is null or true)
                 {
                     // The item took this result before (the system's answer was lost, it sent it again): it is applied.
                     return (Results.Ok(new CallbackApplied(callback.ApplicationId, callback.ItemKey, result.State, result.DecidedBy)), SignatureOutcome.Delivered);
@@ -261,6 +262,15 @@ public sealed class SystemApi(
         }
 
         return existing.GetBoolean("Approved") ?? false;
+    }
+
+    // Whether the result the item took (as claimed) is this one, reason and outputs too; null when no claim was kept
+    // (results delivered before claims were), when agreeing on approval and system is all there is to go on.
+    async Task<bool?> ClaimedAsync(CallbackRequest callback, CancellationToken cancellationToken)
+    {
+        var claims = await tables.TableAsync(ClaimTableName);
+        var claim = (await claims.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(callback.ApplicationId), TableKeys.Escape(callback.ItemKey), cancellationToken: cancellationToken)).Value;
+        return claim is null ? null : claim.GetString("Sha256") == Fingerprint(callback);
     }
 
     static string Fingerprint(CallbackRequest callback)
