@@ -9,7 +9,7 @@ namespace Workflows.EndToEndTests;
 
 /// <summary>
 /// A company over HTTP: deregistration with its licences closed by rules in parallel and the bank's signed
-/// callback, which cannot be replayed.
+/// callback, which cannot be replayed; opening, whose bank calls back before its item started and is told to retry.
 /// </summary>
 [Collection(ServerCollectionDefinition.Name)]
 public sealed class CompanyHttpTests(ServerFixture server)
@@ -82,6 +82,81 @@ public sealed class CompanyHttpTests(ServerFixture server)
         bank.Outputs!["cancellationNumber"].ShouldBe("JXH-BANK-1");
         done.Items.Count(i => i.State == ItemState.Approved && i.DecidedBy!.StartsWith("rule:", StringComparison.Ordinal)).ShouldBeGreaterThanOrEqualTo(13);
     }
+
+    [Fact]
+    public async Task Opening_TheBankCallsBackBeforeItsItemStarted_409WithRetryAfter_TheSameRequestAfterTheLicenceIsDelivered()
+    {
+        var company = $"co-{Guid.NewGuid():N}"[..20];
+        await server.GiveLicenceAsync(company, "id-card");
+        using var client = server.Company(company, CompanyName);
+        var materials = new List<object>();
+        foreach (var key in new[] { "articlesOfAssociation", "premisesProof", "taxAgentIdentity" })
+        {
+            materials.Add(new { key, kind = "upload", reference = await Walkthrough.UploadAsync(client, "company-opening", key) });
+        }
+
+        // The name check is left to an officer: the business licence waits, and the bank account after it.
+        var submitted = await Walkthrough.SubmitAsync(client, new { templateKey = "company-opening", answers = OpeningAnswers(), materials });
+        submitted.Status.ShouldBe(HttpStatusCode.Accepted, submitted.Text);
+        var id = submitted.Body!.ApplicationId;
+        using var market = server.Officer("market-regulation");
+        var licenceTask = await Walkthrough.WaitForTaskAsync(market, id, "business-licence");
+
+        var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            applicationId = id,
+            itemKey = "bank-account",
+            approved = true,
+            reason = "Basic deposit account opened.",
+            outputs = new Dictionary<string, string> { ["accountNumber"] = "1202021109900123456" },
+        }));
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var signature = SystemApi.Sign(ServerFixture.BankSecret, timestamp, body);
+        using var anonymous = server.Anonymous();
+        using (var early = await anonymous.SendAsync(Callback(body, timestamp, signature)))
+        {
+            early.Headers.RetryAfter.ShouldNotBeNull().Delta.ShouldBe(TimeSpan.FromSeconds(SystemApi.NotStartedRetrySeconds));
+            await early.ShouldBeProblemAsync(409, field: "itemKey", code: "callback.itemNotStarted");
+        }
+
+        using (var approved = await Walkthrough.DecideAsync(market, licenceTask, new { kind = "approve", reason = "名称核准通过" }))
+        {
+            approved.StatusCode.ShouldBe(HttpStatusCode.Accepted, await approved.Content.ReadAsStringAsync());
+        }
+
+        await Walkthrough.WaitForApplicationAsync(client, id, a => a.Items.Single(i => i.Key == "bank-account").State == ItemState.Running, "the bank account to start");
+        using (var retried = await anonymous.SendAsync(Callback(body, timestamp, signature)))
+        {
+            retried.StatusCode.ShouldBe(HttpStatusCode.Accepted, await retried.Content.ReadAsStringAsync());
+        }
+
+        var done = await Walkthrough.WaitForApplicationAsync(client, id, a => a.Status != ApplicationStatus.InProgress, "the bundle to end");
+        done.Status.ShouldBe(ApplicationStatus.Completed);
+        done.Items.Single(i => i.Key == "bank-account").Outputs!["accountNumber"].ShouldBe("1202021109900123456");
+    }
+
+    static object OpeningAnswers() => new
+    {
+        companyName = CompanyName,
+        nameCheckPassed = false,
+        companyType = "llc-natural-person-invested",
+        registeredCapital = 100,
+        capitalContributionYears = 5,
+        registeredAddress = "杭州市西湖区文三路100号501室",
+        businessScope = "软件开发；信息技术咨询服务",
+        legalRepName = "陈明",
+        legalRepIdNumber = "110108199007074567",
+        contactPhone = "13912345678",
+        wantsSeal = false,
+        taxpayerType = "small-scale",
+        invoiceQuantity = 25,
+        accountBank = "icbc",
+        employeeCount = 3,
+        housingFundRate = 12,
+        needsWaterConnection = false,
+        needsPowerConnection = false,
+        needsGasConnection = false,
+    };
 
     static HttpRequestMessage Callback(byte[] body, long timestamp, string signature)
     {

@@ -41,7 +41,7 @@ internal static class ApiEndpoints
         MapVoice(api.MapGroup("").WithTags("Ratings, stuck cases and assisted filing"));
         api.MapPost(ApiRoutes.Callbacks, (string system, HttpRequest request, SystemApi h, CancellationToken ct) => h.CallbackAsync(system, request, ct))
             .WithTags("Outside systems").WithSummary("A signed result from an outside department system.")
-            .AcceptsJson<CallbackRequest>().Produces(202).ProducesProblem(401).ProducesProblem(409);
+            .AcceptsJson<CallbackRequest>().Produces(202).Produces<CallbackApplied>(200).ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409);
         api.MapGet(ApiRoutes.Notifications, (ClaimsPrincipal user, NotificationApi h, string? max, CancellationToken ct) => h.ListMineAsync(Caller.From(user), max, ct))
             .WithTags("Notifications").WithSummary("My notifications, newest first: an applicant's own, an officer's department's (and supervisors'), the administrators'.")
             .Produces<List<NotificationView>>().ProducesProblem(400);

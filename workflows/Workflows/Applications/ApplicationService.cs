@@ -303,6 +303,27 @@ public sealed class ApplicationService(
     public Task CompleteExternalAsync(string applicationId, string itemKey, ExternalSystemDecided result, CancellationToken cancellationToken = default) =>
         client.RaiseEventAsync(ItemOrchestrator.InstanceId(applicationId, itemKey), nameof(ExternalSystemDecided), result, cancellationToken);
 
+    /// <summary>
+    /// Where an item's instance is, for a caller that must not raise an event the engine would drop (an instance that
+    /// does not exist yet or has ended discards it).
+    /// </summary>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="itemKey">The item.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The item's progress.</returns>
+    public async Task<ItemProgress> GetItemProgressAsync(string applicationId, string itemKey, CancellationToken cancellationToken = default)
+    {
+        var item = await client.GetInstanceAsync(ItemOrchestrator.InstanceId(applicationId, itemKey), getInputsAndOutputs: true, cancellationToken);
+        if (item is null)
+        {
+            // Accepted but not saved yet also counts as "not started": the bundle instance exists.
+            var bundle = await client.GetInstanceAsync(applicationId, getInputsAndOutputs: false, cancellationToken);
+            return new ItemProgress(bundle is not null, null, null);
+        }
+
+        return new ItemProgress(true, item.RuntimeStatus, item.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? item.ReadOutputAs<ItemResult>() : null);
+    }
+
     /// <summary>The application id of a register event for a template: the same event twice is the same application.</summary>
     /// <param name="system">The register system.</param>
     /// <param name="eventId">The system's event id.</param>
@@ -338,6 +359,41 @@ public sealed class ApplicationService(
             return (applicationId, false);
         }
 
+        var prefilled = Prefill(rule, data);
+        var clock = await PinClockAsync(cancellationToken);
+        var input = new ProactiveInput(applicationId, subject, published.Version, published.Template, prefilled, system, eventId,
+            time.GetUtcNow().UtcDateTime, clock);
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(ProactiveApplicationOrchestrator), input, new StartOrchestrationOptions(instanceId), cancellationToken);
+        return (applicationId, true);
+    }
+
+    /// <summary>
+    /// Whether a register event sent again under an id that already started an application says something else (another
+    /// subject, other data the form takes): a correction the application never took, which the system must be told.
+    /// </summary>
+    /// <param name="applicationId">The application the event id started.</param>
+    /// <param name="subject">The subject of the event sent now.</param>
+    /// <param name="data">Its data.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>True when it differs from the event that started the application.</returns>
+    public async Task<bool> ProactiveEventDiffersAsync(string applicationId, Applicant subject, IReadOnlyDictionary<string, JsonElement> data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(data);
+        if (await GetProactiveAsync(applicationId, cancellationToken) is not { Template.Proactive: { } rule } started)
+        {
+            return false;
+        }
+
+        var prefilled = Prefill(rule, data);
+        return started.Applicant != subject
+            || started.Prefilled.Count != prefilled.Count
+            || started.Prefilled.Any(p => !prefilled.TryGetValue(p.Key, out var now) || !JsonElement.DeepEquals(p.Value, now));
+    }
+
+    // The form's answers a register event fills in, by the template's proactive rule.
+    static Dictionary<string, JsonElement> Prefill(ProactiveRule rule, IReadOnlyDictionary<string, JsonElement> data)
+    {
         var prefilled = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var (field, key) in rule.AnswersFrom ?? new Dictionary<string, string>())
         {
@@ -347,11 +403,7 @@ public sealed class ApplicationService(
             }
         }
 
-        var clock = await PinClockAsync(cancellationToken);
-        var input = new ProactiveInput(applicationId, subject, published.Version, published.Template, prefilled, system, eventId,
-            time.GetUtcNow().UtcDateTime, clock);
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(ProactiveApplicationOrchestrator), input, new StartOrchestrationOptions(instanceId), cancellationToken);
-        return (applicationId, true);
+        return prefilled;
     }
 
     /// <summary>The proactive input of an application, or null when it was not started by a register event.</summary>
@@ -402,3 +454,9 @@ public sealed class ApplicationService(
     public Task DeclineProactiveAsync(string applicationId, string reason, CancellationToken cancellationToken = default) =>
         client.RaiseEventAsync(ProactiveApplicationOrchestrator.InstanceId(applicationId), nameof(ProactiveDeclined), new ProactiveDeclined(reason), cancellationToken);
 }
+
+/// <summary>Where an item's instance is.</summary>
+/// <param name="ApplicationExists">Whether the application's bundle exists (accepted), whatever its read model says.</param>
+/// <param name="Status">The item instance's status; null when it has not started.</param>
+/// <param name="Result">The item's result once its instance completed.</param>
+public sealed record ItemProgress(bool ApplicationExists, OrchestrationRuntimeStatus? Status, ItemResult? Result);
