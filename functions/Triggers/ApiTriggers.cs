@@ -411,6 +411,15 @@ public static class ApiTriggers
     public static Task<IActionResult> ApiRegisterEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.RegisterEvents)] HttpRequest request, string system, [DurableClient] DurableTaskClient client, FunctionContext context)
         => RunAsync(request, client, context, (h, caller, ct) => h.Systems.EventAsync(system, request, ct));
 
+    /// <summary>GET <see cref="ApiRoutes.Consents"/>: <see cref="AssistedApi.ListMineAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiListMyConsents")]
+    public static Task<IActionResult> ApiListMyConsents([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Consents)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Assisted.ListMineAsync(caller, ct));
+
     /// <summary>GET <see cref="ApiRoutes.Consent"/>: <see cref="AssistedApi.GetConsentAsync"/>.</summary>
     /// <param name="request">The request.</param>
     /// <param name="consentId">The consent request's id.</param>

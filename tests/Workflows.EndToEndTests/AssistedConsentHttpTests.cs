@@ -65,6 +65,12 @@ public sealed class AssistedConsentHttpTests(ServerFixture server)
         view.FiledBy.ShouldBe(new ConsentHelper("helper-hall", "政务服务中心帮办员", "service-hall"));
         (await (await citizen.GetAsync("/api/applications")).ReadAsync<List<ApplicationSummary>>()).ShouldBeEmpty("the helper's filing started an application");
         (await (await citizen.GetAsync($"/api/applications/{view.ApplicationId}")).Content.ReadAsStringAsync()).ShouldContain("not-found");
+
+        // She is told, and finds it among her requests.
+        var notices = await (await citizen.GetAsync("/api/notifications")).ReadAsync<List<NotificationView>>();
+        notices.Single(n => n.Topic == AssistedFiling.ConsentRequestedTopic).Body.ShouldContain(view.ConsentId);
+        var mine = await (await citizen.GetAsync("/api/assisted/consents")).ReadAsync<List<ConsentView>>();
+        mine.Select(c => (c.ConsentId, c.Status)).ShouldBe([(view.ConsentId, ConsentStatus.AwaitingConfirmation)]);
     }
 
     [Fact]

@@ -105,6 +105,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         new("GET /api/admin/cases",                                                401, 403, 403, 403, 403, 200),
         new("POST /api/admin/cases/{case}/resolution",                             401, 403, 403, 403, 403, 202),
         new("POST /api/assisted/applications",                                     401, 403, 403, 403, 403, 403),
+        new("GET /api/assisted/consents",                                          401, 200, 200, 403, 403, 403),
         new("GET /api/assisted/consents/{consent}",                                401, 200, 404, 403, 403, 403),
         // A sends a digest other than the one she was shown (409, nothing filed); her refusal is AssistedConsentHttpTests'.
         new("POST /api/assisted/consents/{consent}/confirmation",                  401, 409, 404, 403, 403, 403),

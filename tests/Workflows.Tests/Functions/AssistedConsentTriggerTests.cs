@@ -46,6 +46,7 @@ public sealed class AssistedConsentTriggerTests
     public async Task ReadingAndRefusing_WithTheHelpersToken_AreForbidden()
     {
         (await CallAsync(Helper, null, (r, c, x) => ApiTriggers.ApiGetConsent(r, Consent, c, x))).Status.ShouldBe(StatusCodes.Status403Forbidden);
+        (await CallAsync(Helper, null, (r, c, x) => ApiTriggers.ApiListMyConsents(r, c, x))).Status.ShouldBe(StatusCodes.Status403Forbidden);
         (await CallAsync(Helper, new { }, (r, c, x) => ApiTriggers.ApiRefuseConsent(r, Consent, c, x))).Status.ShouldBe(StatusCodes.Status403Forbidden);
     }
 
@@ -54,6 +55,7 @@ public sealed class AssistedConsentTriggerTests
     {
         (await CallAsync(null, new { sha256 = Digest }, (r, c, x) => ApiTriggers.ApiConfirmConsent(r, Consent, c, x))).Status.ShouldBe(StatusCodes.Status401Unauthorized);
         (await CallAsync(null, null, (r, c, x) => ApiTriggers.ApiGetConsent(r, Consent, c, x))).Status.ShouldBe(StatusCodes.Status401Unauthorized);
+        (await CallAsync(null, null, (r, c, x) => ApiTriggers.ApiListMyConsents(r, c, x))).Status.ShouldBe(StatusCodes.Status401Unauthorized);
         (await CallAsync(null, new { }, (r, c, x) => ApiTriggers.ApiRefuseConsent(r, Consent, c, x))).Status.ShouldBe(StatusCodes.Status401Unauthorized);
     }
 

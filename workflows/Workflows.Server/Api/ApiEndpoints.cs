@@ -191,6 +191,8 @@ internal static class ApiEndpoints
             .WithSummary("Prepare an application for a citizen or company to confirm (帮办代办; officers with assist=true); nothing starts until they do.")
             .RequireRateLimiting(SubmitPolicy).AcceptsJson<AssistedSubmitRequest>().Produces<ConsentView>(201).Produces<ConsentView>(200)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(422).ProducesProblem(429);
+        g.MapGet(ApiRoutes.Consents, (ClaimsPrincipal user, AssistedApi h, CancellationToken ct) => h.ListMineAsync(Caller.From(user), ct))
+            .WithSummary("Applications staff prepared for me, newest first, with where each stands.").Produces<List<ConsentView>>();
         g.MapGet(ApiRoutes.Consent, (string consentId, ClaimsPrincipal user, AssistedApi h, CancellationToken ct) => h.GetConsentAsync(Caller.From(user), consentId, ct))
             .WithSummary("An application staff prepared for me, exactly as a confirmation would file it.").Produces<ConsentView>().ProducesProblem(404);
         g.MapPost(ApiRoutes.ConsentConfirmation, (string consentId, HttpRequest request, ClaimsPrincipal user, AssistedApi h, CancellationToken ct) =>

@@ -114,6 +114,9 @@ public static class ApiRoutes
     /// <summary>Applications filed by staff on behalf of an applicant (帮办代办).</summary>
     public const string AssistedApplications = "assisted/applications";
 
+    /// <summary>The caller's consent requests of assisted filing.</summary>
+    public const string Consents = "assisted/consents";
+
     /// <summary>A consent request of assisted filing, as its applicant sees it.</summary>
     public const string Consent = "assisted/consents/{consentId}";
 
@@ -176,6 +179,7 @@ public static class ApiRoutes
         new("GET", Cases),
         new("POST", CaseResolution),
         new("POST", AssistedApplications),
+        new("GET", Consents),
         new("GET", Consent),
         new("POST", ConsentConfirmation),
         new("POST", ConsentRefusal),

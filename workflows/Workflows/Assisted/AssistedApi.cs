@@ -179,6 +179,26 @@ public sealed class AssistedApi(
         return added ? Results.Created($"/api/assisted/consents/{consentId}", view) : Results.Ok(view);
     }
 
+    /// <summary>The caller's consent requests, newest first, with where each stands.</summary>
+    /// <param name="caller">The applicant.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with the list.</returns>
+    public async Task<IResult> ListMineAsync(Caller? caller, CancellationToken cancellationToken)
+    {
+        if (ApiGate.Check(caller, CallerRole.Applicant) is { } denied)
+        {
+            return denied;
+        }
+
+        var list = new List<ConsentView>();
+        foreach (var (request, decision) in await consents.ListAsync(caller!.Id, cancellationToken))
+        {
+            list.Add(await ViewAsync(request, decision, cancellationToken));
+        }
+
+        return Results.Ok(list.OrderByDescending(c => c.FiledAt).ToList());
+    }
+
     /// <summary>One of the caller's consent requests: exactly what a confirmation would file.</summary>
     /// <param name="caller">The applicant.</param>
     /// <param name="consentId">The request.</param>

@@ -162,6 +162,31 @@ public sealed class ConsentStore(StorageTables tables)
         return row.HasValue ? Read(applicantId, row.Value!) : null;
     }
 
+    /// <summary>An applicant's consent requests with their answers (one partition read).</summary>
+    /// <param name="applicantId">The applicant.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Each request with its answer, or null while unanswered.</returns>
+    public async Task<IReadOnlyList<(ConsentRequest Request, ConsentDecision? Decision)>> ListAsync(string applicantId, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.TableAsync(TableName);
+        var requests = new List<ConsentRequest>();
+        var decisions = new Dictionary<string, ConsentDecision>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(applicantId)}"), cancellationToken: cancellationToken))
+        {
+            if (row.RowKey.EndsWith(DecisionSuffix, StringComparison.Ordinal))
+            {
+                var consentId = row.RowKey[..^DecisionSuffix.Length];
+                decisions[consentId] = ReadDecision(consentId, row);
+            }
+            else
+            {
+                requests.Add(Read(applicantId, row));
+            }
+        }
+
+        return [.. requests.Select(r => (r, decisions.GetValueOrDefault(r.ConsentId)))];
+    }
+
     /// <summary>Records the applicant's answer unless they answered before.</summary>
     /// <param name="applicantId">The applicant.</param>
     /// <param name="decision">The answer.</param>
@@ -206,10 +231,12 @@ public sealed class ConsentStore(StorageTables tables)
             return null;
         }
 
-        var e = row.Value!;
-        return new ConsentDecision(consentId, Enum.Parse<ConsentDecisionKind>(e.GetString("Kind")), e.GetDateTimeOffset("At")!.Value.UtcDateTime,
-            e.GetString("ApplicantName"), e.GetString("Sha256"), e.GetString("ApplicationId"), e.GetString("Reason"));
+        return ReadDecision(consentId, row.Value!);
     }
+
+    static ConsentDecision ReadDecision(string consentId, TableEntity e) =>
+        new(consentId, Enum.Parse<ConsentDecisionKind>(e.GetString("Kind")), e.GetDateTimeOffset("At")!.Value.UtcDateTime,
+            e.GetString("ApplicantName"), e.GetString("Sha256"), e.GetString("ApplicationId"), e.GetString("Reason"));
 
     static ConsentRequest Read(string applicantId, TableEntity e) => new(
         e.RowKey, applicantId, Enum.Parse<ApplicantKind>(e.GetString("ApplicantKind")), e.GetString("HelperId"), e.GetString("HelperName"), e.GetString("Hall"),
