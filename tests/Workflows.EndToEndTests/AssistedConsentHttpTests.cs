@@ -178,6 +178,21 @@ public sealed class AssistedConsentHttpTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Confirmation_WithACompanyTokenOfTheSameId_IsRefused()
+    {
+        var mother = await MotherAsync("kind");
+        using var citizen = server.Citizen(mother);
+        var (consentId, shown) = await FileAsync(mother, citizen);
+        // The same id signed in as a company: the request was filed for a citizen.
+        using var company = server.Company(mother);
+
+        using var confirmed = await company.PostAsync($"/api/assisted/consents/{consentId}/confirmation", Http.Body(new { sha256 = shown.Sha256 }));
+
+        await confirmed.ShouldBeProblemAsync(409, code: "consent.applicantKind");
+        (await (await citizen.GetAsync($"/api/assisted/consents/{consentId}")).ReadAsync<ConsentView>()).Status.ShouldBe(ConsentStatus.AwaitingConfirmation);
+    }
+
+    [Fact]
     public async Task Confirmation_OfOtherContentThanShownOrOfATamperedRow_IsRefusedAndNothingStarts()
     {
         var mother = await MotherAsync("tamper");
