@@ -411,6 +411,45 @@ public static class ApiTriggers
     public static Task<IActionResult> ApiRegisterEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.RegisterEvents)] HttpRequest request, string system, [DurableClient] DurableTaskClient client, FunctionContext context)
         => RunAsync(request, client, context, (h, caller, ct) => h.Systems.EventAsync(system, request, ct));
 
+    /// <summary>GET <see cref="ApiRoutes.Consents"/>: <see cref="AssistedApi.ListMineAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiListMyConsents")]
+    public static Task<IActionResult> ApiListMyConsents([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Consents)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Assisted.ListMineAsync(caller, ct));
+
+    /// <summary>GET <see cref="ApiRoutes.Consent"/>: <see cref="AssistedApi.GetConsentAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="consentId">The consent request's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiGetConsent")]
+    public static Task<IActionResult> ApiGetConsent([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Consent)] HttpRequest request, string consentId, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => h.Assisted.GetConsentAsync(caller, consentId, ct));
+
+    /// <summary>POST <see cref="ApiRoutes.ConsentConfirmation"/>: <see cref="AssistedApi.ConfirmAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="consentId">The consent request's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiConfirmConsent")]
+    public static Task<IActionResult> ApiConfirmConsent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ConsentConfirmation)] HttpRequest request, string consentId, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<ConsentConfirmationRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Assisted.ConfirmAsync(c, consentId, body, ct), ct));
+
+    /// <summary>POST <see cref="ApiRoutes.ConsentRefusal"/>: <see cref="AssistedApi.RefuseAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="consentId">The consent request's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiRefuseConsent")]
+    public static Task<IActionResult> ApiRefuseConsent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ConsentRefusal)] HttpRequest request, string consentId, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<ConsentRefusalRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Assisted.RefuseAsync(c, consentId, body, ct), ct));
+
     /// <summary>POST <see cref="ApiRoutes.Confirmation"/>: <see cref="CitizenApi.ConfirmAsync"/>.</summary>
     /// <param name="request">The request.</param>
     /// <param name="id">The application's id.</param>

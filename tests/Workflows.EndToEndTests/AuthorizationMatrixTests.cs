@@ -105,6 +105,11 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         new("GET /api/admin/cases",                                                401, 403, 403, 403, 403, 200),
         new("POST /api/admin/cases/{case}/resolution",                             401, 403, 403, 403, 403, 202),
         new("POST /api/assisted/applications",                                     401, 403, 403, 403, 403, 403),
+        new("GET /api/assisted/consents",                                          401, 200, 200, 403, 403, 403),
+        new("GET /api/assisted/consents/{consent}",                                401, 200, 404, 403, 403, 403),
+        // A sends a digest other than the one she was shown (409, nothing filed); her refusal is AssistedConsentHttpTests'.
+        new("POST /api/assisted/consents/{consent}/confirmation",                  401, 409, 404, 403, 403, 403),
+        new("POST /api/assisted/consents/{consent}/refusal",                       401, Elsewhere, 404, 403, 403, 403),
         new("POST /api/applications/{app}/confirmation",                          401, 409, 404, 403, 403, 403),
         new("POST /api/applications/{app}/declination",                           401, 409, 404, 403, 403, 403),
         new("POST /api/systems/birth-register-system/events without a signature", 401, 401, 401, 401, 401, 401),
@@ -206,6 +211,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             .Replace("{spare}", Uri.EscapeDataString(missing ? s.MissingApp : s.Spare), StringComparison.Ordinal)
             .Replace("{task}", Uri.EscapeDataString(missing ? ItemOrchestrator.InstanceId(s.MissingApp, "birth-certificate") : s.Task), StringComparison.Ordinal)
             .Replace("{case}", Uri.EscapeDataString($"case:{(missing ? s.MissingApp : s.Spare)}"), StringComparison.Ordinal)
+            .Replace("{consent}", missing ? s.MissingConsent : s.Consent, StringComparison.Ordinal)
             .Replace("{tpl}", s.Tpl, StringComparison.Ordinal)
             .Replace("{A}", Uri.EscapeDataString(s.CitizenA), StringComparison.Ordinal);
         var message = new HttpRequestMessage(new HttpMethod(parts[0]), path) { Content = Body(s, route) };
@@ -264,14 +270,17 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             case "POST /api/assisted/applications":
                 return Http.Body(new
                 {
-                    applicant = new { id = s.CitizenA, kind = "citizen", name = "王芳" },
-                    consent = "authorization matrix",
+                    applicant = new { id = s.CitizenA, kind = "citizen" },
                     templateKey = "newborn",
                     answers = Walkthrough.NewbornAnswers(),
                     materials = photo,
                 });
             case var r when r.Contains("/callbacks", StringComparison.Ordinal):
                 return Http.Body(new { applicationId = s.App, itemKey = "birth-certificate", approved = true });
+            case var r when r.Contains("/consents/", StringComparison.Ordinal) && r.EndsWith("/confirmation", StringComparison.Ordinal):
+                return Http.Body(new { sha256 = new string('0', 64) });
+            case var r when r.EndsWith("/refusal", StringComparison.Ordinal):
+                return Http.Body(new { reason = "authorization matrix" });
             case var r when r.EndsWith("/confirmation", StringComparison.Ordinal):
                 return Http.Body(new { answers = new { babyName = "王小明" } });
             case var r when r.EndsWith("/declination", StringComparison.Ordinal):
@@ -307,6 +316,15 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             var application = await (await citizen.GetAsync($"/api/applications/{s.App}")).ReadAsync<ApplicationDetail>();
             application.Status.ShouldBe(ApplicationStatus.InProgress, $"{route} changed the application");
             application.Items.Single(i => i.Key == "birth-certificate").State.ShouldBe(ItemState.Running, $"{route} changed the item");
+        }
+
+        if (route.Contains("{consent}", StringComparison.Ordinal))
+        {
+            using var citizen = server.Citizen(s.CitizenA);
+            var consent = await (await citizen.GetAsync($"/api/assisted/consents/{s.Consent}")).ReadAsync<JsonElement>();
+            consent.GetProperty("status").GetString().ShouldBe("awaitingConfirmation", $"{route} answered the consent request");
+            (await (await citizen.GetAsync($"/api/applications/{consent.GetProperty("applicationId").GetString()}")).Content.ReadAsStringAsync())
+                .ShouldContain("not-found", Case.Sensitive, $"{route} filed the assisted application");
         }
 
         if (route.Contains("{task}", StringComparison.Ordinal))
@@ -394,6 +412,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             "birth-certificate" or "{item}" => "{item}",
             "bank-account-system" or "birth-register-system" or "{system}" => "{system}",
             "{case}" or "{caseId}" => "{caseId}",
+            "{consent}" or "{consentId}" => "{consentId}",
             _ => segment,
         });
         return $"{parts[0]} {string.Join('/', path)}";
@@ -421,6 +440,17 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         using var citizen = server.Citizen(a);
         var photo = await Walkthrough.UploadAsync(citizen, "newborn", "babyPhoto", Walkthrough.Jpeg, "image/jpeg");
         var request = new { templateKey = "newborn", answers = Walkthrough.NewbornAnswers(), materials = new[] { new { key = "babyPhoto", kind = "upload", reference = photo } } };
+        // The service hall prepares an application for A to confirm: {consent}.
+        using var helper = server.As(server.Tokens.Mint("helper-hall", "政务服务中心帮办员", CallerRole.Officer, department: "service-hall", assist: true));
+        using var filed = await helper.PostAsync("/api/assisted/applications", Http.Body(new
+        {
+            applicant = new { id = a, kind = "citizen" },
+            templateKey = "newborn",
+            answers = Walkthrough.NewbornAnswers(),
+            materials = new[] { new { key = "babyPhoto", kind = "upload", reference = photo } },
+        }));
+        filed.StatusCode.ShouldBe(HttpStatusCode.Created, await filed.Content.ReadAsStringAsync());
+        var consentId = (await filed.ReadAsync<JsonElement>()).GetProperty("consentId").GetString()!;
         var app = await Walkthrough.SubmitAsync(citizen, request);
         app.Status.ShouldBe(HttpStatusCode.Accepted, app.Text);
         var spare = await Walkthrough.SubmitAsync(citizen, request);
@@ -452,12 +482,13 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         newborn.StatusCode.ShouldBe(HttpStatusCode.OK, await newborn.Content.ReadAsStringAsync());
 
         return new Scenario(a, b, photo, id, spare.Body!.ApplicationId, task.Task.TaskId, task.ETag!,
-            tpl, tplName, created.Headers.GetValues("ETag").Single(), newborn.Headers.GetValues("ETag").Single(), $"app-{Guid.NewGuid():N}");
+            tpl, tplName, created.Headers.GetValues("ETag").Single(), newborn.Headers.GetValues("ETag").Single(), $"app-{Guid.NewGuid():N}",
+            consentId, $"con-{Guid.NewGuid():N}");
     }
 
     sealed record Scenario(
         string CitizenA, string CitizenB, string Photo, string App, string Spare, string Task, string TaskETag,
-        string Tpl, string TplName, string TplETag, string NewbornETag, string MissingApp);
+        string Tpl, string TplName, string TplETag, string NewbornETag, string MissingApp, string Consent, string MissingConsent);
 
     sealed record Line(string Route, int BadCredentials, int CitizenA, int CitizenB, int Officer, int OtherOfficer, int Admin);
 }

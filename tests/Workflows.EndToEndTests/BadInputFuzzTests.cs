@@ -38,7 +38,7 @@ public sealed partial class BadInputTests
                 if (i % 10 == 0) { citizens.Add($"fuzz-{Guid.NewGuid():N}"[..20]); }
                 return PostAsync(server.Citizen(citizens[^1]), "/api/applications", body);
             }),
-            ("POST /api/assisted/applications", """{"applicant":{"id":"fuzz-applicant","kind":"citizen","name":"王芳"},"consent":"c","templateKey":"newborn","answers":{"babyName":"王小明"},"materials":[{"key":"babyPhoto","kind":"upload","reference":"r"}]}""", (i, body) =>
+            ("POST /api/assisted/applications", """{"applicant":{"id":"fuzz-applicant","kind":"citizen"},"templateKey":"newborn","answers":{"babyName":"王小明"},"materials":[{"key":"babyPhoto","kind":"upload","reference":"r"}]}""", (i, body) =>
             {
                 if (i % 10 == 0) { assisted.Add($"fuzz-helper-{Guid.NewGuid():N}"[..24]); }
                 var helper = server.As(server.Tokens.Mint(assisted[^1], "帮办员", CallerRole.Officer, department: "service-hall", assist: true));

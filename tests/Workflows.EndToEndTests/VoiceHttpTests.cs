@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Api;
 using Workflows.Applications;
-using Workflows.Audit;
 using Workflows.Auth;
 using Workflows.Cases;
 using Workflows.Notifications;
@@ -16,8 +15,8 @@ namespace Workflows.EndToEndTests;
 
 /// <summary>
 /// The citizen's voice over HTTP: a bad rating opens a follow-up the department must answer and the applicant reads
-/// the answer (好差评); a stuck application opens a case the administrators see (办不成事); staff file for a citizen
-/// and the trail says so (帮办代办).
+/// the answer (好差评); a stuck application opens a case the administrators see (办不成事). Assisted filing (帮办代办)
+/// is <see cref="AssistedConsentHttpTests"/>'.
 /// </summary>
 [Collection(ServerCollectionDefinition.Name)]
 public sealed class VoiceHttpTests(ServerFixture server)
@@ -284,56 +283,6 @@ public sealed class VoiceHttpTests(ServerFixture server)
             .ShouldNotContain(n => n.Id == notice.Id || n.Audience == nameof(RecipientKind.Supervisor), "an ordinary officer is not told of escalations");
         (await (await otherSupervisor.GetAsync("/api/notifications?max=100")).ReadAsync<List<NotificationView>>())
             .ShouldNotContain(n => n.Id == notice.Id, "another department's supervisor");
-    }
-
-    [Fact]
-    public async Task AssistedFiling_HelperFilesForCitizen_ApplicationIsHersAndTheTrailNamesTheHelper()
-    {
-        var mother = $"assist-{Guid.NewGuid():N}"[..20];
-        foreach (var type in Licences)
-        {
-            await server.GiveLicenceAsync(mother, type);
-        }
-
-        using var citizen = server.Citizen(mother);
-        using var helper = server.As(server.Tokens.Mint("helper-hall", "政务服务中心帮办员", CallerRole.Officer, department: "service-hall", assist: true));
-        using var plainOfficer = server.Officer("hospital");
-        // The photo was taken at the hall's kiosk under her own account.
-        var photo = await Walkthrough.UploadAsync(citizen, "newborn", "babyPhoto", Walkthrough.Jpeg, "image/jpeg");
-        var request = new
-        {
-            applicant = new { id = mother, kind = "citizen", name = "王芳" },
-            consent = "授权委托书 2026-11-25 第0012号",
-            templateKey = "newborn",
-            answers = Walkthrough.NewbornAnswers(),
-            materials = new[] { new { key = "babyPhoto", kind = "upload", reference = photo } },
-        };
-
-        using (var refused = await plainOfficer.PostAsync("/api/assisted/applications", Http.Body(request)))
-        {
-            await refused.ShouldBeProblemAsync(403, code: "forbidden");
-        }
-
-        using (var noConsent = await helper.PostAsync("/api/assisted/applications", Http.Body(request with { consent = "" })))
-        {
-            await noConsent.ShouldBeProblemAsync(400, field: "consent");
-        }
-
-        string id;
-        using (var filed = await helper.PostAsync("/api/assisted/applications", Http.Body(request)))
-        {
-            filed.StatusCode.ShouldBe(HttpStatusCode.Accepted, await filed.Content.ReadAsStringAsync());
-            id = (await filed.ReadAsync<SubmitResponse>()).ApplicationId;
-        }
-
-        var hers = await Walkthrough.WaitForApplicationAsync(citizen, id, _ => true, "her assisted application");
-        hers.TemplateKey.ShouldBe("newborn");
-        using var admin = server.Admin();
-        var trail = await (await admin.GetAsync($"/api/admin/audit?subject={id}")).ReadAsync<List<AuditEntry>>();
-        var assisted = trail.Single(e => e.Action == "application.assisted");
-        assisted.Actor.ShouldBe("staff:helper-hall");
-        assisted.After.ShouldBe($"citizen:{mother}");
-        assisted.Detail!.ShouldContain("授权委托书");
     }
 
     async Task<(string Mother, string ApplicationId)> NewbornAsync(string prefix)

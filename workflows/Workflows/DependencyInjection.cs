@@ -66,6 +66,7 @@ public static class DependencyInjection
             .Validate(o => o.Validate().Count == 0, "Cases options are invalid: LimitDays 1 to 60, ReminderBeforeDays more than 0 and less than LimitDays.")
             .ValidateOnStart();
         services.TryAddSingleton<RatingStore>();
+        services.TryAddSingleton<ConsentStore>();
         services.TryAddSingleton<RatingService>();
         services.TryAddSingleton<CaseStore>();
         services.TryAddSingleton<CaseService>();

@@ -188,9 +188,22 @@ internal static class ApiEndpoints
         g.MapPost(ApiRoutes.AssistedApplications, (HttpRequest request, ClaimsPrincipal user, AssistedApi h, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
                 AssistedApi.Gate(Caller.From(user)) is { } refused ? Task.FromResult(refused)
                     : ApiGate.JsonAsync<AssistedSubmitRequest>(request, Caller.From(user), CallerRole.Officer, (caller, body) => h.SubmitAsync(caller, body, idempotencyKey, ct), ct))
-            .WithSummary("File an application for a citizen or company (帮办代办; officers with assist=true).")
-            .RequireRateLimiting(SubmitPolicy).AcceptsJson<AssistedSubmitRequest>().Produces<SubmitResponse>(202).Produces<SubmitResponse>(200)
+            .WithSummary("Prepare an application for a citizen or company to confirm (帮办代办; officers with assist=true); nothing starts until they do.")
+            .RequireRateLimiting(SubmitPolicy).AcceptsJson<AssistedSubmitRequest>().Produces<ConsentView>(201).Produces<ConsentView>(200)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(422).ProducesProblem(429);
+        g.MapGet(ApiRoutes.Consents, (ClaimsPrincipal user, AssistedApi h, CancellationToken ct) => h.ListMineAsync(Caller.From(user), ct))
+            .WithSummary("Applications staff prepared for me, newest first, with where each stands.").Produces<List<ConsentView>>();
+        g.MapGet(ApiRoutes.Consent, (string consentId, ClaimsPrincipal user, AssistedApi h, CancellationToken ct) => h.GetConsentAsync(Caller.From(user), consentId, ct))
+            .WithSummary("An application staff prepared for me, exactly as a confirmation would file it.").Produces<ConsentView>().ProducesProblem(404);
+        g.MapPost(ApiRoutes.ConsentConfirmation, (string consentId, HttpRequest request, ClaimsPrincipal user, AssistedApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<ConsentConfirmationRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.ConfirmAsync(caller, consentId, body, ct), ct))
+            .WithSummary("Confirm what staff prepared (its sha256 as shown): the application is filed under my own identity.")
+            .AcceptsJson<ConsentConfirmationRequest>().Produces<SubmitResponse>(202).Produces<SubmitResponse>(200)
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(410).ProducesProblem(422);
+        g.MapPost(ApiRoutes.ConsentRefusal, (string consentId, HttpRequest request, ClaimsPrincipal user, AssistedApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<ConsentRefusalRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.RefuseAsync(caller, consentId, body, ct), ct))
+            .WithSummary("Refuse what staff prepared; nothing is filed.")
+            .AcceptsJson<ConsentRefusalRequest>().Produces<ConsentView>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(410);
     }
 
     // Documents a JSON body without routing's own media-type check: .Accepts<T>("application/json") makes routing answer

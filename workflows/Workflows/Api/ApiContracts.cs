@@ -101,10 +101,12 @@ public sealed record AskedOfYou(string Kind, string? Item, IReadOnlyList<string>
 /// <param name="Countdowns">While it runs: the bundle's countdown (item <c>null</c>) and each running item's.</param>
 /// <param name="Prefilled">For a proactive application awaiting confirmation: the answers the register's event filled in.</param>
 /// <param name="ConfirmBy">For a proactive application awaiting confirmation: when it expires unless confirmed.</param>
+/// <param name="Assisted">For an application staff filed with the applicant's consent (帮办代办): who filed it, the consent and when.</param>
 public sealed record ApplicationDetail(
     string ApplicationId, string TemplateKey, int TemplateVersion, string TemplateName, ApplicationStatus Status, DateTime SubmittedAt, DateTime UpdatedAt,
     IReadOnlyList<ItemView> Items, IReadOnlyList<MaterialEntry> Materials, IReadOnlyList<AskedOfYou> Asked, DateTime? DueAt = null,
-    IReadOnlyList<Countdown>? Countdowns = null, IReadOnlyDictionary<string, JsonElement>? Prefilled = null, DateTime? ConfirmBy = null);
+    IReadOnlyList<Countdown>? Countdowns = null, IReadOnlyDictionary<string, JsonElement>? Prefilled = null, DateTime? ConfirmBy = null,
+    Workflows.Assisted.AssistedFilingView? Assisted = null);
 
 /// <summary>Materials supplied on an officer's request.</summary>
 /// <param name="References">The uploads, by material key.</param>
@@ -143,9 +145,10 @@ public sealed record DecisionRequest(DecisionKind Kind, string? Reason = null, L
 /// <param name="Answers">The answers to the fields the item uses.</param>
 /// <param name="Materials">The materials the item needs, with how each is satisfied.</param>
 /// <param name="PriorOutputs">Outputs of the items it depends on.</param>
+/// <param name="Assisted">For an application staff filed with the applicant's consent (帮办代办): who filed it, the consent and when.</param>
 public sealed record TaskApplicationView(
     string ApplicationId, Applicant Applicant, ItemDefinition Item, IReadOnlyDictionary<string, string> Answers, IReadOnlyList<MaterialEntry> Materials,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> PriorOutputs);
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> PriorOutputs, Workflows.Assisted.AssistedFilingView? Assisted = null);
 
 /// <summary>The confirmation of a proactive application: corrections to the pre-filled answers and the materials offered.</summary>
 /// <param name="Answers">Answers that replace or add to the pre-filled ones.</param>

@@ -113,6 +113,19 @@ public static class ApiRoutes
 
     /// <summary>Applications filed by staff on behalf of an applicant (帮办代办).</summary>
     public const string AssistedApplications = "assisted/applications";
+
+    /// <summary>The caller's consent requests of assisted filing.</summary>
+    public const string Consents = "assisted/consents";
+
+    /// <summary>A consent request of assisted filing, as its applicant sees it.</summary>
+    public const string Consent = "assisted/consents/{consentId}";
+
+    /// <summary>The applicant's confirmation of a consent request: only it files the application.</summary>
+    public const string ConsentConfirmation = "assisted/consents/{consentId}/confirmation";
+
+    /// <summary>The applicant's refusal of a consent request.</summary>
+    public const string ConsentRefusal = "assisted/consents/{consentId}/refusal";
+
     /// <summary>Confirming a proactive application.</summary>
     public const string Confirmation = "applications/{id}/confirmation";
 
@@ -166,6 +179,10 @@ public static class ApiRoutes
         new("GET", Cases),
         new("POST", CaseResolution),
         new("POST", AssistedApplications),
+        new("GET", Consents),
+        new("GET", Consent),
+        new("POST", ConsentConfirmation),
+        new("POST", ConsentRefusal),
         new("POST", Confirmation),
         new("POST", Declination),
         new("POST", RegisterEvents),

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Workflows.Applications;
+using Workflows.Assisted;
 using Workflows.Calendar;
 using Workflows.Licences;
 using Workflows.Materials;
@@ -26,7 +27,8 @@ public sealed class CitizenApi(
     TaskStore tasks,
     ApplicantApplications mine,
     SlaClockSource clocks,
-    TimeProvider time)
+    TimeProvider time,
+    ConsentStore consents)
 {
     /// <summary>The longest Idempotency-Key accepted.</summary>
     public const int MaxIdempotencyKeyLength = 100;
@@ -302,7 +304,8 @@ public sealed class CitizenApi(
         }
 
         return Results.Ok(new ApplicationDetail(record.ApplicationId, record.TemplateKey, record.TemplateVersion, record.TemplateName, record.Status,
-            record.SubmittedAt, record.UpdatedAt, items, record.Materials, asked, record.DueAt, countdowns, prefilled, confirmBy));
+            record.SubmittedAt, record.UpdatedAt, items, record.Materials, asked, record.DueAt, countdowns, prefilled, confirmBy,
+            await AssistedApi.FilingOfAsync(consents, caller!.Id, record.ApplicationId, cancellationToken)));
     }
 
     /// <summary>Supplies what an officer asked for on one item; the item resumes.</summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Workflows.Applications;
+using Workflows.Assisted;
 using Workflows.Audit;
 using Workflows.Orchestration;
 using Workflows.Tasks;
@@ -16,7 +17,7 @@ namespace Workflows.Api;
 /// department's task is not found. A decision is written as a conditional change of the task row (ETag), so
 /// when two officers click together exactly one decision reaches the item.
 /// </summary>
-public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, ApplicationService service, AuditTrail audit, DurableTaskClient client, TimeProvider time, ILogger<OfficerApi> logger)
+public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, ApplicationService service, AuditTrail audit, DurableTaskClient client, TimeProvider time, ILogger<OfficerApi> logger, ConsentStore consents)
 {
     // Sends a decision on, and closes verifications; the engine's sweep sends again what was not acted on.
     readonly DecisionDelivery delivery = new(tasks, audit, client, time, logger);
@@ -163,7 +164,9 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
         var ledger = (record?.Materials ?? input.Materials).Where(m => m.RequiredBy.Contains(item.Key)).ToList();
         var prior = (record?.Items ?? []).Where(i => item.DependsOn.Contains(i.Key) && i.Outputs is not null)
             .ToDictionary(i => i.Key, i => i.Outputs!, StringComparer.Ordinal);
-        return Results.Ok(new TaskApplicationView(input.ApplicationId, input.Applicant, item, answers, ledger, prior));
+        // The department sees who filed an assisted application and on whose confirmed consent.
+        var assisted = await AssistedApi.FilingOfAsync(consents, input.Applicant.Id, input.ApplicationId, cancellationToken);
+        return Results.Ok(new TaskApplicationView(input.ApplicationId, input.Applicant, item, answers, ledger, prior, assisted));
     }
 
     /// <summary>Claims a task for the caller, so colleagues see who is on it.</summary>

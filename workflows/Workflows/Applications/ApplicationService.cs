@@ -129,6 +129,26 @@ public sealed class ApplicationService(
         return new SubmissionResult(applicationId, true, [], plan.Ledger);
     }
 
+    /// <summary>
+    /// Checks a submission as <see cref="SubmitAsync"/> would, writing nothing and starting nothing (an assisted filing
+    /// is checked when the helper files it and again when the applicant confirms it).
+    /// </summary>
+    /// <param name="request">The submission.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Every problem (<c>template.unknown</c> for a bundle not open); empty when it would be accepted.</returns>
+    public async Task<IReadOnlyList<SubmissionProblem>> CheckAsync(SubmissionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var published = await templates.GetPublishedAsync(request.TemplateKey, cancellationToken);
+        if (published is null)
+        {
+            return [new SubmissionProblem("templateKey", "template.unknown", $"No bundle '{request.TemplateKey}' is open for applications.")];
+        }
+
+        var (plan, _) = await checker.CheckAsync(published.Template, request, time.GetUtcNow().UtcDateTime, await PinClockAsync(cancellationToken), cancellationToken);
+        return plan.Problems;
+    }
+
     enum StartClaimOutcome
     {
         Start,
