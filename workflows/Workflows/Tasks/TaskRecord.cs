@@ -43,6 +43,9 @@ public enum TaskKind
 /// <param name="DecidedBy">Once closed: who decided.</param>
 /// <param name="Note">The latest reason, supplement request or commitment text.</param>
 /// <param name="Escalated">True once the current due time passed without a decision (the supervisor was told); an extension clears it.</param>
+/// <param name="SupplementRequestId">While the task awaits the applicant: the id of the officer's request, which the
+/// applicant's supplement must name.</param>
+/// <param name="SupplementMaterials">While the task awaits the applicant: the materials asked for.</param>
 /// <param name="Reminded">For a task no orchestration keeps time for (a verification, a follow-up): the department was reminded of the current due time.</param>
 public sealed record TaskRecord(
     string Department,
@@ -61,4 +64,6 @@ public sealed record TaskRecord(
     string? DecidedBy = null,
     string? Note = null,
     bool Escalated = false,
-    bool Reminded = false);
+    bool Reminded = false,
+    string? SupplementRequestId = null,
+    IReadOnlyList<string>? SupplementMaterials = null);
