@@ -28,6 +28,7 @@ public sealed class SupplementLoopTests(StorageFixture storage) : IAsyncLifetime
     const string LeaseName = "经营场所租赁合同";
     const string IdCard = "legalRepIdCard";
     const string IdCardName = "法定代表人身份证";
+    const string AddressCommitment = "addressCommitment";
 
     BundleHarness harness = null!;
     CitizenApi citizens = null!;
@@ -44,7 +45,7 @@ public sealed class SupplementLoopTests(StorageFixture storage) : IAsyncLifetime
 
     [Fact]
     public void Template_BuiltForTheseTests_IsValidAgainstTheBuiltInCatalog() =>
-        TemplateValidator.Validate(Template(), BuiltInTemplates.Catalog).ShouldBeEmpty();
+        TemplateValidator.Validate(Template(CommitmentFailure.RevokeItem), BuiltInTemplates.Catalog).ShouldBeEmpty();
 
     [Fact]
     public async Task DeferredMaterial_SuppliedThroughASupplement_IsSuppliedForTheItemTheLedgerAndTheApplicant()
@@ -155,6 +156,45 @@ public sealed class SupplementLoopTests(StorageFixture storage) : IAsyncLifetime
         await harness.WaitForOutcomeAsync(id);
     }
 
+    [Theory]
+    [InlineData(CommitmentFailure.RevokeItem)]
+    [InlineData(null)]
+    public async Task CommitmentVerification_Failed_ReachesTheApplicantAsTheTemplateSays(CommitmentFailure? onFailed)
+    {
+        var id = $"sup-verify-{onFailed?.ToString().ToLowerInvariant() ?? "notify"}";
+        await StartAsync(id, addressCommitted: true, onFailed: onFailed);
+        var task = await harness.WaitForTaskAsync(Market, id, Licence);
+        (await DecideAsync(task, new DecisionRequest(DecisionKind.Approve, "按承诺审批"))).ShouldBe(StatusCodes.Status202Accepted);
+        (await harness.WaitForOutcomeAsync(id)).Status.ShouldBe(BundleStatus.Completed);
+        (await harness.Licences.ListAsync(Applicant(id).Id)).ShouldContain(l => l.LicenceType == "business-licence");
+
+        var verification = (await harness.Tasks.ListAsync(Market)).Single(t => t.ApplicationId == id && t.Kind == TaskKind.Verification);
+        (await DecideAsync(verification, new DecisionRequest(DecisionKind.Reject, "现场核查：住所为居民住宅，与承诺不符"))).ShouldBe(StatusCodes.Status202Accepted);
+
+        // The applicant is told, whatever the template says.
+        var notices = await harness.Notifications.ListAsync(RecipientKind.Applicant, Applicant(id).Id);
+        var notice = notices.Single(n => n.Notification.Topic == NotificationTopics.CommitmentFailed);
+        notice.Notification.Body.ShouldContain("居民住宅");
+        var view = (await ApplicationAsync(id)).Items.Single(i => i.Key == Licence);
+        if (onFailed == CommitmentFailure.RevokeItem)
+        {
+            // The item's result is revoked: the application shows it, and its licence no longer counts anywhere.
+            view.Revoked.ShouldNotBeNull();
+            view.Revoked.ShouldContain("居民住宅");
+            notice.Notification.Title.ShouldContain("撤销");
+            (await harness.Licences.ListAsync(Applicant(id).Id)).ShouldNotContain(l => l.LicenceType == "business-licence");
+            (await harness.Tasks.GetAsync(Market, verification.TaskId))!.Outcome.ShouldBe("revoked");
+        }
+        else
+        {
+            view.Revoked.ShouldBeNull();
+            (await harness.Licences.ListAsync(Applicant(id).Id)).ShouldContain(l => l.LicenceType == "business-licence");
+            (await harness.Tasks.GetAsync(Market, verification.TaskId))!.Outcome.ShouldBe("failed");
+        }
+
+        (await harness.Audit.ReadAsync(id)).ShouldContain(e => e.Action == "commitment.failed");
+    }
+
     static readonly Caller Officer = new("officer-m1", "市场监管窗口", CallerRole.Officer, Department: Market);
 
     static Caller Applicant(string id) => new($"company-{id}", "某某餐饮管理有限公司", CallerRole.Applicant, ApplicantKind.Company);
@@ -227,7 +267,7 @@ public sealed class SupplementLoopTests(StorageFixture storage) : IAsyncLifetime
     /// A business licence decided by an officer, with a food licence after it: the lease contract may be uploaded or
     /// deferred; the legal representative's ID card comes only from the electronic licence registry.
     /// </summary>
-    static BundleTemplate Template()
+    static BundleTemplate Template(CommitmentFailure? onFailed = null)
     {
         var approveAtOnce = new RuleDecision([new DecisionRule("licensed", new HasLicence("business-licence"), RuleOutcome.Approve, "Business licence held.")], RuleOutcome.ReferToOfficer);
         return new BundleTemplate(
@@ -241,6 +281,8 @@ public sealed class SupplementLoopTests(StorageFixture storage) : IAsyncLifetime
             [
                 new MaterialDefinition(Lease, LeaseName, [Licence], Upload: new UploadRule(["application/pdf"], 10L * 1024 * 1024), Deferral: new DeferralRule(5, DeferralOutcome.RejectItem)),
                 new MaterialDefinition(IdCard, IdCardName, [Licence], FromLicence: "id-card"),
+                new MaterialDefinition(AddressCommitment, "住所（经营场所）承诺书", [Licence], Upload: new UploadRule(["application/pdf"], 10L * 1024 * 1024),
+                    Commitment: new CommitmentRule("本企业承诺所申报住所真实、合法、可用于经营。", 20, onFailed)),
             ],
             Items:
             [
@@ -252,15 +294,18 @@ public sealed class SupplementLoopTests(StorageFixture storage) : IAsyncLifetime
     }
 
     /// <summary>Starts the bundle the way <see cref="ApplicationService.SubmitAsync"/> does, with a ledger built here.</summary>
-    async Task StartAsync(string id, DateTime? leaseDeferredUntil = null)
+    async Task StartAsync(string id, DateTime? leaseDeferredUntil = null, bool addressCommitted = false, CommitmentFailure? onFailed = null)
     {
-        var template = Template();
+        var template = Template(onFailed);
         MaterialEntry[] ledger =
         [
             leaseDeferredUntil is { } due
                 ? new MaterialEntry(Lease, LeaseName, MaterialStatus.Deferred, [Licence], DueAt: due)
                 : new MaterialEntry(Lease, LeaseName, MaterialStatus.Uploaded, [Licence], "uploads/lease-1.pdf"),
             new MaterialEntry(IdCard, IdCardName, MaterialStatus.FromLicence, [Licence], "id-card"),
+            addressCommitted
+                ? new MaterialEntry(AddressCommitment, "住所（经营场所）承诺书", MaterialStatus.Committed, [Licence])
+                : new MaterialEntry(AddressCommitment, "住所（经营场所）承诺书", MaterialStatus.Uploaded, [Licence], "uploads/address.pdf"),
         ];
         var input = new BundleInput(
             id, Applicant(id).AsApplicant(), 1, template,

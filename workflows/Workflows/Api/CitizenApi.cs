@@ -285,6 +285,21 @@ public sealed class CitizenApi(
             }
         }
 
+        // An item approved on a commitment (告知承诺) whose verification failed where the template revokes it is shown
+        // revoked; the verification task, closed by the department, keeps the outcome and the reason.
+        foreach (var committed in record.Materials.Where(m => m.Status == MaterialStatus.Committed))
+        {
+            foreach (var key in committed.RequiredBy)
+            {
+                var at = items.FindIndex(i => i.Key == key && i.State == ItemState.Approved);
+                if (at >= 0 && await tasks.GetAsync(items[at].Department, $"{ItemOrchestrator.InstanceId(record.ApplicationId, key)}:verify:{committed.Key}", cancellationToken)
+                    is { Outcome: "revoked" } verification)
+                {
+                    items[at] = items[at] with { Revoked = verification.Note ?? "The commitment failed its verification." };
+                }
+            }
+        }
+
         if (clock is not null && record.DueAt is { } bundleDue)
         {
             countdowns.Insert(0, Countdown.Of(clock, null, bundleDue, now, bundlePausedSince));
