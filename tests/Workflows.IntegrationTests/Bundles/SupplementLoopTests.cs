@@ -76,6 +76,29 @@ public sealed class SupplementLoopTests(StorageFixture storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeferredMaterial_SuppliedInASupplementEvent_ApprovalTakesEffectBeforeTheDeadlineAndDependantsRun()
+    {
+        // The engine alone, as the issue saw it: approved by the officer, then rejected at the deadline of a material
+        // the company had supplied through the officer's request, and its dependant cancelled.
+        const string id = "sup-deferred-engine";
+        var due = DateTime.UtcNow.AddSeconds(20);
+        await StartAsync(id, leaseDeferredUntil: due);
+        await harness.WaitForTaskAsync(Market, id, Licence);
+        await harness.Applications.DecideAsync(id, Licence, new OfficerDecided(DecisionKind.RequestSupplement, "officer-m1", "请提交租赁合同", [Lease], "d-ask"));
+        await harness.WaitForTaskAsync(Market, id, Licence, OfficerTaskStatus.AwaitingApplicant);
+        await harness.Applications.SupplyAsync(id, Licence, new SupplementProvided([Lease], new Dictionary<string, string> { [Lease] = "uploads/lease-9.pdf" }, "d-ask"));
+        await harness.WaitForTaskAsync(Market, id, Licence);
+        await harness.Applications.DecideAsync(id, Licence, new OfficerDecided(DecisionKind.Approve, "officer-m1", null, null, "d-approve"));
+
+        var outcome = await harness.WaitForOutcomeAsync(id);
+        var items = outcome.Items.ToDictionary(i => i.ItemKey);
+        items[Licence].State.ShouldBe(ItemState.Approved, items[Licence].Reason);
+        items[FoodLicence].State.ShouldBe(ItemState.Approved, items[FoodLicence].Reason);
+        (await harness.Audit.ReadAsync(id)).Single(e => e.Action == "item.approved" && e.StepId.StartsWith($"{Licence}:", StringComparison.Ordinal)).At.ShouldBeLessThan(due);
+        (await harness.Store.GetAsync(id))!.Materials.Single(m => m.Key == Lease).Status.ShouldBe(MaterialStatus.Supplied);
+    }
+
+    [Fact]
     public async Task Supplement_SentTwiceForOneRequest_DoesNotAnswerTheOfficersNextRequest()
     {
         const string id = "sup-next";
