@@ -72,6 +72,8 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         readonly HashSet<string> decided = new(StringComparer.Ordinal);
         // The times the item waited on the applicant, for the bundle's clock (the item's own due time moves at once).
         readonly List<ApplicantHold> holds = [];
+        // Materials the applicant supplied in this item's supplements (2.3 on): a deferred one among them is not awaited.
+        readonly HashSet<string> suppliedHere = new(StringComparer.Ordinal);
         TaskRecord? task;
         // The decision task as last set (written or not), so a reminder or an extension changes only what it changes.
         TaskRecord? current;
@@ -270,6 +272,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                     foreach (var (material, reference) in supplied.References.OrderBy(r => r.Key, StringComparer.Ordinal))
                     {
                         context.SendEvent(input.ApplicationId, nameof(DeferredMaterialSupplied), new DeferredMaterialSupplied(material, reference, item.Key));
+                        suppliedHere.Add(material);
                     }
                 }
                 SkipPassedReminder();
@@ -440,7 +443,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         // An approval takes effect once every deferred material is supplied; a missed deadline ends the item as the template says.
         async Task<ItemResult> AwaitDeferredMaterialsAsync(ItemResult approved)
         {
-            var missing = input.Materials.Where(m => m.Status == MaterialStatus.Deferred).ToDictionary(m => m.Key, StringComparer.Ordinal);
+            var missing = input.Materials.Where(m => m.Status == MaterialStatus.Deferred && !suppliedHere.Contains(m.Key)).ToDictionary(m => m.Key, StringComparer.Ordinal);
             if (missing.Count == 0)
             {
                 return approved;
