@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Audit;
+using Workflows.Licences;
 using Workflows.Notifications;
 using Workflows.Tasks;
 
@@ -45,7 +46,8 @@ public static class NotificationTriggers
         ArgumentNullException.ThrowIfNull(context);
         var services = context.InstanceServices;
         var delivery = new DecisionDelivery(services.GetRequiredService<TaskStore>(), services.GetRequiredService<AuditTrail>(), client,
-            services.GetRequiredService<TimeProvider>(), context.GetLogger(nameof(DecisionDeliverySweep)));
+            services.GetRequiredService<TimeProvider>(), context.GetLogger(nameof(DecisionDeliverySweep)),
+            services.GetRequiredService<LicenceRegistry>(), services.GetRequiredService<NotificationOutbox>());
         await delivery.SweepAsync(context.CancellationToken);
     }
 }

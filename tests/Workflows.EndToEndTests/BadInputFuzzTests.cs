@@ -49,8 +49,8 @@ public sealed partial class BadInputTests
             ("POST declination", """{"reason":"不需要"}""", (_, body) => PostAsync(server.Citizen(citizen), $"/api/applications/{none}/declination", body)),
             ("POST ratings", """{"item":null,"score":3,"tags":["fast"],"comment":"好"}""", (_, body) => PostAsync(server.Citizen(citizen), $"/api/applications/{none}/ratings", body)),
             ("POST stuck", """{"description":"办不成"}""", (_, body) => PostAsync(server.Citizen(citizen), $"/api/applications/{none}/stuck", body)),
-            ("POST supplement", """{"references":{"parentsIdCards":"someone-else/parentsIdCards/0"}}""",
-                (_, body) => PostAsync(server.Citizen(shared.Owner), $"/api/applications/{shared.Asked}/items/birth-certificate/supplement", body)),
+            ("POST supplement", """{"references":{"householdRegister":"someone-else/householdRegister/0"}}""",
+                (_, body) => PostAsync(server.Citizen(shared.AskedOwner), $"/api/applications/{shared.Asked}/items/household-registration/supplement", body)),
             ("POST decision", """{"kind":"reject","reason":"不符合","materials":["parentsIdCards"]}""",
                 (_, body) => PostAsync(server.Officer("hospital"), $"/api/tasks/{Uri.EscapeDataString(shared.Task)}/decision", body, shared.StaleTaskETag)),
             ("POST response", """{"text":"已处理"}""",
@@ -96,7 +96,7 @@ public sealed partial class BadInputTests
 
         var after = await Walkthrough.GetTaskAsync(Keep(server.Officer("hospital")), shared.Task);
         after.ETag.ShouldBe(before.ETag, "a refused decision wrote the task");
-        (await Walkthrough.GetTaskAsync(Keep(server.Officer("hospital")), shared.AskedTask)).Task.Status.ShouldBe(OfficerTaskStatus.AwaitingApplicant);
+        (await Walkthrough.GetTaskAsync(Keep(server.Officer("police")), shared.AskedTask)).Task.Status.ShouldBe(OfficerTaskStatus.AwaitingApplicant);
     }
 
     static string Printable(byte[] body)

@@ -24,7 +24,7 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
     const string Photo = "/api/bundles/newborn/materials/babyPhoto/uploads";
 
     static readonly string[] Licences = ["id-card", "household-register", "marriage-certificate"];
-    static readonly string[] ParentsIdCards = ["parentsIdCards"];
+    static readonly string[] HouseholdRegister = ["householdRegister"];
     static readonly string[] HospitalAndPolice = ["hospital", "police"];
     static readonly string[] Police = ["police"];
     static readonly string[] HumanResources = ["human-resources"];
@@ -120,10 +120,12 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
         new("decision: text/plain", 415, "header:Content-Type", "header.contentType", t => t.DecideAsync("""{"kind":"approve"}""", contentType: "text/plain")),
         new("decision: over 256 KiB", 413, "body", "body.tooLarge", t => t.DecideAsync($$"""{"kind":"approve","reason":"{{new string('x', 300 * 1024)}}"}""")),
 
-        // The applicant supplying what the hospital asked for (the parents' ID cards) on another application.
+        // The applicant supplying what the police asked for (a clearer household register) on another application.
         new("supplement: no references", 400, "references", "field.required", t => t.SupplyAsync("""{"references":{}}""")),
-        new("supplement: a reference that is no upload of yours", 400, "references.parentsIdCards", "material.upload.unknown",
-            t => t.SupplyAsync("""{"references":{"parentsIdCards":"someone-else/parentsIdCards/0"}}""")),
+        new("supplement: a reference that is no upload of yours", 400, "references.householdRegister", "material.upload.unknown",
+            t => t.SupplyAsync("""{"references":{"householdRegister":"someone-else/householdRegister/0"}}""")),
+        new("decision: supplement asking for a material nobody can upload", 400, "materials[0]", "material.notUploadable",
+            t => t.DecideAsync("""{"kind":"requestSupplement","reason":"unclear","materials":["parentsIdCards"]}""")),
         new("supplement: a list for the references (an object)", 400, "references", "field.invalid", t => t.SupplyAsync("""{"references":["x"]}""")),
         new("decision: a NUL in the reason", 400, "reason", "text.invalidCharacter", t => t.DecideAsync("""{"kind":"reject","reason":"a\u0000b"}""")),
         new("decision: a terminal escape in the reason", 400, "reason", "text.invalidCharacter", t => t.DecideAsync("""{"kind":"reject","reason":"\u001b]0;pwned\u0007"}""")),
@@ -264,8 +266,8 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
         else if (name.StartsWith("supplement:", StringComparison.Ordinal))
         {
             var s = await SharedAsync();
-            using var hospital = server.Officer("hospital");
-            (await Walkthrough.GetTaskAsync(hospital, s.AskedTask)).Task.Status.ShouldBe(OfficerTaskStatus.AwaitingApplicant, "a refused supplement resumed the item");
+            using var police = server.Officer("police");
+            (await Walkthrough.GetTaskAsync(police, s.AskedTask)).Task.Status.ShouldBe(OfficerTaskStatus.AwaitingApplicant, "a refused supplement resumed the item");
         }
     }
 
@@ -392,8 +394,8 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
     async Task<HttpResponseMessage> SupplyAsync(string body)
     {
         var s = await SharedAsync();
-        using var owner = server.Citizen(s.Owner);
-        return await owner.PostAsync($"/api/applications/{s.Asked}/items/birth-certificate/supplement", Http.Raw(body));
+        using var owner = server.Citizen(s.AskedOwner);
+        return await owner.PostAsync($"/api/applications/{s.Asked}/items/household-registration/supplement", Http.Raw(body));
     }
 
     async Task<HttpResponseMessage> AsCitizenAsync(HttpMethod method, string path, string body)
@@ -682,8 +684,6 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
         var request = new { templateKey = "newborn", answers = Walkthrough.NewbornAnswers(), materials = new[] { new { key = "babyPhoto", kind = "upload", reference = photo } } };
         var decided = await Walkthrough.SubmitAsync(citizenClient, request);
         decided.Status.ShouldBe(HttpStatusCode.Accepted, decided.Text);
-        var asked = await Walkthrough.SubmitAsync(citizenClient, request);
-        asked.Status.ShouldBe(HttpStatusCode.Accepted, asked.Text);
 
         using var hospital = server.Officer("hospital");
         // A stale ETag for real: the one read before a claim and its release.
@@ -703,14 +703,34 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
         var current = await Walkthrough.GetTaskAsync(hospital, first.Task.TaskId);
         current.ETag.ShouldNotBe(first.ETag);
 
-        var toAsk = await Walkthrough.WaitForTaskAsync(hospital, asked.Body!.ApplicationId, "birth-certificate");
-        using (var supplement = await Walkthrough.DecideAsync(hospital, toAsk, new { kind = "requestSupplement", reason = "身份证复印件不清晰", materials = ParentsIdCards }))
+        // Another mother, who uploaded her household register instead of holding it: the police decide that step and ask
+        // for a clearer copy, which can be uploaded (the parents' ID cards come from licences and cannot be asked for).
+        var askedOwner = $"bad-asked-{Guid.NewGuid():N}"[..20];
+        await server.GiveLicenceAsync(askedOwner, "id-card");
+        using var askedClient = server.Citizen(askedOwner);
+        var askedMaterials = new List<object>();
+        foreach (var key in new[] { "marriageCertificate", "householdRegister" })
+        {
+            askedMaterials.Add(new { key, kind = "upload", reference = await Walkthrough.UploadAsync(askedClient, "newborn", key) });
+        }
+
+        askedMaterials.Add(new { key = "babyPhoto", kind = "upload", reference = await Walkthrough.UploadAsync(askedClient, "newborn", "babyPhoto", Walkthrough.Jpeg, "image/jpeg") });
+        var asked = await Walkthrough.SubmitAsync(askedClient, new { templateKey = "newborn", answers = Walkthrough.NewbornAnswers(), materials = askedMaterials });
+        asked.Status.ShouldBe(HttpStatusCode.Accepted, asked.Text);
+        using (var approved = await Walkthrough.DecideAsync(hospital, await Walkthrough.WaitForTaskAsync(hospital, asked.Body!.ApplicationId, "birth-certificate"), new { kind = "approve" }))
+        {
+            approved.StatusCode.ShouldBe(HttpStatusCode.Accepted, await approved.Content.ReadAsStringAsync());
+        }
+
+        using var police = server.Officer("police");
+        var toAsk = await Walkthrough.WaitForTaskAsync(police, asked.Body.ApplicationId, "household-registration");
+        using (var supplement = await Walkthrough.DecideAsync(police, toAsk, new { kind = "requestSupplement", reason = "户口簿扫描件不清晰", materials = HouseholdRegister }))
         {
             supplement.StatusCode.ShouldBe(HttpStatusCode.Accepted, await supplement.Content.ReadAsStringAsync());
         }
 
-        await Walkthrough.WaitForTaskAsync(hospital, asked.Body.ApplicationId, "birth-certificate", OfficerTaskStatus.AwaitingApplicant);
-        return new Shared(owner, photo, first.Task.TaskId, current.ETag!, first.ETag!, asked.Body.ApplicationId, toAsk.Task.TaskId);
+        await Walkthrough.WaitForTaskAsync(police, asked.Body.ApplicationId, "household-registration", OfficerTaskStatus.AwaitingApplicant);
+        return new Shared(owner, photo, first.Task.TaskId, current.ETag!, first.ETag!, asked.Body.ApplicationId, toAsk.Task.TaskId, askedOwner);
     }
 
     // A company-opening application whose bank account item waits for the bank's system to call back.
@@ -758,7 +778,7 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
         return id;
     }
 
-    sealed record Shared(string Owner, string Photo, string Task, string TaskETag, string StaleTaskETag, string Asked, string AskedTask);
+    sealed record Shared(string Owner, string Photo, string Task, string TaskETag, string StaleTaskETag, string Asked, string AskedTask, string AskedOwner);
 
     sealed record Case(string Name, int Status, string? Field, string? Code, Func<BadInputTests, Task<HttpResponseMessage>> Send, Func<BadInputTests, JsonElement, Task>? Then = null);
 

@@ -150,9 +150,26 @@ public sealed class NewbornHttpTests(ServerFixture server)
         paused.WorkingDaysLeft.ShouldBeLessThanOrEqualTo(policeLeft.WorkingDaysLeft);
         asked.Countdowns!.Single(c => c.Item is null).Paused.ShouldBeTrue("the bundle's clock stands still while the mother has an item");
         var clearer = await Walkthrough.UploadAsync(citizen, "newborn", "householdRegister");
-        using (var r = await citizen.PostAsync($"/api/applications/{id}/items/household-registration/supplement", Http.Body(new { references = new Dictionary<string, string> { ["householdRegister"] = clearer } })))
+        // The supplement names the request it answers; a second answer to it is refused, never kept for a later request.
+        var requestId = asked.Asked.Single(x => x.Kind == "supplement").RequestId;
+        requestId.ShouldNotBeNullOrEmpty();
+        using (var r = await citizen.PostAsync($"/api/applications/{id}/items/household-registration/supplement",
+            Http.Body(new { requestId = "d-some-other-request", references = new Dictionary<string, string> { ["householdRegister"] = clearer } })))
+        {
+            await r.ShouldBeProblemAsync(409, "requestId", "supplement.stale");
+        }
+
+        using (var r = await citizen.PostAsync($"/api/applications/{id}/items/household-registration/supplement",
+            Http.Body(new { requestId, references = new Dictionary<string, string> { ["householdRegister"] = clearer } })))
         {
             r.StatusCode.ShouldBe(HttpStatusCode.Accepted, await r.Content.ReadAsStringAsync());
+        }
+
+        var again = await Walkthrough.UploadAsync(citizen, "newborn", "householdRegister");
+        using (var r = await citizen.PostAsync($"/api/applications/{id}/items/household-registration/supplement",
+            Http.Body(new { requestId, references = new Dictionary<string, string> { ["householdRegister"] = again } })))
+        {
+            r.StatusCode.ShouldBe(HttpStatusCode.Conflict, await r.Content.ReadAsStringAsync());
         }
 
         using (var r = await Walkthrough.DecideAsync(police, await Walkthrough.WaitForTaskAsync(police, id, "household-registration"), new { kind = "approve" }))

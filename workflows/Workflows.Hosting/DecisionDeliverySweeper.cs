@@ -2,6 +2,8 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Workflows.Audit;
+using Workflows.Licences;
+using Workflows.Notifications;
 using Workflows.Tasks;
 
 namespace Workflows.Hosting;
@@ -16,12 +18,16 @@ namespace Workflows.Hosting;
 /// <param name="client">The engine's client.</param>
 /// <param name="time">The clock.</param>
 /// <param name="logger">The logger.</param>
-public sealed partial class DecisionDeliverySweeper(TaskStore tasks, AuditTrail audit, DurableTaskClient client, TimeProvider time, ILogger<DecisionDeliverySweeper> logger) : BackgroundService
+/// <param name="licences">The licence registry (a failed commitment may revoke).</param>
+/// <param name="outbox">The notification outbox (a failed commitment's notice).</param>
+public sealed partial class DecisionDeliverySweeper(
+    TaskStore tasks, AuditTrail audit, DurableTaskClient client, TimeProvider time, ILogger<DecisionDeliverySweeper> logger, LicenceRegistry licences, NotificationOutbox outbox)
+    : BackgroundService
 {
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var delivery = new DecisionDelivery(tasks, audit, client, time, logger);
+        var delivery = new DecisionDelivery(tasks, audit, client, time, logger, licences, outbox);
         using var timer = new PeriodicTimer(PendingDecision.SweepEvery, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {

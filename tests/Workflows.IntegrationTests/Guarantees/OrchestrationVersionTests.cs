@@ -75,6 +75,38 @@ public sealed class OrchestrationVersionTests(StorageFixture storage) : IAsyncLi
         (await harness.Audit.ReadAsync(newer)).ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task OfficerItem_StartedAtVersionTwoOne_TakesItsSupplementWithoutTellingTheBundle()
+    {
+        // 2.3 added the event that tells the bundle of a supplied material; an item of 2.1 replays its round without it.
+        const string id = "ver-supplement";
+        var instance = ItemOrchestrator.InstanceId(id, Licence);
+        await harness.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ItemOrchestrator), OfficerItemInput(id),
+            new StartOrchestrationOptions(instance) { Version = OrchestrationVersions.SavesOutliveFaults });
+        await harness.WaitForTaskAsync("market-regulation", id, Licence);
+        await harness.Applications.DecideAsync(id, Licence, new OfficerDecided(DecisionKind.RequestSupplement, "officer-m1", "合同不清晰", ["leaseContract"], "d-ask"));
+        (await harness.WaitForTaskAsync("market-regulation", id, Licence, Tasks.OfficerTaskStatus.AwaitingApplicant)).SupplementRequestId.ShouldBe("d-ask");
+        await harness.Applications.SupplyAsync(id, Licence, new SupplementProvided(["leaseContract"], new Dictionary<string, string> { ["leaseContract"] = "uploads/lease-2.pdf" }, "d-ask"));
+        await harness.WaitForTaskAsync("market-regulation", id, Licence);
+        await harness.Applications.DecideAsync(id, Licence, new OfficerDecided(DecisionKind.Approve, "officer-m1", null, null, "d-approve"));
+
+        var done = await WaitForCompletionAsync(instance);
+        done.ReadOutputAs<ItemResult>()!.State.ShouldBe(ItemState.Approved);
+        (await harness.Audit.ReadAsync(id)).ShouldContain(e => e.Action == "item.supplement.provided");
+        OrchestrationVersions.AtLeast(OrchestrationVersions.Current, OrchestrationVersions.SupplementsReachTheBundle).ShouldBeTrue();
+    }
+
+    const string Licence = "business-licence";
+
+    ItemInput OfficerItemInput(string applicationId)
+    {
+        var clock = harness.Services.GetRequiredService<IOptions<SlaOptions>>().Value.ClockFor(BuiltInCalendars.Get("CN"));
+        var item = new ItemDefinition(Licence, "营业执照", "market-regulation", "svc-bl", 30, 30, new OfficerDecision(), [], ["companyName"], []);
+        MaterialEntry[] materials = [new("leaseContract", "经营场所租赁合同", MaterialStatus.Uploaded, [Licence], "uploads/lease-1.pdf")];
+        return new ItemInput(applicationId, new Applicant($"company-{applicationId}", ApplicantKind.Company, "某某科技有限公司"), "versions", item,
+            new Dictionary<string, string> { ["companyName"] = "某某科技有限公司" }, [], new Dictionary<string, IReadOnlyDictionary<string, string>>(), materials, [], clock);
+    }
+
     ItemInput ItemInput(string applicationId)
     {
         var clock = harness.Services.GetRequiredService<IOptions<SlaOptions>>().Value.ClockFor(BuiltInCalendars.Get("CN"));

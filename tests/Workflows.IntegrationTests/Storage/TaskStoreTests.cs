@@ -182,6 +182,29 @@ public sealed class TaskStoreTests(StorageFixture storage) : IAsyncLifetime
         "police", "app-claims:hukou", TaskKind.Decision, "app-claims", "hukou", "户口登记", "newborn", "citizen-1", "王芳", status, Start, Start.AddDays(5));
 
     [Fact]
+    public async Task TakeSupplementAnswer_OneAnswerPerRequest_TheSameAgainIsARepeatAndTheEngineMovingOnEndsIt()
+    {
+        var store = NewStore();
+        await store.SaveAsync(Decision(OfficerTaskStatus.AwaitingApplicant) with { SupplementRequestId = "d-1", SupplementMaterials = ["householdRegister"] });
+
+        (await store.TakeSupplementAnswerAsync("police", "app-claims:hukou", "d-0", "files-a")).ShouldBe(SupplementAnswer.Stale);
+        // Two answers at once: one is taken, the other finds it.
+        var both = await Task.WhenAll(
+            store.TakeSupplementAnswerAsync("police", "app-claims:hukou", "d-1", "files-a"),
+            store.TakeSupplementAnswerAsync("police", "app-claims:hukou", "d-1", "files-b"));
+        both.Count(a => a == SupplementAnswer.Taken).ShouldBe(1, string.Join(", ", both));
+        both.Count(a => a == SupplementAnswer.AlreadyAnswered).ShouldBe(1, string.Join(", ", both));
+        var taken = both[0] == SupplementAnswer.Taken ? "files-a" : "files-b";
+        (await store.TakeSupplementAnswerAsync("police", "app-claims:hukou", "d-1", taken)).ShouldBe(SupplementAnswer.Repeated);
+        (await store.GetAsync("police", "app-claims:hukou"))!.SupplementMaterials.ShouldBe(["householdRegister"]);
+
+        // The item took it and the task is open again: nothing is asked, whatever is posted.
+        await store.SaveAsync(Decision(OfficerTaskStatus.Open));
+        (await store.TakeSupplementAnswerAsync("police", "app-claims:hukou", "d-1", taken)).ShouldBe(SupplementAnswer.NotAsked);
+        (await store.TakeSupplementAnswerAsync("police", "app-missing:hukou", "d-1", taken)).ShouldBe(SupplementAnswer.NotAsked);
+    }
+
+    [Fact]
     public async Task SaveAsync_SameStatus_KeepsTheClaimAndThePendingDecision()
     {
         // A reminder, an escalation or an extension rewrites the task; an officer's claim and a decision on its way stay.

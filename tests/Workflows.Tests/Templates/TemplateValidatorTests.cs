@@ -356,6 +356,11 @@ public sealed partial class TemplateValidatorTests
             "material.commitment.verifyWithinDays",
             "$.materials[residenceCommitment].commitment.verifyWithinDays",
             ["at least 1"]),
+        ["commitment failing in a way that does not exist"] = new(
+            t => t.WithMaterial("residenceCommitment", m => m with { Commitment = new CommitmentRule("承诺", 5, (CommitmentFailure)7) }),
+            "material.commitment.onFailed",
+            "$.materials[residenceCommitment].commitment.onFailed",
+            ["notify", "revokeItem"]),
         ["deferral of zero days"] = new(
             t => t.WithMaterial("marriageCertificate", m => m with { Deferral = new DeferralRule(0, DeferralOutcome.CancelItem) }),
             "material.deferral.withinDays",

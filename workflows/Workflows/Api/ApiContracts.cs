@@ -84,7 +84,8 @@ public sealed record ApplicationSummary(string ApplicationId, string TemplateKey
 /// <param name="Materials">The materials to supply.</param>
 /// <param name="Message">What was asked and why.</param>
 /// <param name="DueAt">By when, for a deferred material or a confirmation.</param>
-public sealed record AskedOfYou(string Kind, string? Item, IReadOnlyList<string> Materials, string Message, DateTime? DueAt);
+/// <param name="RequestId">For a supplement: the officer's request, which the supplement names (<see cref="SupplyRequest.RequestId"/>).</param>
+public sealed record AskedOfYou(string Kind, string? Item, IReadOnlyList<string> Materials, string Message, DateTime? DueAt, string? RequestId = null);
 
 /// <summary>One of my applications in full.</summary>
 /// <param name="ApplicationId">The id.</param>
@@ -110,7 +111,9 @@ public sealed record ApplicationDetail(
 
 /// <summary>Materials supplied on an officer's request.</summary>
 /// <param name="References">The uploads, by material key.</param>
-public sealed record SupplyRequest(Dictionary<string, string> References);
+/// <param name="RequestId">The request answered, as the application shows it (<see cref="AskedOfYou.RequestId"/>): a supplement
+/// answers that request only, never a later one.</param>
+public sealed record SupplyRequest(Dictionary<string, string> References, string? RequestId = null);
 
 /// <summary>A deferred material supplied.</summary>
 /// <param name="Reference">The upload.</param>

@@ -263,7 +263,8 @@ public sealed class CitizenApi(
             var paused = task is { Status: OfficerTaskStatus.AwaitingApplicant };
             if (paused)
             {
-                asked.Add(new AskedOfYou("supplement", item.Key, RequestedMaterials(task!.Note), task.Note ?? string.Empty, null));
+                asked.Add(new AskedOfYou("supplement", item.Key, task!.SupplementMaterials ?? RequestedMaterials(task.Note), task.Note ?? string.Empty, null,
+                    task.SupplementRequestId));
             }
 
             if (task is not null)
@@ -283,6 +284,21 @@ public sealed class CitizenApi(
             if (held && (bundlePausedSince is null || task!.OpenedAt < bundlePausedSince))
             {
                 bundlePausedSince = task!.OpenedAt;
+            }
+        }
+
+        // An item approved on a commitment (告知承诺) whose verification failed where the template revokes it is shown
+        // revoked; the verification task, closed by the department, keeps the outcome and the reason.
+        foreach (var committed in record.Materials.Where(m => m.Status == MaterialStatus.Committed))
+        {
+            foreach (var key in committed.RequiredBy)
+            {
+                var at = items.FindIndex(i => i.Key == key && i.State == ItemState.Approved);
+                if (at >= 0 && await tasks.GetAsync(items[at].Department, $"{ItemOrchestrator.InstanceId(record.ApplicationId, key)}:verify:{committed.Key}", cancellationToken)
+                    is { Outcome: "revoked" } verification)
+                {
+                    items[at] = items[at] with { Revoked = verification.Note ?? "The commitment failed its verification." };
+                }
             }
         }
 
@@ -314,7 +330,8 @@ public sealed class CitizenApi(
     /// <param name="itemKey">The item.</param>
     /// <param name="body">The uploads by material.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>202, 404, 409 when nothing is asked, or 400 naming a bad upload.</returns>
+    /// <returns>202, 404, 409 when nothing is asked, the request named is not the open one (<c>supplement.stale</c>) or
+    /// was answered already with other files (<c>supplement.alreadyAnswered</c>), or 400 naming a bad upload or field.</returns>
     public async Task<IResult> SupplyAsync(Caller? caller, string applicationId, string itemKey, SupplyRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -347,7 +364,31 @@ public sealed class CitizenApi(
             return ApiProblems.Invalid(errors);
         }
 
-        await applications.SupplyAsync(applicationId, itemKey, new SupplementProvided([.. body.References.Keys], body.References), cancellationToken);
+        if (string.IsNullOrWhiteSpace(body.RequestId))
+        {
+            return ApiProblems.Invalid(new ApiError("requestId", "field.required", "Name the request you answer (asked[].requestId of the application)."));
+        }
+
+        // One answer per request, taken on the task row under its ETag: of two posts at once one is taken, and a
+        // supplement made for an earlier request never answers a later one.
+        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            string.Join("\n", body.References.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}={r.Value}")))));
+        switch (await tasks.TakeSupplementAnswerAsync(item.Department, task.TaskId, body.RequestId, fingerprint, cancellationToken))
+        {
+            case SupplementAnswer.NotAsked:
+                return ApiProblems.Conflict("supplement.notAsked", "Nothing is asked of you on this item now.");
+            case SupplementAnswer.Stale:
+                return ApiProblems.Problem(StatusCodes.Status409Conflict, "supplement.stale", "Conflict with the current state.",
+                    "That request is not the one open on this item; reload the application and answer the request it shows.",
+                    [new ApiError("requestId", "supplement.stale", "Not the open request.")]);
+            case SupplementAnswer.AlreadyAnswered:
+                return ApiProblems.Problem(StatusCodes.Status409Conflict, "supplement.alreadyAnswered", "Conflict with the current state.",
+                    "This request was answered already with other files; the department reviews that answer.",
+                    [new ApiError("requestId", "supplement.alreadyAnswered", "Answered already.")]);
+        }
+
+        // Taken, or the same answer again (a retry after a failure): delivered; the item takes one answer per request.
+        await applications.SupplyAsync(applicationId, itemKey, new SupplementProvided([.. body.References.Keys], body.References, body.RequestId), cancellationToken);
         return Results.Accepted($"/api/applications/{applicationId}");
     }
 

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using Workflows.Applications;
 using Workflows.Assisted;
 using Workflows.Audit;
+using Workflows.Licences;
+using Workflows.Notifications;
 using Workflows.Orchestration;
 using Workflows.Tasks;
 
@@ -17,10 +19,12 @@ namespace Workflows.Api;
 /// department's task is not found. A decision is written as a conditional change of the task row (ETag), so
 /// when two officers click together exactly one decision reaches the item.
 /// </summary>
-public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, ApplicationService service, AuditTrail audit, DurableTaskClient client, TimeProvider time, ILogger<OfficerApi> logger, ConsentStore consents)
+public sealed class OfficerApi(
+    TaskStore tasks, ApplicationStore applications, ApplicationService service, AuditTrail audit, DurableTaskClient client, TimeProvider time, ILogger<OfficerApi> logger,
+    ConsentStore consents, LicenceRegistry licences, NotificationOutbox outbox)
 {
     // Sends a decision on, and closes verifications; the engine's sweep sends again what was not acted on.
-    readonly DecisionDelivery delivery = new(tasks, audit, client, time, logger);
+    readonly DecisionDelivery delivery = new(tasks, audit, client, time, logger, licences, outbox);
 
     /// <summary>The page size when none is asked for.</summary>
     public const int DefaultPageSize = 50;
@@ -223,9 +227,14 @@ public sealed class OfficerApi(TaskStore tasks, ApplicationStore applications, A
         {
             // Only materials this item needs can be asked for; the applicant cannot supply a name that means nothing.
             var input = (await client.GetInstanceAsync(stored.Task.ApplicationId, getInputsAndOutputs: true, cancellationToken))?.ReadInputAs<BundleInput>();
-            var known = input?.Template.Materials.Where(m => m.RequiredBy.Contains(stored.Task.ItemKey)).Select(m => m.Key).ToHashSet(StringComparer.Ordinal) ?? [];
-            errors.AddRange(asked.Select((m, i) => (m, i)).Where(x => !known.Contains(x.m))
+            var known = input?.Template.Materials.Where(m => m.RequiredBy.Contains(stored.Task.ItemKey)).ToDictionary(m => m.Key, StringComparer.Ordinal) ?? [];
+            errors.AddRange(asked.Select((m, i) => (m, i)).Where(x => !known.ContainsKey(x.m))
                 .Select(x => new ApiError($"materials[{x.i}]", "material.unknown", $"'{x.m}' is not a material of this item.")));
+            // A supplement is answered by an upload: asking for a material the template lets nobody upload (one that comes
+            // from a licence or an earlier item) would pause the item with no way for the applicant to answer.
+            errors.AddRange(asked.Select((m, i) => (m, i)).Where(x => known.TryGetValue(x.m, out var d) && d.Upload is null)
+                .Select(x => new ApiError($"materials[{x.i}]", "material.notUploadable",
+                    $"'{x.m}' cannot be uploaded (it comes from {(known[x.m].FromLicence is { } l ? $"the licence {l}" : "another item or a commitment")}); check it there or reject with a reason.")));
         }
 
         if (errors.Count > 0)

@@ -42,6 +42,8 @@ public enum ApplicationStatus
 /// <param name="DecidedBy">Who or what decided.</param>
 /// <param name="Reason">The reason or rationale.</param>
 /// <param name="Outputs">What it issued.</param>
+/// <param name="Revoked">For an approved item whose commitment (告知承诺) failed its verification where the template
+/// revokes the item: why its result was revoked. Shown from the closed verification task, not stored in the record.</param>
 public sealed record ItemView(
     string Key,
     string Name,
@@ -50,7 +52,8 @@ public sealed record ItemView(
     DateTime? DueAt = null,
     string? DecidedBy = null,
     string? Reason = null,
-    IReadOnlyDictionary<string, string>? Outputs = null);
+    IReadOnlyDictionary<string, string>? Outputs = null,
+    string? Revoked = null);
 
 /// <summary>The application read model: one row per application, rewritten as it moves.</summary>
 /// <param name="ApplicationId">The application (and bundle instance) id.</param>

@@ -138,6 +138,40 @@ public sealed class LicenceRegistry(StorageTables tables)
         throw new InvalidOperationException($"No free certificate number after {MaxNumberAttempts} attempts for a {licence.LicenceType}.");
     }
 
+    /// <summary>
+    /// Revokes the licences one item of one application issued (its result revoked after a failed verification): their
+    /// rows are marked, so <see cref="ListAsync"/> no longer counts them. Doing it again marks nothing new.
+    /// </summary>
+    /// <param name="holderId">The holder.</param>
+    /// <param name="applicationId">The application that issued them.</param>
+    /// <param name="itemKey">The item that issued them.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="at">When.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The licence types revoked by this call.</returns>
+    public async Task<IReadOnlyList<string>> RevokeAsync(string holderId, string applicationId, string itemKey, string reason, DateTime at, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.TableAsync(TableName);
+        var revoked = new List<string>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(holderId)}"), cancellationToken: cancellationToken))
+        {
+            var licence = JsonSerializer.Deserialize<LicenceRecord>(row.GetString("Record"), Json)!;
+            if (licence.ApplicationId != applicationId || licence.ItemKey != itemKey || row.ContainsKey(RevokedColumn))
+            {
+                continue;
+            }
+
+            // Merged under the row's ETag: a row changed meanwhile is left to a repeat of the call.
+            await table.UpdateEntityAsync(new TableEntity(row.PartitionKey, row.RowKey) { [RevokedColumn] = DateTime.SpecifyKind(at, DateTimeKind.Utc), ["RevokedReason"] = reason },
+                row.ETag, TableUpdateMode.Merge, cancellationToken);
+            revoked.Add(licence.LicenceType);
+        }
+
+        return revoked;
+    }
+
+    const string RevokedColumn = "RevokedAt";
+
     /// <summary>Every licence a holder has.</summary>
     /// <param name="holderId">The holder.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
@@ -148,7 +182,11 @@ public sealed class LicenceRegistry(StorageTables tables)
         var list = new List<LicenceRecord>();
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(holderId)}"), cancellationToken: cancellationToken))
         {
-            list.Add(JsonSerializer.Deserialize<LicenceRecord>(row.GetString("Record"), Json)!);
+            // A revoked licence is no longer held: it satisfies no material and is not shown as the holder's.
+            if (!row.ContainsKey(RevokedColumn))
+            {
+                list.Add(JsonSerializer.Deserialize<LicenceRecord>(row.GetString("Record"), Json)!);
+            }
         }
 
         return list;

@@ -31,6 +31,12 @@ public static class NotificationTopics
     /// <summary>An officer asked the applicant for materials.</summary>
     public const string SupplementRequested = "supplement.requested";
 
+    /// <summary>The applicant supplied what an officer asked for (to the department).</summary>
+    public const string SupplementProvided = "supplement.provided";
+
+    /// <summary>A commitment (告知承诺) failed its verification (to the applicant).</summary>
+    public const string CommitmentFailed = "commitment.failed";
+
     /// <summary>An application's state could not be saved, or is saved again after such a fault (to administrators).</summary>
     public const string SaveFault = "application.saveFault";
 

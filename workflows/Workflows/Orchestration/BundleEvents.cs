@@ -25,7 +25,9 @@ public sealed record OfficerDecided(DecisionKind Kind, string OfficerId, string?
 /// <summary>The applicant supplied what was asked, or a deferred material; raised on the item instance.</summary>
 /// <param name="Materials">The material keys supplied.</param>
 /// <param name="References">The uploads' blob names, by material key.</param>
-public sealed record SupplementProvided(IReadOnlyList<string> Materials, IReadOnlyDictionary<string, string> References);
+/// <param name="RequestId">The supplement request answered (the request decision's id): the item takes it for that request
+/// only. Null from callers before request ids, taken for whatever is asked.</param>
+public sealed record SupplementProvided(IReadOnlyList<string> Materials, IReadOnlyDictionary<string, string> References, string? RequestId = null);
 
 /// <summary>An outside department system's signed result, raised on the item instance.</summary>
 /// <param name="System">The system's code.</param>
@@ -46,7 +48,9 @@ public sealed record ItemCancellationRequested(string Reason);
 /// <summary>The applicant supplied a material that was accepted as deferred (容缺); raised on each item instance that needs it.</summary>
 /// <param name="Material">The material's key.</param>
 /// <param name="Reference">The upload's blob name.</param>
-public sealed record DeferredMaterialSupplied(string Material, string Reference);
+/// <param name="ForItem">Set when the item of that key took the material in a supplement and tells the bundle (raised on the
+/// bundle): the ledger takes the new file whatever the material's status, and a deferred one is supplied everywhere.</param>
+public sealed record DeferredMaterialSupplied(string Material, string Reference, string? ForItem = null);
 
 /// <summary>An administrator moved an item's due time later; raised on the item instance, which moves its reminder and escalation with it.</summary>
 /// <param name="WorkingDays">Working days added to the current due time, 1 to 60.</param>

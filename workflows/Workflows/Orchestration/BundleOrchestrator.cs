@@ -268,6 +268,16 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         void Supplied(DeferredMaterialSupplied supplied)
         {
             var at = materials.FindIndex(m => m.Key == supplied.Material && m.Status == MaterialStatus.Deferred);
+            if (at < 0 && supplied.ForItem is { } by && materials.FindIndex(m => m.Key == supplied.Material) is var line and >= 0)
+            {
+                // A file an officer asked for replaces the one the ledger held, so the departments see what was supplied.
+                var before = materials[line].Status;
+                var now = before is MaterialStatus.Uploaded or MaterialStatus.Supplied ? before : MaterialStatus.Uploaded;
+                materials[line] = materials[line] with { Status = now, Reference = supplied.Reference };
+                Audit($"applicant:{input.Applicant.Id}", "material.resupplied", before.ToString(), now.ToString(), $"{supplied.Material} for {by}");
+                return;
+            }
+
             if (at < 0)
             {
                 Audit($"applicant:{input.Applicant.Id}", "material.supply.ignored", null, null, $"{supplied.Material} is not awaited");
@@ -281,7 +291,8 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 context.SendEvent(ItemOrchestrator.InstanceId(input.ApplicationId, key), nameof(DeferredMaterialSupplied), supplied);
             }
 
-            Audit($"applicant:{input.Applicant.Id}", "material.supplied", nameof(MaterialStatus.Deferred), nameof(MaterialStatus.Supplied), supplied.Material);
+            Audit($"applicant:{input.Applicant.Id}", "material.supplied", nameof(MaterialStatus.Deferred), nameof(MaterialStatus.Supplied),
+                supplied.ForItem is { } item ? $"{supplied.Material} (in a supplement for {item})" : supplied.Material);
         }
 
         void Withdraw(string reason, string? cancelledBy)

@@ -72,6 +72,8 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         readonly HashSet<string> decided = new(StringComparer.Ordinal);
         // The times the item waited on the applicant, for the bundle's clock (the item's own due time moves at once).
         readonly List<ApplicantHold> holds = [];
+        // Materials the applicant supplied in this item's supplements (2.3 on): a deferred one among them is not awaited.
+        readonly HashSet<string> suppliedHere = new(StringComparer.Ordinal);
         TaskRecord? task;
         // The decision task as last set (written or not), so a reminder or an extension changes only what it changes.
         TaskRecord? current;
@@ -218,26 +220,63 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 }
 
                 var asked = $"Supplement requested ({string.Join(", ", d.Materials ?? [])}): {d.Reason}";
-                UpdateTask(OfficerTaskStatus.AwaitingApplicant, decidedBy: officer, note: asked);
-                Audit(officer, "item.supplement.requested", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.AwaitingApplicant), asked);
+                // The request's id is what the applicant's supplement names: a supplement answers this request only.
+                // A decision without an id (sent before ids) gets one from the context, the same on every replay.
+                var requestId = d.DecisionId ?? $"r-{context.NewGuid():N}";
+                var request = (Id: requestId, Materials: (IReadOnlyList<string>)[.. d.Materials ?? []]);
+                UpdateTask(OfficerTaskStatus.AwaitingApplicant, decidedBy: officer, note: asked, supplement: request);
+                Audit(officer, "item.supplement.requested", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.AwaitingApplicant), $"{asked} [{requestId}]");
                 Notify(RecipientKind.Applicant, input.Applicant.Id, NotificationTopics.SupplementRequested, $"Materials asked for: {item.Name}",
                     $"{asked} The department's clock stands still until you supply them.");
                 var askedAt = context.CurrentUtcDateTime;
-                var supplied = context.WaitForExternalEvent<SupplementProvided>(nameof(SupplementProvided));
-                if (await WhenAnyAsync(supplied, cancellation) == cancellation)
+                SupplementProvided? supplied = null;
+                // A supplement made for an earlier request (a second post of it, a retry) never answers this one; one
+                // without an id comes from a caller before ids and is taken as before. Stale copies are bounded too.
+                for (var copy = 0; copy <= MaxOfficerWaits && supplied is null; copy++)
                 {
-                    UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
-                    return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
+                    var next = context.WaitForExternalEvent<SupplementProvided>(nameof(SupplementProvided));
+                    if (await WhenAnyAsync(next, cancellation) == cancellation)
+                    {
+                        UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
+                        return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
+                    }
+
+                    if (next.Result.RequestId is { } answers && answers != requestId)
+                    {
+                        Audit($"applicant:{input.Applicant.Id}", "item.supplement.ignored", null, null, $"made for request {answers}, not the open request {requestId}");
+                        continue;
+                    }
+
+                    supplied = next.Result;
+                }
+
+                if (supplied is null)
+                {
+                    var flooded = $"More than {MaxOfficerWaits} supplements for other requests while waiting for one; an administrator must look at it.";
+                    UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Failed), note: flooded);
+                    return Ended(ItemState.Failed, "engine", flooded);
                 }
 
                 // The department's clock stood still while the applicant had the item: its working time moves the due time.
                 var before = due;
                 holds.Add(new ApplicantHold(askedAt, context.CurrentUtcDateTime));
                 due = clock.Extend(due, askedAt, context.CurrentUtcDateTime);
-                var what = string.Join(", ", supplied.Result.Materials);
+                var what = string.Join(", ", supplied.Materials);
                 Audit($"applicant:{input.Applicant.Id}", "item.supplement.provided", nameof(OfficerTaskStatus.AwaitingApplicant), nameof(OfficerTaskStatus.Open), what);
                 Audit("engine", "item.due.paused", $"{before:o}", $"{due:o}", $"clock stopped {askedAt:o} to {context.CurrentUtcDateTime:o} while the applicant had the item");
                 UpdateTask(OfficerTaskStatus.Open, note: $"Supplied: {what}");
+                Notify(RecipientKind.Department, item.Department, NotificationTopics.SupplementProvided, $"补正材料已提交 Supplement received: {item.Name}",
+                    $"{input.Applicant.Name} supplied {what} for application {input.ApplicationId}; the task is open again, due {due:yyyy-MM-dd HH:mm} UTC.");
+                if (OrchestrationVersions.AtLeast(context.Version, OrchestrationVersions.SupplementsReachTheBundle))
+                {
+                    // The bundle keeps the one set of materials: it records the new file, and a deferred material supplied
+                    // here is supplied for every item that waits for it (this one included: the bundle tells it back).
+                    foreach (var (material, reference) in supplied.References.OrderBy(r => r.Key, StringComparer.Ordinal))
+                    {
+                        context.SendEvent(input.ApplicationId, nameof(DeferredMaterialSupplied), new DeferredMaterialSupplied(material, reference, item.Key));
+                        suppliedHere.Add(material);
+                    }
+                }
                 SkipPassedReminder();
                 if (++supplements > MaxSupplementRounds)
                 {
@@ -406,7 +445,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         // An approval takes effect once every deferred material is supplied; a missed deadline ends the item as the template says.
         async Task<ItemResult> AwaitDeferredMaterialsAsync(ItemResult approved)
         {
-            var missing = input.Materials.Where(m => m.Status == MaterialStatus.Deferred).ToDictionary(m => m.Key, StringComparer.Ordinal);
+            var missing = input.Materials.Where(m => m.Status == MaterialStatus.Deferred && !suppliedHere.Contains(m.Key)).ToDictionary(m => m.Key, StringComparer.Ordinal);
             if (missing.Count == 0)
             {
                 return approved;
@@ -515,11 +554,12 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         ItemResult Ended(ItemState state, string by, string reason) => new(item.Key, state, by, reason, NoOutputs, []);
 
         // Only the latest state is written: an earlier one that no wait separated from it was never there to see.
-        void UpdateTask(OfficerTaskStatus status, string? outcome = null, string? decidedBy = null, string? note = null) =>
+        void UpdateTask(OfficerTaskStatus status, string? outcome = null, string? decidedBy = null, string? note = null,
+            (string Id, IReadOnlyList<string> Materials)? supplement = null) =>
             SetTask(new TaskRecord(
                 item.Department, TaskId, TaskKind.Decision, input.ApplicationId, item.Key, item.Name, input.TemplateKey,
                 input.Applicant.Id, input.Applicant.Name, status, context.CurrentUtcDateTime, due, outcome, decidedBy, note,
-                Escalated: escalatedFor == due));
+                Escalated: escalatedFor == due, SupplementRequestId: supplement?.Id, SupplementMaterials: supplement?.Materials));
 
         // Each state of the task gets the next revision, so a write re-run after a crash never replaces a later state.
         void SetTask(TaskRecord record)

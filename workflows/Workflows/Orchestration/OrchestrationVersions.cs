@@ -23,8 +23,14 @@ public static class OrchestrationVersions
     /// </summary>
     public const string SavesOutliveFaults = "2.1";
 
+    /// <summary>
+    /// 2.3: an item tells its bundle of each material supplied in a supplement (an event to the bundle), so the ledger
+    /// shows the file supplied and a deferred material (容缺) supplied that way counts as supplied everywhere.
+    /// </summary>
+    public const string SupplementsReachTheBundle = "2.3";
+
     /// <summary>The version this code starts instances at.</summary>
-    public const string Current = SavesOutliveFaults;
+    public const string Current = SupplementsReachTheBundle;
 
     /// <summary>Whether an instance of <paramref name="version"/> runs the steps introduced at <paramref name="introduced"/>.</summary>
     /// <param name="version">The instance's version (<c>context.Version</c>); empty for an instance started before versioning.</param>

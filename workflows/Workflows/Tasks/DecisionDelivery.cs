@@ -1,7 +1,10 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Workflows.Audit;
+using Workflows.Licences;
+using Workflows.Notifications;
 using Workflows.Orchestration;
+using Workflows.Templates;
 
 namespace Workflows.Tasks;
 
@@ -19,7 +22,10 @@ namespace Workflows.Tasks;
 /// <param name="client">The engine's client, for the items' events.</param>
 /// <param name="time">The clock.</param>
 /// <param name="logger">Where redeliveries are logged.</param>
-public sealed partial class DecisionDelivery(TaskStore tasks, AuditTrail audit, DurableTaskClient client, TimeProvider time, ILogger logger)
+/// <param name="licences">The registry a failed commitment's item may be revoked from.</param>
+/// <param name="outbox">Where a failed commitment's notice to the applicant goes.</param>
+public sealed partial class DecisionDelivery(
+    TaskStore tasks, AuditTrail audit, DurableTaskClient client, TimeProvider time, ILogger logger, LicenceRegistry licences, NotificationOutbox outbox)
 {
     /// <summary>Sends a decision just marked on the task (or marked again) to where it acts.</summary>
     /// <param name="task">The task.</param>
@@ -92,16 +98,53 @@ public sealed partial class DecisionDelivery(TaskStore tasks, AuditTrail audit, 
         return true;
     }
 
-    // A verification is the department's own check of a commitment; it closes the task and is audited. Both writes
-    // are keyed by the task, so doing it again after a crash writes the same rows.
+    // A verification is the department's own check of a commitment; it closes the task and is audited. A failed one
+    // reaches the applicant as the template says (CommitmentRule.OnFailed): always a notice, and for revokeItem the
+    // item's licences leave the registry and the application shows the item revoked (from this task's outcome). Every
+    // write is keyed by the task, so doing it again after a crash (or a redelivery) writes the same rows; the task is
+    // closed last, so a crash before it leaves the decision marked and the sweep delivers it again.
     async Task CloseVerificationAsync(TaskRecord task, PendingDecision decision, CancellationToken cancellationToken)
     {
-        var outcome = decision.Kind == DecisionKind.Approve ? "verified" : "failed";
+        var failed = decision.Kind != DecisionKind.Approve;
+        var outcome = failed ? "failed" : "verified";
         await audit.AppendAsync(new AuditEntry(task.ApplicationId, $"{task.TaskId}:{outcome}", decision.At.UtcDateTime, $"officer:{decision.By}",
             $"commitment.{outcome}", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.Closed), decision.Reason), cancellationToken);
+        if (failed)
+        {
+            outcome = await FailCommitmentAsync(task, decision, cancellationToken);
+        }
+
         // The next revision: a later write of the open task (the item's finish run again) cannot reopen it.
         await tasks.SaveAsync(task with { Status = OfficerTaskStatus.Closed, Outcome = outcome, DecidedBy = $"officer:{decision.By}", Note = decision.Reason ?? task.Note, Revision = task.Revision + 1 },
             cancellationToken);
+    }
+
+    // What the template says a failed verification does; returns the task's outcome ("failed", or "revoked").
+    async Task<string> FailCommitmentAsync(TaskRecord task, PendingDecision decision, CancellationToken cancellationToken)
+    {
+        var materialKey = task.TaskId[(task.TaskId.LastIndexOf(":verify:", StringComparison.Ordinal) + ":verify:".Length)..];
+        var input = (await client.GetInstanceAsync(task.ApplicationId, getInputsAndOutputs: true, cancellationToken))?.ReadInputAs<BundleInput>();
+        var material = input?.Template.Materials.FirstOrDefault(m => m.Key == materialKey);
+        var revoke = material?.Commitment?.OnFailed == CommitmentFailure.RevokeItem;
+        var why = decision.Reason ?? string.Empty;
+        var what = material?.Name ?? materialKey;
+        if (revoke)
+        {
+            await licences.RevokeAsync(task.ApplicantId, task.ApplicationId, task.ItemKey, why, decision.At.UtcDateTime, cancellationToken);
+            await audit.AppendAsync(new AuditEntry(task.ApplicationId, $"{task.TaskId}:revoked", decision.At.UtcDateTime, $"officer:{decision.By}",
+                "item.revoked", nameof(ItemState.Approved), "Revoked", $"{task.ItemKey}: commitment for {materialKey} failed its verification: {why}"), cancellationToken);
+        }
+
+        var (title, body) = revoke
+            ? ($"承诺核查未通过，办理结果已撤销 Commitment not upheld: {task.ItemName} revoked",
+                $"核查发现您对「{what}」的承诺与实际不符：{why} 「{task.ItemName}」的办理结果已撤销，其证照不再有效。"
+                + $" The verification of your commitment for {what} found it untrue: {why} The result of {task.ItemName} (application {task.ApplicationId}) is revoked and its certificates no longer count.")
+            : ($"承诺核查未通过 Commitment not upheld: {task.ItemName}",
+                $"核查发现您对「{what}」的承诺与实际不符：{why} 部门将与您联系。"
+                + $" The verification of your commitment for {what} found it untrue: {why} The department of {task.ItemName} (application {task.ApplicationId}) will contact you.");
+        await outbox.AddAsync([new Notification($"{task.TaskId}:failed", RecipientKind.Applicant, task.ApplicantId, NotificationTopics.CommitmentFailed, title, body,
+            decision.At.UtcDateTime, task.ApplicationId, task.ItemKey)], cancellationToken);
+        return revoke ? "revoked" : "failed";
     }
 
     [LoggerMessage(EventId = 3111, Level = LogLevel.Warning, Message = "Task {TaskId}: decision {DecisionId} marked at {MarkedAt:O} was not acted on; delivered again")]

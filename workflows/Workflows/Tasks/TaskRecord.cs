@@ -43,6 +43,9 @@ public enum TaskKind
 /// <param name="DecidedBy">Once closed: who decided.</param>
 /// <param name="Note">The latest reason, supplement request or commitment text.</param>
 /// <param name="Escalated">True once the current due time passed without a decision (the supervisor was told); an extension clears it.</param>
+/// <param name="SupplementRequestId">While the task awaits the applicant: the id of the officer's request, which the
+/// applicant's supplement must name.</param>
+/// <param name="SupplementMaterials">While the task awaits the applicant: the materials asked for.</param>
 /// <param name="Reminded">For a task no orchestration keeps time for (a verification, a follow-up): the department was reminded of the current due time.</param>
 /// <param name="Revision">The writer's step: an item counts its task's states 1, 2, 3...; a stored task of a higher
 /// revision is never replaced by a lower one (a re-run of an old step after a crash changes nothing). 0 for tasks
@@ -65,4 +68,6 @@ public sealed record TaskRecord(
     string? Note = null,
     bool Escalated = false,
     bool Reminded = false,
-    long Revision = 0);
+    long Revision = 0,
+    string? SupplementRequestId = null,
+    IReadOnlyList<string>? SupplementMaterials = null);

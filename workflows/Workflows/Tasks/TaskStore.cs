@@ -266,6 +266,59 @@ public sealed class TaskStore(StorageTables tables)
     }
 
     /// <summary>
+    /// Takes the applicant's answer to the supplement request the task awaits, once: the answer (the request's id and a
+    /// fingerprint of what was supplied) is written on the task row under its ETag, so of two answers posted at once one
+    /// is taken. The same answer again is <see cref="SupplementAnswer.Repeated"/> (a retry, delivered again: the item
+    /// takes one answer per request); the engine's next write of the task (back to open) clears it.
+    /// </summary>
+    /// <param name="department">The task's department.</param>
+    /// <param name="taskId">The task.</param>
+    /// <param name="requestId">The request the applicant answers.</param>
+    /// <param name="fingerprint">What they supplied, e.g. a hash of the references.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether the answer was taken, and if not, why.</returns>
+    public async Task<SupplementAnswer> TakeSupplementAnswerAsync(string department, string taskId, string requestId, string fingerprint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requestId);
+        ArgumentNullException.ThrowIfNull(fingerprint);
+        var table = await tables.TableAsync(TableName);
+        var answer = $"{requestId}|{fingerprint}";
+        for (var attempt = 1; ; attempt++)
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(department), TableKeys.Escape(taskId),
+                select: ["Status", "Record", SupplementAnswerColumn], cancellationToken: cancellationToken);
+            if (!row.HasValue || row.Value!.GetString("Status") != nameof(OfficerTaskStatus.AwaitingApplicant))
+            {
+                return SupplementAnswer.NotAsked;
+            }
+
+            if (Read(row.Value).SupplementRequestId is { } open && open != requestId)
+            {
+                return SupplementAnswer.Stale;
+            }
+
+            if (NullIfEmpty(row.Value.GetString(SupplementAnswerColumn)) is { } taken)
+            {
+                return taken == answer ? SupplementAnswer.Repeated : SupplementAnswer.AlreadyAnswered;
+            }
+
+            try
+            {
+                await table.UpdateEntityAsync(new TableEntity(TableKeys.Escape(department), TableKeys.Escape(taskId)) { [SupplementAnswerColumn] = answer },
+                    row.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+                return SupplementAnswer.Taken;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxSaveAttempts)
+            {
+                // Another answer, a claim or the engine moved the row since it was read: look again.
+            }
+        }
+    }
+
+    // The applicant's answer to the open supplement request (see TakeSupplementAnswerAsync).
+    const string SupplementAnswerColumn = "SupplementAnswer";
+
+    /// <summary>
     /// Changes the officer-side columns only if the row still has the ETag the officer read; this is what makes
     /// two officers clicking together decide once.
     /// </summary>
@@ -493,4 +546,23 @@ public sealed class TaskStore(StorageTables tables)
     static TaskRecord Read(TableEntity row) =>
         JsonSerializer.Deserialize<TaskRecord>(row.GetString("Record"), Json)
         ?? throw new InvalidOperationException($"Task row {row.RowKey} holds no record.");
+}
+
+/// <summary>What became of an applicant's answer to a supplement request (<see cref="TaskStore.TakeSupplementAnswerAsync"/>).</summary>
+public enum SupplementAnswer
+{
+    /// <summary>Taken: it is the answer to the request.</summary>
+    Taken,
+
+    /// <summary>The same answer was taken before (a retry).</summary>
+    Repeated,
+
+    /// <summary>Another answer was taken for this request.</summary>
+    AlreadyAnswered,
+
+    /// <summary>The task awaits the answer to another request.</summary>
+    Stale,
+
+    /// <summary>The task awaits no answer.</summary>
+    NotAsked,
 }

@@ -115,7 +115,20 @@ public sealed record UploadRule(IReadOnlyList<string> ContentTypes, long MaxByte
 /// <summary>A commitment that replaces a material; the item is approved on it and verified later.</summary>
 /// <param name="Text">The statement the applicant signs.</param>
 /// <param name="VerifyWithinDays">Working days within which the department verifies the commitment.</param>
-public sealed record CommitmentRule(string Text, int VerifyWithinDays);
+/// <param name="OnFailed">What a failed verification does beyond telling the applicant; absent: it tells them only
+/// (<see cref="CommitmentFailure.Notify"/>).</param>
+public sealed record CommitmentRule(string Text, int VerifyWithinDays, CommitmentFailure? OnFailed = null);
+
+/// <summary>What a failed verification of a commitment (告知承诺 核查不实) does to the item approved on it.</summary>
+public enum CommitmentFailure
+{
+    /// <summary>The applicant is told; the item's result stands until the department acts on it outside the engine.</summary>
+    Notify,
+
+    /// <summary>The applicant is told and the item's result is revoked: the application shows it revoked and the
+    /// certificates it issued leave the licence registry, so no later application counts them.</summary>
+    RevokeItem,
+}
 
 /// <summary>Acceptance with a material missing (容缺受理).</summary>
 /// <param name="WithinDays">Working days the applicant has to supply it.</param>

@@ -694,6 +694,11 @@ public static partial class TemplateValidator
                 {
                     Add($"{path}.commitment.verifyWithinDays", "material.commitment.verifyWithinDays", "Verification must be due within at least 1 working day.");
                 }
+
+                if (commitment.OnFailed is { } onFailed && !Enum.IsDefined(onFailed))
+                {
+                    Add($"{path}.commitment.onFailed", "material.commitment.onFailed", "A failed verification does notify or revokeItem.");
+                }
             }
 
             if (material.Deferral is { WithinDays: < 1 })
