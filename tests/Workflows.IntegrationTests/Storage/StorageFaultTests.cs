@@ -43,6 +43,18 @@ public sealed class StorageFaultTests(StorageFixture storage)
     }
 
     [Fact]
+    public void IsStorageFault_RetriesCutShortByTheDeadline_IsAFault()
+    {
+        // What the SDK throws when a probe's deadline ends its retries against a closed port (seen under load):
+        // the failed attempts and the cancelled last one, together. Not a fault, it escaped the readiness check.
+        var refused = new Azure.RequestFailedException("Connection refused (127.0.0.1:1)");
+        var cut = new AggregateException(refused, refused, new TaskCanceledException());
+
+        StorageFaults.IsStorageFault(cut).ShouldBeTrue();
+        StorageFaults.IsStorageFault(new AggregateException(new TaskCanceledException())).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Readiness_StorageDown_UnhealthyWithinItsTimeout()
     {
         using var counter = new StorageOperationCounter();

@@ -23,7 +23,8 @@ public static partial class StorageFaults
     public static bool IsStorageFault(Exception? exception) => exception switch
     {
         RequestFailedException failed => failed.Status is 0 or >= 500,
-        AggregateException all => all.InnerExceptions.Count > 0 && all.InnerExceptions.All(IsStorageFault),
+        // The SDK's retries give up as one aggregate; the last attempt may have been cut by a deadline (cancelled).
+        AggregateException all => all.InnerExceptions.Any(IsStorageFault) && all.InnerExceptions.All(e => e is OperationCanceledException || IsStorageFault(e)),
         TimeoutException => true,
         _ => false,
     };
