@@ -112,13 +112,8 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
     /// <param name="caller">The caller.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200.</returns>
-    public async Task<IResult> ListTemplatesAsync(Caller? caller, CancellationToken cancellationToken)
+    public async Task<IResult> ListTemplatesAsync(Caller caller, CancellationToken cancellationToken)
     {
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         var list = new List<TemplateVersionSummary>();
         foreach (var key in await templates.ListKeysAsync(cancellationToken))
         {
@@ -133,13 +128,8 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
     /// <param name="key">The template.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 or 404.</returns>
-    public async Task<IResult> ListVersionsAsync(Caller? caller, string key, CancellationToken cancellationToken)
+    public async Task<IResult> ListVersionsAsync(Caller caller, string key, CancellationToken cancellationToken)
     {
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         var versions = await templates.ListVersionsAsync(key, cancellationToken);
         return versions.Count == 0 ? ApiProblems.NotFound("template") : Results.Ok(versions.Select(Summary).ToList());
     }
@@ -150,13 +140,8 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
     /// <param name="version">The version.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with an ETag, or 404.</returns>
-    public async Task<IResult> GetVersionAsync(Caller? caller, string key, int version, CancellationToken cancellationToken)
+    public async Task<IResult> GetVersionAsync(Caller caller, string key, int version, CancellationToken cancellationToken)
     {
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         var stored = await templates.GetAsync(key, version, cancellationToken);
         return stored is null
             ? ApiProblems.NotFound("template version")
@@ -167,13 +152,8 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
     /// <param name="caller">The caller.</param>
     /// <param name="document">The template JSON.</param>
     /// <returns>200 with every problem.</returns>
-    public static IResult Validate(Caller? caller, string document)
+    public static IResult Validate(Caller caller, string document)
     {
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         var template = TemplateJson.TryParse(document, out var parseProblems);
         var problems = template is null ? parseProblems : TemplateValidator.Validate(template, Catalog);
         return Results.Ok(new ValidationResponse(problems.Count == 0, problems));
@@ -184,13 +164,8 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
     /// <param name="document">The template JSON.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>201 with the draft, or 400.</returns>
-    public async Task<IResult> CreateDraftAsync(Caller? caller, string document, CancellationToken cancellationToken)
+    public async Task<IResult> CreateDraftAsync(Caller caller, string document, CancellationToken cancellationToken)
     {
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         if (Parse(document) is not { } template)
         {
             return ParseProblem(document);
@@ -214,13 +189,8 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
     /// <param name="document">The template JSON.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200, 400, 404, 409 (not a draft), 412 or 428.</returns>
-    public async Task<IResult> EditDraftAsync(Caller? caller, string key, int version, string? ifMatch, string document, CancellationToken cancellationToken)
+    public async Task<IResult> EditDraftAsync(Caller caller, string key, int version, string? ifMatch, string document, CancellationToken cancellationToken)
     {
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         if (ParseETag(ifMatch) is not { } expected)
         {
             return ApiProblems.NeedsIfMatch();
@@ -247,14 +217,9 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
     /// <param name="body">Validity dates.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200, 400, 404, 409, 412, 422 (invalid, with every problem) or 428.</returns>
-    public async Task<IResult> PublishAsync(Caller? caller, string key, int version, string? ifMatch, PublishRequest body, CancellationToken cancellationToken)
+    public async Task<IResult> PublishAsync(Caller caller, string key, int version, string? ifMatch, PublishRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         if (ParseETag(ifMatch) is not { } expected)
         {
             return ApiProblems.NeedsIfMatch();
@@ -277,13 +242,8 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
     /// <param name="ifMatch">The If-Match header.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200, 404, 409, 412 or 428.</returns>
-    public async Task<IResult> RetireAsync(Caller? caller, string key, int version, string? ifMatch, CancellationToken cancellationToken)
+    public async Task<IResult> RetireAsync(Caller caller, string key, int version, string? ifMatch, CancellationToken cancellationToken)
     {
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         if (ParseETag(ifMatch) is not { } expected)
         {
             return ApiProblems.NeedsIfMatch();
@@ -299,13 +259,8 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
     /// <param name="to">The newer version.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with the changes, 400 or 404.</returns>
-    public async Task<IResult> DiffAsync(Caller? caller, string key, string? from, string? to, CancellationToken cancellationToken)
+    public async Task<IResult> DiffAsync(Caller caller, string key, string? from, string? to, CancellationToken cancellationToken)
     {
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         var errors = new List<ApiError>();
         if (!int.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out var a))
         {
@@ -339,13 +294,8 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
     /// <param name="subject">The subject.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with the entries, oldest first, or 400.</returns>
-    public async Task<IResult> AuditAsync(Caller? caller, string? subject, CancellationToken cancellationToken)
+    public async Task<IResult> AuditAsync(Caller caller, string? subject, CancellationToken cancellationToken)
     {
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         if (string.IsNullOrWhiteSpace(subject) || subject.Length > 200)
         {
             return ApiProblems.Invalid(new ApiError("query:subject", "query.required", "An application id or template:KEY."));
@@ -359,14 +309,9 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
     /// <param name="request">The HTTP request (its query string holds the filters).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with a page, or 400 naming the bad parameter.</returns>
-    public async Task<IResult> SearchAsync(Caller? caller, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> SearchAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         var q = request.Query;
         var errors = new List<ApiError>();
         var query = new ApplicationQuery(
@@ -403,14 +348,9 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
     /// <param name="body">The action and query.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with per-application results, or 400.</returns>
-    public async Task<IResult> BulkAsync(Caller? caller, BulkRequest body, CancellationToken cancellationToken)
+    public async Task<IResult> BulkAsync(Caller caller, BulkRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         var errors = new List<ApiError>();
         if (body.Action is not ("cancel" or "reassign" or "extend"))
         {
@@ -535,14 +475,9 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
     /// <param name="body">Working days and reason.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>202, 400 naming the field, 404 when no such item waits for a department, 409 when it has ended.</returns>
-    public async Task<IResult> ExtendAsync(Caller? caller, string applicationId, string itemKey, ExtensionRequest body, CancellationToken cancellationToken)
+    public async Task<IResult> ExtendAsync(Caller caller, string applicationId, string itemKey, ExtensionRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         var errors = new List<ApiError>();
         if (body.WorkingDays is < 1 or > ItemOrchestrator.MaxExtensionDays)
         {
@@ -736,9 +671,6 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
 
     static ETag? ParseETag(string? header) =>
         string.IsNullOrWhiteSpace(header) || header.Trim() == "*" ? null : new ETag(header.Trim());
-
-    static IResult? Deny(Caller? caller) =>
-        caller is null ? ApiProblems.Unauthenticated() : caller.Role != CallerRole.Administrator ? ApiProblems.Forbidden() : null;
 
     /// <summary>Reads a raw template document body with the size limit; null body text means the problem to send.</summary>
     /// <param name="request">The request.</param>
