@@ -261,7 +261,7 @@ public static class ApiRoutes
 
         // Outside systems: signed requests, no caller; the handler checks the signature (401).
         new("POST", Callbacks, "SystemCallback", ApiAccess.System, Systems, "A signed result from an outside department system.")
-            { Request = typeof(CallbackRequest), Responses = [Empty(202), Ok<CallbackApplied>(), Problem(401), Problem(404), Problem(409, RetryAfter)] },
+            { Request = typeof(CallbackRequest), Responses = [Empty(202), Ok<CallbackApplied>(), Problem(401), Problem(404), Problem(409)] },
         new("POST", RegisterEvents, "RegisterEvent", ApiAccess.System, Systems, "A signed register event that starts proactive applications; the same event twice starts one.")
             { Request = typeof(RegisterEventRequest), Responses = [Of<RegisterEventResponse>(202, Location), Ok<RegisterEventResponse>(), Problem(401), Problem(409), Problem(422)] },
     ];
