@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using Azure;
 using Microsoft.AspNetCore.Http;
 using Workflows.Applications;
@@ -284,9 +283,7 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
             return ApiProblems.NotFound("template version");
         }
 
-        var changes = new List<TemplateChange>();
-        Compare("", JsonNode.Parse(TemplateJson.Write(older.Version.Definition)), JsonNode.Parse(TemplateJson.Write(newer.Version.Definition)), changes);
-        return Results.Ok(changes);
+        return Results.Ok(TemplateDiff.Between(TemplateJson.Write(older.Version.Definition), TemplateJson.Write(newer.Version.Definition)));
     }
 
     /// <summary>The audit trail of one subject: an application id, or <c>template:KEY</c>.</summary>
@@ -577,51 +574,6 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
 
     static bool TemplateKeyPattern(string key) =>
         key.Length is >= 2 and <= 50 && key.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
-
-    static void Compare(string path, JsonNode? before, JsonNode? after, List<TemplateChange> changes)
-    {
-        switch (before, after)
-        {
-            case (null, null):
-                return;
-            case (null, _):
-                changes.Add(new TemplateChange(Root(path), "added", null, after!.ToJsonString()));
-                return;
-            case (_, null):
-                changes.Add(new TemplateChange(Root(path), "removed", before!.ToJsonString(), null));
-                return;
-            case (JsonObject a, JsonObject b):
-                foreach (var name in a.Select(p => p.Key).Union(b.Select(p => p.Key), StringComparer.Ordinal))
-                {
-                    Compare(path.Length == 0 ? name : $"{path}.{name}", a[name], b[name], changes);
-                }
-
-                return;
-            case (JsonArray a, JsonArray b) when Keyed(a) && Keyed(b):
-                // Lists of keyed things (items, fields, materials) are compared by key, not position.
-                var left = a.ToDictionary(n => n!["key"]!.GetValue<string>(), StringComparer.Ordinal);
-                var right = b.ToDictionary(n => n!["key"]!.GetValue<string>(), StringComparer.Ordinal);
-                foreach (var k in left.Keys.Union(right.Keys, StringComparer.Ordinal))
-                {
-                    Compare($"{path}[{k}]", left.GetValueOrDefault(k), right.GetValueOrDefault(k), changes);
-                }
-
-                return;
-            default:
-                if (!JsonNode.DeepEquals(before, after))
-                {
-                    changes.Add(new TemplateChange(Root(path), "changed", before!.ToJsonString(), after!.ToJsonString()));
-                }
-
-                return;
-        }
-    }
-
-    static bool Keyed(JsonArray array) =>
-        array.All(n => n is JsonObject o && o["key"] is JsonValue v && v.TryGetValue<string>(out _))
-        && array.Select(n => n!["key"]!.GetValue<string>()).Distinct(StringComparer.Ordinal).Count() == array.Count;
-
-    static string Root(string path) => path.Length == 0 ? "$" : path;
 
     static TemplateVersionSummary Summary(StoredTemplateVersion stored)
     {
