@@ -54,6 +54,19 @@ public class TemplateDiffTests
         ]);
     }
 
+    [Fact]
+    public void Between_AKeyedListInsideAKeyedElement_IsComparedByKeyAtEveryLevel()
+    {
+        const string older = """{"items":[{"key":"a","fields":[{"key":"x","max":1},{"key":"y","max":2}]},{"key":"b"}]}""";
+        const string newer = """{"items":[{"key":"b"},{"key":"a","fields":[{"key":"y","max":3},{"key":"x","max":1}]}],"notes":[]}""";
+
+        TemplateDiff.Between(older, newer).ShouldBe(
+        [
+            new TemplateChange("items[a].fields[y].max", "changed", "2", "3"),
+            new TemplateChange("notes", "added", null, "[]"),
+        ]);
+    }
+
     // JsonNode.ToJsonString escapes what is not ASCII, and the diff has always answered that way.
     static string Escaped(string text) => string.Concat(text.Select(c => c < 128 ? c.ToString() : $"\\u{(int)c:X4}"));
 }

@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using JsonDiffPatchDotNet;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 using Workflows.Api;
 
 namespace Workflows.Templates;
@@ -6,6 +9,10 @@ namespace Workflows.Templates;
 /// <summary>What changed between two template documents, as an administrator reads it.</summary>
 public static class TemplateDiff
 {
+    // Lists are compared whole (Simple) and strings whole (no text patches): an administrator reads the value before
+    // and after. Lists of keyed things are turned into objects by key before the diff, so they are compared by key.
+    static readonly JsonDiffPatch Differ = new(new Options { ArrayDiff = ArrayDiffMode.Simple, TextDiff = TextDiffMode.Simple });
+
     /// <summary>
     /// The changes from <paramref name="older"/> to <paramref name="newer"/>: one per member added, removed or changed,
     /// at its path (<c>items[birth-cert].name</c>); lists of keyed things (items, fields, materials) are compared by key,
@@ -17,53 +24,93 @@ public static class TemplateDiff
     public static IReadOnlyList<TemplateChange> Between(string older, string newer)
     {
         var changes = new List<TemplateChange>();
-        Compare("", JsonNode.Parse(older), JsonNode.Parse(newer), changes);
+        // The library finds where the documents differ; the values reported are the documents' own JSON at that path.
+        if (Differ.Diff(Parse(older), Parse(newer)) is { } delta)
+        {
+            Report("", JsonNode.Parse(older), JsonNode.Parse(newer), delta, changes);
+        }
+
         return changes;
     }
 
-    static void Compare(string path, JsonNode? before, JsonNode? after, List<TemplateChange> changes)
+    // One delta of jsondiffpatch's format: [new] added, [old, new] changed, [old, 0, 0] removed; an object of member
+    // deltas, which for a keyed list (made an object by key in Parse) are its elements' deltas by key.
+    static void Report(string path, JsonNode? before, JsonNode? after, JToken delta, List<TemplateChange> changes)
     {
-        switch (before, after)
+        switch (delta)
         {
-            case (null, null):
-                return;
-            case (null, _):
+            case JArray { Count: 1 }:
                 changes.Add(new TemplateChange(Root(path), "added", null, after!.ToJsonString()));
                 return;
-            case (_, null):
+            case JArray { Count: 3 } removed when removed[2]!.Value<int>() == 0:
                 changes.Add(new TemplateChange(Root(path), "removed", before!.ToJsonString(), null));
                 return;
-            case (JsonObject a, JsonObject b):
-                foreach (var name in a.Select(p => p.Key).Union(b.Select(p => p.Key), StringComparer.Ordinal))
-                {
-                    Compare(path.Length == 0 ? name : $"{path}.{name}", a[name], b[name], changes);
-                }
-
+            case JArray:
+                changes.Add(new TemplateChange(Root(path), "changed", before?.ToJsonString(), after?.ToJsonString()));
                 return;
-            case (JsonArray a, JsonArray b) when Keyed(a) && Keyed(b):
-                // Lists of keyed things (items, fields, materials) are compared by key, not position.
+            case JObject elements when before is JsonArray a && after is JsonArray b:
                 var left = a.ToDictionary(n => n!["key"]!.GetValue<string>(), StringComparer.Ordinal);
                 var right = b.ToDictionary(n => n!["key"]!.GetValue<string>(), StringComparer.Ordinal);
-                foreach (var k in left.Keys.Union(right.Keys, StringComparer.Ordinal))
+                foreach (var key in left.Keys.Union(right.Keys, StringComparer.Ordinal))
                 {
-                    Compare($"{path}[{k}]", left.GetValueOrDefault(k), right.GetValueOrDefault(k), changes);
+                    if (elements[key] is { } element)
+                    {
+                        Report($"{path}[{key}]", left.GetValueOrDefault(key), right.GetValueOrDefault(key), element, changes);
+                    }
                 }
 
                 return;
-            default:
-                if (!JsonNode.DeepEquals(before, after))
+            case JObject members:
+                var l = before as JsonObject;
+                var r = after as JsonObject;
+                foreach (var name in (l?.Select(p => p.Key) ?? []).Union(r?.Select(p => p.Key) ?? [], StringComparer.Ordinal))
                 {
-                    changes.Add(new TemplateChange(Root(path), "changed", before!.ToJsonString(), after!.ToJsonString()));
+                    if (members[name] is { } member)
+                    {
+                        Report(path.Length == 0 ? name : $"{path}.{name}", l?[name], r?[name], member, changes);
+                    }
                 }
 
                 return;
         }
     }
 
-    static bool Keyed(JsonArray array) =>
-        array.All(n => n is JsonObject o && o["key"] is JsonValue v && v.TryGetValue<string>(out _))
-        && array.Select(n => n!["key"]!.GetValue<string>()).Distinct(StringComparer.Ordinal).Count() == array.Count;
+    static JToken Parse(string json)
+    {
+        // Strings stay strings (no dates read into DateTime), so equal text is the only equal.
+        using var reader = new JsonTextReader(new StringReader(json)) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Decimal };
+        return ByKey(JToken.ReadFrom(reader));
+    }
+
+    // A list whose elements all have a distinct string "key" becomes an object by key (deeply), so that the diff
+    // matches its elements by key and a move is no change.
+    static JToken ByKey(JToken token)
+    {
+        switch (token)
+        {
+            case JArray array when array.All(e => e is JObject o && o["key"] is JValue { Type: JTokenType.String })
+                && array.Select(e => e["key"]!.Value<string>()).Distinct(StringComparer.Ordinal).Count() == array.Count:
+                var byKey = new JObject();
+                foreach (var element in array)
+                {
+                    byKey[element["key"]!.Value<string>()!] = ByKey(element);
+                }
+
+                return byKey;
+            case JArray array:
+                return new JArray(array.Select(ByKey));
+            case JObject obj:
+                var copy = new JObject();
+                foreach (var (name, value) in obj)
+                {
+                    copy[name] = value is null ? null : ByKey(value);
+                }
+
+                return copy;
+            default:
+                return token;
+        }
+    }
 
     static string Root(string path) => path.Length == 0 ? "$" : path;
-
 }
