@@ -18,6 +18,7 @@ public sealed class ApiContract
     readonly List<(string Method, Regex Path, int Literals, JsonObject Operation)> operations = [];
     readonly JsonObject schemas;
     readonly ConcurrentDictionary<string, JsonSchema> built = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, int> seen = new(StringComparer.Ordinal);
     int schemaCount;
 
     ApiContract(JsonObject document)
@@ -68,6 +69,7 @@ public sealed class ApiContract
         }
 
         var name = operation["operationId"]?.GetValue<string>() ?? $"{method} {path}";
+        seen.AddOrUpdate($"{name} {status}", 1, (_, n) => n + 1);
         if (operation["responses"]?[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] is not JsonObject response)
         {
             return $"{name} ({method} {path}) answered {status}, which the document does not list; it lists {string.Join(", ", operation["responses"]?.AsObject().Select(r => r.Key) ?? [])}. Body: {Clip(body)}";
@@ -112,6 +114,17 @@ public sealed class ApiContract
             .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation} ({d.EvaluationPath}): {e.Key}: {e.Value}"))
             .Take(8);
         return $"{name} {status} body does not match its schema:\n  {string.Join("\n  ", errors)}\nBody: {Clip(body)}";
+    }
+
+    /// <summary>How many responses were checked, by operation and status, and the documented statuses none came back with.</summary>
+    public string Report()
+    {
+        var documented = operations.SelectMany(o => o.Operation["responses"]?.AsObject().Select(r => $"{o.Operation["operationId"]?.GetValue<string>()} {r.Key}") ?? [])
+            .ToList();
+        var never = documented.Where(d => !seen.ContainsKey(d)).Order(StringComparer.Ordinal).ToList();
+        return $"{seen.Values.Sum()} responses checked; {seen.Count} of {documented.Count} documented (operation, status) pairs seen.\n"
+            + string.Join('\n', seen.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}: {p.Value}"))
+            + "\nNever seen:\n" + string.Join('\n', never);
     }
 
     // The response's schema with the document's components beside it as $defs, so its $refs resolve in one schema.

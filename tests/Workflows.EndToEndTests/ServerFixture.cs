@@ -85,6 +85,12 @@ public sealed class ServerFixture : IAsyncLifetime
             await server.StopGracefullyAsync(TimeSpan.FromSeconds(30));
             // The server's log, for a failure seen only in CI.
             await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "workflows-e2e-server.log"), server.Output);
+            // What the contract check saw: which documented statuses the tier exercises and which it never does.
+            if (contract is not null)
+            {
+                await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "workflows-e2e-contract.txt"), contract.Report());
+            }
+
             await server.DisposeAsync();
         }
 
