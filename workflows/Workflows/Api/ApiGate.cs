@@ -3,11 +3,10 @@ using Microsoft.AspNetCore.Http;
 namespace Workflows.Api;
 
 /// <summary>
-/// Reading a request's body once the caller is known. The route's role is checked at the edge from the route table
-/// (<see cref="ApiOperation.Refuse"/>); the overloads that take a role remain for routes mapped before they had an
-/// entry there (branches merged later), and check it again.
-/// Who calls is settled before the body is read: an anonymous caller gets 401 and a wrong role 403, whatever they
-/// send. Both hosts (the local server's endpoints and the Functions app's HTTP triggers) go through these.
+/// Reading a request's body once the caller is known. Who calls is settled before the body is read, at the edge of
+/// both hosts from the route table (<see cref="ApiOperation.Refuse"/>): an anonymous caller gets 401 and a wrong role
+/// 403, whatever they send. <see cref="Check"/> and the <c>JsonAsync</c> overload that takes a role remain only for
+/// routes written in branches before the table carried roles; they check the role a second time.
 /// </summary>
 public static class ApiGate
 {
