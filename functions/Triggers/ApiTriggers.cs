@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -13,9 +14,9 @@ namespace Workflows.Functions.Triggers;
 
 /// <summary>
 /// The HTTP API in Functions: one trigger per <see cref="ApiRoutes"/> entry (the host adds the <c>api</c> prefix, so
-/// the URLs are the local server's). Authorization level Anonymous: who calls is settled by
-/// <see cref="FunctionsPrincipal"/> and <see cref="ApiGate"/> (401 or 403 before any body is read), then the shared
-/// handler answers. The handlers are built per invocation around the <c>[DurableClient]</c> binding's client.
+/// the URLs are the local server's), named <c>Api</c> + the entry's operationId. Authorization level Anonymous: who
+/// calls is settled at the edge by <see cref="FunctionsPrincipal"/> and the entry's <see cref="ApiOperation.Access"/>
+/// (401 or 403 before any body is read), then the shared handler answers, checking only ownership. The handlers are built per invocation around the <c>[DurableClient]</c> binding's client.
 /// </summary>
 public static class ApiTriggers
 {
@@ -57,7 +58,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiSubmitApplication")]
     public static Task<IActionResult> ApiSubmitApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Applications)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<SubmitRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Citizens.SubmitAsync(c, body, Header(request, "Idempotency-Key"), ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<SubmitRequest>(request, caller, (c, body) => h.Citizens.SubmitAsync(c, body, Header(request, "Idempotency-Key"), ct), ct));
 
     /// <summary>GET <see cref="ApiRoutes.Applications"/>: <see cref="CitizenApi.ListMineAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -87,7 +88,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiSupplyItem")]
     public static Task<IActionResult> ApiSupplyItem([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Supplement)] HttpRequest request, string id, string item, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<SupplyRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Citizens.SupplyAsync(c, id, item, body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<SupplyRequest>(request, caller, (c, body) => h.Citizens.SupplyAsync(c, id, item, body, ct), ct));
 
     /// <summary>POST <see cref="ApiRoutes.DeferredMaterial"/>: <see cref="CitizenApi.SupplyDeferredAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -98,7 +99,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiSupplyDeferredMaterial")]
     public static Task<IActionResult> ApiSupplyDeferredMaterial([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.DeferredMaterial)] HttpRequest request, string id, string material, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<DeferredSupplyRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Citizens.SupplyDeferredAsync(c, id, material, body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<DeferredSupplyRequest>(request, caller, (c, body) => h.Citizens.SupplyDeferredAsync(c, id, material, body, ct), ct));
 
     /// <summary>POST <see cref="ApiRoutes.Withdrawal"/>: <see cref="CitizenApi.WithdrawAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -108,7 +109,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiWithdrawApplication")]
     public static Task<IActionResult> ApiWithdrawApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Withdrawal)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<WithdrawRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Citizens.WithdrawAsync(c, id, body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<WithdrawRequest>(request, caller, (c, body) => h.Citizens.WithdrawAsync(c, id, body, ct), ct));
 
     /// <summary>GET <see cref="ApiRoutes.Licences"/>: <see cref="CitizenApi.ListLicencesAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -176,7 +177,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiDecideTask")]
     public static Task<IActionResult> ApiDecideTask([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Decision)] HttpRequest request, string taskId, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<DecisionRequest>(request, caller, CallerRole.Officer, (c, body) => h.Officers.DecideAsync(c, taskId, Header(request, "If-Match"), body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<DecisionRequest>(request, caller, (c, body) => h.Officers.DecideAsync(c, taskId, Header(request, "If-Match"), body, ct), ct));
 
     /// <summary>GET <see cref="ApiRoutes.Templates"/>: <see cref="AdminApi.ListTemplatesAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -246,7 +247,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiPublishTemplateVersion")]
     public static Task<IActionResult> ApiPublishTemplateVersion([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Publish)] HttpRequest request, string key, int version, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<PublishRequest>(request, caller, CallerRole.Administrator, (c, body) => h.Admin.PublishAsync(c, key, version, Header(request, "If-Match"), body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<PublishRequest>(request, caller, (c, body) => h.Admin.PublishAsync(c, key, version, Header(request, "If-Match"), body, ct), ct));
 
     /// <summary>POST <see cref="ApiRoutes.Retire"/>: <see cref="AdminApi.RetireAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -294,7 +295,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiBulkApplications")]
     public static Task<IActionResult> ApiBulkApplications([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Bulk)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<BulkRequest>(request, caller, CallerRole.Administrator, (c, body) => h.Admin.BulkAsync(c, body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<BulkRequest>(request, caller, (c, body) => h.Admin.BulkAsync(c, body, ct), ct));
 
     /// <summary>POST <see cref="ApiRoutes.Extension"/>: <see cref="AdminApi.ExtendAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -305,7 +306,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiExtendItem")]
     public static Task<IActionResult> ApiExtendItem([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Extension)] HttpRequest request, string id, string item, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<ExtensionRequest>(request, caller, CallerRole.Administrator, (c, body) => h.Admin.ExtendAsync(c, id, item, body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<ExtensionRequest>(request, caller, (c, body) => h.Admin.ExtendAsync(c, id, item, body, ct), ct));
 
     /// <summary>POST <see cref="ApiRoutes.Callbacks"/>: <see cref="SystemApi.CallbackAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -315,22 +316,16 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiSystemCallback")]
     public static Task<IActionResult> ApiSystemCallback([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Callbacks)] HttpRequest request, string system, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => h.Systems.CallbackAsync(system, request, ct));
+        => RunSystemAsync(request, client, context, (h, ct) => h.Systems.CallbackAsync(system, request, ct));
 
     /// <summary>GET <see cref="ApiRoutes.Notifications"/>: <see cref="NotificationApi.ListMineAsync"/>.</summary>
     /// <param name="request">The request.</param>
     /// <param name="context">The invocation's context.</param>
     /// <returns>The handler's response.</returns>
     [Function("ApiListMyNotifications")]
-    public static async Task<IActionResult> ApiListMyNotifications([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Notifications)] HttpRequest request, FunctionContext context)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(context);
+    public static Task<IActionResult> ApiListMyNotifications([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Notifications)] HttpRequest request, FunctionContext context)
         // Needs no Durable Task client, so the handler comes straight from the services.
-        var services = context.InstanceServices;
-        var caller = Caller.From(await services.GetRequiredService<FunctionsPrincipal>().FromAsync(request));
-        return new ResultActionResult(await StorageFaults.GuardAsync(() => services.GetRequiredService<NotificationApi>().ListMineAsync(caller, Query(request, "max"), request.HttpContext.RequestAborted)));
-    }
+        => GuardAsync(request, context, (caller, ct) => context.InstanceServices.GetRequiredService<NotificationApi>().ListMineAsync(caller, Query(request, "max"), ct));
 
     /// <summary>POST <see cref="ApiRoutes.Ratings"/>: <see cref="RatingApi.RateAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -340,7 +335,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiRate")]
     public static Task<IActionResult> ApiRate([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Ratings)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<RatingRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Ratings.RateAsync(c, id, body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<RatingRequest>(request, caller, (c, body) => h.Ratings.RateAsync(c, id, body, ct), ct));
 
     /// <summary>GET <see cref="ApiRoutes.Ratings"/>: <see cref="RatingApi.ListAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -360,7 +355,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiReportStuck")]
     public static Task<IActionResult> ApiReportStuck([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.StuckReport)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<StuckReportRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Cases.ReportAsync(c, id, body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<StuckReportRequest>(request, caller, (c, body) => h.Cases.ReportAsync(c, id, body, ct), ct));
 
     /// <summary>POST <see cref="ApiRoutes.FollowUpResponse"/>: <see cref="RatingApi.RespondAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -370,7 +365,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiAnswerFollowUp")]
     public static Task<IActionResult> ApiAnswerFollowUp([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.FollowUpResponse)] HttpRequest request, string taskId, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<FollowUpResponseRequest>(request, caller, CallerRole.Officer, (c, body) => h.Ratings.RespondAsync(c, taskId, Header(request, "If-Match"), body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<FollowUpResponseRequest>(request, caller, (c, body) => h.Ratings.RespondAsync(c, taskId, Header(request, "If-Match"), body, ct), ct));
 
     /// <summary>GET <see cref="ApiRoutes.Cases"/>: <see cref="CaseApi.ListAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -389,7 +384,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiResolveCase")]
     public static Task<IActionResult> ApiResolveCase([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.CaseResolution)] HttpRequest request, string caseId, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<CaseResolutionRequest>(request, caller, CallerRole.Administrator, (c, body) => h.Cases.ResolveAsync(c, caseId, body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<CaseResolutionRequest>(request, caller, (c, body) => h.Cases.ResolveAsync(c, caseId, body, ct), ct));
 
     /// <summary>POST <see cref="ApiRoutes.AssistedApplications"/>: <see cref="AssistedApi.SubmitAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -399,7 +394,7 @@ public static class ApiTriggers
     [Function("ApiSubmitAssisted")]
     public static Task<IActionResult> ApiSubmitAssisted([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.AssistedApplications)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
         => RunAsync(request, client, context, (h, caller, ct) => AssistedApi.Gate(caller) is { } refused ? Task.FromResult(refused)
-            : ApiGate.JsonAsync<AssistedSubmitRequest>(request, caller, CallerRole.Officer, (c, body) => h.Assisted.SubmitAsync(c, body, Header(request, "Idempotency-Key"), ct), ct));
+            : ApiGate.JsonAsync<AssistedSubmitRequest>(request, caller, (c, body) => h.Assisted.SubmitAsync(c, body, Header(request, "Idempotency-Key"), ct), ct));
 
     /// <summary>POST <see cref="ApiRoutes.RegisterEvents"/>: <see cref="SystemApi.EventAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -409,7 +404,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiRegisterEvent")]
     public static Task<IActionResult> ApiRegisterEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.RegisterEvents)] HttpRequest request, string system, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => h.Systems.EventAsync(system, request, ct));
+        => RunSystemAsync(request, client, context, (h, ct) => h.Systems.EventAsync(system, request, ct));
 
     /// <summary>GET <see cref="ApiRoutes.Consents"/>: <see cref="AssistedApi.ListMineAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -438,7 +433,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiConfirmConsent")]
     public static Task<IActionResult> ApiConfirmConsent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ConsentConfirmation)] HttpRequest request, string consentId, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<ConsentConfirmationRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Assisted.ConfirmAsync(c, consentId, body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<ConsentConfirmationRequest>(request, caller, (c, body) => h.Assisted.ConfirmAsync(c, consentId, body, ct), ct));
 
     /// <summary>POST <see cref="ApiRoutes.ConsentRefusal"/>: <see cref="AssistedApi.RefuseAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -448,7 +443,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiRefuseConsent")]
     public static Task<IActionResult> ApiRefuseConsent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ConsentRefusal)] HttpRequest request, string consentId, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<ConsentRefusalRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Assisted.RefuseAsync(c, consentId, body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<ConsentRefusalRequest>(request, caller, (c, body) => h.Assisted.RefuseAsync(c, consentId, body, ct), ct));
 
     /// <summary>POST <see cref="ApiRoutes.Confirmation"/>: <see cref="CitizenApi.ConfirmAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -458,7 +453,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiConfirmProactive")]
     public static Task<IActionResult> ApiConfirmProactive([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Confirmation)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<ConfirmationRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Citizens.ConfirmAsync(c, id, body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<ConfirmationRequest>(request, caller, (c, body) => h.Citizens.ConfirmAsync(c, id, body, ct), ct));
 
     /// <summary>POST <see cref="ApiRoutes.Declination"/>: <see cref="CitizenApi.DeclineAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -468,7 +463,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiDeclineProactive")]
     public static Task<IActionResult> ApiDeclineProactive([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Declination)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<DeclinationRequest>(request, caller, CallerRole.Applicant, (c, body) => h.Citizens.DeclineAsync(c, id, body, ct), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<DeclinationRequest>(request, caller, (c, body) => h.Citizens.DeclineAsync(c, id, body, ct), ct));
 
     /// <summary>GET <see cref="ApiRoutes.Figures"/>: <see cref="FiguresApi.GetAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -480,14 +475,44 @@ public static class ApiTriggers
         => RunAsync(request, client, context, (h, caller, ct) => context.InstanceServices.GetRequiredService<FiguresApi>()
             .GetAsync(caller, Query(request, "template"), Query(request, "from"), Query(request, "to"), ct));
 
-    /// <summary>Reads the caller, builds the handlers around the invocation's client and adapts the handler's result.</summary>
-    static async Task<IActionResult> RunAsync(
-        HttpRequest request, DurableTaskClient client, FunctionContext context, Func<ApiHandlers, Caller?, CancellationToken, Task<IResult>> handle)
+    /// <summary>
+    /// The edge: looks up the route's entry by the calling trigger's name (<c>Api</c> + operationId), refuses a missing
+    /// caller (401) or a role the entry does not allow (403) before anything else, then builds the handlers around the
+    /// invocation's client and adapts the handler's result.
+    /// </summary>
+    static Task<IActionResult> RunAsync(
+        HttpRequest request, DurableTaskClient client, FunctionContext context, Func<ApiHandlers, Caller, CancellationToken, Task<IResult>> handle,
+        [CallerMemberName] string trigger = "")
+        => GuardAsync(request, context, (caller, ct) => handle(ApiHandlers.Create(context.InstanceServices, client), caller, ct), trigger);
+
+    /// <summary>The edge for a route of <see cref="ApiAccess.System"/>: no caller; the handler checks the system's signature.</summary>
+    static async Task<IActionResult> RunSystemAsync(
+        HttpRequest request, DurableTaskClient client, FunctionContext context, Func<ApiHandlers, CancellationToken, Task<IResult>> handle,
+        [CallerMemberName] string trigger = "")
+    {
+        if (ApiRoutes.ForTrigger(trigger).Access != ApiAccess.System)
+        {
+            // A person's route served as a system's would skip the caller check: refuse rather than run it.
+            return new ResultActionResult(ApiProblems.Forbidden());
+        }
+
+        var services = context.InstanceServices;
+        return new ResultActionResult(await StorageFaults.GuardAsync(() => handle(ApiHandlers.Create(services, client), request.HttpContext.RequestAborted)));
+    }
+
+    static async Task<IActionResult> GuardAsync(
+        HttpRequest request, FunctionContext context, Func<Caller, CancellationToken, Task<IResult>> handle, [CallerMemberName] string trigger = "")
     {
         var services = context.InstanceServices;
+        var operation = ApiRoutes.ForTrigger(trigger);
         var caller = Caller.From(await services.GetRequiredService<FunctionsPrincipal>().FromAsync(request));
-        var result = await StorageFaults.GuardAsync(() => handle(ApiHandlers.Create(services, client), caller, request.HttpContext.RequestAborted));
-        return new ResultActionResult(result);
+        if (operation.Access == ApiAccess.System || caller is null || operation.Refuse(caller) is not null)
+        {
+            // A system's route has no caller to hand over, so it never comes this way.
+            return new ResultActionResult(operation.Refuse(caller) ?? ApiProblems.Forbidden());
+        }
+
+        return new ResultActionResult(await StorageFaults.GuardAsync(() => handle(caller, request.HttpContext.RequestAborted)));
     }
 
     /// <summary>A header's value, or null when absent (as the local server's <c>[FromHeader]</c> binds it).</summary>

@@ -319,7 +319,7 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
     {
         // UTF-8 header values, so a non-ASCII key reaches the server as the client wrote it.
         var handler = new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8, Expect100ContinueTimeout = TimeSpan.FromSeconds(30) };
-        var client = Keep(new HttpClient(handler) { BaseAddress = server.BaseAddress });
+        var client = Keep(new HttpClient(server.Checked(handler)) { BaseAddress = server.BaseAddress });
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.Tokens.Mint(citizen, "王芳", CallerRole.Applicant, ApplicantKind.Citizen));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/applications") { Content = Keep(content) };
         request.Headers.ExpectContinue = expectContinue;
@@ -363,7 +363,7 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
         Walkthrough.Jpeg.CopyTo(file, 0);
         var body = Keep(new CountingContent(file, "image/jpeg", chunked));
         var handler = new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) };
-        var client = Keep(new HttpClient(handler) { BaseAddress = server.BaseAddress });
+        var client = Keep(new HttpClient(server.Checked(handler)) { BaseAddress = server.BaseAddress });
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.Tokens.Mint(citizen, "王芳", CallerRole.Applicant, ApplicantKind.Citizen));
         using var request = new HttpRequestMessage(HttpMethod.Post, Photo) { Content = body };
         request.Headers.ExpectContinue = !chunked;

@@ -28,6 +28,7 @@ public sealed class ServerFixture : IAsyncLifetime
     FakeGateway? gateway;
     EngineProcess? server;
     ServiceProvider? services;
+    ApiContract? contract;
 
     public Uri BaseAddress => server?.BaseAddress ?? throw new InvalidOperationException("Not started.");
 
@@ -70,6 +71,7 @@ public sealed class ServerFixture : IAsyncLifetime
         server = EngineProcess.Start("e2e-server", settings);
         await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
         await server.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        contract = await ApiContract.LoadAsync(BaseAddress);
 
         // The same storage, for what the API cannot do: give a test citizen the licences they held before.
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(hub.ToInProcessConfiguration(runWorker: false)).Build();
@@ -83,6 +85,12 @@ public sealed class ServerFixture : IAsyncLifetime
             await server.StopGracefullyAsync(TimeSpan.FromSeconds(30));
             // The server's log, for a failure seen only in CI.
             await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "workflows-e2e-server.log"), server.Output);
+            // What the contract check saw: which documented statuses the tier exercises and which it never does.
+            if (contract is not null)
+            {
+                await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "workflows-e2e-contract.txt"), contract.Report());
+            }
+
             await server.DisposeAsync();
         }
 
@@ -102,8 +110,14 @@ public sealed class ServerFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A client with no credentials.</summary>
-    public HttpClient Anonymous() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    /// <summary>The server's own OpenAPI document, which every response of every client here is held to.</summary>
+    public ApiContract Contract => contract ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>A client with no credentials; every response it receives is checked against <see cref="Contract"/>.</summary>
+    public HttpClient Anonymous() => new(Checked(new HttpClientHandler())) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>Wraps a handler so that its responses are checked against <see cref="Contract"/>.</summary>
+    public DelegatingHandler Checked(HttpMessageHandler inner) => new ContractHandler(() => Task.FromResult(Contract), inner);
 
     /// <summary>A client carrying a token.</summary>
     public HttpClient As(string token)

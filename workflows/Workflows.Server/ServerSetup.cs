@@ -77,7 +77,7 @@ internal static class ServerSetup
             };
         });
 
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(o => o.AddOperationTransformer<Api.OpenApi.RouteTableHeaders>().AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Workflows: one application, every department";
             document.Info.Description = "Citizens and companies, department officers, administrators and outside systems. "

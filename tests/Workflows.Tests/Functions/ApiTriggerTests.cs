@@ -40,19 +40,42 @@ public partial class ApiTriggerTests
             .ShouldBeEmpty("authentication is the handlers' (ApiGate); a function key would refuse every caller");
 
     [Fact]
-    public void ApiEndpoints_MappedRoutes_AreExactlyTheRouteTable()
+    public void ApiEndpoints_MappedOperations_AreExactlyTheRouteTable()
     {
-        // The local server's test-free project is read as source: every Map call names a route of the table.
+        // The local server's test-free project is read as source: every endpoint is mapped by its operationId through
+        // the one helper that takes its metadata from the table (the end-to-end tier reads the running server's document).
         var source = File.ReadAllText(Path.Combine(RepositoryRoot(), "workflows", "Workflows.Server", "Api", "ApiEndpoints.cs"));
-        var constants = typeof(ApiRoutes).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral).ToDictionary(f => f.Name, f => (string)f.GetRawConstantValue()!, StringComparer.Ordinal);
-        var mapped = MapCall().Matches(source)
-            .Select(m => new ApiRoute(m.Groups[1].Value.ToUpperInvariant(), constants[m.Groups[2].Value]))
-            .ToList();
-        MapLiteral().IsMatch(source).ShouldBeFalse("ApiEndpoints maps a literal route; use ApiRoutes");
-        mapped.OrderBy(r => r.Template, StringComparer.Ordinal).ThenBy(r => r.Method, StringComparer.Ordinal)
-            .ShouldBe(ApiRoutes.All.OrderBy(r => r.Template, StringComparer.Ordinal).ThenBy(r => r.Method, StringComparer.Ordinal));
+        var mapped = MapCall().Matches(source).Select(m => m.Groups[1].Value).ToList();
+        MapLiteral().IsMatch(source).ShouldBeFalse("ApiEndpoints maps a route outside the table; use Map(operationId, handler)");
+        mapped.Order(StringComparer.Ordinal).ShouldBe(ApiRoutes.Operations.Select(o => o.OperationId).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void ApiRoutes_OperationIds_AreUniqueAndEveryRouteHasARoleRule()
+    {
+        ApiRoutes.Operations.GroupBy(o => o.OperationId, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key)
+            .ShouldBeEmpty("an operationId is used twice");
+        var known = new[] { ApiAccess.System, ApiAccess.SignedIn };
+        ApiRoutes.Operations.Where(o => !(known.Contains(o.Access) || (o.Access != 0 && (o.Access & ~ApiAccess.SignedIn) == 0)))
+            .Select(o => o.OperationId).ShouldBeEmpty("these routes name no role rule (one or more roles, anyone signed in, or a signed system)");
+        ApiRoutes.Operations.Where(o => o.Responses.Count == 0 || !o.AllResponses.Any(r => r.Status is >= 200 and < 300))
+            .Select(o => o.OperationId).ShouldBeEmpty("these routes document no success");
+    }
+
+    [Fact]
+    public void HttpTriggers_EachIsNamedForTheOperationOfItsRoute()
+    {
+        // The Functions edge looks an entry up by its trigger's name: a trigger named for another route would apply that route's rule.
+        foreach (var trigger in HttpTriggers())
+        {
+            var operation = ApiRoutes.Operations.Single(o => o.Route == trigger.Route);
+            trigger.FunctionName.ShouldBe(operation.FunctionName, $"{trigger.Route.Method} {trigger.Route.Template}");
+        }
+    }
+
+    [Fact]
+    public void ForTrigger_AnUnknownTrigger_Throws()
+        => Should.Throw<InvalidOperationException>(() => ApiRoutes.ForTrigger("ApiNoSuchRoute"));
 
     private sealed record HttpTriggerInfo(string FunctionName, ApiRoute Route, AuthorizationLevel Level);
 
@@ -93,9 +116,9 @@ public partial class ApiTriggerTests
         throw new InvalidOperationException("Workflows.sln not found above the test's directory.");
     }
 
-    [GeneratedRegex(@"\.Map(Get|Post|Put|Delete|Patch)\(ApiRoutes\.(\w+)")]
+    [GeneratedRegex(@"\.Map\(""(\w+)""")]
     private static partial Regex MapCall();
 
-    [GeneratedRegex(@"\.Map(Get|Post|Put|Delete|Patch|Methods)\(""")]
+    [GeneratedRegex(@"\.Map(Get|Post|Put|Delete|Patch)\(")]
     private static partial Regex MapLiteral();
 }

@@ -4,20 +4,21 @@ using Microsoft.AspNetCore.Mvc;
 using Workflows.Api;
 using Workflows.Assisted;
 using Workflows.Cases;
-using Workflows.Licences;
 using Workflows.Ratings;
 
 namespace Workflows.Server.Api;
 
 /// <summary>
-/// The local server's routes: <see cref="ApiRoutes"/> under <c>/api</c>; each reads its input, checks who calls through <see cref="ApiGate"/> (deny by
-/// default: no caller or the wrong role is refused before the body is read), and hands over to the shared handler in
-/// <c>workflows/Workflows/Api</c>, which the Functions app's HTTP triggers call too.
+/// The local server's routes: each is one entry of <see cref="ApiRoutes.Operations"/> under <c>/api</c>, mapped by its
+/// operationId through <see cref="Map"/>, which takes every piece of metadata (name, summary, tag, request and response
+/// types, rate limit) from the table. An endpoint filter refuses a missing caller (401) or a role the entry does not allow
+/// (403) before the handler runs or the body is read; the handlers (shared with the Functions app's HTTP triggers) then
+/// check only ownership.
 /// </summary>
 internal static class ApiEndpoints
 {
-    public const string SubmitPolicy = "submit";
-    public const string UploadPolicy = "upload";
+    public const string SubmitPolicy = ApiRoutes.SubmitPolicy;
+    public const string UploadPolicy = ApiRoutes.UploadPolicy;
 
     public static IEndpointRouteBuilder MapWorkflowsApi(this IEndpointRouteBuilder routes)
     {
@@ -35,182 +36,154 @@ internal static class ApiEndpoints
                 return StorageFaults.Problem();
             }
         });
-        MapCitizens(api.MapGroup("").WithTags("Citizens and companies"));
-        MapOfficers(api.MapGroup("").WithTags("Officers"));
-        MapAdministrators(api.MapGroup("").WithTags("Administrators"));
-        MapVoice(api.MapGroup("").WithTags("Ratings, stuck cases and assisted filing"));
-        api.MapPost(ApiRoutes.Callbacks, (string system, HttpRequest request, SystemApi h, CancellationToken ct) => h.CallbackAsync(system, request, ct))
-            .WithTags("Outside systems").WithSummary("A signed result from an outside department system.")
-            .AcceptsJson<CallbackRequest>().Produces(202).Produces<CallbackApplied>(200).ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409);
-        api.MapGet(ApiRoutes.Notifications, (ClaimsPrincipal user, NotificationApi h, string? max, CancellationToken ct) => h.ListMineAsync(Caller.From(user), max, ct))
-            .WithTags("Notifications").WithSummary("My notifications, newest first: an applicant's own, an officer's department's (and supervisors'), the administrators'.")
-            .Produces<List<NotificationView>>().ProducesProblem(400);
-        api.MapPost(ApiRoutes.RegisterEvents, (string system, HttpRequest request, SystemApi h, CancellationToken ct) => h.EventAsync(system, request, ct))
-            .WithTags("Outside systems").WithSummary("A signed register event that starts proactive applications; the same event twice starts one.")
-            .AcceptsJson<RegisterEventRequest>().Produces<RegisterEventResponse>(202).Produces<RegisterEventResponse>(200)
-            .ProducesProblem(401).ProducesProblem(409).ProducesProblem(422);
-        MapProactive(api.MapGroup("").WithTags("Citizens and companies"));
+        // The edge: the route's entry says who may call it. An endpoint without an entry gets nobody (deny by default).
+        api.AddEndpointFilter(async (context, next) =>
+        {
+            var operation = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ApiOperation>();
+            var refused = operation is null ? ApiProblems.Forbidden() : operation.Refuse(Caller.From(context.HttpContext.User));
+            return refused ?? await next(context);
+        });
+        MapCitizens(api);
+        MapOfficers(api);
+        MapAdministrators(api);
+        MapVoice(api);
+        api.Map("SystemCallback", (string system, HttpRequest request, SystemApi h, CancellationToken ct) => h.CallbackAsync(system, request, ct));
+        api.Map("ListMyNotifications", (ClaimsPrincipal user, NotificationApi h, string? max, CancellationToken ct) => h.ListMineAsync(Signed(user), max, ct));
+        api.Map("RegisterEvent", (string system, HttpRequest request, SystemApi h, CancellationToken ct) => h.EventAsync(system, request, ct));
+        MapProactive(api);
         return routes;
     }
 
-    static void MapProactive(RouteGroupBuilder g)
+    static void MapProactive(IEndpointRouteBuilder g)
     {
-        g.MapPost(ApiRoutes.Confirmation, (string id, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
-                ApiGate.JsonAsync<ConfirmationRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.ConfirmAsync(caller, id, body, ct), ct))
-            .WithSummary("Confirm a pre-filled application started by a register event, with corrections and materials.")
-            .AcceptsJson<ConfirmationRequest>().Produces(202).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
-        g.MapPost(ApiRoutes.Declination, (string id, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
-                ApiGate.JsonAsync<DeclinationRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.DeclineAsync(caller, id, body, ct), ct))
-            .WithSummary("Decline a pre-filled application started by a register event.")
-            .AcceptsJson<DeclinationRequest>().Produces(202).ProducesProblem(404).ProducesProblem(409);
-        g.MapGet(ApiRoutes.Figures, (string? template, string? from, string? to, ClaimsPrincipal user, FiguresApi h, CancellationToken ct) =>
-                h.GetAsync(Caller.From(user), template, from, to, ct))
-            .WithTags("Administrators").WithSummary("Figures of the applications submitted in a period of months: template, from, to (yyyy-MM).")
-            .Produces<Workflows.Figures.FiguresReport>().ProducesProblem(400);
+        g.Map("ConfirmProactive", (string id, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<ConfirmationRequest>(request, Signed(user), (caller, body) => h.ConfirmAsync(caller, id, body, ct), ct));
+        g.Map("DeclineProactive", (string id, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<DeclinationRequest>(request, Signed(user), (caller, body) => h.DeclineAsync(caller, id, body, ct), ct));
+        g.Map("Figures", (string? template, string? from, string? to, ClaimsPrincipal user, FiguresApi h, CancellationToken ct) =>
+                h.GetAsync(Signed(user), template, from, to, ct));
     }
 
-    static void MapCitizens(RouteGroupBuilder g)
+    static void MapCitizens(IEndpointRouteBuilder g)
     {
-        g.MapGet(ApiRoutes.Bundles, (ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListBundlesAsync(Caller.From(user), ct))
-            .WithSummary("Bundles open for applications.").Produces<List<BundleSummary>>();
-        g.MapGet(ApiRoutes.Bundle, (string key, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.GetFormAsync(Caller.From(user), key, ct))
-            .WithSummary("A bundle's one form and one material list, with what you already hold.").Produces<BundleForm>().ProducesProblem(404);
-        g.MapPost(ApiRoutes.Uploads, (string key, string material, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
-                h.UploadAsync(Caller.From(user), key, material, request, ct))
-            .WithSummary("Upload one material file (the raw body, its media type in Content-Type; optional X-Content-SHA256).")
-            .RequireRateLimiting(UploadPolicy).Produces<UploadResponse>(201).ProducesProblem(400).ProducesProblem(413).ProducesProblem(415);
-        g.MapPost(ApiRoutes.Applications, (HttpRequest request, ClaimsPrincipal user, CitizenApi h, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
-                ApiGate.JsonAsync<SubmitRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.SubmitAsync(caller, body, idempotencyKey, ct), ct))
-            .WithSummary("Submit one application; the same Idempotency-Key returns the same application.")
-            .RequireRateLimiting(SubmitPolicy).AcceptsJson<SubmitRequest>().Produces<SubmitResponse>(202).Produces<SubmitResponse>(200)
-            .ProducesProblem(400).ProducesProblem(422).ProducesProblem(429);
-        g.MapGet(ApiRoutes.Applications, (ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListMineAsync(Caller.From(user), ct))
-            .WithSummary("My applications, newest first.").Produces<List<ApplicationSummary>>();
-        g.MapGet(ApiRoutes.Application, (string id, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.GetMineAsync(Caller.From(user), id, ct))
-            .WithSummary("One of my applications: each item's state and due time, and what is asked of me.").Produces<ApplicationDetail>().ProducesProblem(404);
-        g.MapPost(ApiRoutes.Supplement, (string id, string item, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
-                ApiGate.JsonAsync<SupplyRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.SupplyAsync(caller, id, item, body, ct), ct))
-            .WithSummary("Supply what an officer asked for.").AcceptsJson<SupplyRequest>().Produces(202).ProducesProblem(409);
-        g.MapPost(ApiRoutes.DeferredMaterial, (string id, string material, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
-                ApiGate.JsonAsync<DeferredSupplyRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.SupplyDeferredAsync(caller, id, material, body, ct), ct))
-            .WithSummary("Supply a material accepted as missing (容缺).").AcceptsJson<DeferredSupplyRequest>().Produces(202).ProducesProblem(409);
-        g.MapPost(ApiRoutes.Withdrawal, (string id, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
-                ApiGate.JsonAsync<WithdrawRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.WithdrawAsync(caller, id, body, ct), ct))
-            .WithSummary("Withdraw: every pending item is cancelled.").AcceptsJson<WithdrawRequest>().Produces(202).ProducesProblem(409);
-        g.MapGet(ApiRoutes.Licences, (ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListLicencesAsync(Caller.From(user), ct))
-            .WithSummary("My electronic licences.").Produces<List<LicenceRecord>>();
+        g.Map("ListBundles", (ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListBundlesAsync(Signed(user), ct));
+        g.Map("GetBundleForm", (string key, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.GetFormAsync(Signed(user), key, ct));
+        g.Map("UploadMaterial", (string key, string material, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
+                h.UploadAsync(Signed(user), key, material, request, ct));
+        g.Map("SubmitApplication", (HttpRequest request, ClaimsPrincipal user, CitizenApi h, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
+                ApiGate.JsonAsync<SubmitRequest>(request, Signed(user), (caller, body) => h.SubmitAsync(caller, body, idempotencyKey, ct), ct));
+        g.Map("ListMyApplications", (ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListMineAsync(Signed(user), ct));
+        g.Map("GetMyApplication", (string id, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.GetMineAsync(Signed(user), id, ct));
+        g.Map("SupplyItem", (string id, string item, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<SupplyRequest>(request, Signed(user), (caller, body) => h.SupplyAsync(caller, id, item, body, ct), ct));
+        g.Map("SupplyDeferredMaterial", (string id, string material, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<DeferredSupplyRequest>(request, Signed(user), (caller, body) => h.SupplyDeferredAsync(caller, id, material, body, ct), ct));
+        g.Map("WithdrawApplication", (string id, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<WithdrawRequest>(request, Signed(user), (caller, body) => h.WithdrawAsync(caller, id, body, ct), ct));
+        g.Map("ListMyLicences", (ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListLicencesAsync(Signed(user), ct));
     }
 
-    static void MapOfficers(RouteGroupBuilder g)
+    static void MapOfficers(IEndpointRouteBuilder g)
     {
-        g.MapGet(ApiRoutes.Tasks, (ClaimsPrincipal user, OfficerApi h, string? status, string? dueBefore, string? template, string? pageSize, string? continuation, string? escalated, CancellationToken ct) =>
-                h.ListTasksAsync(Caller.From(user), status, dueBefore, template, pageSize, continuation, escalated, ct))
-            .WithSummary("My department's tasks, soonest due first, a page at a time; escalated=true lists what passed its due time (a supervisor's list).").Produces<TaskListResponse>().ProducesProblem(400);
-        g.MapGet(ApiRoutes.TaskById, (string taskId, ClaimsPrincipal user, OfficerApi h, CancellationToken ct) => h.GetTaskAsync(Caller.From(user), taskId, ct))
-            .WithSummary("One task, with the ETag to send when acting on it.").Produces<TaskView>().ProducesProblem(404);
-        g.MapGet(ApiRoutes.TaskApplication, (string taskId, ClaimsPrincipal user, OfficerApi h, CancellationToken ct) => h.GetTaskApplicationAsync(Caller.From(user), taskId, ct))
-            .WithSummary("The answers and materials the task's item needs.").Produces<TaskApplicationView>().ProducesProblem(404);
-        g.MapPost(ApiRoutes.Claim, (string taskId, ClaimsPrincipal user, OfficerApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-                h.ClaimAsync(Caller.From(user), taskId, ifMatch, ct))
-            .WithSummary("Claim a task.").Produces<TaskView>().ProducesProblem(409).ProducesProblem(412).ProducesProblem(428);
-        g.MapPost(ApiRoutes.Release, (string taskId, ClaimsPrincipal user, OfficerApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-                h.ReleaseAsync(Caller.From(user), taskId, ifMatch, ct))
-            .WithSummary("Release your claim.").Produces<TaskView>().ProducesProblem(409).ProducesProblem(412).ProducesProblem(428);
-        g.MapPost(ApiRoutes.Decision, (string taskId, HttpRequest request, ClaimsPrincipal user, OfficerApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-                ApiGate.JsonAsync<DecisionRequest>(request, Caller.From(user), CallerRole.Officer, (caller, body) => h.DecideAsync(caller, taskId, ifMatch, body, ct), ct))
-            .WithSummary("Approve, reject (reason required) or ask for a supplement; If-Match makes it count once.")
-            .AcceptsJson<DecisionRequest>().Produces(202).ProducesProblem(409).ProducesProblem(412).ProducesProblem(428);
+        g.Map("ListTasks", (ClaimsPrincipal user, OfficerApi h, string? status, string? dueBefore, string? template, string? pageSize, string? continuation, string? escalated, CancellationToken ct) =>
+                h.ListTasksAsync(Signed(user), status, dueBefore, template, pageSize, continuation, escalated, ct));
+        g.Map("GetTask", (string taskId, ClaimsPrincipal user, OfficerApi h, CancellationToken ct) => h.GetTaskAsync(Signed(user), taskId, ct));
+        g.Map("GetTaskApplication", (string taskId, ClaimsPrincipal user, OfficerApi h, CancellationToken ct) => h.GetTaskApplicationAsync(Signed(user), taskId, ct));
+        g.Map("ClaimTask", (string taskId, ClaimsPrincipal user, OfficerApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+                h.ClaimAsync(Signed(user), taskId, ifMatch, ct));
+        g.Map("ReleaseTask", (string taskId, ClaimsPrincipal user, OfficerApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+                h.ReleaseAsync(Signed(user), taskId, ifMatch, ct));
+        g.Map("DecideTask", (string taskId, HttpRequest request, ClaimsPrincipal user, OfficerApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+                ApiGate.JsonAsync<DecisionRequest>(request, Signed(user), (caller, body) => h.DecideAsync(caller, taskId, ifMatch, body, ct), ct));
     }
 
-    static void MapAdministrators(RouteGroupBuilder g)
+    static void MapAdministrators(IEndpointRouteBuilder g)
     {
-        g.MapGet(ApiRoutes.Templates, (ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.ListTemplatesAsync(Caller.From(user), ct))
-            .WithSummary("Every template version.").Produces<List<TemplateVersionSummary>>();
-        g.MapPost(ApiRoutes.Templates, (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
-                ApiGate.DocumentAsync(request, Caller.From(user), (caller, doc) => h.CreateDraftAsync(caller, doc, ct), ct))
-            .WithSummary("Create the next version of a template as a draft.").Produces<TemplateVersionDetail>(201).ProducesProblem(400);
-        g.MapPost(ApiRoutes.ValidateTemplate, (HttpRequest request, ClaimsPrincipal user, CancellationToken ct) =>
-                ApiGate.DocumentAsync(request, Caller.From(user), (caller, doc) => Task.FromResult(AdminApi.Validate(caller, doc)), ct))
-            .WithSummary("Validate a template document without storing it.").Produces<ValidationResponse>();
-        g.MapGet(ApiRoutes.TemplateVersions, (string key, ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.ListVersionsAsync(Caller.From(user), key, ct))
-            .WithSummary("A template's versions.").Produces<List<TemplateVersionSummary>>().ProducesProblem(404);
-        g.MapGet(ApiRoutes.TemplateVersion, (string key, int version, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
-                h.GetVersionAsync(Caller.From(user), key, version, ct))
-            .WithSummary("One version with its document and problems.").Produces<TemplateVersionDetail>().ProducesProblem(404);
-        g.MapPut(ApiRoutes.TemplateVersion, (string key, int version, HttpRequest request, ClaimsPrincipal user, AdminApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-                ApiGate.DocumentAsync(request, Caller.From(user), (caller, doc) => h.EditDraftAsync(caller, key, version, ifMatch, doc, ct), ct))
-            .WithSummary("Replace a draft's document.").Produces<TemplateVersionDetail>().ProducesProblem(409).ProducesProblem(412).ProducesProblem(428);
-        g.MapPost(ApiRoutes.Publish, (string key, int version, HttpRequest request, ClaimsPrincipal user, AdminApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-                ApiGate.JsonAsync<PublishRequest>(request, Caller.From(user), CallerRole.Administrator, (caller, body) => h.PublishAsync(caller, key, version, ifMatch, body, ct), ct))
-            .WithSummary("Publish a draft (it must validate).").AcceptsJson<PublishRequest>().Produces<TemplateVersionDetail>().ProducesProblem(422);
-        g.MapPost(ApiRoutes.Retire, (string key, int version, ClaimsPrincipal user, AdminApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-                h.RetireAsync(Caller.From(user), key, version, ifMatch, ct))
-            .WithSummary("Retire a published version.").Produces<TemplateVersionDetail>().ProducesProblem(409);
-        g.MapGet(ApiRoutes.Diff, (string key, string? from, string? to, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
-                h.DiffAsync(Caller.From(user), key, from, to, ct))
-            .WithSummary("What changed between two versions.").Produces<List<TemplateChange>>();
-        g.MapGet(ApiRoutes.Audit, (string? subject, ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.AuditAsync(Caller.From(user), subject, ct))
-            .WithSummary("The audit trail of an application or template:KEY.");
-        g.MapGet(ApiRoutes.Search, (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.SearchAsync(Caller.From(user), request, ct))
-            .WithSummary("Search applications: template, status, applicant, department, from, to, pageSize, continuation.").Produces<SearchResponse>();
-        g.MapPost(ApiRoutes.Bulk, (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
-                ApiGate.JsonAsync<BulkRequest>(request, Caller.From(user), CallerRole.Administrator, (caller, body) => h.BulkAsync(caller, body, ct), ct))
-            .WithSummary("Cancel, reassign or extend every application a query matches; reports per application.").AcceptsJson<BulkRequest>().Produces<BulkResponse>();
-        g.MapPost(ApiRoutes.Extension, (string id, string item, HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
-                ApiGate.JsonAsync<ExtensionRequest>(request, Caller.From(user), CallerRole.Administrator, (caller, body) => h.ExtendAsync(caller, id, item, body, ct), ct))
-            .WithSummary("Extend a running item's due time by working days, with a reason (audited); its reminder and escalation follow.")
-            .AcceptsJson<ExtensionRequest>().Produces<ExtensionResponse>(202).ProducesProblem(404).ProducesProblem(409);
+        g.Map("ListTemplates", (ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.ListTemplatesAsync(Signed(user), ct));
+        g.Map("CreateTemplateDraft", (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
+                ApiGate.DocumentAsync(request, Signed(user), (caller, doc) => h.CreateDraftAsync(caller, doc, ct), ct));
+        g.Map("ValidateTemplate", (HttpRequest request, ClaimsPrincipal user, CancellationToken ct) =>
+                ApiGate.DocumentAsync(request, Signed(user), (caller, doc) => Task.FromResult(AdminApi.Validate(caller, doc)), ct));
+        g.Map("ListTemplateVersions", (string key, ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.ListVersionsAsync(Signed(user), key, ct));
+        g.Map("GetTemplateVersion", (string key, int version, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
+                h.GetVersionAsync(Signed(user), key, version, ct));
+        g.Map("EditTemplateDraft", (string key, int version, HttpRequest request, ClaimsPrincipal user, AdminApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+                ApiGate.DocumentAsync(request, Signed(user), (caller, doc) => h.EditDraftAsync(caller, key, version, ifMatch, doc, ct), ct));
+        g.Map("PublishTemplateVersion", (string key, int version, HttpRequest request, ClaimsPrincipal user, AdminApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+                ApiGate.JsonAsync<PublishRequest>(request, Signed(user), (caller, body) => h.PublishAsync(caller, key, version, ifMatch, body, ct), ct));
+        g.Map("RetireTemplateVersion", (string key, int version, ClaimsPrincipal user, AdminApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+                h.RetireAsync(Signed(user), key, version, ifMatch, ct));
+        g.Map("DiffTemplate", (string key, string? from, string? to, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
+                h.DiffAsync(Signed(user), key, from, to, ct));
+        g.Map("ReadAudit", (string? subject, ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.AuditAsync(Signed(user), subject, ct));
+        g.Map("SearchApplications", (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.SearchAsync(Signed(user), request, ct));
+        g.Map("BulkApplications", (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<BulkRequest>(request, Signed(user), (caller, body) => h.BulkAsync(caller, body, ct), ct));
+        g.Map("ExtendItem", (string id, string item, HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<ExtensionRequest>(request, Signed(user), (caller, body) => h.ExtendAsync(caller, id, item, body, ct), ct));
     }
 
     // The citizen's voice: ratings and their follow-ups (好差评), stuck cases (办不成事), assisted filing (帮办代办).
-    static void MapVoice(RouteGroupBuilder g)
+    static void MapVoice(IEndpointRouteBuilder g)
     {
-        g.MapPost(ApiRoutes.Ratings, (string id, HttpRequest request, ClaimsPrincipal user, RatingApi h, CancellationToken ct) =>
-                ApiGate.JsonAsync<RatingRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.RateAsync(caller, id, body, ct), ct))
-            .WithSummary("Rate an ended item (item = its key) or the ended bundle (item = null): score 1-5, tags, comment; once.")
-            .AcceptsJson<RatingRequest>().Produces<Rating>(201).Produces<Rating>(200).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
-        g.MapGet(ApiRoutes.Ratings, (string id, ClaimsPrincipal user, RatingApi h, CancellationToken ct) => h.ListAsync(Caller.From(user), id, ct))
-            .WithSummary("My ratings of one application, with the departments' responses.").Produces<List<Rating>>().ProducesProblem(404);
-        g.MapPost(ApiRoutes.StuckReport, (string id, HttpRequest request, ClaimsPrincipal user, CaseApi h, CancellationToken ct) =>
-                ApiGate.JsonAsync<StuckReportRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.ReportAsync(caller, id, body, ct), ct))
-            .WithSummary("Report that one of my applications is stuck (办不成事); opens a supervised case.")
-            .AcceptsJson<StuckReportRequest>().Produces<StuckReportResponse>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
-        g.MapPost(ApiRoutes.FollowUpResponse, (string taskId, HttpRequest request, ClaimsPrincipal user, RatingApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-                ApiGate.JsonAsync<FollowUpResponseRequest>(request, Caller.From(user), CallerRole.Officer, (caller, body) => h.RespondAsync(caller, taskId, ifMatch, body, ct), ct))
-            .WithSummary("Answer a bad rating's follow-up in writing; closes it. If-Match required.")
-            .AcceptsJson<FollowUpResponseRequest>().Produces<Rating>().ProducesProblem(409).ProducesProblem(412).ProducesProblem(428);
-        g.MapGet(ApiRoutes.Cases, (string? status, ClaimsPrincipal user, CaseApi h, CancellationToken ct) => h.ListAsync(Caller.From(user), status, ct))
-            .WithSummary("Stuck cases, soonest due first; status = open or resolved.").Produces<List<StuckCase>>().ProducesProblem(400);
-        g.MapPost(ApiRoutes.CaseResolution, (string caseId, HttpRequest request, ClaimsPrincipal user, CaseApi h, CancellationToken ct) =>
-                ApiGate.JsonAsync<CaseResolutionRequest>(request, Caller.From(user), CallerRole.Administrator, (caller, body) => h.ResolveAsync(caller, caseId, body, ct), ct))
-            .WithSummary("Resolve a stuck case; the applicant is sent the resolution.")
-            .AcceptsJson<CaseResolutionRequest>().Produces(202).ProducesProblem(404).ProducesProblem(409);
-        g.MapPost(ApiRoutes.AssistedApplications, (HttpRequest request, ClaimsPrincipal user, AssistedApi h, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
-                AssistedApi.Gate(Caller.From(user)) is { } refused ? Task.FromResult(refused)
-                    : ApiGate.JsonAsync<AssistedSubmitRequest>(request, Caller.From(user), CallerRole.Officer, (caller, body) => h.SubmitAsync(caller, body, idempotencyKey, ct), ct))
-            .WithSummary("Prepare an application for a citizen or company to confirm (帮办代办; officers with assist=true); nothing starts until they do.")
-            .RequireRateLimiting(SubmitPolicy).AcceptsJson<AssistedSubmitRequest>().Produces<ConsentView>(201).Produces<ConsentView>(200)
-            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(422).ProducesProblem(429);
-        g.MapGet(ApiRoutes.Consents, (ClaimsPrincipal user, AssistedApi h, CancellationToken ct) => h.ListMineAsync(Caller.From(user), ct))
-            .WithSummary("Applications staff prepared for me, newest first, with where each stands.").Produces<List<ConsentView>>();
-        g.MapGet(ApiRoutes.Consent, (string consentId, ClaimsPrincipal user, AssistedApi h, CancellationToken ct) => h.GetConsentAsync(Caller.From(user), consentId, ct))
-            .WithSummary("An application staff prepared for me, exactly as a confirmation would file it.").Produces<ConsentView>().ProducesProblem(404);
-        g.MapPost(ApiRoutes.ConsentConfirmation, (string consentId, HttpRequest request, ClaimsPrincipal user, AssistedApi h, CancellationToken ct) =>
-                ApiGate.JsonAsync<ConsentConfirmationRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.ConfirmAsync(caller, consentId, body, ct), ct))
-            .WithSummary("Confirm what staff prepared (its sha256 as shown): the application is filed under my own identity.")
-            .AcceptsJson<ConsentConfirmationRequest>().Produces<SubmitResponse>(202).Produces<SubmitResponse>(200)
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(410).ProducesProblem(422);
-        g.MapPost(ApiRoutes.ConsentRefusal, (string consentId, HttpRequest request, ClaimsPrincipal user, AssistedApi h, CancellationToken ct) =>
-                ApiGate.JsonAsync<ConsentRefusalRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.RefuseAsync(caller, consentId, body, ct), ct))
-            .WithSummary("Refuse what staff prepared; nothing is filed.")
-            .AcceptsJson<ConsentRefusalRequest>().Produces<ConsentView>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(410);
+        g.Map("Rate", (string id, HttpRequest request, ClaimsPrincipal user, RatingApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<RatingRequest>(request, Signed(user), (caller, body) => h.RateAsync(caller, id, body, ct), ct));
+        g.Map("ListRatings", (string id, ClaimsPrincipal user, RatingApi h, CancellationToken ct) => h.ListAsync(Signed(user), id, ct));
+        g.Map("ReportStuck", (string id, HttpRequest request, ClaimsPrincipal user, CaseApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<StuckReportRequest>(request, Signed(user), (caller, body) => h.ReportAsync(caller, id, body, ct), ct));
+        g.Map("AnswerFollowUp", (string taskId, HttpRequest request, ClaimsPrincipal user, RatingApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+                ApiGate.JsonAsync<FollowUpResponseRequest>(request, Signed(user), (caller, body) => h.RespondAsync(caller, taskId, ifMatch, body, ct), ct));
+        g.Map("ListCases", (string? status, ClaimsPrincipal user, CaseApi h, CancellationToken ct) => h.ListAsync(Signed(user), status, ct));
+        g.Map("ResolveCase", (string caseId, HttpRequest request, ClaimsPrincipal user, CaseApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<CaseResolutionRequest>(request, Signed(user), (caller, body) => h.ResolveAsync(caller, caseId, body, ct), ct));
+        g.Map("SubmitAssisted", (HttpRequest request, ClaimsPrincipal user, AssistedApi h, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
+                AssistedApi.Gate(Signed(user)) is { } refused ? Task.FromResult(refused)
+                    : ApiGate.JsonAsync<AssistedSubmitRequest>(request, Signed(user), (caller, body) => h.SubmitAsync(caller, body, idempotencyKey, ct), ct));
+        g.Map("ListMyConsents", (ClaimsPrincipal user, AssistedApi h, CancellationToken ct) => h.ListMineAsync(Signed(user), ct));
+        g.Map("GetConsent", (string consentId, ClaimsPrincipal user, AssistedApi h, CancellationToken ct) => h.GetConsentAsync(Signed(user), consentId, ct));
+        g.Map("ConfirmConsent", (string consentId, HttpRequest request, ClaimsPrincipal user, AssistedApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<ConsentConfirmationRequest>(request, Signed(user), (caller, body) => h.ConfirmAsync(caller, consentId, body, ct), ct));
+        g.Map("RefuseConsent", (string consentId, HttpRequest request, ClaimsPrincipal user, AssistedApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<ConsentRefusalRequest>(request, Signed(user), (caller, body) => h.RefuseAsync(caller, consentId, body, ct), ct));
     }
+
+    /// <summary>Maps the table's entry <paramref name="operationId"/> to <paramref name="handler"/>, with all its metadata from the table.</summary>
+    static RouteHandlerBuilder Map(this IEndpointRouteBuilder routes, string operationId, Delegate handler)
+    {
+        var operation = ApiRoutes.Operations.SingleOrDefault(o => o.OperationId == operationId)
+            ?? throw new InvalidOperationException($"ApiRoutes.Operations has no operation {operationId}.");
+        var builder = routes.MapMethods(operation.Template, [operation.Method], handler)
+            .WithName(operation.OperationId).WithSummary(operation.Summary).WithTags(operation.Tag).WithMetadata(operation);
+        if (operation.Request is { } request)
+        {
+            builder.WithMetadata(new JsonBody(request));
+        }
+
+        if (operation.RateLimit is { } policy)
+        {
+            builder.RequireRateLimiting(policy);
+        }
+
+        foreach (var response in operation.AllResponses)
+        {
+            _ = response switch
+            {
+                { IsProblem: true } => builder.ProducesProblem(response.Status),
+                { Body: { } body } => builder.Produces(response.Status, body),
+                _ => builder.Produces(response.Status),
+            };
+        }
+
+        return builder;
+    }
+
+    /// <summary>The caller the edge has let in; only routes of <see cref="ApiAccess.System"/> have none, and they do not ask.</summary>
+    static Caller Signed(ClaimsPrincipal user) =>
+        Caller.From(user) ?? throw new InvalidOperationException("The edge let a request without a caller through to a route that needs one.");
 
     // Documents a JSON body without routing's own media-type check: .Accepts<T>("application/json") makes routing answer
     // any other Content-Type with a bare 415 before the handler runs, so an anonymous caller got 415 instead of 401 and
     // the body was not our problem+json. The handlers check the media type themselves, after the caller.
-    static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder builder) => builder.WithMetadata(new JsonBody(typeof(T)));
-
     sealed class JsonBody(Type requestType) : IAcceptsMetadata
     {
         // Empty: routing then lets every media type through to the handler.

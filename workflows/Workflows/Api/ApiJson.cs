@@ -19,13 +19,15 @@ public static class ApiJson
     /// <summary>The options for response bodies written outside the host's JSON options (see <see cref="ConfigureResponses"/>).</summary>
     public static JsonSerializerOptions ResponseOptions { get; } = CreateResponseOptions();
 
-    /// <summary>Applies the response conventions (enums by camelCase name, nulls left out) to a host's JSON options.</summary>
+    /// <summary>Applies the response conventions (enums by camelCase name, every member written, null too) to a host's JSON options.</summary>
     /// <param name="options">The host's options.</param>
     public static void ConfigureResponses(JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        // Nulls are written, not left out: the OpenAPI document marks a record's members required, and a generated
+        // client throws on a required member that is absent (issue 15). A member that may be null says so by being null.
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
     }
 
     /// <summary>Reads and deserializes a body.</summary>

@@ -1,3 +1,10 @@
+using Workflows.Assisted;
+using Workflows.Audit;
+using Workflows.Cases;
+using Workflows.Licences;
+using Workflows.Ratings;
+using static Workflows.Api.ApiResponse;
+
 namespace Workflows.Api;
 
 /// <summary>One HTTP route of the API: its method and its template relative to the <c>/api</c> prefix.</summary>
@@ -6,9 +13,13 @@ namespace Workflows.Api;
 public sealed record ApiRoute(string Method, string Template);
 
 /// <summary>
-/// The API's route table, written once: the local server maps these templates under <c>/api</c> and the Functions
-/// app's HTTP triggers use them as their routes (the Functions host adds its default <c>api</c> prefix). A test
-/// holds both hosts to <see cref="All"/>.
+/// The API's route table, written once. Each <see cref="ApiOperation"/> in <see cref="Operations"/> says what one
+/// route is: method, path (the constants below, relative to <c>/api</c>), operationId, who may call it
+/// (<see cref="ApiAccess"/>), tag, summary, request type, the responses it can answer by status with their headers,
+/// and its rate-limit policy. The local server maps its endpoints' metadata from it and the Functions app's trigger
+/// named <c>Api</c> + operationId serves it; both enforce <see cref="ApiOperation.Access"/> at the edge, so handlers
+/// check only ownership. To add a route: a path constant, one entry in <see cref="Operations"/>, one endpoint in
+/// ApiEndpoints and one trigger in ApiTriggers; the tests hold all three together.
 /// </summary>
 public static class ApiRoutes
 {
@@ -138,54 +149,131 @@ public static class ApiRoutes
     /// <summary>The figures of a period.</summary>
     public const string Figures = "admin/figures";
 
-    /// <summary>Every route with its method.</summary>
-    public static IReadOnlyList<ApiRoute> All { get; } =
+    /// <summary>Rate-limit policy of submissions (per user).</summary>
+    public const string SubmitPolicy = "submit";
+
+    /// <summary>Rate-limit policy of uploads (per user).</summary>
+    public const string UploadPolicy = "upload";
+
+    const string Citizens = "Citizens and companies";
+    const string Officers = "Officers";
+    const string Administrators = "Administrators";
+    const string Voice = "Ratings, stuck cases and assisted filing";
+    const string Systems = "Outside systems";
+    const string NotificationsTag = "Notifications";
+
+    /// <summary>Every route: what it is, who may call it, what it answers.</summary>
+    public static IReadOnlyList<ApiOperation> Operations { get; } =
     [
-        new("GET", Bundles),
-        new("GET", Bundle),
-        new("POST", Uploads),
-        new("POST", Applications),
-        new("GET", Applications),
-        new("GET", Application),
-        new("POST", Supplement),
-        new("POST", DeferredMaterial),
-        new("POST", Withdrawal),
-        new("GET", Licences),
-        new("GET", Tasks),
-        new("GET", TaskById),
-        new("GET", TaskApplication),
-        new("POST", Claim),
-        new("POST", Release),
-        new("POST", Decision),
-        new("GET", Templates),
-        new("POST", Templates),
-        new("POST", ValidateTemplate),
-        new("GET", TemplateVersions),
-        new("GET", TemplateVersion),
-        new("PUT", TemplateVersion),
-        new("POST", Publish),
-        new("POST", Retire),
-        new("GET", Diff),
-        new("GET", Audit),
-        new("GET", Search),
-        new("POST", Bulk),
-        new("POST", Extension),
-        new("POST", Callbacks),
-        new("GET", Notifications),
-        new("POST", Ratings),
-        new("GET", Ratings),
-        new("POST", StuckReport),
-        new("POST", FollowUpResponse),
-        new("GET", Cases),
-        new("POST", CaseResolution),
-        new("POST", AssistedApplications),
-        new("GET", Consents),
-        new("GET", Consent),
-        new("POST", ConsentConfirmation),
-        new("POST", ConsentRefusal),
-        new("POST", Confirmation),
-        new("POST", Declination),
-        new("POST", RegisterEvents),
-        new("GET", Figures),
+        // Citizens and companies.
+        new("GET", Bundles, "ListBundles", ApiAccess.SignedIn, Citizens, "Bundles open for applications.") { Responses = [Ok<List<BundleSummary>>()] },
+        new("GET", Bundle, "GetBundleForm", ApiAccess.SignedIn, Citizens, "A bundle's one form and one material list, with what you already hold.")
+            { Responses = [Ok<BundleForm>(), Problem(404)] },
+        new("POST", Uploads, "UploadMaterial", ApiAccess.Applicant, Citizens, "Upload one material file (the raw body, its media type in Content-Type; optional X-Content-SHA256).")
+            { RawBody = true, RateLimit = UploadPolicy, Responses = [Of<UploadResponse>(201, Location), Problem(400), Problem(404), Problem(413), Problem(415)] },
+        new("POST", Applications, "SubmitApplication", ApiAccess.Applicant, Citizens, "Submit one application; the same Idempotency-Key returns the same application.")
+            { Request = typeof(SubmitRequest), RateLimit = SubmitPolicy, Responses = [Of<SubmitResponse>(202, Location), Ok<SubmitResponse>(), Problem(404), Problem(422)] },
+        new("GET", Applications, "ListMyApplications", ApiAccess.Applicant, Citizens, "My applications, newest first.") { Responses = [Ok<List<ApplicationSummary>>()] },
+        new("GET", Application, "GetMyApplication", ApiAccess.Applicant, Citizens, "One of my applications: each item's state and due time, and what is asked of me.")
+            { Responses = [Ok<ApplicationDetail>(), Problem(404)] },
+        new("POST", Supplement, "SupplyItem", ApiAccess.Applicant, Citizens, "Answer an item's supplement request with corrected answers and materials.")
+            { Request = typeof(SupplyRequest), Responses = [Empty(202, Location), Problem(404), Problem(409)] },
+        new("POST", DeferredMaterial, "SupplyDeferredMaterial", ApiAccess.Applicant, Citizens, "Supply a material accepted as missing (容缺).")
+            { Request = typeof(DeferredSupplyRequest), Responses = [Empty(202, Location), Problem(404), Problem(409)] },
+        new("POST", Withdrawal, "WithdrawApplication", ApiAccess.Applicant, Citizens, "Withdraw: every pending item is cancelled.")
+            { Request = typeof(WithdrawRequest), Responses = [Empty(202, Location), Problem(404), Problem(409)] },
+        new("GET", Licences, "ListMyLicences", ApiAccess.Applicant, Citizens, "My electronic licences.") { Responses = [Ok<List<LicenceRecord>>()] },
+        new("POST", Confirmation, "ConfirmProactive", ApiAccess.Applicant, Citizens, "Confirm a pre-filled application started by a register event, with corrections and materials.")
+            { Request = typeof(ConfirmationRequest), Responses = [Empty(202, Location), Problem(404), Problem(409), Problem(422)] },
+        new("POST", Declination, "DeclineProactive", ApiAccess.Applicant, Citizens, "Decline a pre-filled application started by a register event.")
+            { Request = typeof(DeclinationRequest), Responses = [Empty(202, Location), Problem(404), Problem(409)] },
+
+        // Officers.
+        new("GET", Tasks, "ListTasks", ApiAccess.Officer, Officers, "My department's tasks, soonest due first, a page at a time; escalated=true lists what passed its due time (a supervisor's list).")
+            { Responses = [Ok<TaskListResponse>(), Problem(400)] },
+        new("GET", TaskById, "GetTask", ApiAccess.Officer, Officers, "One task, with the ETag to send when acting on it.")
+            { Responses = [Of<TaskView>(200, ETag), Problem(404)] },
+        new("GET", TaskApplication, "GetTaskApplication", ApiAccess.Officer, Officers, "The answers and materials the task's item needs.")
+            { Responses = [Ok<TaskApplicationView>(), Problem(404)] },
+        new("POST", Claim, "ClaimTask", ApiAccess.Officer, Officers, "Claim a task.")
+            { Responses = [Of<TaskView>(200, ETag), Problem(404), Problem(409), Problem(412), Problem(428)] },
+        new("POST", Release, "ReleaseTask", ApiAccess.Officer, Officers, "Release your claim.")
+            { Responses = [Of<TaskView>(200, ETag), Problem(404), Problem(409), Problem(412), Problem(428)] },
+        new("POST", Decision, "DecideTask", ApiAccess.Officer, Officers, "Approve, reject (reason required) or ask for a supplement; If-Match makes it count once.")
+            { Request = typeof(DecisionRequest), Responses = [Empty(202), Problem(404), Problem(409), Problem(412), Problem(428)] },
+
+        // Administrators.
+        new("GET", Templates, "ListTemplates", ApiAccess.Administrator, Administrators, "Every template version.") { Responses = [Ok<List<TemplateVersionSummary>>()] },
+        new("POST", Templates, "CreateTemplateDraft", ApiAccess.Administrator, Administrators, "Create the next version of a template as a draft.")
+            { Document = true, Responses = [Of<TemplateVersionDetail>(201, Location, ETag)] },
+        new("POST", ValidateTemplate, "ValidateTemplate", ApiAccess.Administrator, Administrators, "Validate a template document without storing it.")
+            { Document = true, Responses = [Ok<ValidationResponse>()] },
+        new("GET", TemplateVersions, "ListTemplateVersions", ApiAccess.Administrator, Administrators, "A template's versions.")
+            { Responses = [Ok<List<TemplateVersionSummary>>(), Problem(404)] },
+        new("GET", TemplateVersion, "GetTemplateVersion", ApiAccess.Administrator, Administrators, "One version with its document and problems.")
+            { Responses = [Of<TemplateVersionDetail>(200, ETag), Problem(404)] },
+        new("PUT", TemplateVersion, "EditTemplateDraft", ApiAccess.Administrator, Administrators, "Replace a draft's document.")
+            { Document = true, Responses = [Of<TemplateVersionDetail>(200, ETag), Problem(404), Problem(409), Problem(412), Problem(428)] },
+        new("POST", Publish, "PublishTemplateVersion", ApiAccess.Administrator, Administrators, "Publish a draft (it must validate).")
+            { Request = typeof(PublishRequest), Responses = [Of<TemplateVersionDetail>(200, ETag), Problem(404), Problem(409), Problem(412), Problem(422), Problem(428)] },
+        new("POST", Retire, "RetireTemplateVersion", ApiAccess.Administrator, Administrators, "Retire a published version.")
+            { Responses = [Of<TemplateVersionDetail>(200, ETag), Problem(404), Problem(409), Problem(412), Problem(428)] },
+        new("GET", Diff, "DiffTemplate", ApiAccess.Administrator, Administrators, "What changed between two versions.")
+            { Responses = [Ok<List<TemplateChange>>(), Problem(400), Problem(404)] },
+        new("GET", Audit, "ReadAudit", ApiAccess.Administrator, Administrators, "The audit trail of an application or template:KEY.")
+            { Responses = [Ok<List<AuditEntry>>(), Problem(400)] },
+        new("GET", Search, "SearchApplications", ApiAccess.Administrator, Administrators, "Search applications: template, status, applicant, department, from, to, pageSize, continuation.")
+            { Responses = [Ok<SearchResponse>(), Problem(400)] },
+        new("POST", Bulk, "BulkApplications", ApiAccess.Administrator, Administrators, "Cancel, reassign or extend every application a query matches; reports per application.")
+            { Request = typeof(BulkRequest), Responses = [Ok<BulkResponse>()] },
+        new("POST", Extension, "ExtendItem", ApiAccess.Administrator, Administrators, "Extend a running item's due time by working days, with a reason (audited); its reminder and escalation follow.")
+            { Request = typeof(ExtensionRequest), Responses = [Of<ExtensionResponse>(202, Location), Problem(404), Problem(409)] },
+        new("GET", Figures, "Figures", ApiAccess.Administrator, Administrators, "Figures of the applications submitted in a period of months: template, from, to (yyyy-MM).")
+            { Responses = [Ok<Figures.FiguresReport>(), Problem(400)] },
+
+        // The citizen's voice: ratings and their follow-ups (好差评), stuck cases (办不成事), assisted filing (帮办代办).
+        new("POST", Ratings, "Rate", ApiAccess.Applicant, Voice, "Rate an ended item (item = its key) or the ended bundle (item = null): score 1-5, tags, comment; once.")
+            { Request = typeof(RatingRequest), Responses = [Of<Rating>(201, Location), Ok<Rating>(), Problem(404), Problem(409)] },
+        new("GET", Ratings, "ListRatings", ApiAccess.Applicant, Voice, "My ratings of one application, with the departments' responses.")
+            { Responses = [Ok<List<Rating>>(), Problem(404)] },
+        new("POST", StuckReport, "ReportStuck", ApiAccess.Applicant, Voice, "Report that one of my applications is stuck (办不成事); opens a supervised case.")
+            { Request = typeof(StuckReportRequest), Responses = [Of<StuckReportResponse>(202), Problem(404), Problem(409)] },
+        new("POST", FollowUpResponse, "AnswerFollowUp", ApiAccess.Officer, Voice, "Answer a bad rating's follow-up in writing; closes it. If-Match required.")
+            { Request = typeof(FollowUpResponseRequest), Responses = [Ok<Rating>(), Problem(404), Problem(409), Problem(412), Problem(428)] },
+        new("GET", Cases, "ListCases", ApiAccess.Administrator, Voice, "Stuck cases, soonest due first; status = open or resolved.")
+            { Responses = [Ok<List<StuckCase>>(), Problem(400)] },
+        new("POST", CaseResolution, "ResolveCase", ApiAccess.Administrator, Voice, "Resolve a stuck case; the applicant is sent the resolution.")
+            { Request = typeof(CaseResolutionRequest), Responses = [Empty(202), Problem(404), Problem(409)] },
+        new("POST", AssistedApplications, "SubmitAssisted", ApiAccess.Officer, Voice, "Prepare an application for a citizen or company to confirm (帮办代办; officers with assist=true); nothing starts until they do.")
+            { Request = typeof(AssistedSubmitRequest), RateLimit = SubmitPolicy, Responses = [Of<ConsentView>(201, Location), Ok<ConsentView>(), Problem(404), Problem(422)] },
+        new("GET", Consents, "ListMyConsents", ApiAccess.Applicant, Voice, "Applications staff prepared for me, newest first, with where each stands.")
+            { Responses = [Ok<List<ConsentView>>()] },
+        new("GET", Consent, "GetConsent", ApiAccess.Applicant, Voice, "An application staff prepared for me, exactly as a confirmation would file it.")
+            { Responses = [Ok<ConsentView>(), Problem(404)] },
+        new("POST", ConsentConfirmation, "ConfirmConsent", ApiAccess.Applicant, Voice, "Confirm what staff prepared (its sha256 as shown): the application is filed under my own identity.")
+            { Request = typeof(ConsentConfirmationRequest), Responses = [Of<SubmitResponse>(202, Location), Ok<SubmitResponse>(), Problem(404), Problem(409), Problem(410), Problem(422)] },
+        new("POST", ConsentRefusal, "RefuseConsent", ApiAccess.Applicant, Voice, "Refuse what staff prepared; nothing is filed.")
+            { Request = typeof(ConsentRefusalRequest), Responses = [Ok<ConsentView>(), Problem(404), Problem(409), Problem(410)] },
+
+        // Everyone signed in.
+        new("GET", Notifications, "ListMyNotifications", ApiAccess.SignedIn, NotificationsTag, "My notifications, newest first: an applicant's own, an officer's department's (and supervisors'), the administrators'.")
+            { Responses = [Ok<List<NotificationView>>(), Problem(400)] },
+
+        // Outside systems: signed requests, no caller; the handler checks the signature (401).
+        new("POST", Callbacks, "SystemCallback", ApiAccess.System, Systems, "A signed result from an outside department system.")
+            { Request = typeof(CallbackRequest), Responses = [Empty(202), Ok<CallbackApplied>(), Problem(401), Problem(404), Problem(409)] },
+        new("POST", RegisterEvents, "RegisterEvent", ApiAccess.System, Systems, "A signed register event that starts proactive applications; the same event twice starts one.")
+            { Request = typeof(RegisterEventRequest), Responses = [Of<RegisterEventResponse>(202, Location), Ok<RegisterEventResponse>(), Problem(401), Problem(409), Problem(422)] },
     ];
+
+    /// <summary>Every route with its method.</summary>
+    public static IReadOnlyList<ApiRoute> All { get; } = [.. Operations.Select(o => o.Route)];
+
+    /// <summary>The operation a Functions trigger serves: the trigger is named <c>Api</c> + its operationId.</summary>
+    /// <param name="functionName">The trigger's function name.</param>
+    /// <returns>The operation.</returns>
+    /// <exception cref="InvalidOperationException">No operation has that trigger: a trigger added without its table entry.</exception>
+    public static ApiOperation ForTrigger(string functionName) =>
+        Operations.FirstOrDefault(o => o.FunctionName == functionName)
+        ?? throw new InvalidOperationException($"No route of ApiRoutes.Operations is served by the trigger {functionName}.");
 }

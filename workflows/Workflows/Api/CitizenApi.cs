@@ -37,13 +37,8 @@ public sealed class CitizenApi(
     /// <param name="caller">The caller.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with the bundles.</returns>
-    public async Task<IResult> ListBundlesAsync(Caller? caller, CancellationToken cancellationToken)
+    public async Task<IResult> ListBundlesAsync(Caller caller, CancellationToken cancellationToken)
     {
-        if (caller is null)
-        {
-            return ApiProblems.Unauthenticated();
-        }
-
         var list = new List<BundleSummary>();
         foreach (var key in await templates.ListKeysAsync(cancellationToken))
         {
@@ -63,13 +58,8 @@ public sealed class CitizenApi(
     /// <param name="key">The bundle.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with the form, or 404.</returns>
-    public async Task<IResult> GetFormAsync(Caller? caller, string key, CancellationToken cancellationToken)
+    public async Task<IResult> GetFormAsync(Caller caller, string key, CancellationToken cancellationToken)
     {
-        if (caller is null)
-        {
-            return ApiProblems.Unauthenticated();
-        }
-
         if (await templates.GetPublishedAsync(key, cancellationToken) is not { } published)
         {
             return ApiProblems.NotFound("bundle");
@@ -94,14 +84,9 @@ public sealed class CitizenApi(
     /// <param name="request">The HTTP request whose body is the file.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>201 with the reference, or a problem naming what is wrong.</returns>
-    public async Task<IResult> UploadAsync(Caller? caller, string templateKey, string materialKey, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> UploadAsync(Caller caller, string templateKey, string materialKey, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         if (await templates.GetPublishedAsync(templateKey, cancellationToken) is not { } published)
         {
             return ApiProblems.NotFound("bundle");
@@ -144,14 +129,9 @@ public sealed class CitizenApi(
     /// <param name="idempotencyKey">The Idempotency-Key header, if sent.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>202 with the ledger, 200 for a replay, or 422 with the one notice.</returns>
-    public async Task<IResult> SubmitAsync(Caller? caller, SubmitRequest body, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<IResult> SubmitAsync(Caller caller, SubmitRequest body, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < '!' or > '~')))
         {
             return ApiProblems.Invalid(new ApiError("header:Idempotency-Key", "header.invalid", $"1 to {MaxIdempotencyKeyLength} printable ASCII characters."));
@@ -210,13 +190,8 @@ public sealed class CitizenApi(
     /// <param name="caller">The caller.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with the list.</returns>
-    public async Task<IResult> ListMineAsync(Caller? caller, CancellationToken cancellationToken)
+    public async Task<IResult> ListMineAsync(Caller caller, CancellationToken cancellationToken)
     {
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         var list = await store.ListByApplicantAsync(caller!.Id, cancellationToken);
         return Results.Ok(list.Select(a => new ApplicationSummary(a.ApplicationId, a.TemplateKey, a.TemplateName, a.Status, a.SubmittedAt, a.UpdatedAt,
             a.Items.Count(i => i.State == ItemState.Approved), a.Items.Count(i => i.State != ItemState.NotIncluded))).ToList());
@@ -227,13 +202,8 @@ public sealed class CitizenApi(
     /// <param name="applicationId">The application.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200, or 404 when it is not the caller's.</returns>
-    public async Task<IResult> GetMineAsync(Caller? caller, string applicationId, CancellationToken cancellationToken)
+    public async Task<IResult> GetMineAsync(Caller caller, string applicationId, CancellationToken cancellationToken)
     {
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         var record = await FindMineAsync(caller!, applicationId, cancellationToken);
         if (record is null)
         {
@@ -332,14 +302,9 @@ public sealed class CitizenApi(
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>202, 404, 409 when nothing is asked, the request named is not the open one (<c>supplement.stale</c>) or
     /// was answered already with other files (<c>supplement.alreadyAnswered</c>), or 400 naming a bad upload or field.</returns>
-    public async Task<IResult> SupplyAsync(Caller? caller, string applicationId, string itemKey, SupplyRequest body, CancellationToken cancellationToken)
+    public async Task<IResult> SupplyAsync(Caller caller, string applicationId, string itemKey, SupplyRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         var record = await FindMineAsync(caller!, applicationId, cancellationToken);
         var item = record?.Items.FirstOrDefault(i => i.Key == itemKey);
         if (record is null || item is null)
@@ -399,14 +364,9 @@ public sealed class CitizenApi(
     /// <param name="body">The upload.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>202, 404, 409 when the material is not awaited, or 400 naming a bad upload.</returns>
-    public async Task<IResult> SupplyDeferredAsync(Caller? caller, string applicationId, string materialKey, DeferredSupplyRequest body, CancellationToken cancellationToken)
+    public async Task<IResult> SupplyDeferredAsync(Caller caller, string applicationId, string materialKey, DeferredSupplyRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         var record = await FindMineAsync(caller!, applicationId, cancellationToken);
         var entry = record?.Materials.FirstOrDefault(m => m.Key == materialKey);
         if (record is null || entry is null)
@@ -435,14 +395,9 @@ public sealed class CitizenApi(
     /// <param name="body">The reason.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>202, 404, or 409 when it has already ended.</returns>
-    public async Task<IResult> WithdrawAsync(Caller? caller, string applicationId, WithdrawRequest body, CancellationToken cancellationToken)
+    public async Task<IResult> WithdrawAsync(Caller caller, string applicationId, WithdrawRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
         {
             return ApiProblems.Invalid(new ApiError("reason", "field.required", "Give a reason of at most 500 characters."));
@@ -472,7 +427,7 @@ public sealed class CitizenApi(
     /// <param name="body">The corrections and materials.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>202, 404 when not the caller's, 409 when not awaiting confirmation, 400 or 422 naming what is wrong.</returns>
-    public async Task<IResult> ConfirmAsync(Caller? caller, string applicationId, ConfirmationRequest body, CancellationToken cancellationToken)
+    public async Task<IResult> ConfirmAsync(Caller caller, string applicationId, ConfirmationRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         var (proactive, refused) = await AwaitingConfirmationAsync(caller, applicationId, cancellationToken);
@@ -512,14 +467,9 @@ public sealed class CitizenApi(
     /// <param name="body">The reason.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>202, 404 when not the caller's, 409 when not awaiting confirmation, 400 without a reason.</returns>
-    public async Task<IResult> DeclineAsync(Caller? caller, string applicationId, DeclinationRequest body, CancellationToken cancellationToken)
+    public async Task<IResult> DeclineAsync(Caller caller, string applicationId, DeclinationRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
         {
             return ApiProblems.Invalid(new ApiError("reason", "field.required", "Give a reason of at most 500 characters."));
@@ -536,13 +486,8 @@ public sealed class CitizenApi(
     }
 
     // The caller's own proactive application, still awaiting confirmation; anyone else's is not found.
-    async Task<(ProactiveInput? Proactive, IResult? Refused)> AwaitingConfirmationAsync(Caller? caller, string applicationId, CancellationToken cancellationToken)
+    async Task<(ProactiveInput? Proactive, IResult? Refused)> AwaitingConfirmationAsync(Caller caller, string applicationId, CancellationToken cancellationToken)
     {
-        if (Deny(caller) is { } denied)
-        {
-            return (null, denied);
-        }
-
         var record = await store.GetAsync(applicationId, cancellationToken);
         if (record is null || record.Applicant.Id != caller!.Id)
         {
@@ -559,13 +504,8 @@ public sealed class CitizenApi(
     /// <param name="caller">The caller.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with the licences.</returns>
-    public async Task<IResult> ListLicencesAsync(Caller? caller, CancellationToken cancellationToken)
+    public async Task<IResult> ListLicencesAsync(Caller caller, CancellationToken cancellationToken)
     {
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         return Results.Ok(await licences.ListAsync(caller!.Id, cancellationToken));
     }
 
@@ -580,9 +520,6 @@ public sealed class CitizenApi(
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{applicantId}\n{idempotencyKey}"));
         return $"app-{Convert.ToHexStringLower(hash, 0, 16)}";
     }
-
-    static IResult? Deny(Caller? caller) =>
-        caller is null ? ApiProblems.Unauthenticated() : caller.Role != CallerRole.Applicant ? ApiProblems.Forbidden() : null;
 
     // The read model, or, in the moment between acceptance and the bundle's first write, the instance's own input.
     Task<ApplicationRecord?> FindMineAsync(Caller caller, string applicationId, CancellationToken cancellationToken) =>

@@ -39,13 +39,8 @@ public sealed class NotificationApi(NotificationOutbox outbox)
     /// <param name="max">At most this many, 1 to <see cref="MaxPageSize"/>; <see cref="DefaultPageSize"/> when absent.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with the list, 400 for a bad <c>max</c>, 401 without a caller, 403 for a role with no notifications.</returns>
-    public async Task<IResult> ListMineAsync(Caller? caller, string? max, CancellationToken cancellationToken)
+    public async Task<IResult> ListMineAsync(Caller caller, string? max, CancellationToken cancellationToken)
     {
-        if (caller is null)
-        {
-            return ApiProblems.Unauthenticated();
-        }
-
         var size = DefaultPageSize;
         if (max is not null && (!int.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
         {

@@ -41,13 +41,8 @@ public sealed class OfficerApi(
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with a page, or 400 naming the bad query parameter.</returns>
     public async Task<IResult> ListTasksAsync(
-        Caller? caller, string? status, string? dueBefore, string? template, string? pageSize, string? continuation, string? escalated, CancellationToken cancellationToken)
+        Caller caller, string? status, string? dueBefore, string? template, string? pageSize, string? continuation, string? escalated, CancellationToken cancellationToken)
     {
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         var errors = new List<ApiError>();
         var state = OfficerTaskStatus.Open;
         if (status is not null)
@@ -120,13 +115,8 @@ public sealed class OfficerApi(
     /// <param name="taskId">The task.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with an ETag header, or 404.</returns>
-    public async Task<IResult> GetTaskAsync(Caller? caller, string taskId, CancellationToken cancellationToken)
+    public async Task<IResult> GetTaskAsync(Caller caller, string taskId, CancellationToken cancellationToken)
     {
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         var stored = await tasks.GetStoredAsync(caller!.Department!, taskId, cancellationToken);
         if (stored is null)
         {
@@ -141,13 +131,8 @@ public sealed class OfficerApi(
     /// <param name="taskId">The task.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200, or 404.</returns>
-    public async Task<IResult> GetTaskApplicationAsync(Caller? caller, string taskId, CancellationToken cancellationToken)
+    public async Task<IResult> GetTaskApplicationAsync(Caller caller, string taskId, CancellationToken cancellationToken)
     {
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         var stored = await tasks.GetStoredAsync(caller!.Department!, taskId, cancellationToken);
         if (stored is null)
         {
@@ -179,7 +164,7 @@ public sealed class OfficerApi(
     /// <param name="ifMatch">The If-Match header.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with the new ETag, 404, 409, 412 or 428.</returns>
-    public Task<IResult> ClaimAsync(Caller? caller, string taskId, string? ifMatch, CancellationToken cancellationToken) =>
+    public Task<IResult> ClaimAsync(Caller caller, string taskId, string? ifMatch, CancellationToken cancellationToken) =>
         ChangeClaimAsync(caller, taskId, ifMatch, claim: true, cancellationToken);
 
     /// <summary>Releases the caller's claim on a task.</summary>
@@ -188,7 +173,7 @@ public sealed class OfficerApi(
     /// <param name="ifMatch">The If-Match header.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with the new ETag, 404, 409, 412 or 428.</returns>
-    public Task<IResult> ReleaseAsync(Caller? caller, string taskId, string? ifMatch, CancellationToken cancellationToken) =>
+    public Task<IResult> ReleaseAsync(Caller caller, string taskId, string? ifMatch, CancellationToken cancellationToken) =>
         ChangeClaimAsync(caller, taskId, ifMatch, claim: false, cancellationToken);
 
     /// <summary>
@@ -202,14 +187,9 @@ public sealed class OfficerApi(
     /// <param name="body">The decision.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>202, 400, 404, 409, 412 or 428.</returns>
-    public async Task<IResult> DecideAsync(Caller? caller, string taskId, string? ifMatch, DecisionRequest body, CancellationToken cancellationToken)
+    public async Task<IResult> DecideAsync(Caller caller, string taskId, string? ifMatch, DecisionRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         var (stored, expected, refused) = await ForWriteAsync(caller!, taskId, ifMatch, cancellationToken);
         if (refused is not null)
         {
@@ -293,13 +273,8 @@ public sealed class OfficerApi(
         return Results.Accepted();
     }
 
-    async Task<IResult> ChangeClaimAsync(Caller? caller, string taskId, string? ifMatch, bool claim, CancellationToken cancellationToken)
+    async Task<IResult> ChangeClaimAsync(Caller caller, string taskId, string? ifMatch, bool claim, CancellationToken cancellationToken)
     {
-        if (Deny(caller) is { } denied)
-        {
-            return denied;
-        }
-
         var (stored, expected, refused) = await ForWriteAsync(caller!, taskId, ifMatch, cancellationToken);
         if (refused is not null)
         {
@@ -380,7 +355,4 @@ public sealed class OfficerApi(
 
     static ETag? ParseETag(string? header) =>
         string.IsNullOrWhiteSpace(header) || header.Trim() == "*" ? null : new ETag(header.Trim());
-
-    static IResult? Deny(Caller? caller) =>
-        caller is null ? ApiProblems.Unauthenticated() : caller.Role != CallerRole.Officer ? ApiProblems.Forbidden() : null;
 }

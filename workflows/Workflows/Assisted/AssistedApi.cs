@@ -118,11 +118,11 @@ public sealed class AssistedApi(
     /// <summary>The longest applicant id.</summary>
     public const int MaxIdLength = Identifiers.MaxLength;
 
-    /// <summary>Refuses anyone but an officer with the assist grant, before the body is read.</summary>
+    /// <summary>Refuses an officer without the assist grant, before the body is read (the edge has let only officers in).</summary>
     /// <param name="caller">The caller.</param>
-    /// <returns>401, 403, or null when the caller may go on.</returns>
-    public static IResult? Gate(Caller? caller) =>
-        ApiGate.Check(caller, CallerRole.Officer) ?? (caller!.CanAssist ? null : ApiProblems.Forbidden());
+    /// <returns>403, or null when the caller may go on.</returns>
+    public static IResult? Gate(Caller caller) =>
+        caller.Role == CallerRole.Officer && caller.CanAssist ? null : ApiProblems.Forbidden();
 
     /// <summary>Prepares an application for an applicant to confirm; nothing starts.</summary>
     /// <param name="caller">The assisting officer.</param>
@@ -130,7 +130,7 @@ public sealed class AssistedApi(
     /// <param name="idempotencyKey">The Idempotency-Key header, if sent.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>201 with the consent request (200 for a replay), 400, 404 for an unknown bundle, 422 with the one notice or for a reused key.</returns>
-    public async Task<IResult> SubmitAsync(Caller? caller, AssistedSubmitRequest body, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<IResult> SubmitAsync(Caller caller, AssistedSubmitRequest body, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         if (Gate(caller) is { } denied)
@@ -183,13 +183,8 @@ public sealed class AssistedApi(
     /// <param name="caller">The applicant.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with the list.</returns>
-    public async Task<IResult> ListMineAsync(Caller? caller, CancellationToken cancellationToken)
+    public async Task<IResult> ListMineAsync(Caller caller, CancellationToken cancellationToken)
     {
-        if (ApiGate.Check(caller, CallerRole.Applicant) is { } denied)
-        {
-            return denied;
-        }
-
         var list = new List<ConsentView>();
         foreach (var (request, decision) in await consents.ListAsync(caller!.Id, cancellationToken))
         {
@@ -204,13 +199,8 @@ public sealed class AssistedApi(
     /// <param name="consentId">The request.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200, or 404 when it is not the caller's.</returns>
-    public async Task<IResult> GetConsentAsync(Caller? caller, string consentId, CancellationToken cancellationToken)
+    public async Task<IResult> GetConsentAsync(Caller caller, string consentId, CancellationToken cancellationToken)
     {
-        if (ApiGate.Check(caller, CallerRole.Applicant) is { } denied)
-        {
-            return denied;
-        }
-
         var request = await consents.GetAsync(caller!.Id, consentId, cancellationToken);
         return request is null
             ? ApiProblems.NotFound("consent request")
@@ -223,14 +213,9 @@ public sealed class AssistedApi(
     /// <param name="body">The digest they were shown.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>202 (200 when confirmed before), 400, 404, 409 (changed, tampered, refused), 410 (expired), 422 (the one notice).</returns>
-    public async Task<IResult> ConfirmAsync(Caller? caller, string consentId, ConsentConfirmationRequest body, CancellationToken cancellationToken)
+    public async Task<IResult> ConfirmAsync(Caller caller, string consentId, ConsentConfirmationRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (ApiGate.Check(caller, CallerRole.Applicant) is { } denied)
-        {
-            return denied;
-        }
-
         if (body.Sha256 is not { Length: 64 } sha || !sha.All(char.IsAsciiHexDigitLower))
         {
             return ApiProblems.Invalid(new ApiError("sha256", "field.invalid", "The request's sha256 as it was shown to you: 64 lower-case hex digits."));
@@ -319,14 +304,9 @@ public sealed class AssistedApi(
     /// <param name="body">Why, optionally.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with the request (also when refused before), 400, 404, 409 (confirmed or tampered), 410 (expired).</returns>
-    public async Task<IResult> RefuseAsync(Caller? caller, string consentId, ConsentRefusalRequest body, CancellationToken cancellationToken)
+    public async Task<IResult> RefuseAsync(Caller caller, string consentId, ConsentRefusalRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (ApiGate.Check(caller, CallerRole.Applicant) is { } denied)
-        {
-            return denied;
-        }
-
         if (body.Reason is not null && PersonText.Check("reason", body.Reason, TextKind.Reason) is { } badReason)
         {
             return ApiProblems.Invalid(badReason);

@@ -31,14 +31,9 @@ public sealed class CaseApi(CaseService service, CaseStore cases, ApplicantAppli
     /// <param name="body">The report.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>202 with the case id, 400, 404, or 409 when the application has a case.</returns>
-    public async Task<IResult> ReportAsync(Caller? caller, string applicationId, StuckReportRequest body, CancellationToken cancellationToken)
+    public async Task<IResult> ReportAsync(Caller caller, string applicationId, StuckReportRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (ApiGate.Check(caller, CallerRole.Applicant) is { } denied)
-        {
-            return denied;
-        }
-
         // Found from the bundle's input too, so a report right after an accepted submit is not told "not found".
         var application = await applications.FindAsync(caller!.Id, applicationId, cancellationToken);
         if (application is null)
@@ -67,13 +62,8 @@ public sealed class CaseApi(CaseService service, CaseStore cases, ApplicantAppli
     /// <param name="status">open or resolved; all when absent.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with the cases, or 400 naming <c>query:status</c>.</returns>
-    public async Task<IResult> ListAsync(Caller? caller, string? status, CancellationToken cancellationToken)
+    public async Task<IResult> ListAsync(Caller caller, string? status, CancellationToken cancellationToken)
     {
-        if (ApiGate.Check(caller, CallerRole.Administrator) is { } denied)
-        {
-            return denied;
-        }
-
         CaseStatus? only = null;
         if (status is not null)
         {
@@ -95,14 +85,9 @@ public sealed class CaseApi(CaseService service, CaseStore cases, ApplicantAppli
     /// <param name="body">The resolution.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>202, 400, 404, or 409 when resolved already.</returns>
-    public async Task<IResult> ResolveAsync(Caller? caller, string caseId, CaseResolutionRequest body, CancellationToken cancellationToken)
+    public async Task<IResult> ResolveAsync(Caller caller, string caseId, CaseResolutionRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (ApiGate.Check(caller, CallerRole.Administrator) is { } denied)
-        {
-            return denied;
-        }
-
         if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Length > MaxResolution)
         {
             return ApiProblems.Invalid(new ApiError("text", "field.required", $"Write the resolution the applicant will read, at most {MaxResolution} characters."));

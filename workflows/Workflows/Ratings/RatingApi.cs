@@ -29,14 +29,9 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
     /// <param name="body">The rating.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>201 with the rating, 200 for the same rating again, 400, 404, or 409 (not ended; rated before).</returns>
-    public async Task<IResult> RateAsync(Caller? caller, string applicationId, RatingRequest body, CancellationToken cancellationToken)
+    public async Task<IResult> RateAsync(Caller caller, string applicationId, RatingRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (ApiGate.Check(caller, CallerRole.Applicant) is { } denied)
-        {
-            return denied;
-        }
-
         var errors = RatingRules.Validate(body.Score, body.Tags, body.Comment).Select(p => new ApiError(p.Field, p.Code, p.Message)).ToList();
         if (body.Item is { } item && string.IsNullOrWhiteSpace(item))
         {
@@ -78,13 +73,8 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
     /// <param name="applicationId">The application.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with the ratings, or 404.</returns>
-    public async Task<IResult> ListAsync(Caller? caller, string applicationId, CancellationToken cancellationToken)
+    public async Task<IResult> ListAsync(Caller caller, string applicationId, CancellationToken cancellationToken)
     {
-        if (ApiGate.Check(caller, CallerRole.Applicant) is { } denied)
-        {
-            return denied;
-        }
-
         return await MineAsync(caller!, applicationId, cancellationToken) is null
             ? ApiProblems.NotFound("application")
             : Results.Ok(await ratings.ListAsync(applicationId, cancellationToken));
@@ -100,14 +90,9 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
     /// <param name="body">The response.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with the answered rating, 400, 404, 409 (not a follow-up; answered), 412 or 428.</returns>
-    public async Task<IResult> RespondAsync(Caller? caller, string taskId, string? ifMatch, FollowUpResponseRequest body, CancellationToken cancellationToken)
+    public async Task<IResult> RespondAsync(Caller caller, string taskId, string? ifMatch, FollowUpResponseRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (ApiGate.Check(caller, CallerRole.Officer) is { } denied)
-        {
-            return denied;
-        }
-
         var stored = await tasks.GetStoredAsync(caller!.Department!, taskId, cancellationToken);
         if (stored is null)
         {

@@ -1,0 +1,345 @@
+using System.Globalization;
+using Azure;
+using Microsoft.AspNetCore.Http;
+using Workflows.Applications;
+using Workflows.Audit;
+using Workflows.Orchestration;
+using Workflows.Tasks;
+using Workflows.Templates;
+
+namespace Workflows.Api;
+
+/// <summary>A page of the application search.</summary>
+/// <param name="Applications">The matches.</param>
+/// <param name="Continuation">Pass back for the next page.</param>
+public sealed record SearchResponse(IReadOnlyList<ApplicationSummary> Applications, string? Continuation);
+
+/// <summary>The query part of a bulk action (the same filters as the search).</summary>
+/// <param name="Template">Template key.</param>
+/// <param name="Status">Application status.</param>
+/// <param name="Applicant">Applicant id.</param>
+/// <param name="Department">Department with an included item.</param>
+/// <param name="From">Submitted at or after.</param>
+/// <param name="To">Submitted before.</param>
+/// <param name="ApplicationIds">Or these applications exactly.</param>
+public sealed record BulkQuery(string? Template = null, ApplicationStatus? Status = null, string? Applicant = null, string? Department = null, DateTime? From = null, DateTime? To = null, List<string>? ApplicationIds = null);
+
+/// <summary>A bulk action on every application a query matches.</summary>
+/// <param name="Action">cancel, reassign or extend.</param>
+/// <param name="Query">Which applications.</param>
+/// <param name="Reason">Why (audited, shown to applicants for a cancellation).</param>
+/// <param name="Department">For reassign: the department whose open tasks move.</param>
+/// <param name="Officer">For reassign: the officer who gets them.</param>
+/// <param name="WorkingDays">For extend: working days added to the due time of every officer item still being decided (1 to 60); with a department, only that department's.</param>
+public sealed record BulkRequest(string Action, BulkQuery Query, string Reason, string? Department = null, string? Officer = null, int? WorkingDays = null);
+
+/// <summary>An administrator's extension of one item's due time.</summary>
+/// <param name="WorkingDays">Working days to add, 1 to 60.</param>
+/// <param name="Reason">Why (audited).</param>
+public sealed record ExtensionRequest(int WorkingDays, string Reason);
+
+/// <summary>An extension sent to a running item, which moves its due time, reminder and escalation and audits it.</summary>
+/// <param name="ApplicationId">The application.</param>
+/// <param name="ItemKey">The item.</param>
+/// <param name="WorkingDays">Working days added.</param>
+/// <param name="DueAtBefore">The due time the task showed when the extension was sent.</param>
+public sealed record ExtensionResponse(string ApplicationId, string ItemKey, int WorkingDays, DateTime DueAtBefore);
+
+/// <summary>What a bulk action did to one application.</summary>
+/// <param name="ApplicationId">The application.</param>
+/// <param name="Outcome">done, skipped or failed.</param>
+/// <param name="Detail">Why.</param>
+public sealed record BulkItemResult(string ApplicationId, string Outcome, string Detail);
+
+/// <summary>What a bulk action did.</summary>
+/// <param name="Action">The action.</param>
+/// <param name="Results">Per application.</param>
+/// <param name="Truncated">True when more matched than one request may act on; run it again for the rest.</param>
+public sealed record BulkResponse(string Action, IReadOnlyList<BulkItemResult> Results, bool Truncated);
+
+/// <summary>
+/// What administrators do: template lifecycle (draft, edit, validate, publish, retire, versions, diff), the
+/// audit trail, the application search and bulk actions. Only administrators reach any of it.
+/// </summary>
+/// <remarks>
+/// One class in three files by concern: templates (Templates/TemplateAdministration.cs), the audit trail
+/// (Audit/AuditAdministration.cs), and applications (this file: search, bulk actions, extensions).
+/// </remarks>
+public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, ApplicationStore applications, ApplicationService service, TaskStore tasks, TimeProvider time)
+{
+    /// <summary>The most applications one bulk request acts on.</summary>
+    public const int MaxBulk = 500;
+
+    static ServiceCatalog Catalog => BuiltInTemplates.Catalog;
+
+    /// <summary>Searches applications by template, status, applicant, department and submission time, a page at a time.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="request">The HTTP request (its query string holds the filters).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with a page, or 400 naming the bad parameter.</returns>
+    public async Task<IResult> SearchAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var q = request.Query;
+        var errors = new List<ApiError>();
+        var query = new ApplicationQuery(
+            Text(q, "template"),
+            Parse<ApplicationStatus>(q, "status", errors),
+            Text(q, "applicant"),
+            Text(q, "department"),
+            Date(q, "from", errors),
+            Date(q, "to", errors));
+        var size = OfficerApi.DefaultPageSize;
+        if (Text(q, "pageSize") is { } s && (!int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > 200))
+        {
+            errors.Add(new ApiError("query:pageSize", "query.invalid", "A whole number from 1 to 200."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        try
+        {
+            var (found, next) = await applications.SearchAsync(query, size, Text(q, "continuation"), cancellationToken);
+            return Results.Ok(new SearchResponse([.. found.Select(ToSummary)], next));
+        }
+        catch (RequestFailedException ex) when (ex.Status == 400)
+        {
+            return ApiProblems.Invalid(new ApiError("query:continuation", "query.invalid", "Pass back the continuation of the previous page unchanged."));
+        }
+    }
+
+    /// <summary>Cancels or reassigns every application a query matches (at most <see cref="MaxBulk"/>), reporting per application what was done.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="body">The action and query.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with per-application results, or 400.</returns>
+    public async Task<IResult> BulkAsync(Caller caller, BulkRequest body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var errors = new List<ApiError>();
+        if (body.Action is not ("cancel" or "reassign" or "extend"))
+        {
+            errors.Add(new ApiError("action", "field.invalid", "cancel, reassign or extend."));
+        }
+
+        if (body.Action == "extend" && body.WorkingDays is not (>= 1 and <= ItemOrchestrator.MaxExtensionDays))
+        {
+            errors.Add(new ApiError("workingDays", "field.invalid", $"For extend: a whole number of working days from 1 to {ItemOrchestrator.MaxExtensionDays}."));
+        }
+
+        if (body.Action == "extend" && body.Department is not null && Catalog.FindDepartment(body.Department) is null)
+        {
+            errors.Add(new ApiError("department", "field.invalid", "Name a department of the catalog, or none for every department."));
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
+        {
+            errors.Add(new ApiError("reason", "field.required", "Give a reason of at most 500 characters; it is audited."));
+        }
+
+        if (body.Action == "reassign" && (string.IsNullOrWhiteSpace(body.Department) || Catalog.FindDepartment(body.Department) is null))
+        {
+            errors.Add(new ApiError("department", "field.invalid", "Name a department of the catalog."));
+        }
+
+        if (body.Action == "reassign" && string.IsNullOrWhiteSpace(body.Officer))
+        {
+            errors.Add(new ApiError("officer", "field.required", "Name the officer who takes the tasks."));
+        }
+
+        if (body.Query.ApplicationIds is { Count: > MaxBulk })
+        {
+            errors.Add(new ApiError("query.applicationIds", "field.tooMany", $"At most {MaxBulk} at once."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        var (targets, truncated) = await TargetsAsync(body.Query, cancellationToken);
+        var results = new List<BulkItemResult>();
+        foreach (var id in targets)
+        {
+            results.Add(await ActAsync(caller!, body, id, cancellationToken));
+        }
+
+        return Results.Ok(new BulkResponse(body.Action, results, truncated));
+    }
+
+    async Task<BulkItemResult> ActAsync(Caller caller, BulkRequest body, string applicationId, CancellationToken cancellationToken)
+    {
+        var record = await applications.GetAsync(applicationId, cancellationToken);
+        if (record is null)
+        {
+            return new BulkItemResult(applicationId, "skipped", "No such application.");
+        }
+
+        if (record.Status != ApplicationStatus.InProgress)
+        {
+            return new BulkItemResult(applicationId, "skipped", $"Already ended ({record.Status}).");
+        }
+
+        try
+        {
+            if (body.Action == "cancel")
+            {
+                await service.CancelAsync(applicationId, caller.Id, body.Reason, cancellationToken);
+                await audit.AppendAsync(new AuditEntry(applicationId, $"admin:cancel:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime, caller.AuditName,
+                    "application.cancel.requested", nameof(ApplicationStatus.InProgress), null, body.Reason), cancellationToken);
+                return new BulkItemResult(applicationId, "done", "Cancellation sent; pending items are being cancelled.");
+            }
+
+            if (body.Action == "extend")
+            {
+                var extended = 0;
+                foreach (var item in record.Items.Where(i => i.State == ItemState.Running && (body.Department is null || i.Department == body.Department)))
+                {
+                    if (await tasks.GetAsync(item.Department, ItemOrchestrator.InstanceId(applicationId, item.Key), cancellationToken) is { Status: not OfficerTaskStatus.Closed })
+                    {
+                        await service.ExtendAsync(applicationId, item.Key, new DueExtended(body.WorkingDays!.Value, body.Reason, caller.AuditName), cancellationToken);
+                        extended++;
+                    }
+                }
+
+                return extended > 0
+                    ? new BulkItemResult(applicationId, "done", $"{extended} item(s) extended by {body.WorkingDays} working day(s); each audits it.")
+                    : new BulkItemResult(applicationId, "skipped", "No item waiting for a department's decision.");
+            }
+
+            var moved = 0;
+            foreach (var item in record.Items.Where(i => i.Department == body.Department && i.State == ItemState.Running))
+            {
+                var taskId = ItemOrchestrator.InstanceId(applicationId, item.Key);
+                if (await tasks.GetStoredAsync(body.Department!, taskId, cancellationToken) is { Task.Status: not OfficerTaskStatus.Closed } stored
+                    && await tasks.TryUpdateOfficerStateAsync(body.Department!, taskId, stored.ETag, body.Officer, stored.PendingDecision, cancellationToken) is not null)
+                {
+                    moved++;
+                    await audit.AppendAsync(new AuditEntry(applicationId, $"admin:reassign:{taskId}:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime, caller.AuditName,
+                        "task.reassigned", stored.ClaimedBy, body.Officer, body.Reason), cancellationToken);
+                }
+            }
+
+            return moved > 0
+                ? new BulkItemResult(applicationId, "done", $"{moved} task(s) assigned to {body.Officer}.")
+                : new BulkItemResult(applicationId, "skipped", $"No open task of {body.Department}.");
+        }
+        catch (RequestFailedException ex)
+        {
+            return new BulkItemResult(applicationId, "failed", $"Storage refused the change ({ex.Status}); run the action again.");
+        }
+    }
+
+    /// <summary>
+    /// Moves one running officer item's due time later by working days; the item audits it (who, why, before and
+    /// after) and moves its reminder and escalation with it.
+    /// </summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="itemKey">The item.</param>
+    /// <param name="body">Working days and reason.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>202, 400 naming the field, 404 when no such item waits for a department, 409 when it has ended.</returns>
+    public async Task<IResult> ExtendAsync(Caller caller, string applicationId, string itemKey, ExtensionRequest body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var errors = new List<ApiError>();
+        if (body.WorkingDays is < 1 or > ItemOrchestrator.MaxExtensionDays)
+        {
+            errors.Add(new ApiError("workingDays", "field.invalid", $"A whole number of working days from 1 to {ItemOrchestrator.MaxExtensionDays}."));
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
+        {
+            errors.Add(new ApiError("reason", "field.required", "Give a reason of at most 500 characters; it is audited."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        var item = (await applications.GetAsync(applicationId, cancellationToken))?.Items.FirstOrDefault(i => i.Key == itemKey);
+        // Only an item a department decides has a due time to extend; a rule or an outside system's item has no task.
+        var task = item is null ? null : await tasks.GetAsync(item.Department, ItemOrchestrator.InstanceId(applicationId, itemKey), cancellationToken);
+        if (item is null || task is null)
+        {
+            return item is { State: not (ItemState.Waiting or ItemState.Running) }
+                ? ApiProblems.Conflict("item.ended", $"The item has ended ({item.State}); there is no due time to extend.")
+                : ApiProblems.NotFound("item waiting for a department's decision");
+        }
+
+        if (item.State != ItemState.Running || task.Status == OfficerTaskStatus.Closed)
+        {
+            return ApiProblems.Conflict("item.ended", $"The item has ended ({(task.Status == OfficerTaskStatus.Closed ? task.Outcome : item.State)}); there is no due time to extend.");
+        }
+
+        await service.ExtendAsync(applicationId, itemKey, new DueExtended(body.WorkingDays, body.Reason, caller!.AuditName), cancellationToken);
+        return Results.Accepted($"/api/admin/audit?subject={Uri.EscapeDataString(applicationId)}", new ExtensionResponse(applicationId, itemKey, body.WorkingDays, task.DueAt));
+    }
+
+    async Task<(IReadOnlyList<string> Ids, bool Truncated)> TargetsAsync(BulkQuery query, CancellationToken cancellationToken)
+    {
+        if (query.ApplicationIds is { Count: > 0 } ids)
+        {
+            return ([.. ids.Distinct(StringComparer.Ordinal)], false);
+        }
+
+        var filter = new ApplicationQuery(query.Template, query.Status ?? ApplicationStatus.InProgress, query.Applicant, query.Department, query.From, query.To);
+        var found = new List<string>();
+        string? continuation = null;
+        do
+        {
+            var (page, next) = await applications.SearchAsync(filter, 200, continuation, cancellationToken);
+            found.AddRange(page.Select(a => a.ApplicationId));
+            continuation = next;
+        }
+        while (continuation is not null && found.Count <= MaxBulk);
+
+        return found.Count > MaxBulk ? ([.. found.Take(MaxBulk)], true) : (found, continuation is not null);
+    }
+
+    static ApplicationSummary ToSummary(ApplicationRecord a) =>
+        new(a.ApplicationId, a.TemplateKey, a.TemplateName, a.Status, a.SubmittedAt, a.UpdatedAt,
+            a.Items.Count(i => i.State == ItemState.Approved), a.Items.Count(i => i.State != ItemState.NotIncluded));
+
+    static string? Text(IQueryCollection query, string name) => query.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString() : null;
+
+    static T? Parse<T>(IQueryCollection query, string name, List<ApiError> errors)
+        where T : struct, Enum
+    {
+        if (Text(query, name) is not { } text)
+        {
+            return null;
+        }
+
+        // Names only: Enum.TryParse also takes numbers ("1", "+1"), which name nothing a client should rely on.
+        if (char.IsAsciiLetter(text[0]) && Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value))
+        {
+            return value;
+        }
+
+        errors.Add(new ApiError($"query:{name}", "query.invalid", $"One of {string.Join(", ", Enum.GetNames<T>())}."));
+        return null;
+    }
+
+    static DateTime? Date(IQueryCollection query, string name, List<ApiError> errors)
+    {
+        if (Text(query, name) is not { } text)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        {
+            return at.UtcDateTime;
+        }
+
+        errors.Add(new ApiError($"query:{name}", "query.invalid", "An ISO 8601 date or date and time."));
+        return null;
+    }
+
+}
