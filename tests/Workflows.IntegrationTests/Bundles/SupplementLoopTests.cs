@@ -224,9 +224,18 @@ public sealed class SupplementLoopTests(StorageFixture storage) : IAsyncLifetime
 
     async Task<int?> DecideAsync(TaskRecord task, DecisionRequest decision)
     {
-        var stored = (await harness.Tasks.GetStoredAsync(Market, task.TaskId))!;
-        var result = await officers.DecideAsync(Officer, task.TaskId, stored.ETag.ToString(), decision, default);
-        return ((IStatusCodeHttpResult)result).StatusCode;
+        // A task just listed is touched once more (TaskStore lists, then marks the row under its ETag), so an ETag read
+        // in that instant is stale once: like a page, read again and retry once; a second 412 is a real failure.
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = (await harness.Tasks.GetStoredAsync(Market, task.TaskId))!;
+            var result = await officers.DecideAsync(Officer, task.TaskId, stored.ETag.ToString(), decision, default);
+            var status = ((IStatusCodeHttpResult)result).StatusCode;
+            if (status != StatusCodes.Status412PreconditionFailed || attempt == 2)
+            {
+                return status;
+            }
+        }
     }
 
     async Task<ApplicationDetail> ApplicationAsync(string id) => ((Ok<ApplicationDetail>)await citizens.GetMineAsync(Applicant(id), id, default)).Value!;
