@@ -31,6 +31,9 @@ internal static class ServerSetup
     /// <summary>The setting that maps the OpenAPI document and the reference page (off when absent).</summary>
     public const string OpenApiSetting = "Api:OpenApi";
 
+    /// <summary>The OpenAPI version of the document served and written to docs/openapi.json.</summary>
+    public static Microsoft.OpenApi.OpenApiSpecVersion OpenApiVersion => Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1;
+
     public static IServiceCollection AddWorkflowsServer(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddWorkflowsApi(configuration);
