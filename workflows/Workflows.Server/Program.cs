@@ -57,7 +57,7 @@ if (Array.IndexOf(args, "openapi") is var openApiAt and >= 0)
     // Routing registers the mapped endpoints where the document reads them; a started server does this itself.
     app.UseRouting();
     app.UseEndpoints(_ => { });
-    return await Workflows.Server.Api.OpenApi.OpenApiExport.RunAsync(app.Services, args.ElementAtOrDefault(openApiAt + 1));
+    return await Workflows.Server.Api.OpenApi.OpenApiExport.RunAsync(app.Services, args.ElementAtOrDefault(openApiAt + 1) is { } file && !file.StartsWith('-') ? file : null);
 }
 
 app.MapGet("/", () => Results.Text(openApi

@@ -80,13 +80,23 @@ internal static class ServerSetup
             };
         });
 
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(o =>
         {
-            document.Info.Title = "Workflows: one application, every department";
-            document.Info.Description = "Citizens and companies, department officers, administrators and outside systems. "
-                + "Bearer JWT for people (./run.sh token USER), HMAC signatures for systems; errors are RFC 9457 problem+json.";
-            return Task.CompletedTask;
-        }));
+            o.OpenApiVersion = OpenApiVersion;
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Workflows: one application, every department";
+                document.Info.Description = "Citizens and companies, department officers, administrators and outside systems. "
+                    + "Bearer JWT for people (./run.sh token USER), HMAC signatures for systems; errors are RFC 9457 problem+json.";
+                return Task.CompletedTask;
+            });
+            // The document as the JSON really is (Api/OpenApi/): in this order, so the problem and schema passes see
+            // the responses the earlier ones add.
+            o.AddDocumentTransformer<Api.OpenApi.SecuritySchemes>();
+            o.AddDocumentTransformer<Api.OpenApi.OperationFacts>();
+            o.AddDocumentTransformer<Api.OpenApi.ProblemSchema>();
+            o.AddDocumentTransformer<Api.OpenApi.SchemaTruth>();
+        });
 
         // Traces and metrics always flow to in-process listeners; an OTLP endpoint in configuration sends them out.
         var otel = services.AddOpenTelemetry()

@@ -26,6 +26,8 @@ public static class ApiJson
         ArgumentNullException.ThrowIfNull(options);
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        // Numbers are JSON numbers: the web defaults also read "5", which made the OpenAPI document say "integer or string".
+        options.NumberHandling = JsonNumberHandling.Strict;
     }
 
     /// <summary>Reads and deserializes a body.</summary>
@@ -298,6 +300,8 @@ public static class ApiJson
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            // Numbers are JSON numbers, as the OpenAPI document says: "5" is not a score.
+            NumberHandling = JsonNumberHandling.Strict,
             RespectNullableAnnotations = true,
             RespectRequiredConstructorParameters = true,
             AllowTrailingCommas = false,
