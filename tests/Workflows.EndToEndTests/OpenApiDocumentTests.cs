@@ -182,6 +182,12 @@ public sealed partial class OpenApiDocumentTests(ServerFixture server)
         Parameter("/api/admin/audit", "subject").GetProperty("required").GetBoolean().ShouldBeTrue();
         Parameter("/api/admin/figures", "from").GetProperty("schema").GetProperty("pattern").GetString().ShouldNotBeNull();
         Parameter("/api/notifications", "max").GetProperty("schema").GetProperty("maximum").GetInt32().ShouldBe(100);
+        // Each of them can be refused naming the parameter.
+        foreach (var path in new[] { "/api/tasks", "/api/admin/applications", "/api/admin/audit", "/api/admin/figures", "/api/admin/cases", "/api/admin/templates/{key}/diff", "/api/notifications" })
+        {
+            paths.GetProperty(path).GetProperty("get").GetProperty("responses").GetProperty("400").GetProperty("content")
+                .GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString().ShouldEndWith("/Problem", customMessage: path);
+        }
     }
 
     [Fact]

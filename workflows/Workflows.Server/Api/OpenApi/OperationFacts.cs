@@ -142,8 +142,17 @@ internal sealed class OperationFacts : IOpenApiDocumentTransformer
         BuiltInTemplates.All.SelectMany(t => t.Materials).Select(m => m.Upload).OfType<UploadRule>()
             .SelectMany(u => u.ContentTypes).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
 
-    static void Query(OpenApiOperation operation, string name, string description, IOpenApiSchema schema, bool required = false) =>
+    static void Query(OpenApiOperation operation, string name, string description, IOpenApiSchema schema, bool required = false)
+    {
         Parameter(operation, ParameterLocation.Query, name, description, schema, required);
+        // A bad query parameter is answered 400 naming it (query:NAME), whether or not the route's metadata says so.
+        operation.Responses ??= [];
+        operation.Responses.TryAdd("400", new OpenApiResponse
+        {
+            Description = "A query parameter is not valid; errors[].field names it (query:NAME).",
+            Content = new Dictionary<string, OpenApiMediaType> { [ProblemSchema.MediaType] = new() },
+        });
+    }
 
     static void Header(OpenApiOperation operation, string name, string description, IOpenApiSchema schema) =>
         Parameter(operation, ParameterLocation.Header, name, description, schema, required: false);
