@@ -226,6 +226,8 @@ public sealed partial class OpenApiDocumentTests(ServerFixture server)
         var ids = Operations(document).Select(o => o.Operation.GetProperty("operationId").GetString()!).ToList();
         ids.Count.ShouldBeGreaterThan(40);
         ids.Distinct(StringComparer.Ordinal).Count().ShouldBe(ids.Count);
+        // Versioned as ADR 0013 says: 0.x until the portal's first release.
+        document.GetProperty("info").GetProperty("version").GetString().ShouldStartWith("0.");
     }
 
     [Fact]

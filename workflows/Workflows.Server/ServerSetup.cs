@@ -86,6 +86,8 @@ internal static class ServerSetup
             o.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "Workflows: one application, every department";
+                // 0.x until the portal's first release: see docs/decisions/0013-api-versioning.md.
+                document.Info.Version = "0.1.0";
                 document.Info.Description = "Citizens and companies, department officers, administrators and outside systems. "
                     + "Bearer JWT for people (./run.sh token USER), HMAC signatures for systems; errors are RFC 9457 problem+json.";
                 return Task.CompletedTask;
