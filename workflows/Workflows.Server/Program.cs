@@ -51,6 +51,15 @@ if (openApi)
 }
 
 app.MapWorkflowsApi();
+// `openapi [FILE]` writes the OpenAPI document (docs/openapi.json) without starting the server.
+if (Array.IndexOf(args, "openapi") is var openApiAt and >= 0)
+{
+    // Routing registers the mapped endpoints where the document reads them; a started server does this itself.
+    app.UseRouting();
+    app.UseEndpoints(_ => { });
+    return await Workflows.Server.Api.OpenApi.OpenApiExport.RunAsync(app.Services, args.ElementAtOrDefault(openApiAt + 1) is { } file && !file.StartsWith('-') ? file : null);
+}
+
 app.MapGet("/", () => Results.Text(openApi
         ? "Workflows local server. API: /api  OpenAPI: /openapi/v1.json  Reference: /scalar  Health: /healthz\n"
         : "Workflows local server. API: /api  Health: /healthz\n"))

@@ -31,6 +31,9 @@ internal static class ServerSetup
     /// <summary>The setting that maps the OpenAPI document and the reference page (off when absent).</summary>
     public const string OpenApiSetting = "Api:OpenApi";
 
+    /// <summary>The OpenAPI version of the document served and written to docs/openapi.json.</summary>
+    public static Microsoft.OpenApi.OpenApiSpecVersion OpenApiVersion => Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1;
+
     public static IServiceCollection AddWorkflowsServer(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddWorkflowsApi(configuration);
@@ -77,13 +80,27 @@ internal static class ServerSetup
             };
         });
 
-        services.AddOpenApi(o => o.AddOperationTransformer<Api.OpenApi.RouteTableHeaders>().AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(o =>
         {
-            document.Info.Title = "Workflows: one application, every department";
-            document.Info.Description = "Citizens and companies, department officers, administrators and outside systems. "
-                + "Bearer JWT for people (./run.sh token USER), HMAC signatures for systems; errors are RFC 9457 problem+json.";
-            return Task.CompletedTask;
-        }));
+            o.OpenApiVersion = OpenApiVersion;
+            // Each operation's response headers, from the route table.
+            o.AddOperationTransformer<Api.OpenApi.RouteTableHeaders>();
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Workflows: one application, every department";
+                // 0.x until the portal's first release: see docs/decisions/0014-api-versioning.md.
+                document.Info.Version = "0.1.0";
+                document.Info.Description = "Citizens and companies, department officers, administrators and outside systems. "
+                    + "Bearer JWT for people (./run.sh token USER), HMAC signatures for systems; errors are RFC 9457 problem+json.";
+                return Task.CompletedTask;
+            });
+            // The document as the JSON really is (Api/OpenApi/): in this order, so the problem and schema passes see
+            // the responses the earlier ones add.
+            o.AddDocumentTransformer<Api.OpenApi.SecuritySchemes>();
+            o.AddDocumentTransformer<Api.OpenApi.OperationFacts>();
+            o.AddDocumentTransformer<Api.OpenApi.ProblemSchema>();
+            o.AddDocumentTransformer<Api.OpenApi.SchemaTruth>();
+        });
 
         // Traces and metrics always flow to in-process listeners; an OTLP endpoint in configuration sends them out.
         var otel = services.AddOpenTelemetry()

@@ -28,6 +28,8 @@ public static class ApiJson
         // Nulls are written, not left out: the OpenAPI document marks a record's members required, and a generated
         // client throws on a required member that is absent (issue 15). A member that may be null says so by being null.
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        // Numbers are JSON numbers: the web defaults also read "5", which made the OpenAPI document say "integer or string".
+        options.NumberHandling = JsonNumberHandling.Strict;
     }
 
     /// <summary>Reads and deserializes a body.</summary>
@@ -300,6 +302,8 @@ public static class ApiJson
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            // Numbers are JSON numbers, as the OpenAPI document says: "5" is not a score.
+            NumberHandling = JsonNumberHandling.Strict,
             RespectNullableAnnotations = true,
             RespectRequiredConstructorParameters = true,
             AllowTrailingCommas = false,
