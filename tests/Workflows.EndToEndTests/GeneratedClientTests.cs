@@ -24,12 +24,12 @@ public sealed class GeneratedClientTests(ServerFixture server)
         var citizen = new WorkflowsClient(citizenHttp);
 
         // The citizen: the bundles, the one form, an upload as a raw file, the submit, her application and licences.
-        (await citizen.GetBundlesAsync()).Select(b => b.Key).ShouldContain("newborn");
-        var form = await citizen.GetBundlesByKeyAsync("newborn");
+        (await citizen.ListBundlesAsync()).Select(b => b.Key).ShouldContain("newborn");
+        var form = await citizen.GetBundleFormAsync("newborn");
         form.Materials.Single(m => m.Key == "parentsIdCards").SatisfiedBy.ShouldBe("licence:id-card");
         using var photo = new MemoryStream(Walkthrough.Jpeg);
-        var upload = await citizen.PostBundlesMaterialsUploadsAsync("newborn", "babyPhoto", new FileParameter(photo, "baby.jpg", "image/jpeg"));
-        var submitted = await citizen.PostApplicationsAsync(
+        var upload = await citizen.UploadMaterialAsync("newborn", "babyPhoto", new FileParameter(photo, "baby.jpg", "image/jpeg"));
+        var submitted = await citizen.SubmitApplicationAsync(
             new SubmitRequest
             {
                 TemplateKey = "newborn",
@@ -38,40 +38,40 @@ public sealed class GeneratedClientTests(ServerFixture server)
             },
             idempotency_Key: $"gc-{mother}");
         var id = submitted.ApplicationId;
-        (await citizen.GetApplicationsByIdAsync(id)).Status.ShouldBe(ApplicationStatus.InProgress);
+        (await citizen.GetMyApplicationAsync(id)).Status.ShouldBe(ApplicationStatus.InProgress);
         // The list is a read model written by the engine's first step: it catches up.
-        await Http.PollAsync(async () => await citizen.GetApplicationsAsync(), list => list.Any(a => a.ApplicationId == id), "her list to show it", TimeSpan.FromSeconds(90));
+        await Http.PollAsync(async () => await citizen.ListMyApplicationsAsync(), list => list.Any(a => a.ApplicationId == id), "her list to show it", TimeSpan.FromSeconds(90));
 
         // The officer: the department's list, the task with its ETag, claim, decide under If-Match.
         using var hospitalHttp = server.Officer("hospital");
         var hospital = new WorkflowsClient(hospitalHttp);
         var listed = await Http.PollAsync(
-            async () => (await hospital.GetTasksAsync(status: OfficerTaskStatus.Open, pageSize: 200)).Tasks.FirstOrDefault(t => t.ApplicationId == id),
+            async () => (await hospital.ListTasksAsync(status: OfficerTaskStatus.Open, pageSize: 200)).Tasks.FirstOrDefault(t => t.ApplicationId == id),
             _ => true, "the hospital's task", TimeSpan.FromSeconds(90));
-        var task = await hospital.GetTasksByTaskIdAsync(listed.TaskId);
-        var claimed = await hospital.PostTasksClaimAsync(listed.TaskId, if_Match: task.ETag);
+        var task = await hospital.GetTaskAsync(listed.TaskId);
+        var claimed = await hospital.ClaimTaskAsync(listed.TaskId, if_Match: task.ETag);
         claimed.ClaimedBy.ShouldBe("officer-hospital");
-        (await hospital.GetTasksApplicationAsync(listed.TaskId)).Answers.ShouldNotBeNull();
-        await hospital.PostTasksDecisionAsync(listed.TaskId, new DecisionRequest { Kind = DecisionKind.Approve, Reason = "出生信息核对无误" }, if_Match: claimed.ETag);
+        (await hospital.GetTaskApplicationAsync(listed.TaskId)).Answers.ShouldNotBeNull();
+        await hospital.DecideTaskAsync(listed.TaskId, new DecisionRequest { Kind = DecisionKind.Approve, Reason = "出生信息核对无误" }, if_Match: claimed.ETag);
 
-        var done = await Http.PollAsync(async () => await citizen.GetApplicationsByIdAsync(id), a => a.Status != ApplicationStatus.InProgress, "the bundle to end", TimeSpan.FromSeconds(90));
+        var done = await Http.PollAsync(async () => await citizen.GetMyApplicationAsync(id), a => a.Status != ApplicationStatus.InProgress, "the bundle to end", TimeSpan.FromSeconds(90));
         done.Status.ShouldBe(ApplicationStatus.Completed);
         done.Items.ShouldAllBe(i => i.State == ItemState.Approved);
-        (await citizen.GetLicencesAsync()).Select(l => l.LicenceType).ShouldContain("birth-medical-certificate");
+        (await citizen.ListMyLicencesAsync()).Select(l => l.LicenceType).ShouldContain("birth-medical-certificate");
 
         // The administrator: every template version, one read whole (decisions and conditions are a discriminated family),
         // and a search.
         using var adminHttp = server.Admin();
         var admin = new WorkflowsClient(adminHttp);
-        var newborn = (await admin.GetAdminTemplatesAsync()).Where(t => t.Key == "newborn").MaxBy(t => t.Version)!;
-        var detail = await admin.GetAdminTemplatesVersionsByVersionAsync("newborn", newborn.Version);
+        var newborn = (await admin.ListTemplatesAsync()).Where(t => t.Key == "newborn").MaxBy(t => t.Version)!;
+        var detail = await admin.GetTemplateVersionAsync("newborn", newborn.Version);
         detail.Definition.Items.Select(i => i.Decision).ShouldContain(d => d is DecisionModeOfficerDecision);
         detail.Definition.Items.Select(i => i.Decision).ShouldContain(d => d is DecisionModeRuleDecision);
-        var found = await admin.GetAdminApplicationsAsync(template: "newborn", applicant: mother, pageSize: 50);
+        var found = await admin.SearchApplicationsAsync(template: "newborn", applicant: mother, pageSize: 50);
         found.Applications.ShouldHaveSingleItem().ApplicationId.ShouldBe(id);
 
         // A refusal arrives as the typed problem.
-        var refused = await Should.ThrowAsync<WorkflowsApiException<Problem>>(() => admin.GetAdminApplicationsAsync(pageSize: 0));
+        var refused = await Should.ThrowAsync<WorkflowsApiException<Problem>>(() => admin.SearchApplicationsAsync(pageSize: 0));
         refused.StatusCode.ShouldBe(400);
         refused.Result.Errors.ShouldHaveSingleItem().Field.ShouldBe("query:pageSize");
     }
@@ -86,7 +86,7 @@ public sealed class GeneratedClientTests(ServerFixture server)
         };
         var register = new WorkflowsClient(http);
 
-        var started = await register.PostSystemsEventsAsync("birth-register-system", new RegisterEventRequest
+        var started = await register.RegisterEventAsync("birth-register-system", new RegisterEventRequest
         {
             EventId = $"birth-{parent}",
             Type = "birth-recorded",
@@ -98,7 +98,7 @@ public sealed class GeneratedClientTests(ServerFixture server)
         started.Applications.ShouldNotBeEmpty();
 
         // A result for an application that does not exist: refused, and the client reads the problem's code.
-        var refused = await Should.ThrowAsync<WorkflowsApiException<Problem>>(() => register.PostSystemsCallbacksAsync("birth-register-system",
+        var refused = await Should.ThrowAsync<WorkflowsApiException<Problem>>(() => register.SystemCallbackAsync("birth-register-system",
             new CallbackRequest { ApplicationId = $"no-such-{parent}", ItemKey = "birth-certificate", Approved = true }));
         refused.StatusCode.ShouldBeOneOf(404, 409);
         refused.Result.Code.ShouldNotBeNullOrWhiteSpace();

@@ -38,7 +38,7 @@ internal sealed class ProblemSchema : IOpenApiDocumentTransformer
                 ["message"] = Text("What is wrong and how to put it right."),
                 ["departments"] = new OpenApiSchema
                 {
-                    Type = JsonSchemaType.Array,
+                    Type = JsonSchemaType.Array | JsonSchemaType.Null,
                     Items = new OpenApiSchema { Type = JsonSchemaType.String },
                     Description = "For a missing material: the departments whose items need it.",
                 },
