@@ -118,7 +118,7 @@ public sealed class ApiEdgeTests
         {
             var t when t == typeof(HttpRequest) => http.Request,
             var t when t == typeof(DurableTaskClient) => client,
-            var t when t == typeof(FunctionContext) => new InvocationContext(services),
+            var t when t == typeof(FunctionContext) => new TestInvocationContext(services),
             var t when t == typeof(int) => 1,
             var t when t == typeof(string) => (object)"edge-test-1",
             var t => throw new InvalidOperationException($"{method.Name} takes a {t.Name} the test cannot make."),
@@ -127,27 +127,5 @@ public sealed class ApiEdgeTests
         var result = await (Task<IActionResult>)method.Invoke(null, arguments)!;
         await ((ResultActionResult)result).Result.ExecuteAsync(http);
         return (http.Response.StatusCode, Encoding.UTF8.GetString(((MemoryStream)http.Response.Body).ToArray()));
-    }
-
-    /// <summary>The invocation's context as the worker hands it to a trigger; the triggers read only its services.</summary>
-    sealed class InvocationContext(IServiceProvider services) : FunctionContext
-    {
-        public override string InvocationId => "test-invocation";
-
-        public override string FunctionId => "edge";
-
-        public override TraceContext TraceContext => throw new NotSupportedException();
-
-        public override BindingContext BindingContext => throw new NotSupportedException();
-
-        public override RetryContext RetryContext => throw new NotSupportedException();
-
-        public override IServiceProvider InstanceServices { get; set; } = services;
-
-        public override FunctionDefinition FunctionDefinition => throw new NotSupportedException();
-
-        public override IDictionary<object, object> Items { get; set; } = new Dictionary<object, object>();
-
-        public override IInvocationFeatures Features => throw new NotSupportedException();
     }
 }

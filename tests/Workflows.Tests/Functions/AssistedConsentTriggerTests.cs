@@ -120,31 +120,9 @@ public sealed class AssistedConsentTriggerTests
             http.Request.Body = new MemoryStream(bytes);
         }
 
-        var result = await trigger(http.Request, client, new InvocationContext(provider));
+        var result = await trigger(http.Request, client, new TestInvocationContext(provider));
         await ((ResultActionResult)result).Result.ExecuteAsync(http);
         http.Response.Body.Position = 0;
         return (http.Response.StatusCode, Encoding.UTF8.GetString(((MemoryStream)http.Response.Body).ToArray()));
-    }
-
-    /// <summary>The invocation's context as the worker hands it to a trigger; the triggers read only its services.</summary>
-    sealed class InvocationContext(IServiceProvider services) : FunctionContext
-    {
-        public override string InvocationId => "test-invocation";
-
-        public override string FunctionId => "assisted";
-
-        public override TraceContext TraceContext => throw new NotSupportedException();
-
-        public override BindingContext BindingContext => throw new NotSupportedException();
-
-        public override RetryContext RetryContext => throw new NotSupportedException();
-
-        public override IServiceProvider InstanceServices { get; set; } = services;
-
-        public override FunctionDefinition FunctionDefinition => throw new NotSupportedException();
-
-        public override IDictionary<object, object> Items { get; set; } = new Dictionary<object, object>();
-
-        public override IInvocationFeatures Features => throw new NotSupportedException();
     }
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -97,7 +96,7 @@ public sealed class FunctionsSignInTests : IAsyncLifetime
         http.Response.Body = new MemoryStream();
         sign(http.Request);
 
-        var result = await ApiTriggers.ApiListMyNotifications(http.Request, new InvocationContext(provider));
+        var result = await ApiTriggers.ApiListMyNotifications(http.Request, new TestInvocationContext(provider));
         await ((ResultActionResult)result).Result.ExecuteAsync(http);
         return http.Response.StatusCode;
     }
@@ -110,27 +109,5 @@ public sealed class FunctionsSignInTests : IAsyncLifetime
             claims = new[] { new { typ = "sub", val = "mallory" }, new { typ = "name", val = "Mallory" }, new { typ = "role", val = "admin" } },
         });
         return Convert.ToBase64String(Encoding.UTF8.GetBytes(json));
-    }
-
-    /// <summary>The invocation's context as the worker hands it to a trigger; the triggers read only its services.</summary>
-    sealed class InvocationContext(IServiceProvider services) : FunctionContext
-    {
-        public override string InvocationId => "test-invocation";
-
-        public override string FunctionId => "ApiListMyNotifications";
-
-        public override TraceContext TraceContext => throw new NotSupportedException();
-
-        public override BindingContext BindingContext => throw new NotSupportedException();
-
-        public override RetryContext RetryContext => throw new NotSupportedException();
-
-        public override IServiceProvider InstanceServices { get; set; } = services;
-
-        public override FunctionDefinition FunctionDefinition => throw new NotSupportedException();
-
-        public override IDictionary<object, object> Items { get; set; } = new Dictionary<object, object>();
-
-        public override IInvocationFeatures Features => throw new NotSupportedException();
     }
 }
