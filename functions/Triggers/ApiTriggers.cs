@@ -328,6 +328,7 @@ public static class ApiTriggers
         ArgumentNullException.ThrowIfNull(context);
         // Needs no Durable Task client, so the handler comes straight from the services.
         var services = context.InstanceServices;
+        ApiLanguage.Use(request.HttpContext); // Accept-Language picks the language of labels and problems
         var caller = Caller.From(await services.GetRequiredService<FunctionsPrincipal>().FromAsync(request));
         return new ResultActionResult(await StorageFaults.GuardAsync(() => services.GetRequiredService<NotificationApi>().ListMineAsync(caller, Query(request, "max"), request.HttpContext.RequestAborted)));
     }
@@ -485,6 +486,7 @@ public static class ApiTriggers
         HttpRequest request, DurableTaskClient client, FunctionContext context, Func<ApiHandlers, Caller?, CancellationToken, Task<IResult>> handle)
     {
         var services = context.InstanceServices;
+        ApiLanguage.Use(request.HttpContext); // Accept-Language picks the language of labels and problems
         var caller = Caller.From(await services.GetRequiredService<FunctionsPrincipal>().FromAsync(request));
         var result = await StorageFaults.GuardAsync(() => handle(ApiHandlers.Create(services, client), caller, request.HttpContext.RequestAborted));
         return new ResultActionResult(result);
@@ -497,4 +499,18 @@ public static class ApiTriggers
     /// <summary>A query parameter's value, or null when absent (as the local server binds it).</summary>
     static string? Query(HttpRequest request, string name) =>
         request.Query.TryGetValue(name, out var value) ? value.ToString() : null;
+
+    // ---- h-views block (one-call views): ported by the lead into the route table on merge ----
+
+    /// <summary>GET <see cref="ApiRoutes.AdminApplication"/>: <see cref="AdminApplicationApi.GetAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The application.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiGetAdminApplication")]
+    public static Task<IActionResult> ApiGetAdminApplication([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.AdminApplication)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => context.InstanceServices.GetRequiredService<AdminApplicationApi>().GetAsync(caller, id, ct));
+
+    // ---- end of h-views block ----
 }

@@ -22,6 +22,12 @@ internal static class ApiEndpoints
     public static IEndpointRouteBuilder MapWorkflowsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api");
+        // Accept-Language picks the language of what people read in the answer (labels, problems); see ApiLanguage.
+        api.AddEndpointFilter((context, next) =>
+        {
+            ApiLanguage.Use(context.HttpContext);
+            return next(context);
+        });
         // Storage that cannot be reached is 503 with Retry-After, the same as in the Functions app.
         api.AddEndpointFilter(async (context, next) =>
         {
@@ -50,6 +56,7 @@ internal static class ApiEndpoints
             .AcceptsJson<RegisterEventRequest>().Produces<RegisterEventResponse>(202).Produces<RegisterEventResponse>(200)
             .ProducesProblem(401).ProducesProblem(409).ProducesProblem(422);
         MapProactive(api.MapGroup("").WithTags("Citizens and companies"));
+        MapViews(api.MapGroup("")); // h-views block, at the end of this class
         return routes;
     }
 
@@ -119,7 +126,7 @@ internal static class ApiEndpoints
         g.MapPost(ApiRoutes.Decision, (string taskId, HttpRequest request, ClaimsPrincipal user, OfficerApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
                 ApiGate.JsonAsync<DecisionRequest>(request, Caller.From(user), CallerRole.Officer, (caller, body) => h.DecideAsync(caller, taskId, ifMatch, body, ct), ct))
             .WithSummary("Approve, reject (reason required) or ask for a supplement; If-Match makes it count once.")
-            .AcceptsJson<DecisionRequest>().Produces(202).ProducesProblem(409).ProducesProblem(412).ProducesProblem(428);
+            .AcceptsJson<DecisionRequest>().Produces<DecisionAccepted>(202).ProducesProblem(409).ProducesProblem(412).ProducesProblem(428);
     }
 
     static void MapAdministrators(RouteGroupBuilder g)
@@ -220,4 +227,14 @@ internal static class ApiEndpoints
 
         public bool IsOptional => false;
     }
+
+    // ---- h-views block (one-call views): ported by the lead into the route table on merge ----
+    static void MapViews(RouteGroupBuilder g)
+    {
+        g.MapGet(ApiRoutes.AdminApplication, (string id, ClaimsPrincipal user, AdminApplicationApi h, CancellationToken ct) => h.GetAsync(Caller.From(user), id, ct))
+            .WithTags("Administrators").WithSummary("One application with its tasks, audit trail, ratings, stuck case and labels.")
+            .Produces<AdminApplicationView>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+    }
+
+    // ---- end of h-views block ----
 }

@@ -221,7 +221,7 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
             return denied;
         }
 
-        if (ParseETag(ifMatch) is not { } expected)
+        if (string.IsNullOrWhiteSpace(ifMatch))
         {
             return ApiProblems.NeedsIfMatch();
         }
@@ -236,7 +236,7 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
             return ApiProblems.Invalid(new ApiError("key", "template.keyMismatch", $"The document's key must stay '{key}'."));
         }
 
-        return await ChangeAsync(key, version, expected, () => templates.EditDraftAsync(key, version, template, expected, caller!.AuditName, cancellationToken), cancellationToken);
+        return await ChangeAsync(key, version, ifMatch, expected => templates.EditDraftAsync(key, version, template, expected, caller!.AuditName, cancellationToken), cancellationToken);
     }
 
     /// <summary>Publishes a draft; it must pass validation.</summary>
@@ -255,7 +255,7 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
             return denied;
         }
 
-        if (ParseETag(ifMatch) is not { } expected)
+        if (string.IsNullOrWhiteSpace(ifMatch))
         {
             return ApiProblems.NeedsIfMatch();
         }
@@ -266,8 +266,8 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
             return ApiProblems.Invalid(new ApiError("validTo", "field.range", "validTo must be after validFrom."));
         }
 
-        return await ChangeAsync(key, version, expected,
-            () => templates.PublishAsync(key, version, from, body.ValidTo?.ToUniversalTime(), Catalog, expected, caller!.AuditName, cancellationToken), cancellationToken);
+        return await ChangeAsync(key, version, ifMatch,
+            expected => templates.PublishAsync(key, version, from, body.ValidTo?.ToUniversalTime(), Catalog, expected, caller!.AuditName, cancellationToken), cancellationToken);
     }
 
     /// <summary>Retires a published version; applications on it go on, new ones cannot start on it.</summary>
@@ -284,12 +284,12 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
             return denied;
         }
 
-        if (ParseETag(ifMatch) is not { } expected)
+        if (string.IsNullOrWhiteSpace(ifMatch))
         {
             return ApiProblems.NeedsIfMatch();
         }
 
-        return await ChangeAsync(key, version, expected, () => templates.RetireAsync(key, version, expected, caller!.AuditName, cancellationToken), cancellationToken);
+        return await ChangeAsync(key, version, ifMatch, expected => templates.RetireAsync(key, version, expected, caller!.AuditName, cancellationToken), cancellationToken);
     }
 
     /// <summary>What changed from one version to another.</summary>
@@ -599,13 +599,15 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
         return found.Count > MaxBulk ? ([.. found.Take(MaxBulk)], true) : (found, continuation is not null);
     }
 
-    async Task<IResult> ChangeAsync(string key, int version, ETag expected, Func<Task<StoredTemplateVersion>> change, CancellationToken cancellationToken)
+    async Task<IResult> ChangeAsync(string key, int version, string ifMatch, Func<ETag, Task<StoredTemplateVersion>> change, CancellationToken cancellationToken)
     {
         if (await templates.GetAsync(key, version, cancellationToken) is not { } current)
         {
             return ApiProblems.NotFound("template version");
         }
 
+        // "*" or the tag read names the current version; anything else is a stale read.
+        var expected = ApiETags.Expected(ifMatch, current.ETag)!.Value;
         if (current.ETag != expected)
         {
             // Refused before the change starts: the store writes a draft's document before its ETag-guarded row.
@@ -614,8 +616,9 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
 
         try
         {
-            var stored = await change();
-            return new WithETag(new TemplateVersionDetail(Summary(stored), stored.Version.Definition, []), stored.ETag);
+            var stored = await change(expected);
+            // A draft saved with problems is kept; the answer lists them, as a read of it would.
+            return new WithETag(new TemplateVersionDetail(Summary(stored), stored.Version.Definition, TemplateValidator.Validate(stored.Version.Definition, Catalog)), stored.ETag);
         }
         catch (TemplateInvalidException ex)
         {
@@ -691,7 +694,7 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
     static TemplateVersionSummary Summary(StoredTemplateVersion stored)
     {
         var v = stored.Version;
-        return new TemplateVersionSummary(v.Key, v.Version, v.Status, v.Definition.Name, v.CreatedAt, v.CreatedBy, v.ValidFrom, v.ValidTo, stored.ETag.ToString());
+        return new TemplateVersionSummary(v.Key, v.Version, v.Status, v.Definition.Name, v.CreatedAt, v.CreatedBy, v.ValidFrom, v.ValidTo, ApiETags.ToHeader(stored.ETag));
     }
 
     static ApplicationSummary ToSummary(ApplicationRecord a) =>
@@ -733,9 +736,6 @@ public sealed class AdminApi(TemplateStore templates, AuditTrail audit, Applicat
         errors.Add(new ApiError($"query:{name}", "query.invalid", "An ISO 8601 date or date and time."));
         return null;
     }
-
-    static ETag? ParseETag(string? header) =>
-        string.IsNullOrWhiteSpace(header) || header.Trim() == "*" ? null : new ETag(header.Trim());
 
     static IResult? Deny(Caller? caller) =>
         caller is null ? ApiProblems.Unauthenticated() : caller.Role != CallerRole.Administrator ? ApiProblems.Forbidden() : null;

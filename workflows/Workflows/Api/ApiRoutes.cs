@@ -187,5 +187,16 @@ public static class ApiRoutes
         new("POST", Declination),
         new("POST", RegisterEvents),
         new("GET", Figures),
+
+        // ---- h-views block (one-call views): ported by the lead into the route table on merge ----
+        new("GET", AdminApplication),
+        // ---- end of h-views block ----
     ];
+
+    // ---- h-views block (one-call views) ----
+
+    /// <summary>One application as an administrator sees it: tasks, audit trail, ratings, stuck case and labels.</summary>
+    public const string AdminApplication = "admin/applications/{id}";
+
+    // ---- end of h-views block ----
 }
