@@ -76,13 +76,14 @@ public sealed class WritesHttpTests(ServerFixture server)
         decided.Headers.GetValues("ETag").Single().ShouldBe(accepted.ETag);
         accepted.ETag.ShouldNotStartWith("W/");
 
-        // Where to look: the task, whose decision is delivered; a second decision on the 202's ETag is told the state, not 412.
+        // Where to look: the task, whose decision is delivered. If-Match: * does not let a second decision in: the
+        // task is closed (409), whatever its version.
         var after = await Http.PollAsync(async () => await Walkthrough.GetTaskAsync(hospital, task.Task.TaskId), t => !t.DecisionPending, "the decision to be delivered");
         after.Task.Status.ShouldBe(Workflows.Tasks.OfficerTaskStatus.Closed);
         var done = await Walkthrough.WaitForApplicationAsync(citizen, id, a => a.Status != ApplicationStatus.InProgress, "the bundle to end");
         done.Status.ShouldBe(ApplicationStatus.Completed);
-        using var again = await Post(hospital, $"{taskPath}/decision", JsonSerializer.Serialize(new { kind = "approve" }), after.ETag!);
-        await again.ShouldBeProblemAsync(409);
+        using var again = await Post(hospital, $"{taskPath}/decision", JsonSerializer.Serialize(new { kind = "approve" }), "*");
+        await again.ShouldBeProblemAsync(409, code: "task.notOpen");
     }
 
     static async Task<HttpResponseMessage> Put(HttpClient client, string path, string json, string ifMatch)
