@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Workflows.Api;
 
@@ -40,6 +41,49 @@ public sealed class ApiLanguageTests
             var conflict = ApiProblems.Conflict("task.closed", "The task is closed.").ShouldBeOfType<ProblemHttpResult>().ProblemDetails;
             conflict.Title.ShouldBe("与当前状态冲突");
             conflict.Extensions["code"].ShouldBe("task.closed");
+        }
+        finally
+        {
+            ApiLanguage.Set(ApiLanguage.Zh);
+        }
+    }
+}
+
+/// <summary>Texts that used to say both languages in one string now say one, whole.</summary>
+public sealed class UnmixedTextTests
+{
+    [Theory]
+    [InlineData("zh")]
+    [InlineData("en")]
+    public async Task StorageUnavailable_InEachLanguage_IsWholeInThatLanguage(string language)
+    {
+        try
+        {
+            ApiLanguage.Set(language);
+            var result = StorageFaults.Problem();
+            using var services = new ServiceCollection().AddLogging()
+                .ConfigureHttpJsonOptions(o => ApiJson.ConfigureResponses(o.SerializerOptions)).BuildServiceProvider();
+            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = services };
+            using var body = new MemoryStream();
+            context.Response.Body = body;
+            await result.ExecuteAsync(context);
+            using var problem = System.Text.Json.JsonDocument.Parse(body.ToArray());
+            var title = problem.RootElement.GetProperty("title").GetString()!;
+            var detail = problem.RootElement.GetProperty("detail").GetString()!;
+            var han = (string s) => s.Any(c => c is >= '\u4e00' and <= '\u9fff');
+            var latin = (string s) => s.Any(c => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z'));
+            if (language == "en")
+            {
+                (han(title) || han(detail)).ShouldBeFalse($"{title} / {detail}");
+                title.ShouldBe("Storage unavailable");
+            }
+            else
+            {
+                (latin(title) || latin(detail)).ShouldBeFalse($"{title} / {detail}");
+                title.ShouldBe("存储暂不可用");
+            }
+
+            context.Response.Headers.RetryAfter.ToString().ShouldNotBeEmpty();
         }
         finally
         {
