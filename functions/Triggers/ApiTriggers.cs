@@ -465,6 +465,15 @@ public static class ApiTriggers
     public static Task<IActionResult> ApiDeclineProactive([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Declination)] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext context)
         => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<DeclinationRequest>(request, caller, (c, body) => h.Citizens.DeclineAsync(c, id, body, ct), ct));
 
+    /// <summary>GET <see cref="ApiRoutes.AdminApplication"/>: <see cref="AdminApplicationApi.GetAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The application.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiGetAdminApplication")]
+    public static Task<IActionResult> ApiGetAdminApplication([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.AdminApplication)] HttpRequest request, string id, FunctionContext context)
+        => GuardAsync(request, context, (caller, ct) => context.InstanceServices.GetRequiredService<AdminApplicationApi>().GetAsync(caller, id, ct));
+
     /// <summary>GET <see cref="ApiRoutes.Figures"/>: <see cref="FiguresApi.GetAsync"/>.</summary>
     /// <param name="request">The request.</param>
     /// <param name="client">The invocation's Durable Task client.</param>
@@ -490,6 +499,7 @@ public static class ApiTriggers
         HttpRequest request, DurableTaskClient client, FunctionContext context, Func<ApiHandlers, CancellationToken, Task<IResult>> handle,
         [CallerMemberName] string trigger = "")
     {
+        ApiLanguage.Use(request.HttpContext); // a system's problems too are in the language it asks for
         if (ApiRoutes.ForTrigger(trigger).Access != ApiAccess.System)
         {
             // A person's route served as a system's would skip the caller check: refuse rather than run it.
@@ -504,6 +514,7 @@ public static class ApiTriggers
         HttpRequest request, FunctionContext context, Func<Caller, CancellationToken, Task<IResult>> handle, [CallerMemberName] string trigger = "")
     {
         var services = context.InstanceServices;
+        ApiLanguage.Use(request.HttpContext); // Accept-Language picks the language of labels and problems
         var operation = ApiRoutes.ForTrigger(trigger);
         var caller = Caller.From(await services.GetRequiredService<FunctionsPrincipal>().FromAsync(request));
         if (operation.Access == ApiAccess.System || caller is null || operation.Refuse(caller) is not null)

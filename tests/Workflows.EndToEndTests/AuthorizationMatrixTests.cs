@@ -114,6 +114,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         new("POST /api/applications/{app}/declination",                           401, 409, 404, 403, 403, 403),
         new("POST /api/systems/birth-register-system/events without a signature", 401, 401, 401, 401, 401, 401),
         new("GET /api/admin/figures?from=2026-01&to=2026-03",                     401, 403, 403, 403, 403, 200),
+        new("GET /api/admin/applications/{app}",                                   401, 403, 403, 403, 403, 200),
     ];
 
     /// <summary>The matrix as rows: (route, caller, expected status).</summary>

@@ -113,7 +113,8 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
         new("decision: supplement naming an unknown material", 400, "materials[0]", "material.unknown",
             t => t.DecideAsync("""{"kind":"requestSupplement","reason":"unclear","materials":["selfie"]}""")),
         new("decision: without If-Match", 428, "header:If-Match", "header.required", t => t.DecideAsync("""{"kind":"approve"}""", ifMatch: null)),
-        new("decision: If-Match *", 428, "header:If-Match", "header.required", t => t.DecideAsync("""{"kind":"approve"}""", ifMatch: "*")),
+        // If-Match: * is the task as it is now (accepted since h-views): the body is still checked, and the task untouched.
+        new("decision: If-Match * with a reject without a reason", 400, "reason", "field.required", t => t.DecideAsync("""{"kind":"reject"}""", ifMatch: "*")),
         new("decision: a stale ETag", 412, null, "changed", t => t.DecideAsync("""{"kind":"approve"}""")),
         new("decision: malformed JSON", 400, "body", "body.malformed", t => t.DecideAsync("""{"kind":""")),
         new("decision: empty body", 400, "body", "body.empty", t => t.DecideAsync("")),

@@ -102,6 +102,7 @@ public static class DependencyInjection
         services.TryAddSingleton<CaseApi>();
         services.TryAddSingleton<AssistedApi>();
         services.TryAddSingleton<FiguresApi>();
+        services.TryAddSingleton<AdminApplicationApi>();
         return services;
     }
 }

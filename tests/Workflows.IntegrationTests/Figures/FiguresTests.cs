@@ -77,6 +77,39 @@ public sealed class FiguresTests(StorageFixture storage) : IDisposable
     }
 
     [Fact]
+    public async Task ComputeAsync_Period_GivesEveryMonthsFiguresInTheSameCall()
+    {
+        var (store, figures) = await StoresAsync();
+        foreach (var record in HandComputedSet())
+        {
+            await store.SaveAsync(record);
+        }
+
+        await RateAsync("N1", "newborn", 5, new DateTime(2026, 1, 8, 9, 0, 0, DateTimeKind.Utc), answered: false);
+        await RateAsync("N2", "newborn", 1, new DateTime(2026, 1, 27, 9, 0, 0, DateTimeKind.Utc), answered: true);
+        await RateAsync("H1", "house-transfer", 2, new DateTime(2026, 3, 6, 9, 0, 0, DateTimeKind.Utc), answered: false);
+
+        // Asked twice: the second read comes from the months' cached sums and must give the same series.
+        foreach (var round in new[] { "computed", "cached" })
+        {
+            // N1, N2 in January (N5 still runs), N3 in February, H1, H2 in March, N4 in April, none in May.
+            var report = await figures.ComputeAsync(null, new DateOnly(2026, 1, 1), new DateOnly(2026, 5, 1));
+            var months = report.Months.ShouldNotBeNull();
+            months.Select(m => m.Month).ShouldBe(["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"], round);
+            months.Select(m => m.Figures.Applications).ShouldBe([2, 1, 2, 1, 0], round);
+            months.Sum(m => m.Figures.Applications).ShouldBe(report.Overall.Applications, round);
+            months.Sum(m => m.Figures.Completed).ShouldBe(report.Overall.Completed, round);
+            months[0].Figures.AverageRating.ShouldBe(3.0, round);
+            months[2].Figures.AverageRating.ShouldBe(2.0, round);
+            months[4].Figures.CompletionRate.ShouldBeNull("a month without applications is in the series, with no rates");
+        }
+
+        var newborn = await figures.ComputeAsync("newborn", new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 1));
+        newborn.Months.ShouldNotBeNull().Sum(m => m.Figures.Applications).ShouldBe(3);
+        newborn.Months.ShouldAllBe(m => m.Figures.TemplateKey == "newborn");
+    }
+
+    [Fact]
     public async Task ComputeAsync_ApplicationEndsAfterMonthWasCached_CountsIt()
     {
         var (store, figures) = await StoresAsync();

@@ -35,6 +35,33 @@ public sealed partial class TemplateValidatorTests
             ["at least one item"],
             ["field.unused", "material.requiredBy.unknown", "material.producedBy.item.unknown"]),
 
+        // English for people reading English (optional, but not blank; option labels name options, in both languages).
+        ["template nameEn blank"] = new(t => t with { NameEn = " " }, "template.nameEn", "$.nameEn", ["English"]),
+        ["template descriptionEn blank"] = new(t => t with { DescriptionEn = "" }, "template.descriptionEn", "$.descriptionEn", ["English"]),
+        ["field labelEn blank"] = new(t => t.WithField("childName", f => f with { LabelEn = "" }), "field.labelEn", "$.fields[childName].labelEn", ["English"]),
+        ["item nameEn blank"] = new(t => t.WithItem(BirthCert, i => i with { NameEn = " " }), "item.nameEn", $"$.items[{BirthCert}].nameEn", ["English"]),
+        ["output nameEn blank"] = new(
+            t => t.WithItem(BirthCert, i => i with { Outputs = [i.Outputs[0] with { NameEn = "" }, .. i.Outputs.Skip(1)] }),
+            "output.nameEn",
+            $"$.items[{BirthCert}].outputs[birthCertificate].nameEn",
+            ["English"]),
+        ["material nameEn blank"] = new(t => t.WithMaterial("hospitalRecord", m => m with { NameEn = "\t" }), "material.nameEn", "$.materials[hospitalRecord].nameEn", ["English"]),
+        ["option label for an unknown option"] = new(
+            t => t.WithField("hospital", f => f with { OptionLabels = new Dictionary<string, LocalText> { ["military"] = new("军队", "Military") } }),
+            "field.optionLabels.unknown",
+            "$.fields[hospital].optionLabels[military]",
+            ["'military'"]),
+        ["option labels on a text field"] = new(
+            t => t.WithField("childName", f => f with { OptionLabels = new Dictionary<string, LocalText> { ["public"] = new("公立", "Public") } }),
+            "field.optionLabels.unexpected",
+            "$.fields[childName].optionLabels",
+            ["Only choice fields"]),
+        ["option label without English"] = new(
+            t => t.WithField("hospital", f => f with { OptionLabels = new Dictionary<string, LocalText> { ["public"] = new("公立", " ") } }),
+            "field.optionLabels.blank",
+            "$.fields[hospital].optionLabels[public]",
+            ["English"]),
+
         // Fields.
         ["field key not camelCase"] = new(t => t.AddField(new FieldDefinition("Bad Key", "x", FieldType.Text)), "field.key", "$.fields[4].key", ["'Bad Key'"]),
         ["field declared twice"] = new(t => t.AddField(new FieldDefinition("childName", "again", FieldType.Text)), "field.duplicate", "$.fields[childName]", ["'childName'"]),

@@ -23,6 +23,12 @@ internal static class ApiEndpoints
     public static IEndpointRouteBuilder MapWorkflowsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api");
+        // Accept-Language picks the language of what people read in the answer (labels, problems); see ApiLanguage.
+        api.AddEndpointFilter((context, next) =>
+        {
+            ApiLanguage.Use(context.HttpContext);
+            return next(context);
+        });
         // Storage that cannot be reached is 503 with Retry-After, the same as in the Functions app.
         api.AddEndpointFilter(async (context, next) =>
         {
@@ -51,6 +57,7 @@ internal static class ApiEndpoints
         api.Map("ListMyNotifications", (ClaimsPrincipal user, NotificationApi h, string? max, CancellationToken ct) => h.ListMineAsync(Signed(user), max, ct));
         api.Map("RegisterEvent", (string system, HttpRequest request, SystemApi h, CancellationToken ct) => h.EventAsync(system, request, ct));
         MapProactive(api);
+        api.Map("GetAdminApplication", (string id, ClaimsPrincipal user, AdminApplicationApi h, CancellationToken ct) => h.GetAsync(Signed(user), id, ct));
         return routes;
     }
 

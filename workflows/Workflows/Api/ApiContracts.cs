@@ -35,7 +35,10 @@ public sealed record FormMaterial(string Key, string Name, IReadOnlyList<string>
 /// <param name="Fields">The shared form.</param>
 /// <param name="Materials">The materials, with what this applicant already has.</param>
 /// <param name="Items">The items, with departments and committed days.</param>
-public sealed record BundleForm(string Key, int Version, string Name, string Description, IReadOnlyList<FieldDefinition> Fields, IReadOnlyList<FormMaterial> Materials, IReadOnlyList<FormItem> Items);
+/// <param name="Labels">What people read for every code the form mentions, in the request's language (<see cref="Api.Labels"/>).</param>
+public sealed record BundleForm(
+    string Key, int Version, string Name, string Description, IReadOnlyList<FieldDefinition> Fields, IReadOnlyList<FormMaterial> Materials, IReadOnlyList<FormItem> Items,
+    IReadOnlyDictionary<string, string>? Labels = null);
 
 /// <summary>An item as the form describes it.</summary>
 /// <param name="Key">The item key.</param>
@@ -103,11 +106,17 @@ public sealed record AskedOfYou(string Kind, string? Item, IReadOnlyList<string>
 /// <param name="Prefilled">For a proactive application awaiting confirmation: the answers the register's event filled in.</param>
 /// <param name="ConfirmBy">For a proactive application awaiting confirmation: when it expires unless confirmed.</param>
 /// <param name="Assisted">For an application staff filed with the applicant's consent (帮办代办): who filed it, the consent and when.</param>
+/// <param name="Labels">What people read for every code the application mentions (departments, items, materials, fields, options,
+/// rating tags), in the request's language (<see cref="Api.Labels"/>).</param>
+/// <param name="Rateable">What the applicant can still rate (好差评): ended items' keys and <c>bundle</c> once the application ended, less
+/// what they rated already.</param>
+/// <param name="Stuck">The case the applicant opened by reporting the application stuck (办不成事), with where it stands; null when none.</param>
 public sealed record ApplicationDetail(
     string ApplicationId, string TemplateKey, int TemplateVersion, string TemplateName, ApplicationStatus Status, DateTime SubmittedAt, DateTime UpdatedAt,
     IReadOnlyList<ItemView> Items, IReadOnlyList<MaterialEntry> Materials, IReadOnlyList<AskedOfYou> Asked, DateTime? DueAt = null,
     IReadOnlyList<Countdown>? Countdowns = null, IReadOnlyDictionary<string, JsonElement>? Prefilled = null, DateTime? ConfirmBy = null,
-    Workflows.Assisted.AssistedFilingView? Assisted = null);
+    Workflows.Assisted.AssistedFilingView? Assisted = null, IReadOnlyDictionary<string, string>? Labels = null, IReadOnlyList<string>? Rateable = null,
+    Workflows.Cases.StuckCase? Stuck = null);
 
 /// <summary>Materials supplied on an officer's request.</summary>
 /// <param name="References">The uploads, by material key.</param>
@@ -130,6 +139,13 @@ public sealed record WithdrawRequest(string Reason);
 /// <param name="ETag">Send this in If-Match to claim, release or decide.</param>
 public sealed record TaskView(TaskRecord Task, string? ClaimedBy, bool DecisionPending, string? ETag);
 
+/// <summary>A decision taken and on its way to the item (202).</summary>
+/// <param name="TaskId">The task; its view (the <c>Location</c>) shows <c>decisionPending</c> until the item acts on it.</param>
+/// <param name="DecisionId">The decision's id, as the audit trail names it.</param>
+/// <param name="ApplicationId">The application.</param>
+/// <param name="ETag">The task's ETag now (also the <c>ETag</c> header).</param>
+public sealed record DecisionAccepted(string TaskId, string DecisionId, string ApplicationId, string ETag);
+
 /// <summary>A page of tasks.</summary>
 /// <param name="Tasks">The tasks, soonest due first.</param>
 /// <param name="Continuation">Pass as <c>continuation</c> for the next page; null on the last.</param>
@@ -149,9 +165,15 @@ public sealed record DecisionRequest(DecisionKind Kind, string? Reason = null, L
 /// <param name="Materials">The materials the item needs, with how each is satisfied.</param>
 /// <param name="PriorOutputs">Outputs of the items it depends on.</param>
 /// <param name="Assisted">For an application staff filed with the applicant's consent (帮办代办): who filed it, the consent and when.</param>
+/// <param name="TemplateVersion">The template version the application is pinned to, which <paramref name="Form"/> and <paramref name="Labels"/> come from.</param>
+/// <param name="Form">The fields the item uses, as the application's own template version defines and labels them.</param>
+/// <param name="History">The item's history from the audit trail, oldest first: started, rules, supplements, reminders, decisions.</param>
+/// <param name="Labels">What people read for every code the page mentions, from the application's own template version, in the request's language.</param>
 public sealed record TaskApplicationView(
     string ApplicationId, Applicant Applicant, ItemDefinition Item, IReadOnlyDictionary<string, string> Answers, IReadOnlyList<MaterialEntry> Materials,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> PriorOutputs, Workflows.Assisted.AssistedFilingView? Assisted = null);
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> PriorOutputs, Workflows.Assisted.AssistedFilingView? Assisted = null,
+    int? TemplateVersion = null, IReadOnlyList<FieldDefinition>? Form = null, IReadOnlyList<Workflows.Audit.AuditEntry>? History = null,
+    IReadOnlyDictionary<string, string>? Labels = null);
 
 /// <summary>The confirmation of a proactive application: corrections to the pre-filled answers and the materials offered.</summary>
 /// <param name="Answers">Answers that replace or add to the pre-filled ones.</param>

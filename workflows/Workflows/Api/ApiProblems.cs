@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Workflows.Templates;
 
 namespace Workflows.Api;
 
@@ -13,6 +14,9 @@ public sealed record ApiError(string Field, string Code, string Message, IReadOn
 /// Every error the API returns, as RFC 9457 problem+json. The <c>type</c> is a stable URN per kind of problem,
 /// <c>code</c> a stable code, <c>errors</c> the located problems. Not-found is also what a caller gets for
 /// something that exists but is not theirs, so a response never tells whether another person's application exists.
+/// <c>title</c> and <c>detail</c> are in the request's language (<see cref="ApiLanguage"/>, Chinese by default): the
+/// problems here say both; a caller's problem given only in English reads with the status's Chinese title and the
+/// English detail whole, never the two mixed in one string.
 /// </summary>
 public static class ApiProblems
 {
@@ -23,7 +27,7 @@ public static class ApiProblems
     /// <param name="errors">Every problem found.</param>
     /// <returns>The response.</returns>
     public static IResult Invalid(params IReadOnlyList<ApiError> errors) =>
-        Problem(StatusCodes.Status400BadRequest, "invalid-request", "The request is not valid.", Summary(errors), errors);
+        Problem(StatusCodes.Status400BadRequest, "invalid-request", new LocalText("请求无效", "The request is not valid."), Summary(errors), errors);
 
     /// <summary>The request is well formed but refused by the rules (422), e.g. a submission missing materials.</summary>
     /// <param name="code">The refusal's code.</param>
@@ -31,7 +35,7 @@ public static class ApiProblems
     /// <param name="errors">Every problem found (the one notice, 一次告知).</param>
     /// <returns>The response.</returns>
     public static IResult Refused(string code, string title, IReadOnlyList<ApiError> errors) =>
-        Problem(StatusCodes.Status422UnprocessableEntity, code, title, Summary(errors), errors);
+        Problem(StatusCodes.Status422UnprocessableEntity, code, new LocalText(StatusTitle(StatusCodes.Status422UnprocessableEntity), title), Summary(errors), errors);
 
     /// <summary>The Idempotency-Key was used before for another body (422); nothing was started.</summary>
     /// <returns>The response.</returns>
@@ -43,53 +47,57 @@ public static class ApiProblems
     /// <returns>The response.</returns>
     public static IResult Unauthenticated() =>
         new WithHeader(
-            Problem(StatusCodes.Status401Unauthorized, "unauthenticated", "Sign in first.", "This route needs a valid bearer token.", []),
+            Problem(StatusCodes.Status401Unauthorized, "unauthenticated", new LocalText("请先登录", "Sign in first."),
+                new LocalText("此接口需要有效的持有者令牌（Bearer）。", "This route needs a valid bearer token."), []),
             "WWW-Authenticate",
             "Bearer"); // RFC 6750: a 401 names the scheme the client should use.
 
     /// <summary>The caller's role may not use this route (403). Never used for someone else's data: that is 404.</summary>
     /// <returns>The response.</returns>
     public static IResult Forbidden() =>
-        Problem(StatusCodes.Status403Forbidden, "forbidden", "Not allowed.", "Your role may not use this route.", []);
+        Problem(StatusCodes.Status403Forbidden, "forbidden", new LocalText("无权操作", "Not allowed."), new LocalText("您的角色不能使用此接口。", "Your role may not use this route."), []);
 
     /// <summary>Nothing of that id that the caller may see (404).</summary>
     /// <param name="what">What was looked for, e.g. "application".</param>
     /// <returns>The response.</returns>
     public static IResult NotFound(string what) =>
-        Problem(StatusCodes.Status404NotFound, "not-found", "Not found.", $"No {what} with that id is visible to you.", []);
+        Problem(StatusCodes.Status404NotFound, "not-found", new LocalText("未找到", "Not found."),
+            new LocalText($"没有您可查看的该编号的 {what}。", $"No {what} with that id is visible to you."), []);
 
     /// <summary>The request conflicts with the current state (409).</summary>
     /// <param name="code">A stable code.</param>
     /// <param name="detail">What the state is and what to do.</param>
     /// <returns>The response.</returns>
     public static IResult Conflict(string code, string detail) =>
-        Problem(StatusCodes.Status409Conflict, code, "Conflict with the current state.", detail, []);
+        Problem(StatusCodes.Status409Conflict, code, new LocalText(StatusTitle(StatusCodes.Status409Conflict), "Conflict with the current state."), new LocalText(detail, detail), []);
 
     /// <summary>The resource changed since the caller read it (412).</summary>
     /// <param name="detail">What to do.</param>
     /// <returns>The response.</returns>
     public static IResult Changed(string detail) =>
-        Problem(StatusCodes.Status412PreconditionFailed, "changed", "Changed by someone else.", detail, []);
+        Problem(StatusCodes.Status412PreconditionFailed, "changed", new LocalText(StatusTitle(StatusCodes.Status412PreconditionFailed), "Changed by someone else."), new LocalText(detail, detail), []);
 
     /// <summary>A write needs <c>If-Match</c> with the ETag the caller read (428).</summary>
     /// <returns>The response.</returns>
     public static IResult NeedsIfMatch() =>
-        Problem(StatusCodes.Status428PreconditionRequired, "if-match-required", "If-Match required.",
-            "Send the ETag you read in an If-Match header, so two people cannot overwrite each other.",
+        Problem(StatusCodes.Status428PreconditionRequired, "if-match-required", new LocalText("需要 If-Match", "If-Match required."),
+            new LocalText("请在 If-Match 请求头中发送您读取到的 ETag，以免两人互相覆盖。", "Send the ETag you read in an If-Match header, so two people cannot overwrite each other."),
             [new ApiError("header:If-Match", "header.required", "Send the ETag from the last read.")]);
 
     /// <summary>The body is larger than the route accepts (413).</summary>
     /// <param name="limit">The limit in bytes.</param>
     /// <returns>The response.</returns>
     public static IResult TooLarge(long limit) =>
-        Problem(StatusCodes.Status413PayloadTooLarge, "too-large", "Request too large.", $"This route accepts at most {limit} bytes.",
+        Problem(StatusCodes.Status413PayloadTooLarge, "too-large", new LocalText("请求过大", "Request too large."),
+            new LocalText($"此接口最多接受 {limit} 字节。", $"This route accepts at most {limit} bytes."),
             [new ApiError("body", "body.tooLarge", $"At most {limit} bytes.")]);
 
     /// <summary>The body's media type is not accepted (415).</summary>
     /// <param name="expected">What is accepted.</param>
     /// <returns>The response.</returns>
     public static IResult UnsupportedMediaType(string expected) =>
-        Problem(StatusCodes.Status415UnsupportedMediaType, "media-type", "Unsupported media type.", $"Send {expected}.",
+        Problem(StatusCodes.Status415UnsupportedMediaType, "media-type", new LocalText("不支持的媒体类型", "Unsupported media type."),
+            new LocalText($"请发送 {expected}。", $"Send {expected}."),
             [new ApiError("header:Content-Type", "header.contentType", $"Send {expected}.")]);
 
     /// <summary>A problem response.</summary>
@@ -100,11 +108,47 @@ public static class ApiProblems
     /// <param name="errors">The located problems.</param>
     /// <returns>The response.</returns>
     public static IResult Problem(int status, string code, string title, string detail, IReadOnlyList<ApiError> errors) =>
-        Results.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + code,
-            extensions: new Dictionary<string, object?> { ["code"] = code, ["errors"] = errors });
+        Problem(status, code, new LocalText(StatusTitle(status), title), new LocalText(detail, detail), errors);
 
-    static string Summary(IReadOnlyList<ApiError> errors) =>
-        errors.Count == 1 ? $"{errors[0].Field}: {errors[0].Message}" : $"{errors.Count} problems; see errors.";
+    /// <summary>A problem response whose title and detail are said in Chinese and English; the request's language picks.</summary>
+    /// <param name="status">The HTTP status.</param>
+    /// <param name="code">The stable code (also the last part of the type URN).</param>
+    /// <param name="title">A short title in both languages.</param>
+    /// <param name="detail">The explanation in both languages.</param>
+    /// <param name="errors">The located problems.</param>
+    /// <returns>The response.</returns>
+    public static IResult Problem(int status, string code, LocalText title, LocalText detail, IReadOnlyList<ApiError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentNullException.ThrowIfNull(detail);
+        return Results.Problem(detail: ApiLanguage.Pick(detail), statusCode: status, title: ApiLanguage.Pick(title), type: TypePrefix + code,
+            extensions: new Dictionary<string, object?> { ["code"] = code, ["errors"] = errors });
+    }
+
+    /// <summary>The Chinese title of a status, for a problem whose caller gave its title in English only.</summary>
+    /// <param name="status">The HTTP status.</param>
+    /// <returns>The title.</returns>
+    public static string StatusTitle(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "请求无效",
+        StatusCodes.Status401Unauthorized => "请先登录",
+        StatusCodes.Status403Forbidden => "无权操作",
+        StatusCodes.Status404NotFound => "未找到",
+        StatusCodes.Status409Conflict => "与当前状态冲突",
+        StatusCodes.Status410Gone => "已失效",
+        StatusCodes.Status412PreconditionFailed => "已被他人修改",
+        StatusCodes.Status413PayloadTooLarge => "请求过大",
+        StatusCodes.Status415UnsupportedMediaType => "不支持的媒体类型",
+        StatusCodes.Status422UnprocessableEntity => "未予受理",
+        StatusCodes.Status428PreconditionRequired => "需要 If-Match",
+        StatusCodes.Status429TooManyRequests => "请求过于频繁",
+        StatusCodes.Status503ServiceUnavailable => "服务暂不可用",
+        _ => "请求未完成",
+    };
+
+    static LocalText Summary(IReadOnlyList<ApiError> errors) => errors.Count == 1
+        ? new LocalText($"{errors[0].Field} 有误，详见 errors。", $"{errors[0].Field}: {errors[0].Message}")
+        : new LocalText($"共 {errors.Count} 处问题，详见 errors。", $"{errors.Count} problems; see errors.");
 }
 
 /// <summary>Another result with one response header added.</summary>

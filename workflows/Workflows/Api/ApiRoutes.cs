@@ -149,6 +149,9 @@ public static class ApiRoutes
     /// <summary>The figures of a period.</summary>
     public const string Figures = "admin/figures";
 
+    /// <summary>One application as an administrator sees it: tasks, audit trail, ratings, stuck case and labels.</summary>
+    public const string AdminApplication = "admin/applications/{id}";
+
     /// <summary>Rate-limit policy of submissions (per user).</summary>
     public const string SubmitPolicy = "submit";
 
@@ -200,7 +203,7 @@ public static class ApiRoutes
         new("POST", Release, "ReleaseTask", ApiAccess.Officer, Officers, "Release your claim.")
             { Responses = [Of<TaskView>(200, ETag), Problem(404), Problem(409), Problem(412), Problem(428)] },
         new("POST", Decision, "DecideTask", ApiAccess.Officer, Officers, "Approve, reject (reason required) or ask for a supplement; If-Match makes it count once.")
-            { Request = typeof(DecisionRequest), Responses = [Empty(202), Problem(404), Problem(409), Problem(412), Problem(428)] },
+            { Request = typeof(DecisionRequest), Responses = [Of<DecisionAccepted>(202, ETag, Location), Problem(404), Problem(409), Problem(412), Problem(428)] },
 
         // Administrators.
         new("GET", Templates, "ListTemplates", ApiAccess.Administrator, Administrators, "Every template version.") { Responses = [Ok<List<TemplateVersionSummary>>()] },
@@ -228,6 +231,8 @@ public static class ApiRoutes
             { Request = typeof(BulkRequest), Responses = [Ok<BulkResponse>()] },
         new("POST", Extension, "ExtendItem", ApiAccess.Administrator, Administrators, "Extend a running item's due time by working days, with a reason (audited); its reminder and escalation follow.")
             { Request = typeof(ExtensionRequest), Responses = [Of<ExtensionResponse>(202, Location), Problem(404), Problem(409)] },
+        new("GET", AdminApplication, "GetAdminApplication", ApiAccess.Administrator, Administrators, "One application with its tasks, audit trail, ratings, stuck case and labels.")
+            { Responses = [Ok<AdminApplicationView>(), Problem(404)] },
         new("GET", Figures, "Figures", ApiAccess.Administrator, Administrators, "Figures of the applications submitted in a period of months: template, from, to (yyyy-MM).")
             { Responses = [Ok<Figures.FiguresReport>(), Problem(400)] },
 

@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Http;
 using Workflows.Applications;
 using Workflows.Assisted;
 using Workflows.Calendar;
+using Workflows.Cases;
 using Workflows.Licences;
 using Workflows.Materials;
 using Workflows.Orchestration;
+using Workflows.Ratings;
 using Workflows.Tasks;
 using Workflows.Templates;
 
@@ -28,7 +30,9 @@ public sealed class CitizenApi(
     ApplicantApplications mine,
     SlaClockSource clocks,
     TimeProvider time,
-    ConsentStore consents)
+    ConsentStore consents,
+    RatingStore ratings,
+    CaseStore cases)
 {
     /// <summary>The longest Idempotency-Key accepted.</summary>
     public const int MaxIdempotencyKeyLength = 100;
@@ -74,7 +78,7 @@ public sealed class CitizenApi(
             m.FromLicence is { } licence && held.Contains(licence) ? $"licence:{licence}" : m.ProducedBy is { } produced ? $"item:{produced.Item}" : null,
             m.Upload, m.Commitment?.Text, m.Deferral?.WithinDays)).ToList();
         var items = t.Items.Select(i => new FormItem(i.Key, i.Name, i.Department, i.CommittedDays, i.DependsOn, i.Decision is RuleDecision)).ToList();
-        return Results.Ok(new BundleForm(t.Key, published.Version, t.Name, t.Description, t.Fields, materials, items));
+        return Results.Ok(new BundleForm(t.Key, published.Version, t.Name, t.Description, t.Fields, materials, items, Labels.For(t, BuiltInTemplates.Catalog)));
     }
 
     /// <summary>Streams one material file to storage, checking size, type and hash as it goes.</summary>
@@ -278,7 +282,7 @@ public sealed class CitizenApi(
         }
 
         asked.AddRange(record.Materials.Where(m => m.Status == MaterialStatus.Deferred)
-            .Select(m => new AskedOfYou("deferred", null, [m.Key], $"Supply {m.Name} by the deadline.", m.DueAt)));
+            .Select(m => new AskedOfYou("deferred", null, [m.Key], ApiLanguage.Pick($"请在期限前补交{m.Name}。", $"Supply {m.Name} by the deadline."), m.DueAt)));
         IReadOnlyDictionary<string, JsonElement>? prefilled = null;
         DateTime? confirmBy = null;
         if (record.Status == ApplicationStatus.AwaitingConfirmation && await applications.GetProactiveAsync(applicationId, cancellationToken) is { } proactive)
@@ -286,12 +290,22 @@ public sealed class CitizenApi(
             // The applicant confirms what the register filled in, so they are shown it, with the deadline the instance keeps.
             prefilled = proactive.Prefilled;
             confirmBy = proactive.Template.Proactive is { } rule ? proactive.Clock.Due(proactive.ReceivedAt, rule.ConfirmWithinDays) : null;
-            asked.Add(new AskedOfYou("confirmation", null, [], "Check the pre-filled answers, complete what is missing and confirm, or decline.", confirmBy));
+            asked.Add(new AskedOfYou("confirmation", null, [],
+                ApiLanguage.Pick("请核对预填内容，补全缺少的信息后确认，或者拒绝。", "Check the pre-filled answers, complete what is missing and confirm, or decline."), confirmBy));
         }
 
+        // One call renders the tracker: the labels of the application's own template version, what can still be rated and
+        // the stuck case, besides the items, countdowns and what is asked.
+        var version = await templates.GetAsync(record.TemplateKey, record.TemplateVersion, cancellationToken);
+        var labels = version is null ? null : Labels.For(version.Version.Definition, BuiltInTemplates.Catalog, ratingTags: true);
+        var rated = (await ratings.ListAsync(record.ApplicationId, cancellationToken)).Select(r => r.Target).ToHashSet(StringComparer.Ordinal);
+        var rateable = items.Where(i => i.State != ItemState.NotIncluded && RatingService.Ended(i.State)).Select(i => i.Key)
+            .Concat(RatingService.Ended(record.Status) ? [RatingRules.BundleTarget] : [])
+            .Where(target => !rated.Contains(target)).ToList();
+        var stuck = (await cases.GetStoredAsync(StuckCase.IdFor(record.ApplicationId), cancellationToken))?.Case;
         return Results.Ok(new ApplicationDetail(record.ApplicationId, record.TemplateKey, record.TemplateVersion, record.TemplateName, record.Status,
             record.SubmittedAt, record.UpdatedAt, items, record.Materials, asked, record.DueAt, countdowns, prefilled, confirmBy,
-            await AssistedApi.FilingOfAsync(consents, caller!.Id, record.ApplicationId, cancellationToken)));
+            await AssistedApi.FilingOfAsync(consents, caller!.Id, record.ApplicationId, cancellationToken), labels, rateable, stuck));
     }
 
     /// <summary>Supplies what an officer asked for on one item; the item resumes.</summary>

@@ -10,6 +10,7 @@ using Workflows.Licences;
 using Workflows.Notifications;
 using Workflows.Orchestration;
 using Workflows.Tasks;
+using Workflows.Templates;
 
 namespace Workflows.Api;
 
@@ -155,7 +156,14 @@ public sealed class OfficerApi(
             .ToDictionary(i => i.Key, i => i.Outputs!, StringComparer.Ordinal);
         // The department sees who filed an assisted application and on whose confirmed consent.
         var assisted = await AssistedApi.FilingOfAsync(consents, input.Applicant.Id, input.ApplicationId, cancellationToken);
-        return Results.Ok(new TaskApplicationView(input.ApplicationId, input.Applicant, item, answers, ledger, prior, assisted));
+        // The page in one call: the form as the application's own (pinned) template version defines and labels it, and the
+        // item's history: the orchestrator's steps ("{item}:NNN") and its task's ("{taskId}:...").
+        var form = input.Template.Fields.Where(f => item.Fields.Contains(f.Key)).ToList();
+        var history = (await audit.ReadAsync(input.ApplicationId, cancellationToken))
+            .Where(e => e.StepId.StartsWith($"{item.Key}:", StringComparison.Ordinal) || e.StepId.StartsWith($"{stored.Task.TaskId}:", StringComparison.Ordinal))
+            .ToList();
+        return Results.Ok(new TaskApplicationView(input.ApplicationId, input.Applicant, item, answers, ledger, prior, assisted,
+            input.TemplateVersion, form, history, Labels.For(input.Template, BuiltInTemplates.Catalog)));
     }
 
     /// <summary>Claims a task for the caller, so colleagues see who is on it.</summary>
@@ -256,7 +264,7 @@ public sealed class OfficerApi(
         if (stored.Task.Kind == TaskKind.Verification)
         {
             await delivery.DeliverAsync(stored.Task, pending, cancellationToken);
-            return Results.Accepted();
+            return await AcceptedAsync(caller, stored.Task, pending, etag, cancellationToken);
         }
 
         try
@@ -270,7 +278,18 @@ public sealed class OfficerApi(
             throw;
         }
 
-        return Results.Accepted();
+        return await AcceptedAsync(caller, stored.Task, pending, etag, cancellationToken);
+    }
+
+    // A decision's 202 says where to look (the task, whose decisionPending turns false when delivered) and the task's
+    // ETag now, read again since delivery may already have closed it, so the next write needs no extra GET.
+    async Task<IResult> AcceptedAsync(Caller caller, TaskRecord task, PendingDecision pending, ETag marked, CancellationToken cancellationToken)
+    {
+        var now = (await tasks.GetStoredAsync(caller.Department!, task.TaskId, cancellationToken))?.ETag ?? marked;
+        return new WithHeader(
+            new WithETag(new DecisionAccepted(task.TaskId, pending.Id, task.ApplicationId, ApiETags.ToHeader(now)), now, StatusCodes.Status202Accepted),
+            "Location",
+            $"/api/tasks/{Uri.EscapeDataString(task.TaskId)}");
     }
 
     async Task<IResult> ChangeClaimAsync(Caller caller, string taskId, string? ifMatch, bool claim, CancellationToken cancellationToken)
@@ -315,7 +334,7 @@ public sealed class OfficerApi(
             return (null!, default, ApiProblems.NotFound("task"));
         }
 
-        return ParseETag(ifMatch) is { } expected ? (stored, expected, null) : (stored, default, ApiProblems.NeedsIfMatch());
+        return ApiETags.Expected(ifMatch, stored.ETag) is { } expected ? (stored, expected, null) : (stored, default, ApiProblems.NeedsIfMatch());
     }
 
     static List<ApiError> Validate(DecisionRequest body, TaskRecord task)
@@ -351,8 +370,5 @@ public sealed class OfficerApi(
         return errors;
     }
 
-    static TaskView View(StoredTask stored) => new(stored.Task, stored.ClaimedBy, stored.PendingDecision is not null, stored.ETag.ToString());
-
-    static ETag? ParseETag(string? header) =>
-        string.IsNullOrWhiteSpace(header) || header.Trim() == "*" ? null : new ETag(header.Trim());
+    static TaskView View(StoredTask stored) => new(stored.Task, stored.ClaimedBy, stored.PendingDecision is not null, ApiETags.ToHeader(stored.ETag));
 }

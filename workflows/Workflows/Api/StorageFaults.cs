@@ -54,8 +54,8 @@ public static partial class StorageFaults
     /// <summary>The 503 answer.</summary>
     /// <returns>The response.</returns>
     public static IResult Problem() => new WithHeader(
-        ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "storage.unavailable", "存储暂不可用 Storage unavailable",
-            $"暂时无法访问存储，请在 {RetryAfterSeconds} 秒后重试。 The storage cannot be reached just now; send the same request again in {RetryAfterSeconds} s.",
+        ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "storage.unavailable", new Workflows.Templates.LocalText("存储暂不可用", "Storage unavailable"),
+            new Workflows.Templates.LocalText($"暂时无法访问存储，请在 {RetryAfterSeconds} 秒后重试。", $"The storage cannot be reached just now; send the same request again in {RetryAfterSeconds} s."),
             [new ApiError("storage", "storage.unavailable", "The storage cannot be reached.")]),
         "Retry-After",
         RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));

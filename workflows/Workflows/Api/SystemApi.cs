@@ -285,23 +285,23 @@ public sealed class SystemApi(
     }
 
     static WithHeader NotStarted(string itemKey) => new(
-        ApiProblems.Problem(StatusCodes.Status409Conflict, "callback.itemNotStarted", "事项尚未开始 Item not started",
-            $"事项 {itemKey} 尚未开始（仍在等待前置事项），结果未被接收；请在 {NotStartedRetrySeconds} 秒后重新签名发送。 " +
-            $"Item {itemKey} has not started yet (it waits for its prerequisites); nothing was received. Sign and send the result again in {NotStartedRetrySeconds} s or later.",
+        ApiProblems.Problem(StatusCodes.Status409Conflict, "callback.itemNotStarted", new LocalText("事项尚未开始", "Item not started"),
+            new LocalText($"事项 {itemKey} 尚未开始（仍在等待前置事项），结果未被接收；请在 {NotStartedRetrySeconds} 秒后重新签名发送。",
+                $"Item {itemKey} has not started yet (it waits for its prerequisites); nothing was received. Sign and send the result again in {NotStartedRetrySeconds} s or later."),
             [new ApiError("itemKey", "item.notStarted", "The item has not started; send again later.")]),
         "Retry-After",
         NotStartedRetrySeconds.ToString(CultureInfo.InvariantCulture));
 
     static IResult Decided(string itemKey, ItemState state, string decidedBy, bool pending = false) =>
-        ApiProblems.Problem(StatusCodes.Status409Conflict, "callback.itemDecided", "事项已有结果 Item already decided",
-            $"事项 {itemKey} 已由 {decidedBy} 作出结果（{state}）{(pending ? "，正在送达" : string.Empty)}，本次结果未被接收。 " +
-            $"Item {itemKey} was already decided by {decidedBy}: {state}{(pending ? " (being delivered)" : string.Empty)}; this result was not taken.",
+        ApiProblems.Problem(StatusCodes.Status409Conflict, "callback.itemDecided", new LocalText("事项已有结果", "Item already decided"),
+            new LocalText($"事项 {itemKey} 已由 {decidedBy} 作出结果（{state}）{(pending ? "，正在送达" : string.Empty)}，本次结果未被接收。",
+                $"Item {itemKey} was already decided by {decidedBy}: {state}{(pending ? " (being delivered)" : string.Empty)}; this result was not taken."),
             [new ApiError("approved", "item.decided", $"{state} by {decidedBy}.")]);
 
     static IResult Ended(string itemKey, ItemState state, string? by) =>
-        ApiProblems.Problem(StatusCodes.Status409Conflict, "callback.itemEnded", "事项已结束 Item ended",
-            $"事项 {itemKey} 已结束（{state}{(by is null ? string.Empty : $"，{by}")}），不再接收结果。 " +
-            $"Item {itemKey} has ended ({state}{(by is null ? string.Empty : $" by {by}")}); it takes no result any more.",
+        ApiProblems.Problem(StatusCodes.Status409Conflict, "callback.itemEnded", new LocalText("事项已结束", "Item ended"),
+            new LocalText($"事项 {itemKey} 已结束（{state}{(by is null ? string.Empty : $"，{by}")}），不再接收结果。",
+                $"Item {itemKey} has ended ({state}{(by is null ? string.Empty : $" by {by}")}); it takes no result any more."),
             [new ApiError("itemKey", "item.ended", $"{state}.")]);
 
     /// <summary>The seconds a system is asked to wait before sending a result for an item that has not started.</summary>
@@ -416,9 +416,9 @@ public sealed class SystemApi(
             {
                 // The same event id with another subject or other data is a correction the application never took:
                 // answering "seen before" would tell the register it counted.
-                return (ApiProblems.Problem(StatusCodes.Status409Conflict, "event.conflict", "事件编号已使用 Event id already used",
-                    $"事件 {ev.EventId} 已按不同内容启动申请 {applicationId}，本次内容未被接收；更正请使用新的事件编号。 " +
-                    $"Event {ev.EventId} already started application {applicationId} with other content; this content was not taken. Send a correction under a new event id.",
+                return (ApiProblems.Problem(StatusCodes.Status409Conflict, "event.conflict", new LocalText("事件编号已使用", "Event id already used"),
+                    new LocalText($"事件 {ev.EventId} 已按不同内容启动申请 {applicationId}，本次内容未被接收；更正请使用新的事件编号。",
+                        $"Event {ev.EventId} already started application {applicationId} with other content; this content was not taken. Send a correction under a new event id."),
                     [new ApiError("eventId", "event.conflict", $"Used for application {applicationId} with other content.")]), SignatureOutcome.Refused);
             }
 
@@ -514,9 +514,10 @@ public sealed class SystemApi(
             if (earlier?.GetString("Outcome") is not (nameof(SignatureOutcome.Received) or nameof(SignatureOutcome.Retry)))
             {
                 var refusedBefore = earlier?.GetString("Outcome") == nameof(SignatureOutcome.Refused);
-                return (null, ApiProblems.Conflict("callback.replayed", refusedBefore
-                    ? "此签名请求已被拒绝过。 This signed request was already received and refused."
-                    : "此签名请求已被接收。 This signed request was already received."), null);
+                return (null, ApiProblems.Problem(StatusCodes.Status409Conflict, "callback.replayed", new LocalText(ApiProblems.StatusTitle(StatusCodes.Status409Conflict), "Conflict with the current state."),
+                    refusedBefore
+                        ? new LocalText("此签名请求已被拒绝过。", "This signed request was already received and refused.")
+                        : new LocalText("此签名请求已被接收。", "This signed request was already received."), []), null);
             }
         }
 

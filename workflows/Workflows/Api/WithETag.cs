@@ -22,7 +22,7 @@ public sealed class WithETag(object value, ETag etag, int status = StatusCodes.S
     public Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        httpContext.Response.Headers.ETag = etag.ToString();
+        httpContext.Response.Headers.ETag = ApiETags.ToHeader(etag);
         httpContext.Response.StatusCode = status;
         return httpContext.Response.WriteAsJsonAsync(value, value.GetType(), ApiJson.ResponseOptions, contentType: "application/json", httpContext.RequestAborted);
     }

@@ -10,7 +10,14 @@ namespace Workflows.Figures;
 /// <param name="To">The last month, yyyy-MM (inclusive).</param>
 /// <param name="Overall">Every template together (or the one asked for).</param>
 /// <param name="Templates">Per template.</param>
-public sealed record FiguresReport(string From, string To, FigureSet Overall, IReadOnlyList<FigureSet> Templates);
+/// <param name="Months">The same figures month by month (every template together, or the one asked for), each month of the
+/// period in order, months without applications included: the series a chart draws, in the same call.</param>
+public sealed record FiguresReport(string From, string To, FigureSet Overall, IReadOnlyList<FigureSet> Templates, IReadOnlyList<FigureMonth>? Months = null);
+
+/// <summary>One month of a figures series.</summary>
+/// <param name="Month">The month, yyyy-MM (applications submitted in it).</param>
+/// <param name="Figures">Its figures.</param>
+public sealed record FigureMonth(string Month, FigureSet Figures);
 
 /// <summary>
 /// Figures from facts, not from scans. <c>FigureFacts</c>: partition <c>{template}|{yyyyMM of submission}</c>, row =
@@ -86,6 +93,7 @@ public sealed class FiguresStore(StorageTables tables, IRatingFigures ratings, T
         var perTemplate = new List<FigureSet>();
         var total = FigureSums.Zero;
         var periodEnd = to.AddMonths(1);
+        var byMonth = new Dictionary<string, FigureSums>(StringComparer.Ordinal);
         foreach (var group in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var key = TableKeys.Unescape(group.Key);
@@ -94,9 +102,11 @@ public sealed class FiguresStore(StorageTables tables, IRatingFigures ratings, T
             {
                 var month = stamp.RowKey[..^StampSuffix.Length];
                 var cached = group.FirstOrDefault(r => r.RowKey == month + SumsSuffix);
-                sums = sums.Plus(cached is not null && cached.GetString("Stamp") == stamp.GetString("Stamp")
+                var monthSums = cached is not null && cached.GetString("Stamp") == stamp.GetString("Stamp")
                     ? ReadSums(cached)
-                    : await SumMonthAsync(months, group.Key, month, stamp.GetString("Stamp"), string.CompareOrdinal(month, endedBefore) < 0, cancellationToken));
+                    : await SumMonthAsync(months, group.Key, month, stamp.GetString("Stamp"), string.CompareOrdinal(month, endedBefore) < 0, cancellationToken);
+                sums = sums.Plus(monthSums);
+                byMonth[month] = byMonth.TryGetValue(month, out var earlier) ? earlier.Plus(monthSums) : monthSums;
             }
 
             perTemplate.Add(FigureSet.From(key, sums, await ratings.GetAsync(key, from, periodEnd, cancellationToken)));
@@ -104,7 +114,16 @@ public sealed class FiguresStore(StorageTables tables, IRatingFigures ratings, T
         }
 
         var overall = FigureSet.From(templateKey, total, await ratings.GetAsync(templateKey, from, periodEnd, cancellationToken));
-        return new FiguresReport(from.ToString("yyyy-MM", CultureInfo.InvariantCulture), to.ToString("yyyy-MM", CultureInfo.InvariantCulture), overall, perTemplate);
+        // The series comes from the same month sums; only the ratings are read per month.
+        var series = new List<FigureMonth>();
+        for (var start = new DateOnly(from.Year, from.Month, 1); start < periodEnd; start = start.AddMonths(1))
+        {
+            var month = Month(start);
+            series.Add(new FigureMonth(start.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+                FigureSet.From(templateKey, byMonth.GetValueOrDefault(month, FigureSums.Zero), await ratings.GetAsync(templateKey, start, start.AddMonths(1), cancellationToken))));
+        }
+
+        return new FiguresReport(from.ToString("yyyy-MM", CultureInfo.InvariantCulture), to.ToString("yyyy-MM", CultureInfo.InvariantCulture), overall, perTemplate, series);
     }
 
     // One month's facts summed; cached when the month has ended (the current month keeps changing).

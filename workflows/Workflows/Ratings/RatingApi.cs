@@ -1,4 +1,3 @@
-using Azure;
 using Microsoft.AspNetCore.Http;
 using Workflows.Api;
 using Workflows.Applications;
@@ -99,7 +98,7 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
             return ApiProblems.NotFound("task");
         }
 
-        if (string.IsNullOrWhiteSpace(ifMatch) || ifMatch.Trim() == "*")
+        if (ApiETags.Expected(ifMatch, stored.ETag) is not { } expected)
         {
             return ApiProblems.NeedsIfMatch();
         }
@@ -125,7 +124,7 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
             return ApiProblems.Conflict("task.claimedByOther", $"The task is claimed by {holder}.");
         }
 
-        if (await tasks.TryUpdateOfficerStateAsync(caller.Department!, taskId, new ETag(ifMatch.Trim()), stored.ClaimedBy, "response", cancellationToken) is not { } etag)
+        if (await tasks.TryUpdateOfficerStateAsync(caller.Department!, taskId, expected, stored.ClaimedBy, "response", cancellationToken) is not { } etag)
         {
             return ApiProblems.Changed("The task changed since you read it (perhaps a colleague answered it); reload it.");
         }

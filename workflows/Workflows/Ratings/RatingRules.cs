@@ -13,6 +13,22 @@ public static class RatingTags
         "slow", "unclear-guidance", "extra-materials", "extra-trips", "poor-attitude", "not-resolved",
     ];
 
+    /// <summary>What people read for each tag, in Chinese and English.</summary>
+    public static IReadOnlyDictionary<string, Workflows.Templates.LocalText> Labels { get; } = new Dictionary<string, Workflows.Templates.LocalText>(StringComparer.Ordinal)
+    {
+        ["fast"] = new("办理快", "Fast"),
+        ["clear-guidance"] = new("指引清楚", "Clear guidance"),
+        ["helpful-staff"] = new("服务热情", "Helpful staff"),
+        ["no-trip"] = new("一次不用跑", "No trip needed"),
+        ["fewer-materials"] = new("材料精简", "Fewer materials"),
+        ["slow"] = new("办理慢", "Slow"),
+        ["unclear-guidance"] = new("指引不清", "Unclear guidance"),
+        ["extra-materials"] = new("要求额外材料", "Extra materials asked"),
+        ["extra-trips"] = new("多次跑动", "Extra trips"),
+        ["poor-attitude"] = new("态度不好", "Poor attitude"),
+        ["not-resolved"] = new("问题未解决", "Not resolved"),
+    };
+
     /// <summary>Whether a tag is one of <see cref="All"/> (exact, lower case).</summary>
     /// <param name="tag">The tag.</param>
     /// <returns>True when known.</returns>

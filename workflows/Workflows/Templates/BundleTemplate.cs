@@ -13,6 +13,8 @@ namespace Workflows.Templates;
 /// <param name="Materials">The one set of materials (一套材料): each once, with the items that need it.</param>
 /// <param name="Items">The department items, a DAG through <see cref="ItemDefinition.DependsOn"/>.</param>
 /// <param name="Proactive">When set, an event from a register starts applications of this bundle (无感申办 / 免申即办).</param>
+/// <param name="NameEn">The name in English; absent: people reading English see <paramref name="Name"/>.</param>
+/// <param name="DescriptionEn">The description in English; absent: people reading English see <paramref name="Description"/>.</param>
 public sealed record BundleTemplate(
     string Key,
     string Name,
@@ -22,7 +24,9 @@ public sealed record BundleTemplate(
     IReadOnlyList<FieldDefinition> Fields,
     IReadOnlyList<MaterialDefinition> Materials,
     IReadOnlyList<ItemDefinition> Items,
-    ProactiveRule? Proactive = null);
+    ProactiveRule? Proactive = null,
+    string? NameEn = null,
+    string? DescriptionEn = null);
 
 /// <summary>Who files an application of a template.</summary>
 public enum ApplicantKind
@@ -43,6 +47,9 @@ public enum ApplicantKind
 /// <param name="Pattern">A regular expression a text answer must match in full.</param>
 /// <param name="Min">The smallest number, or for text the fewest characters.</param>
 /// <param name="Max">The largest number, or for text the most characters.</param>
+/// <param name="LabelEn">The label in English; absent: people reading English see <paramref name="Label"/>.</param>
+/// <param name="OptionLabels">What people see for each option of a choice field, in Chinese and English; an option
+/// without one shows its value.</param>
 public sealed record FieldDefinition(
     string Key,
     string Label,
@@ -51,7 +58,9 @@ public sealed record FieldDefinition(
     IReadOnlyList<string>? Options = null,
     string? Pattern = null,
     decimal? Min = null,
-    decimal? Max = null);
+    decimal? Max = null,
+    string? LabelEn = null,
+    IReadOnlyDictionary<string, LocalText>? OptionLabels = null);
 
 /// <summary>The type of a form field's value.</summary>
 public enum FieldType
@@ -97,6 +106,7 @@ public enum FieldType
 /// <param name="ProducedBy">An earlier item of the bundle whose certificate output satisfies it.</param>
 /// <param name="Commitment">A written commitment that may replace it (告知承诺制); null when not allowed.</param>
 /// <param name="Deferral">Acceptance while it is missing, with a deadline (容缺受理); null when not allowed.</param>
+/// <param name="NameEn">The name in English; absent: people reading English see <paramref name="Name"/>.</param>
 public sealed record MaterialDefinition(
     string Key,
     string Name,
@@ -105,7 +115,8 @@ public sealed record MaterialDefinition(
     string? FromLicence = null,
     OutputReference? ProducedBy = null,
     CommitmentRule? Commitment = null,
-    DeferralRule? Deferral = null);
+    DeferralRule? Deferral = null,
+    string? NameEn = null);
 
 /// <summary>Limits on an uploaded file.</summary>
 /// <param name="ContentTypes">Accepted media types, e.g. application/pdf, image/jpeg.</param>

@@ -14,6 +14,7 @@ namespace Workflows.Templates;
 /// <param name="Fields">The shared form's fields this item uses.</param>
 /// <param name="Outputs">What the item issues when approved.</param>
 /// <param name="IncludeWhen">When the item is part of an application at all; null or absent means always.</param>
+/// <param name="NameEn">The name in English; absent: people reading English see <paramref name="Name"/>.</param>
 public sealed record ItemDefinition(
     string Key,
     string Name,
@@ -25,7 +26,8 @@ public sealed record ItemDefinition(
     IReadOnlyList<string> DependsOn,
     IReadOnlyList<string> Fields,
     IReadOnlyList<OutputDefinition> Outputs,
-    Condition? IncludeWhen = null);
+    Condition? IncludeWhen = null,
+    string? NameEn = null);
 
 /// <summary>What an approved item issues.</summary>
 /// <param name="Key">Identifier within the item.</param>
@@ -33,7 +35,8 @@ public sealed record ItemDefinition(
 /// <param name="Kind">A plain value, or an electronic certificate recorded in the licence registry.</param>
 /// <param name="LicenceType">For a certificate: its licence type, from the catalog.</param>
 /// <param name="NumberPrefix">Prefix of the number issued (e.g. BC for a birth certificate).</param>
-public sealed record OutputDefinition(string Key, string Name, OutputKind Kind, string? LicenceType = null, string? NumberPrefix = null);
+/// <param name="NameEn">The name in English; absent: people reading English see <paramref name="Name"/>.</param>
+public sealed record OutputDefinition(string Key, string Name, OutputKind Kind, string? LicenceType = null, string? NumberPrefix = null, string? NameEn = null);
 
 /// <summary>The kind of an item's output.</summary>
 public enum OutputKind

@@ -31,16 +31,19 @@ public sealed record ServiceCatalog(
 /// <summary>A department whose officers decide items.</summary>
 /// <param name="Code">Identifier (e.g. <c>police</c>).</param>
 /// <param name="Name">Display name (e.g. 公安局).</param>
-public sealed record Department(string Code, string Name);
+/// <param name="NameEn">The name in English; absent: people reading English see <paramref name="Name"/>.</param>
+public sealed record Department(string Code, string Name, string? NameEn = null);
 
 /// <summary>A type of electronic licence or certificate.</summary>
 /// <param name="Code">Identifier (e.g. <c>birth-medical-certificate</c>).</param>
 /// <param name="Name">Display name.</param>
 /// <param name="Holder">Whether citizens or companies hold it.</param>
-public sealed record LicenceType(string Code, string Name, ApplicantKind Holder);
+/// <param name="NameEn">The name in English; absent: people reading English see <paramref name="Name"/>.</param>
+public sealed record LicenceType(string Code, string Name, ApplicantKind Holder, string? NameEn = null);
 
 /// <summary>An outside department system that decides items and calls back with a signed result.</summary>
 /// <param name="Code">Identifier.</param>
 /// <param name="Name">Display name.</param>
 /// <param name="Department">The department that runs it.</param>
-public sealed record ExternalSystem(string Code, string Name, string Department);
+/// <param name="NameEn">The name in English; absent: people reading English see <paramref name="Name"/>.</param>
+public sealed record ExternalSystem(string Code, string Name, string Department, string? NameEn = null);

@@ -130,7 +130,7 @@ public sealed partial class AdminApi
     /// <returns>200, 400, 404, 409 (not a draft), 412 or 428.</returns>
     public async Task<IResult> EditDraftAsync(Caller caller, string key, int version, string? ifMatch, string document, CancellationToken cancellationToken)
     {
-        if (ParseETag(ifMatch) is not { } expected)
+        if (string.IsNullOrWhiteSpace(ifMatch))
         {
             return ApiProblems.NeedsIfMatch();
         }
@@ -145,7 +145,7 @@ public sealed partial class AdminApi
             return ApiProblems.Invalid(new ApiError("key", "template.keyMismatch", $"The document's key must stay '{key}'."));
         }
 
-        return await ChangeAsync(key, version, expected, () => templates.EditDraftAsync(key, version, template, expected, caller!.AuditName, cancellationToken), cancellationToken);
+        return await ChangeAsync(key, version, ifMatch, expected => templates.EditDraftAsync(key, version, template, expected, caller!.AuditName, cancellationToken), cancellationToken);
     }
 
     /// <summary>Publishes a draft; it must pass validation.</summary>
@@ -159,7 +159,7 @@ public sealed partial class AdminApi
     public async Task<IResult> PublishAsync(Caller caller, string key, int version, string? ifMatch, PublishRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (ParseETag(ifMatch) is not { } expected)
+        if (string.IsNullOrWhiteSpace(ifMatch))
         {
             return ApiProblems.NeedsIfMatch();
         }
@@ -170,8 +170,8 @@ public sealed partial class AdminApi
             return ApiProblems.Invalid(new ApiError("validTo", "field.range", "validTo must be after validFrom."));
         }
 
-        return await ChangeAsync(key, version, expected,
-            () => templates.PublishAsync(key, version, from, body.ValidTo?.ToUniversalTime(), Catalog, expected, caller!.AuditName, cancellationToken), cancellationToken);
+        return await ChangeAsync(key, version, ifMatch,
+            expected => templates.PublishAsync(key, version, from, body.ValidTo?.ToUniversalTime(), Catalog, expected, caller!.AuditName, cancellationToken), cancellationToken);
     }
 
     /// <summary>Retires a published version; applications on it go on, new ones cannot start on it.</summary>
@@ -183,12 +183,12 @@ public sealed partial class AdminApi
     /// <returns>200, 404, 409, 412 or 428.</returns>
     public async Task<IResult> RetireAsync(Caller caller, string key, int version, string? ifMatch, CancellationToken cancellationToken)
     {
-        if (ParseETag(ifMatch) is not { } expected)
+        if (string.IsNullOrWhiteSpace(ifMatch))
         {
             return ApiProblems.NeedsIfMatch();
         }
 
-        return await ChangeAsync(key, version, expected, () => templates.RetireAsync(key, version, expected, caller!.AuditName, cancellationToken), cancellationToken);
+        return await ChangeAsync(key, version, ifMatch, expected => templates.RetireAsync(key, version, expected, caller!.AuditName, cancellationToken), cancellationToken);
     }
 
     /// <summary>What changed from one version to another.</summary>
@@ -226,13 +226,15 @@ public sealed partial class AdminApi
         return Results.Ok(TemplateDiff.Between(TemplateJson.Write(older.Version.Definition), TemplateJson.Write(newer.Version.Definition)));
     }
 
-    async Task<IResult> ChangeAsync(string key, int version, ETag expected, Func<Task<StoredTemplateVersion>> change, CancellationToken cancellationToken)
+    async Task<IResult> ChangeAsync(string key, int version, string ifMatch, Func<ETag, Task<StoredTemplateVersion>> change, CancellationToken cancellationToken)
     {
         if (await templates.GetAsync(key, version, cancellationToken) is not { } current)
         {
             return ApiProblems.NotFound("template version");
         }
 
+        // "*" or the tag read names the current version; anything else is a stale read.
+        var expected = ApiETags.Expected(ifMatch, current.ETag)!.Value;
         if (current.ETag != expected)
         {
             // Refused before the change starts: the store writes a draft's document before its ETag-guarded row.
@@ -241,8 +243,9 @@ public sealed partial class AdminApi
 
         try
         {
-            var stored = await change();
-            return new WithETag(new TemplateVersionDetail(Summary(stored), stored.Version.Definition, []), stored.ETag);
+            var stored = await change(expected);
+            // A draft saved with problems is kept; the answer lists them, as a read of it would.
+            return new WithETag(new TemplateVersionDetail(Summary(stored), stored.Version.Definition, TemplateValidator.Validate(stored.Version.Definition, Catalog)), stored.ETag);
         }
         catch (TemplateInvalidException ex)
         {
@@ -273,11 +276,8 @@ public sealed partial class AdminApi
     static TemplateVersionSummary Summary(StoredTemplateVersion stored)
     {
         var v = stored.Version;
-        return new TemplateVersionSummary(v.Key, v.Version, v.Status, v.Definition.Name, v.CreatedAt, v.CreatedBy, v.ValidFrom, v.ValidTo, stored.ETag.ToString());
+        return new TemplateVersionSummary(v.Key, v.Version, v.Status, v.Definition.Name, v.CreatedAt, v.CreatedBy, v.ValidFrom, v.ValidTo, ApiETags.ToHeader(stored.ETag));
     }
-
-    static ETag? ParseETag(string? header) =>
-        string.IsNullOrWhiteSpace(header) || header.Trim() == "*" ? null : new ETag(header.Trim());
 
     /// <summary>Reads a raw template document body with the size limit; null body text means the problem to send.</summary>
     /// <param name="request">The request.</param>

@@ -164,6 +164,9 @@ public static partial class TemplateValidator
                 Add("$.name", "template.name", "The template needs a name.");
             }
 
+            CheckEnglish("$.nameEn", "template.nameEn", template.NameEn);
+            CheckEnglish("$.descriptionEn", "template.descriptionEn", template.DescriptionEn);
+
             if (template.CommittedDays < 1)
             {
                 Add("$.committedDays", "template.committedDays", "The committed time limit must be at least 1 working day.");
@@ -172,6 +175,42 @@ public static partial class TemplateValidator
             if (template.Items.Count == 0)
             {
                 Add("$.items", "template.items.empty", "A bundle needs at least one item.");
+            }
+        }
+
+        // An English name is optional (people reading English then see the Chinese one) but, when given, is a name.
+        void CheckEnglish(string path, string code, string? value)
+        {
+            if (value is not null && string.IsNullOrWhiteSpace(value))
+            {
+                Add(path, code, "The English text, when given, must not be blank; leave it out to show the Chinese one.");
+            }
+        }
+
+        // A choice field's option labels name its options only, each in both languages.
+        void CheckOptionLabels(FieldDefinition field, string path)
+        {
+            if (field.OptionLabels is not { } labels)
+            {
+                return;
+            }
+
+            if (field.Type != FieldType.Choice)
+            {
+                Add($"{path}.optionLabels", "field.optionLabels.unexpected", $"Only choice fields have option labels; this one is {field.Type}.");
+                return;
+            }
+
+            foreach (var (option, text) in labels)
+            {
+                if (field.Options?.Contains(option, StringComparer.Ordinal) != true)
+                {
+                    Add($"{path}.optionLabels[{option}]", "field.optionLabels.unknown", $"'{option}' is not one of the field's options.");
+                }
+                else if (text is null || string.IsNullOrWhiteSpace(text.Zh) || string.IsNullOrWhiteSpace(text.En))
+                {
+                    Add($"{path}.optionLabels[{option}]", "field.optionLabels.blank", "Give the option's label in Chinese (zh) and English (en).");
+                }
             }
         }
 
@@ -197,6 +236,9 @@ public static partial class TemplateValidator
                 {
                     Add($"{path}.label", "field.label", "The field needs a label.");
                 }
+
+                CheckEnglish($"{path}.labelEn", "field.labelEn", field.LabelEn);
+                CheckOptionLabels(field, path);
 
                 if (field.Type == FieldType.Choice)
                 {
@@ -266,6 +308,8 @@ public static partial class TemplateValidator
                 {
                     Add($"{path}.name", "item.name", "The item needs a name.");
                 }
+
+                CheckEnglish($"{path}.nameEn", "item.nameEn", item.NameEn);
 
                 if (string.IsNullOrWhiteSpace(item.ServiceCode))
                 {
@@ -355,6 +399,8 @@ public static partial class TemplateValidator
                 {
                     Add(outputPath, "output.duplicate", $"Output '{output.Key}' is declared more than once.");
                 }
+
+                CheckEnglish($"{outputPath}.nameEn", "output.nameEn", output.NameEn);
 
                 if (output.Kind == OutputKind.Certificate)
                 {
@@ -614,6 +660,8 @@ public static partial class TemplateValidator
                 {
                     Add($"{path}.name", "material.name", "The material needs a name.");
                 }
+
+                CheckEnglish($"{path}.nameEn", "material.nameEn", material.NameEn);
 
                 if (material.RequiredBy.Count == 0)
                 {
