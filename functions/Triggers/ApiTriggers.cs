@@ -4,8 +4,10 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Api;
+using Workflows.Applications;
 using Workflows.Assisted;
 using Workflows.Cases;
+using Workflows.Files;
 using Workflows.Functions.Http;
 using Workflows.Ratings;
 
@@ -497,4 +499,56 @@ public static class ApiTriggers
     /// <summary>A query parameter's value, or null when absent (as the local server binds it).</summary>
     static string? Query(HttpRequest request, string name) =>
         request.Query.TryGetValue(name, out var value) ? value.ToString() : null;
+
+    // ==== h-browser (issue 15, what a browser needs): files and the pre-submit check. Demo sign-in is local only
+    // (ApiRoutes.LocalOnly): Azure signs people in with Entra ID.
+
+    /// <summary>POST <see cref="ApiRoutes.SubmissionCheck"/>: <see cref="SubmissionCheckApi.CheckAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiCheckSubmission")]
+    public static Task<IActionResult> ApiCheckSubmission([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.SubmissionCheck)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (_, caller, ct) => ApiGate.JsonAsync<SubmitRequest>(request, caller, CallerRole.Applicant, (c, body) =>
+            ActivatorUtilities.CreateInstance<SubmissionCheckApi>(context.InstanceServices, ActivatorUtilities.CreateInstance<ApplicationService>(context.InstanceServices, client))
+                .CheckAsync(c, body, ct), ct));
+
+    /// <summary>GET <see cref="ApiRoutes.UploadFile"/>: <see cref="FilesApi.GetUploadAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="material">The material's key.</param>
+    /// <param name="uploadId">The upload's id.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiGetUploadFile")]
+    public static Task<IActionResult> ApiGetUploadFile([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.UploadFile)] HttpRequest request, string material, string uploadId, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (_, caller, ct) => Files(context).GetUploadAsync(caller, material, uploadId, ct));
+
+    /// <summary>GET <see cref="ApiRoutes.LicenceFile"/>: <see cref="FilesApi.GetLicenceAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="type">The licence type.</param>
+    /// <param name="number">The certificate's number.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiGetLicenceFile")]
+    public static Task<IActionResult> ApiGetLicenceFile([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.LicenceFile)] HttpRequest request, string type, string number, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (_, caller, ct) => Files(context).GetLicenceAsync(caller, type, number, ct));
+
+    /// <summary>GET <see cref="ApiRoutes.TaskMaterialFile"/>: <see cref="FilesApi.GetTaskMaterialAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="taskId">The task.</param>
+    /// <param name="material">The material's key.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiGetTaskMaterialFile")]
+    public static Task<IActionResult> ApiGetTaskMaterialFile([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.TaskMaterialFile)] HttpRequest request, string taskId, string material, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (_, caller, ct) => Files(context).GetTaskMaterialAsync(caller, taskId, material, ct));
+
+    /// <summary>The file handlers, from the invocation's services (they need no Durable Task client).</summary>
+    static FilesApi Files(FunctionContext context) => ActivatorUtilities.CreateInstance<FilesApi>(context.InstanceServices);
+
+    // ==== end h-browser
 }

@@ -23,7 +23,7 @@ public partial class ApiTriggerTests
     public void HttpTriggers_EveryApiRoute_HasExactlyOneTrigger()
     {
         var triggers = HttpTriggers();
-        foreach (var route in ApiRoutes.All)
+        foreach (var route in ApiRoutes.All.Concat(ApiRoutes.Browser))
         {
             triggers.Count(t => t.Route == route).ShouldBe(1, $"{route.Method} {route.Template} should have exactly one Functions HTTP trigger");
         }
@@ -31,7 +31,7 @@ public partial class ApiTriggerTests
 
     [Fact]
     public void HttpTriggers_EveryTrigger_IsAnApiRoute()
-        => HttpTriggers().Where(t => !ApiRoutes.All.Contains(t.Route)).Select(t => t.FunctionName)
+        => HttpTriggers().Where(t => !ApiRoutes.All.Contains(t.Route) && !ApiRoutes.Browser.Contains(t.Route)).Select(t => t.FunctionName)
             .ShouldBeEmpty("these HTTP triggers serve no route of ApiRoutes.All");
 
     [Fact]
@@ -51,8 +51,14 @@ public partial class ApiTriggerTests
             .ToList();
         MapLiteral().IsMatch(source).ShouldBeFalse("ApiEndpoints maps a literal route; use ApiRoutes");
         mapped.OrderBy(r => r.Template, StringComparer.Ordinal).ThenBy(r => r.Method, StringComparer.Ordinal)
-            .ShouldBe(ApiRoutes.All.OrderBy(r => r.Template, StringComparer.Ordinal).ThenBy(r => r.Method, StringComparer.Ordinal));
+            .ShouldBe(ApiRoutes.All.Concat(ApiRoutes.Browser).Concat(ApiRoutes.LocalOnly)
+                .OrderBy(r => r.Template, StringComparer.Ordinal).ThenBy(r => r.Method, StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void HttpTriggers_LocalOnlyRoutes_HaveNoTrigger()
+        => HttpTriggers().Where(t => ApiRoutes.LocalOnly.Contains(t.Route)).Select(t => t.FunctionName)
+            .ShouldBeEmpty("demo sign-in is the local server's alone: Azure signs people in with Entra ID");
 
     private sealed record HttpTriggerInfo(string FunctionName, ApiRoute Route, AuthorizationLevel Level);
 

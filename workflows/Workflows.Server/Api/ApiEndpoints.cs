@@ -2,8 +2,11 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Workflows.Api;
+using Workflows.Applications;
 using Workflows.Assisted;
+using Workflows.Auth;
 using Workflows.Cases;
+using Workflows.Files;
 using Workflows.Licences;
 using Workflows.Ratings;
 
@@ -50,6 +53,7 @@ internal static class ApiEndpoints
             .AcceptsJson<RegisterEventRequest>().Produces<RegisterEventResponse>(202).Produces<RegisterEventResponse>(200)
             .ProducesProblem(401).ProducesProblem(409).ProducesProblem(422);
         MapProactive(api.MapGroup("").WithTags("Citizens and companies"));
+        MapBrowser(api);
         return routes;
     }
 
@@ -220,4 +224,33 @@ internal static class ApiEndpoints
 
         public bool IsOptional => false;
     }
+
+    // ==== h-browser (issue 15, what a browser needs): demo sign-in, files, the pre-submit check, certificates.
+    static void MapBrowser(RouteGroupBuilder api)
+    {
+        // Local only: Azure signs people in with Entra ID (README, "Sign-in").
+        var signIn = api.MapGroup("").WithTags("Sign-in (local demo users)");
+        signIn.MapPost(ApiRoutes.DemoSignIn, (HttpRequest request, DemoSignIn h, CancellationToken ct) => h.SignInAsync(request, ct))
+            .WithSummary("Sign in as a demo user (only where Auth:DemoUsers is on; 404 elsewhere): the token ./run.sh token USER prints.")
+            .AcceptsJson<DemoSignInRequest>().Produces<DemoSignInResponse>().ProducesProblem(400).ProducesProblem(404);
+        signIn.MapGet(ApiRoutes.DemoSignInUsers, (DemoSignIn h) => h.ListUsers())
+            .WithSummary("The demo users one may sign in as (only where Auth:DemoUsers is on; 404 elsewhere).")
+            .Produces<List<DemoUserView>>().ProducesProblem(404);
+
+        var g = api.MapGroup("").WithTags("Files and checks");
+        g.MapPost(ApiRoutes.SubmissionCheck, (HttpRequest request, ClaimsPrincipal user, SubmissionCheckApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<SubmitRequest>(request, Caller.From(user), CallerRole.Applicant, (caller, body) => h.CheckAsync(caller, body, ct), ct))
+            .WithTags("Citizens and companies").WithSummary("Check a submission without starting anything: the same one notice (422) as a submit, or 200 when it would be accepted.")
+            .AcceptsJson<SubmitRequest>().Produces<SubmissionCheckResponse>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(422);
+        g.MapGet(ApiRoutes.UploadFile, (string material, string uploadId, ClaimsPrincipal user, FilesApi h, CancellationToken ct) => h.GetUploadAsync(Caller.From(user), material, uploadId, ct))
+            .WithTags("Citizens and companies").WithSummary("One of my uploads (an upload's 201 Location): the file, inline for images and PDF; ranges and ETag.")
+            .Produces(200, contentType: "application/octet-stream").Produces(206).ProducesProblem(404).ProducesProblem(416);
+        g.MapGet(ApiRoutes.LicenceFile, (string type, string number, ClaimsPrincipal user, FilesApi h, CancellationToken ct) => h.GetLicenceAsync(Caller.From(user), type, number, ct))
+            .WithTags("Citizens and companies").WithSummary("One of my certificates as a document; ranges and ETag.")
+            .Produces(200, contentType: "application/octet-stream").Produces(206).ProducesProblem(404).ProducesProblem(416);
+        g.MapGet(ApiRoutes.TaskMaterialFile, (string taskId, string material, ClaimsPrincipal user, FilesApi h, CancellationToken ct) => h.GetTaskMaterialAsync(Caller.From(user), taskId, material, ct))
+            .WithTags("Officers").WithSummary("A material the task's item needs, as the applicant uploaded or supplied it; ranges and ETag.")
+            .Produces(200, contentType: "application/octet-stream").Produces(206).ProducesProblem(404).ProducesProblem(416);
+    }
+    // ==== end h-browser
 }

@@ -188,4 +188,43 @@ public static class ApiRoutes
         new("POST", RegisterEvents),
         new("GET", Figures),
     ];
+
+    // ==== h-browser (issue 15, what a browser needs): demo sign-in, files, the pre-submit check, certificates.
+    // Kept in one block so the route table's rewrite can take it over on merge.
+
+    /// <summary>Demo sign-in (local server only, where <c>Auth:DemoUsers</c> is on): a token for a demo user.</summary>
+    public const string DemoSignIn = "auth/demo";
+
+    /// <summary>The demo users a page may sign in as (local server only, where <c>Auth:DemoUsers</c> is on).</summary>
+    public const string DemoSignInUsers = "auth/demo/users";
+
+    /// <summary>Checking a submission without starting anything: the same one notice as a submit.</summary>
+    public const string SubmissionCheck = "applications/check";
+
+    /// <summary>One of the caller's uploads (the upload's 201 Location).</summary>
+    public const string UploadFile = "uploads/{material}/{uploadId}";
+
+    /// <summary>One of the caller's certificates, as a document.</summary>
+    public const string LicenceFile = "licences/{type}/{number}";
+
+    /// <summary>A material of the application a task needs, as the applicant uploaded it.</summary>
+    public const string TaskMaterialFile = "tasks/{taskId}/materials/{material}";
+
+    /// <summary>Routes of the browser work that both hosts map (the Functions app has a trigger for each).</summary>
+    public static IReadOnlyList<ApiRoute> Browser { get; } =
+    [
+        new("POST", SubmissionCheck),
+        new("GET", UploadFile),
+        new("GET", LicenceFile),
+        new("GET", TaskMaterialFile),
+    ];
+
+    /// <summary>Routes only the local server maps: Azure signs people in with Entra ID, never as demo users.</summary>
+    public static IReadOnlyList<ApiRoute> LocalOnly { get; } =
+    [
+        new("POST", DemoSignIn),
+        new("GET", DemoSignInUsers),
+    ];
+
+    // ==== end h-browser
 }
