@@ -9,6 +9,7 @@ using Workflows.Assisted;
 using Workflows.Cases;
 using Workflows.Files;
 using Workflows.Functions.Http;
+using Workflows.Licences;
 using Workflows.Ratings;
 
 namespace Workflows.Functions.Triggers;
@@ -546,6 +547,16 @@ public static class ApiTriggers
     [Function("ApiGetTaskMaterialFile")]
     public static Task<IActionResult> ApiGetTaskMaterialFile([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.TaskMaterialFile)] HttpRequest request, string taskId, string material, [DurableClient] DurableTaskClient client, FunctionContext context)
         => RunAsync(request, client, context, (_, caller, ct) => Files(context).GetTaskMaterialAsync(caller, taskId, material, ct));
+
+    /// <summary>GET <see cref="ApiRoutes.CertificateCheck"/>: <see cref="CertificateCodes.CheckAsync"/>, public (no sign-in; App Service Authentication excludes the path).</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="code">The verification code.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiCheckCertificate")]
+    public static Task<IActionResult> ApiCheckCertificate([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.CertificateCheck)] HttpRequest request, string code, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (_, _, ct) => context.InstanceServices.GetRequiredService<CertificateCodes>().CheckAsync(code, ct));
 
     /// <summary>The file handlers, from the invocation's services (they need no Durable Task client).</summary>
     static FilesApi Files(FunctionContext context) => ActivatorUtilities.CreateInstance<FilesApi>(context.InstanceServices);

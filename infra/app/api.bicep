@@ -157,6 +157,8 @@ resource auth 'Microsoft.Web/sites/config@2024-11-01' = {
       unauthenticatedClientAction: 'Return401'
       excludedPaths: [
         '/api/systems/*'
+        // Anyone may check a certificate's verification code, without signing in (the route answers only what it proves).
+        '/api/certificates/*'
       ]
     }
     httpSettings: {

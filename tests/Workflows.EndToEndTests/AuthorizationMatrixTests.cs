@@ -122,6 +122,8 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         new("GET /api/licences/id-card/{licence}",                                 401, 200, 404, 403, 403, 403),
         // The hospital's item does not need the photo: the department that sees the task gets 404 too.
         new("GET /api/tasks/{task}/materials/babyPhoto",                           401, 403, 403, 404, 404, 403),
+        // Public: a code nobody was given is 404 to everyone, signed in or not (BrowserHttpTests checks a real one).
+        new("GET /api/certificates/ABCDEFGHJKLMNPQR",                              404, 404, 404, 404, 404, 404),
     ];
 
     /// <summary>The matrix as rows: (route, caller, expected status).</summary>
@@ -428,6 +430,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             "{upload}" or "{uploadId}" => "{uploadId}",
             "id-card" or "{type}" => "{type}",
             "{licence}" or "{number}" => "{number}",
+            "ABCDEFGHJKLMNPQR" or "{code}" => "{code}",
             _ => segment,
         });
         return $"{parts[0]} {string.Join('/', path)}";

@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Licences;
+using Workflows.Storage;
 using Workflows.Templates;
 
 namespace Workflows.EndToEndTests;
@@ -147,20 +151,75 @@ public sealed class BrowserHttpTests(ServerFixture server)
     }
 
     [Fact]
-    public async Task Certificate_ItsHolderDownloadsIt_NobodyElse()
+    public async Task Certificate_ItsHolderDownloadsAPdf_TheSameBytesEveryTime_NobodyElse()
     {
         var id = $"cert-{Guid.NewGuid():N}"[..20];
         await server.GiveLicenceAsync(id, "id-card");
         using var citizen = server.Citizen(id);
         var licence = (await Walkthrough.LicencesAsync(citizen)).Single();
+        var path = $"/api/licences/{licence.LicenceType}/{licence.Number}";
 
-        using var file = await citizen.GetAsync($"/api/licences/{licence.LicenceType}/{licence.Number}");
+        using var file = await citizen.GetAsync(path);
         file.StatusCode.ShouldBe(HttpStatusCode.OK, await file.Content.ReadAsStringAsync());
-        file.Content.Headers.ContentDisposition!.FileName!.Trim('"').ShouldStartWith($"id-card-{licence.Number}");
-        file.Headers.ETag.ShouldNotBeNull().IsWeak.ShouldBeFalse();
+        file.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
+        file.Content.Headers.ContentDisposition!.DispositionType.ShouldBe("inline");
+        file.Content.Headers.ContentDisposition.FileName!.Trim('"').ShouldBe($"id-card-{licence.Number}.pdf");
+        var pdf = await file.Content.ReadAsByteArrayAsync();
+        Encoding.Latin1.GetString(pdf).ShouldStartWith("%PDF-");
+        var etag = file.Headers.ETag.ShouldNotBeNull();
+        etag.IsWeak.ShouldBeFalse();
+        etag.Tag.ShouldBe($"\"{Convert.ToHexStringLower(SHA256.HashData(pdf))}\"");
+
+        // Rendered once and kept: the same bytes again, so a range resumes on them.
+        using var ranged = new HttpRequestMessage(HttpMethod.Get, path);
+        ranged.Headers.Range = new RangeHeaderValue(100, 199);
+        using var part = await citizen.SendAsync(ranged);
+        part.StatusCode.ShouldBe(HttpStatusCode.PartialContent);
+        (await part.Content.ReadAsByteArrayAsync()).ShouldBe(pdf[100..200]);
+        part.Headers.ETag!.Tag.ShouldBe(etag.Tag);
 
         using var other = server.Citizen($"cert-{Guid.NewGuid():N}"[..20]);
-        await (await other.GetAsync($"/api/licences/{licence.LicenceType}/{licence.Number}")).ShouldBeProblemAsync(404, code: "not-found");
+        await (await other.GetAsync(path)).ShouldBeProblemAsync(404, code: "not-found");
+    }
+
+    [Fact]
+    public async Task CertificateCode_AnyoneChecksIt_WithoutSigningIn_AndLearnsOnlyWhatItProves()
+    {
+        var id = $"code-{Guid.NewGuid():N}"[..20];
+        var application = $"app-{Guid.NewGuid():N}";
+        var number = $"BMC-{Guid.NewGuid():N}"[..16];
+        // As the hospital's item would issue it (an application's certificate, which a failed verification can revoke).
+        await server.Licences.IssueAsync(new LicenceRecord(id, "birth-medical-certificate", number, "出生医学证明", "hospital", application, "birth-certificate",
+            new DateTime(2026, 11, 21, 2, 0, 0, DateTimeKind.Utc), LicenceRegistry.BlobNameFor(id, "birth-medical-certificate", number)), new { number });
+        using var citizen = server.Citizen(id, "王小明");
+        var licence = (await Walkthrough.LicencesAsync(citizen)).Single();
+        using (var file = await citizen.GetAsync($"/api/licences/{licence.LicenceType}/{licence.Number}"))
+        {
+            file.StatusCode.ShouldBe(HttpStatusCode.OK, await file.Content.ReadAsStringAsync());
+        }
+
+        // The code printed on it, as the registry recorded it when the PDF was made.
+        var code = await new CertificateCodes(server.Services.GetRequiredService<StorageTables>()).CodeForAsync(licence);
+        using var anonymous = server.Anonymous();
+        using var checkedCode = await anonymous.GetAsync($"/api/certificates/{code}");
+        var text = await checkedCode.Content.ReadAsStringAsync();
+        checkedCode.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        var body = JsonDocument.Parse(text).RootElement;
+        body.GetProperty("status").GetString().ShouldBe("valid");
+        body.GetProperty("number").GetString().ShouldBe(licence.Number);
+        body.GetProperty("issuedBy").GetString().ShouldBe("hospital");
+        text.ShouldNotContain(id, Case.Sensitive, "the holder is never named");
+        text.ShouldNotContain("王小明");
+        text.ShouldNotContain(application, Case.Sensitive, "nor the application");
+
+        // Typed in lower case with spaces it is the same code; a code nobody was given is 404.
+        (await anonymous.GetAsync($"/api/certificates/{code.ToLowerInvariant()[..8]}%20{code.ToLowerInvariant()[8..]}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await (await anonymous.GetAsync("/api/certificates/ABCDEFGHJKLMNPQR")).ShouldBeProblemAsync(404, code: "not-found");
+
+        // Revoked (a failed commitment's verification): the same code now says so.
+        await server.Licences.RevokeAsync(id, application, "birth-certificate", "verification failed", DateTime.UtcNow);
+        var revoked = await (await anonymous.GetAsync($"/api/certificates/{code}")).ReadAsync<JsonElement>();
+        revoked.GetProperty("status").GetString().ShouldBe("revoked");
     }
 
     [Fact]

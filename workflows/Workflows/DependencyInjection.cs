@@ -102,6 +102,10 @@ public static class DependencyInjection
         services.TryAddSingleton<CaseApi>();
         services.TryAddSingleton<AssistedApi>();
         services.TryAddSingleton<FiguresApi>();
+        // Certificates as PDF with their verification codes (h-browser).
+        services.AddOptions<CertificateOptions>().Bind(configuration.GetSection(CertificateOptions.SectionName));
+        services.TryAddSingleton(sp => new CertificatePdf(sp.GetRequiredService<IOptions<CertificateOptions>>().Value));
+        services.TryAddSingleton<CertificateCodes>();
         return services;
     }
 }

@@ -251,6 +251,10 @@ internal static class ApiEndpoints
         g.MapGet(ApiRoutes.TaskMaterialFile, (string taskId, string material, ClaimsPrincipal user, FilesApi h, CancellationToken ct) => h.GetTaskMaterialAsync(Caller.From(user), taskId, material, ct))
             .WithTags("Officers").WithSummary("A material the task's item needs, as the applicant uploaded or supplied it; ranges and ETag.")
             .Produces(200, contentType: "application/octet-stream").Produces(206).ProducesProblem(404).ProducesProblem(416);
+        // Public: anyone holding a certificate's code may check it, without signing in; it answers only what the code proves.
+        g.MapGet(ApiRoutes.CertificateCheck, (string code, CertificateCodes h, CancellationToken ct) => h.CheckAsync(code, ct))
+            .WithTags("Certificates (public)").WithSummary("Check a certificate's verification code (no sign-in): valid or revoked, type, number, issuer, date; never the holder.")
+            .Produces<CertificateVerification>().ProducesProblem(404);
     }
     // ==== end h-browser
 }

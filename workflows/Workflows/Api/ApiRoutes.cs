@@ -210,6 +210,9 @@ public static class ApiRoutes
     /// <summary>A material of the application a task needs, as the applicant uploaded it.</summary>
     public const string TaskMaterialFile = "tasks/{taskId}/materials/{material}";
 
+    /// <summary>The public check of a certificate's verification code (no sign-in).</summary>
+    public const string CertificateCheck = "certificates/{code}";
+
     /// <summary>Routes of the browser work that both hosts map (the Functions app has a trigger for each).</summary>
     public static IReadOnlyList<ApiRoute> Browser { get; } =
     [
@@ -217,6 +220,7 @@ public static class ApiRoutes
         new("GET", UploadFile),
         new("GET", LicenceFile),
         new("GET", TaskMaterialFile),
+        new("GET", CertificateCheck),
     ];
 
     /// <summary>Routes only the local server maps: Azure signs people in with Entra ID, never as demo users.</summary>

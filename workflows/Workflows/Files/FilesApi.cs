@@ -1,4 +1,4 @@
-using System.Text;
+using Azure;
 using Azure.Storage.Blobs.Models;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
@@ -18,7 +18,8 @@ namespace Workflows.Files;
 /// Answers carry the stored media type, <c>Content-Disposition</c> (inline for images and PDF so a browser previews
 /// them, attachment otherwise, with a file name), a strong ETag and byte ranges (206, 416).
 /// </summary>
-public sealed class FilesApi(StorageTables storage, MaterialUploads uploads, LicenceRegistry licences, TaskStore tasks, ApplicationStore applications)
+public sealed class FilesApi(
+    StorageTables storage, MaterialUploads uploads, LicenceRegistry licences, TaskStore tasks, ApplicationStore applications, CertificatePdf certificates, CertificateCodes codes)
 {
     /// <summary>One of the caller's uploads: the 201 Location of the upload.</summary>
     /// <param name="caller">The caller.</param>
@@ -71,7 +72,7 @@ public sealed class FilesApi(StorageTables storage, MaterialUploads uploads, Lic
         return upload is null ? ApiProblems.NotFound("material") : await UploadFileAsync(upload, cancellationToken);
     }
 
-    /// <summary>One of the caller's certificates (a licence they hold), as a document.</summary>
+    /// <summary>One of the caller's certificates (a licence they hold), as a PDF with its verification code.</summary>
     /// <param name="caller">The caller.</param>
     /// <param name="type">The licence type.</param>
     /// <param name="number">The certificate's number.</param>
@@ -90,10 +91,69 @@ public sealed class FilesApi(StorageTables storage, MaterialUploads uploads, Lic
             return ApiProblems.NotFound("licence");
         }
 
-        var document = Encoding.UTF8.GetBytes(await licences.ReadDocumentAsync(licence, cancellationToken));
-        var etag = new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(document))}\"");
-        return new FileAnswer(Results.Bytes(document, "application/json", fileDownloadName: null, enableRangeProcessing: true, entityTag: etag),
-            Disposition("application/json", $"{type}-{number}"));
+        if (!certificates.FontAvailable)
+        {
+            // Without a CJK font the certificate would be boxes: refused, saying what the server lacks.
+            return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "certificate.fontMissing", "Certificates cannot be rendered here.",
+                "The server has no CJK font to render certificates with (Certificates:FontFile; Debian's fonts-droid-fallback).", []);
+        }
+
+        // The holder as the application that issued it names them; a licence held from before, as their sign-in does.
+        var holder = licence.ApplicationId is { } applicationId && await applications.GetAsync(applicationId, cancellationToken) is { } record
+            ? record.Applicant.Name
+            : caller.Name;
+        var catalog = Templates.BuiltInTemplates.Catalog;
+        var content = new CertificateContent(
+            licence.Name,
+            catalog.FindLicenceType(licence.LicenceType)?.Name ?? licence.LicenceType,
+            holder,
+            licence.Number,
+            catalog.Departments.FirstOrDefault(d => d.Code == licence.IssuedBy)?.Name ?? licence.IssuedBy,
+            // Dates on a certificate are China's (UTC+8, no daylight saving), whatever the server's zone.
+            DateOnly.FromDateTime(DateTime.SpecifyKind(licence.IssuedAt, DateTimeKind.Utc).AddHours(8)),
+            await codes.CodeForAsync(licence, cancellationToken));
+        var pdf = await StoredPdfAsync(licence, content, cancellationToken);
+        // The PDF is stored once and never rewritten, so the hash of its bytes is a strong ETag and ranges resume on it.
+        var etag = new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(pdf))}\"");
+        return new FileAnswer(Results.Bytes(pdf, "application/pdf", fileDownloadName: null, enableRangeProcessing: true, entityTag: etag),
+            Disposition("application/pdf", $"{type}-{number}"));
+    }
+
+    // The certificate as first rendered, kept beside its document (create only: a second render that raced this one
+    // yields to the first), so every download is the same bytes. One with characters the fonts lack is served but not
+    // kept, so it renders again once the fonts have them.
+    async Task<byte[]> StoredPdfAsync(LicenceRecord licence, CertificateContent content, CancellationToken cancellationToken)
+    {
+        var container = await storage.ContainerAsync(LicenceRegistry.ContainerName);
+        var blob = container.GetBlobClient(Path.ChangeExtension(licence.BlobName, ".pdf"));
+        try
+        {
+            return (await blob.DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+        }
+        catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
+        {
+            // Rendered below.
+        }
+
+        var rendered = certificates.Render(content);
+        if (rendered.MissingCharacters.Count > 0)
+        {
+            return rendered.Pdf;
+        }
+
+        try
+        {
+            await blob.UploadAsync(BinaryData.FromBytes(rendered.Pdf), new BlobUploadOptions
+            {
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                HttpHeaders = new BlobHttpHeaders { ContentType = "application/pdf" },
+            }, cancellationToken);
+            return rendered.Pdf;
+        }
+        catch (RequestFailedException ex) when (ex.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
+        {
+            return (await blob.DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+        }
     }
 
     /// <summary>Where an upload can be read: the path of <see cref="ApiRoutes.UploadFile"/> under <c>/api</c>.</summary>
