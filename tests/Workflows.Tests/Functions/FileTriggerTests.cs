@@ -11,6 +11,7 @@ using Workflows.Auth;
 using Workflows.Functions;
 using Workflows.Functions.Http;
 using Workflows.Functions.Triggers;
+using Workflows.Licences;
 using Workflows.Materials;
 using Workflows.Templates;
 using Workflows.Testing;
@@ -19,7 +20,8 @@ namespace Workflows.Tests.Functions;
 
 /// <summary>
 /// File downloads in the Functions app, through the real triggers on the emulator's storage: the owner reads an
-/// upload with its type, disposition, ETag and ranges; another applicant gets 404, no token 401.
+/// upload with its type, disposition, ETag and ranges, and their certificate as a PDF; another applicant gets 404, no
+/// token 401; anyone checks a certificate's code without a token.
 /// </summary>
 public sealed class FileTriggerTests : IAsyncLifetime
 {
@@ -91,6 +93,29 @@ public sealed class FileTriggerTests : IAsyncLifetime
         (await CallAsync(Tokens.Mint("officer-hospital", "officer", CallerRole.Officer, department: "hospital"), material, id)).Status.ShouldBe(StatusCodes.Status403Forbidden);
     }
 
+    [Fact]
+    public async Task Certificate_ItsHolderGetsThePdf_AndAnyoneChecksItsCodeWithoutAToken()
+    {
+        var holder = $"fn-{Guid.NewGuid():N}"[..20];
+        var number = $"ID-{Guid.NewGuid():N}"[..16];
+        var licence = new LicenceRecord(holder, "id-card", number, "居民身份证", "police", null, null, DateTime.UtcNow, LicenceRegistry.BlobNameFor(holder, "id-card", number));
+        await provider!.GetRequiredService<LicenceRegistry>().IssueAsync(licence, new { number });
+
+        var pdf = await InvokeAsync(Citizen(holder), (r, c, x) => ApiTriggers.ApiGetLicenceFile(r, "id-card", number, c, x));
+        pdf.Status.ShouldBe(StatusCodes.Status200OK, Encoding.UTF8.GetString(pdf.Body));
+        pdf.Headers.ContentType.ToString().ShouldBe("application/pdf");
+        Encoding.Latin1.GetString(pdf.Body).ShouldStartWith("%PDF-");
+        (await InvokeAsync(Citizen($"fn-{Guid.NewGuid():N}"[..20]), (r, c, x) => ApiTriggers.ApiGetLicenceFile(r, "id-card", number, c, x))).Status.ShouldBe(StatusCodes.Status404NotFound);
+
+        var code = await provider!.GetRequiredService<CertificateCodes>().CodeForAsync(licence);
+        var verified = await InvokeAsync(null, (r, c, x) => ApiTriggers.ApiCheckCertificate(r, code, c, x));
+        verified.Status.ShouldBe(StatusCodes.Status200OK);
+        var text = Encoding.UTF8.GetString(verified.Body);
+        text.ShouldContain("\"status\":\"valid\"");
+        text.ShouldNotContain(holder);
+        (await InvokeAsync(null, (r, c, x) => ApiTriggers.ApiCheckCertificate(r, "ABCDEFGHJKLMNPQR", c, x))).Status.ShouldBe(StatusCodes.Status404NotFound);
+    }
+
     static string Citizen(string id) => Tokens.Mint(id, "王芳", CallerRole.Applicant, ApplicantKind.Citizen);
 
     async Task<(string Material, string Id, string Sha)> UploadAsync(string owner)
@@ -119,6 +144,23 @@ public sealed class FileTriggerTests : IAsyncLifetime
         }
 
         var result = await ApiTriggers.ApiGetUploadFile(http.Request, material, id, client, new InvocationContext(provider!));
+        await ((ResultActionResult)result).Result.ExecuteAsync(http);
+        return (http.Response.StatusCode, ((MemoryStream)http.Response.Body).ToArray(), http.Response.Headers);
+    }
+
+    async Task<(int Status, byte[] Body, IHeaderDictionary Headers)> InvokeAsync(
+        string? token, Func<HttpRequest, GrpcDurableTaskClient, FunctionContext, Task<Microsoft.AspNetCore.Mvc.IActionResult>> trigger)
+    {
+        await using var client = new GrpcDurableTaskClient("test", new GrpcDurableTaskClientOptions { Address = "http://localhost:1" }, NullLogger.Instance);
+        var http = new DefaultHttpContext { RequestServices = provider! };
+        http.Request.Method = "GET";
+        http.Response.Body = new MemoryStream();
+        if (token is not null)
+        {
+            http.Request.Headers.Authorization = $"Bearer {token}";
+        }
+
+        var result = await trigger(http.Request, client, new InvocationContext(provider!));
         await ((ResultActionResult)result).Result.ExecuteAsync(http);
         return (http.Response.StatusCode, ((MemoryStream)http.Response.Body).ToArray(), http.Response.Headers);
     }
