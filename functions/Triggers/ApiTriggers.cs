@@ -332,6 +332,12 @@ public static class ApiTriggers
         // Needs no Durable Task client, so the handler comes straight from the services.
         var services = context.InstanceServices;
         var caller = Caller.From(await services.GetRequiredService<FunctionsPrincipal>().FromAsync(request));
+        // App Service CORS (infra/) answers preflights and names the origin but cannot name exposed headers: the app does.
+        if (request.Headers.ContainsKey("Origin"))
+        {
+            request.HttpContext.Response.Headers.AccessControlExposeHeaders = string.Join(", ", CorsHeaders.Exposed);
+        }
+
         return new ResultActionResult(await StorageFaults.GuardAsync(() => services.GetRequiredService<NotificationApi>().ListMineAsync(caller, Query(request, "max"), request.HttpContext.RequestAborted)));
     }
 
@@ -489,6 +495,12 @@ public static class ApiTriggers
     {
         var services = context.InstanceServices;
         var caller = Caller.From(await services.GetRequiredService<FunctionsPrincipal>().FromAsync(request));
+        // App Service CORS (infra/) answers preflights and names the origin but cannot name exposed headers: the app does.
+        if (request.Headers.ContainsKey("Origin"))
+        {
+            request.HttpContext.Response.Headers.AccessControlExposeHeaders = string.Join(", ", CorsHeaders.Exposed);
+        }
+
         var result = await StorageFaults.GuardAsync(() => handle(ApiHandlers.Create(services, client), caller, request.HttpContext.RequestAborted));
         return new ResultActionResult(result);
     }

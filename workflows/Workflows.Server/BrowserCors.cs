@@ -1,3 +1,5 @@
+using Workflows.Api;
+
 namespace Workflows.Server;
 
 /// <summary>
@@ -13,12 +15,6 @@ internal static class BrowserCors
 
     /// <summary>The policy's name.</summary>
     public const string PolicyName = "portal";
-
-    /// <summary>The headers a page may send: the token, the body's type, the ETag read, the retry key, the upload's hash.</summary>
-    public static readonly string[] AllowedHeaders = ["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Content-SHA256", "Range", "Accept-Language"];
-
-    /// <summary>The answer's headers a page may read besides the safelisted ones.</summary>
-    public static readonly string[] ExposedHeaders = ["ETag", "Location", "Retry-After", "Content-Disposition", "Content-Range", "Accept-Ranges"];
 
     public static IServiceCollection AddBrowserCors(this IServiceCollection services, IConfiguration configuration)
     {
@@ -41,8 +37,8 @@ internal static class BrowserCors
             // Bearer tokens, not cookies: no credentials mode, so a page's own cookies are never sent along.
             p.WithOrigins(origins)
                 .WithMethods("GET", "POST", "PUT")
-                .WithHeaders(AllowedHeaders)
-                .WithExposedHeaders(ExposedHeaders)
+                .WithHeaders(CorsHeaders.Allowed)
+                .WithExposedHeaders(CorsHeaders.Exposed)
                 .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
         }));
     }
