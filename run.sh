@@ -50,6 +50,7 @@ if [ "$MODE" = token ] || [ "$MODE" = system ]; then
 fi
 
 ensure_node_modules
+ensure_debian_packages "${CERTIFICATE_FONTS[@]}"
 log "Building the local server"
 dotnet build workflows/Workflows.Server/Workflows.Server.csproj -c Release -nologo -clp:ErrorsOnly -v quiet
 

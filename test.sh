@@ -7,6 +7,7 @@ cd "$REPO_ROOT"
 
 ensure_tools
 ensure_node_modules
+ensure_debian_packages "${CERTIFICATE_FONTS[@]}" "${TEST_BROWSER[@]}"
 
 CONFIGURATION=Release
 log "Building Workflows.sln ($CONFIGURATION)"

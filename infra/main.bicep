@@ -43,6 +43,9 @@ param authIssuer string = ''
 @description('Audience of the JWTs the API accepts; empty uses the client id (the audience of Entra ID v2.0 access tokens).')
 param authAudience string = ''
 
+@description('Origins of the portal whose pages may call the API (CORS), e.g. ["https://portal.example.gov.cn"]; empty allows none.')
+param portalOrigins string[] = []
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -102,6 +105,7 @@ module api 'app/api.bicep' = {
     storageAccountName: storageAccountName
     deploymentContainerName: deploymentContainerName
     applicationInsightsName: applicationInsightsName
+    corsOrigins: portalOrigins
     // The keys the engine binds (StorageOptions, the Auth section, host.json's %TaskHubName%). No connection
     // string: the engine then connects to the three endpoints with the default credential, here the app's identity.
     appSettings: {

@@ -25,6 +25,27 @@ ensure_tools() {
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 }
 
+# Debian packages the project uses, pinned like its other tools: the certificates' fonts (PDFs embed them) and the
+# browser the Chromium test drives. ensure_debian_packages NAME=VERSION...: installs those not at that version.
+CERTIFICATE_FONTS=(fonts-droid-fallback=1:6.0.1r16-1.1 fonts-dejavu-core=2.37-6)
+TEST_BROWSER=(chromium=156.0.8078.114-1~deb12u1)
+ensure_debian_packages() {
+  local missing=() spec
+  for spec in "$@"; do
+    if [ "$(dpkg-query -W -f='${Version}' "${spec%%=*}" 2>/dev/null)" != "${spec#*=}" ]; then
+      missing+=("$spec")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    log "Installing ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --allow-downgrades "${missing[@]}" >/dev/null
+  else
+    echo "These Debian packages are required: ${missing[*]} (apt-get install them as root)." >&2
+    exit 1
+  fi
+}
+
 # Azurite, pinned in package-lock.json.
 ensure_node_modules() {
   local stamp="$REPO_ROOT/node_modules/.package-lock.json"

@@ -5,9 +5,12 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Api;
+using Workflows.Applications;
 using Workflows.Assisted;
 using Workflows.Cases;
+using Workflows.Files;
 using Workflows.Functions.Http;
+using Workflows.Licences;
 using Workflows.Ratings;
 
 namespace Workflows.Functions.Triggers;
@@ -316,7 +319,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiSystemCallback")]
     public static Task<IActionResult> ApiSystemCallback([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Callbacks)] HttpRequest request, string system, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunSystemAsync(request, client, context, (h, ct) => h.Systems.CallbackAsync(system, request, ct));
+        => RunWithoutCallerAsync(request, client, context, (h, ct) => h.Systems.CallbackAsync(system, request, ct));
 
     /// <summary>GET <see cref="ApiRoutes.Notifications"/>: <see cref="NotificationApi.ListMineAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -404,7 +407,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiRegisterEvent")]
     public static Task<IActionResult> ApiRegisterEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.RegisterEvents)] HttpRequest request, string system, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunSystemAsync(request, client, context, (h, ct) => h.Systems.EventAsync(system, request, ct));
+        => RunWithoutCallerAsync(request, client, context, (h, ct) => h.Systems.EventAsync(system, request, ct));
 
     /// <summary>GET <see cref="ApiRoutes.Consents"/>: <see cref="AssistedApi.ListMineAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -484,6 +487,60 @@ public static class ApiTriggers
         => RunAsync(request, client, context, (h, caller, ct) => context.InstanceServices.GetRequiredService<FiguresApi>()
             .GetAsync(caller, Query(request, "template"), Query(request, "from"), Query(request, "to"), ct));
 
+    /// <summary>POST <see cref="ApiRoutes.SubmissionCheck"/>: <see cref="SubmissionCheckApi.CheckAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiCheckSubmission")]
+    public static Task<IActionResult> ApiCheckSubmission([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.SubmissionCheck)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (_, caller, ct) => ApiGate.JsonAsync<SubmitRequest>(request, caller, (c, body) =>
+            ActivatorUtilities.CreateInstance<SubmissionCheckApi>(context.InstanceServices, ActivatorUtilities.CreateInstance<ApplicationService>(context.InstanceServices, client))
+                .CheckAsync(c, body, ct), ct));
+
+    /// <summary>GET <see cref="ApiRoutes.UploadFile"/>: <see cref="FilesApi.GetUploadAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="material">The material's key.</param>
+    /// <param name="uploadId">The upload's id.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiGetUploadFile")]
+    public static Task<IActionResult> ApiGetUploadFile([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.UploadFile)] HttpRequest request, string material, string uploadId, FunctionContext context)
+        => GuardAsync(request, context, (caller, ct) => Files(context).GetUploadAsync(caller, material, uploadId, ct));
+
+    /// <summary>GET <see cref="ApiRoutes.LicenceFile"/>: <see cref="FilesApi.GetLicenceAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="type">The licence type.</param>
+    /// <param name="number">The certificate's number.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiGetLicenceFile")]
+    public static Task<IActionResult> ApiGetLicenceFile([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.LicenceFile)] HttpRequest request, string type, string number, FunctionContext context)
+        => GuardAsync(request, context, (caller, ct) => Files(context).GetLicenceAsync(caller, type, number, ct));
+
+    /// <summary>GET <see cref="ApiRoutes.TaskMaterialFile"/>: <see cref="FilesApi.GetTaskMaterialAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="taskId">The task.</param>
+    /// <param name="material">The material's key.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiGetTaskMaterialFile")]
+    public static Task<IActionResult> ApiGetTaskMaterialFile([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.TaskMaterialFile)] HttpRequest request, string taskId, string material, FunctionContext context)
+        => GuardAsync(request, context, (caller, ct) => Files(context).GetTaskMaterialAsync(caller, taskId, material, ct));
+
+    /// <summary>GET <see cref="ApiRoutes.CertificateCheck"/>: <see cref="CertificateCodes.CheckAsync"/>, public (no sign-in; App Service Authentication excludes the path).</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="code">The verification code.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiCheckCertificate")]
+    public static Task<IActionResult> ApiCheckCertificate([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.CertificateCheck)] HttpRequest request, string code, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunWithoutCallerAsync(request, client, context, (_, ct) => context.InstanceServices.GetRequiredService<CertificateCodes>().CheckAsync(code, ct));
+
+    /// <summary>The file handlers, from the invocation's services (they need no Durable Task client).</summary>
+    static FilesApi Files(FunctionContext context) => ActivatorUtilities.CreateInstance<FilesApi>(context.InstanceServices);
+
     /// <summary>
     /// The edge: looks up the route's entry by the calling trigger's name (<c>Api</c> + operationId), refuses a missing
     /// caller (401) or a role the entry does not allow (403) before anything else, then builds the handlers around the
@@ -494,15 +551,19 @@ public static class ApiTriggers
         [CallerMemberName] string trigger = "")
         => GuardAsync(request, context, (caller, ct) => handle(ApiHandlers.Create(context.InstanceServices, client), caller, ct), trigger);
 
-    /// <summary>The edge for a route of <see cref="ApiAccess.System"/>: no caller; the handler checks the system's signature.</summary>
-    static async Task<IActionResult> RunSystemAsync(
+    /// <summary>
+    /// The edge for a route that takes no caller: <see cref="ApiAccess.System"/> (the handler checks the system's
+    /// signature) or <see cref="ApiAccess.Public"/> (the handler needs nobody).
+    /// </summary>
+    static async Task<IActionResult> RunWithoutCallerAsync(
         HttpRequest request, DurableTaskClient client, FunctionContext context, Func<ApiHandlers, CancellationToken, Task<IResult>> handle,
         [CallerMemberName] string trigger = "")
     {
         ApiLanguage.Use(request.HttpContext); // a system's problems too are in the language it asks for
-        if (ApiRoutes.ForTrigger(trigger).Access != ApiAccess.System)
+        ExposeHeaders(request);
+        if (ApiRoutes.ForTrigger(trigger).Access is not (ApiAccess.System or ApiAccess.Public))
         {
-            // A person's route served as a system's would skip the caller check: refuse rather than run it.
+            // A person's route served this way would skip the caller check: refuse rather than run it.
             return new ResultActionResult(ApiProblems.Forbidden());
         }
 
@@ -515,15 +576,25 @@ public static class ApiTriggers
     {
         var services = context.InstanceServices;
         ApiLanguage.Use(request.HttpContext); // Accept-Language picks the language of labels and problems
+        ExposeHeaders(request);
         var operation = ApiRoutes.ForTrigger(trigger);
         var caller = Caller.From(await services.GetRequiredService<FunctionsPrincipal>().FromAsync(request));
-        if (operation.Access == ApiAccess.System || caller is null || operation.Refuse(caller) is not null)
+        if (operation.Access is ApiAccess.System or ApiAccess.Public || caller is null || operation.Refuse(caller) is not null)
         {
             // A system's route has no caller to hand over, so it never comes this way.
             return new ResultActionResult(operation.Refuse(caller) ?? ApiProblems.Forbidden());
         }
 
         return new ResultActionResult(await StorageFaults.GuardAsync(() => handle(caller, request.HttpContext.RequestAborted)));
+    }
+
+    // App Service CORS (infra/) answers preflights and names the origin but cannot name exposed headers: the app does.
+    static void ExposeHeaders(HttpRequest request)
+    {
+        if (request.Headers.ContainsKey("Origin"))
+        {
+            request.HttpContext.Response.Headers.AccessControlExposeHeaders = string.Join(", ", CorsHeaders.Exposed);
+        }
     }
 
     /// <summary>A header's value, or null when absent (as the local server's <c>[FromHeader]</c> binds it).</summary>

@@ -52,6 +52,9 @@ param authIssuer string
 @minLength(1)
 param authAudience string
 
+@description('Origins of the portal (https://host[:port], no path) whose pages may call the API: App Service CORS answers their preflights. Empty allows none.')
+param corsOrigins string[] = []
+
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
   name: storageAccountName
 }
@@ -90,6 +93,11 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      // Bearer tokens, never cookies: no credentials mode. The local server's own CORS (Cors:Origins) does the same.
+      cors: {
+        allowedOrigins: corsOrigins
+        supportCredentials: false
+      }
     }
     functionAppConfig: {
       deployment: {
@@ -149,6 +157,8 @@ resource auth 'Microsoft.Web/sites/config@2024-11-01' = {
       unauthenticatedClientAction: 'Return401'
       excludedPaths: [
         '/api/systems/*'
+        // Anyone may check a certificate's verification code, without signing in (the route answers only what it proves).
+        '/api/certificates/*'
       ]
     }
     httpSettings: {

@@ -115,6 +115,16 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         new("POST /api/systems/birth-register-system/events without a signature", 401, 401, 401, 401, 401, 401),
         new("GET /api/admin/figures?from=2026-01&to=2026-03",                     401, 403, 403, 403, 403, 200),
         new("GET /api/admin/applications/{app}",                                   401, 403, 403, 403, 403, 200),
+        // Demo sign-in needs no token (local server only, Auth:DemoUsers on here); files; the check.
+        new("POST /api/auth/demo",                                                 200, 200, 200, 200, 200, 200),
+        new("GET /api/auth/demo/users",                                            200, 200, 200, 200, 200, 200),
+        new("POST /api/applications/check",                                        401, 200, 422, 403, 403, 403),
+        new("GET /api/uploads/babyPhoto/{upload}",                                 401, 200, 404, 403, 403, 403),
+        new("GET /api/licences/id-card/{licence}",                                 401, 200, 404, 403, 403, 403),
+        // The hospital's item does not need the photo: the department that sees the task gets 404 too.
+        new("GET /api/tasks/{task}/materials/babyPhoto",                           401, 403, 403, 404, 404, 403),
+        // Public: a code nobody was given is 404 to everyone, signed in or not (BrowserHttpTests checks a real one).
+        new("GET /api/certificates/ABCDEFGHJKLMNPQR",                              404, 404, 404, 404, 404, 404),
     ];
 
     /// <summary>The matrix as rows: (route, caller, expected status).</summary>
@@ -214,7 +224,9 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             .Replace("{case}", Uri.EscapeDataString($"case:{(missing ? s.MissingApp : s.Spare)}"), StringComparison.Ordinal)
             .Replace("{consent}", missing ? s.MissingConsent : s.Consent, StringComparison.Ordinal)
             .Replace("{tpl}", s.Tpl, StringComparison.Ordinal)
-            .Replace("{A}", Uri.EscapeDataString(s.CitizenA), StringComparison.Ordinal);
+            .Replace("{A}", Uri.EscapeDataString(s.CitizenA), StringComparison.Ordinal)
+            .Replace("{upload}", missing ? $"{Guid.NewGuid():N}" : s.Photo[(s.Photo.LastIndexOf('/') + 1)..], StringComparison.Ordinal)
+            .Replace("{licence}", missing ? "id-card-missing" : $"id-card-{s.CitizenA}", StringComparison.Ordinal);
         var message = new HttpRequestMessage(new HttpMethod(parts[0]), path) { Content = Body(s, route) };
         var (current, owner) = route switch
         {
@@ -240,7 +252,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
                 var file = new ByteArrayContent(Walkthrough.Jpeg);
                 file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
                 return file;
-            case "POST /api/applications":
+            case "POST /api/applications" or "POST /api/applications/check":
                 return Http.Body(new { templateKey = "newborn", answers = Walkthrough.NewbornAnswers(), materials = photo });
             case var r when r.EndsWith("/supplement", StringComparison.Ordinal):
                 return Http.Body(new { references = new Dictionary<string, string> { ["babyPhoto"] = s.Photo } });
@@ -286,6 +298,8 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
                 return Http.Body(new { answers = new { babyName = "王小明" } });
             case var r when r.EndsWith("/declination", StringComparison.Ordinal):
                 return Http.Body(new { reason = "authorization matrix" });
+            case "POST /api/auth/demo":
+                return Http.Body(new { user = "citizen-wang" });
             case var r when r.Contains("/events", StringComparison.Ordinal):
                 return Http.Body(new { eventId = "matrix-1", type = "birth-recorded", subjectId = s.CitizenA, subjectName = "matrix", data = new { babyName = "王小明" } });
             default:
@@ -414,6 +428,10 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             "bank-account-system" or "birth-register-system" or "{system}" => "{system}",
             "{case}" or "{caseId}" => "{caseId}",
             "{consent}" or "{consentId}" => "{consentId}",
+            "{upload}" or "{uploadId}" => "{uploadId}",
+            "id-card" or "{type}" => "{type}",
+            "{licence}" or "{number}" => "{number}",
+            "ABCDEFGHJKLMNPQR" or "{code}" => "{code}",
             _ => segment,
         });
         return $"{parts[0]} {string.Join('/', path)}";

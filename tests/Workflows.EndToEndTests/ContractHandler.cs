@@ -93,6 +93,12 @@ public sealed class ApiContract
             return $"{name} {status} has a body ({mediaType}) but the document gives it none: {Clip(body)}";
         }
 
+        if (mediaType is not null && content[mediaType] is null && content["application/octet-stream"] is not null && !mediaType.EndsWith("json", StringComparison.Ordinal))
+        {
+            // A file of a media type a template accepts beyond the usual ones: octet-stream stands for any file.
+            return null;
+        }
+
         if (mediaType is null || content[mediaType] is not JsonObject media)
         {
             return $"{name} {status} answered {mediaType ?? "no media type"}; the document lists {string.Join(", ", content.Select(c => c.Key))}";

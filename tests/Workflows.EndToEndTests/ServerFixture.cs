@@ -30,6 +30,9 @@ public sealed class ServerFixture : IAsyncLifetime
     ServiceProvider? services;
     ApiContract? contract;
 
+    /// <summary>The portal's origin, the one <c>Cors:Origins</c> lets in (a free port, where a browser test serves its page).</summary>
+    public string PortalOrigin { get; } = $"http://127.0.0.1:{Azurite.FreePort()}";
+
     public Uri BaseAddress => server?.BaseAddress ?? throw new InvalidOperationException("Not started.");
 
     public TokenMinter Tokens { get; } = new(new AuthOptions { SigningKey = SigningKey }, TimeProvider.System);
@@ -56,6 +59,7 @@ public sealed class ServerFixture : IAsyncLifetime
         settings["Auth:DemoUsers"] = "true";
         // The matrix test reads the OpenAPI document; off unless configured (appsettings.json turns it on too).
         settings["Api:OpenApi"] = "true";
+        settings["Cors:Origins:0"] = PortalOrigin;
         settings["Systems:Secrets:bank-account-system:Secret"] = BankSecret;
         settings["Systems:Secrets:birth-register-system:Secret"] = BirthRegisterSecret;
         settings["RateLimits:SubmitsPerMinute"] = SubmitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);

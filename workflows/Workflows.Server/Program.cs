@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
+using Workflows.Applications;
 using Workflows.Auth;
+using Workflows.Files;
 using Workflows.Hosting;
 using Workflows.Server;
 using Workflows.Server.Api;
@@ -31,11 +33,14 @@ if (Array.IndexOf(args, "system") is var systemAt and >= 0)
 builder.Services.AddWorkflowsEngine(builder.Configuration);
 builder.Services.AddWorkflowsServer(builder.Configuration);
 builder.Services.AddTransient<BundleDemo>();
+builder.Services.AddBrowserCors(builder.Configuration).AddSingleton<DemoSignIn>().AddSingleton<FilesApi>().AddSingleton<SubmissionCheckApi>();
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024 * 1024);
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// Before authentication: a preflight carries no token and is answered here.
+app.UseCors(BrowserCors.PolicyName);
 app.UseAuthentication();
 app.UseRateLimiter();
 // /healthz is readiness (the storage answers); /healthz/live only that the process serves.

@@ -103,6 +103,10 @@ public static class DependencyInjection
         services.TryAddSingleton<AssistedApi>();
         services.TryAddSingleton<FiguresApi>();
         services.TryAddSingleton<AdminApplicationApi>();
+        // Certificates as PDF with their verification codes.
+        services.AddOptions<CertificateOptions>().Bind(configuration.GetSection(CertificateOptions.SectionName));
+        services.TryAddSingleton(sp => new CertificatePdf(sp.GetRequiredService<IOptions<CertificateOptions>>().Value));
+        services.TryAddSingleton<CertificateCodes>();
         return services;
     }
 }

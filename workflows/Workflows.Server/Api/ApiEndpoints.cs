@@ -2,8 +2,12 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Workflows.Api;
+using Workflows.Applications;
 using Workflows.Assisted;
+using Workflows.Auth;
 using Workflows.Cases;
+using Workflows.Files;
+using Workflows.Licences;
 using Workflows.Ratings;
 
 namespace Workflows.Server.Api;
@@ -58,6 +62,7 @@ internal static class ApiEndpoints
         api.Map("RegisterEvent", (string system, HttpRequest request, SystemApi h, CancellationToken ct) => h.EventAsync(system, request, ct));
         MapProactive(api);
         api.Map("GetAdminApplication", (string id, ClaimsPrincipal user, AdminApplicationApi h, CancellationToken ct) => h.GetAsync(Signed(user), id, ct));
+        MapBrowser(api);
         return routes;
     }
 
@@ -176,6 +181,8 @@ internal static class ApiEndpoints
             _ = response switch
             {
                 { IsProblem: true } => builder.ProducesProblem(response.Status),
+                // A file of the media type it was stored with: the usual ones, and octet-stream for any other a template accepts.
+                { IsFile: true } => builder.Produces<Stream>(response.Status, "application/pdf", "image/jpeg", "image/png", "application/octet-stream"),
                 { Body: { } body } => builder.Produces(response.Status, body),
                 _ => builder.Produces(response.Status),
             };
@@ -199,5 +206,17 @@ internal static class ApiEndpoints
         public Type? RequestType => requestType;
 
         public bool IsOptional => false;
+    }
+
+    static void MapBrowser(IEndpointRouteBuilder g)
+    {
+        g.Map("CheckSubmission", (HttpRequest request, ClaimsPrincipal user, SubmissionCheckApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<SubmitRequest>(request, Signed(user), (caller, body) => h.CheckAsync(caller, body, ct), ct));
+        g.Map("GetUploadFile", (string material, string uploadId, ClaimsPrincipal user, FilesApi h, CancellationToken ct) => h.GetUploadAsync(Signed(user), material, uploadId, ct));
+        g.Map("GetLicenceFile", (string type, string number, ClaimsPrincipal user, FilesApi h, CancellationToken ct) => h.GetLicenceAsync(Signed(user), type, number, ct));
+        g.Map("GetTaskMaterialFile", (string taskId, string material, ClaimsPrincipal user, FilesApi h, CancellationToken ct) => h.GetTaskMaterialAsync(Signed(user), taskId, material, ct));
+        g.Map("CheckCertificate", (string code, CertificateCodes h, CancellationToken ct) => h.CheckAsync(code, ct));
+        g.Map("DemoSignIn", (HttpRequest request, DemoSignIn h, CancellationToken ct) => h.SignInAsync(request, ct));
+        g.Map("ListDemoUsers", (DemoSignIn h) => h.ListUsers());
     }
 }

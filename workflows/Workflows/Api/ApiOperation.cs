@@ -20,6 +20,9 @@ public enum ApiAccess
 
     /// <summary>An outside system that signs its request: no caller; the handler checks the signature.</summary>
     System = 8,
+
+    /// <summary>Anyone, signed in or not: the handler answers only what needs no caller (a certificate's public check, demo sign-in).</summary>
+    Public = 16,
 }
 
 /// <summary>One response a route can answer.</summary>
@@ -38,6 +41,15 @@ public sealed record ApiResponse(int Status, Type? Body, bool IsProblem, IReadOn
     /// <summary>The <c>Retry-After</c> header.</summary>
     public const string RetryAfter = "Retry-After";
 
+    /// <summary>The <c>Content-Disposition</c> header of a file.</summary>
+    public const string ContentDisposition = "Content-Disposition";
+
+    /// <summary>The <c>Content-Range</c> header of a part of a file.</summary>
+    public const string ContentRange = "Content-Range";
+
+    /// <summary>The body is a file of its own media type (an upload's, or a certificate's PDF), not JSON.</summary>
+    public bool IsFile { get; init; }
+
     /// <summary>200 with a JSON body.</summary>
     /// <typeparam name="T">The body's type.</typeparam>
     /// <returns>The response.</returns>
@@ -55,6 +67,12 @@ public sealed record ApiResponse(int Status, Type? Body, bool IsProblem, IReadOn
     /// <param name="headers">Its headers.</param>
     /// <returns>The response.</returns>
     public static ApiResponse Empty(int status, params string[] headers) => new(status, null, false, headers);
+
+    /// <summary>A status whose body is a file of its stored media type.</summary>
+    /// <param name="status">The status.</param>
+    /// <param name="headers">Its headers.</param>
+    /// <returns>The response.</returns>
+    public static ApiResponse File(int status, params string[] headers) => new(status, null, false, headers) { IsFile = true };
 
     /// <summary>A problem.</summary>
     /// <param name="status">The status.</param>
@@ -80,6 +98,9 @@ public sealed record ApiOperation(string Method, string Template, string Operati
 
     /// <summary>The body is raw bytes of a declared media type (an upload).</summary>
     public bool RawBody { get; init; }
+
+    /// <summary>Mapped by the local server only (demo sign-in): the Functions app has no trigger for it.</summary>
+    public bool LocalOnly { get; init; }
 
     /// <summary>The rate-limit policy, or null.</summary>
     public string? RateLimit { get; init; }
@@ -110,7 +131,7 @@ public sealed record ApiOperation(string Method, string Template, string Operati
                 }
             }
 
-            if (Access != ApiAccess.System)
+            if (Access is not (ApiAccess.System or ApiAccess.Public))
             {
                 Add(StatusCodes.Status401Unauthorized);
                 if (Access != ApiAccess.SignedIn)
@@ -141,9 +162,9 @@ public sealed record ApiOperation(string Method, string Template, string Operati
     /// <returns>The refusal, or null.</returns>
     public IResult? Refuse(Caller? caller)
     {
-        if (Access == ApiAccess.System)
+        if (Access is ApiAccess.System or ApiAccess.Public)
         {
-            // No caller: the handler verifies the system's signature before anything else.
+            // No caller: the handler verifies the system's signature before anything else, or needs none.
             return null;
         }
 

@@ -1,5 +1,7 @@
+using Workflows.Applications;
 using Workflows.Assisted;
 using Workflows.Audit;
+using Workflows.Auth;
 using Workflows.Cases;
 using Workflows.Licences;
 using Workflows.Ratings;
@@ -152,6 +154,27 @@ public static class ApiRoutes
     /// <summary>One application as an administrator sees it: tasks, audit trail, ratings, stuck case and labels.</summary>
     public const string AdminApplication = "admin/applications/{id}";
 
+    /// <summary>Demo sign-in (local server only, where <c>Auth:DemoUsers</c> is on): a token for a demo user.</summary>
+    public const string DemoSignIn = "auth/demo";
+
+    /// <summary>The demo users a page may sign in as (local server only, where <c>Auth:DemoUsers</c> is on).</summary>
+    public const string DemoSignInUsers = "auth/demo/users";
+
+    /// <summary>Checking a submission without starting anything: the same one notice as a submit.</summary>
+    public const string SubmissionCheck = "applications/check";
+
+    /// <summary>One of the caller's uploads (the upload's 201 Location).</summary>
+    public const string UploadFile = "uploads/{material}/{uploadId}";
+
+    /// <summary>One of the caller's certificates, as a document.</summary>
+    public const string LicenceFile = "licences/{type}/{number}";
+
+    /// <summary>A material of the application a task needs, as the applicant uploaded it.</summary>
+    public const string TaskMaterialFile = "tasks/{taskId}/materials/{material}";
+
+    /// <summary>The public check of a certificate's verification code (no sign-in).</summary>
+    public const string CertificateCheck = "certificates/{code}";
+
     /// <summary>Rate-limit policy of submissions (per user).</summary>
     public const string SubmitPolicy = "submit";
 
@@ -164,6 +187,8 @@ public static class ApiRoutes
     const string Voice = "Ratings, stuck cases and assisted filing";
     const string Systems = "Outside systems";
     const string NotificationsTag = "Notifications";
+    const string SignIn = "Sign-in (local demo users)";
+    const string Certificates = "Certificates (public)";
 
     /// <summary>Every route: what it is, who may call it, what it answers.</summary>
     public static IReadOnlyList<ApiOperation> Operations { get; } =
@@ -176,6 +201,12 @@ public static class ApiRoutes
             { RawBody = true, RateLimit = UploadPolicy, Responses = [Of<UploadResponse>(201, Location), Problem(400), Problem(404), Problem(413), Problem(415)] },
         new("POST", Applications, "SubmitApplication", ApiAccess.Applicant, Citizens, "Submit one application; the same Idempotency-Key returns the same application.")
             { Request = typeof(SubmitRequest), RateLimit = SubmitPolicy, Responses = [Of<SubmitResponse>(202, Location), Ok<SubmitResponse>(), Problem(404), Problem(422)] },
+        new("POST", SubmissionCheck, "CheckSubmission", ApiAccess.Applicant, Citizens, "Check a submission without starting anything: the same one notice (422) as a submit, or 200 when it would be accepted.")
+            { Request = typeof(SubmitRequest), Responses = [Ok<SubmissionCheckResponse>(), Problem(404), Problem(422)] },
+        new("GET", UploadFile, "GetUploadFile", ApiAccess.Applicant, Citizens, "One of my uploads (an upload's 201 Location): the file, inline for images and PDF; ranges and ETag.")
+            { Responses = FileResponses },
+        new("GET", LicenceFile, "GetLicenceFile", ApiAccess.Applicant, Citizens, "One of my certificates as a PDF with its verification code; ranges and ETag.")
+            { Responses = FileResponses },
         new("GET", Applications, "ListMyApplications", ApiAccess.Applicant, Citizens, "My applications, newest first.") { Responses = [Ok<List<ApplicationSummary>>()] },
         new("GET", Application, "GetMyApplication", ApiAccess.Applicant, Citizens, "One of my applications: each item's state and due time, and what is asked of me.")
             { Responses = [Ok<ApplicationDetail>(), Problem(404)] },
@@ -198,6 +229,8 @@ public static class ApiRoutes
             { Responses = [Of<TaskView>(200, ETag), Problem(404)] },
         new("GET", TaskApplication, "GetTaskApplication", ApiAccess.Officer, Officers, "The answers and materials the task's item needs.")
             { Responses = [Ok<TaskApplicationView>(), Problem(404)] },
+        new("GET", TaskMaterialFile, "GetTaskMaterialFile", ApiAccess.Officer, Officers, "A material the task's item needs, as the applicant uploaded or supplied it; ranges and ETag.")
+            { Responses = FileResponses },
         new("POST", Claim, "ClaimTask", ApiAccess.Officer, Officers, "Claim a task.")
             { Responses = [Of<TaskView>(200, ETag), Problem(404), Problem(409), Problem(412), Problem(428)] },
         new("POST", Release, "ReleaseTask", ApiAccess.Officer, Officers, "Release your claim.")
@@ -264,12 +297,26 @@ public static class ApiRoutes
         new("GET", Notifications, "ListMyNotifications", ApiAccess.SignedIn, NotificationsTag, "My notifications, newest first: an applicant's own, an officer's department's (and supervisors'), the administrators'.")
             { Responses = [Ok<List<NotificationView>>(), Problem(400)] },
 
+        // Anyone: a certificate's code is checked without signing in; it answers only what the code proves.
+        new("GET", CertificateCheck, "CheckCertificate", ApiAccess.Public, Certificates, "Check a certificate's verification code (no sign-in): valid or revoked, type, number, issuer, date; never the holder.")
+            { Responses = [Ok<CertificateVerification>(), Problem(404)] },
+
+        // Demo sign-in: the local server only, where Auth:DemoUsers is on (404 elsewhere); Azure signs people in with Entra ID.
+        new("POST", DemoSignIn, "DemoSignIn", ApiAccess.Public, SignIn, "Sign in as a demo user (only where Auth:DemoUsers is on; 404 elsewhere): the token ./run.sh token USER prints.")
+            { LocalOnly = true, Request = typeof(DemoSignInRequest), Responses = [Ok<DemoSignInResponse>(), Problem(404)] },
+        new("GET", DemoSignInUsers, "ListDemoUsers", ApiAccess.Public, SignIn, "The demo users one may sign in as (only where Auth:DemoUsers is on; 404 elsewhere).")
+            { LocalOnly = true, Responses = [Ok<List<DemoUserView>>(), Problem(404)] },
+
         // Outside systems: signed requests, no caller; the handler checks the signature (401).
         new("POST", Callbacks, "SystemCallback", ApiAccess.System, Systems, "A signed result from an outside department system.")
             { Request = typeof(CallbackRequest), Responses = [Empty(202), Ok<CallbackApplied>(), Problem(401), Problem(404), Problem(409)] },
         new("POST", RegisterEvents, "RegisterEvent", ApiAccess.System, Systems, "A signed register event that starts proactive applications; the same event twice starts one.")
             { Request = typeof(RegisterEventRequest), Responses = [Of<RegisterEventResponse>(202, Location), Ok<RegisterEventResponse>(), Problem(401), Problem(409), Problem(422)] },
     ];
+
+    // A file: 200 whole (inline for images and PDF), 206 a range, 304 when If-None-Match names it, 416 a range past its end.
+    static ApiResponse[] FileResponses =>
+        [ApiResponse.File(200, ETag, ApiResponse.ContentDisposition), ApiResponse.File(206, ApiResponse.ContentRange), Empty(304), Empty(416), Problem(404)];
 
     /// <summary>Every route with its method.</summary>
     public static IReadOnlyList<ApiRoute> All { get; } = [.. Operations.Select(o => o.Route)];

@@ -121,7 +121,7 @@ public sealed class CitizenApi(
         }
 
         var u = upload!;
-        return Results.Created($"/api/uploads/{Uri.EscapeDataString(u.Reference)}", new UploadResponse(u.Reference, u.MaterialKey, u.ContentType, u.Size, u.Sha256));
+        return Results.Created(Files.FilesApi.LocationOf(u), new UploadResponse(u.Reference, u.MaterialKey, u.ContentType, u.Size, u.Sha256));
     }
 
     /// <summary>
@@ -141,26 +141,9 @@ public sealed class CitizenApi(
             return ApiProblems.Invalid(new ApiError("header:Idempotency-Key", "header.invalid", $"1 to {MaxIdempotencyKeyLength} printable ASCII characters."));
         }
 
-        var errors = new List<ApiError>();
-        if (string.IsNullOrWhiteSpace(body.TemplateKey))
-        {
-            errors.Add(new ApiError("templateKey", "field.required", "Name the bundle."));
-        }
-
+        // The same shape rules and the same refusal as the pre-submit check (SubmissionCheckApi).
+        var errors = SubmitRequestShape.Problems(body);
         var materials = body.Materials ?? [];
-        for (var i = 0; i < materials.Count; i++)
-        {
-            if (string.IsNullOrWhiteSpace(materials[i].Key))
-            {
-                errors.Add(new ApiError($"materials[{i}].key", "field.required", "Name the material."));
-            }
-        }
-
-        foreach (var duplicate in materials.GroupBy(m => m.Key, StringComparer.Ordinal).Where(g => g.Count() > 1))
-        {
-            errors.Add(new ApiError($"materials.{duplicate.Key}", "material.duplicate", "Offer each material once."));
-        }
-
         if (errors.Count > 0)
         {
             return ApiProblems.Invalid(errors);
@@ -175,10 +158,7 @@ public sealed class CitizenApi(
 
         if (!result.Accepted)
         {
-            return result.Problems.Any(p => p.Code == "template.unknown")
-                ? ApiProblems.NotFound("bundle")
-                : ApiProblems.Refused("submission-refused", "The application cannot be accepted yet; everything missing is listed once.",
-                    [.. result.Problems.Select(p => new ApiError(p.Path, p.Code, p.Message, p.Departments))]);
+            return SubmitRequestShape.Refusal(result.Problems);
         }
 
         if (result.AlreadyAccepted)

@@ -16,6 +16,8 @@ internal sealed class RouteTableHeaders : IOpenApiOperationTransformer
         [ApiResponse.ETag] = "The version of what was read or written: send it as If-Match to change it.",
         [ApiResponse.Location] = "Where what was created or started can be read.",
         [ApiResponse.RetryAfter] = "Seconds to wait before sending the same request again.",
+        [ApiResponse.ContentDisposition] = "inline (images and PDF, for a browser to preview) or attachment, with the file's name.",
+        [ApiResponse.ContentRange] = "The part of the file this answer carries.",
     };
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)

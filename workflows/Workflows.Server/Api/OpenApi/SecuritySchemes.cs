@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Workflows.Api;
 using Workflows.Auth;
 
 namespace Workflows.Server.Api.OpenApi;
@@ -61,8 +62,16 @@ internal sealed class SecuritySchemes(IConfiguration configuration) : IOpenApiDo
 
         foreach (var (path, item) in document.Paths)
         {
-            foreach (var operation in (item.Operations ?? []).Values)
+            foreach (var (method, operation) in item.Operations ?? [])
             {
+                var entry = ApiRoutes.Operations.FirstOrDefault(o => "/api/" + o.Template == path && string.Equals(o.Method, method.Method, StringComparison.OrdinalIgnoreCase));
+                if (entry?.Access == ApiAccess.Public)
+                {
+                    // Anyone: no scheme, and an empty requirement list says so to generators.
+                    operation.Security = [];
+                    continue;
+                }
+
                 var system = path.StartsWith(SystemsPrefix, StringComparison.Ordinal);
                 var requirement = new OpenApiSecurityRequirement();
                 if (system)
