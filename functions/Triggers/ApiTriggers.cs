@@ -8,10 +8,14 @@ using Workflows.Api;
 using Workflows.Applications;
 using Workflows.Assisted;
 using Workflows.Cases;
+using Workflows.Figures;
 using Workflows.Files;
 using Workflows.Functions.Http;
 using Workflows.Licences;
+using Workflows.Notifications;
 using Workflows.Ratings;
+using Workflows.Systems;
+using Workflows.Tasks;
 
 namespace Workflows.Functions.Triggers;
 

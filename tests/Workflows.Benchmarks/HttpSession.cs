@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Api;
+using Workflows.Applications;
 using Workflows.Auth;
 using Workflows.Licences;
 using Workflows.Orchestration;

@@ -3,10 +3,13 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Api;
+using Workflows.Applications;
 using Workflows.Assisted;
 using Workflows.Audit;
+using Workflows.Notifications;
 using Workflows.Orchestration;
 using Workflows.Storage;
+using Workflows.Tasks;
 using Workflows.Templates;
 
 namespace Workflows.EndToEndTests;

@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Workflows.Api;
+using Workflows.Applications;
+using Workflows.Systems;
 using Workflows.Tasks;
 
 namespace Workflows.EndToEndTests;

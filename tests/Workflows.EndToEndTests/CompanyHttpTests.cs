@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Workflows.Api;
 using Workflows.Applications;
 using Workflows.Orchestration;
+using Workflows.Systems;
 
 namespace Workflows.EndToEndTests;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Workflows.ApiClient;
-using SystemApi = Workflows.Api.SystemApi;
+using SystemApi = Workflows.Systems.SystemApi;
 
 namespace Workflows.EndToEndTests;
 

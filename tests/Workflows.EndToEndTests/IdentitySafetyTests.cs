@@ -5,9 +5,9 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
-using Workflows.Api;
 using Workflows.Licences;
 using Workflows.Storage;
+using Workflows.Systems;
 
 namespace Workflows.EndToEndTests;
 

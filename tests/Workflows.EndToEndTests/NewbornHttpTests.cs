@@ -1,5 +1,4 @@
 using System.Net;
-using Workflows.Api;
 using Workflows.Applications;
 using Workflows.Orchestration;
 using Workflows.Tasks;

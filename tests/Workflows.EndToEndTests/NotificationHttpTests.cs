@@ -1,5 +1,4 @@
 using System.Net;
-using Workflows.Api;
 using Workflows.Notifications;
 using Workflows.Testing;
 

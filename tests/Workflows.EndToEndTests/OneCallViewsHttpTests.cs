@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using Workflows.Api;
 using Workflows.Applications;
 using Workflows.Cases;
 using Workflows.Orchestration;
+using Workflows.Tasks;
 
 namespace Workflows.EndToEndTests;
 

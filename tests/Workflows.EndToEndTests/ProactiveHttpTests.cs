@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Workflows.Api;
 using Workflows.Applications;
+using Workflows.Systems;
 
 namespace Workflows.EndToEndTests;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Workflows.Api;
 using Workflows.Applications;
 using Workflows.Auth;
 using Workflows.Cases;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Workflows.Api;
+using Workflows.Applications;
 using Workflows.Licences;
 using Workflows.Orchestration;
 using Workflows.Tasks;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Workflows.Api;
 using Workflows.Applications;
+using Workflows.Tasks;
 using Workflows.Templates;
 
 namespace Workflows.EndToEndTests;

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Workflows.Api;
+using Workflows.Systems;
 using Workflows.Templates;
 
 namespace Workflows.Server;

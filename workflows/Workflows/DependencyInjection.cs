@@ -15,6 +15,7 @@ using Workflows.Materials;
 using Workflows.Notifications;
 using Workflows.Ratings;
 using Workflows.Storage;
+using Workflows.Systems;
 using Workflows.Tasks;
 using Workflows.Templates;
 

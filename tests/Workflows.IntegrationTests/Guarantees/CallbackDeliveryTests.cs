@@ -10,6 +10,7 @@ using Workflows.Applications;
 using Workflows.IntegrationTests.Bundles;
 using Workflows.Orchestration;
 using Workflows.Storage;
+using Workflows.Systems;
 using Workflows.Templates;
 
 namespace Workflows.IntegrationTests.Guarantees;

@@ -5,8 +5,8 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Workflows.Api;
 using Workflows.Notifications;
+using Workflows.Systems;
 
 namespace Workflows.Tests.Notifications;
 

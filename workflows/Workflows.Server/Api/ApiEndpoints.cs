@@ -6,9 +6,13 @@ using Workflows.Applications;
 using Workflows.Assisted;
 using Workflows.Auth;
 using Workflows.Cases;
+using Workflows.Figures;
 using Workflows.Files;
 using Workflows.Licences;
+using Workflows.Notifications;
 using Workflows.Ratings;
+using Workflows.Systems;
+using Workflows.Tasks;
 
 namespace Workflows.Server.Api;
 

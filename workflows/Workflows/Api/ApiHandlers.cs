@@ -4,6 +4,8 @@ using Workflows.Applications;
 using Workflows.Assisted;
 using Workflows.Cases;
 using Workflows.Ratings;
+using Workflows.Systems;
+using Workflows.Tasks;
 
 namespace Workflows.Api;
 

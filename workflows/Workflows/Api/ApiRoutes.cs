@@ -4,7 +4,10 @@ using Workflows.Audit;
 using Workflows.Auth;
 using Workflows.Cases;
 using Workflows.Licences;
+using Workflows.Notifications;
 using Workflows.Ratings;
+using Workflows.Systems;
+using Workflows.Tasks;
 using static Workflows.Api.ApiResponse;
 
 namespace Workflows.Api;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Workflows.Api;
+using Workflows.Systems;
 
 namespace Workflows.Notifications;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Workflows.Api;
+using Workflows.Notifications;
 using Workflows.Tasks;
 using Workflows.Templates;
 

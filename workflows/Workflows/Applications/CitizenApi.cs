@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Workflows.Applications;
+using Workflows.Api;
 using Workflows.Assisted;
 using Workflows.Calendar;
 using Workflows.Cases;
@@ -13,7 +13,7 @@ using Workflows.Ratings;
 using Workflows.Tasks;
 using Workflows.Templates;
 
-namespace Workflows.Api;
+namespace Workflows.Applications;
 
 /// <summary>
 /// What citizens and companies do: find a bundle, upload materials, submit once, follow the application, supply

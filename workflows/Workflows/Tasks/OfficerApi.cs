@@ -3,16 +3,16 @@ using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Workflows.Api;
 using Workflows.Applications;
 using Workflows.Assisted;
 using Workflows.Audit;
 using Workflows.Licences;
 using Workflows.Notifications;
 using Workflows.Orchestration;
-using Workflows.Tasks;
 using Workflows.Templates;
 
-namespace Workflows.Api;
+namespace Workflows.Tasks;
 
 /// <summary>
 /// What department officers do: their department's task list, claim and release, the part of an application a

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
-using Workflows.Figures;
+using Workflows.Api;
 
-namespace Workflows.Api;
+namespace Workflows.Figures;
 
 /// <summary>The figures administrators watch (completion, on time, time compression, materials saved, instant share, ratings).</summary>
 public sealed class FiguresApi(FiguresStore figures)

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
-using Workflows.Notifications;
+using Workflows.Api;
 
-namespace Workflows.Api;
+namespace Workflows.Notifications;
 
 /// <summary>One notification as its recipient sees it.</summary>
 /// <param name="Id">Its id.</param>

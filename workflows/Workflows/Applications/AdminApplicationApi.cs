@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Workflows.Applications;
+using Workflows.Api;
 using Workflows.Audit;
 using Workflows.Cases;
 using Workflows.Orchestration;
@@ -7,7 +7,7 @@ using Workflows.Ratings;
 using Workflows.Tasks;
 using Workflows.Templates;
 
-namespace Workflows.Api;
+namespace Workflows.Applications;
 
 /// <summary>One application as an administrator sees it, in one call.</summary>
 /// <param name="Application">The application: applicant, items with states, due times and outcomes, the materials ledger.</param>

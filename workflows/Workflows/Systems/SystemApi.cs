@@ -5,14 +5,15 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using Workflows.Api;
 using Workflows.Applications;
 using Workflows.Orchestration;
 using Workflows.Storage;
 using Workflows.Templates;
 
-namespace Workflows.Api;
+namespace Workflows.Systems;
 
 /// <summary>The shared secrets of outside department systems, bound from <c>Systems:{code}:Secret</c>.</summary>
 public sealed class SystemsOptions
