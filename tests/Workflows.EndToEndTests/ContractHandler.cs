@@ -60,6 +60,12 @@ public sealed class ApiContract
             return null;
         }
 
+        if (method == HttpMethod.Options)
+        {
+            // A CORS preflight is answered by the CORS middleware (or App Service), not by an operation of the API.
+            return null;
+        }
+
         var status = (int)statusCode;
         var operation = operations.Where(o => o.Method == method.Method && o.Path.IsMatch(path)).OrderByDescending(o => o.Literals).Select(o => o.Operation).FirstOrDefault();
         if (operation is null)

@@ -83,8 +83,7 @@ public sealed class SaveFaultTests(StorageFixture storage) : IAsyncLifetime
     {
         // The same input as a current instance's, started again at the version before saves outlived faults.
         var current = await SubmitAndWaitForTheOfficerAsync("company-save-old", "dr-save-current");
-        var started = (await harness.Client.GetInstanceAsync(current, getInputsAndOutputs: true)).ShouldNotBeNull();
-        var input = started.ReadInputAs<BundleInput>().ShouldNotBeNull() with { ApplicationId = "dr-save-old" };
+        var input = (await EngineInputs.ReadAsync<BundleInput>(harness.Client, current, nameof(BundleOrchestrator))).ShouldNotBeNull() with { ApplicationId = "dr-save-old" };
         await harness.Client.TerminateInstanceAsync(current);
 
         await harness.Client.ScheduleNewOrchestrationInstanceAsync(nameof(BundleOrchestrator), input,

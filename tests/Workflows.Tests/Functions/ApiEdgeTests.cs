@@ -82,12 +82,13 @@ public sealed class ApiEdgeTests
     [Fact]
     public async Task Trigger_PublicCertificateCheck_NeedsNoCaller()
     {
-        // Public: no caller is asked for, so the handler runs (and cannot reach storage: 503, not 401).
+        // Public: no caller is asked for, so the handler runs and answers for the code (not one it issued: 404, not 401).
         var operation = ApiRoutes.Operations.Single(o => o.OperationId == "CheckCertificate");
 
         var (status, body) = await CallAsync(operation, token: null);
 
-        status.ShouldBe(StatusCodes.Status503ServiceUnavailable, body);
+        status.ShouldBe(StatusCodes.Status404NotFound, body);
+        body.ShouldContain("certificate");
     }
 
     [Fact]

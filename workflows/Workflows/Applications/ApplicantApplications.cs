@@ -27,8 +27,7 @@ public sealed class ApplicantApplications(ApplicationStore store, DurableTaskCli
             return record.Applicant.Id == applicantId ? record : null;
         }
 
-        var instance = await client.GetInstanceAsync(applicationId, getInputsAndOutputs: true, cancellationToken);
-        var input = instance?.Name == nameof(BundleOrchestrator) ? instance.ReadInputAs<BundleInput>() : null;
+        var input = await EngineInputs.ReadAsync<BundleInput>(client, applicationId, nameof(BundleOrchestrator), cancellationToken);
         if (input is null || input.Applicant.Id != applicantId)
         {
             return null;

@@ -123,7 +123,7 @@ public sealed partial class DecisionDelivery(
     async Task<string> FailCommitmentAsync(TaskRecord task, PendingDecision decision, CancellationToken cancellationToken)
     {
         var materialKey = task.TaskId[(task.TaskId.LastIndexOf(":verify:", StringComparison.Ordinal) + ":verify:".Length)..];
-        var input = (await client.GetInstanceAsync(task.ApplicationId, getInputsAndOutputs: true, cancellationToken))?.ReadInputAs<BundleInput>();
+        var input = await EngineInputs.ReadAsync<BundleInput>(client, task.ApplicationId, nameof(BundleOrchestrator), cancellationToken);
         var material = input?.Template.Materials.FirstOrDefault(m => m.Key == materialKey);
         var revoke = material?.Commitment?.OnFailed == CommitmentFailure.RevokeItem;
         var why = decision.Reason ?? string.Empty;

@@ -140,8 +140,7 @@ public sealed class OfficerApi(
             return ApiProblems.NotFound("task");
         }
 
-        var instance = await client.GetInstanceAsync(stored.Task.ApplicationId, getInputsAndOutputs: true, cancellationToken);
-        var input = instance?.ReadInputAs<BundleInput>();
+        var input = await EngineInputs.ReadAsync<BundleInput>(client, stored.Task.ApplicationId, nameof(BundleOrchestrator), cancellationToken);
         var item = input?.Template.Items.FirstOrDefault(i => i.Key == stored.Task.ItemKey);
         if (input is null || item is null)
         {
@@ -214,7 +213,7 @@ public sealed class OfficerApi(
         if (body.Kind == DecisionKind.RequestSupplement && body.Materials is { Count: > 0 } asked)
         {
             // Only materials this item needs can be asked for; the applicant cannot supply a name that means nothing.
-            var input = (await client.GetInstanceAsync(stored.Task.ApplicationId, getInputsAndOutputs: true, cancellationToken))?.ReadInputAs<BundleInput>();
+            var input = await EngineInputs.ReadAsync<BundleInput>(client, stored.Task.ApplicationId, nameof(BundleOrchestrator), cancellationToken);
             var known = input?.Template.Materials.Where(m => m.RequiredBy.Contains(stored.Task.ItemKey)).ToDictionary(m => m.Key, StringComparer.Ordinal) ?? [];
             errors.AddRange(asked.Select((m, i) => (m, i)).Where(x => !known.ContainsKey(x.m))
                 .Select(x => new ApiError($"materials[{x.i}]", "material.unknown", $"'{x.m}' is not a material of this item.")));
