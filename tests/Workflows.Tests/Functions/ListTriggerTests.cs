@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Workflows.Api;
 using Workflows.Auth;
 using Workflows.Functions;
 using Workflows.Functions.Http;
