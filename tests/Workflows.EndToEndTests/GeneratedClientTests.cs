@@ -62,7 +62,7 @@ public sealed class GeneratedClientTests(ServerFixture server)
         var issued = await citizen.ListMyLicencesAsync(application: id, pageSize: 1);
         issued.Items.ShouldHaveSingleItem().ApplicationId.ShouldBe(id);
         issued.Next.ShouldNotBeNull().ShouldContain("application=" + id);
-        (await citizen.ListMyApplicationsAsync(status: ApplicationStatus.Completed, sort: Sort.SubmittedAt)).Items.ShouldHaveSingleItem().ApplicationId.ShouldBe(id);
+        (await citizen.ListMyApplicationsAsync(status: ApplicationStatus.Completed, sort: ApplicationSort.OldestFirst)).Items.ShouldHaveSingleItem().ApplicationId.ShouldBe(id);
 
         // The administrator: every template version, one read whole (decisions and conditions are a discriminated family),
         // and a search.

@@ -76,7 +76,8 @@ public sealed partial class OpenApiDocumentTests(ServerFixture server)
             if (schema.Value.TryGetProperty("enum", out var values))
             {
                 schema.Value.GetProperty("type").ToString().ShouldContain("string", customMessage: schema.Name);
-                values.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).ShouldAllBe(v => char.IsLower(v.GetString()![0]), schema.Name);
+                // A sort order names its field, with a minus for descending (ApplicationSort: -submittedAt).
+                values.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).ShouldAllBe(v => char.IsLower(v.GetString()!.TrimStart('-')[0]), schema.Name);
             }
         }
 
@@ -184,7 +185,8 @@ public sealed partial class OpenApiDocumentTests(ServerFixture server)
         Parameter("/api/notifications", "pageSize").GetProperty("schema").GetProperty("maximum").GetInt32().ShouldBe(100);
         Parameter("/api/notifications", "unread").GetProperty("schema").GetProperty("type").GetString().ShouldBe("boolean");
         Parameter("/api/admin/applications", "applicantName").GetProperty("description").GetString().ShouldNotBeNullOrWhiteSpace();
-        Parameter("/api/applications", "sort").GetProperty("schema").GetProperty("enum").EnumerateArray().Select(v => v.GetString()).ShouldBe(["-submittedAt", "submittedAt"]);
+        Parameter("/api/applications", "sort").GetProperty("schema").GetProperty("$ref").GetString().ShouldEndWith("/ApplicationSort");
+        Schema(document, "ApplicationSort").GetProperty("enum").EnumerateArray().Select(v => v.GetString()).ShouldBe(["-submittedAt", "submittedAt"]);
         Parameter("/api/licences", "application").GetProperty("description").GetString().ShouldNotBeNullOrWhiteSpace();
         // Every paged list takes the same two parameters.
         foreach (var path in new[] { "/api/applications", "/api/licences", "/api/notifications", "/api/admin/audit", "/api/admin/cases", "/api/assisted/consents", "/api/tasks", "/api/admin/applications" })

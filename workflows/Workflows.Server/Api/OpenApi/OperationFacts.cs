@@ -130,7 +130,7 @@ internal sealed class OperationFacts : IOpenApiDocumentTransformer
                 Query(operation, "template", "Only applications of this bundle template.", Text());
                 Query(operation, "from", "Submitted at or after (ISO 8601 date or date and time).", DateTime());
                 Query(operation, "to", "Submitted before (ISO 8601 date or date and time).", DateTime());
-                Query(operation, "sort", "-submittedAt (default): newest first; submittedAt: oldest first.", new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("-submittedAt"), JsonValue.Create("submittedAt")] });
+                Query(operation, "sort", "-submittedAt (default): newest first; submittedAt: oldest first.", SortSchema(document));
                 Paged(operation, "Applications");
                 break;
             case ("GET", "licences"):
@@ -175,6 +175,23 @@ internal sealed class OperationFacts : IOpenApiDocumentTransformer
             Description = "A query parameter is not valid; errors[].field names it (query:NAME).",
             Content = new Dictionary<string, OpenApiMediaType> { [ProblemSchema.MediaType] = new() },
         });
+    }
+
+    // The order of my applications, a named component so a generated client gets one enum of its own (NewestFirst,
+    // OldestFirst: x-enumNames, which NSwag reads) rather than a "Sort" named after the parameter.
+    static OpenApiSchemaReference SortSchema(OpenApiDocument document)
+    {
+        const string name = "ApplicationSort";
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        document.Components.Schemas.TryAdd(name, new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = "The order of a list of applications by submission time.",
+            Enum = [JsonValue.Create("-submittedAt"), JsonValue.Create("submittedAt")],
+            Extensions = new Dictionary<string, IOpenApiExtension> { ["x-enumNames"] = new JsonNodeExtension(new JsonArray("NewestFirst", "OldestFirst")) },
+        });
+        return new OpenApiSchemaReference(name, document);
     }
 
     // The two parameters of every paged list: the page's size and the previous page's continuation.
