@@ -74,7 +74,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiListMyApplications")]
     public static Task<IActionResult> ApiListMyApplications([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Applications)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => h.Citizens.ListMineAsync(caller, ct));
+        => RunAsync(request, client, context, (h, caller, ct) => h.Citizens.ListMineAsync(caller, request, ct));
 
     /// <summary>GET <see cref="ApiRoutes.Application"/>: <see cref="CitizenApi.GetMineAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -125,7 +125,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiListMyLicences")]
     public static Task<IActionResult> ApiListMyLicences([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Licences)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => h.Citizens.ListLicencesAsync(caller, ct));
+        => RunAsync(request, client, context, (h, caller, ct) => h.Citizens.ListLicencesAsync(caller, request, ct));
 
     /// <summary>GET <see cref="ApiRoutes.Tasks"/>: <see cref="OfficerApi.ListTasksAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -134,7 +134,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiListTasks")]
     public static Task<IActionResult> ApiListTasks([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Tasks)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => h.Officers.ListTasksAsync(caller, Query(request, "status"), Query(request, "dueBefore"), Query(request, "template"), Query(request, "pageSize"), Query(request, "continuation"), Query(request, "escalated"), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => h.Officers.ListTasksAsync(caller, request, Query(request, "status"), Query(request, "dueBefore"), Query(request, "template"), Query(request, "pageSize"), Query(request, "continuation"), Query(request, "escalated"), ct));
 
     /// <summary>GET <see cref="ApiRoutes.TaskById"/>: <see cref="OfficerApi.GetTaskAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -284,7 +284,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiReadAudit")]
     public static Task<IActionResult> ApiReadAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Audit)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => h.Admin.AuditAsync(caller, Query(request, "subject"), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => h.Admin.AuditAsync(caller, request, ct));
 
     /// <summary>GET <see cref="ApiRoutes.Search"/>: <see cref="AdminApi.SearchAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -332,7 +332,16 @@ public static class ApiTriggers
     [Function("ApiListMyNotifications")]
     public static Task<IActionResult> ApiListMyNotifications([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Notifications)] HttpRequest request, FunctionContext context)
         // Needs no Durable Task client, so the handler comes straight from the services.
-        => GuardAsync(request, context, (caller, ct) => context.InstanceServices.GetRequiredService<NotificationApi>().ListMineAsync(caller, Query(request, "max"), ct));
+        => GuardAsync(request, context, (caller, ct) => context.InstanceServices.GetRequiredService<NotificationApi>().ListMineAsync(caller, request, ct));
+
+    /// <summary>POST <see cref="ApiRoutes.NotificationRead"/>: <see cref="NotificationApi.MarkReadAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The notification's id.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiMarkNotificationRead")]
+    public static Task<IActionResult> ApiMarkNotificationRead([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.NotificationRead)] HttpRequest request, string id, FunctionContext context)
+        => GuardAsync(request, context, (caller, ct) => context.InstanceServices.GetRequiredService<NotificationApi>().MarkReadAsync(caller, id, ct));
 
     /// <summary>POST <see cref="ApiRoutes.Ratings"/>: <see cref="RatingApi.RateAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -381,7 +390,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiListCases")]
     public static Task<IActionResult> ApiListCases([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Cases)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => h.Cases.ListAsync(caller, Query(request, "status"), ct));
+        => RunAsync(request, client, context, (h, caller, ct) => h.Cases.ListAsync(caller, request, ct));
 
     /// <summary>POST <see cref="ApiRoutes.CaseResolution"/>: <see cref="CaseApi.ResolveAsync"/>.</summary>
     /// <param name="request">The request.</param>
@@ -420,7 +429,7 @@ public static class ApiTriggers
     /// <returns>The handler's response.</returns>
     [Function("ApiListMyConsents")]
     public static Task<IActionResult> ApiListMyConsents([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Consents)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
-        => RunAsync(request, client, context, (h, caller, ct) => h.Assisted.ListMineAsync(caller, ct));
+        => RunAsync(request, client, context, (h, caller, ct) => h.Assisted.ListMineAsync(caller, request, ct));
 
     /// <summary>GET <see cref="ApiRoutes.Consent"/>: <see cref="AssistedApi.GetConsentAsync"/>.</summary>
     /// <param name="request">The request.</param>

@@ -435,8 +435,8 @@ public sealed class HttpSession(HttpPlan plan, TextWriter progress, Uri baseAddr
             return (ms, 0, null, false);
         }
 
-        var page = JsonSerializer.Deserialize<TaskListResponse>(text, Json)!;
-        return (ms, page.Tasks.Count, page.Continuation, true);
+        var page = JsonSerializer.Deserialize<Page<TaskRecord>>(text, Json)!;
+        return (ms, page.Items.Count, page.Continuation, true);
     }
 
     // The list has no filter by application, so the bench reads the whole open list (the largest pages, every page).
@@ -493,8 +493,8 @@ public sealed class HttpSession(HttpPlan plan, TextWriter progress, Uri baseAddr
                 throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}: {Short(text)}");
             }
 
-            var page = JsonSerializer.Deserialize<TaskListResponse>(text, Json)!;
-            foreach (var task in page.Tasks)
+            var page = JsonSerializer.Deserialize<Page<TaskRecord>>(text, Json)!;
+            foreach (var task in page.Items)
             {
                 yield return task;
             }

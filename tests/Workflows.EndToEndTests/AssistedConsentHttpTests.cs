@@ -66,13 +66,13 @@ public sealed class AssistedConsentHttpTests(ServerFixture server)
         var view = await filed.ReadAsync<ConsentView>();
         view.Status.ShouldBe(ConsentStatus.AwaitingConfirmation);
         view.FiledBy.ShouldBe(new ConsentHelper("helper-hall", "政务服务中心帮办员", "service-hall"));
-        (await (await citizen.GetAsync("/api/applications")).ReadAsync<List<ApplicationSummary>>()).ShouldBeEmpty("the helper's filing started an application");
+        (await (await citizen.GetAsync("/api/applications")).ReadItemsAsync<ApplicationSummary>()).ShouldBeEmpty("the helper's filing started an application");
         (await (await citizen.GetAsync($"/api/applications/{view.ApplicationId}")).Content.ReadAsStringAsync()).ShouldContain("not-found");
 
         // She is told, and finds it among her requests.
-        var notices = await (await citizen.GetAsync("/api/notifications")).ReadAsync<List<NotificationView>>();
+        var notices = await (await citizen.GetAsync("/api/notifications")).ReadItemsAsync<NotificationView>();
         notices.Single(n => n.Topic == AssistedFiling.ConsentRequestedTopic).Body.ShouldContain(view.ConsentId);
-        var mine = await (await citizen.GetAsync("/api/assisted/consents")).ReadAsync<List<ConsentView>>();
+        var mine = await (await citizen.GetAsync("/api/assisted/consents")).ReadItemsAsync<ConsentView>();
         mine.Select(c => (c.ConsentId, c.Status)).ShouldBe([(view.ConsentId, ConsentStatus.AwaitingConfirmation)]);
     }
 
@@ -106,7 +106,7 @@ public sealed class AssistedConsentHttpTests(ServerFixture server)
         }
 
         var hers = await Walkthrough.WaitForApplicationAsync(citizen, id, a => a.Items.Any(i => i.State == ItemState.Running), "her assisted application");
-        (await (await citizen.GetAsync("/api/applications")).ReadAsync<List<ApplicationSummary>>()).Select(a => a.ApplicationId).ShouldBe([id]);
+        (await (await citizen.GetAsync("/api/applications")).ReadItemsAsync<ApplicationSummary>()).Select(a => a.ApplicationId).ShouldBe([id]);
         hers.Assisted.ShouldNotBeNull().ConsentId.ShouldBe(consentId);
 
         // The department sees the name on her own token, who filed it and on which consent.
@@ -123,7 +123,7 @@ public sealed class AssistedConsentHttpTests(ServerFixture server)
         filing.ConfirmedAt.ShouldBeGreaterThanOrEqualTo(filing.FiledAt);
 
         using var admin = server.Admin();
-        var trail = await (await admin.GetAsync($"/api/admin/audit?subject={id}")).ReadAsync<List<AuditEntry>>();
+        var trail = await (await admin.GetAsync($"/api/admin/audit?subject={id}")).ReadItemsAsync<AuditEntry>();
         foreach (var action in new[] { "consent.requested", "consent.confirmed", AssistedFiling.AuditAction })
         {
             // Once each, although the confirmation was sent twice.
@@ -175,8 +175,8 @@ public sealed class AssistedConsentHttpTests(ServerFixture server)
             await strangerRefuses.ShouldBeProblemAsync(404, code: "not-found");
         }
 
-        (await (await stranger.GetAsync("/api/applications")).ReadAsync<List<ApplicationSummary>>()).ShouldBeEmpty();
-        (await (await citizen.GetAsync("/api/applications")).ReadAsync<List<ApplicationSummary>>()).ShouldBeEmpty();
+        (await (await stranger.GetAsync("/api/applications")).ReadItemsAsync<ApplicationSummary>()).ShouldBeEmpty();
+        (await (await citizen.GetAsync("/api/applications")).ReadItemsAsync<ApplicationSummary>()).ShouldBeEmpty();
         (await (await citizen.GetAsync($"/api/assisted/consents/{consentId}")).ReadAsync<ConsentView>()).Status.ShouldBe(ConsentStatus.AwaitingConfirmation);
     }
 
@@ -223,7 +223,7 @@ public sealed class AssistedConsentHttpTests(ServerFixture server)
             await tampered.ShouldBeProblemAsync(409, code: "consent.tampered");
         }
 
-        (await (await citizen.GetAsync("/api/applications")).ReadAsync<List<ApplicationSummary>>()).ShouldBeEmpty("a changed request was filed");
+        (await (await citizen.GetAsync("/api/applications")).ReadItemsAsync<ApplicationSummary>()).ShouldBeEmpty("a changed request was filed");
     }
 
     [Fact]
@@ -246,7 +246,7 @@ public sealed class AssistedConsentHttpTests(ServerFixture server)
             await late.ShouldBeProblemAsync(410, code: "consent.expired");
         }
 
-        (await (await citizen.GetAsync("/api/applications")).ReadAsync<List<ApplicationSummary>>()).ShouldBeEmpty("an expired request was filed");
+        (await (await citizen.GetAsync("/api/applications")).ReadItemsAsync<ApplicationSummary>()).ShouldBeEmpty("an expired request was filed");
     }
 
     [Fact]
@@ -272,9 +272,9 @@ public sealed class AssistedConsentHttpTests(ServerFixture server)
             await confirm.ShouldBeProblemAsync(409, code: "consent.refused");
         }
 
-        (await (await citizen.GetAsync("/api/applications")).ReadAsync<List<ApplicationSummary>>()).ShouldBeEmpty();
+        (await (await citizen.GetAsync("/api/applications")).ReadItemsAsync<ApplicationSummary>()).ShouldBeEmpty();
         using var admin = server.Admin();
-        var trail = await (await admin.GetAsync($"/api/admin/audit?subject={shown.ApplicationId}")).ReadAsync<List<AuditEntry>>();
+        var trail = await (await admin.GetAsync($"/api/admin/audit?subject={shown.ApplicationId}")).ReadItemsAsync<AuditEntry>();
         trail.Single(e => e.Action == "consent.refused").Actor.ShouldBe($"applicant:{mother}");
     }
 

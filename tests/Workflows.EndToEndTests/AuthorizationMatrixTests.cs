@@ -98,6 +98,8 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         new("POST /api/admin/applications/{app}/items/birth-certificate/extension by 0 days", 401, 403, 403, 403, 403, 400),
         new("POST /api/systems/bank-account-system/callbacks without a signature", 401, 401, 401, 401, 401, 401),
         new("GET /api/notifications",                                              401, 200, 200, 200, 200, 200),
+        // Only the recipient marks a notification read; to anyone else it is 404, as one that does not exist.
+        new("POST /api/notifications/{app}:accepted/read",                         401, 200, 404, 404, 404, 404),
         new("POST /api/applications/{app}/ratings",                                401, 409, 404, 403, 403, 403),
         new("GET /api/applications/{app}/ratings",                                 401, 200, 404, 403, 403, 403),
         new("POST /api/applications/{app}/stuck",                                  401, 202, 404, 403, 403, 403),
@@ -360,7 +362,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             detail.GetProperty("summary").GetProperty("status").GetString().ShouldBe("draft", $"{route} changed the draft");
             detail.GetProperty("definition").GetProperty("name").GetString().ShouldBe(s.TplName, $"{route} changed the draft's document");
             response.Headers.GetValues("ETag").Single().ShouldBe(s.TplETag, $"{route} wrote the draft");
-            var versions = await (await admin.GetAsync($"/api/admin/templates/{s.Tpl}/versions")).ReadAsync<List<JsonElement>>();
+            var versions = await (await admin.GetAsync($"/api/admin/templates/{s.Tpl}/versions")).ReadItemsAsync<JsonElement>();
             versions.Select(v => v.GetProperty("createdBy").GetString()).ShouldAllBe(by => by == "admin:admin", $"{route} created a version");
         }
 
@@ -420,7 +422,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         var path = parts[1].Split('?')[0].Split('/').Select(segment => segment switch
         {
             "newborn" or "{tpl}" or "{key}" => "{key}",
-            "{app}" or "{spare}" or "{id}" => "{id}",
+            "{app}" or "{spare}" or "{id}" or "{app}:accepted" => "{id}",
             "{task}" or "{taskId}" => "{taskId}",
             "1" or "{version}" => "{version}",
             "babyPhoto" or "{material}" => "{material}",
@@ -490,7 +492,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         using var admin = server.Admin();
         await Http.PollAsync(async () =>
         {
-            var cases = await (await admin.GetAsync("/api/admin/cases?status=open")).ReadAsync<List<JsonElement>>();
+            var cases = await (await admin.GetAsync("/api/admin/cases?status=open")).ReadItemsAsync<JsonElement>();
             return cases.Any(c => c.GetProperty("caseId").GetString() == $"case:{spare.Body!.ApplicationId}") ? cases : null;
         }, _ => true, "the spare application's case");
         var tpl = $"authz-{Guid.NewGuid():N}"[..20];

@@ -93,7 +93,7 @@ public sealed partial class BadInputTests
         foreach (var id in citizens.Append("fuzz-applicant").Append(subject))
         {
             using var client = server.Citizen(id);
-            (await (await client.GetAsync("/api/applications")).ReadAsync<List<ApplicationSummary>>()).ShouldBeEmpty(id);
+            (await (await client.GetAsync("/api/applications")).ReadItemsAsync<ApplicationSummary>()).ShouldBeEmpty(id);
         }
 
         var after = await Walkthrough.GetTaskAsync(Keep(server.Officer("hospital")), shared.Task);

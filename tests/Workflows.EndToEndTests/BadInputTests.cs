@@ -607,7 +607,7 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
 
     async Task NoApplicationAsync()
     {
-        var mine = await (await CitizenClient.GetAsync("/api/applications")).ReadAsync<List<ApplicationSummary>>();
+        var mine = await (await CitizenClient.GetAsync("/api/applications")).ReadItemsAsync<ApplicationSummary>();
         mine.ShouldBeEmpty("a refused submission left an application");
         // The read model may lag; the id a retry with the same key would get must not exist as an instance either.
         using var byKey = await CitizenClient.GetAsync($"/api/applications/{CitizenApi.IdFor(citizen, Key)}");

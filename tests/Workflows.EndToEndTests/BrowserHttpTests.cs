@@ -39,7 +39,7 @@ public sealed class BrowserHttpTests(ServerFixture server)
         // The seeded licences of citizen-li, the demo user: the token is theirs.
         (await mine.Content.ReadAsStringAsync()).ShouldContain("DEMO-ID-CARD-CITIZEN-LI");
 
-        var users = await (await anonymous.GetAsync("/api/auth/demo/users")).ReadAsync<List<JsonElement>>();
+        var users = await (await anonymous.GetAsync("/api/auth/demo/users")).ReadItemsAsync<JsonElement>();
         users.Select(u => u.GetProperty("id").GetString()).ShouldContain("officer-hospital");
     }
 
@@ -289,7 +289,7 @@ public sealed class BrowserHttpTests(ServerFixture server)
 
         // Nothing was started, and no refusal was sent to the applicant's notifications.
         (await (await citizen.GetAsync("/api/applications")).Content.ReadAsStringAsync()).ShouldNotContain("applicationId");
-        (await (await citizen.GetAsync("/api/notifications")).ReadAsync<List<JsonElement>>()).ShouldBeEmpty();
+        (await (await citizen.GetAsync("/api/notifications")).ReadItemsAsync<JsonElement>()).ShouldBeEmpty();
 
         using var submitted = await citizen.PostAsync("/api/applications", Http.Body(request));
         var refused = await submitted.ShouldBeProblemAsync(422, code: "submission-refused");
@@ -314,7 +314,7 @@ public sealed class BrowserHttpTests(ServerFixture server)
         using var response = await citizen.PostAsync("/api/applications/check", Http.Body(request));
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         (await response.ReadAsync<JsonElement>()).GetProperty("ready").GetBoolean().ShouldBeTrue();
-        (await (await citizen.GetAsync("/api/applications")).ReadAsync<List<JsonElement>>()).ShouldBeEmpty();
+        (await (await citizen.GetAsync("/api/applications")).ReadItemsAsync<JsonElement>()).ShouldBeEmpty();
 
         // A malformed body is the submit's 400 naming the field; a bundle not open the submit's 404.
         await (await citizen.PostAsync("/api/applications/check", Http.Body(new { templateKey = "", answers = new { } }))).ShouldBeProblemAsync(400, field: "templateKey");

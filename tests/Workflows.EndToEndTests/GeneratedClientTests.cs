@@ -24,7 +24,7 @@ public sealed class GeneratedClientTests(ServerFixture server)
         var citizen = new WorkflowsClient(citizenHttp);
 
         // The citizen: the bundles, the one form, an upload as a raw file, the submit, her application and licences.
-        (await citizen.ListBundlesAsync()).Select(b => b.Key).ShouldContain("newborn");
+        (await citizen.ListBundlesAsync()).Items.Select(b => b.Key).ShouldContain("newborn");
         var form = await citizen.GetBundleFormAsync("newborn");
         form.Materials.Single(m => m.Key == "parentsIdCards").SatisfiedBy.ShouldBe("licence:id-card");
         using var photo = new MemoryStream(Walkthrough.Jpeg);
@@ -40,13 +40,13 @@ public sealed class GeneratedClientTests(ServerFixture server)
         var id = submitted.ApplicationId;
         (await citizen.GetMyApplicationAsync(id)).Status.ShouldBe(ApplicationStatus.InProgress);
         // The list is a read model written by the engine's first step: it catches up.
-        await Http.PollAsync(async () => await citizen.ListMyApplicationsAsync(), list => list.Any(a => a.ApplicationId == id), "her list to show it", TimeSpan.FromSeconds(90));
+        await Http.PollAsync(async () => (await citizen.ListMyApplicationsAsync()).Items, list => list.Any(a => a.ApplicationId == id), "her list to show it", TimeSpan.FromSeconds(90));
 
         // The officer: the department's list, the task with its ETag, claim, decide under If-Match.
         using var hospitalHttp = server.Officer("hospital");
         var hospital = new WorkflowsClient(hospitalHttp);
         var listed = await Http.PollAsync(
-            async () => (await hospital.ListTasksAsync(status: OfficerTaskStatus.Open, pageSize: 200)).Tasks.FirstOrDefault(t => t.ApplicationId == id),
+            async () => (await hospital.ListTasksAsync(status: OfficerTaskStatus.Open, pageSize: 200)).Items.FirstOrDefault(t => t.ApplicationId == id),
             _ => true, "the hospital's task", TimeSpan.FromSeconds(90));
         var task = await hospital.GetTaskAsync(listed.TaskId);
         var claimed = await hospital.ClaimTaskAsync(listed.TaskId, if_Match: task.ETag);
@@ -57,18 +57,23 @@ public sealed class GeneratedClientTests(ServerFixture server)
         var done = await Http.PollAsync(async () => await citizen.GetMyApplicationAsync(id), a => a.Status != ApplicationStatus.InProgress, "the bundle to end", TimeSpan.FromSeconds(90));
         done.Status.ShouldBe(ApplicationStatus.Completed);
         done.Items.ShouldAllBe(i => i.State == ItemState.Approved);
-        (await citizen.ListMyLicencesAsync()).Select(l => l.LicenceType).ShouldContain("birth-medical-certificate");
+        (await citizen.ListMyLicencesAsync()).Items.Select(l => l.LicenceType).ShouldContain("birth-medical-certificate");
+        // The envelope's filters reach the generated client as typed parameters.
+        var issued = await citizen.ListMyLicencesAsync(application: id, pageSize: 1);
+        issued.Items.ShouldHaveSingleItem().ApplicationId.ShouldBe(id);
+        issued.Next.ShouldNotBeNull().ShouldContain("application=" + id);
+        (await citizen.ListMyApplicationsAsync(status: ApplicationStatus.Completed, sort: ApplicationSort.OldestFirst)).Items.ShouldHaveSingleItem().ApplicationId.ShouldBe(id);
 
         // The administrator: every template version, one read whole (decisions and conditions are a discriminated family),
         // and a search.
         using var adminHttp = server.Admin();
         var admin = new WorkflowsClient(adminHttp);
-        var newborn = (await admin.ListTemplatesAsync()).Where(t => t.Key == "newborn").MaxBy(t => t.Version)!;
+        var newborn = (await admin.ListTemplatesAsync()).Items.Where(t => t.Key == "newborn").MaxBy(t => t.Version)!;
         var detail = await admin.GetTemplateVersionAsync("newborn", newborn.Version);
         detail.Definition.Items.Select(i => i.Decision).ShouldContain(d => d is DecisionModeOfficerDecision);
         detail.Definition.Items.Select(i => i.Decision).ShouldContain(d => d is DecisionModeRuleDecision);
         var found = await admin.SearchApplicationsAsync(template: "newborn", applicant: mother, pageSize: 50);
-        found.Applications.ShouldHaveSingleItem().ApplicationId.ShouldBe(id);
+        found.Items.ShouldHaveSingleItem().ApplicationId.ShouldBe(id);
 
         // A refusal arrives as the typed problem.
         var refused = await Should.ThrowAsync<WorkflowsApiException<Problem>>(() => admin.SearchApplicationsAsync(pageSize: 0));

@@ -23,7 +23,7 @@ public sealed class NewbornHttpTests(ServerFixture server)
         using var citizen = server.Citizen(mother);
         using var hospital = server.Officer("hospital");
 
-        var bundles = await (await citizen.GetAsync("/api/bundles")).ReadAsync<List<BundleSummary>>();
+        var bundles = await (await citizen.GetAsync("/api/bundles")).ReadItemsAsync<BundleSummary>();
         bundles.Select(b => b.Key).ShouldContain("newborn");
         var form = await (await citizen.GetAsync("/api/bundles/newborn")).ReadAsync<BundleForm>();
         form.Materials.Single(m => m.Key == "parentsIdCards").SatisfiedBy.ShouldBe("licence:id-card");
@@ -62,7 +62,7 @@ public sealed class NewbornHttpTests(ServerFixture server)
 
         var licences = await Walkthrough.LicencesAsync(citizen);
         licences.Select(l => l.LicenceType).ShouldContain("birth-medical-certificate");
-        var mine = await (await citizen.GetAsync("/api/applications")).ReadAsync<List<ApplicationSummary>>();
+        var mine = await (await citizen.GetAsync("/api/applications")).ReadItemsAsync<ApplicationSummary>();
         mine.Count(a => a.ApplicationId == id).ShouldBe(1);
     }
 

@@ -28,15 +28,15 @@ public sealed class NotificationHttpTests(ServerFixture server)
         var id = submitted.Body!.ApplicationId;
 
         var mine = await Http.PollAsync(
-            async () => await (await citizen.GetAsync("/api/notifications")).ReadAsync<List<NotificationView>>(),
+            async () => await (await citizen.GetAsync("/api/notifications")).ReadItemsAsync<NotificationView>(),
             list => list.Exists(n => n.Topic == NotificationTopics.Accepted && n.ApplicationId == id),
             "the accepted notification");
 
         var accepted = mine.Single(n => n.Topic == NotificationTopics.Accepted);
         accepted.Id.ShouldBe($"{id}:accepted");
         accepted.Audience.ShouldBe(nameof(RecipientKind.Applicant));
-        (await (await other.GetAsync("/api/notifications")).ReadAsync<List<NotificationView>>()).ShouldNotContain(n => n.ApplicationId == id);
-        (await (await hospital.GetAsync("/api/notifications")).ReadAsync<List<NotificationView>>())
+        (await (await other.GetAsync("/api/notifications")).ReadItemsAsync<NotificationView>()).ShouldNotContain(n => n.ApplicationId == id);
+        (await (await hospital.GetAsync("/api/notifications")).ReadItemsAsync<NotificationView>())
             .ShouldNotContain(n => n.Audience == nameof(RecipientKind.Applicant), "an officer reads the department's notifications, never an applicant's");
     }
 
@@ -54,7 +54,7 @@ public sealed class NotificationHttpTests(ServerFixture server)
 
             refused.Status.ShouldBe(HttpStatusCode.UnprocessableEntity, refused.Text);
             refused.Text.ShouldContain("babyPhoto");
-            var notice = (await (await citizen.GetAsync("/api/notifications")).ReadAsync<List<NotificationView>>()).ShouldHaveSingleItem();
+            var notice = (await (await citizen.GetAsync("/api/notifications")).ReadItemsAsync<NotificationView>()).ShouldHaveSingleItem();
             notice.Topic.ShouldBe(NotificationTopics.Refused);
             notice.Body.ShouldContain("babyPhoto");
             notice.Delivery.ShouldBe(nameof(DeliveryStatus.Pending));
@@ -62,7 +62,7 @@ public sealed class NotificationHttpTests(ServerFixture server)
 
             server.Gateway.Release(applicant);
             await Http.PollAsync(
-                async () => await (await citizen.GetAsync("/api/notifications")).ReadAsync<List<NotificationView>>(),
+                async () => await (await citizen.GetAsync("/api/notifications")).ReadItemsAsync<NotificationView>(),
                 list => list.Exists(n => n.Id == notice.Id && n.Delivery == nameof(DeliveryStatus.Sent)),
                 "the sweeper to deliver the refusal");
             server.Gateway.Accepted(notice.Id).ShouldBe(1);
@@ -71,7 +71,7 @@ public sealed class NotificationHttpTests(ServerFixture server)
             var second = await Walkthrough.SubmitAsync(citizen, new { templateKey = "newborn", answers = Walkthrough.NewbornAnswers(), materials = Array.Empty<object>() });
             second.Status.ShouldBe(HttpStatusCode.UnprocessableEntity, second.Text);
             await Http.PollAsync(
-                async () => await (await citizen.GetAsync("/api/notifications")).ReadAsync<List<NotificationView>>(),
+                async () => await (await citizen.GetAsync("/api/notifications")).ReadItemsAsync<NotificationView>(),
                 list => list.Count == 2 && list.TrueForAll(n => n.Delivery == nameof(DeliveryStatus.Sent)),
                 "the sweeper to deliver the second refusal");
             server.Gateway.Accepted(notice.Id).ShouldBe(1);
@@ -87,12 +87,12 @@ public sealed class NotificationHttpTests(ServerFixture server)
     [InlineData("101")]
     [InlineData("ten")]
     [InlineData("-1")]
-    public async Task Notifications_BadMax_400NamingTheQueryParameter(string max)
+    public async Task Notifications_BadPageSize_400NamingTheQueryParameter(string size)
     {
         using var citizen = server.Citizen("ntf-bad-max");
 
-        using var response = await citizen.GetAsync($"/api/notifications?max={max}");
+        using var response = await citizen.GetAsync($"/api/notifications?pageSize={size}");
 
-        await response.ShouldBeProblemAsync(400, field: "query:max");
+        await response.ShouldBeProblemAsync(400, field: "query:pageSize");
     }
 }

@@ -88,7 +88,8 @@ public sealed partial class OpenApiDocumentTests(ServerFixture server)
             if (schema.Value.TryGetProperty("enum", out var values))
             {
                 schema.Value.GetProperty("type").ToString().ShouldContain("string", customMessage: schema.Name);
-                values.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).ShouldAllBe(v => char.IsLower(v.GetString()![0]), schema.Name);
+                // A sort order names its field, with a minus for descending (ApplicationSort: -submittedAt).
+                values.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).ShouldAllBe(v => char.IsLower(v.GetString()!.TrimStart('-')[0]), schema.Name);
             }
         }
 
@@ -193,7 +194,28 @@ public sealed partial class OpenApiDocumentTests(ServerFixture server)
         Parameter("/api/admin/applications", "status").GetProperty("schema").GetProperty("$ref").GetString().ShouldEndWith("/ApplicationStatus");
         Parameter("/api/admin/audit", "subject").GetProperty("required").GetBoolean().ShouldBeTrue();
         Parameter("/api/admin/figures", "from").GetProperty("schema").GetProperty("pattern").GetString().ShouldNotBeNull();
-        Parameter("/api/notifications", "max").GetProperty("schema").GetProperty("maximum").GetInt32().ShouldBe(100);
+        Parameter("/api/notifications", "pageSize").GetProperty("schema").GetProperty("maximum").GetInt32().ShouldBe(100);
+        Parameter("/api/notifications", "unread").GetProperty("schema").GetProperty("type").GetString().ShouldBe("boolean");
+        Parameter("/api/admin/applications", "applicantName").GetProperty("description").GetString().ShouldNotBeNullOrWhiteSpace();
+        Parameter("/api/applications", "sort").GetProperty("schema").GetProperty("$ref").GetString().ShouldEndWith("/ApplicationSort");
+        Schema(document, "ApplicationSort").GetProperty("enum").EnumerateArray().Select(v => v.GetString()).ShouldBe(["-submittedAt", "submittedAt"]);
+        Parameter("/api/licences", "application").GetProperty("description").GetString().ShouldNotBeNullOrWhiteSpace();
+        // Every paged list takes the same two parameters.
+        foreach (var path in new[] { "/api/applications", "/api/licences", "/api/notifications", "/api/admin/audit", "/api/admin/cases", "/api/assisted/consents", "/api/tasks", "/api/admin/applications" })
+        {
+            Parameter(path, "pageSize").GetProperty("schema").GetProperty("minimum").GetInt32().ShouldBe(1, path);
+            Parameter(path, "continuation").GetProperty("schema").GetProperty("type").GetString().ShouldBe("string", path);
+        }
+
+        // Every list is the one envelope: no response of a GET is a bare array.
+        foreach (var (path, method, operation) in Operations(document))
+        {
+            if (operation.GetProperty("responses").TryGetProperty("200", out var ok) && ok.TryGetProperty("content", out var content)
+                && content.TryGetProperty("application/json", out var json))
+            {
+                json.GetProperty("schema").TryGetProperty("type", out var type).ShouldBeFalse($"{method} {path} answers a bare {type}");
+            }
+        }
         // Each of them can be refused naming the parameter.
         foreach (var path in new[] { "/api/tasks", "/api/admin/applications", "/api/admin/audit", "/api/admin/figures", "/api/admin/cases", "/api/admin/templates/{key}/diff", "/api/notifications" })
         {

@@ -170,6 +170,10 @@ public static class Http
         return JsonSerializer.Deserialize<T>(text, Json)!;
     }
 
+    /// <summary>Reads one page of a list (the API's one envelope) and returns its items.</summary>
+    public static async Task<List<T>> ReadItemsAsync<T>(this HttpResponseMessage response) =>
+        [.. (await response.ReadAsync<Workflows.Api.Page<T>>()).Items];
+
     /// <summary>Asserts an RFC 9457 problem with the status and, when given, an error located at the field.</summary>
     public static async Task<JsonElement> ShouldBeProblemAsync(this HttpResponseMessage response, int status, string? field = null, string? code = null)
     {

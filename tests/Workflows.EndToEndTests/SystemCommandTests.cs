@@ -39,7 +39,7 @@ public sealed class SystemCommandTests(ServerFixture server)
         code.ShouldBe(0, error);
         output.ShouldStartWith("202");
         using var citizen = server.Citizen(parent);
-        var mine = await Http.PollAsync(async () => await (await citizen.GetAsync("/api/applications")).ReadAsync<List<Workflows.Applications.ApplicationSummary>>(),
+        var mine = await Http.PollAsync(async () => await (await citizen.GetAsync("/api/applications")).ReadItemsAsync<Workflows.Applications.ApplicationSummary>(),
             list => list.Count == 1, "the proactive application to be listed");
         mine.Single().Status.ShouldBe(ApplicationStatus.AwaitingConfirmation);
     }

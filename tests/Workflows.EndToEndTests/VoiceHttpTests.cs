@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Workflows.Api;
 using Workflows.Applications;
 using Workflows.Auth;
 using Workflows.Cases;
@@ -76,10 +77,10 @@ public sealed class VoiceHttpTests(ServerFixture server)
         var taskId = Rating.FollowUpId(id, "birth-certificate");
         var list = await Http.PollAsync(async () =>
         {
-            var page = await (await hospital.GetAsync("/api/tasks?pageSize=200")).ReadAsync<TaskListResponse>();
-            return page.Tasks.Any(t => t.TaskId == taskId) ? page : null;
+            var page = await (await hospital.GetAsync("/api/tasks?pageSize=200")).ReadAsync<Page<TaskRecord>>();
+            return page.Items.Any(t => t.TaskId == taskId) ? page : null;
         }, _ => true, "the follow-up in the hospital's list");
-        var followUp = list.Tasks.Single(t => t.TaskId == taskId);
+        var followUp = list.Items.Single(t => t.TaskId == taskId);
         followUp.Kind.ShouldBe(TaskKind.FollowUp);
         followUp.DueAt.ShouldBeGreaterThan(followUp.OpenedAt);
         var view = await Walkthrough.GetTaskAsync(hospital, taskId);
@@ -117,7 +118,7 @@ public sealed class VoiceHttpTests(ServerFixture server)
         }
 
         (await Walkthrough.GetTaskAsync(hospital, taskId)).Task.Status.ShouldBe(OfficerTaskStatus.Closed);
-        var mine = await (await citizen.GetAsync($"/api/applications/{id}/ratings")).ReadAsync<List<Rating>>();
+        var mine = await (await citizen.GetAsync($"/api/applications/{id}/ratings")).ReadItemsAsync<Rating>();
         var seen = mine.Single();
         seen.Score.ShouldBe(1);
         seen.Response.ShouldBe("已加开出生证明窗口，今后一次办结。");
@@ -180,7 +181,7 @@ public sealed class VoiceHttpTests(ServerFixture server)
 
         var open = await Http.PollAsync(async () =>
         {
-            var cases = await (await admin.GetAsync("/api/admin/cases?status=open")).ReadAsync<List<StuckCase>>();
+            var cases = await (await admin.GetAsync("/api/admin/cases?status=open")).ReadItemsAsync<StuckCase>();
             return cases.FirstOrDefault(c => c.CaseId == caseId);
         }, _ => true, "the case in the administrators' list");
         open.ApplicantId.ShouldBe(mother);
@@ -203,7 +204,7 @@ public sealed class VoiceHttpTests(ServerFixture server)
 
         var closed = await Http.PollAsync(async () =>
         {
-            var cases = await (await admin.GetAsync("/api/admin/cases?status=resolved")).ReadAsync<List<StuckCase>>();
+            var cases = await (await admin.GetAsync("/api/admin/cases?status=resolved")).ReadItemsAsync<StuckCase>();
             return cases.FirstOrDefault(c => c.CaseId == caseId);
         }, _ => true, "the case resolved");
         closed.Resolution.ShouldBe("已督办，医院今日办结。");
@@ -266,21 +267,21 @@ public sealed class VoiceHttpTests(ServerFixture server)
         using var officer = server.As(server.Tokens.Mint(DemoUsers.Find(catalog, $"officer-{department}")!));
         using var otherSupervisor = server.As(server.Tokens.Mint(DemoUsers.Find(catalog, "supervisor-police")!));
 
-        var escalated = await (await supervisor.GetAsync("/api/tasks?escalated=true&pageSize=200")).ReadAsync<TaskListResponse>();
-        var notEscalated = await (await supervisor.GetAsync("/api/tasks?escalated=false&pageSize=200")).ReadAsync<TaskListResponse>();
-        escalated.Tasks.ShouldContain(t => t.TaskId == late.TaskId);
-        escalated.Tasks.ShouldNotContain(t => t.TaskId == onTime.TaskId);
-        escalated.Tasks.ShouldAllBe(t => t.Escalated);
-        notEscalated.Tasks.ShouldContain(t => t.TaskId == onTime.TaskId);
-        notEscalated.Tasks.ShouldNotContain(t => t.TaskId == late.TaskId);
-        (await (await otherSupervisor.GetAsync("/api/tasks?escalated=true&pageSize=200")).ReadAsync<TaskListResponse>()).Tasks
+        var escalated = await (await supervisor.GetAsync("/api/tasks?escalated=true&pageSize=200")).ReadAsync<Page<TaskRecord>>();
+        var notEscalated = await (await supervisor.GetAsync("/api/tasks?escalated=false&pageSize=200")).ReadAsync<Page<TaskRecord>>();
+        escalated.Items.ShouldContain(t => t.TaskId == late.TaskId);
+        escalated.Items.ShouldNotContain(t => t.TaskId == onTime.TaskId);
+        escalated.Items.ShouldAllBe(t => t.Escalated);
+        notEscalated.Items.ShouldContain(t => t.TaskId == onTime.TaskId);
+        notEscalated.Items.ShouldNotContain(t => t.TaskId == late.TaskId);
+        (await (await otherSupervisor.GetAsync("/api/tasks?escalated=true&pageSize=200")).ReadAsync<Page<TaskRecord>>()).Items
             .ShouldNotContain(t => t.TaskId == late.TaskId, "another department's supervisor");
 
-        var seen = await (await supervisor.GetAsync("/api/notifications?max=100")).ReadAsync<List<NotificationView>>();
+        var seen = await (await supervisor.GetAsync("/api/notifications?pageSize=100")).ReadItemsAsync<NotificationView>();
         seen.Single(n => n.Id == notice.Id).Audience.ShouldBe(nameof(RecipientKind.Supervisor));
-        (await (await officer.GetAsync("/api/notifications?max=100")).ReadAsync<List<NotificationView>>())
+        (await (await officer.GetAsync("/api/notifications?pageSize=100")).ReadItemsAsync<NotificationView>())
             .ShouldNotContain(n => n.Id == notice.Id || n.Audience == nameof(RecipientKind.Supervisor), "an ordinary officer is not told of escalations");
-        (await (await otherSupervisor.GetAsync("/api/notifications?max=100")).ReadAsync<List<NotificationView>>())
+        (await (await otherSupervisor.GetAsync("/api/notifications?pageSize=100")).ReadItemsAsync<NotificationView>())
             .ShouldNotContain(n => n.Id == notice.Id, "another department's supervisor");
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Workflows.Api;
 using Workflows.Applications;
 using Workflows.Licences;
 using Workflows.Orchestration;
@@ -51,8 +52,8 @@ public static class Walkthrough
         await Http.PollAsync(async () =>
         {
             using var response = await officer.GetAsync($"/api/tasks?status={state}&pageSize=200");
-            var page = await response.ReadAsync<TaskListResponse>();
-            return page.Tasks.Any(t => t.TaskId == taskId) ? page : null;
+            var page = await response.ReadAsync<Page<TaskRecord>>();
+            return page.Items.Any(t => t.TaskId == taskId) ? page : null;
         }, _ => true, $"task {taskId} {status}", TimeSpan.FromSeconds(90));
         return await GetTaskAsync(officer, taskId);
     }
@@ -77,7 +78,7 @@ public static class Walkthrough
     public static async Task<IReadOnlyList<LicenceRecord>> LicencesAsync(HttpClient citizen)
     {
         using var response = await citizen.GetAsync("/api/licences");
-        return await response.ReadAsync<List<LicenceRecord>>();
+        return await response.ReadItemsAsync<LicenceRecord>();
     }
 
     /// <summary>The hospital's birth register telling of a birth to <paramref name="parent"/>: the JSON of a signed register event.</summary>

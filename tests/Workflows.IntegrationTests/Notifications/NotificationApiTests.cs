@@ -57,18 +57,84 @@ public sealed class NotificationApiTests(StorageFixture storage) : IAsyncLifetim
     [MemberData(nameof(Callers))]
     public async Task ListMineAsync_EachCaller_ExactlyTheirOwnNewestFirst(string who, string[] expected)
     {
-        var result = await Api().ListMineAsync(Caller(who), max: null, CancellationToken.None);
+        var result = await Api().ListMineAsync(Caller(who), Query(""), CancellationToken.None);
 
-        var ok = result.ShouldBeOfType<Ok<List<NotificationView>>>();
-        ok.Value.ShouldNotBeNull().Select(n => n.Id).ShouldBe(expected);
+        var ok = result.ShouldBeOfType<Ok<Page<NotificationView>>>();
+        ok.Value.ShouldNotBeNull().Items.Select(n => n.Id).ShouldBe(expected);
+        ok.Value.Continuation.ShouldBeNull();
+        ok.Value.Next.ShouldBeNull();
     }
 
     [Fact]
-    public async Task ListMineAsync_MaxOne_OnlyTheNewestOfBothPartitions()
+    public async Task ListMineAsync_PageSizeOne_TheNewestOfBothPartitionsThenTheNextByItsLink()
     {
-        var result = await Api().ListMineAsync(Caller("supervisor:hospital"), max: "1", CancellationToken.None);
+        var first = (await Api().ListMineAsync(Caller("supervisor:hospital"), Query("?pageSize=1"), CancellationToken.None))
+            .ShouldBeOfType<Ok<Page<NotificationView>>>().Value.ShouldNotBeNull();
+        first.Items.Select(n => n.Id).ShouldBe(["hospital:escalation"]);
+        first.Continuation.ShouldNotBeNull();
+        var next = first.Next.ShouldNotBeNull();
+        next.ShouldBe("/api/notifications?pageSize=1&continuation=" + first.Continuation);
 
-        result.ShouldBeOfType<Ok<List<NotificationView>>>().Value.ShouldNotBeNull().Select(n => n.Id).ShouldBe(["hospital:escalation"]);
+        var second = (await Api().ListMineAsync(Caller("supervisor:hospital"), Query(next[next.IndexOf('?', StringComparison.Ordinal)..]), CancellationToken.None))
+            .ShouldBeOfType<Ok<Page<NotificationView>>>().Value.ShouldNotBeNull();
+        second.Items.Select(n => n.Id).ShouldBe(["hospital:task"]);
+        second.Continuation.ShouldBeNull();
+        second.Next.ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("?pageSize=0", "query:pageSize")]
+    [InlineData("?pageSize=101", "query:pageSize")]
+    [InlineData("?pageSize=x", "query:pageSize")]
+    [InlineData("?unread=yes", "query:unread")]
+    [InlineData("?continuation=not-a-token", "query:continuation")]
+    public async Task ListMineAsync_BadQuery_400NamingIt(string query, string field)
+    {
+        var result = await Api().ListMineAsync(Caller("applicant:citizen-wang"), Query(query), CancellationToken.None);
+
+        var (status, body) = await ExecuteAsync(result);
+        status.ShouldBe(StatusCodes.Status400BadRequest);
+        body.ShouldContain(field);
+    }
+
+    [Fact]
+    public async Task MarkReadAsync_Own_ReadOnceLeftOutOfUnread_AnothersIs404AndStaysUnread()
+    {
+        var api = Api();
+        var marked = (await api.MarkReadAsync(Caller("applicant:citizen-wang"), "wang:1", CancellationToken.None))
+            .ShouldBeOfType<Ok<NotificationView>>().Value.ShouldNotBeNull();
+        marked.ReadAt.ShouldNotBeNull();
+
+        // Again: the same answer, the first mark's time kept.
+        (await api.MarkReadAsync(Caller("applicant:citizen-wang"), "wang:1", CancellationToken.None))
+            .ShouldBeOfType<Ok<NotificationView>>().Value.ShouldNotBeNull().ReadAt.ShouldBe(marked.ReadAt);
+
+        // Another applicant's, a department's and an unknown id: all 404, never "it exists".
+        foreach (var id in new[] { "li:1", "hospital:task", "nobody:1" })
+        {
+            var (status, _) = await ExecuteAsync(await api.MarkReadAsync(Caller("applicant:citizen-wang"), id, CancellationToken.None));
+            status.ShouldBe(StatusCodes.Status404NotFound);
+        }
+
+        (await api.ListMineAsync(Caller("applicant:citizen-wang"), Query("?unread=true"), CancellationToken.None))
+            .ShouldBeOfType<Ok<Page<NotificationView>>>().Value.ShouldNotBeNull().Items.Select(n => n.Id).ShouldBe(["wang:2"]);
+        var all = (await api.ListMineAsync(Caller("applicant:citizen-wang"), Query(""), CancellationToken.None))
+            .ShouldBeOfType<Ok<Page<NotificationView>>>().Value.ShouldNotBeNull().Items;
+        all.Single(n => n.Id == "wang:1").ReadAt.ShouldBe(marked.ReadAt);
+        (await api.ListMineAsync(Caller("applicant:citizen-li"), Query("?unread=true"), CancellationToken.None))
+            .ShouldBeOfType<Ok<Page<NotificationView>>>().Value.ShouldNotBeNull().Items.Select(n => n.Id).ShouldBe(["li:1"]);
+    }
+
+    [Fact]
+    public async Task ListMineAsync_AContinuationOfTheOtherList_400()
+    {
+        var all = (await Api().ListMineAsync(Caller("supervisor:hospital"), Query("?pageSize=1"), CancellationToken.None))
+            .ShouldBeOfType<Ok<Page<NotificationView>>>().Value.ShouldNotBeNull();
+
+        var (status, body) = await ExecuteAsync(await Api().ListMineAsync(
+            Caller("supervisor:hospital"), Query("?unread=true&continuation=" + all.Continuation), CancellationToken.None));
+        status.ShouldBe(StatusCodes.Status400BadRequest);
+        body.ShouldContain("query:continuation");
     }
 
     [Fact]
@@ -76,7 +142,7 @@ public sealed class NotificationApiTests(StorageFixture storage) : IAsyncLifetim
     {
         var unknown = new Caller("someone", "someone", (CallerRole)42);
 
-        var result = await Api().ListMineAsync(unknown, max: null, CancellationToken.None);
+        var result = await Api().ListMineAsync(unknown, Query(""), CancellationToken.None);
 
         result.ShouldBeAssignableTo<IStatusCodeHttpResult>().ShouldNotBeNull().StatusCode.ShouldBe(StatusCodes.Status403Forbidden);
     }
@@ -84,12 +150,24 @@ public sealed class NotificationApiTests(StorageFixture storage) : IAsyncLifetim
     [Fact]
     public async Task ListMineAsync_OfficerWithoutADepartment_403()
     {
-        var result = await Api().ListMineAsync(new Caller("officer-x", "x", CallerRole.Officer, Supervisor: true), max: null, CancellationToken.None);
+        var result = await Api().ListMineAsync(new Caller("officer-x", "x", CallerRole.Officer, Supervisor: true), Query(""), CancellationToken.None);
 
         result.ShouldBeAssignableTo<IStatusCodeHttpResult>().ShouldNotBeNull().StatusCode.ShouldBe(StatusCodes.Status403Forbidden);
     }
 
     NotificationApi Api() => new(services.GetRequiredService<NotificationOutbox>());
+
+    static HttpRequest Query(string query) =>
+        new DefaultHttpContext { Request = { Path = "/api/notifications", QueryString = new QueryString(query.Length == 0 ? null : query) } }.Request;
+
+    static async Task<(int Status, string Body)> ExecuteAsync(IResult result)
+    {
+        var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
+        using var body = new MemoryStream();
+        context.Response.Body = body;
+        await result.ExecuteAsync(context);
+        return (context.Response.StatusCode, System.Text.Encoding.UTF8.GetString(body.ToArray()));
+    }
 
     static Caller Caller(string who) => who.Split(':') switch
     {

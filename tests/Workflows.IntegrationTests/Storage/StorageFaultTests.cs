@@ -29,10 +29,10 @@ public sealed class StorageFaultTests(StorageFixture storage)
         var handler = new NotificationApi(new NotificationOutbox(new StorageTables(Down(counter))));
 
         // Unguarded, the SDK's fault reaches the host, which answers a generic 500.
-        var fault = await Should.ThrowAsync<Exception>(() => handler.ListMineAsync(Citizen, null, CancellationToken.None));
+        var fault = await Should.ThrowAsync<Exception>(() => handler.ListMineAsync(Citizen, new DefaultHttpContext().Request, CancellationToken.None));
         StorageFaults.IsStorageFault(fault).ShouldBeTrue(fault.ToString());
 
-        var result = await StorageFaults.GuardAsync(() => handler.ListMineAsync(Citizen, null, CancellationToken.None));
+        var result = await StorageFaults.GuardAsync(() => handler.ListMineAsync(Citizen, new DefaultHttpContext().Request, CancellationToken.None));
 
         var (status, headers, body) = await ExecuteAsync(result);
         status.ShouldBe(503);

@@ -62,7 +62,8 @@ internal static class ApiEndpoints
         MapAdministrators(api);
         MapVoice(api);
         api.Map("SystemCallback", (string system, HttpRequest request, SystemApi h, CancellationToken ct) => h.CallbackAsync(system, request, ct));
-        api.Map("ListMyNotifications", (ClaimsPrincipal user, NotificationApi h, string? max, CancellationToken ct) => h.ListMineAsync(Signed(user), max, ct));
+        api.Map("ListMyNotifications", (HttpRequest request, ClaimsPrincipal user, NotificationApi h, CancellationToken ct) => h.ListMineAsync(Signed(user), request, ct));
+        api.Map("MarkNotificationRead", (string id, ClaimsPrincipal user, NotificationApi h, CancellationToken ct) => h.MarkReadAsync(Signed(user), id, ct));
         api.Map("RegisterEvent", (string system, HttpRequest request, SystemApi h, CancellationToken ct) => h.EventAsync(system, request, ct));
         MapProactive(api);
         api.Map("GetAdminApplication", (string id, ClaimsPrincipal user, AdminApplicationApi h, CancellationToken ct) => h.GetAsync(Signed(user), id, ct));
@@ -88,7 +89,7 @@ internal static class ApiEndpoints
                 h.UploadAsync(Signed(user), key, material, request, ct));
         g.Map("SubmitApplication", (HttpRequest request, ClaimsPrincipal user, CitizenApi h, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
                 ApiGate.JsonAsync<SubmitRequest>(request, Signed(user), (caller, body) => h.SubmitAsync(caller, body, idempotencyKey, ct), ct));
-        g.Map("ListMyApplications", (ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListMineAsync(Signed(user), ct));
+        g.Map("ListMyApplications", (HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListMineAsync(Signed(user), request, ct));
         g.Map("GetMyApplication", (string id, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.GetMineAsync(Signed(user), id, ct));
         g.Map("SupplyItem", (string id, string item, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
                 ApiGate.JsonAsync<SupplyRequest>(request, Signed(user), (caller, body) => h.SupplyAsync(caller, id, item, body, ct), ct));
@@ -96,13 +97,13 @@ internal static class ApiEndpoints
                 ApiGate.JsonAsync<DeferredSupplyRequest>(request, Signed(user), (caller, body) => h.SupplyDeferredAsync(caller, id, material, body, ct), ct));
         g.Map("WithdrawApplication", (string id, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
                 ApiGate.JsonAsync<WithdrawRequest>(request, Signed(user), (caller, body) => h.WithdrawAsync(caller, id, body, ct), ct));
-        g.Map("ListMyLicences", (ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListLicencesAsync(Signed(user), ct));
+        g.Map("ListMyLicences", (HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListLicencesAsync(Signed(user), request, ct));
     }
 
     static void MapOfficers(IEndpointRouteBuilder g)
     {
-        g.Map("ListTasks", (ClaimsPrincipal user, OfficerApi h, string? status, string? dueBefore, string? template, string? pageSize, string? continuation, string? escalated, CancellationToken ct) =>
-                h.ListTasksAsync(Signed(user), status, dueBefore, template, pageSize, continuation, escalated, ct));
+        g.Map("ListTasks", (HttpRequest request, ClaimsPrincipal user, OfficerApi h, string? status, string? dueBefore, string? template, string? pageSize, string? continuation, string? escalated, CancellationToken ct) =>
+                h.ListTasksAsync(Signed(user), request, status, dueBefore, template, pageSize, continuation, escalated, ct));
         g.Map("GetTask", (string taskId, ClaimsPrincipal user, OfficerApi h, CancellationToken ct) => h.GetTaskAsync(Signed(user), taskId, ct));
         g.Map("GetTaskApplication", (string taskId, ClaimsPrincipal user, OfficerApi h, CancellationToken ct) => h.GetTaskApplicationAsync(Signed(user), taskId, ct));
         g.Map("ClaimTask", (string taskId, ClaimsPrincipal user, OfficerApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
@@ -131,7 +132,7 @@ internal static class ApiEndpoints
                 h.RetireAsync(Signed(user), key, version, ifMatch, ct));
         g.Map("DiffTemplate", (string key, string? from, string? to, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
                 h.DiffAsync(Signed(user), key, from, to, ct));
-        g.Map("ReadAudit", (string? subject, ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.AuditAsync(Signed(user), subject, ct));
+        g.Map("ReadAudit", (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.AuditAsync(Signed(user), request, ct));
         g.Map("SearchApplications", (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.SearchAsync(Signed(user), request, ct));
         g.Map("BulkApplications", (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
                 ApiGate.JsonAsync<BulkRequest>(request, Signed(user), (caller, body) => h.BulkAsync(caller, body, ct), ct));
@@ -149,13 +150,13 @@ internal static class ApiEndpoints
                 ApiGate.JsonAsync<StuckReportRequest>(request, Signed(user), (caller, body) => h.ReportAsync(caller, id, body, ct), ct));
         g.Map("AnswerFollowUp", (string taskId, HttpRequest request, ClaimsPrincipal user, RatingApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
                 ApiGate.JsonAsync<FollowUpResponseRequest>(request, Signed(user), (caller, body) => h.RespondAsync(caller, taskId, ifMatch, body, ct), ct));
-        g.Map("ListCases", (string? status, ClaimsPrincipal user, CaseApi h, CancellationToken ct) => h.ListAsync(Signed(user), status, ct));
+        g.Map("ListCases", (HttpRequest request, ClaimsPrincipal user, CaseApi h, CancellationToken ct) => h.ListAsync(Signed(user), request, ct));
         g.Map("ResolveCase", (string caseId, HttpRequest request, ClaimsPrincipal user, CaseApi h, CancellationToken ct) =>
                 ApiGate.JsonAsync<CaseResolutionRequest>(request, Signed(user), (caller, body) => h.ResolveAsync(caller, caseId, body, ct), ct));
         g.Map("SubmitAssisted", (HttpRequest request, ClaimsPrincipal user, AssistedApi h, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
                 AssistedApi.Gate(Signed(user)) is { } refused ? Task.FromResult(refused)
                     : ApiGate.JsonAsync<AssistedSubmitRequest>(request, Signed(user), (caller, body) => h.SubmitAsync(caller, body, idempotencyKey, ct), ct));
-        g.Map("ListMyConsents", (ClaimsPrincipal user, AssistedApi h, CancellationToken ct) => h.ListMineAsync(Signed(user), ct));
+        g.Map("ListMyConsents", (HttpRequest request, ClaimsPrincipal user, AssistedApi h, CancellationToken ct) => h.ListMineAsync(Signed(user), request, ct));
         g.Map("GetConsent", (string consentId, ClaimsPrincipal user, AssistedApi h, CancellationToken ct) => h.GetConsentAsync(Signed(user), consentId, ct));
         g.Map("ConfirmConsent", (string consentId, HttpRequest request, ClaimsPrincipal user, AssistedApi h, CancellationToken ct) =>
                 ApiGate.JsonAsync<ConsentConfirmationRequest>(request, Signed(user), (caller, body) => h.ConfirmAsync(caller, consentId, body, ct), ct));

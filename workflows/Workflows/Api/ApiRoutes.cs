@@ -109,6 +109,9 @@ public static class ApiRoutes
     /// <summary>The caller's notifications.</summary>
     public const string Notifications = "notifications";
 
+    /// <summary>Marking one of the caller's notifications read.</summary>
+    public const string NotificationRead = "notifications/{id}/read";
+
     /// <summary>Callbacks from outside systems.</summary>
     public const string Callbacks = "systems/{system}/callbacks";
 
@@ -197,7 +200,7 @@ public static class ApiRoutes
     public static IReadOnlyList<ApiOperation> Operations { get; } =
     [
         // Citizens and companies.
-        new("GET", Bundles, "ListBundles", ApiAccess.SignedIn, Citizens, "Bundles open for applications.") { Responses = [Ok<List<BundleSummary>>()] },
+        new("GET", Bundles, "ListBundles", ApiAccess.SignedIn, Citizens, "Bundles open for applications.") { Responses = [Ok<Page<BundleSummary>>()] },
         new("GET", Bundle, "GetBundleForm", ApiAccess.SignedIn, Citizens, "A bundle's one form and one material list, with what you already hold.")
             { Responses = [Ok<BundleForm>(), Problem(404)] },
         new("POST", Uploads, "UploadMaterial", ApiAccess.Applicant, Citizens, "Upload one material file (the raw body, its media type in Content-Type; optional X-Content-SHA256).")
@@ -210,7 +213,8 @@ public static class ApiRoutes
             { Responses = FileResponses },
         new("GET", LicenceFile, "GetLicenceFile", ApiAccess.Applicant, Citizens, "One of my certificates as a PDF with its verification code; ranges and ETag.")
             { Responses = FileResponses },
-        new("GET", Applications, "ListMyApplications", ApiAccess.Applicant, Citizens, "My applications, newest first.") { Responses = [Ok<List<ApplicationSummary>>()] },
+        new("GET", Applications, "ListMyApplications", ApiAccess.Applicant, Citizens, "My applications, newest first (sort=submittedAt: oldest first), a page at a time; status, template, from, to.")
+            { Responses = [Ok<Page<ApplicationSummary>>(), Problem(400)] },
         new("GET", Application, "GetMyApplication", ApiAccess.Applicant, Citizens, "One of my applications: each item's state and due time, and what is asked of me.")
             { Responses = [Ok<ApplicationDetail>(), Problem(404)] },
         new("POST", Supplement, "SupplyItem", ApiAccess.Applicant, Citizens, "Answer an item's supplement request with corrected answers and materials.")
@@ -219,7 +223,8 @@ public static class ApiRoutes
             { Request = typeof(DeferredSupplyRequest), Responses = [Empty(202, Location), Problem(404), Problem(409)] },
         new("POST", Withdrawal, "WithdrawApplication", ApiAccess.Applicant, Citizens, "Withdraw: every pending item is cancelled.")
             { Request = typeof(WithdrawRequest), Responses = [Empty(202, Location), Problem(404), Problem(409)] },
-        new("GET", Licences, "ListMyLicences", ApiAccess.Applicant, Citizens, "My electronic licences.") { Responses = [Ok<List<LicenceRecord>>()] },
+        new("GET", Licences, "ListMyLicences", ApiAccess.Applicant, Citizens, "My electronic licences, newest first, a page at a time; application: only those it issued.")
+            { Responses = [Ok<Page<LicenceRecord>>(), Problem(400)] },
         new("POST", Confirmation, "ConfirmProactive", ApiAccess.Applicant, Citizens, "Confirm a pre-filled application started by a register event, with corrections and materials.")
             { Request = typeof(ConfirmationRequest), Responses = [Empty(202, Location), Problem(404), Problem(409), Problem(422)] },
         new("POST", Declination, "DeclineProactive", ApiAccess.Applicant, Citizens, "Decline a pre-filled application started by a register event.")
@@ -227,7 +232,7 @@ public static class ApiRoutes
 
         // Officers.
         new("GET", Tasks, "ListTasks", ApiAccess.Officer, Officers, "My department's tasks, soonest due first, a page at a time; escalated=true lists what passed its due time (a supervisor's list).")
-            { Responses = [Ok<TaskListResponse>(), Problem(400)] },
+            { Responses = [Ok<Page<TaskRecord>>(), Problem(400)] },
         new("GET", TaskById, "GetTask", ApiAccess.Officer, Officers, "One task, with the ETag to send when acting on it.")
             { Responses = [Of<TaskView>(200, ETag), Problem(404)] },
         new("GET", TaskApplication, "GetTaskApplication", ApiAccess.Officer, Officers, "The answers and materials the task's item needs.")
@@ -242,13 +247,13 @@ public static class ApiRoutes
             { Request = typeof(DecisionRequest), Responses = [Of<DecisionAccepted>(202, ETag, Location), Problem(404), Problem(409), Problem(412), Problem(428)] },
 
         // Administrators.
-        new("GET", Templates, "ListTemplates", ApiAccess.Administrator, Administrators, "Every template version.") { Responses = [Ok<List<TemplateVersionSummary>>()] },
+        new("GET", Templates, "ListTemplates", ApiAccess.Administrator, Administrators, "Every template version.") { Responses = [Ok<Page<TemplateVersionSummary>>()] },
         new("POST", Templates, "CreateTemplateDraft", ApiAccess.Administrator, Administrators, "Create the next version of a template as a draft.")
             { Document = true, Responses = [Of<TemplateVersionDetail>(201, Location, ETag)] },
         new("POST", ValidateTemplate, "ValidateTemplate", ApiAccess.Administrator, Administrators, "Validate a template document without storing it.")
             { Document = true, Responses = [Ok<ValidationResponse>()] },
         new("GET", TemplateVersions, "ListTemplateVersions", ApiAccess.Administrator, Administrators, "A template's versions.")
-            { Responses = [Ok<List<TemplateVersionSummary>>(), Problem(404)] },
+            { Responses = [Ok<Page<TemplateVersionSummary>>(), Problem(404)] },
         new("GET", TemplateVersion, "GetTemplateVersion", ApiAccess.Administrator, Administrators, "One version with its document and problems.")
             { Responses = [Of<TemplateVersionDetail>(200, ETag), Problem(404)] },
         new("PUT", TemplateVersion, "EditTemplateDraft", ApiAccess.Administrator, Administrators, "Replace a draft's document.")
@@ -258,11 +263,11 @@ public static class ApiRoutes
         new("POST", Retire, "RetireTemplateVersion", ApiAccess.Administrator, Administrators, "Retire a published version.")
             { Responses = [Of<TemplateVersionDetail>(200, ETag), Problem(404), Problem(409), Problem(412), Problem(428)] },
         new("GET", Diff, "DiffTemplate", ApiAccess.Administrator, Administrators, "What changed between two versions.")
-            { Responses = [Ok<List<TemplateChange>>(), Problem(400), Problem(404)] },
-        new("GET", Audit, "ReadAudit", ApiAccess.Administrator, Administrators, "The audit trail of an application or template:KEY.")
-            { Responses = [Ok<List<AuditEntry>>(), Problem(400)] },
-        new("GET", Search, "SearchApplications", ApiAccess.Administrator, Administrators, "Search applications: template, status, applicant, department, from, to, pageSize, continuation.")
-            { Responses = [Ok<SearchResponse>(), Problem(400)] },
+            { Responses = [Ok<Page<TemplateChange>>(), Problem(400), Problem(404)] },
+        new("GET", Audit, "ReadAudit", ApiAccess.Administrator, Administrators, "The audit trail of an application or template:KEY, oldest first, a page at a time; from, to, actor, action.")
+            { Responses = [Ok<Page<AuditEntry>>(), Problem(400)] },
+        new("GET", Search, "SearchApplications", ApiAccess.Administrator, Administrators, "Search applications: template, status, applicant, applicantName (contains), department, from, to, pageSize, continuation.")
+            { Responses = [Ok<Page<ApplicationSummary>>(), Problem(400)] },
         new("POST", Bulk, "BulkApplications", ApiAccess.Administrator, Administrators, "Cancel, reassign or extend every application a query matches; reports per application.")
             { Request = typeof(BulkRequest), Responses = [Ok<BulkResponse>()] },
         new("POST", Extension, "ExtendItem", ApiAccess.Administrator, Administrators, "Extend a running item's due time by working days, with a reason (audited); its reminder and escalation follow.")
@@ -276,19 +281,19 @@ public static class ApiRoutes
         new("POST", Ratings, "Rate", ApiAccess.Applicant, Voice, "Rate an ended item (item = its key) or the ended bundle (item = null): score 1-5, tags, comment; once.")
             { Request = typeof(RatingRequest), Responses = [Of<Rating>(201, Location), Ok<Rating>(), Problem(404), Problem(409)] },
         new("GET", Ratings, "ListRatings", ApiAccess.Applicant, Voice, "My ratings of one application, with the departments' responses.")
-            { Responses = [Ok<List<Rating>>(), Problem(404)] },
+            { Responses = [Ok<Page<Rating>>(), Problem(404)] },
         new("POST", StuckReport, "ReportStuck", ApiAccess.Applicant, Voice, "Report that one of my applications is stuck (办不成事); opens a supervised case.")
             { Request = typeof(StuckReportRequest), Responses = [Of<StuckReportResponse>(202), Problem(404), Problem(409)] },
         new("POST", FollowUpResponse, "AnswerFollowUp", ApiAccess.Officer, Voice, "Answer a bad rating's follow-up in writing; closes it. If-Match required.")
             { Request = typeof(FollowUpResponseRequest), Responses = [Ok<Rating>(), Problem(404), Problem(409), Problem(412), Problem(428)] },
-        new("GET", Cases, "ListCases", ApiAccess.Administrator, Voice, "Stuck cases, soonest due first; status = open or resolved.")
-            { Responses = [Ok<List<StuckCase>>(), Problem(400)] },
+        new("GET", Cases, "ListCases", ApiAccess.Administrator, Voice, "Stuck cases, soonest due first, a page at a time; status = open or resolved.")
+            { Responses = [Ok<Page<StuckCase>>(), Problem(400)] },
         new("POST", CaseResolution, "ResolveCase", ApiAccess.Administrator, Voice, "Resolve a stuck case; the applicant is sent the resolution.")
             { Request = typeof(CaseResolutionRequest), Responses = [Empty(202), Problem(404), Problem(409)] },
         new("POST", AssistedApplications, "SubmitAssisted", ApiAccess.Officer, Voice, "Prepare an application for a citizen or company to confirm (帮办代办; officers with assist=true); nothing starts until they do.")
             { Request = typeof(AssistedSubmitRequest), RateLimit = SubmitPolicy, Responses = [Of<ConsentView>(201, Location), Ok<ConsentView>(), Problem(404), Problem(422)] },
-        new("GET", Consents, "ListMyConsents", ApiAccess.Applicant, Voice, "Applications staff prepared for me, newest first, with where each stands.")
-            { Responses = [Ok<List<ConsentView>>()] },
+        new("GET", Consents, "ListMyConsents", ApiAccess.Applicant, Voice, "Applications staff prepared for me, newest first, with where each stands, a page at a time.")
+            { Responses = [Ok<Page<ConsentView>>(), Problem(400)] },
         new("GET", Consent, "GetConsent", ApiAccess.Applicant, Voice, "An application staff prepared for me, exactly as a confirmation would file it.")
             { Responses = [Ok<ConsentView>(), Problem(404)] },
         new("POST", ConsentConfirmation, "ConfirmConsent", ApiAccess.Applicant, Voice, "Confirm what staff prepared (its sha256 as shown): the application is filed under my own identity.")
@@ -297,8 +302,10 @@ public static class ApiRoutes
             { Request = typeof(ConsentRefusalRequest), Responses = [Ok<ConsentView>(), Problem(404), Problem(409), Problem(410)] },
 
         // Everyone signed in.
-        new("GET", Notifications, "ListMyNotifications", ApiAccess.SignedIn, NotificationsTag, "My notifications, newest first: an applicant's own, an officer's department's (and supervisors'), the administrators'.")
-            { Responses = [Ok<List<NotificationView>>(), Problem(400)] },
+        new("GET", Notifications, "ListMyNotifications", ApiAccess.SignedIn, NotificationsTag, "My notifications, newest first, a page at a time (unread=true: only those not marked read): an applicant's own, an officer's department's (and supervisors'), the administrators'.")
+            { Responses = [Ok<Page<NotificationView>>(), Problem(400), Problem(403)] },
+        new("POST", NotificationRead, "MarkNotificationRead", ApiAccess.SignedIn, NotificationsTag, "Mark one of my notifications read (again: the same answer, the first time kept); another person's is 404.")
+            { Responses = [Ok<NotificationView>(), Problem(403), Problem(404)] },
 
         // Anyone: a certificate's code is checked without signing in; it answers only what the code proves.
         new("GET", CertificateCheck, "CheckCertificate", ApiAccess.Public, Certificates, "Check a certificate's verification code (no sign-in): valid or revoked, type, number, issuer, date; never the holder.")
@@ -308,7 +315,7 @@ public static class ApiRoutes
         new("POST", DemoSignIn, "DemoSignIn", ApiAccess.Public, SignIn, "Sign in as a demo user (only where Auth:DemoUsers is on; 404 elsewhere): the token ./run.sh token USER prints.")
             { LocalOnly = true, Request = typeof(DemoSignInRequest), Responses = [Ok<DemoSignInResponse>(), Problem(404)] },
         new("GET", DemoSignInUsers, "ListDemoUsers", ApiAccess.Public, SignIn, "The demo users one may sign in as (only where Auth:DemoUsers is on; 404 elsewhere).")
-            { LocalOnly = true, Responses = [Ok<List<DemoUserView>>(), Problem(404)] },
+            { LocalOnly = true, Responses = [Ok<Page<DemoUserView>>(), Problem(404)] },
 
         // Outside systems: signed requests, no caller; the handler checks the signature (401).
         new("POST", Callbacks, "SystemCallback", ApiAccess.System, Systems, "A signed result from an outside department system.")

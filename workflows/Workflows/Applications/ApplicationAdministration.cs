@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure;
 using Microsoft.AspNetCore.Http;
 using Workflows.Applications;
@@ -8,11 +7,6 @@ using Workflows.Tasks;
 using Workflows.Templates;
 
 namespace Workflows.Api;
-
-/// <summary>A page of the application search.</summary>
-/// <param name="Applications">The matches.</param>
-/// <param name="Continuation">Pass back for the next page.</param>
-public sealed record SearchResponse(IReadOnlyList<ApplicationSummary> Applications, string? Continuation);
 
 /// <summary>The query part of a bulk action (the same filters as the search).</summary>
 /// <param name="Template">Template key.</param>
@@ -72,7 +66,7 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
 
     static ServiceCatalog Catalog => BuiltInTemplates.Catalog;
 
-    /// <summary>Searches applications by template, status, applicant, department and submission time, a page at a time.</summary>
+    /// <summary>Searches applications by template, status, applicant (id, or a part of the name), department and submission time, a page at a time.</summary>
     /// <param name="caller">The caller.</param>
     /// <param name="request">The HTTP request (its query string holds the filters).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -88,11 +82,18 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
             Text(q, "applicant"),
             Text(q, "department"),
             Date(q, "from", errors),
-            Date(q, "to", errors));
-        var size = OfficerApi.DefaultPageSize;
-        if (Text(q, "pageSize") is { } s && (!int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > 200))
+            Date(q, "to", errors),
+            Text(q, "applicantName"));
+        var size = Paging.Size(q, errors);
+        if (query.ApplicantName is { Length: > 100 })
         {
-            errors.Add(new ApiError("query:pageSize", "query.invalid", "A whole number from 1 to 200."));
+            errors.Add(new ApiError("query:applicantName", "query.invalid", "At most 100 characters of the applicant's name."));
+        }
+
+        const string list = "search";
+        if (!Paging.TryDecode(list, Text(q, "continuation"), out var after))
+        {
+            errors.Add(Paging.BadContinuation);
         }
 
         if (errors.Count > 0)
@@ -102,12 +103,13 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
 
         try
         {
-            var (found, next) = await applications.SearchAsync(query, size, Text(q, "continuation"), cancellationToken);
-            return Results.Ok(new SearchResponse([.. found.Select(ToSummary)], next));
+            var (found, next) = await applications.SearchAsync(query, size, after, cancellationToken);
+            return Results.Ok(Paging.Of<ApplicationSummary>([.. found.Select(ToSummary)], list, next, request));
         }
-        catch (RequestFailedException ex) when (ex.Status == 400)
+        catch (Exception ex) when (ex is RequestFailedException { Status: 400 } or FormatException or ArgumentException)
         {
-            return ApiProblems.Invalid(new ApiError("query:continuation", "query.invalid", "Pass back the continuation of the previous page unchanged."));
+            // A continuation the table service did not give out: the client's fault, never a 500.
+            return ApiProblems.Invalid(Paging.BadContinuation);
         }
     }
 
@@ -309,37 +311,8 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
     static string? Text(IQueryCollection query, string name) => query.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString() : null;
 
     static T? Parse<T>(IQueryCollection query, string name, List<ApiError> errors)
-        where T : struct, Enum
-    {
-        if (Text(query, name) is not { } text)
-        {
-            return null;
-        }
+        where T : struct, Enum => Paging.Named<T>(query, name, errors);
 
-        // Names only: Enum.TryParse also takes numbers ("1", "+1"), which name nothing a client should rely on.
-        if (char.IsAsciiLetter(text[0]) && Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value))
-        {
-            return value;
-        }
-
-        errors.Add(new ApiError($"query:{name}", "query.invalid", $"One of {string.Join(", ", Enum.GetNames<T>())}."));
-        return null;
-    }
-
-    static DateTime? Date(IQueryCollection query, string name, List<ApiError> errors)
-    {
-        if (Text(query, name) is not { } text)
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
-        {
-            return at.UtcDateTime;
-        }
-
-        errors.Add(new ApiError($"query:{name}", "query.invalid", "An ISO 8601 date or date and time."));
-        return null;
-    }
+    static DateTime? Date(IQueryCollection query, string name, List<ApiError> errors) => Paging.Date(query, name, errors);
 
 }

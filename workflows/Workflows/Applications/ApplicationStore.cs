@@ -165,8 +165,9 @@ public sealed class ApplicationStore(StorageTables tables, TemplateStore templat
 
     /// <summary>
     /// One page of applications matching a query, oldest submission first within each applicant. Filters on
-    /// template, status, applicant and submission time run in the table service; the department filter runs on the
-    /// page read, so a page may hold fewer than <paramref name="pageSize"/>: read on while a continuation comes back.
+    /// template, status, applicant and submission time run in the table service; the department and applicant-name
+    /// filters run on the page read, so a page may hold fewer than <paramref name="pageSize"/>: read on while a
+    /// continuation comes back.
     /// </summary>
     /// <param name="query">The filters.</param>
     /// <param name="pageSize">At most this many rows read per page.</param>
@@ -209,6 +210,8 @@ public sealed class ApplicationStore(StorageTables tables, TemplateStore templat
         {
             var found = page.Values.Select(Read)
                 .Where(a => query.Department is null || a.Items.Any(i => i.Department == query.Department && i.State != Orchestration.ItemState.NotIncluded))
+                // The name lives only in the record (the table cannot match a part of a string), so it is matched on the page read.
+                .Where(a => query.ApplicantName is null || a.Applicant.Name.Contains(query.ApplicantName, StringComparison.OrdinalIgnoreCase))
                 .ToList();
             return (found, page.ContinuationToken);
         }
@@ -291,5 +294,7 @@ public sealed class ApplicationStore(StorageTables tables, TemplateStore templat
 /// <param name="Department">A department with an included item.</param>
 /// <param name="SubmittedFrom">Submitted at or after.</param>
 /// <param name="SubmittedTo">Submitted before.</param>
+/// <param name="ApplicantName">A part of the applicant's name (contains, ignoring case).</param>
 public sealed record ApplicationQuery(
-    string? TemplateKey = null, ApplicationStatus? Status = null, string? ApplicantId = null, string? Department = null, DateTime? SubmittedFrom = null, DateTime? SubmittedTo = null);
+    string? TemplateKey = null, ApplicationStatus? Status = null, string? ApplicantId = null, string? Department = null, DateTime? SubmittedFrom = null, DateTime? SubmittedTo = null,
+    string? ApplicantName = null);

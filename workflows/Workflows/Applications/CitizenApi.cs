@@ -54,7 +54,8 @@ public sealed class CitizenApi(
             }
         }
 
-        return Results.Ok(list);
+        // A handful of templates: one page, no continuation.
+        return Results.Ok(Paging.Whole<BundleSummary>(list));
     }
 
     /// <summary>A bundle's form and material list, with what this applicant already has from their licences.</summary>
@@ -170,15 +171,48 @@ public sealed class CitizenApi(
         return Results.Accepted($"/api/applications/{applicationId}", new SubmitResponse(applicationId, result.Ledger, Replayed: false));
     }
 
-    /// <summary>The caller's applications, newest first.</summary>
+    /// <summary>
+    /// The caller's applications, newest submission first (<c>sort=submittedAt</c>: oldest first), a page at a time;
+    /// filtered by <c>status</c>, <c>template</c> and submission time (<c>from</c> at or after, <c>to</c> before).
+    /// </summary>
     /// <param name="caller">The caller.</param>
+    /// <param name="request">The request: its query holds the filters, <c>pageSize</c> and <c>continuation</c>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>200 with the list.</returns>
-    public async Task<IResult> ListMineAsync(Caller caller, CancellationToken cancellationToken)
+    /// <returns>200 with a page, or 400 naming the bad query parameter.</returns>
+    public async Task<IResult> ListMineAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)
     {
-        var list = await store.ListByApplicantAsync(caller!.Id, cancellationToken);
-        return Results.Ok(list.Select(a => new ApplicationSummary(a.ApplicationId, a.TemplateKey, a.TemplateName, a.Status, a.SubmittedAt, a.UpdatedAt,
-            a.Items.Count(i => i.State == ItemState.Approved), a.Items.Count(i => i.State != ItemState.NotIncluded))).ToList());
+        ArgumentNullException.ThrowIfNull(request);
+        var q = request.Query;
+        var errors = new List<ApiError>();
+        var status = Paging.Named<ApplicationStatus>(q, "status", errors);
+        var template = Paging.Text(q, "template");
+        var from = Paging.Date(q, "from", errors);
+        var to = Paging.Date(q, "to", errors);
+        var sort = Paging.Choice(q, "sort", errors, "-submittedAt", "submittedAt");
+        var size = Paging.Size(q, errors);
+        var list = $"applications:{sort}";
+        if (!Paging.TryDecode(list, Paging.Text(q, "continuation"), out var after))
+        {
+            errors.Add(Paging.BadContinuation);
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        // One partition per applicant, read whole: the filters and the order run here.
+        var mine = (await store.ListByApplicantAsync(caller!.Id, cancellationToken))
+            .Where(a => status is null || a.Status == status)
+            .Where(a => template is null || a.TemplateKey == template)
+            .Where(a => from is null || a.SubmittedAt >= from)
+            .Where(a => to is null || a.SubmittedAt < to)
+            .Select(a => new ApplicationSummary(a.ApplicationId, a.TemplateKey, a.TemplateName, a.Status, a.SubmittedAt, a.UpdatedAt,
+                a.Items.Count(i => i.State == ItemState.Approved), a.Items.Count(i => i.State != ItemState.NotIncluded)));
+        return Results.Ok(Paging.Slice(
+            mine,
+            a => (sort == "submittedAt" ? Paging.Oldest(a.SubmittedAt) : Paging.Newest(a.SubmittedAt)) + "|" + a.ApplicationId,
+            list, after, size, request));
     }
 
     /// <summary>One of the caller's applications with each item's state, due time and what is asked of them.</summary>
@@ -494,13 +528,32 @@ public sealed class CitizenApi(
             : (proactive, null);
     }
 
-    /// <summary>The caller's electronic licences.</summary>
+    /// <summary>The caller's electronic licences, newest first, a page at a time; <c>application</c>: only those it issued.</summary>
     /// <param name="caller">The caller.</param>
+    /// <param name="request">The request: its query holds <c>application</c>, <c>pageSize</c> and <c>continuation</c>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>200 with the licences.</returns>
-    public async Task<IResult> ListLicencesAsync(Caller caller, CancellationToken cancellationToken)
+    /// <returns>200 with a page of licences, or 400 naming the bad query parameter.</returns>
+    public async Task<IResult> ListLicencesAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)
     {
-        return Results.Ok(await licences.ListAsync(caller!.Id, cancellationToken));
+        ArgumentNullException.ThrowIfNull(request);
+        var q = request.Query;
+        var errors = new List<ApiError>();
+        var application = Paging.Text(q, "application");
+        var size = Paging.Size(q, errors);
+        const string list = "licences";
+        if (!Paging.TryDecode(list, Paging.Text(q, "continuation"), out var after))
+        {
+            errors.Add(Paging.BadContinuation);
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        var held = (await licences.ListAsync(caller!.Id, cancellationToken))
+            .Where(l => application is null || l.ApplicationId == application);
+        return Results.Ok(Paging.Slice(held, l => $"{Paging.Newest(l.IssuedAt)}|{l.LicenceType}|{l.Number}", list, after, size, request));
     }
 
     /// <summary>The application id a caller's Idempotency-Key stands for: theirs alone, and the same on every retry.</summary>

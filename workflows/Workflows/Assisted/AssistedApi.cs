@@ -179,19 +179,34 @@ public sealed class AssistedApi(
         return added ? Results.Created($"/api/assisted/consents/{consentId}", view) : Results.Ok(view);
     }
 
-    /// <summary>The caller's consent requests, newest first, with where each stands.</summary>
+    /// <summary>The caller's consent requests, newest first, with where each stands, a page at a time.</summary>
     /// <param name="caller">The applicant.</param>
+    /// <param name="request">The request: its query holds <c>pageSize</c> and <c>continuation</c>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>200 with the list.</returns>
-    public async Task<IResult> ListMineAsync(Caller caller, CancellationToken cancellationToken)
+    /// <returns>200 with a page, or 400 naming the bad query parameter.</returns>
+    public async Task<IResult> ListMineAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)
     {
-        var list = new List<ConsentView>();
-        foreach (var (request, decision) in await consents.ListAsync(caller!.Id, cancellationToken))
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new List<ApiError>();
+        var size = Paging.Size(request.Query, errors);
+        const string name = "consents";
+        if (!Paging.TryDecode(name, Paging.Text(request.Query, "continuation"), out var after))
         {
-            list.Add(await ViewAsync(request, decision, cancellationToken));
+            errors.Add(Paging.BadContinuation);
         }
 
-        return Results.Ok(list.OrderByDescending(c => c.FiledAt).ToList());
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        var list = new List<ConsentView>();
+        foreach (var (filed, decision) in await consents.ListAsync(caller!.Id, cancellationToken))
+        {
+            list.Add(await ViewAsync(filed, decision, cancellationToken));
+        }
+
+        return Results.Ok(Paging.Slice(list, c => $"{Paging.Newest(c.FiledAt)}|{c.ConsentId}", name, after, size, request));
     }
 
     /// <summary>One of the caller's consent requests: exactly what a confirmation would file.</summary>

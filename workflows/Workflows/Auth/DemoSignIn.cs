@@ -41,7 +41,7 @@ public sealed class DemoSignIn(AuthOptions options, TimeProvider time)
     /// <summary>The demo users one may sign in as.</summary>
     /// <returns>200 with the users, or 404 where demo sign-in is off.</returns>
     public IResult ListUsers() => Enabled
-        ? Results.Ok(DemoUsers.All(BuiltInTemplates.Catalog).Select(View).ToList())
+        ? Results.Ok(Paging.Whole<DemoUserView>([.. DemoUsers.All(BuiltInTemplates.Catalog).Select(View)]))
         : ApiProblems.NotFound("route");
 
     /// <summary>Signs in as a demo user.</summary>

@@ -57,26 +57,44 @@ public sealed class CaseApi(CaseService service, CaseStore cases, ApplicantAppli
         }
     }
 
-    /// <summary>Cases for administrators, soonest due first.</summary>
+    /// <summary>Cases for administrators, soonest due first, a page at a time.</summary>
     /// <param name="caller">The caller.</param>
-    /// <param name="status">open or resolved; all when absent.</param>
+    /// <param name="request">The request: its query holds <c>status</c> (open or resolved; all when absent), <c>pageSize</c> and <c>continuation</c>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>200 with the cases, or 400 naming <c>query:status</c>.</returns>
-    public async Task<IResult> ListAsync(Caller caller, string? status, CancellationToken cancellationToken)
+    /// <returns>200 with a page of cases, or 400 naming the bad query parameter.</returns>
+    public async Task<IResult> ListAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new List<ApiError>();
+        var size = Paging.Size(request.Query, errors);
+        var status = Paging.Text(request.Query, "status");
+        var list = $"cases:{status}";
+        if (!Paging.TryDecode(list, Paging.Text(request.Query, "continuation"), out var after))
+        {
+            errors.Add(Paging.BadContinuation);
+        }
+
         CaseStatus? only = null;
         if (status is not null)
         {
             // By name only, like the task list: "0" is no status a client was told about.
             if (Enum.GetNames<CaseStatus>().FirstOrDefault(n => n.Equals(status, StringComparison.OrdinalIgnoreCase)) is not { } name)
             {
-                return ApiProblems.Invalid(new ApiError("query:status", "query.invalid", "One of open, resolved."));
+                errors.Add(new ApiError("query:status", "query.invalid", "One of open, resolved."));
             }
-
-            only = Enum.Parse<CaseStatus>(name);
+            else
+            {
+                only = Enum.Parse<CaseStatus>(name);
+            }
         }
 
-        return Results.Ok(await cases.ListAsync(only, cancellationToken));
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        // One small partition (cases are few), read whole and ordered here.
+        return Results.Ok(Paging.Slice(await cases.ListAsync(only, cancellationToken), c => $"{Paging.Oldest(c.DueAt)}|{c.CaseId}", list, after, size, request));
     }
 
     /// <summary>Resolves an open case; the applicant is sent the resolution.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Workflows.Api;
 
@@ -14,8 +13,9 @@ namespace Workflows.Notifications;
 /// <param name="ApplicationId">The application it is about, if any.</param>
 /// <param name="ItemKey">The item it is about, if any.</param>
 /// <param name="Delivery">Pending, Sent or Failed.</param>
+/// <param name="ReadAt">When it was marked read (for a department's notifications: by any of its officers); null while unread.</param>
 public sealed record NotificationView(
-    string Id, string Topic, string Title, string Body, DateTime At, string Audience, string? ApplicationId, string? ItemKey, string Delivery);
+    string Id, string Topic, string Title, string Body, DateTime At, string Audience, string? ApplicationId, string? ItemKey, string Delivery, DateTime? ReadAt);
 
 /// <summary>
 /// "My notifications", for every kind of user, read from the outbox partitions the caller's own token names:
@@ -34,47 +34,83 @@ public sealed class NotificationApi(NotificationOutbox outbox)
     /// <summary>The recipient of notifications for the administrators.</summary>
     public const string AdministratorsRecipient = "admin";
 
-    /// <summary>The caller's notifications, newest first.</summary>
+    /// <summary>The caller's notifications, newest first, a page at a time; <c>unread=true</c>: only those not marked read.</summary>
     /// <param name="caller">The caller.</param>
-    /// <param name="max">At most this many, 1 to <see cref="MaxPageSize"/>; <see cref="DefaultPageSize"/> when absent.</param>
+    /// <param name="request">The request: its query holds <c>unread</c>, <c>pageSize</c> (1 to <see cref="MaxPageSize"/>,
+    /// <see cref="DefaultPageSize"/> when absent) and <c>continuation</c>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>200 with the list, 400 for a bad <c>max</c>, 401 without a caller, 403 for a role with no notifications.</returns>
-    public async Task<IResult> ListMineAsync(Caller caller, string? max, CancellationToken cancellationToken)
+    /// <returns>200 with a page, 400 naming a bad query parameter, 403 for a role with no notifications.</returns>
+    public async Task<IResult> ListMineAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)
     {
-        var size = DefaultPageSize;
-        if (max is not null && (!int.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        var q = request.Query;
+        var errors = new List<ApiError>();
+        var size = Paging.Size(q, errors, DefaultPageSize, MaxPageSize);
+        var unread = Paging.Choice(q, "unread", errors, "false", "true") == "true";
+        var list = unread ? "notifications:unread" : "notifications";
+        if (!Paging.TryDecode(list, Paging.Text(q, "continuation"), out var after))
         {
-            return ApiProblems.Invalid(new ApiError("query:max", "query.invalid", $"A whole number from 1 to {MaxPageSize}."));
+            errors.Add(Paging.BadContinuation);
         }
 
-        // Deny by default: a role added later reads nothing until a row here says what it may read.
-        List<(RecipientKind, string)>? partitions = caller.Role switch
+        if (errors.Count > 0)
         {
-            CallerRole.Applicant => [(RecipientKind.Applicant, caller.Id)],
-            CallerRole.Officer when caller.Department is not { } department => null,
-            CallerRole.Officer when caller.Supervisor => [(RecipientKind.Department, caller.Department), (RecipientKind.Supervisor, caller.Department)],
-            CallerRole.Officer => [(RecipientKind.Department, caller.Department)],
-            CallerRole.Administrator => [(RecipientKind.Administrators, AdministratorsRecipient)],
-            _ => null,
-        };
-        if (partitions is null)
+            return ApiProblems.Invalid(errors);
+        }
+
+        if (Partitions(caller) is not { } partitions)
         {
             return ApiProblems.Forbidden();
         }
 
-        var list = new List<StoredNotification>();
+        // Each partition is ordered newest first by row key; the first size + 1 after the last page's row of each,
+        // merged, hold this page and tell whether another follows.
+        var found = new List<StoredNotification>();
         foreach (var (kind, recipient) in partitions)
         {
-            list.AddRange(await outbox.ListAsync(kind, recipient, size, cancellationToken));
+            found.AddRange(await outbox.ListAfterAsync(kind, recipient, after, size + 1, unread, cancellationToken));
         }
 
-        return Results.Ok(list
-            .OrderByDescending(n => n.Notification.At)
-            .ThenBy(n => n.Notification.Id, StringComparer.Ordinal)
-            .Take(size)
-            .Select(n => new NotificationView(
-                n.Notification.Id, n.Notification.Topic, n.Notification.Title, n.Notification.Body, n.Notification.At, n.Notification.Kind.ToString(),
-                n.Notification.ApplicationId, n.Notification.ItemKey, n.Status.ToString()))
-            .ToList());
+        var page = Paging.Slice(found, n => n.RowKey!, list, after, size, request);
+        return Results.Ok(new Page<NotificationView>([.. page.Items.Select(View)], page.Continuation, page.Next));
     }
+
+    /// <summary>Marks one of the caller's notifications read; again is the same answer (the first mark's time stays).</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="id">The notification's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with the notification, 404 for one that is not the caller's, 403 for a role with no notifications.</returns>
+    public async Task<IResult> MarkReadAsync(Caller caller, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (Partitions(caller) is not { } partitions)
+        {
+            return ApiProblems.Forbidden();
+        }
+
+        if (string.IsNullOrEmpty(id) || id.Length > 400)
+        {
+            return ApiProblems.NotFound("notification");
+        }
+
+        return await outbox.MarkReadAsync(id, partitions, cancellationToken) is { } marked
+            ? Results.Ok(View(marked))
+            : ApiProblems.NotFound("notification");
+    }
+
+    // Deny by default: a role added later reads nothing until a row here says what it may read.
+    static List<(RecipientKind, string)>? Partitions(Caller caller) => caller.Role switch
+    {
+        CallerRole.Applicant => [(RecipientKind.Applicant, caller.Id)],
+        CallerRole.Officer when caller.Department is not { } department => null,
+        CallerRole.Officer when caller.Supervisor => [(RecipientKind.Department, caller.Department), (RecipientKind.Supervisor, caller.Department)],
+        CallerRole.Officer => [(RecipientKind.Department, caller.Department)],
+        CallerRole.Administrator => [(RecipientKind.Administrators, AdministratorsRecipient)],
+        _ => null,
+    };
+
+    static NotificationView View(StoredNotification n) => new(
+        n.Notification.Id, n.Notification.Topic, n.Notification.Title, n.Notification.Body, n.Notification.At, n.Notification.Kind.ToString(),
+        n.Notification.ApplicationId, n.Notification.ItemKey, n.Status.ToString(), n.ReadAt);
 }

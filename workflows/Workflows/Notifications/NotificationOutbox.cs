@@ -24,7 +24,9 @@ public enum DeliveryStatus
 /// <param name="Notification">The notification.</param>
 /// <param name="Status">Its delivery state.</param>
 /// <param name="Attempts">Delivery attempts so far.</param>
-public sealed record StoredNotification(Notification Notification, DeliveryStatus Status, int Attempts);
+/// <param name="ReadAt">When its recipient marked it read; null while unread.</param>
+/// <param name="RowKey">Its outbox row key (newest first), the position a page of notifications ends at.</param>
+public sealed record StoredNotification(Notification Notification, DeliveryStatus Status, int Attempts, DateTime? ReadAt = null, string? RowKey = null);
 
 /// <summary>
 /// The right to deliver one pending notification until <see cref="NotificationOutbox"/>'s lease runs out: only its
@@ -226,6 +228,103 @@ public sealed class NotificationOutbox(StorageTables tables, TimeProvider? time 
         return list;
     }
 
+    /// <summary>
+    /// A recipient's notifications after a row key (newest first), at most <paramref name="max"/>; with
+    /// <paramref name="unreadOnly"/> those not marked read (the table cannot test for a missing column, so the read
+    /// mark is filtered on the rows read).
+    /// </summary>
+    /// <param name="kind">The recipient's kind.</param>
+    /// <param name="recipient">The applicant id or department code.</param>
+    /// <param name="afterRow">The row key the previous page ended at; null from the newest.</param>
+    /// <param name="max">At most this many.</param>
+    /// <param name="unreadOnly">Only those not marked read.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The notifications, with their row keys.</returns>
+    public async Task<IReadOnlyList<StoredNotification>> ListAfterAsync(
+        RecipientKind kind, string recipient, string? afterRow, int max, bool unreadOnly, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.TableAsync(TableName);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(kind, recipient)}");
+        if (afterRow is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {afterRow}");
+        }
+
+        var list = new List<StoredNotification>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(1000, Math.Max(max, 10)), cancellationToken: cancellationToken))
+        {
+            if (unreadOnly && row.ContainsKey(ReadColumn))
+            {
+                continue;
+            }
+
+            list.Add(Read(row));
+            if (list.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Marks a notification read for its recipient, once: the first mark's time stays. Only a notification of one of
+    /// <paramref name="recipients"/> is found; any other id is null, as if it did not exist.
+    /// </summary>
+    /// <param name="id">The notification's id.</param>
+    /// <param name="recipients">The partitions the caller may read.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    /// <returns>The notification as stored now, or null.</returns>
+    public async Task<StoredNotification?> MarkReadAsync(string id, IReadOnlyCollection<(RecipientKind Kind, string Recipient)> recipients, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(recipients);
+        var ids = await tables.TableAsync(IdsTableName);
+        var first = await ids.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(id), string.Empty, cancellationToken: cancellationToken);
+        if (!first.HasValue || first.Value is not { } pinned)
+        {
+            return null;
+        }
+
+        var notification = ReadRecord(pinned);
+        if (!recipients.Contains((notification.Kind, notification.Recipient)))
+        {
+            return null;
+        }
+
+        var table = await tables.TableAsync(TableName);
+        var (partition, rowKey) = (Partition(notification.Kind, notification.Recipient), Row(notification));
+        while (true)
+        {
+            var current = await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
+            if (!current.HasValue || current.Value is not { } row)
+            {
+                // Its id is pinned but its outbox row not written yet: nothing the recipient could have seen.
+                return null;
+            }
+
+            if (row.ContainsKey(ReadColumn))
+            {
+                return Read(row);
+            }
+
+            try
+            {
+                // A merge under the row's ETag: the delivery's own merges keep the mark, and a second mark keeps the first time.
+                var at = Now().UtcDateTime;
+                await table.UpdateEntityAsync(new TableEntity(partition, rowKey) { [ReadColumn] = at }, row.ETag, TableUpdateMode.Merge, cancellationToken);
+                return Read(row) with { ReadAt = at };
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Changed since read (a delivery, another mark): look again.
+            }
+        }
+    }
+
+    const string ReadColumn = "ReadAt";
+
     /// <summary>One notification as stored, or null when it was never recorded.</summary>
     /// <param name="notification">The notification.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
@@ -415,5 +514,7 @@ public sealed class NotificationOutbox(StorageTables tables, TimeProvider? time 
     static StoredNotification Read(TableEntity row) => new(
         ReadRecord(row),
         Enum.Parse<DeliveryStatus>(row.GetString("Status") ?? nameof(DeliveryStatus.Pending)),
-        row.GetInt32("Attempts") ?? 0);
+        row.GetInt32("Attempts") ?? 0,
+        row.GetDateTimeOffset(ReadColumn)?.UtcDateTime,
+        row.RowKey);
 }

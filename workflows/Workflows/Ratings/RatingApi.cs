@@ -76,7 +76,8 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
     {
         return await MineAsync(caller!, applicationId, cancellationToken) is null
             ? ApiProblems.NotFound("application")
-            : Results.Ok(await ratings.ListAsync(applicationId, cancellationToken));
+            // At most one rating per item and one for the bundle: one page.
+            : Results.Ok(Paging.Whole<Rating>(await ratings.ListAsync(applicationId, cancellationToken)));
     }
 
     /// <summary>

@@ -32,6 +32,7 @@ public sealed class OfficerApi(
 
     /// <summary>The department's tasks of one status (open by default), soonest due first, a page at a time.</summary>
     /// <param name="caller">The caller.</param>
+    /// <param name="request">The request (for the next page's link).</param>
     /// <param name="status">open, awaitingApplicant or closed.</param>
     /// <param name="dueBefore">Only tasks due before this ISO 8601 moment.</param>
     /// <param name="template">Only tasks of this template.</param>
@@ -42,7 +43,7 @@ public sealed class OfficerApi(
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>200 with a page, or 400 naming the bad query parameter.</returns>
     public async Task<IResult> ListTasksAsync(
-        Caller caller, string? status, string? dueBefore, string? template, string? pageSize, string? continuation, string? escalated, CancellationToken cancellationToken)
+        Caller caller, HttpRequest request, string? status, string? dueBefore, string? template, string? pageSize, string? continuation, string? escalated, CancellationToken cancellationToken)
     {
         var errors = new List<ApiError>();
         var state = OfficerTaskStatus.Open;
@@ -89,9 +90,11 @@ public sealed class OfficerApi(
             }
         }
 
-        if (continuation is { Length: > 2048 })
+        // The token names the status it lists: another status's would start at a row of another partition.
+        var list = $"tasks:{state}";
+        if (!Paging.TryDecode(list, continuation, out var after))
         {
-            errors.Add(new ApiError("query:continuation", "query.invalid", "Pass back the continuation of the previous page unchanged."));
+            errors.Add(Paging.BadContinuation);
         }
 
         if (errors.Count > 0)
@@ -102,8 +105,8 @@ public sealed class OfficerApi(
         try
         {
             var page = await tasks.ListPageAsync(
-                caller!.Department!, state, before, string.IsNullOrEmpty(template) ? null : template, size, continuation, onlyEscalated, cancellationToken);
-            return Results.Ok(new TaskListResponse(page.Tasks, page.Continuation));
+                caller!.Department!, state, before, string.IsNullOrEmpty(template) ? null : template, size, after, onlyEscalated, cancellationToken);
+            return Results.Ok(Paging.Of(page.Tasks, list, page.Continuation, request));
         }
         catch (RequestFailedException ex) when (ex.Status == 400)
         {

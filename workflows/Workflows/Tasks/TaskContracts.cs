@@ -18,11 +18,6 @@ public sealed record TaskView(TaskRecord Task, string? ClaimedBy, bool DecisionP
 /// <param name="ETag">The task's ETag now (also the <c>ETag</c> header).</param>
 public sealed record DecisionAccepted(string TaskId, string DecisionId, string ApplicationId, string ETag);
 
-/// <summary>A page of tasks.</summary>
-/// <param name="Tasks">The tasks, soonest due first.</param>
-/// <param name="Continuation">Pass as <c>continuation</c> for the next page; null on the last.</param>
-public sealed record TaskListResponse(IReadOnlyList<TaskRecord> Tasks, string? Continuation);
-
 /// <summary>An officer's decision.</summary>
 /// <param name="Kind">approve, reject or requestSupplement.</param>
 /// <param name="Reason">Required for reject and requestSupplement.</param>

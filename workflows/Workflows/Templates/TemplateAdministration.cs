@@ -59,7 +59,7 @@ public sealed partial class AdminApi
             list.AddRange((await templates.ListVersionsAsync(key, cancellationToken)).Select(Summary));
         }
 
-        return Results.Ok(list);
+        return Results.Ok(Paging.Whole<TemplateVersionSummary>(list));
     }
 
     /// <summary>Every version of one template.</summary>
@@ -70,7 +70,7 @@ public sealed partial class AdminApi
     public async Task<IResult> ListVersionsAsync(Caller caller, string key, CancellationToken cancellationToken)
     {
         var versions = await templates.ListVersionsAsync(key, cancellationToken);
-        return versions.Count == 0 ? ApiProblems.NotFound("template") : Results.Ok(versions.Select(Summary).ToList());
+        return versions.Count == 0 ? ApiProblems.NotFound("template") : Results.Ok(Paging.Whole<TemplateVersionSummary>([.. versions.Select(Summary)]));
     }
 
     /// <summary>One version with its document and the validator's findings.</summary>
@@ -223,7 +223,7 @@ public sealed partial class AdminApi
             return ApiProblems.NotFound("template version");
         }
 
-        return Results.Ok(TemplateDiff.Between(TemplateJson.Write(older.Version.Definition), TemplateJson.Write(newer.Version.Definition)));
+        return Results.Ok(Paging.Whole<TemplateChange>(TemplateDiff.Between(TemplateJson.Write(older.Version.Definition), TemplateJson.Write(newer.Version.Definition))));
     }
 
     async Task<IResult> ChangeAsync(string key, int version, string ifMatch, Func<ETag, Task<StoredTemplateVersion>> change, CancellationToken cancellationToken)

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Workflows.Api;
 using Workflows.Notifications;
 using Workflows.Tasks;
 using Workflows.Templates;
@@ -110,14 +112,34 @@ internal sealed class OperationFacts : IOpenApiDocumentTransformer
                 Query(operation, "template", "Only applications of this bundle template.", Text());
                 Query(operation, "status", "Only applications in this state.", Ref(document, nameof(Workflows.Applications.ApplicationStatus)));
                 Query(operation, "applicant", "Only this applicant's applications (their id).", Text());
+                Query(operation, "applicantName", "Only applicants whose name contains this (ignoring case).", Text(100));
                 Query(operation, "department", "Only applications with an item of this department.", Text());
                 Query(operation, "from", "Submitted at or after (ISO 8601 date or date and time).", DateTime());
                 Query(operation, "to", "Submitted before (ISO 8601 date or date and time).", DateTime());
-                Query(operation, "pageSize", "Applications per page.", Whole(1, 200));
-                Query(operation, "continuation", "The previous page's continuation, unchanged.", Text());
+                Paged(operation, "Applications");
                 break;
             case ("GET", "admin/audit"):
                 Query(operation, "subject", "An application id, or template:KEY.", Text(200), required: true);
+                Query(operation, "from", "Entries made at or after (ISO 8601 date or date and time).", DateTime());
+                Query(operation, "to", "Entries made before (ISO 8601 date or date and time).", DateTime());
+                Query(operation, "actor", "Only entries by this actor, exactly (a user id, system:CODE, rule:...).", Text());
+                Query(operation, "action", "Only this action, exactly; or every action that starts with it when it ends in a dot (template.).", Text());
+                Paged(operation, "Entries");
+                break;
+            case ("GET", "applications"):
+                Query(operation, "status", "Only applications in this state.", Ref(document, nameof(Workflows.Applications.ApplicationStatus)));
+                Query(operation, "template", "Only applications of this bundle template.", Text());
+                Query(operation, "from", "Submitted at or after (ISO 8601 date or date and time).", DateTime());
+                Query(operation, "to", "Submitted before (ISO 8601 date or date and time).", DateTime());
+                Query(operation, "sort", "-submittedAt (default): newest first; submittedAt: oldest first.", SortSchema(document));
+                Paged(operation, "Applications");
+                break;
+            case ("GET", "licences"):
+                Query(operation, "application", "Only the licences this application issued.", Text());
+                Paged(operation, "Licences");
+                break;
+            case ("GET", "assisted/consents"):
+                Paged(operation, "Consent requests");
                 break;
             case ("GET", "admin/templates/{key}/diff"):
                 Query(operation, "from", "The older version.", Whole(0, int.MaxValue), required: true);
@@ -130,9 +152,11 @@ internal sealed class OperationFacts : IOpenApiDocumentTransformer
                 break;
             case ("GET", "admin/cases"):
                 Query(operation, "status", "open or resolved; every case when absent.", Ref(document, nameof(Workflows.Cases.CaseStatus)));
+                Paged(operation, "Cases");
                 break;
             case ("GET", "notifications"):
-                Query(operation, "max", "How many, newest first.", Whole(1, NotificationApi.MaxPageSize));
+                Query(operation, "unread", "true: only notifications not marked read.", new OpenApiSchema { Type = JsonSchemaType.Boolean });
+                Paged(operation, "Notifications", NotificationApi.DefaultPageSize, NotificationApi.MaxPageSize);
                 break;
         }
     }
@@ -152,6 +176,30 @@ internal sealed class OperationFacts : IOpenApiDocumentTransformer
             Description = "A query parameter is not valid; errors[].field names it (query:NAME).",
             Content = new Dictionary<string, OpenApiMediaType> { [ProblemSchema.MediaType] = new() },
         });
+    }
+
+    // The order of my applications, a named component so a generated client gets one enum of its own (NewestFirst,
+    // OldestFirst: x-enumNames, which NSwag reads) rather than a "Sort" named after the parameter.
+    static OpenApiSchemaReference SortSchema(OpenApiDocument document)
+    {
+        const string name = "ApplicationSort";
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        document.Components.Schemas.TryAdd(name, new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = "The order of a list of applications by submission time.",
+            Enum = [JsonValue.Create("-submittedAt"), JsonValue.Create("submittedAt")],
+            Extensions = new Dictionary<string, IOpenApiExtension> { ["x-enumNames"] = new JsonNodeExtension(new JsonArray("NewestFirst", "OldestFirst")) },
+        });
+        return new OpenApiSchemaReference(name, document);
+    }
+
+    // The two parameters of every paged list: the page's size and the previous page's continuation.
+    static void Paged(OpenApiOperation operation, string what, int fallback = Paging.DefaultPageSize, int max = Paging.MaxPageSize)
+    {
+        Query(operation, "pageSize", $"{what} per page ({fallback} when absent).", Whole(1, max));
+        Query(operation, "continuation", "The previous page's continuation, unchanged (or follow its next link).", Text(Paging.MaxContinuation));
     }
 
     static void Header(OpenApiOperation operation, string name, string description, IOpenApiSchema schema) =>
