@@ -79,6 +79,7 @@ internal static class ServerSetup
             o.OpenApiVersion = OpenApiVersion;
             // Each operation's response headers, from the route table.
             o.AddOperationTransformer<Api.OpenApi.RouteTableHeaders>();
+            o.AddSchemaTransformer<Api.OpenApi.TaskOutcomes>();
             o.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "Workflows: one application, every department";
