@@ -28,6 +28,8 @@ public static class AppServices
         // Sign-in: one validator (it caches the authority's metadata) and the Easy Auth setting read once.
         services.AddSingleton<BearerTokenValidator>();
         services.AddSingleton(sp => new FunctionsPrincipal(sp.GetRequiredService<BearerTokenValidator>(), configuration));
+        // The route table's rate limits, per user, one limiter for the process (per instance: docs/functions-api.md).
+        services.AddSingleton(new ApiRateLimiter(configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions()));
         services.AddHostedService<TemplateSeeder>();
         services.AddHostedService<CalendarSeeder>();
         return services;

@@ -598,6 +598,12 @@ public static class ApiTriggers
             return new ResultActionResult(operation.Refuse(caller) ?? ApiProblems.Forbidden());
         }
 
+        // The route's rate limit, per user, as the local server applies it (after who calls is settled).
+        if (operation.RateLimit is { } policy && services.GetRequiredService<ApiRateLimiter>().Refuse(policy, caller.Id) is { } limited)
+        {
+            return new ResultActionResult(limited);
+        }
+
         return new ResultActionResult(await StorageFaults.GuardAsync(() => handle(caller, request.HttpContext.RequestAborted)));
     }
 

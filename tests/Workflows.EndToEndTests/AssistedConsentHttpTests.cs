@@ -67,7 +67,7 @@ public sealed class AssistedConsentHttpTests(ServerFixture server)
         view.Status.ShouldBe(ConsentStatus.AwaitingConfirmation);
         view.FiledBy.ShouldBe(new ConsentHelper("helper-hall", "政务服务中心帮办员", "service-hall"));
         (await (await citizen.GetAsync("/api/applications")).ReadItemsAsync<ApplicationSummary>()).ShouldBeEmpty("the helper's filing started an application");
-        (await (await citizen.GetAsync($"/api/applications/{view.ApplicationId}")).Content.ReadAsStringAsync()).ShouldContain("not-found");
+        (await (await citizen.GetAsync($"/api/applications/{view.ApplicationId}")).Content.ReadAsStringAsync()).ShouldContain("resource.notFound");
 
         // She is told, and finds it among her requests.
         var notices = await (await citizen.GetAsync("/api/notifications")).ReadItemsAsync<NotificationView>();
@@ -151,28 +151,28 @@ public sealed class AssistedConsentHttpTests(ServerFixture server)
 
         using (var byHelper = await helper.PostAsync($"/api/assisted/consents/{consentId}/confirmation", Http.Body(confirm)))
         {
-            await byHelper.ShouldBeProblemAsync(403, code: "forbidden");
+            await byHelper.ShouldBeProblemAsync(403, code: "auth.forbidden");
         }
 
         using (var helperReads = await helper.GetAsync($"/api/assisted/consents/{consentId}"))
         {
-            await helperReads.ShouldBeProblemAsync(403, code: "forbidden");
+            await helperReads.ShouldBeProblemAsync(403, code: "auth.forbidden");
         }
 
         // Another citizen is told exactly what a made-up id tells them.
         using var byStranger = await stranger.PostAsync($"/api/assisted/consents/{consentId}/confirmation", Http.Body(confirm));
         using var nothing = await stranger.PostAsync($"/api/assisted/consents/{madeUp}/confirmation", Http.Body(confirm));
-        var refused = await byStranger.ShouldBeProblemAsync(404, code: "not-found");
-        var none = await nothing.ShouldBeProblemAsync(404, code: "not-found");
+        var refused = await byStranger.ShouldBeProblemAsync(404, code: "resource.notFound");
+        var none = await nothing.ShouldBeProblemAsync(404, code: "resource.notFound");
         refused.GetProperty("detail").GetString().ShouldBe(none.GetProperty("detail").GetString());
         using (var strangerReads = await stranger.GetAsync($"/api/assisted/consents/{consentId}"))
         {
-            await strangerReads.ShouldBeProblemAsync(404, code: "not-found");
+            await strangerReads.ShouldBeProblemAsync(404, code: "resource.notFound");
         }
 
         using (var strangerRefuses = await stranger.PostAsync($"/api/assisted/consents/{consentId}/refusal", Http.Body(new { })))
         {
-            await strangerRefuses.ShouldBeProblemAsync(404, code: "not-found");
+            await strangerRefuses.ShouldBeProblemAsync(404, code: "resource.notFound");
         }
 
         (await (await stranger.GetAsync("/api/applications")).ReadItemsAsync<ApplicationSummary>()).ShouldBeEmpty();

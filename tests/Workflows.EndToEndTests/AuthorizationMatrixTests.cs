@@ -311,11 +311,11 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
 
     static string? ExpectedCode(string route, int status) => status switch
     {
-        401 => route.Contains("/callbacks", StringComparison.Ordinal) || route.Contains("/events", StringComparison.Ordinal) ? "bad-signature" : "unauthenticated",
-        403 => "forbidden",
-        404 => "not-found",
-        412 => "changed",
-        422 => "submission-refused",
+        401 => route.Contains("/callbacks", StringComparison.Ordinal) || route.Contains("/events", StringComparison.Ordinal) ? "signature.invalid" : "auth.required",
+        403 => "auth.forbidden",
+        404 => "resource.notFound",
+        412 => "precondition.failed",
+        422 => "submission.refused",
         _ => null,
     };
 
@@ -341,7 +341,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             var consent = await (await citizen.GetAsync($"/api/assisted/consents/{s.Consent}")).ReadAsync<JsonElement>();
             consent.GetProperty("status").GetString().ShouldBe("awaitingConfirmation", $"{route} answered the consent request");
             (await (await citizen.GetAsync($"/api/applications/{consent.GetProperty("applicationId").GetString()}")).Content.ReadAsStringAsync())
-                .ShouldContain("not-found", Case.Sensitive, $"{route} filed the assisted application");
+                .ShouldContain("resource.notFound", Case.Sensitive, $"{route} filed the assisted application");
         }
 
         if (route.Contains("{task}", StringComparison.Ordinal))

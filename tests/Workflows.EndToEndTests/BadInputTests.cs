@@ -60,12 +60,12 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
         new("submit: empty body", 400, "body", "body.empty", t => t.SubmitAsync("")),
         new("submit: a JSON null", 400, "body", "body.null", t => t.SubmitAsync("null")),
         new("submit: text/plain", 415, "header:Content-Type", "header.contentType", t => t.SubmitAsync("""{"templateKey":"newborn","answers":{}}""", "text/plain")),
-        new("submit: text/plain from an anonymous caller (who calls is settled first)", 401, null, "unauthenticated",
+        new("submit: text/plain from an anonymous caller (who calls is settled first)", 401, null, "auth.required",
             t => t.AnonymousAsync("/api/applications", """{"templateKey":"newborn","answers":{}}""", "text/plain")),
         new("submit: no content type", 415, "header:Content-Type", "header.contentType", t => t.SubmitAsync("""{"templateKey":"newborn","answers":{}}""", contentType: null)),
         new("submit: over 256 KiB, refused before it is sent", 413, "body", "body.tooLarge", t => t.SubmitTooLargeAsync(chunked: false)),
         new("submit: over 256 KiB in chunks", 413, "body", "body.tooLarge", t => t.SubmitTooLargeAsync(chunked: true)),
-        new("submit: an unknown bundle", 404, null, "not-found", t => t.SubmitAsync(NewbornJson(templateKey: "no-such-bundle"))),
+        new("submit: an unknown bundle", 404, null, "resource.notFound", t => t.SubmitAsync(NewbornJson(templateKey: "no-such-bundle"))),
         new("submit: missing materials, one notice naming each with its departments", 422, "materials.babyPhoto", "material.missing",
             t => t.SubmitAsync(NewbornJson()), (_, problem) => OneNoticeOfMissingMaterials(problem)),
         new("submit: a string for a yes/no answer (told in the one notice)", 422, "answers.parentInsuredLocally", "answer.invalid",
@@ -101,7 +101,7 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
         new("upload: an empty file", 400, "content", "upload.empty", t => t.UploadAsync([], "image/jpeg")),
         new("upload: over the material's limit, refused before it is sent", 413, "body", "body.tooLarge", t => t.UploadTooLargeAsync(chunked: false)),
         new("upload: over the material's limit in chunks", 413, "body", "body.tooLarge", t => t.UploadTooLargeAsync(chunked: true)),
-        new("upload: a material the bundle does not have", 404, null, "not-found", t => t.UploadAsync(Walkthrough.Jpeg, "image/jpeg", "/api/bundles/newborn/materials/selfie/uploads")),
+        new("upload: a material the bundle does not have", 404, null, "resource.notFound", t => t.UploadAsync(Walkthrough.Jpeg, "image/jpeg", "/api/bundles/newborn/materials/selfie/uploads")),
 
         // The hospital officer's decision on a real open task; the If-Match is stale unless the line says otherwise,
         // so a validation that did not happen shows as 412 and the task is never touched.
@@ -117,7 +117,7 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
         new("decision: without If-Match", 428, "header:If-Match", "header.required", t => t.DecideAsync("""{"kind":"approve"}""", ifMatch: null)),
         // If-Match: * is the task as it is now (accepted since h-views): the body is still checked, and the task untouched.
         new("decision: If-Match * with a reject without a reason", 400, "reason", "field.required", t => t.DecideAsync("""{"kind":"reject"}""", ifMatch: "*")),
-        new("decision: a stale ETag", 412, null, "changed", t => t.DecideAsync("""{"kind":"approve"}""")),
+        new("decision: a stale ETag", 412, null, "precondition.failed", t => t.DecideAsync("""{"kind":"approve"}""")),
         new("decision: malformed JSON", 400, "body", "body.malformed", t => t.DecideAsync("""{"kind":""")),
         new("decision: empty body", 400, "body", "body.empty", t => t.DecideAsync("")),
         new("decision: text/plain", 415, "header:Content-Type", "header.contentType", t => t.DecideAsync("""{"kind":"approve"}""", contentType: "text/plain")),
@@ -156,7 +156,7 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
             (t, _) => t.NoTemplateAsync()),
         new("template: text/plain", 415, "header:Content-Type", "header.contentType", t => t.AsAdminAsync(HttpMethod.Post, "/api/admin/templates", "{}", "text/plain")),
         new("template: edit without If-Match", 428, "header:If-Match", "header.required", t => t.EditDraftAsync(ifMatch: null), (t, _) => t.DraftUnchangedAsync()),
-        new("template: edit with a stale ETag", 412, null, "changed", t => t.EditDraftAsync(ifMatch: "stale"), (t, _) => t.DraftUnchangedAsync()),
+        new("template: edit with a stale ETag", 412, null, "precondition.failed", t => t.EditDraftAsync(ifMatch: "stale"), (t, _) => t.DraftUnchangedAsync()),
         new("template: publish an invalid draft", 422, "$.items[birth-certificate].department", "item.department.unknown",
             t => t.PublishAsync("{}", invalid: true), (t, problem) => t.InvalidDraftStaysADraftAsync(problem)),
         new("template: publish without If-Match", 428, "header:If-Match", "header.required", t => t.PublishAsync("{}", ifMatch: false), (t, _) => t.DraftUnchangedAsync()),
@@ -225,7 +225,7 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
         new("assisted: an applicant id that leaves its folder", 400, "applicant.id", "field.invalid", t => t.AssistAsync("../wfuploads")),
         new("assisted: a name the helper types for the applicant", 400, "applicant.name", "field.unknown", t => t.AssistAsync($"bad-{Guid.NewGuid():N}"[..20], "王芳")),
         new("assisted: free-text consent", 400, "consent", "field.unknown", t => t.AssistAsync($"bad-{Guid.NewGuid():N}"[..20], null, "她同意了")),
-        new("token: a subject that leaves its folder", 401, null, "unauthenticated",
+        new("token: a subject that leaves its folder", 401, null, "auth.required",
             t => t.AsSubjectAsync("../wfuploads", "/api/applications")),
         new("callback: the bank's answer played again", 409, null, "callback.replayed",
             async t => await t.CallbackTwiceAsync(Callback(await t.BankWaitingAsync(), accountNumber: "1202021109900123456"), HttpStatusCode.Accepted)),
@@ -285,7 +285,7 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
         }
 
         using var refused = await client.PostAsync("/api/applications", Http.Raw(NewbornJson()));
-        await refused.ShouldBeProblemAsync(429, code: "rate-limited");
+        await refused.ShouldBeProblemAsync(429, code: "rate.limited");
         var retryAfter = refused.Headers.RetryAfter?.Delta;
         retryAfter.ShouldNotBeNull("429 without Retry-After");
         retryAfter.Value.ShouldBeInRange(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
@@ -611,7 +611,7 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
         mine.ShouldBeEmpty("a refused submission left an application");
         // The read model may lag; the id a retry with the same key would get must not exist as an instance either.
         using var byKey = await CitizenClient.GetAsync($"/api/applications/{CitizenApi.IdFor(citizen, Key)}");
-        await byKey.ShouldBeProblemAsync(404, code: "not-found");
+        await byKey.ShouldBeProblemAsync(404, code: "resource.notFound");
     }
 
     async Task TaskUnchangedAsync()
@@ -625,7 +625,7 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
 
     static Task OneNoticeOfMissingMaterials(JsonElement problem)
     {
-        problem.GetProperty("code").GetString().ShouldBe("submission-refused");
+        problem.GetProperty("code").GetString().ShouldBe("submission.refused");
         var missing = problem.GetProperty("errors").EnumerateArray()
             .ToDictionary(e => e.GetProperty("field").GetString()!, e => (Code: e.GetProperty("code").GetString(), Departments: e.GetProperty("departments").EnumerateArray().Select(d => d.GetString()!).ToList()));
         missing.Keys.ShouldBe(["materials.parentsIdCards", "materials.householdRegister", "materials.babyPhoto"], ignoreOrder: true);

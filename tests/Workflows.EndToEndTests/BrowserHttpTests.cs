@@ -144,10 +144,10 @@ public sealed class BrowserHttpTests(ServerFixture server)
 
         // Another person gets what a made-up id gets.
         using var other = server.Citizen($"files-{Guid.NewGuid():N}"[..20]);
-        var theirs = await (await other.GetAsync(location)).ShouldBeProblemAsync(404, code: "not-found");
-        var madeUp = await (await other.GetAsync($"/api/uploads/babyPhoto/{Guid.NewGuid():N}")).ShouldBeProblemAsync(404, code: "not-found");
+        var theirs = await (await other.GetAsync(location)).ShouldBeProblemAsync(404, code: "resource.notFound");
+        var madeUp = await (await other.GetAsync($"/api/uploads/babyPhoto/{Guid.NewGuid():N}")).ShouldBeProblemAsync(404, code: "resource.notFound");
         theirs.GetProperty("detail").GetString().ShouldBe(madeUp.GetProperty("detail").GetString());
-        await (await server.Officer("hospital").GetAsync(location)).ShouldBeProblemAsync(403, code: "forbidden");
+        await (await server.Officer("hospital").GetAsync(location)).ShouldBeProblemAsync(403, code: "auth.forbidden");
     }
 
     [Fact]
@@ -179,7 +179,7 @@ public sealed class BrowserHttpTests(ServerFixture server)
         part.Headers.ETag!.Tag.ShouldBe(etag.Tag);
 
         using var other = server.Citizen($"cert-{Guid.NewGuid():N}"[..20]);
-        await (await other.GetAsync(path)).ShouldBeProblemAsync(404, code: "not-found");
+        await (await other.GetAsync(path)).ShouldBeProblemAsync(404, code: "resource.notFound");
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public sealed class BrowserHttpTests(ServerFixture server)
 
         // Typed in lower case with spaces it is the same code; a code nobody was given is 404.
         (await anonymous.GetAsync($"/api/certificates/{code.ToLowerInvariant()[..8]}%20{code.ToLowerInvariant()[8..]}")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        await (await anonymous.GetAsync("/api/certificates/ABCDEFGHJKLMNPQR")).ShouldBeProblemAsync(404, code: "not-found");
+        await (await anonymous.GetAsync("/api/certificates/ABCDEFGHJKLMNPQR")).ShouldBeProblemAsync(404, code: "resource.notFound");
 
         // Revoked (a failed commitment's verification): the same code now says so.
         await server.Licences.RevokeAsync(id, application, "birth-certificate", "verification failed", DateTime.UtcNow);
@@ -268,9 +268,9 @@ public sealed class BrowserHttpTests(ServerFixture server)
         file.Content.Headers.ContentDisposition!.DispositionType.ShouldBe("inline");
 
         // Another department, a material the item does not need, and the applicant on an officer's route.
-        await (await server.Officer("police").GetAsync(path)).ShouldBeProblemAsync(404, code: "not-found");
-        await (await hospital.GetAsync($"/api/tasks/{Uri.EscapeDataString(task.Task.TaskId)}/materials/householdRegister")).ShouldBeProblemAsync(404, code: "not-found");
-        await (await citizen.GetAsync(path)).ShouldBeProblemAsync(403, code: "forbidden");
+        await (await server.Officer("police").GetAsync(path)).ShouldBeProblemAsync(404, code: "resource.notFound");
+        await (await hospital.GetAsync($"/api/tasks/{Uri.EscapeDataString(task.Task.TaskId)}/materials/householdRegister")).ShouldBeProblemAsync(404, code: "resource.notFound");
+        await (await citizen.GetAsync(path)).ShouldBeProblemAsync(403, code: "auth.forbidden");
     }
 
     // ---- the pre-submit check
@@ -284,7 +284,7 @@ public sealed class BrowserHttpTests(ServerFixture server)
         var request = new { templateKey = "newborn", answers = Walkthrough.NewbornAnswers(), materials = Array.Empty<object>() };
 
         using var checkedResponse = await citizen.PostAsync("/api/applications/check", Http.Body(request));
-        var notice = await checkedResponse.ShouldBeProblemAsync(422, code: "submission-refused");
+        var notice = await checkedResponse.ShouldBeProblemAsync(422, code: "submission.refused");
         notice.GetProperty("errors").GetArrayLength().ShouldBeGreaterThan(1);
 
         // Nothing was started, and no refusal was sent to the applicant's notifications.
@@ -292,7 +292,7 @@ public sealed class BrowserHttpTests(ServerFixture server)
         (await (await citizen.GetAsync("/api/notifications")).ReadItemsAsync<JsonElement>()).ShouldBeEmpty();
 
         using var submitted = await citizen.PostAsync("/api/applications", Http.Body(request));
-        var refused = await submitted.ShouldBeProblemAsync(422, code: "submission-refused");
+        var refused = await submitted.ShouldBeProblemAsync(422, code: "submission.refused");
         refused.GetProperty("errors").GetRawText().ShouldBe(notice.GetProperty("errors").GetRawText(), "the same one notice as a submit");
         refused.GetProperty("detail").GetString().ShouldBe(notice.GetProperty("detail").GetString());
     }

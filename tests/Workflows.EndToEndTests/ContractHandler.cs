@@ -67,6 +67,12 @@ public sealed class ApiContract
         }
 
         var status = (int)statusCode;
+        // Every problem, routing's own 404 and 405 too, has an area.rule code that its type repeats (ADR 0016).
+        if (mediaType == "application/problem+json" && ProblemCodeViolation(body) is { } wrongCode)
+        {
+            return $"{method} {path} answered {status} with {wrongCode}: {Clip(body)}";
+        }
+
         var operation = operations.Where(o => o.Method == method.Method && o.Path.IsMatch(path)).OrderByDescending(o => o.Literals).Select(o => o.Operation).FirstOrDefault();
         if (operation is null)
         {
@@ -156,6 +162,19 @@ public sealed class ApiContract
             var id = Interlocked.Increment(ref schemaCount);
             return JsonSchema.FromText(text, baseUri: new Uri($"https://contract.test/schema/{id}"));
         });
+    }
+
+    static string? ProblemCodeViolation(string body)
+    {
+        using var problem = JsonDocument.Parse(body);
+        var code = problem.RootElement.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : null;
+        var type = problem.RootElement.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        if (code is null || !Regex.IsMatch(code, Workflows.Api.ProblemCodes.Shape, RegexOptions.CultureInvariant))
+        {
+            return $"a problem code '{code}' not of the shape area.rule";
+        }
+
+        return type == Workflows.Api.ApiProblems.TypePrefix + code ? null : $"a problem type '{type}' that does not repeat its code '{code}'";
     }
 
     static string Clip(string body) => body.Length <= 600 ? body : body[..600] + "…";

@@ -39,10 +39,10 @@ public sealed class OneCallViewsHttpTests(ServerFixture server)
         enForm.Labels.Keys.ShouldBe(zhForm.Labels.Keys);
 
         using var missingEn = await Send(citizen, "/api/bundles/no-such-bundle", "en");
-        var problemEn = await missingEn.ShouldBeProblemAsync(404, code: "not-found");
+        var problemEn = await missingEn.ShouldBeProblemAsync(404, code: "resource.notFound");
         problemEn.GetProperty("title").GetString().ShouldBe("Not found.");
         using var missingZh = await citizen.GetAsync("/api/bundles/no-such-bundle");
-        var problemZh = await missingZh.ShouldBeProblemAsync(404, code: "not-found");
+        var problemZh = await missingZh.ShouldBeProblemAsync(404, code: "resource.notFound");
         problemZh.GetProperty("title").GetString().ShouldBe("未找到");
         problemZh.GetProperty("detail").GetString()!.ShouldNotContain("visible");
     }
@@ -136,7 +136,7 @@ public sealed class OneCallViewsHttpTests(ServerFixture server)
         using var unsigned = await anonymous.GetAsync($"/api/admin/applications/{id}");
         await unsigned.ShouldBeProblemAsync(401);
         using var unknown = await admin.GetAsync("/api/admin/applications/no-such-application");
-        await unknown.ShouldBeProblemAsync(404, code: "not-found");
+        await unknown.ShouldBeProblemAsync(404, code: "resource.notFound");
     }
 
     static async Task<HttpResponseMessage> Send(HttpClient client, string path, string acceptLanguage)

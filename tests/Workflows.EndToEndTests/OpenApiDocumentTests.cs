@@ -250,7 +250,20 @@ public sealed partial class OpenApiDocumentTests(ServerFixture server)
         using var refused = await officer.GetAsync("/api/tasks?pageSize=0");
         var body = await refused.ShouldBeProblemAsync(400, "query:pageSize", "query.invalid");
         body.GetProperty("status").GetInt32().ShouldBe(400);
-        body.GetProperty("code").GetString().ShouldBe("invalid-request");
+        body.GetProperty("code").GetString().ShouldBe("request.invalid");
+    }
+
+    [Fact]
+    public async Task RoutingsOwnProblems_HaveAnAreaDotRuleCode()
+    {
+        // No operation holds these to the document; the contract check still holds every problem's code (ADR 0016).
+        using var officer = server.Officer("hospital");
+        using var noRoute = await officer.GetAsync("/api/no-such-route");
+        (await noRoute.ShouldBeProblemAsync(404)).GetProperty("code").GetString().ShouldBe("route.notFound");
+        using var noMethod = await officer.DeleteAsync("/api/tasks");
+        var wrongMethod = await noMethod.ShouldBeProblemAsync(405);
+        wrongMethod.GetProperty("code").GetString().ShouldBe("route.methodNotAllowed");
+        wrongMethod.GetProperty("type").GetString().ShouldBe("urn:workflows:problem:route.methodNotAllowed");
     }
 
     [Fact]

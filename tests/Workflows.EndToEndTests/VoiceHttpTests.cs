@@ -66,12 +66,12 @@ public sealed class VoiceHttpTests(ServerFixture server)
         // Another citizen can neither rate nor read it, and is told nothing more than for an id that does not exist.
         using (var foreign = await other.PostAsync($"/api/applications/{id}/ratings", Http.Body(new { item = "birth-certificate", score = 5 })))
         {
-            await foreign.ShouldBeProblemAsync(404, code: "not-found");
+            await foreign.ShouldBeProblemAsync(404, code: "resource.notFound");
         }
 
         using (var peek = await other.GetAsync($"/api/applications/{id}/ratings"))
         {
-            await peek.ShouldBeProblemAsync(404, code: "not-found");
+            await peek.ShouldBeProblemAsync(404, code: "resource.notFound");
         }
 
         var taskId = Rating.FollowUpId(id, "birth-certificate");
@@ -237,8 +237,8 @@ public sealed class VoiceHttpTests(ServerFixture server)
 
         using var foreign = await stranger.PostAsync($"/api/applications/{id}/stuck", Http.Body(new { description = "not mine" }));
         using var missing = await stranger.PostAsync($"/api/applications/app-{Guid.NewGuid():N}/stuck", Http.Body(new { description = "nothing" }));
-        await foreign.ShouldBeProblemAsync(404, code: "not-found");
-        await missing.ShouldBeProblemAsync(404, code: "not-found");
+        await foreign.ShouldBeProblemAsync(404, code: "resource.notFound");
+        await missing.ShouldBeProblemAsync(404, code: "resource.notFound");
         var (a, b) = (JsonNode.Parse(await foreign.Content.ReadAsStringAsync())!.AsObject(), JsonNode.Parse(await missing.Content.ReadAsStringAsync())!.AsObject());
         foreach (var name in new[] { "type", "title", "status", "detail", "code" })
         {

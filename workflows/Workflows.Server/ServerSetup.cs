@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using OpenTelemetry;
@@ -12,19 +11,6 @@ using Workflows.Storage;
 
 namespace Workflows.Server;
 
-/// <summary>Limits on submissions and uploads per user, bound from <c>RateLimits</c>.</summary>
-public sealed class RateLimitOptions
-{
-    /// <summary>The configuration section.</summary>
-    public const string SectionName = "RateLimits";
-
-    /// <summary>Submissions one user may make per minute.</summary>
-    public int SubmitsPerMinute { get; set; } = 30;
-
-    /// <summary>Uploads one user may make per minute.</summary>
-    public int UploadsPerMinute { get; set; } = 120;
-}
-
 /// <summary>The local server's web concerns: authentication, rate limits, problem details, OpenAPI, telemetry.</summary>
 internal static class ServerSetup
 {
@@ -37,7 +23,17 @@ internal static class ServerSetup
     public static IServiceCollection AddWorkflowsServer(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddWorkflowsApi(configuration);
-        services.AddProblemDetails();
+        // Routing's and the exception handler's own problems (404 and 405 at no route, 500) get a code of ours too.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            if (!problem.Extensions.ContainsKey("code"))
+            {
+                var code = ProblemCodes.ForStatus(problem.Status ?? context.HttpContext.Response.StatusCode);
+                problem.Extensions["code"] = code;
+                problem.Type = ApiProblems.TypePrefix + code;
+            }
+        });
         services.ConfigureHttpJsonOptions(o => ApiJson.ConfigureResponses(o.SerializerOptions));
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
 
@@ -69,14 +65,12 @@ internal static class ServerSetup
         var limits = configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.AddRateLimiter(o =>
         {
-            o.AddPolicy(ApiEndpoints.SubmitPolicy, http => PerUser(http, limits.SubmitsPerMinute));
-            o.AddPolicy(ApiEndpoints.UploadPolicy, http => PerUser(http, limits.UploadsPerMinute));
+            o.AddPolicy(ApiEndpoints.SubmitPolicy, http => PerUser(http, limits.Window(ApiEndpoints.SubmitPolicy)));
+            o.AddPolicy(ApiEndpoints.UploadPolicy, http => PerUser(http, limits.Window(ApiEndpoints.UploadPolicy)));
             o.OnRejected = async (context, ct) =>
             {
                 var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(60);
-                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests.",
-                    $"Wait {retry.TotalSeconds:0} seconds and try again.", []).ExecuteAsync(context.HttpContext);
+                await ApiProblems.TooManyRequests(retry).ExecuteAsync(context.HttpContext);
             };
         });
 
@@ -85,6 +79,7 @@ internal static class ServerSetup
             o.OpenApiVersion = OpenApiVersion;
             // Each operation's response headers, from the route table.
             o.AddOperationTransformer<Api.OpenApi.RouteTableHeaders>();
+            o.AddSchemaTransformer<Api.OpenApi.TaskOutcomes>();
             o.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "Workflows: one application, every department";
@@ -116,8 +111,8 @@ internal static class ServerSetup
         return services;
     }
 
-    static RateLimitPartition<string> PerUser(HttpContext http, int perMinute) =>
+    static RateLimitPartition<string> PerUser(HttpContext http, FixedWindowRateLimiterOptions window) =>
         RateLimitPartition.GetFixedWindowLimiter(
             http.User.FindFirst(ApiClaims.Subject)?.Value ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, perMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            _ => window);
 }

@@ -218,6 +218,52 @@ public sealed class SupplementLoopTests(StorageFixture storage) : IAsyncLifetime
         (await harness.Audit.ReadAsync(id)).ShouldContain(e => e.Action == "commitment.failed");
     }
 
+    [Fact]
+    public async Task TaskViews_AnswerOutcomesCamelCase_WhetherTheOrchestratorOrTheSweepClosedThem()
+    {
+        const string id = "sup-outcome-case";
+        await StartAsync(id, addressCommitted: true, onFailed: CommitmentFailure.RevokeItem);
+        var task = await harness.WaitForTaskAsync(Market, id, Licence);
+        (await DecideAsync(task, new DecisionRequest(DecisionKind.Approve, "按承诺审批"))).ShouldBe(StatusCodes.Status202Accepted);
+        (await harness.WaitForOutcomeAsync(id)).Status.ShouldBe(BundleStatus.Completed);
+        var verification = (await harness.Tasks.ListAsync(Market)).Single(t => t.ApplicationId == id && t.Kind == TaskKind.Verification);
+        (await DecideAsync(verification, new DecisionRequest(DecisionKind.Reject, "现场核查：住所与承诺不符"))).ShouldBe(StatusCodes.Status202Accepted);
+
+        // Stored as each writer wrote it: the orchestrator from nameof(ItemState.Approved) (ADR 0004), the sweep lower case.
+        (await harness.Tasks.GetAsync(Market, task.TaskId))!.Outcome.ShouldBe(nameof(ItemState.Approved));
+        (await harness.Tasks.GetAsync(Market, verification.TaskId))!.Outcome.ShouldBe("revoked");
+
+        // Answered camelCase, both.
+        (await AnsweredAsync(await officers.GetTaskAsync(Officer, task.TaskId, default))).GetProperty("task").GetProperty("outcome").GetString().ShouldBe("approved");
+        (await AnsweredAsync(await officers.GetTaskAsync(Officer, verification.TaskId, default))).GetProperty("task").GetProperty("outcome").GetString().ShouldBe("revoked");
+
+        // The administrator's view of the application: its item tasks' outcomes and its audit states alike.
+        var admin = ActivatorUtilities.CreateInstance<AdminApplicationApi>(harness.Services);
+        var view = await AnsweredAsync(await admin.GetAsync(new Caller("admin-1", "管理员", CallerRole.Administrator), id, default));
+        var outcomes = view.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("outcome").GetString()).OfType<string>().ToList();
+        outcomes.ShouldContain("approved"); // the item's task (the verification is the department's, not listed here)
+        outcomes.ShouldNotContain(v => System.Text.RegularExpressions.Regex.IsMatch(v, "^[A-Z]"));
+        var states = view.GetProperty("audit").EnumerateArray()
+            .SelectMany(e => new[] { e.GetProperty("before"), e.GetProperty("after") })
+            .Where(v => v.ValueKind == System.Text.Json.JsonValueKind.String).Select(v => v.GetString()!).ToList();
+        states.ShouldContain("running"); // item.started, written nameof(ItemState.Running)
+        states.ShouldNotContain(v => System.Text.RegularExpressions.Regex.IsMatch(v, "^[A-Z][a-z]+([A-Z][a-z]*)*$"));
+    }
+
+    // What a host writes: the result executed with the hosts' response JSON options.
+    static async Task<System.Text.Json.JsonElement> AnsweredAsync(IResult result)
+    {
+        var services = new ServiceCollection().AddLogging().ConfigureHttpJsonOptions(o => ApiJson.ConfigureResponses(o.SerializerOptions)).BuildServiceProvider();
+        await using (services)
+        {
+            var http = new DefaultHttpContext { RequestServices = services };
+            http.Response.Body = new MemoryStream();
+            await result.ExecuteAsync(http);
+            http.Response.StatusCode.ShouldBe(StatusCodes.Status200OK);
+            return System.Text.Json.JsonDocument.Parse(((MemoryStream)http.Response.Body).ToArray()).RootElement.Clone();
+        }
+    }
+
     static readonly Caller Officer = new("officer-m1", "市场监管窗口", CallerRole.Officer, Department: Market);
 
     static Caller Applicant(string id) => new($"company-{id}", "某某餐饮管理有限公司", CallerRole.Applicant, ApplicantKind.Company);

@@ -67,7 +67,8 @@ public sealed class TaskDeadlinesTests(StorageFixture storage) : IAsyncLifetime
         (await outbox.ListAsync(RecipientKind.Supervisor, "police")).ShouldHaveSingleItem().Notification.Topic.ShouldBe(NotificationTopics.Escalation);
         (await outbox.ListAsync(RecipientKind.Department, "police")).ShouldBeEmpty();
         var audit = provider.GetRequiredService<AuditTrail>();
-        (await audit.ReadAsync("app-vf-late")).ShouldHaveSingleItem().Action.ShouldBe("task.escalated");
+        var escalation = (await audit.ReadAsync("app-vf-late")).ShouldHaveSingleItem();
+        (escalation.Action, escalation.Before, escalation.After).ShouldBe(("task.escalated", "open", "escalated"));
         (await audit.ReadAsync("app-fu-soon")).ShouldHaveSingleItem().Action.ShouldBe("task.reminded");
     }
 

@@ -59,7 +59,7 @@ public sealed class ApiEdgeTests
         status.ShouldBe(StatusCodes.Status401Unauthorized, body);
         if (operation.Access != ApiAccess.System)
         {
-            body.ShouldContain("\"code\":\"unauthenticated\"");
+            body.ShouldContain("\"code\":\"auth.required\"");
         }
     }
 
@@ -75,7 +75,7 @@ public sealed class ApiEdgeTests
             var (status, body) = await CallAsync(operation, token);
 
             status.ShouldBe(StatusCodes.Status403Forbidden, $"{role}: {body}");
-            body.ShouldContain("\"code\":\"forbidden\"");
+            body.ShouldContain("\"code\":\"auth.forbidden\"");
         }
     }
 

@@ -27,7 +27,7 @@ public static class ApiProblems
     /// <param name="errors">Every problem found.</param>
     /// <returns>The response.</returns>
     public static IResult Invalid(params IReadOnlyList<ApiError> errors) =>
-        Problem(StatusCodes.Status400BadRequest, "invalid-request", new LocalText("请求无效", "The request is not valid."), Summary(errors), errors);
+        Problem(StatusCodes.Status400BadRequest, ProblemCodes.RequestInvalid, new LocalText("请求无效", "The request is not valid."), Summary(errors), errors);
 
     /// <summary>The request is well formed but refused by the rules (422), e.g. a submission missing materials.</summary>
     /// <param name="code">The refusal's code.</param>
@@ -40,14 +40,14 @@ public static class ApiProblems
     /// <summary>The Idempotency-Key was used before for another body (422); nothing was started.</summary>
     /// <returns>The response.</returns>
     public static IResult IdempotencyConflict() =>
-        Refused("idempotency.conflict", "Idempotency-Key reused.",
+        Refused(ProblemCodes.IdempotencyConflict, "Idempotency-Key reused.",
             [new ApiError("header:Idempotency-Key", "idempotency.conflict", "This key was used for another application; send a new key for a new application, or the same body to retry.")]);
 
     /// <summary>No valid credentials (401).</summary>
     /// <returns>The response.</returns>
     public static IResult Unauthenticated() =>
         new WithHeader(
-            Problem(StatusCodes.Status401Unauthorized, "unauthenticated", new LocalText("请先登录", "Sign in first."),
+            Problem(StatusCodes.Status401Unauthorized, ProblemCodes.AuthRequired, new LocalText("请先登录", "Sign in first."),
                 new LocalText("此接口需要有效的持有者令牌（Bearer）。", "This route needs a valid bearer token."), []),
             "WWW-Authenticate",
             "Bearer"); // RFC 6750: a 401 names the scheme the client should use.
@@ -55,13 +55,13 @@ public static class ApiProblems
     /// <summary>The caller's role may not use this route (403). Never used for someone else's data: that is 404.</summary>
     /// <returns>The response.</returns>
     public static IResult Forbidden() =>
-        Problem(StatusCodes.Status403Forbidden, "forbidden", new LocalText("无权操作", "Not allowed."), new LocalText("您的角色不能使用此接口。", "Your role may not use this route."), []);
+        Problem(StatusCodes.Status403Forbidden, ProblemCodes.AuthForbidden, new LocalText("无权操作", "Not allowed."), new LocalText("您的角色不能使用此接口。", "Your role may not use this route."), []);
 
     /// <summary>Nothing of that id that the caller may see (404).</summary>
     /// <param name="what">What was looked for, e.g. "application".</param>
     /// <returns>The response.</returns>
     public static IResult NotFound(string what) =>
-        Problem(StatusCodes.Status404NotFound, "not-found", new LocalText("未找到", "Not found."),
+        Problem(StatusCodes.Status404NotFound, ProblemCodes.ResourceNotFound, new LocalText("未找到", "Not found."),
             new LocalText($"没有您可查看的该编号的 {what}。", $"No {what} with that id is visible to you."), []);
 
     /// <summary>The request conflicts with the current state (409).</summary>
@@ -75,12 +75,12 @@ public static class ApiProblems
     /// <param name="detail">What to do.</param>
     /// <returns>The response.</returns>
     public static IResult Changed(string detail) =>
-        Problem(StatusCodes.Status412PreconditionFailed, "changed", new LocalText(StatusTitle(StatusCodes.Status412PreconditionFailed), "Changed by someone else."), new LocalText(detail, detail), []);
+        Problem(StatusCodes.Status412PreconditionFailed, ProblemCodes.PreconditionFailed, new LocalText(StatusTitle(StatusCodes.Status412PreconditionFailed), "Changed by someone else."), new LocalText(detail, detail), []);
 
     /// <summary>A write needs <c>If-Match</c> with the ETag the caller read (428).</summary>
     /// <returns>The response.</returns>
     public static IResult NeedsIfMatch() =>
-        Problem(StatusCodes.Status428PreconditionRequired, "if-match-required", new LocalText("需要 If-Match", "If-Match required."),
+        Problem(StatusCodes.Status428PreconditionRequired, ProblemCodes.PreconditionRequired, new LocalText("需要 If-Match", "If-Match required."),
             new LocalText("请在 If-Match 请求头中发送您读取到的 ETag，以免两人互相覆盖。", "Send the ETag you read in an If-Match header, so two people cannot overwrite each other."),
             [new ApiError("header:If-Match", "header.required", "Send the ETag from the last read.")]);
 
@@ -88,7 +88,7 @@ public static class ApiProblems
     /// <param name="limit">The limit in bytes.</param>
     /// <returns>The response.</returns>
     public static IResult TooLarge(long limit) =>
-        Problem(StatusCodes.Status413PayloadTooLarge, "too-large", new LocalText("请求过大", "Request too large."),
+        Problem(StatusCodes.Status413PayloadTooLarge, ProblemCodes.BodyTooLarge, new LocalText("请求过大", "Request too large."),
             new LocalText($"此接口最多接受 {limit} 字节。", $"This route accepts at most {limit} bytes."),
             [new ApiError("body", "body.tooLarge", $"At most {limit} bytes.")]);
 
@@ -96,9 +96,21 @@ public static class ApiProblems
     /// <param name="expected">What is accepted.</param>
     /// <returns>The response.</returns>
     public static IResult UnsupportedMediaType(string expected) =>
-        Problem(StatusCodes.Status415UnsupportedMediaType, "media-type", new LocalText("不支持的媒体类型", "Unsupported media type."),
+        Problem(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.BodyMediaType, new LocalText("不支持的媒体类型", "Unsupported media type."),
             new LocalText($"请发送 {expected}。", $"Send {expected}."),
             [new ApiError("header:Content-Type", "header.contentType", $"Send {expected}.")]);
+
+    /// <summary>Too many requests from one user (429), with Retry-After in whole seconds.</summary>
+    /// <param name="retryAfter">When the caller may try again.</param>
+    /// <returns>The response.</returns>
+    public static IResult TooManyRequests(TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        return new WithHeader(
+            Problem(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests.", $"Wait {seconds} seconds and try again.", []),
+            "Retry-After",
+            seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     /// <summary>A problem response.</summary>
     /// <param name="status">The HTTP status.</param>
@@ -157,6 +169,9 @@ public static class ApiProblems
 /// <param name="value">Its value.</param>
 public sealed class WithHeader(IResult inner, string name, string value) : IResult, IStatusCodeHttpResult
 {
+    /// <summary>The result the header is added to.</summary>
+    public IResult Inner => inner;
+
     /// <inheritdoc />
     public int? StatusCode => (inner as IStatusCodeHttpResult)?.StatusCode;
 

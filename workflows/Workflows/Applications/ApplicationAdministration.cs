@@ -191,7 +191,7 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
             {
                 await service.CancelAsync(applicationId, caller.Id, body.Reason, cancellationToken);
                 await audit.AppendAsync(new AuditEntry(applicationId, $"admin:cancel:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime, caller.AuditName,
-                    "application.cancel.requested", nameof(ApplicationStatus.InProgress), null, body.Reason), cancellationToken);
+                    "application.cancel.requested", "inProgress", null, body.Reason), cancellationToken);
                 return new BulkItemResult(applicationId, "done", "Cancellation sent; pending items are being cancelled.");
             }
 

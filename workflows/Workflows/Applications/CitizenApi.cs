@@ -482,7 +482,7 @@ public sealed class CitizenApi(
         var problems = await applications.ConfirmProactiveAsync(proactive!, new ProactiveConfirmed(body.Answers, materials), cancellationToken);
         if (problems.Count > 0)
         {
-            return ApiProblems.Refused("confirmation-refused", "The application cannot start yet; everything missing is listed once.",
+            return ApiProblems.Refused(ProblemCodes.ConfirmationRefused, "The application cannot start yet; everything missing is listed once.",
                 [.. problems.Select(p => new ApiError(p.Path, p.Code, p.Message, p.Departments))]);
         }
 

@@ -400,7 +400,7 @@ public sealed class AssistedApi(
     static IResult Refusal(IReadOnlyList<SubmissionProblem> problems) =>
         problems.Any(p => p.Code == "template.unknown")
             ? ApiProblems.NotFound("bundle")
-            : ApiProblems.Refused("submission-refused", "The application cannot be accepted yet; everything missing is listed once.",
+            : ApiProblems.Refused(ProblemCodes.SubmissionRefused, "The application cannot be accepted yet; everything missing is listed once.",
                 [.. problems.Select(p => new ApiError(p.Path, p.Code, p.Message, p.Departments))]);
 
     static SubmissionRequest Submission(ConsentRequest request, string applicantName) =>

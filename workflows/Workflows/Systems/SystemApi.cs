@@ -429,7 +429,7 @@ public sealed class SystemApi(
 
         if (started.Count == 0)
         {
-            return (ApiProblems.Refused("event-unhandled", "No bundle is started by this event.",
+            return (ApiProblems.Refused(ProblemCodes.EventUnhandled, "No bundle is started by this event.",
                 [new ApiError("type", "event.unhandled", $"No published bundle is proactive on '{ev.Type}' from {system}.")]), SignatureOutcome.Refused);
         }
 
@@ -609,7 +609,7 @@ public sealed class SystemApi(
     }
 
     static IResult BadSignature() =>
-        ApiProblems.Problem(StatusCodes.Status401Unauthorized, "bad-signature", "Callback not authenticated.",
+        ApiProblems.Problem(StatusCodes.Status401Unauthorized, ProblemCodes.SignatureInvalid, "Callback not authenticated.",
             $"Sign '{{timestamp}}.{{body}}' with HMAC-SHA256 under the system's secret; send {TimestampHeader} (Unix seconds, within the window) and {SignatureHeader}: sha256=HEX.",
             [new ApiError($"header:{SignatureHeader}", "signature.invalid", "Missing, wrong or too old.")]);
 }

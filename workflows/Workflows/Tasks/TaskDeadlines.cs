@@ -90,7 +90,8 @@ public sealed class TaskDeadlines(TaskStore tasks, NotificationOutbox outbox, Au
                 $"{Describe(task)} for application {task.ApplicationId} ({task.ApplicantName}) passed its due time {task.DueAt:yyyy-MM-dd HH:mm} UTC.", task.DueAt,
                 task.ApplicationId, task.ItemKey),
         ], cancellationToken);
-        await audit.AppendAsync(new AuditEntry(task.ApplicationId, key, task.DueAt, "engine", "task.escalated", nameof(OfficerTaskStatus.Open), "Escalated",
+        // States camelCase, as the API answers them (ADR 0016).
+        await audit.AppendAsync(new AuditEntry(task.ApplicationId, key, task.DueAt, "engine", "task.escalated", "open", "escalated",
             $"{task.TaskId} due {task.DueAt:o} passed"), cancellationToken);
         await tasks.SaveIfStatusAsync(task with { Escalated = true, Reminded = true }, OfficerTaskStatus.Open, cancellationToken);
     }

@@ -249,7 +249,7 @@ public sealed partial class AdminApi
         }
         catch (TemplateInvalidException ex)
         {
-            return ApiProblems.Refused("template-invalid", "The template breaks rules; nothing was changed.",
+            return ApiProblems.Refused(ProblemCodes.TemplateInvalid, "The template breaks rules; nothing was changed.",
                 [.. ex.Problems.Select(p => new ApiError(p.Path, p.Code, p.Message))]);
         }
         catch (TemplateLifecycleException ex)

@@ -56,7 +56,7 @@ internal sealed class ProblemSchema : IOpenApiDocumentTransformer
                 ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "The HTTP status." },
                 ["detail"] = Text("The explanation."),
                 ["instance"] = Text("The request, when given."),
-                ["code"] = Text("The stable code, the last part of type."),
+                ["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ProblemCodes.Shape, Description = "The stable code, area.rule, the last part of type." },
                 ["errors"] = new OpenApiSchema
                 {
                     Type = JsonSchemaType.Array,
@@ -66,8 +66,8 @@ internal sealed class ProblemSchema : IOpenApiDocumentTransformer
                 ["traceId"] = Text("The request's trace, for the server's logs."),
             },
             Examples = [JsonNode.Parse("""
-                {"type":"urn:workflows:problem:invalid-request","title":"The request is not valid.","status":400,
-                 "detail":"answers.babyName: A value is required.","code":"invalid-request",
+                {"type":"urn:workflows:problem:request.invalid","title":"The request is not valid.","status":400,
+                 "detail":"answers.babyName: A value is required.","code":"request.invalid",
                  "errors":[{"field":"answers.babyName","code":"field.required","message":"A value is required."}]}
                 """)!],
         };
