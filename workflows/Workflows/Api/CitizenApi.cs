@@ -448,8 +448,8 @@ public sealed class CitizenApi(
         var problems = await applications.ConfirmProactiveAsync(proactive!, new ProactiveConfirmed(body.Answers, materials), cancellationToken);
         if (problems.Count > 0)
         {
-            return ApiProblems.Refused("confirmation-refused", "The application cannot start yet; everything missing is listed once.",
-                [.. problems.Select(p => new ApiError(p.Path, p.Code, p.Message, p.Departments))]);
+            return ApiProblems.Refused("confirmation-refused", new LocalText("申请暂不能开始办理；所缺的一切已一次列出。", "The application cannot start yet; everything missing is listed once."),
+                [.. problems.Select(p => p.ToApiError())]);
         }
 
         return Results.Accepted($"/api/applications/{applicationId}");

@@ -86,7 +86,7 @@ public sealed class ApplicationService(
         if (published is null)
         {
             return new SubmissionResult(applicationId, false,
-                [new SubmissionProblem("templateKey", "template.unknown", $"No bundle '{request.TemplateKey}' is open for applications.")], []);
+                [SubmissionProblem.Of("templateKey", "template.unknown", $"没有开放申请的“{request.TemplateKey}”。", $"No bundle '{request.TemplateKey}' is open for applications.")], []);
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -142,7 +142,7 @@ public sealed class ApplicationService(
         var published = await templates.GetPublishedAsync(request.TemplateKey, cancellationToken);
         if (published is null)
         {
-            return [new SubmissionProblem("templateKey", "template.unknown", $"No bundle '{request.TemplateKey}' is open for applications.")];
+            return [SubmissionProblem.Of("templateKey", "template.unknown", $"没有开放申请的“{request.TemplateKey}”。", $"No bundle '{request.TemplateKey}' is open for applications.")];
         }
 
         var (plan, _) = await checker.CheckAsync(published.Template, request, time.GetUtcNow().UtcDateTime, await PinClockAsync(cancellationToken), cancellationToken);
@@ -261,10 +261,13 @@ public sealed class ApplicationService(
             return;
         }
 
-        var body = $"Your application for {bundleName} was not accepted. Everything to put right, at once: "
-            + string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"));
+        var body = new LocalText(
+            $"您的“{bundleName}”申请未予受理。需要补正的全部问题，一次告知："
+                + string.Join("；", problems.Select(p => $"{p.Path}：{p.Message}")),
+            $"Your application for {bundleName} was not accepted. Everything to put right, at once: "
+                + string.Join("; ", problems.Select(p => $"{p.Path}: {p.MessageEn ?? p.Message}")));
         await outbox.AddAsync(
-            [new Notification(id, RecipientKind.Applicant, request.Applicant.Id, NotificationTopics.Refused, "未予受理 Not accepted", body, now, applicationId)],
+            [Notification.Of(id, RecipientKind.Applicant, request.Applicant.Id, NotificationTopics.Refused, new("未予受理", "Not accepted"), body, now, applicationId)],
             cancellationToken);
     }
 

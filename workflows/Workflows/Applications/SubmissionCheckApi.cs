@@ -1,3 +1,4 @@
+using Workflows.Templates;
 using Microsoft.AspNetCore.Http;
 using Workflows.Api;
 
@@ -76,7 +77,7 @@ public static class SubmitRequestShape
         ArgumentNullException.ThrowIfNull(problems);
         return problems.Any(p => p.Code == "template.unknown")
             ? ApiProblems.NotFound("bundle")
-            : ApiProblems.Refused("submission-refused", "The application cannot be accepted yet; everything missing is listed once.",
-                [.. problems.Select(p => new ApiError(p.Path, p.Code, p.Message, p.Departments))]);
+            : ApiProblems.Refused("submission-refused", new LocalText("申请暂不能受理；所缺的一切已一次列出。", "The application cannot be accepted yet; everything missing is listed once."),
+                [.. problems.Select(p => p.ToApiError())]);
     }
 }

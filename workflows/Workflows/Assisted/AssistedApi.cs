@@ -170,10 +170,10 @@ public sealed class AssistedApi(
             $"{KindName(stored.ApplicantKind)}:{stored.ApplicantId}",
             $"Consent {consentId} requested by staff {stored.HelperId} ({stored.HelperName}, {stored.Hall}) for {stored.TemplateKey}; sha256 {stored.Sha256}; expires {stored.ExpiresAt:O}"), cancellationToken);
         await outbox.AddAsync(
-            [new Notification($"{consentId}:requested", RecipientKind.Applicant, stored.ApplicantId, AssistedFiling.ConsentRequestedTopic,
-                "帮办申请待您确认 An application filed for you awaits your confirmation",
-                $"服务大厅工作人员 {stored.HelperName} 为您填写了申请（{stored.TemplateKey}），请在 {stored.ExpiresAt:yyyy-MM-dd HH:mm} UTC 前核对并确认或拒绝：/api/assisted/consents/{consentId}。"
-                + $" Staff member {stored.HelperName} filled in an application ({stored.TemplateKey}) for you; check it and confirm or refuse it before {stored.ExpiresAt:yyyy-MM-dd HH:mm} UTC.",
+            [Notification.Of($"{consentId}:requested", RecipientKind.Applicant, stored.ApplicantId, AssistedFiling.ConsentRequestedTopic,
+                new("帮办申请待您确认", "An application filed for you awaits your confirmation"),
+                new($"服务大厅工作人员 {stored.HelperName} 为您填写了申请（{stored.TemplateKey}），请在 {stored.ExpiresAt:yyyy-MM-dd HH:mm} UTC 前核对并确认或拒绝：/api/assisted/consents/{consentId}。",
+                    $"Staff member {stored.HelperName} filled in an application ({stored.TemplateKey}) for you; check it and confirm or refuse it before {stored.ExpiresAt:yyyy-MM-dd HH:mm} UTC: /api/assisted/consents/{consentId}."),
                 stored.FiledAt)], cancellationToken);
         var view = await ViewAsync(stored, null, cancellationToken);
         return added ? Results.Created($"/api/assisted/consents/{consentId}", view) : Results.Ok(view);
@@ -385,8 +385,8 @@ public sealed class AssistedApi(
     static IResult Refusal(IReadOnlyList<SubmissionProblem> problems) =>
         problems.Any(p => p.Code == "template.unknown")
             ? ApiProblems.NotFound("bundle")
-            : ApiProblems.Refused("submission-refused", "The application cannot be accepted yet; everything missing is listed once.",
-                [.. problems.Select(p => new ApiError(p.Path, p.Code, p.Message, p.Departments))]);
+            : ApiProblems.Refused("submission-refused", new LocalText("申请暂不能受理；所缺的一切已一次列出。", "The application cannot be accepted yet; everything missing is listed once."),
+                [.. problems.Select(p => p.ToApiError())]);
 
     static SubmissionRequest Submission(ConsentRequest request, string applicantName) =>
         new(request.TemplateKey, new Applicant(request.ApplicantId, request.ApplicantKind, applicantName),
