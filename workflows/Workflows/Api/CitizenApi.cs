@@ -138,7 +138,7 @@ public sealed class CitizenApi(
         ArgumentNullException.ThrowIfNull(body);
         if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < '!' or > '~')))
         {
-            return ApiProblems.Invalid(new ApiError("header:Idempotency-Key", "header.invalid", $"1 to {MaxIdempotencyKeyLength} printable ASCII characters."));
+            return ApiProblems.Invalid(new ApiError("header:Idempotency-Key", "header.invalid", $"1 到 {MaxIdempotencyKeyLength} 个可打印 ASCII 字符。", $"1 to {MaxIdempotencyKeyLength} printable ASCII characters."));
         }
 
         // The same shape rules and the same refusal as the pre-submit check (SubmissionCheckApi).
@@ -314,7 +314,7 @@ public sealed class CitizenApi(
 
         if (body.References.Count == 0)
         {
-            return ApiProblems.Invalid(new ApiError("references", "field.required", "Supply at least one material."));
+            return ApiProblems.Invalid(new ApiError("references", "field.required", "请至少提供一份材料。", "Supply at least one material."));
         }
 
         var errors = await CheckUploadsAsync(caller!, body.References.Select(r => (r.Key, r.Value, $"references.{r.Key}")), cancellationToken);
@@ -325,7 +325,7 @@ public sealed class CitizenApi(
 
         if (string.IsNullOrWhiteSpace(body.RequestId))
         {
-            return ApiProblems.Invalid(new ApiError("requestId", "field.required", "Name the request you answer (asked[].requestId of the application)."));
+            return ApiProblems.Invalid(new ApiError("requestId", "field.required", "请指明您答复的请求（申请的 asked[].requestId）。", "Name the request you answer (asked[].requestId of the application)."));
         }
 
         // One answer per request, taken on the task row under its ETag: of two posts at once one is taken, and a
@@ -339,11 +339,11 @@ public sealed class CitizenApi(
             case SupplementAnswer.Stale:
                 return ApiProblems.Problem(StatusCodes.Status409Conflict, "supplement.stale", "Conflict with the current state.",
                     "That request is not the one open on this item; reload the application and answer the request it shows.",
-                    [new ApiError("requestId", "supplement.stale", "Not the open request.")]);
+                    [new ApiError("requestId", "supplement.stale", "不是当前待答复的请求。", "Not the open request.")]);
             case SupplementAnswer.AlreadyAnswered:
                 return ApiProblems.Problem(StatusCodes.Status409Conflict, "supplement.alreadyAnswered", "Conflict with the current state.",
                     "This request was answered already with other files; the department reviews that answer.",
-                    [new ApiError("requestId", "supplement.alreadyAnswered", "Answered already.")]);
+                    [new ApiError("requestId", "supplement.alreadyAnswered", "已经答复过了。", "Answered already.")]);
         }
 
         // Taken, or the same answer again (a retry after a failure): delivered; the item takes one answer per request.
@@ -394,7 +394,7 @@ public sealed class CitizenApi(
         ArgumentNullException.ThrowIfNull(body);
         if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
         {
-            return ApiProblems.Invalid(new ApiError("reason", "field.required", "Give a reason of at most 500 characters."));
+            return ApiProblems.Invalid(new ApiError("reason", "field.required", "请给出不超过 500 个字符的理由。", "Give a reason of at most 500 characters."));
         }
 
         var record = await FindMineAsync(caller!, applicationId, cancellationToken);
@@ -436,7 +436,7 @@ public sealed class CitizenApi(
         {
             if (string.IsNullOrWhiteSpace(materials[i].Key))
             {
-                errors.Add(new ApiError($"materials[{i}].key", "field.required", "Name the material."));
+                errors.Add(new ApiError($"materials[{i}].key", "field.required", "请指明材料。", "Name the material."));
             }
         }
 
@@ -466,7 +466,7 @@ public sealed class CitizenApi(
         ArgumentNullException.ThrowIfNull(body);
         if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
         {
-            return ApiProblems.Invalid(new ApiError("reason", "field.required", "Give a reason of at most 500 characters."));
+            return ApiProblems.Invalid(new ApiError("reason", "field.required", "请给出不超过 500 个字符的理由。", "Give a reason of at most 500 characters."));
         }
 
         var (_, refused) = await AwaitingConfirmationAsync(caller, applicationId, cancellationToken);
@@ -527,7 +527,7 @@ public sealed class CitizenApi(
             var upload = string.IsNullOrWhiteSpace(reference) ? null : await uploads.GetAsync(caller.Id, reference, cancellationToken);
             if (upload is null || upload.MaterialKey != material)
             {
-                errors.Add(new ApiError(field, "material.upload.unknown", "No upload of yours for this material has that reference; upload the file first."));
+                errors.Add(new ApiError(field, "material.upload.unknown", "您没有以此引用为该材料上传的文件；请先上传文件。", "No upload of yours for this material has that reference; upload the file first."));
             }
         }
 

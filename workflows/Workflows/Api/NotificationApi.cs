@@ -44,7 +44,7 @@ public sealed class NotificationApi(NotificationOutbox outbox)
         var size = DefaultPageSize;
         if (max is not null && (!int.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
         {
-            return ApiProblems.Invalid(new ApiError("query:max", "query.invalid", $"A whole number from 1 to {MaxPageSize}."));
+            return ApiProblems.Invalid(new ApiError("query:max", "query.invalid", $"1 到 {MaxPageSize} 之间的整数。", $"A whole number from 1 to {MaxPageSize}."));
         }
 
         // Deny by default: a role added later reads nothing until a row here says what it may read.

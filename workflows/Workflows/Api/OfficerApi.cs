@@ -55,7 +55,7 @@ public sealed class OfficerApi(
             }
             else
             {
-                errors.Add(new ApiError("query:status", "query.invalid", "One of open, awaitingApplicant, closed."));
+                errors.Add(new ApiError("query:status", "query.invalid", "open、awaitingApplicant、closed 之一。", "One of open, awaitingApplicant, closed."));
             }
         }
 
@@ -68,14 +68,14 @@ public sealed class OfficerApi(
             }
             else
             {
-                errors.Add(new ApiError("query:dueBefore", "query.invalid", "An ISO 8601 date and time, e.g. 2026-12-01T00:00:00Z."));
+                errors.Add(new ApiError("query:dueBefore", "query.invalid", "ISO 8601 日期时间，例如 2026-12-01T00:00:00Z。", "An ISO 8601 date and time, e.g. 2026-12-01T00:00:00Z."));
             }
         }
 
         var size = DefaultPageSize;
         if (pageSize is not null && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > TaskStore.MaxPageSize))
         {
-            errors.Add(new ApiError("query:pageSize", "query.invalid", $"A whole number from 1 to {TaskStore.MaxPageSize}."));
+            errors.Add(new ApiError("query:pageSize", "query.invalid", $"1 到 {TaskStore.MaxPageSize} 之间的整数。", $"A whole number from 1 to {TaskStore.MaxPageSize}."));
         }
 
         bool? onlyEscalated = null;
@@ -85,13 +85,13 @@ public sealed class OfficerApi(
             onlyEscalated = escalated switch { "true" => true, "false" => false, _ => null };
             if (onlyEscalated is null)
             {
-                errors.Add(new ApiError("query:escalated", "query.invalid", "true or false."));
+                errors.Add(new ApiError("query:escalated", "query.invalid", "true 或 false。", "true or false."));
             }
         }
 
         if (continuation is { Length: > 2048 })
         {
-            errors.Add(new ApiError("query:continuation", "query.invalid", "Pass back the continuation of the previous page unchanged."));
+            errors.Add(new ApiError("query:continuation", "query.invalid", "请原样传回上一页的 continuation。", "Pass back the continuation of the previous page unchanged."));
         }
 
         if (errors.Count > 0)
@@ -107,7 +107,7 @@ public sealed class OfficerApi(
         }
         catch (RequestFailedException ex) when (ex.Status == 400)
         {
-            return ApiProblems.Invalid(new ApiError("query:continuation", "query.invalid", "Pass back the continuation of the previous page unchanged."));
+            return ApiProblems.Invalid(new ApiError("query:continuation", "query.invalid", "请原样传回上一页的 continuation。", "Pass back the continuation of the previous page unchanged."));
         }
     }
 
@@ -217,11 +217,12 @@ public sealed class OfficerApi(
             var input = (await client.GetInstanceAsync(stored.Task.ApplicationId, getInputsAndOutputs: true, cancellationToken))?.ReadInputAs<BundleInput>();
             var known = input?.Template.Materials.Where(m => m.RequiredBy.Contains(stored.Task.ItemKey)).ToDictionary(m => m.Key, StringComparer.Ordinal) ?? [];
             errors.AddRange(asked.Select((m, i) => (m, i)).Where(x => !known.ContainsKey(x.m))
-                .Select(x => new ApiError($"materials[{x.i}]", "material.unknown", $"'{x.m}' is not a material of this item.")));
+                .Select(x => new ApiError($"materials[{x.i}]", "material.unknown", $"“{x.m}”不是该事项的材料。", $"'{x.m}' is not a material of this item.")));
             // A supplement is answered by an upload: asking for a material the template lets nobody upload (one that comes
             // from a licence or an earlier item) would pause the item with no way for the applicant to answer.
             errors.AddRange(asked.Select((m, i) => (m, i)).Where(x => known.TryGetValue(x.m, out var d) && d.Upload is null)
                 .Select(x => new ApiError($"materials[{x.i}]", "material.notUploadable",
+                    $"“{x.m}”不能上传（它来自{(known[x.m].FromLicence is { } z ? $"证照 {z}" : "另一事项或承诺")}）；请在那里核对，或说明理由后不予通过。",
                     $"'{x.m}' cannot be uploaded (it comes from {(known[x.m].FromLicence is { } l ? $"the licence {l}" : "another item or a commitment")}); check it there or reject with a reason.")));
         }
 
@@ -342,26 +343,26 @@ public sealed class OfficerApi(
         var errors = new List<ApiError>();
         if (body.Reason is { Length: > 2000 })
         {
-            errors.Add(new ApiError("reason", "field.tooLong", "At most 2000 characters."));
+            errors.Add(new ApiError("reason", "field.tooLong", "最多 2000 个字符。", "At most 2000 characters."));
         }
 
         switch (body.Kind)
         {
             case DecisionKind.Reject when string.IsNullOrWhiteSpace(body.Reason):
-                errors.Add(new ApiError("reason", "field.required", "A rejection needs a reason the applicant can read."));
+                errors.Add(new ApiError("reason", "field.required", "不予通过须给出申请人可读的理由。", "A rejection needs a reason the applicant can read."));
                 break;
             case DecisionKind.RequestSupplement when task.Kind == TaskKind.Verification:
-                errors.Add(new ApiError("kind", "field.invalid", "A verification is approved (verified) or rejected (failed)."));
+                errors.Add(new ApiError("kind", "field.invalid", "核查只能通过（属实）或不通过（不属实）。", "A verification is approved (verified) or rejected (failed)."));
                 break;
             case DecisionKind.RequestSupplement:
                 if (string.IsNullOrWhiteSpace(body.Reason))
                 {
-                    errors.Add(new ApiError("reason", "field.required", "Say why the materials are needed."));
+                    errors.Add(new ApiError("reason", "field.required", "请说明为何需要这些材料。", "Say why the materials are needed."));
                 }
 
                 if (body.Materials is not { Count: > 0 } || body.Materials.Exists(string.IsNullOrWhiteSpace))
                 {
-                    errors.Add(new ApiError("materials", "field.required", "Name the materials asked for."));
+                    errors.Add(new ApiError("materials", "field.required", "请指明所需材料。", "Name the materials asked for."));
                 }
 
                 break;

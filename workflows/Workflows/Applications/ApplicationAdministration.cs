@@ -92,7 +92,7 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
         var size = OfficerApi.DefaultPageSize;
         if (Text(q, "pageSize") is { } s && (!int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > 200))
         {
-            errors.Add(new ApiError("query:pageSize", "query.invalid", "A whole number from 1 to 200."));
+            errors.Add(new ApiError("query:pageSize", "query.invalid", "1 到 200 之间的整数。", "A whole number from 1 to 200."));
         }
 
         if (errors.Count > 0)
@@ -107,7 +107,7 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
         }
         catch (RequestFailedException ex) when (ex.Status == 400)
         {
-            return ApiProblems.Invalid(new ApiError("query:continuation", "query.invalid", "Pass back the continuation of the previous page unchanged."));
+            return ApiProblems.Invalid(new ApiError("query:continuation", "query.invalid", "请原样传回上一页的 continuation。", "Pass back the continuation of the previous page unchanged."));
         }
     }
 
@@ -122,37 +122,37 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
         var errors = new List<ApiError>();
         if (body.Action is not ("cancel" or "reassign" or "extend"))
         {
-            errors.Add(new ApiError("action", "field.invalid", "cancel, reassign or extend."));
+            errors.Add(new ApiError("action", "field.invalid", "cancel、reassign 或 extend。", "cancel, reassign or extend."));
         }
 
         if (body.Action == "extend" && body.WorkingDays is not (>= 1 and <= ItemOrchestrator.MaxExtensionDays))
         {
-            errors.Add(new ApiError("workingDays", "field.invalid", $"For extend: a whole number of working days from 1 to {ItemOrchestrator.MaxExtensionDays}."));
+            errors.Add(new ApiError("workingDays", "field.invalid", $"用于 extend：1 到 {ItemOrchestrator.MaxExtensionDays} 个工作日的整数。", $"For extend: a whole number of working days from 1 to {ItemOrchestrator.MaxExtensionDays}."));
         }
 
         if (body.Action == "extend" && body.Department is not null && Catalog.FindDepartment(body.Department) is null)
         {
-            errors.Add(new ApiError("department", "field.invalid", "Name a department of the catalog, or none for every department."));
+            errors.Add(new ApiError("department", "field.invalid", "请指明目录中的部门，不指明则为全部部门。", "Name a department of the catalog, or none for every department."));
         }
 
         if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
         {
-            errors.Add(new ApiError("reason", "field.required", "Give a reason of at most 500 characters; it is audited."));
+            errors.Add(new ApiError("reason", "field.required", "请给出不超过 500 个字符的理由；它将被审计记录。", "Give a reason of at most 500 characters; it is audited."));
         }
 
         if (body.Action == "reassign" && (string.IsNullOrWhiteSpace(body.Department) || Catalog.FindDepartment(body.Department) is null))
         {
-            errors.Add(new ApiError("department", "field.invalid", "Name a department of the catalog."));
+            errors.Add(new ApiError("department", "field.invalid", "请指明目录中的部门。", "Name a department of the catalog."));
         }
 
         if (body.Action == "reassign" && string.IsNullOrWhiteSpace(body.Officer))
         {
-            errors.Add(new ApiError("officer", "field.required", "Name the officer who takes the tasks."));
+            errors.Add(new ApiError("officer", "field.required", "请指明接手任务的工作人员。", "Name the officer who takes the tasks."));
         }
 
         if (body.Query.ApplicationIds is { Count: > MaxBulk })
         {
-            errors.Add(new ApiError("query.applicationIds", "field.tooMany", $"At most {MaxBulk} at once."));
+            errors.Add(new ApiError("query.applicationIds", "field.tooMany", $"一次最多 {MaxBulk} 个。", $"At most {MaxBulk} at once."));
         }
 
         if (errors.Count > 0)
@@ -249,12 +249,12 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
         var errors = new List<ApiError>();
         if (body.WorkingDays is < 1 or > ItemOrchestrator.MaxExtensionDays)
         {
-            errors.Add(new ApiError("workingDays", "field.invalid", $"A whole number of working days from 1 to {ItemOrchestrator.MaxExtensionDays}."));
+            errors.Add(new ApiError("workingDays", "field.invalid", $"1 到 {ItemOrchestrator.MaxExtensionDays} 个工作日的整数。", $"A whole number of working days from 1 to {ItemOrchestrator.MaxExtensionDays}."));
         }
 
         if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
         {
-            errors.Add(new ApiError("reason", "field.required", "Give a reason of at most 500 characters; it is audited."));
+            errors.Add(new ApiError("reason", "field.required", "请给出不超过 500 个字符的理由；它将被审计记录。", "Give a reason of at most 500 characters; it is audited."));
         }
 
         if (errors.Count > 0)
@@ -322,7 +322,7 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
             return value;
         }
 
-        errors.Add(new ApiError($"query:{name}", "query.invalid", $"One of {string.Join(", ", Enum.GetNames<T>())}."));
+        errors.Add(new ApiError($"query:{name}", "query.invalid", $"须为以下之一：{string.Join("、", Enum.GetNames<T>())}。", $"One of {string.Join(", ", Enum.GetNames<T>())}."));
         return null;
     }
 
@@ -338,7 +338,7 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
             return at.UtcDateTime;
         }
 
-        errors.Add(new ApiError($"query:{name}", "query.invalid", "An ISO 8601 date or date and time."));
+        errors.Add(new ApiError($"query:{name}", "query.invalid", "ISO 8601 日期或日期时间。", "An ISO 8601 date or date and time."));
         return null;
     }
 

@@ -49,7 +49,7 @@ public static class SubmitRequestShape
         var errors = new List<ApiError>();
         if (string.IsNullOrWhiteSpace(body.TemplateKey))
         {
-            errors.Add(new ApiError("templateKey", "field.required", "Name the bundle."));
+            errors.Add(new ApiError("templateKey", "field.required", "请指明要办的一件事。", "Name the bundle."));
         }
 
         var materials = body.Materials ?? [];
@@ -57,13 +57,13 @@ public static class SubmitRequestShape
         {
             if (string.IsNullOrWhiteSpace(materials[i].Key))
             {
-                errors.Add(new ApiError($"materials[{i}].key", "field.required", "Name the material."));
+                errors.Add(new ApiError($"materials[{i}].key", "field.required", "请指明材料。", "Name the material."));
             }
         }
 
         foreach (var duplicate in materials.GroupBy(m => m.Key, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            errors.Add(new ApiError($"materials.{duplicate.Key}", "material.duplicate", "Offer each material once."));
+            errors.Add(new ApiError($"materials.{duplicate.Key}", "material.duplicate", "每份材料只提供一次。", "Offer each material once."));
         }
 
         return errors;

@@ -218,7 +218,7 @@ public sealed class AssistedApi(
         ArgumentNullException.ThrowIfNull(body);
         if (body.Sha256 is not { Length: 64 } sha || !sha.All(char.IsAsciiHexDigitLower))
         {
-            return ApiProblems.Invalid(new ApiError("sha256", "field.invalid", "The request's sha256 as it was shown to you: 64 lower-case hex digits."));
+            return ApiProblems.Invalid(new ApiError("sha256", "field.invalid", "向您展示的请求 sha256：64 位小写十六进制数字。", "The request's sha256 as it was shown to you: 64 lower-case hex digits."));
         }
 
         var request = await consents.GetAsync(caller!.Id, consentId, cancellationToken);
@@ -416,21 +416,21 @@ public sealed class AssistedApi(
         var errors = new List<ApiError>();
         if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > CitizenApi.MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < '!' or > '~')))
         {
-            errors.Add(new ApiError("header:Idempotency-Key", "header.invalid", $"1 to {CitizenApi.MaxIdempotencyKeyLength} printable ASCII characters."));
+            errors.Add(new ApiError("header:Idempotency-Key", "header.invalid", $"1 到 {CitizenApi.MaxIdempotencyKeyLength} 个可打印 ASCII 字符。", $"1 to {CitizenApi.MaxIdempotencyKeyLength} printable ASCII characters."));
         }
 
         if (!Identifiers.IsSafe(body.Applicant.Id))
         {
-            errors.Add(new ApiError("applicant.id", "field.invalid", $"The applicant's id: {Identifiers.Rule}"));
+            errors.Add(new ApiError("applicant.id", "field.invalid", $"申请人编号：{Identifiers.Rule}", $"The applicant's id: {Identifiers.Rule}"));
         }
         else if (body.Applicant.Id == caller.Id)
         {
-            errors.Add(new ApiError("applicant.id", "assist.self", "Staff cannot file for themselves; apply in your own name as an applicant."));
+            errors.Add(new ApiError("applicant.id", "assist.self", "工作人员不能为自己帮办；请以申请人身份用本人名义申请。", "Staff cannot file for themselves; apply in your own name as an applicant."));
         }
 
         if (string.IsNullOrWhiteSpace(body.TemplateKey))
         {
-            errors.Add(new ApiError("templateKey", "field.required", "Name the bundle."));
+            errors.Add(new ApiError("templateKey", "field.required", "请指明要办的一件事。", "Name the bundle."));
         }
 
         var materials = body.Materials ?? [];
@@ -438,19 +438,19 @@ public sealed class AssistedApi(
         {
             if (string.IsNullOrWhiteSpace(materials[i].Key))
             {
-                errors.Add(new ApiError($"materials[{i}].key", "field.required", "Name the material."));
+                errors.Add(new ApiError($"materials[{i}].key", "field.required", "请指明材料。", "Name the material."));
             }
         }
 
         errors.AddRange(materials.GroupBy(m => m.Key, StringComparer.Ordinal).Where(g => g.Count() > 1)
-            .Select(g => new ApiError($"materials.{g.Key}", "material.duplicate", "Offer each material once.")));
+            .Select(g => new ApiError($"materials.{g.Key}", "material.duplicate", "每份材料只提供一次。", "Offer each material once.")));
         if (errors.Count == 0)
         {
             // The request is kept in one row: its content must fit a column.
             var (answers, offered) = ConsentStore.Content(body.Answers, materials);
             if (answers.Length + offered.Length > ConsentStore.MaxContentChars)
             {
-                errors.Add(new ApiError("answers", "field.tooLong", $"Answers and materials together at most {ConsentStore.MaxContentChars} characters as JSON."));
+                errors.Add(new ApiError("answers", "field.tooLong", $"答案与材料合计的 JSON 最多 {ConsentStore.MaxContentChars} 个字符。", $"Answers and materials together at most {ConsentStore.MaxContentChars} characters as JSON."));
             }
         }
 

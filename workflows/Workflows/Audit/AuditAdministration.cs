@@ -14,7 +14,7 @@ public sealed partial class AdminApi
     {
         if (string.IsNullOrWhiteSpace(subject) || subject.Length > 200)
         {
-            return ApiProblems.Invalid(new ApiError("query:subject", "query.required", "An application id or template:KEY."));
+            return ApiProblems.Invalid(new ApiError("query:subject", "query.required", "申请编号或 template:KEY。", "An application id or template:KEY."));
         }
 
         return Results.Ok(await audit.ReadAsync(subject, cancellationToken));

@@ -34,7 +34,7 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
         var errors = RatingRules.Validate(body.Score, body.Tags, body.Comment).Select(p => new ApiError(p.Field, p.Code, p.Message)).ToList();
         if (body.Item is { } item && string.IsNullOrWhiteSpace(item))
         {
-            errors.Add(new ApiError("item", "field.invalid", "An item's key, or null for the whole bundle."));
+            errors.Add(new ApiError("item", "field.invalid", "事项的键，或 null 表示整件事。", "An item's key, or null for the whole bundle."));
         }
 
         var application = await MineAsync(caller!, applicationId, cancellationToken);
@@ -55,7 +55,7 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
         }
         catch (KeyNotFoundException)
         {
-            return ApiProblems.Invalid(new ApiError("item", "item.unknown", "This application has no such item."));
+            return ApiProblems.Invalid(new ApiError("item", "item.unknown", "该申请没有此事项。", "This application has no such item."));
         }
         catch (RatingTargetNotEndedException ex)
         {
@@ -110,7 +110,7 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
 
         if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Length > RatingRules.MaxResponse)
         {
-            return ApiProblems.Invalid(new ApiError("text", "field.required", $"Write the response the applicant will read, at most {RatingRules.MaxResponse} characters."));
+            return ApiProblems.Invalid(new ApiError("text", "field.required", $"请写下申请人将读到的答复，最多 {RatingRules.MaxResponse} 个字符。", $"Write the response the applicant will read, at most {RatingRules.MaxResponse} characters."));
         }
 
         // A response mark left by a request that never finished does not block: the rating's own ETag lets one response in.

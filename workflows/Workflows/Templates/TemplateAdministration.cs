@@ -112,7 +112,7 @@ public sealed partial class AdminApi
 
         if (!TemplateKeyPattern(template.Key))
         {
-            return ApiProblems.Invalid(new ApiError("key", "template.key", "Lower-case letters, digits and '-', 2 to 50 characters."));
+            return ApiProblems.Invalid(new ApiError("key", "template.key", "小写字母、数字和“-”，2 到 50 个字符。", "Lower-case letters, digits and '-', 2 to 50 characters."));
         }
 
         var stored = await templates.CreateDraftAsync(template, caller!.AuditName, cancellationToken);
@@ -142,7 +142,7 @@ public sealed partial class AdminApi
 
         if (template.Key != key)
         {
-            return ApiProblems.Invalid(new ApiError("key", "template.keyMismatch", $"The document's key must stay '{key}'."));
+            return ApiProblems.Invalid(new ApiError("key", "template.keyMismatch", $"文档的键必须保持为“{key}”。", $"The document's key must stay '{key}'."));
         }
 
         return await ChangeAsync(key, version, ifMatch, expected => templates.EditDraftAsync(key, version, template, expected, caller!.AuditName, cancellationToken), cancellationToken);
@@ -167,7 +167,7 @@ public sealed partial class AdminApi
         var from = body.ValidFrom?.ToUniversalTime() ?? time.GetUtcNow().UtcDateTime;
         if (body.ValidTo is { } to && to.ToUniversalTime() <= from)
         {
-            return ApiProblems.Invalid(new ApiError("validTo", "field.range", "validTo must be after validFrom."));
+            return ApiProblems.Invalid(new ApiError("validTo", "field.range", "validTo 必须晚于 validFrom。", "validTo must be after validFrom."));
         }
 
         return await ChangeAsync(key, version, ifMatch,
@@ -203,12 +203,12 @@ public sealed partial class AdminApi
         var errors = new List<ApiError>();
         if (!int.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out var a))
         {
-            errors.Add(new ApiError("query:from", "query.invalid", "A version number."));
+            errors.Add(new ApiError("query:from", "query.invalid", "版本号。", "A version number."));
         }
 
         if (!int.TryParse(to, NumberStyles.None, CultureInfo.InvariantCulture, out var b))
         {
-            errors.Add(new ApiError("query:to", "query.invalid", "A version number."));
+            errors.Add(new ApiError("query:to", "query.invalid", "版本号。", "A version number."));
         }
 
         if (errors.Count > 0)
