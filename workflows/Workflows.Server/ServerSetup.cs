@@ -75,7 +75,7 @@ internal static class ServerSetup
             {
                 var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(60);
                 context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests.",
+                await ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests.", $"请等待 {retry.TotalSeconds:0} 秒后重试。",
                     $"Wait {retry.TotalSeconds:0} seconds and try again.", []).ExecuteAsync(context.HttpContext);
             };
         });

@@ -309,7 +309,7 @@ public sealed class CitizenApi(
         var task = await tasks.GetAsync(item.Department, ItemOrchestrator.InstanceId(applicationId, itemKey), cancellationToken);
         if (task is not { Status: OfficerTaskStatus.AwaitingApplicant })
         {
-            return ApiProblems.Conflict("supplement.notAsked", "Nothing is asked of you on this item now.");
+            return ApiProblems.Conflict("supplement.notAsked", "该事项目前没有需要您提供的内容。", "Nothing is asked of you on this item now.");
         }
 
         if (body.References.Count == 0)
@@ -335,13 +335,13 @@ public sealed class CitizenApi(
         switch (await tasks.TakeSupplementAnswerAsync(item.Department, task.TaskId, body.RequestId, fingerprint, cancellationToken))
         {
             case SupplementAnswer.NotAsked:
-                return ApiProblems.Conflict("supplement.notAsked", "Nothing is asked of you on this item now.");
+                return ApiProblems.Conflict("supplement.notAsked", "该事项目前没有需要您提供的内容。", "Nothing is asked of you on this item now.");
             case SupplementAnswer.Stale:
-                return ApiProblems.Problem(StatusCodes.Status409Conflict, "supplement.stale", "Conflict with the current state.",
+                return ApiProblems.Problem(StatusCodes.Status409Conflict, "supplement.stale", "Conflict with the current state.", "该请求不是此事项当前待答复的请求；请重新加载申请，答复其显示的请求。",
                     "That request is not the one open on this item; reload the application and answer the request it shows.",
                     [new ApiError("requestId", "supplement.stale", "不是当前待答复的请求。", "Not the open request.")]);
             case SupplementAnswer.AlreadyAnswered:
-                return ApiProblems.Problem(StatusCodes.Status409Conflict, "supplement.alreadyAnswered", "Conflict with the current state.",
+                return ApiProblems.Problem(StatusCodes.Status409Conflict, "supplement.alreadyAnswered", "Conflict with the current state.", "该请求已用其他文件答复过；部门正在审查那次答复。",
                     "This request was answered already with other files; the department reviews that answer.",
                     [new ApiError("requestId", "supplement.alreadyAnswered", "已经答复过了。", "Answered already.")]);
         }
@@ -370,7 +370,7 @@ public sealed class CitizenApi(
 
         if (entry.Status != MaterialStatus.Deferred || record.Status != ApplicationStatus.InProgress)
         {
-            return ApiProblems.Conflict("material.notAwaited", $"{entry.Name} is not awaited (it is {entry.Status}).");
+            return ApiProblems.Conflict("material.notAwaited", $"{entry.Name}当前不在等待补交（状态为 {entry.Status}）。", $"{entry.Name} is not awaited (it is {entry.Status}).");
         }
 
         var errors = await CheckUploadsAsync(caller!, [(materialKey, body.Reference, "reference")], cancellationToken);
@@ -405,7 +405,7 @@ public sealed class CitizenApi(
 
         if (record.Status != ApplicationStatus.InProgress)
         {
-            return ApiProblems.Conflict("application.ended", $"The application has already ended ({record.Status}).");
+            return ApiProblems.Conflict("application.ended", $"申请已经结束（{record.Status}）。", $"The application has already ended ({record.Status}).");
         }
 
         await applications.WithdrawAsync(applicationId, body.Reason, cancellationToken);
@@ -490,7 +490,7 @@ public sealed class CitizenApi(
 
         var proactive = record.Status == ApplicationStatus.AwaitingConfirmation ? await applications.GetProactiveAsync(applicationId, cancellationToken) : null;
         return proactive is null
-            ? (null, ApiProblems.Conflict("application.notAwaitingConfirmation", $"The application is not awaiting your confirmation ({record.Status})."))
+            ? (null, ApiProblems.Conflict("application.notAwaitingConfirmation", $"申请不在等待您确认（{record.Status}）。", $"The application is not awaiting your confirmation ({record.Status})."))
             : (proactive, null);
     }
 

@@ -207,7 +207,7 @@ public sealed class OfficerApi(
         if (stored.Task.Kind == TaskKind.FollowUp)
         {
             // A bad rating is closed only by a written response the applicant reads, never by approve or reject.
-            return ApiProblems.Conflict("task.followUp", "This is a follow-up of a bad rating; answer it with POST tasks/{taskId}/response.");
+            return ApiProblems.Conflict("task.followUp", "这是差评整改任务；请用 POST tasks/{taskId}/response 答复。", "This is a follow-up of a bad rating; answer it with POST tasks/{taskId}/response.");
         }
 
         var errors = Validate(body, stored.Task);
@@ -235,23 +235,23 @@ public sealed class OfficerApi(
         // officer who lost a race is told the task changed, whatever it changed into (decided, pending, claimed).
         if (stored.ETag != expected)
         {
-            return ApiProblems.Changed("The task changed since you read it (perhaps a colleague decided it); reload it.");
+            return ApiProblems.Changed("任务在您读取后已被更改（可能同事已作出决定）；请重新加载。", "The task changed since you read it (perhaps a colleague decided it); reload it.");
         }
 
         if (stored.Task.Status != OfficerTaskStatus.Open)
         {
-            return ApiProblems.Conflict("task.notOpen", $"The task is {stored.Task.Status}; there is nothing to decide now.");
+            return ApiProblems.Conflict("task.notOpen", $"任务状态为 {stored.Task.Status}；目前无需决定。", $"The task is {stored.Task.Status}; there is nothing to decide now.");
         }
 
         if (stored.PendingDecision is not null)
         {
             // The engine's sweep delivers it (DecisionDelivery), whether or not anyone looks.
-            return ApiProblems.Conflict("task.decisionPending", "A decision on this task has been taken and is being delivered.");
+            return ApiProblems.Conflict("task.decisionPending", "该任务已作出决定，正在送达。", "A decision on this task has been taken and is being delivered.");
         }
 
         if (stored.ClaimedBy is { } holder && holder != caller!.Id)
         {
-            return ApiProblems.Conflict("task.claimedByOther", $"The task is claimed by {holder}.");
+            return ApiProblems.Conflict("task.claimedByOther", $"任务已由 {holder} 认领。", $"The task is claimed by {holder}.");
         }
 
         var pending = new PendingDecision($"d-{Guid.NewGuid():N}", body.Kind, caller!.Id, time.GetUtcNow(), body.Reason, body.Materials);
@@ -259,7 +259,7 @@ public sealed class OfficerApi(
         await tasks.NotePendingAsync(caller.Department!, taskId, pending.Id, pending.At, cancellationToken);
         if (await tasks.TryUpdateOfficerStateAsync(caller!.Department!, taskId, expected, stored.ClaimedBy, pending.Serialize(), cancellationToken) is not { } etag)
         {
-            return ApiProblems.Changed("The task changed since you read it (perhaps a colleague decided it); reload it.");
+            return ApiProblems.Changed("任务在您读取后已被更改（可能同事已作出决定）；请重新加载。", "The task changed since you read it (perhaps a colleague decided it); reload it.");
         }
 
         if (stored.Task.Kind == TaskKind.Verification)
@@ -303,23 +303,23 @@ public sealed class OfficerApi(
 
         if (stored.Task.Status == OfficerTaskStatus.Closed)
         {
-            return ApiProblems.Conflict("task.closed", "The task is closed.");
+            return ApiProblems.Conflict("task.closed", "任务已关闭。", "The task is closed.");
         }
 
         if (stored.ClaimedBy is { } holder && holder != caller!.Id)
         {
-            return ApiProblems.Conflict("task.claimedByOther", $"The task is claimed by {holder}.");
+            return ApiProblems.Conflict("task.claimedByOther", $"任务已由 {holder} 认领。", $"The task is claimed by {holder}.");
         }
 
         if (!claim && stored.ClaimedBy is null)
         {
-            return ApiProblems.Conflict("task.notClaimed", "You have not claimed this task.");
+            return ApiProblems.Conflict("task.notClaimed", "您没有认领该任务。", "You have not claimed this task.");
         }
 
         var etag = await tasks.TryUpdateOfficerStateAsync(caller!.Department!, taskId, expected, claim ? caller.Id : null, stored.PendingDecision, cancellationToken);
         if (etag is null)
         {
-            return ApiProblems.Changed("The task changed since you read it; reload it.");
+            return ApiProblems.Changed("任务在您读取后已被更改；请重新加载。", "The task changed since you read it; reload it.");
         }
 
         var now = await tasks.GetStoredAsync(caller.Department!, taskId, cancellationToken);

@@ -160,7 +160,7 @@ public sealed class SystemApi(
 
         if (item.Decision is not ExternalDecision external || external.System != system)
         {
-            return (ApiProblems.Conflict("callback.wrongSystem", "This item is not decided by your system."), SignatureOutcome.Refused);
+            return (ApiProblems.Conflict("callback.wrongSystem", "该事项不由您的系统作出结果。", "This item is not decided by your system."), SignatureOutcome.Refused);
         }
 
         if (CheckCallback(callback, item) is { Count: > 0 } errors)
@@ -429,7 +429,7 @@ public sealed class SystemApi(
 
         if (started.Count == 0)
         {
-            return (ApiProblems.Refused("event-unhandled", "No bundle is started by this event.",
+            return (ApiProblems.Refused("event-unhandled", new Workflows.Templates.LocalText("此事件未启动任何一件事。", "No bundle is started by this event."),
                 [new ApiError("type", "event.unhandled", $"没有已发布的一件事对来自 {system} 的“{ev.Type}”事件主动办理。", $"No published bundle is proactive on '{ev.Type}' from {system}.")]), SignatureOutcome.Refused);
         }
 

@@ -268,13 +268,13 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
         if (item is null || task is null)
         {
             return item is { State: not (ItemState.Waiting or ItemState.Running) }
-                ? ApiProblems.Conflict("item.ended", $"The item has ended ({item.State}); there is no due time to extend.")
+                ? ApiProblems.Conflict("item.ended", $"事项已结束（{item.State}）；没有可延长的期限。", $"The item has ended ({item.State}); there is no due time to extend.")
                 : ApiProblems.NotFound("item waiting for a department's decision");
         }
 
         if (item.State != ItemState.Running || task.Status == OfficerTaskStatus.Closed)
         {
-            return ApiProblems.Conflict("item.ended", $"The item has ended ({(task.Status == OfficerTaskStatus.Closed ? task.Outcome : item.State)}); there is no due time to extend.");
+            return ApiProblems.Conflict("item.ended", $"事项已结束（{(task.Status == OfficerTaskStatus.Closed ? task.Outcome : item.State)}）；没有可延长的期限。", $"The item has ended ({(task.Status == OfficerTaskStatus.Closed ? task.Outcome : item.State)}); there is no due time to extend.");
         }
 
         await service.ExtendAsync(applicationId, itemKey, new DueExtended(body.WorkingDays, body.Reason, caller!.AuditName), cancellationToken);

@@ -234,12 +234,12 @@ public sealed class AssistedApi(
 
         if (sha != request.Sha256)
         {
-            return ApiProblems.Conflict("consent.changed", "This is not the request you were shown; read it again and confirm what it says now.");
+            return ApiProblems.Conflict("consent.changed", "这不是向您展示的那份请求；请重新阅读，并确认其现在的内容。", "This is not the request you were shown; read it again and confirm what it says now.");
         }
 
         if (caller.Kind != request.ApplicantKind)
         {
-            return ApiProblems.Conflict("consent.applicantKind", $"This request is for a {KindName(request.ApplicantKind)}; sign in as one to confirm it.");
+            return ApiProblems.Conflict("consent.applicantKind", $"该请求须由{(request.ApplicantKind == ApplicantKind.Company ? "企业" : "个人")}确认；请以该身份登录后确认。", $"This request is for a {KindName(request.ApplicantKind)}; sign in as one to confirm it.");
         }
 
         var applicationId = ConsentStore.ApplicationIdOf(consentId);
@@ -264,7 +264,7 @@ public sealed class AssistedApi(
 
         if (decision.Kind == ConsentDecisionKind.Refused)
         {
-            return ApiProblems.Conflict("consent.refused", "You refused this request; the helper can file a new one.");
+            return ApiProblems.Conflict("consent.refused", "您已拒绝该请求；帮办人员可以重新提交。", "You refused this request; the helper can file a new one.");
         }
 
         // The name recorded with the confirmation, so a retry sends the same body and finds the same application.
@@ -337,7 +337,7 @@ public sealed class AssistedApi(
 
         if (decision.Kind == ConsentDecisionKind.Confirmed)
         {
-            return ApiProblems.Conflict("consent.confirmed", "You confirmed this request; the application is filed. Withdraw the application instead.");
+            return ApiProblems.Conflict("consent.confirmed", "您已确认该请求，申请已提交。如需撤销，请撤回申请。", "You confirmed this request; the application is filed. Withdraw the application instead.");
         }
 
         await audit.AppendAsync(new AuditEntry(ConsentStore.ApplicationIdOf(consentId), "consent.refused", decision.At, caller.AuditName, "consent.refused", null,
@@ -375,11 +375,11 @@ public sealed class AssistedApi(
         }
 
         AssistedLog.Tampered(logger, request.ConsentId);
-        return ApiProblems.Conflict("consent.tampered", "This request was changed after it was filed and cannot be confirmed; ask the service hall to file it again.");
+        return ApiProblems.Conflict("consent.tampered", "该请求在提交后被更改，不能确认；请服务大厅重新提交。", "This request was changed after it was filed and cannot be confirmed; ask the service hall to file it again.");
     }
 
     static IResult Expired(ConsentRequest request) =>
-        ApiProblems.Problem(StatusCodes.Status410Gone, "consent.expired", "Expired.",
+        ApiProblems.Problem(StatusCodes.Status410Gone, "consent.expired", "Expired.", $"该请求的确认期限为 {request.ExpiresAt:O}；请服务大厅重新提交。",
             $"This request could be confirmed until {request.ExpiresAt:O}; ask the service hall to file it again.", []);
 
     static IResult Refusal(IReadOnlyList<SubmissionProblem> problems) =>

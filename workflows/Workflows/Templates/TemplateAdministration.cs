@@ -238,7 +238,7 @@ public sealed partial class AdminApi
         if (current.ETag != expected)
         {
             // Refused before the change starts: the store writes a draft's document before its ETag-guarded row.
-            return ApiProblems.Changed($"{key} v{version} was changed by someone else; reload it and try again.");
+            return ApiProblems.Changed($"{key} v{version} 已被他人修改；请重新加载后再试。", $"{key} v{version} was changed by someone else; reload it and try again.");
         }
 
         try
@@ -249,7 +249,7 @@ public sealed partial class AdminApi
         }
         catch (TemplateInvalidException ex)
         {
-            return ApiProblems.Refused("template-invalid", "The template breaks rules; nothing was changed.",
+            return ApiProblems.Refused("template-invalid", new Workflows.Templates.LocalText("模板违反规则；未作任何更改。", "The template breaks rules; nothing was changed."),
                 [.. ex.Problems.Select(p => new ApiError(p.Path, p.Code, p.Message))]);
         }
         catch (TemplateLifecycleException ex)
