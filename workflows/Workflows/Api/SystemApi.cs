@@ -610,6 +610,7 @@ public sealed class SystemApi(
 
     static IResult BadSignature() =>
         ApiProblems.Problem(StatusCodes.Status401Unauthorized, "bad-signature", "Callback not authenticated.",
+            $"请用该系统的密钥以 HMAC-SHA256 对 '{{timestamp}}.{{body}}' 签名；发送 {TimestampHeader}（Unix 秒，在时间窗口内）和 {SignatureHeader}: sha256=HEX。",
             $"Sign '{{timestamp}}.{{body}}' with HMAC-SHA256 under the system's secret; send {TimestampHeader} (Unix seconds, within the window) and {SignatureHeader}: sha256=HEX.",
             [new ApiError($"header:{SignatureHeader}", "signature.invalid", "缺失、错误或已过期。", "Missing, wrong or too old.")]);
 }

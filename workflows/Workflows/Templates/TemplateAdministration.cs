@@ -84,7 +84,7 @@ public sealed partial class AdminApi
         var stored = await templates.GetAsync(key, version, cancellationToken);
         return stored is null
             ? ApiProblems.NotFound("template version")
-            : new WithETag(new TemplateVersionDetail(Summary(stored), stored.Version.Definition, TemplateValidator.Validate(stored.Version.Definition, Catalog)), stored.ETag);
+            : new WithETag(new TemplateVersionDetail(Summary(stored), stored.Version.Definition, Localized(TemplateValidator.Validate(stored.Version.Definition, Catalog))), stored.ETag);
     }
 
     /// <summary>Checks a document without storing it.</summary>
@@ -95,7 +95,7 @@ public sealed partial class AdminApi
     {
         var template = TemplateJson.TryParse(document, out var parseProblems);
         var problems = template is null ? parseProblems : TemplateValidator.Validate(template, Catalog);
-        return Results.Ok(new ValidationResponse(problems.Count == 0, problems));
+        return Results.Ok(new ValidationResponse(problems.Count == 0, Localized(problems)));
     }
 
     /// <summary>Creates the next version of a template as a draft. A document that cannot be read is refused; one that reads but breaks rules is kept as a draft with its problems listed.</summary>
@@ -117,7 +117,7 @@ public sealed partial class AdminApi
 
         var stored = await templates.CreateDraftAsync(template, caller!.AuditName, cancellationToken);
         return new CreatedWithETag($"/api/admin/templates/{template.Key}/versions/{stored.Version.Version}",
-            new TemplateVersionDetail(Summary(stored), template, TemplateValidator.Validate(template, Catalog)), stored.ETag);
+            new TemplateVersionDetail(Summary(stored), template, Localized(TemplateValidator.Validate(template, Catalog))), stored.ETag);
     }
 
     /// <summary>Replaces a draft's document.</summary>
@@ -245,12 +245,12 @@ public sealed partial class AdminApi
         {
             var stored = await change(expected);
             // A draft saved with problems is kept; the answer lists them, as a read of it would.
-            return new WithETag(new TemplateVersionDetail(Summary(stored), stored.Version.Definition, TemplateValidator.Validate(stored.Version.Definition, Catalog)), stored.ETag);
+            return new WithETag(new TemplateVersionDetail(Summary(stored), stored.Version.Definition, Localized(TemplateValidator.Validate(stored.Version.Definition, Catalog))), stored.ETag);
         }
         catch (TemplateInvalidException ex)
         {
             return ApiProblems.Refused("template-invalid", new Workflows.Templates.LocalText("模板违反规则；未作任何更改。", "The template breaks rules; nothing was changed."),
-                [.. ex.Problems.Select(p => new ApiError(p.Path, p.Code, p.Message))]);
+                [.. ex.Problems.Select(p => new ApiError(p.Path, p.Code, p.In(ApiLanguage.English)))]);
         }
         catch (TemplateLifecycleException ex)
         {
@@ -264,10 +264,12 @@ public sealed partial class AdminApi
 
     static BundleTemplate? Parse(string document) => TemplateJson.TryParse(document, out _);
 
+    static List<TemplateProblem> Localized(IReadOnlyList<TemplateProblem> problems) => [.. problems.Select(p => p.Localized())];
+
     static IResult ParseProblem(string document)
     {
         TemplateJson.TryParse(document, out var problems);
-        return ApiProblems.Invalid([.. problems.Select(p => new ApiError(p.Path, p.Code, p.Message))]);
+        return ApiProblems.Invalid([.. problems.Select(p => new ApiError(p.Path, p.Code, p.In(ApiLanguage.English)))]);
     }
 
     static bool TemplateKeyPattern(string key) =>
