@@ -41,7 +41,9 @@ public sealed class BundleNotificationTests(StorageFixture storage) : IAsyncLife
         bundles.Count(n => n.Notification.Topic == NotificationTopics.Ended).ShouldBe(1);
         bundles.Count(n => n.Notification.Topic == NotificationTopics.RatingInvited).ShouldBe(1);
         bundles.ShouldAllBe(n => n.Status == DeliveryStatus.Sent, "the local log channel takes everything");
-        bundles.Single(n => n.Notification.Topic == NotificationTopics.Ended).Notification.Title.ShouldContain("Completed");
+        var ended = bundles.Single(n => n.Notification.Topic == NotificationTopics.Ended).Notification;
+        (ended.Title, ended.TitleEn).ShouldBe(("办结", "Completed"));
+        ended.BodyEn.ShouldNotBeNull().ShouldNotContain("办结");
 
         // The final save's activity runs again (as after a crash before its completion was recorded): nothing new.
         var save = ActivatorUtilities.CreateInstance<SaveApplicationActivity>(harness.Services);

@@ -37,6 +37,10 @@ public sealed class NotificationApiTests(StorageFixture storage) : IAsyncLifetim
             New("hospital:escalation", RecipientKind.Supervisor, "hospital", 5),
             New("police:task", RecipientKind.Department, "police", 6),
             New("admin:case", RecipientKind.Administrators, NotificationApi.AdministratorsRecipient, 7),
+            Notification.Of("zhao:new", RecipientKind.Applicant, "citizen-zhao", NotificationTopics.Accepted,
+                new LocalText("申请已受理", "Application accepted"), new LocalText("您的申请已受理。", "Your application was accepted."), At.AddMinutes(9)),
+            // A row from before notifications had an English text: one mixed string, shown as it is in either language.
+            new("zhao:old", RecipientKind.Applicant, "citizen-zhao", NotificationTopics.Accepted, "申请已受理 Application accepted", "Your application was accepted.", At.AddMinutes(8)),
         ]);
     }
 
@@ -153,6 +157,28 @@ public sealed class NotificationApiTests(StorageFixture storage) : IAsyncLifetim
         var result = await Api().ListMineAsync(new Caller("officer-x", "x", CallerRole.Officer, Supervisor: true), Query(""), CancellationToken.None);
 
         result.ShouldBeAssignableTo<IStatusCodeHttpResult>().ShouldNotBeNull().StatusCode.ShouldBe(StatusCodes.Status403Forbidden);
+    }
+
+    [Theory]
+    [InlineData(ApiLanguage.Zh, "申请已受理", "您的申请已受理。")]
+    [InlineData(ApiLanguage.En, "Application accepted", "Your application was accepted.")]
+    public async Task ListMineAsync_BilingualAndOldMixedRows_NewOnesInTheRequestsLanguageOldOnesAsStored(string language, string title, string body)
+    {
+        List<NotificationView> list;
+        try
+        {
+            ApiLanguage.Set(language);
+            list = [.. (await Api().ListMineAsync(Caller("applicant:citizen-zhao"), Query(""), CancellationToken.None))
+                .ShouldBeOfType<Ok<Page<NotificationView>>>().Value.ShouldNotBeNull().Items];
+        }
+        finally
+        {
+            ApiLanguage.Set(ApiLanguage.Zh);
+        }
+
+        list.Select(n => n.Id).ShouldBe(["zhao:new", "zhao:old"]);
+        (list[0].Title, list[0].Body).ShouldBe((title, body));
+        (list[1].Title, list[1].Body).ShouldBe(("申请已受理 Application accepted", "Your application was accepted."));
     }
 
     NotificationApi Api() => new(services.GetRequiredService<NotificationOutbox>());

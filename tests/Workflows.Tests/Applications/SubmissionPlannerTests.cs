@@ -61,7 +61,11 @@ public class SubmissionPlannerTests
         byPath["answers.colour"].Code.ShouldBe("answer.unknown");
         byPath["materials.parentsIdCards"].Departments!.ShouldBe(["hospital", "police"], ignoreOrder: true);
         byPath["materials.babyPhoto"].Departments!.ShouldBe(["human-resources"]);
-        byPath["materials.householdRegister"].Message.ShouldContain("upload it");
+        byPath["materials.householdRegister"].MessageEn.ShouldNotBeNull().ShouldContain("upload it");
+        // Each language whole: the Chinese says it in Chinese, the English has no Chinese in it but the names it quotes.
+        byPath["materials.householdRegister"].Message.ShouldContain("上传该材料");
+        plan.Problems.ShouldAllBe(p => p.MessageEn != null && !p.MessageEn.Any(c => c >= '\u3000' && c <= '\u9fff'), "the newborn bundle names everything in English too");
+        plan.Problems.ShouldAllBe(p => p.Message.Any(c => c >= '\u4e00' && c <= '\u9fff'));
         plan.Problems.ShouldNotContain(p => p.Path == "materials.marriageCertificate", "a deferrable material is deferred, not refused");
     }
 

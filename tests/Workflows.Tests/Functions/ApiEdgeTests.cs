@@ -88,7 +88,7 @@ public sealed class ApiEdgeTests
         var (status, body) = await CallAsync(operation, token: null);
 
         status.ShouldBe(StatusCodes.Status404NotFound, body);
-        body.ShouldContain("certificate");
+        body.ShouldContain("resource.notFound");
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Workflows.Notifications;
 using Workflows.Systems;
+using Workflows.Templates;
 
 namespace Workflows.Tests.Notifications;
 
@@ -38,6 +39,27 @@ public sealed class ChannelTests
         var timestamp = long.Parse(headers[SystemApi.TimestampHeader]!, System.Globalization.CultureInfo.InvariantCulture);
         headers[SystemApi.SignatureHeader].ShouldBe(SystemApi.Sign(Secret, timestamp, body));
         headers[SystemApi.SignatureHeader].ShouldNotBe(SystemApi.Sign("another-secret-0123456789abcdef0123", timestamp, body));
+    }
+
+    [Fact]
+    public async Task WebhookChannel_Bilingual_TitleAndBodyInBothLanguagesChineseFirstAndEachLanguageApart()
+    {
+        using var listener = Listen(out var url);
+        var received = ReceiveOneAsync(listener, HttpStatusCode.NoContent);
+        using var services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+        var channel = new WebhookChannel(services.GetRequiredService<IHttpClientFactory>(), Options(url, Secret), TimeProvider.System);
+        var notice = Notification.Of("app-2:accepted", RecipientKind.Applicant, "citizen-wang", NotificationTopics.Accepted,
+            new LocalText("申请已受理", "Application accepted"), new LocalText("您的申请已受理。", "Your application was accepted."), Sample.At, "app-2");
+
+        await channel.SendAsync(notice, CancellationToken.None);
+
+        using var json = JsonDocument.Parse((await received).Body);
+        json.RootElement.GetProperty("title").GetString().ShouldBe("申请已受理 / Application accepted");
+        json.RootElement.GetProperty("body").GetString().ShouldBe("您的申请已受理。" + Notification.BodySeparator + "Your application was accepted.");
+        json.RootElement.GetProperty("titleZh").GetString().ShouldBe("申请已受理");
+        json.RootElement.GetProperty("titleEn").GetString().ShouldBe("Application accepted");
+        json.RootElement.GetProperty("bodyZh").GetString().ShouldBe("您的申请已受理。");
+        json.RootElement.GetProperty("bodyEn").GetString().ShouldBe("Your application was accepted.");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net.Mail;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Workflows.Notifications;
+using Workflows.Templates;
 using Workflows.Testing;
 
 namespace Workflows.Tests.Notifications;
@@ -37,6 +38,20 @@ public sealed class SmtpChannelTests
         message.Header("Content-Type")!.ShouldContain("utf-8", Case.Insensitive);
         // Nothing outside ASCII goes over the wire raw: a 7-bit relay cannot mangle it.
         message.Data.ShouldAllBe(c => c < 128);
+    }
+
+    [Fact]
+    public async Task SendAsync_Bilingual_SubjectAndBodyInBothLanguagesChineseFirstAndSeparated()
+    {
+        await using var server = FakeSmtpServer.Start();
+        var notice = Notification.Of("app-2:refused", RecipientKind.Applicant, "citizen-wang", NotificationTopics.Refused,
+            new LocalText("未予受理", "Not accepted"), new LocalText("请补充宝宝照片。", "Add the baby's photo."), ToWang.At, "app-2");
+
+        await Channel(server.Port).SendAsync(notice, CancellationToken.None);
+
+        var message = server.Messages.ShouldHaveSingleItem();
+        message.Subject.ShouldBe("未予受理 / Not accepted");
+        message.Body.ShouldBe("请补充宝宝照片。" + Notification.BodySeparator + "Add the baby's photo.");
     }
 
     [Fact]

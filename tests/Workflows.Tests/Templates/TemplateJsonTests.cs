@@ -217,7 +217,7 @@ public sealed class TemplateJsonTests
     public void TryParse_NullDocument_ReportsEmptyTemplate()
     {
         TemplateJson.TryParse("null", out var problems).ShouldBeNull();
-        problems.ShouldHaveSingleItem().ShouldBe(new TemplateProblem("$", "template.empty", "The document is empty (null)."));
+        problems.ShouldHaveSingleItem().ShouldBe(new TemplateProblem("$", "template.empty", "The document is empty (null).", "文档为空（null）。"));
     }
 
     [Fact]

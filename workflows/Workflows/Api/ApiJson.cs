@@ -100,12 +100,12 @@ public static class ApiJson
     {
         if (utf8.IsEmpty)
         {
-            return (null, ApiProblems.Invalid(new ApiError("body", "body.empty", "Send a JSON object.")));
+            return (null, ApiProblems.Invalid(new ApiError("body", "body.empty", "请发送一个 JSON 对象。", "Send a JSON object.")));
         }
 
         if (!WellFormed(utf8))
         {
-            return (null, ApiProblems.Invalid(new ApiError("body", "body.malformed", "The body is not well-formed JSON.")));
+            return (null, ApiProblems.Invalid(new ApiError("body", "body.malformed", "请求体不是格式正确的 JSON。", "The body is not well-formed JSON.")));
         }
 
         if (Unsafe(utf8) is { } unsafeValue)
@@ -117,7 +117,7 @@ public static class ApiJson
         {
             var value = JsonSerializer.Deserialize<T>(utf8, Options);
             return value is null
-                ? (null, ApiProblems.Invalid(new ApiError("body", "body.null", "Send a JSON object, not null.")))
+                ? (null, ApiProblems.Invalid(new ApiError("body", "body.null", "请发送一个 JSON 对象，而不是 null。", "Send a JSON object, not null.")))
                 : (value, null);
         }
         catch (JsonException ex)
@@ -142,24 +142,24 @@ public static class ApiJson
             var name = end > start ? message[(start + 1)..end] : "?";
             // Depending on where it stops, the reader's path ends at the object or at the unknown property itself.
             var at = field == "body" ? name : field == name || field.EndsWith($".{name}", StringComparison.Ordinal) ? field : $"{field}.{name}";
-            return new ApiError(at, "field.unknown", $"Unknown field '{name}'.");
+            return new ApiError(at, "field.unknown", $"未知字段“{name}”。", $"Unknown field '{name}'.");
         }
 
         if (message.Contains("missing required properties", StringComparison.Ordinal) || message.Contains("missing required", StringComparison.Ordinal))
         {
             var names = ex.Message.Split('\'').Where((_, i) => i % 2 == 1).ToList();
             var missing = names.Count > 0 ? names[^1] : "?";
-            return new ApiError(field == "body" ? missing : $"{field}.{missing}", "field.required", "A value is required.");
+            return new ApiError(field == "body" ? missing : $"{field}.{missing}", "field.required", "必须提供值。", "A value is required.");
         }
 
         if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("nullable", StringComparison.OrdinalIgnoreCase))
         {
-            return new ApiError(field, "field.null", "A value is required, not null.");
+            return new ApiError(field, "field.null", "必须提供值，不能为 null。", "A value is required, not null.");
         }
 
         return ex.InnerException is null && ex.LineNumber is not null && ex.Path is null
-            ? new ApiError("body", "body.malformed", "The body is not well-formed JSON.")
-            : new ApiError(field, "field.invalid", "The value has the wrong type or format.");
+            ? new ApiError("body", "body.malformed", "请求体不是格式正确的 JSON。", "The body is not well-formed JSON.")
+            : new ApiError(field, "field.invalid", "值的类型或格式不正确。", "The value has the wrong type or format.");
     }
 
     // Syntax is checked on its own first: the serializer reports a syntax error at the member it was reading
@@ -216,12 +216,12 @@ public static class ApiJson
                         frames[^1] = (false, 0, name);
                         if (PersonText.FindUnsafe(name, allowLineBreaks: false) is not null)
                         {
-                            return new ApiError(PathOf(frames), "text.invalidCharacter", "A field name with a control character, a bidirectional override or an invalid character.");
+                            return new ApiError(PathOf(frames), "text.invalidCharacter", "字段名含有控制字符、双向覆盖字符或无效字符。", "A field name with a control character, a bidirectional override or an invalid character.");
                         }
 
                         continue;
                     case JsonTokenType.Null when frames.Count > 0 && frames[^1].List:
-                        return new ApiError(PathOf(frames), "field.null", "A list may not hold null.");
+                        return new ApiError(PathOf(frames), "field.null", "列表中不能含有 null。", "A list may not hold null.");
                     case JsonTokenType.String:
                         if (PersonText.FindUnsafe(reader.GetString()!, allowLineBreaks: true) is { } at)
                         {
@@ -237,7 +237,7 @@ public static class ApiJson
         catch (InvalidOperationException)
         {
             // A lone surrogate escaped as \uD800: well-formed JSON, but no text.
-            return new ApiError(PathOf(frames), "text.invalidCharacter", "The text holds a lone UTF-16 surrogate; send valid Unicode.");
+            return new ApiError(PathOf(frames), "text.invalidCharacter", "文本含有孤立的 UTF-16 代理项；请发送有效的 Unicode。", "The text holds a lone UTF-16 surrogate; send valid Unicode.");
         }
 
         return null;

@@ -8,7 +8,19 @@ namespace Workflows.Api;
 /// <param name="Code">A stable code clients can switch on.</param>
 /// <param name="Message">What is wrong and how to put it right.</param>
 /// <param name="Departments">For a missing material: the departments whose items need it.</param>
-public sealed record ApiError(string Field, string Code, string Message, IReadOnlyList<string>? Departments = null);
+public sealed record ApiError(string Field, string Code, string Message, IReadOnlyList<string>? Departments = null)
+{
+    /// <summary>A located problem said in Chinese and English; the request's language (<see cref="ApiLanguage"/>) picks the message.</summary>
+    /// <param name="field">Where.</param>
+    /// <param name="code">A stable code clients can switch on.</param>
+    /// <param name="zh">What is wrong, in Chinese (the default).</param>
+    /// <param name="en">What is wrong, in English.</param>
+    /// <param name="departments">For a missing material: the departments whose items need it.</param>
+    public ApiError(string field, string code, string zh, string en, IReadOnlyList<string>? departments = null)
+        : this(field, code, ApiLanguage.Pick(zh, en), departments)
+    {
+    }
+}
 
 /// <summary>
 /// Every error the API returns, as RFC 9457 problem+json. The <c>type</c> is a stable URN per kind of problem,
@@ -37,11 +49,20 @@ public static class ApiProblems
     public static IResult Refused(string code, string title, IReadOnlyList<ApiError> errors) =>
         Problem(StatusCodes.Status422UnprocessableEntity, code, new LocalText(StatusTitle(StatusCodes.Status422UnprocessableEntity), title), Summary(errors), errors);
 
+    /// <summary>The request is well formed but refused by the rules (422), its title said in both languages.</summary>
+    /// <param name="code">The refusal's code.</param>
+    /// <param name="title">A short title in Chinese and English.</param>
+    /// <param name="errors">Every problem found (the one notice, 一次告知).</param>
+    /// <returns>The response.</returns>
+    public static IResult Refused(string code, LocalText title, IReadOnlyList<ApiError> errors) =>
+        Problem(StatusCodes.Status422UnprocessableEntity, code, title, Summary(errors), errors);
+
     /// <summary>The Idempotency-Key was used before for another body (422); nothing was started.</summary>
     /// <returns>The response.</returns>
     public static IResult IdempotencyConflict() =>
-        Refused(ProblemCodes.IdempotencyConflict, "Idempotency-Key reused.",
-            [new ApiError("header:Idempotency-Key", "idempotency.conflict", "This key was used for another application; send a new key for a new application, or the same body to retry.")]);
+        Refused(ProblemCodes.IdempotencyConflict, new LocalText("Idempotency-Key 已被使用", "Idempotency-Key reused."),
+            [new ApiError("header:Idempotency-Key", "idempotency.conflict", "此键已用于另一份申请；新申请请发送新键，重试请发送相同的请求体。",
+                "This key was used for another application; send a new key for a new application, or the same body to retry.")]);
 
     /// <summary>No valid credentials (401).</summary>
     /// <returns>The response.</returns>
@@ -62,7 +83,31 @@ public static class ApiProblems
     /// <returns>The response.</returns>
     public static IResult NotFound(string what) =>
         Problem(StatusCodes.Status404NotFound, ProblemCodes.ResourceNotFound, new LocalText("未找到", "Not found."),
-            new LocalText($"没有您可查看的该编号的 {what}。", $"No {what} with that id is visible to you."), []);
+            new LocalText($"没有您可查看的该编号的{Thing(what)}。", $"No {what} with that id is visible to you."), []);
+
+    // The Chinese for what NotFound names; a word not listed reads as it is (a code, not a sentence).
+    static string Thing(string what) => what switch
+    {
+        "application" => "申请",
+        "bundle" => "一件事",
+        "template" => "模板",
+        "task" => "任务",
+        "file" => "文件",
+        "upload" => "上传文件",
+        "certificate" => "证照",
+        "consent" => "确认请求",
+        "consent request" => "确认请求",
+        "case" => "案件",
+        "rating" => "评价",
+        "calendar" => "日历",
+        "item" => "事项",
+        "notification" => "通知",
+        "licence" => "证照",
+        "material" => "材料",
+        "version" => "版本",
+        "department" => "部门",
+        _ => $" {what} ",
+    };
 
     /// <summary>The request conflicts with the current state (409).</summary>
     /// <param name="code">A stable code.</param>
@@ -71,18 +116,33 @@ public static class ApiProblems
     public static IResult Conflict(string code, string detail) =>
         Problem(StatusCodes.Status409Conflict, code, new LocalText(StatusTitle(StatusCodes.Status409Conflict), "Conflict with the current state."), new LocalText(detail, detail), []);
 
+    /// <summary>The request conflicts with the current state (409), said in Chinese and English.</summary>
+    /// <param name="code">A stable code.</param>
+    /// <param name="zh">What the state is and what to do, in Chinese.</param>
+    /// <param name="en">The same in English.</param>
+    /// <returns>The response.</returns>
+    public static IResult Conflict(string code, string zh, string en) =>
+        Problem(StatusCodes.Status409Conflict, code, new LocalText(StatusTitle(StatusCodes.Status409Conflict), "Conflict with the current state."), new LocalText(zh, en), []);
+
     /// <summary>The resource changed since the caller read it (412).</summary>
     /// <param name="detail">What to do.</param>
     /// <returns>The response.</returns>
     public static IResult Changed(string detail) =>
         Problem(StatusCodes.Status412PreconditionFailed, ProblemCodes.PreconditionFailed, new LocalText(StatusTitle(StatusCodes.Status412PreconditionFailed), "Changed by someone else."), new LocalText(detail, detail), []);
 
+    /// <summary>The resource changed since the caller read it (412), said in Chinese and English.</summary>
+    /// <param name="zh">What to do, in Chinese.</param>
+    /// <param name="en">The same in English.</param>
+    /// <returns>The response.</returns>
+    public static IResult Changed(string zh, string en) =>
+        Problem(StatusCodes.Status412PreconditionFailed, ProblemCodes.PreconditionFailed, new LocalText(StatusTitle(StatusCodes.Status412PreconditionFailed), "Changed by someone else."), new LocalText(zh, en), []);
+
     /// <summary>A write needs <c>If-Match</c> with the ETag the caller read (428).</summary>
     /// <returns>The response.</returns>
     public static IResult NeedsIfMatch() =>
         Problem(StatusCodes.Status428PreconditionRequired, ProblemCodes.PreconditionRequired, new LocalText("需要 If-Match", "If-Match required."),
             new LocalText("请在 If-Match 请求头中发送您读取到的 ETag，以免两人互相覆盖。", "Send the ETag you read in an If-Match header, so two people cannot overwrite each other."),
-            [new ApiError("header:If-Match", "header.required", "Send the ETag from the last read.")]);
+            [new ApiError("header:If-Match", "header.required", "请发送上次读取时得到的 ETag。", "Send the ETag from the last read.")]);
 
     /// <summary>The body is larger than the route accepts (413).</summary>
     /// <param name="limit">The limit in bytes.</param>
@@ -90,7 +150,7 @@ public static class ApiProblems
     public static IResult TooLarge(long limit) =>
         Problem(StatusCodes.Status413PayloadTooLarge, ProblemCodes.BodyTooLarge, new LocalText("请求过大", "Request too large."),
             new LocalText($"此接口最多接受 {limit} 字节。", $"This route accepts at most {limit} bytes."),
-            [new ApiError("body", "body.tooLarge", $"At most {limit} bytes.")]);
+            [new ApiError("body", "body.tooLarge", $"最多 {limit} 字节。", $"At most {limit} bytes.")]);
 
     /// <summary>The body's media type is not accepted (415).</summary>
     /// <param name="expected">What is accepted.</param>
@@ -98,7 +158,7 @@ public static class ApiProblems
     public static IResult UnsupportedMediaType(string expected) =>
         Problem(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.BodyMediaType, new LocalText("不支持的媒体类型", "Unsupported media type."),
             new LocalText($"请发送 {expected}。", $"Send {expected}."),
-            [new ApiError("header:Content-Type", "header.contentType", $"Send {expected}.")]);
+            [new ApiError("header:Content-Type", "header.contentType", $"请发送 {expected}。", $"Send {expected}.")]);
 
     /// <summary>Too many requests from one user (429), with Retry-After in whole seconds.</summary>
     /// <param name="retryAfter">When the caller may try again.</param>
@@ -107,7 +167,8 @@ public static class ApiProblems
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         return new WithHeader(
-            Problem(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests.", $"Wait {seconds} seconds and try again.", []),
+            Problem(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, new LocalText("请求过多", "Too many requests."),
+                new LocalText($"请等待 {seconds} 秒后重试。", $"Wait {seconds} seconds and try again."), []),
             "Retry-After",
             seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
@@ -121,6 +182,17 @@ public static class ApiProblems
     /// <returns>The response.</returns>
     public static IResult Problem(int status, string code, string title, string detail, IReadOnlyList<ApiError> errors) =>
         Problem(status, code, new LocalText(StatusTitle(status), title), new LocalText(detail, detail), errors);
+
+    /// <summary>A problem response whose detail is said in Chinese and English; the title is the status's.</summary>
+    /// <param name="status">The HTTP status.</param>
+    /// <param name="code">The stable code (also the last part of the type URN).</param>
+    /// <param name="title">A short title in English (Chinese readers get the status's Chinese title).</param>
+    /// <param name="zh">The explanation in Chinese.</param>
+    /// <param name="en">The explanation in English.</param>
+    /// <param name="errors">The located problems.</param>
+    /// <returns>The response.</returns>
+    public static IResult Problem(int status, string code, string title, string zh, string en, IReadOnlyList<ApiError> errors) =>
+        Problem(status, code, new LocalText(StatusTitle(status), title), new LocalText(zh, en), errors);
 
     /// <summary>A problem response whose title and detail are said in Chinese and English; the request's language picks.</summary>
     /// <param name="status">The HTTP status.</param>

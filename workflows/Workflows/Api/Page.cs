@@ -57,7 +57,7 @@ public static class Paging
 
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 1 || size > max)
         {
-            errors.Add(new ApiError("query:pageSize", "query.invalid", $"A whole number from 1 to {max}."));
+            errors.Add(new ApiError("query:pageSize", "query.invalid", $"1 到 {max} 之间的整数。", $"A whole number from 1 to {max}."));
             return fallback;
         }
 
@@ -96,7 +96,7 @@ public static class Paging
             return value;
         }
 
-        errors.Add(new ApiError($"query:{name}", "query.invalid", $"One of {string.Join(", ", System.Enum.GetNames<T>())}."));
+        errors.Add(new ApiError($"query:{name}", "query.invalid", $"须为以下之一：{string.Join("、", System.Enum.GetNames<T>())}。", $"One of {string.Join(", ", System.Enum.GetNames<T>())}."));
         return null;
     }
 
@@ -118,7 +118,7 @@ public static class Paging
             return at.UtcDateTime;
         }
 
-        errors.Add(new ApiError($"query:{name}", "query.invalid", "An ISO 8601 date or date and time."));
+        errors.Add(new ApiError($"query:{name}", "query.invalid", "ISO 8601 日期或日期时间。", "An ISO 8601 date or date and time."));
         return null;
     }
 
@@ -142,12 +142,12 @@ public static class Paging
             return text;
         }
 
-        errors.Add(new ApiError($"query:{name}", "query.invalid", $"One of {string.Join(", ", choices)}."));
+        errors.Add(new ApiError($"query:{name}", "query.invalid", $"须为以下之一：{string.Join("、", choices)}。", $"One of {string.Join(", ", choices)}."));
         return choices[0];
     }
 
     /// <summary>The refusal of a continuation that is not one this list gave out.</summary>
-    public static ApiError BadContinuation { get; } = new("query:continuation", "query.invalid", "Pass back the continuation of the previous page unchanged.");
+    public static ApiError BadContinuation => new("query:continuation", "query.invalid", "请原样传回上一页的 continuation。", "Pass back the continuation of the previous page unchanged.");
 
     /// <summary>The continuation of a page that ended at <paramref name="key"/> in the list <paramref name="list"/>.</summary>
     /// <param name="list">The list and its order, e.g. <c>applications:-submittedAt</c>.</param>

@@ -52,7 +52,7 @@ public static class PersonText
         var max = kind switch { TextKind.Name => MaxName, TextKind.Output => MaxOutput, _ => MaxReason };
         if (value.Length > max)
         {
-            return new ApiError(field, "text.tooLong", $"At most {max} characters.");
+            return new ApiError(field, "text.tooLong", $"最多 {max} 个字符。", $"At most {max} characters.");
         }
 
         return FindUnsafe(value, allowLineBreaks: kind == TextKind.Reason) is { } at ? InvalidCharacter(field, at) : null;
@@ -63,6 +63,7 @@ public static class PersonText
     /// <param name="at">The character's index.</param>
     /// <returns>The error.</returns>
     public static ApiError InvalidCharacter(string field, int at) => new(field, "text.invalidCharacter",
+        $"第 {(at + 1).ToString(CultureInfo.InvariantCulture)} 个字符不允许使用（控制字符、双向覆盖字符或无效字符）。",
         $"Character {(at + 1).ToString(CultureInfo.InvariantCulture)} is not allowed (a control character, a bidirectional override or an invalid character).");
 
     /// <summary>The position of the first character the rule refuses, or null.</summary>

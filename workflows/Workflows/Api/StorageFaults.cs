@@ -56,7 +56,7 @@ public static partial class StorageFaults
     public static IResult Problem() => new WithHeader(
         ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "storage.unavailable", new Workflows.Templates.LocalText("存储暂不可用", "Storage unavailable"),
             new Workflows.Templates.LocalText($"暂时无法访问存储，请在 {RetryAfterSeconds} 秒后重试。", $"The storage cannot be reached just now; send the same request again in {RetryAfterSeconds} s."),
-            [new ApiError("storage", "storage.unavailable", "The storage cannot be reached.")]),
+            [new ApiError("storage", "storage.unavailable", "无法连接存储。", "The storage cannot be reached.")]),
         "Retry-After",
         RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

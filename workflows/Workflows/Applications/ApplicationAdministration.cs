@@ -87,7 +87,7 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
         var size = Paging.Size(q, errors);
         if (query.ApplicantName is { Length: > 100 })
         {
-            errors.Add(new ApiError("query:applicantName", "query.invalid", "At most 100 characters of the applicant's name."));
+            errors.Add(new ApiError("query:applicantName", "query.invalid", "申请人姓名最多 100 个字符。", "At most 100 characters of the applicant's name."));
         }
 
         const string list = "search";
@@ -124,37 +124,37 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
         var errors = new List<ApiError>();
         if (body.Action is not ("cancel" or "reassign" or "extend"))
         {
-            errors.Add(new ApiError("action", "field.invalid", "cancel, reassign or extend."));
+            errors.Add(new ApiError("action", "field.invalid", "cancel、reassign 或 extend。", "cancel, reassign or extend."));
         }
 
         if (body.Action == "extend" && body.WorkingDays is not (>= 1 and <= ItemOrchestrator.MaxExtensionDays))
         {
-            errors.Add(new ApiError("workingDays", "field.invalid", $"For extend: a whole number of working days from 1 to {ItemOrchestrator.MaxExtensionDays}."));
+            errors.Add(new ApiError("workingDays", "field.invalid", $"用于 extend：1 到 {ItemOrchestrator.MaxExtensionDays} 个工作日的整数。", $"For extend: a whole number of working days from 1 to {ItemOrchestrator.MaxExtensionDays}."));
         }
 
         if (body.Action == "extend" && body.Department is not null && Catalog.FindDepartment(body.Department) is null)
         {
-            errors.Add(new ApiError("department", "field.invalid", "Name a department of the catalog, or none for every department."));
+            errors.Add(new ApiError("department", "field.invalid", "请指明目录中的部门，不指明则为全部部门。", "Name a department of the catalog, or none for every department."));
         }
 
         if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
         {
-            errors.Add(new ApiError("reason", "field.required", "Give a reason of at most 500 characters; it is audited."));
+            errors.Add(new ApiError("reason", "field.required", "请给出不超过 500 个字符的理由；它将被审计记录。", "Give a reason of at most 500 characters; it is audited."));
         }
 
         if (body.Action == "reassign" && (string.IsNullOrWhiteSpace(body.Department) || Catalog.FindDepartment(body.Department) is null))
         {
-            errors.Add(new ApiError("department", "field.invalid", "Name a department of the catalog."));
+            errors.Add(new ApiError("department", "field.invalid", "请指明目录中的部门。", "Name a department of the catalog."));
         }
 
         if (body.Action == "reassign" && string.IsNullOrWhiteSpace(body.Officer))
         {
-            errors.Add(new ApiError("officer", "field.required", "Name the officer who takes the tasks."));
+            errors.Add(new ApiError("officer", "field.required", "请指明接手任务的工作人员。", "Name the officer who takes the tasks."));
         }
 
         if (body.Query.ApplicationIds is { Count: > MaxBulk })
         {
-            errors.Add(new ApiError("query.applicationIds", "field.tooMany", $"At most {MaxBulk} at once."));
+            errors.Add(new ApiError("query.applicationIds", "field.tooMany", $"一次最多 {MaxBulk} 个。", $"At most {MaxBulk} at once."));
         }
 
         if (errors.Count > 0)
@@ -251,12 +251,12 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
         var errors = new List<ApiError>();
         if (body.WorkingDays is < 1 or > ItemOrchestrator.MaxExtensionDays)
         {
-            errors.Add(new ApiError("workingDays", "field.invalid", $"A whole number of working days from 1 to {ItemOrchestrator.MaxExtensionDays}."));
+            errors.Add(new ApiError("workingDays", "field.invalid", $"1 到 {ItemOrchestrator.MaxExtensionDays} 个工作日的整数。", $"A whole number of working days from 1 to {ItemOrchestrator.MaxExtensionDays}."));
         }
 
         if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
         {
-            errors.Add(new ApiError("reason", "field.required", "Give a reason of at most 500 characters; it is audited."));
+            errors.Add(new ApiError("reason", "field.required", "请给出不超过 500 个字符的理由；它将被审计记录。", "Give a reason of at most 500 characters; it is audited."));
         }
 
         if (errors.Count > 0)
@@ -270,13 +270,13 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
         if (item is null || task is null)
         {
             return item is { State: not (ItemState.Waiting or ItemState.Running) }
-                ? ApiProblems.Conflict("item.ended", $"The item has ended ({item.State}); there is no due time to extend.")
+                ? ApiProblems.Conflict("item.ended", $"事项已结束（{item.State}）；没有可延长的期限。", $"The item has ended ({item.State}); there is no due time to extend.")
                 : ApiProblems.NotFound("item waiting for a department's decision");
         }
 
         if (item.State != ItemState.Running || task.Status == OfficerTaskStatus.Closed)
         {
-            return ApiProblems.Conflict("item.ended", $"The item has ended ({(task.Status == OfficerTaskStatus.Closed ? task.Outcome : item.State)}); there is no due time to extend.");
+            return ApiProblems.Conflict("item.ended", $"事项已结束（{(task.Status == OfficerTaskStatus.Closed ? task.Outcome : item.State)}）；没有可延长的期限。", $"The item has ended ({(task.Status == OfficerTaskStatus.Closed ? task.Outcome : item.State)}); there is no due time to extend.");
         }
 
         await service.ExtendAsync(applicationId, itemKey, new DueExtended(body.WorkingDays, body.Reason, caller!.AuditName), cancellationToken);

@@ -86,7 +86,7 @@ public sealed class ApplicationService(
         if (published is null)
         {
             return new SubmissionResult(applicationId, false,
-                [new SubmissionProblem("templateKey", "template.unknown", $"No bundle '{request.TemplateKey}' is open for applications.")], []);
+                [SubmissionProblem.Of("templateKey", "template.unknown", $"没有开放申请的“{request.TemplateKey}”。", $"No bundle '{request.TemplateKey}' is open for applications.")], []);
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -95,7 +95,7 @@ public sealed class ApplicationService(
         var problems = plan.Problems;
         if (problems.Count > 0)
         {
-            await NotifyRefusedAsync(applicationId, request, published.Template.Name, problems, now, cancellationToken);
+            await NotifyRefusedAsync(applicationId, request, new LocalText(published.Template.Name, published.Template.NameEn ?? published.Template.Name), problems, now, cancellationToken);
             return new SubmissionResult(applicationId, false, problems, []);
         }
 
@@ -142,7 +142,7 @@ public sealed class ApplicationService(
         var published = await templates.GetPublishedAsync(request.TemplateKey, cancellationToken);
         if (published is null)
         {
-            return [new SubmissionProblem("templateKey", "template.unknown", $"No bundle '{request.TemplateKey}' is open for applications.")];
+            return [SubmissionProblem.Of("templateKey", "template.unknown", $"没有开放申请的“{request.TemplateKey}”。", $"No bundle '{request.TemplateKey}' is open for applications.")];
         }
 
         var (plan, _) = await checker.CheckAsync(published.Template, request, time.GetUtcNow().UtcDateTime, await PinClockAsync(cancellationToken), cancellationToken);
@@ -253,7 +253,7 @@ public sealed class ApplicationService(
     // the answer, which carries every problem anyway. The outbox knows a notification by its time and id, and a
     // retried submit comes at another time: so it looks for the id among the applicant's latest first (one
     // partition read, on a refusal only).
-    async Task NotifyRefusedAsync(string applicationId, SubmissionRequest request, string bundleName, IReadOnlyList<SubmissionProblem> problems, DateTime now, CancellationToken cancellationToken)
+    async Task NotifyRefusedAsync(string applicationId, SubmissionRequest request, LocalText bundleName, IReadOnlyList<SubmissionProblem> problems, DateTime now, CancellationToken cancellationToken)
     {
         var id = $"{applicationId}:refused";
         if ((await outbox.ListAsync(RecipientKind.Applicant, request.Applicant.Id, 20, cancellationToken)).Any(n => n.Notification.Id == id))
@@ -261,10 +261,13 @@ public sealed class ApplicationService(
             return;
         }
 
-        var body = $"Your application for {bundleName} was not accepted. Everything to put right, at once: "
-            + string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"));
+        var body = new LocalText(
+            $"您的“{bundleName.Zh}”申请未予受理。需要补正的全部问题，一次告知："
+                + string.Join("；", problems.Select(p => $"{p.Path}：{p.Message}")),
+            $"Your application for {bundleName.En} was not accepted. Everything to put right, at once: "
+                + string.Join("; ", problems.Select(p => $"{p.Path}: {p.MessageEn ?? p.Message}")));
         await outbox.AddAsync(
-            [new Notification(id, RecipientKind.Applicant, request.Applicant.Id, NotificationTopics.Refused, "未予受理 Not accepted", body, now, applicationId)],
+            [Notification.Of(id, RecipientKind.Applicant, request.Applicant.Id, NotificationTopics.Refused, new("未予受理", "Not accepted"), body, now, applicationId)],
             cancellationToken);
     }
 

@@ -139,7 +139,7 @@ public sealed class CitizenApi(
         ArgumentNullException.ThrowIfNull(body);
         if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < '!' or > '~')))
         {
-            return ApiProblems.Invalid(new ApiError("header:Idempotency-Key", "header.invalid", $"1 to {MaxIdempotencyKeyLength} printable ASCII characters."));
+            return ApiProblems.Invalid(new ApiError("header:Idempotency-Key", "header.invalid", $"1 到 {MaxIdempotencyKeyLength} 个可打印 ASCII 字符。", $"1 to {MaxIdempotencyKeyLength} printable ASCII characters."));
         }
 
         // The same shape rules and the same refusal as the pre-submit check (SubmissionCheckApi).
@@ -343,12 +343,12 @@ public sealed class CitizenApi(
         var task = await tasks.GetAsync(item.Department, ItemOrchestrator.InstanceId(applicationId, itemKey), cancellationToken);
         if (task is not { Status: OfficerTaskStatus.AwaitingApplicant })
         {
-            return ApiProblems.Conflict("supplement.notAsked", "Nothing is asked of you on this item now.");
+            return ApiProblems.Conflict("supplement.notAsked", "该事项目前没有需要您提供的内容。", "Nothing is asked of you on this item now.");
         }
 
         if (body.References.Count == 0)
         {
-            return ApiProblems.Invalid(new ApiError("references", "field.required", "Supply at least one material."));
+            return ApiProblems.Invalid(new ApiError("references", "field.required", "请至少提供一份材料。", "Supply at least one material."));
         }
 
         var errors = await CheckUploadsAsync(caller!, body.References.Select(r => (r.Key, r.Value, $"references.{r.Key}")), cancellationToken);
@@ -359,7 +359,7 @@ public sealed class CitizenApi(
 
         if (string.IsNullOrWhiteSpace(body.RequestId))
         {
-            return ApiProblems.Invalid(new ApiError("requestId", "field.required", "Name the request you answer (asked[].requestId of the application)."));
+            return ApiProblems.Invalid(new ApiError("requestId", "field.required", "请指明您答复的请求（申请的 asked[].requestId）。", "Name the request you answer (asked[].requestId of the application)."));
         }
 
         // One answer per request, taken on the task row under its ETag: of two posts at once one is taken, and a
@@ -369,15 +369,15 @@ public sealed class CitizenApi(
         switch (await tasks.TakeSupplementAnswerAsync(item.Department, task.TaskId, body.RequestId, fingerprint, cancellationToken))
         {
             case SupplementAnswer.NotAsked:
-                return ApiProblems.Conflict("supplement.notAsked", "Nothing is asked of you on this item now.");
+                return ApiProblems.Conflict("supplement.notAsked", "该事项目前没有需要您提供的内容。", "Nothing is asked of you on this item now.");
             case SupplementAnswer.Stale:
-                return ApiProblems.Problem(StatusCodes.Status409Conflict, "supplement.stale", "Conflict with the current state.",
+                return ApiProblems.Problem(StatusCodes.Status409Conflict, "supplement.stale", "Conflict with the current state.", "该请求不是此事项当前待答复的请求；请重新加载申请，答复其显示的请求。",
                     "That request is not the one open on this item; reload the application and answer the request it shows.",
-                    [new ApiError("requestId", "supplement.stale", "Not the open request.")]);
+                    [new ApiError("requestId", "supplement.stale", "不是当前待答复的请求。", "Not the open request.")]);
             case SupplementAnswer.AlreadyAnswered:
-                return ApiProblems.Problem(StatusCodes.Status409Conflict, "supplement.alreadyAnswered", "Conflict with the current state.",
+                return ApiProblems.Problem(StatusCodes.Status409Conflict, "supplement.alreadyAnswered", "Conflict with the current state.", "该请求已用其他文件答复过；部门正在审查那次答复。",
                     "This request was answered already with other files; the department reviews that answer.",
-                    [new ApiError("requestId", "supplement.alreadyAnswered", "Answered already.")]);
+                    [new ApiError("requestId", "supplement.alreadyAnswered", "已经答复过了。", "Answered already.")]);
         }
 
         // Taken, or the same answer again (a retry after a failure): delivered; the item takes one answer per request.
@@ -404,7 +404,7 @@ public sealed class CitizenApi(
 
         if (entry.Status != MaterialStatus.Deferred || record.Status != ApplicationStatus.InProgress)
         {
-            return ApiProblems.Conflict("material.notAwaited", $"{entry.Name} is not awaited (it is {entry.Status}).");
+            return ApiProblems.Conflict("material.notAwaited", $"{entry.Name}当前不在等待补交（状态为 {entry.Status}）。", $"{entry.Name} is not awaited (it is {entry.Status}).");
         }
 
         var errors = await CheckUploadsAsync(caller!, [(materialKey, body.Reference, "reference")], cancellationToken);
@@ -428,7 +428,7 @@ public sealed class CitizenApi(
         ArgumentNullException.ThrowIfNull(body);
         if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
         {
-            return ApiProblems.Invalid(new ApiError("reason", "field.required", "Give a reason of at most 500 characters."));
+            return ApiProblems.Invalid(new ApiError("reason", "field.required", "请给出不超过 500 个字符的理由。", "Give a reason of at most 500 characters."));
         }
 
         var record = await FindMineAsync(caller!, applicationId, cancellationToken);
@@ -439,7 +439,7 @@ public sealed class CitizenApi(
 
         if (record.Status != ApplicationStatus.InProgress)
         {
-            return ApiProblems.Conflict("application.ended", $"The application has already ended ({record.Status}).");
+            return ApiProblems.Conflict("application.ended", $"申请已经结束（{record.Status}）。", $"The application has already ended ({record.Status}).");
         }
 
         await applications.WithdrawAsync(applicationId, body.Reason, cancellationToken);
@@ -470,7 +470,7 @@ public sealed class CitizenApi(
         {
             if (string.IsNullOrWhiteSpace(materials[i].Key))
             {
-                errors.Add(new ApiError($"materials[{i}].key", "field.required", "Name the material."));
+                errors.Add(new ApiError($"materials[{i}].key", "field.required", "请指明材料。", "Name the material."));
             }
         }
 
@@ -482,8 +482,8 @@ public sealed class CitizenApi(
         var problems = await applications.ConfirmProactiveAsync(proactive!, new ProactiveConfirmed(body.Answers, materials), cancellationToken);
         if (problems.Count > 0)
         {
-            return ApiProblems.Refused(ProblemCodes.ConfirmationRefused, "The application cannot start yet; everything missing is listed once.",
-                [.. problems.Select(p => new ApiError(p.Path, p.Code, p.Message, p.Departments))]);
+            return ApiProblems.Refused(ProblemCodes.ConfirmationRefused, new LocalText("申请暂不能开始办理；所缺的一切已一次列出。", "The application cannot start yet; everything missing is listed once."),
+                [.. problems.Select(p => p.ToApiError())]);
         }
 
         return Results.Accepted($"/api/applications/{applicationId}");
@@ -500,7 +500,7 @@ public sealed class CitizenApi(
         ArgumentNullException.ThrowIfNull(body);
         if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
         {
-            return ApiProblems.Invalid(new ApiError("reason", "field.required", "Give a reason of at most 500 characters."));
+            return ApiProblems.Invalid(new ApiError("reason", "field.required", "请给出不超过 500 个字符的理由。", "Give a reason of at most 500 characters."));
         }
 
         var (_, refused) = await AwaitingConfirmationAsync(caller, applicationId, cancellationToken);
@@ -524,7 +524,7 @@ public sealed class CitizenApi(
 
         var proactive = record.Status == ApplicationStatus.AwaitingConfirmation ? await applications.GetProactiveAsync(applicationId, cancellationToken) : null;
         return proactive is null
-            ? (null, ApiProblems.Conflict("application.notAwaitingConfirmation", $"The application is not awaiting your confirmation ({record.Status})."))
+            ? (null, ApiProblems.Conflict("application.notAwaitingConfirmation", $"申请不在等待您确认（{record.Status}）。", $"The application is not awaiting your confirmation ({record.Status})."))
             : (proactive, null);
     }
 
@@ -580,7 +580,7 @@ public sealed class CitizenApi(
             var upload = string.IsNullOrWhiteSpace(reference) ? null : await uploads.GetAsync(caller.Id, reference, cancellationToken);
             if (upload is null || upload.MaterialKey != material)
             {
-                errors.Add(new ApiError(field, "material.upload.unknown", "No upload of yours for this material has that reference; upload the file first."));
+                errors.Add(new ApiError(field, "material.upload.unknown", "您没有以此引用为该材料上传的文件；请先上传文件。", "No upload of yours for this material has that reference; upload the file first."));
             }
         }
 

@@ -27,8 +27,17 @@ public static partial class FieldRules
     /// <param name="value">The answer as given.</param>
     /// <param name="normalised">The answer as invariant text.</param>
     /// <param name="today">The application's date: dates (and the birth date in an ID number) are checked against it; unchecked when null.</param>
+    /// <returns>Null when valid, else a message for the applicant, in English (<see cref="Explain"/> says it in both).</returns>
+    public static string? Check(FieldDefinition field, JsonElement value, out string normalised, DateOnly? today = null) =>
+        Explain(field, value, out normalised, today)?.En;
+
+    /// <summary>Normalises an answer, or says what is wrong with it in Chinese and English.</summary>
+    /// <param name="field">The field.</param>
+    /// <param name="value">The answer as given.</param>
+    /// <param name="normalised">The answer as invariant text.</param>
+    /// <param name="today">The application's date: dates (and the birth date in an ID number) are checked against it; unchecked when null.</param>
     /// <returns>Null when valid, else a message for the applicant.</returns>
-    public static string? Check(FieldDefinition field, JsonElement value, out string normalised, DateOnly? today = null)
+    public static LocalText? Explain(FieldDefinition field, JsonElement value, out string normalised, DateOnly? today = null)
     {
         ArgumentNullException.ThrowIfNull(field);
         normalised = string.Empty;
@@ -38,28 +47,28 @@ public static partial class FieldRules
                 // A JSON number only: "3" is text, as "true" is not a yes/no.
                 if (value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out var number))
                 {
-                    return "must be a number";
+                    return new("须为数字", "must be a number");
                 }
 
-                if (field.Min is { } min && number < min) { return $"must be at least {min.ToString(CultureInfo.InvariantCulture)}"; }
-                if (field.Max is { } max && number > max) { return $"must be at most {max.ToString(CultureInfo.InvariantCulture)}"; }
+                if (field.Min is { } min && number < min) { return new($"不得小于 {min.ToString(CultureInfo.InvariantCulture)}", $"must be at least {min.ToString(CultureInfo.InvariantCulture)}"); }
+                if (field.Max is { } max && number > max) { return new($"不得大于 {max.ToString(CultureInfo.InvariantCulture)}", $"must be at most {max.ToString(CultureInfo.InvariantCulture)}"); }
                 normalised = number.ToString(CultureInfo.InvariantCulture);
                 return null;
             case FieldType.WholeNumber:
                 // Digits only: 1.5, 3.0, 1e2 and "3" are not how a count is written.
                 if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var whole))
                 {
-                    return "must be a whole number";
+                    return new("须为整数", "must be a whole number");
                 }
 
-                if (field.Min is { } minWhole && whole < minWhole) { return $"must be at least {minWhole.ToString(CultureInfo.InvariantCulture)}"; }
-                if (field.Max is { } maxWhole && whole > maxWhole) { return $"must be at most {maxWhole.ToString(CultureInfo.InvariantCulture)}"; }
+                if (field.Min is { } minWhole && whole < minWhole) { return new($"不得小于 {minWhole.ToString(CultureInfo.InvariantCulture)}", $"must be at least {minWhole.ToString(CultureInfo.InvariantCulture)}"); }
+                if (field.Max is { } maxWhole && whole > maxWhole) { return new($"不得大于 {maxWhole.ToString(CultureInfo.InvariantCulture)}", $"must be at most {maxWhole.ToString(CultureInfo.InvariantCulture)}"); }
                 normalised = whole.ToString(CultureInfo.InvariantCulture);
                 return null;
             case FieldType.Boolean:
                 if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
                 {
-                    return "must be true or false";
+                    return new("须为是或否（true 或 false）", "must be true or false");
                 }
 
                 normalised = value.GetBoolean() ? "true" : "false";
@@ -68,7 +77,7 @@ public static partial class FieldRules
 
         if (value.ValueKind != JsonValueKind.String)
         {
-            return "must be text";
+            return new("须为文本", "must be text");
         }
 
         var text = value.GetString()!.Trim();
@@ -76,7 +85,8 @@ public static partial class FieldRules
         // Answers are one line each and shown to officers: no control, bidi or lone surrogate character.
         if (Api.PersonText.FindUnsafe(text, allowLineBreaks: false) is { } at)
         {
-            return $"has a character that is not allowed at position {(at + 1).ToString(CultureInfo.InvariantCulture)} (a control character, a bidirectional override or an invalid character)";
+            return new($"第 {(at + 1).ToString(CultureInfo.InvariantCulture)} 个字符不允许使用（控制字符、双向覆盖字符或无效字符）",
+                $"has a character that is not allowed at position {(at + 1).ToString(CultureInfo.InvariantCulture)} (a control character, a bidirectional override or an invalid character)");
         }
 
         switch (field.Type)
@@ -84,43 +94,43 @@ public static partial class FieldRules
             case FieldType.Date:
                 if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
                 {
-                    return "must be a date written yyyy-MM-dd";
+                    return new("须为 yyyy-MM-dd 格式的日期", "must be a date written yyyy-MM-dd");
                 }
 
                 return today is { } on ? DateInRange(date, on, IsBirthDate(field.Key)) : null;
             case FieldType.Choice:
-                return field.Options is { } options && !options.Contains(text) ? $"must be one of: {string.Join(", ", options)}" : null;
+                return field.Options is { } options && !options.Contains(text) ? new($"须为以下之一：{string.Join("、", options)}", $"must be one of: {string.Join(", ", options)}") : null;
             case FieldType.IdNumber:
                 normalised = text.ToUpperInvariant();
                 if (!IsIdNumber(normalised))
                 {
-                    return "is not a valid 18-character resident identity number";
+                    return new("不是有效的 18 位居民身份号码", "is not a valid 18-character resident identity number");
                 }
 
                 return today is { } idToday && DateInRange(BirthDateOf(normalised), idToday, birthDate: true) is { } range
-                    ? $"holds a birth date out of range: it {range}"
+                    ? new($"所含出生日期超出范围：{range.Zh}", $"holds a birth date out of range: it {range.En}")
                     : null;
             case FieldType.CreditCode:
                 normalised = text.ToUpperInvariant();
-                return IsCreditCode(normalised) ? null : "is not a valid 18-character unified social credit code";
+                return IsCreditCode(normalised) ? null : new("不是有效的 18 位统一社会信用代码", "is not a valid 18-character unified social credit code");
             case FieldType.Phone:
-                return Phone().IsMatch(text) ? null : "is not a mobile phone number (11 digits starting with 1)";
+                return Phone().IsMatch(text) ? null : new("不是手机号码（以 1 开头的 11 位数字）", "is not a mobile phone number (11 digits starting with 1)");
             default:
-                if (field.Min is { } minLength && text.Length < minLength) { return $"must have at least {minLength} characters"; }
+                if (field.Min is { } minLength && text.Length < minLength) { return new($"至少 {minLength} 个字符", $"must have at least {minLength} characters"); }
                 var most = field.Max is { } maxLength ? (int)Math.Min(maxLength, DefaultMaxText) : DefaultMaxText;
-                if (text.Length > most) { return $"must have at most {most} characters"; }
+                if (text.Length > most) { return new($"最多 {most} 个字符", $"must have at most {most} characters"); }
                 if (field.Pattern is { } pattern)
                 {
                     try
                     {
                         if (!Regex.IsMatch(text, $"^(?:{pattern})$", RegexOptions.None, TemplateValidator.PatternTimeout))
                         {
-                            return "does not have the expected form";
+                            return new("格式不符合要求", "does not have the expected form");
                         }
                     }
                     catch (RegexMatchTimeoutException)
                     {
-                        return "could not be checked in time";
+                        return new("未能及时校验", "could not be checked in time");
                     }
                 }
 
@@ -139,21 +149,23 @@ public static partial class FieldRules
 
     // A sane window around the application's date; a birth date is never after it. A field is a birth date when its
     // key says so (birthDate, babyBirthDate, ...): templates name their fields, and a new type would change every one.
-    static string? DateInRange(DateOnly date, DateOnly today, bool birthDate)
+    static LocalText? DateInRange(DateOnly date, DateOnly today, bool birthDate)
     {
         if (date < today.AddYears(-MaxYearsBack))
         {
-            return $"must be no earlier than {today.AddYears(-MaxYearsBack).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+            var earliest = today.AddYears(-MaxYearsBack).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            return new($"不得早于 {earliest}", $"must be no earlier than {earliest}");
         }
 
         // A day's slack: the application's date is taken in UTC, and a birth this morning in Beijing is yesterday there.
         if (birthDate && date > today.AddDays(1))
         {
-            return $"must be no later than the application's date, {today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+            var on = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            return new($"不得晚于申请日期 {on}", $"must be no later than the application's date, {on}");
         }
 
         return date > today.AddYears(MaxYearsAhead)
-            ? $"must be no later than {today.AddYears(MaxYearsAhead).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}"
+            ? new($"不得晚于 {today.AddYears(MaxYearsAhead).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}", $"must be no later than {today.AddYears(MaxYearsAhead).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}")
             : null;
     }
 

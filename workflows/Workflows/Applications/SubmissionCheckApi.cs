@@ -1,3 +1,4 @@
+using Workflows.Templates;
 using Microsoft.AspNetCore.Http;
 using Workflows.Api;
 
@@ -48,7 +49,7 @@ public static class SubmitRequestShape
         var errors = new List<ApiError>();
         if (string.IsNullOrWhiteSpace(body.TemplateKey))
         {
-            errors.Add(new ApiError("templateKey", "field.required", "Name the bundle."));
+            errors.Add(new ApiError("templateKey", "field.required", "请指明要办的一件事。", "Name the bundle."));
         }
 
         var materials = body.Materials ?? [];
@@ -56,13 +57,13 @@ public static class SubmitRequestShape
         {
             if (string.IsNullOrWhiteSpace(materials[i].Key))
             {
-                errors.Add(new ApiError($"materials[{i}].key", "field.required", "Name the material."));
+                errors.Add(new ApiError($"materials[{i}].key", "field.required", "请指明材料。", "Name the material."));
             }
         }
 
         foreach (var duplicate in materials.GroupBy(m => m.Key, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            errors.Add(new ApiError($"materials.{duplicate.Key}", "material.duplicate", "Offer each material once."));
+            errors.Add(new ApiError($"materials.{duplicate.Key}", "material.duplicate", "每份材料只提供一次。", "Offer each material once."));
         }
 
         return errors;
@@ -76,7 +77,7 @@ public static class SubmitRequestShape
         ArgumentNullException.ThrowIfNull(problems);
         return problems.Any(p => p.Code == "template.unknown")
             ? ApiProblems.NotFound("bundle")
-            : ApiProblems.Refused(ProblemCodes.SubmissionRefused, "The application cannot be accepted yet; everything missing is listed once.",
-                [.. problems.Select(p => new ApiError(p.Path, p.Code, p.Message, p.Departments))]);
+            : ApiProblems.Refused(ProblemCodes.SubmissionRefused, new LocalText("申请暂不能受理；所缺的一切已一次列出。", "The application cannot be accepted yet; everything missing is listed once."),
+                [.. problems.Select(p => p.ToApiError())]);
     }
 }

@@ -39,7 +39,8 @@ public sealed class SubmissionChecker(LicenceRegistry licences, MaterialUploads 
             var upload = await uploads.GetAsync(request.Applicant.Id, provision.Reference!, cancellationToken);
             if (upload is null || upload.MaterialKey != provision.Key)
             {
-                problems.Add(new SubmissionProblem($"materials.{provision.Key}", "material.upload.unknown",
+                problems.Add(SubmissionProblem.Of($"materials.{provision.Key}", "material.upload.unknown",
+                    "所引用的上传文件不存在，或不是您为此材料上传的；请重新上传。",
                     "The cited upload does not exist or was not uploaded by you for this material; upload the file again."));
             }
         }

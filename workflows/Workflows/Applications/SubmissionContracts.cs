@@ -36,9 +36,26 @@ public sealed record SubmissionRequest(
 /// <summary>One thing wrong with a submission, located by field or material.</summary>
 /// <param name="Path">Where: <c>answers.KEY</c>, <c>materials.KEY</c> or <c>templateKey</c>.</param>
 /// <param name="Code">A stable code, e.g. <c>material.missing</c>.</param>
-/// <param name="Message">What is wrong and how to put it right.</param>
+/// <param name="Message">What is wrong and how to put it right, in Chinese (in a problem made before there was English, the one
+/// English text).</param>
 /// <param name="Departments">For a missing material: the departments whose items need it.</param>
-public sealed record SubmissionProblem(string Path, string Code, string Message, IReadOnlyList<string>? Departments = null);
+/// <param name="MessageEn">The same in English; null in a problem made before there was English.</param>
+public sealed record SubmissionProblem(string Path, string Code, string Message, IReadOnlyList<string>? Departments = null, string? MessageEn = null)
+{
+    /// <summary>A problem said in Chinese and English.</summary>
+    /// <param name="path">Where.</param>
+    /// <param name="code">A stable code.</param>
+    /// <param name="zh">What is wrong, in Chinese.</param>
+    /// <param name="en">What is wrong, in English.</param>
+    /// <param name="departments">For a missing material: the departments whose items need it.</param>
+    /// <returns>The problem.</returns>
+    public static SubmissionProblem Of(string path, string code, string zh, string en, IReadOnlyList<string>? departments = null) =>
+        new(path, code, zh, departments, en);
+
+    /// <summary>The problem as the API says it, in the request's language.</summary>
+    /// <returns>The located error.</returns>
+    public Api.ApiError ToApiError() => new(Path, Code, Api.ApiLanguage.Pick(Message, MessageEn), Departments);
+}
 
 /// <summary>What the planner makes of a submission: the normalised answers and the materials ledger, or the one notice.</summary>
 /// <param name="Problems">Everything wrong, across all departments (一次告知); empty when the application can start.</param>

@@ -27,7 +27,8 @@ public static class SubmissionPlanner
         var problems = new List<SubmissionProblem>();
         if (request.Applicant.Kind != template.ApplicantKind)
         {
-            problems.Add(new SubmissionProblem("applicant.kind", "applicant.kind", $"This bundle is for a {template.ApplicantKind.ToString().ToLowerInvariant()}, not a {request.Applicant.Kind.ToString().ToLowerInvariant()}."));
+            problems.Add(SubmissionProblem.Of("applicant.kind", "applicant.kind", $"这件事须由{KindZh(template.ApplicantKind)}办理，不能由{KindZh(request.Applicant.Kind)}办理。",
+                $"This bundle is for a {template.ApplicantKind.ToString().ToLowerInvariant()}, not a {request.Applicant.Kind.ToString().ToLowerInvariant()}."));
         }
 
         var answers = CheckAnswers(template, request, problems, DateOnly.FromDateTime(now));
@@ -42,7 +43,7 @@ public static class SubmissionPlanner
         var fields = template.Fields.ToDictionary(f => f.Key, StringComparer.Ordinal);
         foreach (var key in request.Answers.Keys.Where(k => !fields.ContainsKey(k)).Order(StringComparer.Ordinal))
         {
-            problems.Add(new SubmissionProblem($"answers.{key}", "answer.unknown", $"The form has no field '{key}'."));
+            problems.Add(SubmissionProblem.Of($"answers.{key}", "answer.unknown", $"表单中没有字段“{key}”。", $"The form has no field '{key}'."));
         }
 
         foreach (var field in template.Fields)
@@ -53,15 +54,15 @@ public static class SubmissionPlanner
             {
                 if (field.Required)
                 {
-                    problems.Add(new SubmissionProblem($"answers.{field.Key}", "answer.required", $"{field.Label} is required."));
+                    problems.Add(SubmissionProblem.Of($"answers.{field.Key}", "answer.required", $"{field.Label}为必填项。", $"{field.LabelEn ?? field.Label} is required."));
                 }
 
                 continue;
             }
 
-            if (FieldRules.Check(field, value, out var normalised, today) is { } error)
+            if (FieldRules.Explain(field, value, out var normalised, today) is { } error)
             {
-                problems.Add(new SubmissionProblem($"answers.{field.Key}", "answer.invalid", $"{field.Label} {error}."));
+                problems.Add(SubmissionProblem.Of($"answers.{field.Key}", "answer.invalid", $"{field.Label}{error.Zh}。", $"{field.LabelEn ?? field.Label} {error.En}."));
             }
             else
             {
@@ -92,15 +93,15 @@ public static class SubmissionPlanner
         {
             if (!definitions.TryGetValue(provision.Key, out var definition))
             {
-                problems.Add(new SubmissionProblem($"materials.{provision.Key}", "material.unknown", $"This bundle asks for no material '{provision.Key}'."));
+                problems.Add(SubmissionProblem.Of($"materials.{provision.Key}", "material.unknown", $"这件事不需要材料“{provision.Key}”。", $"This bundle asks for no material '{provision.Key}'."));
             }
             else if (!offered.TryAdd(provision.Key, provision))
             {
-                problems.Add(new SubmissionProblem($"materials.{provision.Key}", "material.duplicate", $"{definition.Name} is offered more than once."));
+                problems.Add(SubmissionProblem.Of($"materials.{provision.Key}", "material.duplicate", $"{definition.Name}提供了不止一次。", $"{definition.NameEn ?? definition.Name} is offered more than once."));
             }
             else if (Refusal(definition, provision) is { } refusal)
             {
-                problems.Add(new SubmissionProblem($"materials.{provision.Key}", "material.notAccepted", $"{definition.Name}: {refusal}"));
+                problems.Add(SubmissionProblem.Of($"materials.{provision.Key}", "material.notAccepted", $"{definition.Name}：{refusal.Zh}", $"{definition.NameEn ?? definition.Name}: {refusal.En}"));
             }
         }
 
@@ -144,29 +145,40 @@ public static class SubmissionPlanner
             }
 
             var departments = template.Items.Where(i => needing.Contains(i.Key)).Select(i => i.Department).Distinct(StringComparer.Ordinal).ToList();
-            var items = string.Join(", ", template.Items.Where(i => needing.Contains(i.Key)).Select(i => i.Name));
-            problems.Add(new SubmissionProblem($"materials.{material.Key}", "material.missing",
-                $"{material.Name} is needed by {items}: {Ways(material)}.", departments));
+            var needers = template.Items.Where(i => needing.Contains(i.Key)).ToList();
+            var ways = Ways(material);
+            problems.Add(SubmissionProblem.Of($"materials.{material.Key}", "material.missing",
+                $"{string.Join("、", needers.Select(i => i.Name))}需要{material.Name}：{ways.Zh}。",
+                $"{material.NameEn ?? material.Name} is needed by {string.Join(", ", needers.Select(i => i.NameEn ?? i.Name))}: {ways.En}.", departments));
         }
 
         return ledger;
     }
 
-    static string? Refusal(MaterialDefinition definition, MaterialProvision provision) => provision.Kind switch
+    static LocalText? Refusal(MaterialDefinition definition, MaterialProvision provision) => provision.Kind switch
     {
-        ProvisionKind.Upload when definition.Upload is null => "cannot be uploaded for this bundle",
-        ProvisionKind.Upload when string.IsNullOrWhiteSpace(provision.Reference) => "the upload's reference is missing; upload the file first",
-        ProvisionKind.Commitment when definition.Commitment is null => "cannot be replaced by a commitment",
-        ProvisionKind.Defer when definition.Deferral is null => "cannot be supplied later; it is needed now",
+        ProvisionKind.Upload when definition.Upload is null => new("这件事不接受上传此材料", "cannot be uploaded for this bundle"),
+        ProvisionKind.Upload when string.IsNullOrWhiteSpace(provision.Reference) => new("缺少上传文件的引用；请先上传文件", "the upload's reference is missing; upload the file first"),
+        ProvisionKind.Commitment when definition.Commitment is null => new("不能以承诺代替", "cannot be replaced by a commitment"),
+        ProvisionKind.Defer when definition.Deferral is null => new("不能以后补交；现在就需要", "cannot be supplied later; it is needed now"),
         _ => null,
     };
 
-    static string Ways(MaterialDefinition material)
+    static LocalText Ways(MaterialDefinition material)
     {
-        var ways = new List<string>();
-        if (material.Upload is not null) { ways.Add("upload it"); }
-        if (material.FromLicence is { } licence) { ways.Add($"hold the electronic licence '{licence}'"); }
-        if (material.Commitment is not null) { ways.Add("sign the commitment"); }
-        return ways.Count == 0 ? "it cannot be supplied online; contact the department" : string.Join(" or ", ways);
+        var ways = new List<LocalText>();
+        if (material.Upload is not null) { ways.Add(new("上传该材料", "upload it")); }
+        if (material.FromLicence is { } licence) { ways.Add(new($"持有电子证照“{licence}”", $"hold the electronic licence '{licence}'")); }
+        if (material.Commitment is not null) { ways.Add(new("签署承诺", "sign the commitment")); }
+        return ways.Count == 0
+            ? new("该材料无法在线提供，请联系部门", "it cannot be supplied online; contact the department")
+            : new(string.Join("或", ways.Select(w => w.Zh)), string.Join(" or ", ways.Select(w => w.En)));
     }
+
+    static string KindZh(ApplicantKind kind) => kind switch
+    {
+        ApplicantKind.Citizen => "个人",
+        ApplicantKind.Company => "企业",
+        _ => kind.ToString(),
+    };
 }

@@ -170,10 +170,10 @@ public sealed class AssistedApi(
             $"{KindName(stored.ApplicantKind)}:{stored.ApplicantId}",
             $"Consent {consentId} requested by staff {stored.HelperId} ({stored.HelperName}, {stored.Hall}) for {stored.TemplateKey}; sha256 {stored.Sha256}; expires {stored.ExpiresAt:O}"), cancellationToken);
         await outbox.AddAsync(
-            [new Notification($"{consentId}:requested", RecipientKind.Applicant, stored.ApplicantId, AssistedFiling.ConsentRequestedTopic,
-                "帮办申请待您确认 An application filed for you awaits your confirmation",
-                $"服务大厅工作人员 {stored.HelperName} 为您填写了申请（{stored.TemplateKey}），请在 {stored.ExpiresAt:yyyy-MM-dd HH:mm} UTC 前核对并确认或拒绝：/api/assisted/consents/{consentId}。"
-                + $" Staff member {stored.HelperName} filled in an application ({stored.TemplateKey}) for you; check it and confirm or refuse it before {stored.ExpiresAt:yyyy-MM-dd HH:mm} UTC.",
+            [Notification.Of($"{consentId}:requested", RecipientKind.Applicant, stored.ApplicantId, AssistedFiling.ConsentRequestedTopic,
+                new("帮办申请待您确认", "An application filed for you awaits your confirmation"),
+                new($"服务大厅工作人员 {stored.HelperName} 为您填写了申请（{stored.TemplateKey}），请在 {stored.ExpiresAt:yyyy-MM-dd HH:mm} UTC 前核对并确认或拒绝：/api/assisted/consents/{consentId}。",
+                    $"Staff member {stored.HelperName} filled in an application ({stored.TemplateKey}) for you; check it and confirm or refuse it before {stored.ExpiresAt:yyyy-MM-dd HH:mm} UTC: /api/assisted/consents/{consentId}."),
                 stored.FiledAt)], cancellationToken);
         var view = await ViewAsync(stored, null, cancellationToken);
         return added ? Results.Created($"/api/assisted/consents/{consentId}", view) : Results.Ok(view);
@@ -233,7 +233,7 @@ public sealed class AssistedApi(
         ArgumentNullException.ThrowIfNull(body);
         if (body.Sha256 is not { Length: 64 } sha || !sha.All(char.IsAsciiHexDigitLower))
         {
-            return ApiProblems.Invalid(new ApiError("sha256", "field.invalid", "The request's sha256 as it was shown to you: 64 lower-case hex digits."));
+            return ApiProblems.Invalid(new ApiError("sha256", "field.invalid", "向您展示的请求 sha256：64 位小写十六进制数字。", "The request's sha256 as it was shown to you: 64 lower-case hex digits."));
         }
 
         var request = await consents.GetAsync(caller!.Id, consentId, cancellationToken);
@@ -249,12 +249,12 @@ public sealed class AssistedApi(
 
         if (sha != request.Sha256)
         {
-            return ApiProblems.Conflict("consent.changed", "This is not the request you were shown; read it again and confirm what it says now.");
+            return ApiProblems.Conflict("consent.changed", "这不是向您展示的那份请求；请重新阅读，并确认其现在的内容。", "This is not the request you were shown; read it again and confirm what it says now.");
         }
 
         if (caller.Kind != request.ApplicantKind)
         {
-            return ApiProblems.Conflict("consent.applicantKind", $"This request is for a {KindName(request.ApplicantKind)}; sign in as one to confirm it.");
+            return ApiProblems.Conflict("consent.applicantKind", $"该请求须由{(request.ApplicantKind == ApplicantKind.Company ? "企业" : "个人")}确认；请以该身份登录后确认。", $"This request is for a {KindName(request.ApplicantKind)}; sign in as one to confirm it.");
         }
 
         var applicationId = ConsentStore.ApplicationIdOf(consentId);
@@ -279,7 +279,7 @@ public sealed class AssistedApi(
 
         if (decision.Kind == ConsentDecisionKind.Refused)
         {
-            return ApiProblems.Conflict("consent.refused", "You refused this request; the helper can file a new one.");
+            return ApiProblems.Conflict("consent.refused", "您已拒绝该请求；帮办人员可以重新提交。", "You refused this request; the helper can file a new one.");
         }
 
         // The name recorded with the confirmation, so a retry sends the same body and finds the same application.
@@ -352,7 +352,7 @@ public sealed class AssistedApi(
 
         if (decision.Kind == ConsentDecisionKind.Confirmed)
         {
-            return ApiProblems.Conflict("consent.confirmed", "You confirmed this request; the application is filed. Withdraw the application instead.");
+            return ApiProblems.Conflict("consent.confirmed", "您已确认该请求，申请已提交。如需撤销，请撤回申请。", "You confirmed this request; the application is filed. Withdraw the application instead.");
         }
 
         await audit.AppendAsync(new AuditEntry(ConsentStore.ApplicationIdOf(consentId), "consent.refused", decision.At, caller.AuditName, "consent.refused", null,
@@ -390,18 +390,18 @@ public sealed class AssistedApi(
         }
 
         AssistedLog.Tampered(logger, request.ConsentId);
-        return ApiProblems.Conflict("consent.tampered", "This request was changed after it was filed and cannot be confirmed; ask the service hall to file it again.");
+        return ApiProblems.Conflict("consent.tampered", "该请求在提交后被更改，不能确认；请服务大厅重新提交。", "This request was changed after it was filed and cannot be confirmed; ask the service hall to file it again.");
     }
 
     static IResult Expired(ConsentRequest request) =>
-        ApiProblems.Problem(StatusCodes.Status410Gone, "consent.expired", "Expired.",
+        ApiProblems.Problem(StatusCodes.Status410Gone, "consent.expired", "Expired.", $"该请求的确认期限为 {request.ExpiresAt:O}；请服务大厅重新提交。",
             $"This request could be confirmed until {request.ExpiresAt:O}; ask the service hall to file it again.", []);
 
     static IResult Refusal(IReadOnlyList<SubmissionProblem> problems) =>
         problems.Any(p => p.Code == "template.unknown")
             ? ApiProblems.NotFound("bundle")
-            : ApiProblems.Refused(ProblemCodes.SubmissionRefused, "The application cannot be accepted yet; everything missing is listed once.",
-                [.. problems.Select(p => new ApiError(p.Path, p.Code, p.Message, p.Departments))]);
+            : ApiProblems.Refused(ProblemCodes.SubmissionRefused, new LocalText("申请暂不能受理；所缺的一切已一次列出。", "The application cannot be accepted yet; everything missing is listed once."),
+                [.. problems.Select(p => p.ToApiError())]);
 
     static SubmissionRequest Submission(ConsentRequest request, string applicantName) =>
         new(request.TemplateKey, new Applicant(request.ApplicantId, request.ApplicantKind, applicantName),
@@ -431,21 +431,21 @@ public sealed class AssistedApi(
         var errors = new List<ApiError>();
         if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > CitizenApi.MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < '!' or > '~')))
         {
-            errors.Add(new ApiError("header:Idempotency-Key", "header.invalid", $"1 to {CitizenApi.MaxIdempotencyKeyLength} printable ASCII characters."));
+            errors.Add(new ApiError("header:Idempotency-Key", "header.invalid", $"1 到 {CitizenApi.MaxIdempotencyKeyLength} 个可打印 ASCII 字符。", $"1 to {CitizenApi.MaxIdempotencyKeyLength} printable ASCII characters."));
         }
 
         if (!Identifiers.IsSafe(body.Applicant.Id))
         {
-            errors.Add(new ApiError("applicant.id", "field.invalid", $"The applicant's id: {Identifiers.Rule}"));
+            errors.Add(new ApiError("applicant.id", "field.invalid", $"申请人编号：{Identifiers.Rule}", $"The applicant's id: {Identifiers.Rule}"));
         }
         else if (body.Applicant.Id == caller.Id)
         {
-            errors.Add(new ApiError("applicant.id", "assist.self", "Staff cannot file for themselves; apply in your own name as an applicant."));
+            errors.Add(new ApiError("applicant.id", "assist.self", "工作人员不能为自己帮办；请以申请人身份用本人名义申请。", "Staff cannot file for themselves; apply in your own name as an applicant."));
         }
 
         if (string.IsNullOrWhiteSpace(body.TemplateKey))
         {
-            errors.Add(new ApiError("templateKey", "field.required", "Name the bundle."));
+            errors.Add(new ApiError("templateKey", "field.required", "请指明要办的一件事。", "Name the bundle."));
         }
 
         var materials = body.Materials ?? [];
@@ -453,19 +453,19 @@ public sealed class AssistedApi(
         {
             if (string.IsNullOrWhiteSpace(materials[i].Key))
             {
-                errors.Add(new ApiError($"materials[{i}].key", "field.required", "Name the material."));
+                errors.Add(new ApiError($"materials[{i}].key", "field.required", "请指明材料。", "Name the material."));
             }
         }
 
         errors.AddRange(materials.GroupBy(m => m.Key, StringComparer.Ordinal).Where(g => g.Count() > 1)
-            .Select(g => new ApiError($"materials.{g.Key}", "material.duplicate", "Offer each material once.")));
+            .Select(g => new ApiError($"materials.{g.Key}", "material.duplicate", "每份材料只提供一次。", "Offer each material once.")));
         if (errors.Count == 0)
         {
             // The request is kept in one row: its content must fit a column.
             var (answers, offered) = ConsentStore.Content(body.Answers, materials);
             if (answers.Length + offered.Length > ConsentStore.MaxContentChars)
             {
-                errors.Add(new ApiError("answers", "field.tooLong", $"Answers and materials together at most {ConsentStore.MaxContentChars} characters as JSON."));
+                errors.Add(new ApiError("answers", "field.tooLong", $"答案与材料合计的 JSON 最多 {ConsentStore.MaxContentChars} 个字符。", $"Answers and materials together at most {ConsentStore.MaxContentChars} characters as JSON."));
             }
         }
 

@@ -22,7 +22,7 @@ public sealed partial class AdminApi
         var subject = Paging.Text(q, "subject");
         if (string.IsNullOrWhiteSpace(subject) || subject.Length > 200)
         {
-            errors.Add(new ApiError("query:subject", "query.required", "An application id or template:KEY."));
+            errors.Add(new ApiError("query:subject", "query.required", "申请编号或 template:KEY。", "An application id or template:KEY."));
         }
 
         var from = Paging.Date(q, "from", errors);

@@ -65,12 +65,12 @@ public sealed class DemoSignIn(AuthOptions options, TimeProvider time)
 
         if (string.IsNullOrWhiteSpace(body!.User))
         {
-            return ApiProblems.Invalid(new ApiError("user", "field.required", "Name the demo user (GET /api/auth/demo/users lists them)."));
+            return ApiProblems.Invalid(new ApiError("user", "field.required", "请指明演示用户（GET /api/auth/demo/users 列出全部）。", "Name the demo user (GET /api/auth/demo/users lists them)."));
         }
 
         if (DemoUsers.Find(BuiltInTemplates.Catalog, body.User) is not { } user)
         {
-            return ApiProblems.Invalid(new ApiError("user", "demoUser.unknown", "No demo user has that id (GET /api/auth/demo/users lists them)."));
+            return ApiProblems.Invalid(new ApiError("user", "demoUser.unknown", "没有该编号的演示用户（GET /api/auth/demo/users 列出全部）。", "No demo user has that id (GET /api/auth/demo/users lists them)."));
         }
 
         var expires = time.GetUtcNow().UtcDateTime + options.TokenLifetime;

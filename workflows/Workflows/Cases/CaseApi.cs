@@ -43,7 +43,7 @@ public sealed class CaseApi(CaseService service, CaseStore cases, ApplicantAppli
 
         if (string.IsNullOrWhiteSpace(body.Description) || body.Description.Length > MaxDescription)
         {
-            return ApiProblems.Invalid(new ApiError("description", "field.required", $"Say what is stuck, in at most {MaxDescription} characters."));
+            return ApiProblems.Invalid(new ApiError("description", "field.required", $"请说明哪里办不成，最多 {MaxDescription} 个字符。", $"Say what is stuck, in at most {MaxDescription} characters."));
         }
 
         try
@@ -80,7 +80,7 @@ public sealed class CaseApi(CaseService service, CaseStore cases, ApplicantAppli
             // By name only, like the task list: "0" is no status a client was told about.
             if (Enum.GetNames<CaseStatus>().FirstOrDefault(n => n.Equals(status, StringComparison.OrdinalIgnoreCase)) is not { } name)
             {
-                errors.Add(new ApiError("query:status", "query.invalid", "One of open, resolved."));
+                errors.Add(new ApiError("query:status", "query.invalid", "open、resolved 之一。", "One of open, resolved."));
             }
             else
             {
@@ -108,7 +108,7 @@ public sealed class CaseApi(CaseService service, CaseStore cases, ApplicantAppli
         ArgumentNullException.ThrowIfNull(body);
         if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Length > MaxResolution)
         {
-            return ApiProblems.Invalid(new ApiError("text", "field.required", $"Write the resolution the applicant will read, at most {MaxResolution} characters."));
+            return ApiProblems.Invalid(new ApiError("text", "field.required", $"请写下申请人将读到的处理结果，最多 {MaxResolution} 个字符。", $"Write the resolution the applicant will read, at most {MaxResolution} characters."));
         }
 
         try

@@ -1,3 +1,4 @@
+using Workflows.Templates;
 using Microsoft.DurableTask;
 using Workflows.Audit;
 using Workflows.Calendar;
@@ -39,10 +40,11 @@ public sealed class StuckCaseOrchestrator : TaskOrchestrator<StuckCaseInput, Stu
         var stuck = new StuckCase(input.CaseId, input.ApplicationId, input.ApplicantId, input.ApplicantName, input.Description, CaseStatus.Open, opened, due);
         await SaveAsync(context, stuck, "opened", $"applicant:{input.ApplicantId}", "case.opened", null, nameof(CaseStatus.Open), input.Description,
         [
-            Note(stuck, "opened", RecipientKind.Administrators, Administrators, CaseTopics.Opened, "办不成事: a stuck application was reported",
-                $"{input.ApplicantName} reports application {input.ApplicationId} stuck: {input.Description} Resolve by {due:O}.", opened),
-            Note(stuck, "received", RecipientKind.Applicant, input.ApplicantId, CaseTopics.Opened, "Your report was received",
-                $"An administrator will resolve it by {due:O}.", opened),
+            Note(stuck, "opened", RecipientKind.Administrators, Administrators, CaseTopics.Opened, new("办不成事：有申请被反映办不成", "A stuck application was reported (办不成事)"), new(
+                $"{input.ApplicantName}反映申请 {input.ApplicationId} 办不成：{input.Description} 请在 {due:O} 前解决。",
+                $"{input.ApplicantName} reports application {input.ApplicationId} stuck: {input.Description} Resolve by {due:O}."), opened),
+            Note(stuck, "received", RecipientKind.Applicant, input.ApplicantId, CaseTopics.Opened, new("您的反映已收到", "Your report was received"),
+                new($"管理员将在 {due:O} 前解决。", $"An administrator will resolve it by {due:O}."), opened),
         ]);
 
         using var timers = new CancellationTokenSource();
@@ -59,8 +61,8 @@ public sealed class StuckCaseOrchestrator : TaskOrchestrator<StuckCaseInput, Stu
                 stuck = stuck with { RemindedAt = now };
                 await SaveAsync(context, stuck, "reminded", "engine", "case.reminded", null, null, $"Due {due:O}.",
                 [
-                    Note(stuck, "reminder", RecipientKind.Administrators, Administrators, CaseTopics.Reminder, "A stuck case is due soon",
-                        $"Case {stuck.CaseId} ({stuck.ApplicationId}) must be resolved by {due:O}.", now),
+                    Note(stuck, "reminder", RecipientKind.Administrators, Administrators, CaseTopics.Reminder, new("办不成事案件即将到期", "A stuck case is due soon"), new(
+                        $"案件 {stuck.CaseId}（{stuck.ApplicationId}）须在 {due:O} 前解决。", $"Case {stuck.CaseId} ({stuck.ApplicationId}) must be resolved by {due:O}."), now),
                 ]);
             }
             else
@@ -68,8 +70,8 @@ public sealed class StuckCaseOrchestrator : TaskOrchestrator<StuckCaseInput, Stu
                 stuck = stuck with { EscalatedAt = now };
                 await SaveAsync(context, stuck, "escalated", "engine", "case.escalated", null, null, $"Unresolved at its time limit {due:O}.",
                 [
-                    Note(stuck, "escalated", RecipientKind.Administrators, Administrators, CaseTopics.Escalated, "A stuck case passed its time limit",
-                        $"Case {stuck.CaseId} ({stuck.ApplicationId}) was due {due:O} and is still unresolved.", now),
+                    Note(stuck, "escalated", RecipientKind.Administrators, Administrators, CaseTopics.Escalated, new("办不成事案件已超期", "A stuck case passed its time limit"), new(
+                        $"案件 {stuck.CaseId}（{stuck.ApplicationId}）已于 {due:O} 到期，仍未解决。", $"Case {stuck.CaseId} ({stuck.ApplicationId}) was due {due:O} and is still unresolved."), now),
                 ]);
             }
         }
@@ -82,8 +84,9 @@ public sealed class StuckCaseOrchestrator : TaskOrchestrator<StuckCaseInput, Stu
         stuck = stuck.Resolve(resolution.By, resolution.Resolution, at);
         await SaveAsync(context, stuck, "resolved", resolution.By, "case.resolved", nameof(CaseStatus.Open), nameof(CaseStatus.Resolved), resolution.Resolution,
         [
-            Note(stuck, "resolved", RecipientKind.Applicant, stuck.ApplicantId, CaseTopics.Resolved, "Your stuck application: resolution",
-                resolution.Resolution, at),
+            Note(stuck, "resolved", RecipientKind.Applicant, stuck.ApplicantId, CaseTopics.Resolved, new("您反映的办不成事：处理结果", "Your stuck application: resolution"),
+                // The administrator's own words, in the one language they were written in.
+                new(resolution.Resolution, resolution.Resolution), at),
         ]);
         return stuck;
     }
@@ -97,6 +100,7 @@ public sealed class StuckCaseOrchestrator : TaskOrchestrator<StuckCaseInput, Stu
             [new AuditEntry(stuck.ApplicationId, $"case:{step}", context.CurrentUtcDateTime, actor, action, before, after, detail)], notifications),
             Orchestration.OrchestrationRetry.Storage);
 
-    static Notification Note(StuckCase stuck, string step, RecipientKind kind, string recipient, string topic, string title, string body, DateTime at) =>
-        new($"{stuck.CaseId}:{step}", kind, recipient, topic, title, body, at, stuck.ApplicationId);
+    // Both languages are written (a text, not a step: what is scheduled is the same, so instances in flight replay).
+    static Notification Note(StuckCase stuck, string step, RecipientKind kind, string recipient, string topic, LocalText title, LocalText body, DateTime at) =>
+        Notification.Of($"{stuck.CaseId}:{step}", kind, recipient, topic, title, body, at, stuck.ApplicationId);
 }

@@ -24,12 +24,12 @@ public sealed class FiguresApi(FiguresStore figures)
         var last = ParseMonth(to, "to", errors);
         if (template is not null && (template.Length is 0 or > 64 || !template.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')))
         {
-            errors.Add(new ApiError("query:template", "query.invalid", "A template key: lower-case letters, digits and '-'."));
+            errors.Add(new ApiError("query:template", "query.invalid", "模板键：小写字母、数字和“-”。", "A template key: lower-case letters, digits and '-'."));
         }
 
         if (first is { } f && last is { } l && (l < f || ((l.Year - f.Year) * 12) + l.Month - f.Month >= MaxMonths))
         {
-            errors.Add(new ApiError("query:to", "period.invalid", $"The period must end no earlier than it starts and span at most {MaxMonths} months."));
+            errors.Add(new ApiError("query:to", "period.invalid", $"期间的结束不得早于开始，且最长 {MaxMonths} 个月。", $"The period must end no earlier than it starts and span at most {MaxMonths} months."));
         }
 
         if (errors.Count > 0)
@@ -47,7 +47,7 @@ public sealed class FiguresApi(FiguresStore figures)
             return month;
         }
 
-        errors.Add(new ApiError($"query:{name}", "query.invalid", "A month, yyyy-MM (from 2000-01)."));
+        errors.Add(new ApiError($"query:{name}", "query.invalid", "月份，格式 yyyy-MM（自 2000-01 起）。", "A month, yyyy-MM (from 2000-01)."));
         return null;
     }
 }

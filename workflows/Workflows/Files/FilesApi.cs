@@ -82,7 +82,7 @@ public sealed class FilesApi(
         if (!certificates.FontAvailable)
         {
             // Without a CJK font the certificate would be boxes: refused, saying what the server lacks.
-            return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "certificate.fontMissing", "Certificates cannot be rendered here.",
+            return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "certificate.fontMissing", "Certificates cannot be rendered here.", "服务器没有用于生成证照的中文字体（Certificates:FontFile；Debian 的 fonts-droid-fallback）。",
                 "The server has no CJK font to render certificates with (Certificates:FontFile; Debian's fonts-droid-fallback).", []);
         }
 

@@ -24,8 +24,8 @@ public sealed class LogChannel(IOptions<NotificationOptions> options, ILogger<Lo
         }
 
         // Titles and bodies carry people's text (names, reasons): sanitized, so no log line can be forged or a terminal driven.
-        var title = Api.PersonText.ForLog(notification.Title, 200);
-        var body = Api.PersonText.ForLog(notification.Body, 2000);
+        var title = Api.PersonText.ForLog(notification.BothTitle(), 300);
+        var body = Api.PersonText.ForLog(notification.BothBody(), 4000);
         NotificationLog.Notified(logger, notification.Id, notification.Kind, notification.Recipient, notification.Topic, title, notification.ApplicationId, notification.ItemKey, body);
         return Task.CompletedTask;
     }

@@ -6,8 +6,8 @@ namespace Workflows.Notifications;
 /// <summary>One notification as its recipient sees it.</summary>
 /// <param name="Id">Its id.</param>
 /// <param name="Topic">One of <see cref="NotificationTopics"/>.</param>
-/// <param name="Title">A short line.</param>
-/// <param name="Body">What happened and what to do.</param>
+/// <param name="Title">A short line, in the request's language (a notification stored before there was English: as stored).</param>
+/// <param name="Body">What happened and what to do, in the request's language (likewise).</param>
 /// <param name="At">When.</param>
 /// <param name="Audience">Who it was for: <c>Applicant</c>, <c>Department</c>, <c>Supervisor</c> or <c>Administrators</c>.</param>
 /// <param name="ApplicationId">The application it is about, if any.</param>
@@ -111,6 +111,6 @@ public sealed class NotificationApi(NotificationOutbox outbox)
     };
 
     static NotificationView View(StoredNotification n) => new(
-        n.Notification.Id, n.Notification.Topic, n.Notification.Title, n.Notification.Body, n.Notification.At, n.Notification.Kind.ToString(),
+        n.Notification.Id, n.Notification.Topic, n.Notification.TitleIn(ApiLanguage.English), n.Notification.BodyIn(ApiLanguage.English), n.Notification.At, n.Notification.Kind.ToString(),
         n.Notification.ApplicationId, n.Notification.ItemKey, n.Status.ToString(), n.ReadAt);
 }

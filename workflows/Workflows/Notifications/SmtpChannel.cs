@@ -37,13 +37,13 @@ public sealed class SmtpChannel(IOptions<NotificationOptions> options, ILogger<S
             return;
         }
 
-        // Titles and bodies are Chinese and English: UTF-8 everywhere, the body in base64 so no server or relay that
+        // The recipient's language is not known here: both, Chinese first (Notification.BothTitle/BothBody). UTF-8 everywhere, the body in base64 so no server or relay that
         // only passes 7-bit text can mangle it. A subject may not hold a line break (MailMessage throws on one).
         using var message = new MailMessage(new MailAddress(settings.Smtp.From!), new MailAddress(address))
         {
-            Subject = notification.Title.ReplaceLineEndings(" "),
+            Subject = notification.BothTitle().ReplaceLineEndings(" "),
             SubjectEncoding = Encoding.UTF8,
-            Body = notification.Body,
+            Body = notification.BothBody(),
             BodyEncoding = Encoding.UTF8,
             BodyTransferEncoding = TransferEncoding.Base64,
             HeadersEncoding = Encoding.UTF8,

@@ -61,11 +61,12 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             OrchestrationLog.BundleStarted(log, input.ApplicationId, template.Key, input.TemplateVersion, template.Items.Count);
             Audit($"applicant:{input.Applicant.Id}", "application.accepted", null, nameof(ApplicationStatus.InProgress),
                 $"{template.Key} v{input.TemplateVersion}; materials: {string.Join(", ", materials.Select(m => $"{m.Key}={m.Status}"))}");
-            Notify("accepted", NotificationTopics.Accepted, "申请已受理 Application accepted",
-                $"Your application for {template.Name} ({input.ApplicationId}) was accepted; {template.Items.Count} items are under way."
-                + (materials.Exists(m => m.Status == MaterialStatus.Deferred)
-                    ? $" Still to supply: {string.Join(", ", materials.Where(m => m.Status == MaterialStatus.Deferred).Select(m => $"{m.Name} by {m.DueAt:yyyy-MM-dd HH:mm} UTC"))}."
-                    : string.Empty));
+            var deferred = materials.Where(m => m.Status == MaterialStatus.Deferred).ToList();
+            Notify("accepted", NotificationTopics.Accepted, new("申请已受理", "Application accepted"), new(
+                $"您的“{template.Name}”申请（{input.ApplicationId}）已受理，{template.Items.Count} 个事项正在办理。"
+                + (deferred.Count > 0 ? $"尚需补交：{string.Join("、", deferred.Select(m => $"{m.Name}（{m.DueAt:yyyy-MM-dd HH:mm} UTC 前）"))}。" : string.Empty),
+                $"Your application for {template.NameEn ?? template.Name} ({input.ApplicationId}) was accepted; {template.Items.Count} items are under way."
+                + (deferred.Count > 0 ? $" Still to supply: {string.Join(", ", deferred.Select(m => $"{MaterialEn(m)} by {m.DueAt:yyyy-MM-dd HH:mm} UTC"))}." : string.Empty)));
             StartReminders();
 
             var withdrawal = context.WaitForExternalEvent<WithdrawalRequested>(nameof(WithdrawalRequested));
@@ -390,7 +391,8 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                     {
                         OrchestrationLog.SaveRecovered(log, input.ApplicationId, attempt);
                         await RecordSaveFaultAsync(Entry("engine", "application.save.recovered", null, null, $"Written at attempt {attempt}."), "saveRecovered",
-                            "申请状态已恢复保存 An application's state is saved again", $"Application {input.ApplicationId} ({template.Key}) was saved at attempt {attempt}.");
+                            new("申请状态已恢复保存", "An application's state is saved again"),
+                            new($"申请 {input.ApplicationId}（{template.Key}）已在第 {attempt} 次尝试时保存。", $"Application {input.ApplicationId} ({template.Key}) was saved at attempt {attempt}."));
                     }
 
                     return;
@@ -403,8 +405,9 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                     if (attempt == 1)
                     {
                         await RecordSaveFaultAsync(Entry("engine", "application.save.failed", null, null, $"{error} Retrying in {wait:c}, then less often."), "saveFailed",
-                            "申请状态保存失败 An application's state could not be saved",
-                            $"Application {input.ApplicationId} ({template.Key}) could not be saved: {error} The engine tries again on a timer (first in {wait:c}); until then the applicant and officers see its last saved state.");
+                            new("申请状态保存失败", "An application's state could not be saved"),
+                            new($"申请 {input.ApplicationId}（{template.Key}）未能保存：{error} 引擎将定时重试（首次在 {wait:c} 后）；在此之前，申请人和工作人员看到的是上次保存的状态。",
+                                $"Application {input.ApplicationId} ({template.Key}) could not be saved: {error} The engine tries again on a timer (first in {wait:c}); until then the applicant and officers see its last saved state."));
                     }
 
                     await context.CreateTimer(context.CurrentUtcDateTime + wait, CancellationToken.None);
@@ -414,9 +417,9 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
         // The fault's audit entry and the administrators' alert, in one activity; storage may be down altogether,
         // so a failure here is left to the error log and the save's own retries.
-        async Task RecordSaveFaultAsync(AuditEntry entry, string what, string title, string body)
+        async Task RecordSaveFaultAsync(AuditEntry entry, string what, LocalText title, LocalText body)
         {
-            var alert = new Notification($"{input.ApplicationId}:{what}:{entry.StepId}", RecipientKind.Administrators, StuckCaseOrchestrator.Administrators,
+            var alert = Notification.Of($"{input.ApplicationId}:{what}:{entry.StepId}", RecipientKind.Administrators, StuckCaseOrchestrator.Administrators,
                 NotificationTopics.SaveFault, title, body, context.CurrentUtcDateTime, input.ApplicationId);
             try
             {
@@ -449,8 +452,9 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             if (materials.Find(m => m.Key == key && m.Status == MaterialStatus.Deferred) is { } m)
             {
                 Audit("engine", "material.dueSoon", null, null, $"{key} due {m.DueAt:o}");
-                Notify($"dueSoon:{key}", NotificationTopics.DeferredDueSoon, "容缺材料即将到期 Material due soon",
-                    $"{m.Name} for application {input.ApplicationId} must be supplied by {m.DueAt:yyyy-MM-dd HH:mm} UTC, or the items that need it ({string.Join(", ", m.RequiredBy)}) end without it.");
+                Notify($"dueSoon:{key}", NotificationTopics.DeferredDueSoon, new("容缺材料即将到期", "Material due soon"), new(
+                    $"申请 {input.ApplicationId} 的{m.Name}须在 {m.DueAt:yyyy-MM-dd HH:mm} UTC 前补交，否则需要它的事项（{string.Join("、", m.RequiredBy)}）将因缺少该材料而办结。",
+                    $"{MaterialEn(m)} for application {input.ApplicationId} must be supplied by {m.DueAt:yyyy-MM-dd HH:mm} UTC, or the items that need it ({string.Join(", ", m.RequiredBy)}) end without it."));
             }
         }
 
@@ -473,28 +477,34 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
         void NotifyEnded(ApplicationStatus status)
         {
-            var approved = results.Values.Where(r => r.State == ItemState.Approved).Select(r => template.Items.First(i => i.Key == r.ItemKey).Name).ToList();
+            var approved = results.Values.Where(r => r.State == ItemState.Approved).Select(r => template.Items.First(i => i.Key == r.ItemKey)).ToList();
             var (title, said) = status switch
             {
-                ApplicationStatus.Completed => ("办结 Completed", "every item was approved"),
-                ApplicationStatus.PartiallyCompleted => ("部分办结 Partly completed", "some items were approved and some not"),
-                ApplicationStatus.Withdrawn => ("已撤回 Withdrawn", "it was withdrawn"),
-                ApplicationStatus.Cancelled => ("已由管理员取消 Cancelled by an administrator", "an administrator cancelled it"),
-                _ => ("未通过 Rejected", "no item was approved"),
+                ApplicationStatus.Completed => (new LocalText("办结", "Completed"), new LocalText("所有事项均已通过", "every item was approved")),
+                ApplicationStatus.PartiallyCompleted => (new LocalText("部分办结", "Partly completed"), new LocalText("部分事项通过、部分未通过", "some items were approved and some not")),
+                ApplicationStatus.Withdrawn => (new LocalText("已撤回", "Withdrawn"), new LocalText("申请已撤回", "it was withdrawn")),
+                ApplicationStatus.Cancelled => (new LocalText("已由管理员取消", "Cancelled by an administrator"), new LocalText("管理员取消了申请", "an administrator cancelled it")),
+                _ => (new LocalText("未通过", "Rejected"), new LocalText("没有事项获得通过", "no item was approved")),
             };
-            Notify("ended", NotificationTopics.Ended, title,
-                $"Your application for {template.Name} ({input.ApplicationId}) has ended: {said}."
-                + (approved.Count > 0 ? $" Approved: {string.Join(", ", approved)}." : string.Empty));
+            Notify("ended", NotificationTopics.Ended, title, new(
+                $"您的“{template.Name}”申请（{input.ApplicationId}）已办结：{said.Zh}。"
+                + (approved.Count > 0 ? $"已通过：{string.Join("、", approved.Select(i => i.Name))}。" : string.Empty),
+                $"Your application for {template.NameEn ?? template.Name} ({input.ApplicationId}) has ended: {said.En}."
+                + (approved.Count > 0 ? $" Approved: {string.Join(", ", approved.Select(i => i.NameEn ?? i.Name))}." : string.Empty)));
             if (approved.Count > 0)
             {
-                Notify("rating", NotificationTopics.RatingInvited, "请您评价 Rate the service",
-                    $"How was your application for {template.Name} ({input.ApplicationId})? Rate each department's service.");
+                Notify("rating", NotificationTopics.RatingInvited, new("请您评价", "Rate the service"), new(
+                    $"您对“{template.Name}”申请（{input.ApplicationId}）的办理满意吗？请为各部门的服务评价。",
+                    $"How was your application for {template.NameEn ?? template.Name} ({input.ApplicationId})? Rate each department's service."));
             }
         }
 
         // The id names the application and what happened, so a replay or a re-run of the save records it once.
-        void Notify(string what, string topic, string title, string body) => notices.Add(new Notification(
+        // Both languages are written (a text, not a step: what is scheduled is the same, so instances in flight replay).
+        void Notify(string what, string topic, LocalText title, LocalText body) => notices.Add(Notification.Of(
             $"{input.ApplicationId}:{what}", RecipientKind.Applicant, input.Applicant.Id, topic, title, body, context.CurrentUtcDateTime, input.ApplicationId));
+
+        string MaterialEn(MaterialEntry m) => template.Materials.FirstOrDefault(d => d.Key == m.Key)?.NameEn ?? m.Name;
 
         // Keeps the time the entry is made (not the time it is written) and a step id from the bundle's own counter,
         // so a replay or a re-run after a crash makes the same entry.

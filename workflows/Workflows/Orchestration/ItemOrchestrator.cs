@@ -60,6 +60,9 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
     sealed class Run(TaskOrchestrationContext context, ItemInput input)
     {
         readonly ItemDefinition item = input.Item;
+
+        // The item's name in English notifications: its own English name, or the Chinese one when it has none.
+        string NameEn => item.NameEn ?? item.Name;
         readonly Task<ItemCancellationRequested> cancellation = context.WaitForExternalEvent<ItemCancellationRequested>(nameof(ItemCancellationRequested));
         // Writes made but not done yet, the audit entries and the latest state of the decision task: each activity
         // costs the task hub several storage requests, so they go together, before each wait and when the item ends.
@@ -144,8 +147,10 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 // A verification is a new task like a decision: its department is told, in the same finishing activity.
                 foreach (var verification in verifications)
                 {
-                    Notify(RecipientKind.Department, item.Department, NotificationTopics.NewTask, $"New task: verify a commitment for {item.Name}",
-                        $"{input.Applicant.Name}'s application {input.ApplicationId} was approved on a written commitment; {verification.Note} Due {verification.DueAt:yyyy-MM-dd HH:mm} UTC.");
+                    Notify(RecipientKind.Department, item.Department, NotificationTopics.NewTask,
+                        new($"新任务：核查“{item.Name}”的承诺", $"New task: verify a commitment for {NameEn}"),
+                        new($"{input.Applicant.Name}的申请 {input.ApplicationId} 已凭书面承诺通过；{verification.Note} 截止 {verification.DueAt:yyyy-MM-dd HH:mm} UTC。",
+                            $"{input.Applicant.Name}'s application {input.ApplicationId} was approved on a written commitment; {verification.Note} Due {verification.DueAt:yyyy-MM-dd HH:mm} UTC."));
                 }
             }
 
@@ -177,8 +182,9 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         async Task<ItemResult> DecideByOfficerAsync(string? note)
         {
             UpdateTask(OfficerTaskStatus.Open, note: note);
-            Notify(RecipientKind.Department, item.Department, NotificationTopics.NewTask, $"New task: {item.Name}",
-                $"{input.Applicant.Name}'s application {input.ApplicationId} waits for your decision on {item.Name}, due {due:yyyy-MM-dd HH:mm} UTC.");
+            Notify(RecipientKind.Department, item.Department, NotificationTopics.NewTask, new($"新任务：{item.Name}", $"New task: {NameEn}"), new(
+                $"{input.Applicant.Name}的申请 {input.ApplicationId} 等待您对“{item.Name}”作出决定，截止 {due:yyyy-MM-dd HH:mm} UTC。",
+                $"{input.Applicant.Name}'s application {input.ApplicationId} waits for your decision on {NameEn}, due {due:yyyy-MM-dd HH:mm} UTC."));
             SkipPassedReminder();
             Task<OfficerDecided>? decision = null;
             var supplements = 0;
@@ -226,8 +232,9 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 var request = (Id: requestId, Materials: (IReadOnlyList<string>)[.. d.Materials ?? []]);
                 UpdateTask(OfficerTaskStatus.AwaitingApplicant, decidedBy: officer, note: asked, supplement: request);
                 Audit(officer, "item.supplement.requested", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.AwaitingApplicant), $"{asked} [{requestId}]");
-                Notify(RecipientKind.Applicant, input.Applicant.Id, NotificationTopics.SupplementRequested, $"Materials asked for: {item.Name}",
-                    $"{asked} The department's clock stands still until you supply them.");
+                Notify(RecipientKind.Applicant, input.Applicant.Id, NotificationTopics.SupplementRequested, new($"需补正材料：{item.Name}", $"Materials asked for: {NameEn}"), new(
+                    $"需补正材料（{string.Join("、", d.Materials ?? [])}）：{d.Reason} 在您补交之前，部门的办理时限暂停计算。",
+                    $"{asked} The department's clock stands still until you supply them."));
                 var askedAt = context.CurrentUtcDateTime;
                 SupplementProvided? supplied = null;
                 // A supplement made for an earlier request (a second post of it, a retry) never answers this one; one
@@ -265,8 +272,9 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 Audit($"applicant:{input.Applicant.Id}", "item.supplement.provided", nameof(OfficerTaskStatus.AwaitingApplicant), nameof(OfficerTaskStatus.Open), what);
                 Audit("engine", "item.due.paused", $"{before:o}", $"{due:o}", $"clock stopped {askedAt:o} to {context.CurrentUtcDateTime:o} while the applicant had the item");
                 UpdateTask(OfficerTaskStatus.Open, note: $"Supplied: {what}");
-                Notify(RecipientKind.Department, item.Department, NotificationTopics.SupplementProvided, $"补正材料已提交 Supplement received: {item.Name}",
-                    $"{input.Applicant.Name} supplied {what} for application {input.ApplicationId}; the task is open again, due {due:yyyy-MM-dd HH:mm} UTC.");
+                Notify(RecipientKind.Department, item.Department, NotificationTopics.SupplementProvided, new($"补正材料已提交：{item.Name}", $"Supplement received: {NameEn}"), new(
+                    $"{input.Applicant.Name}已为申请 {input.ApplicationId} 补交 {what}；任务已重新打开，截止 {due:yyyy-MM-dd HH:mm} UTC。",
+                    $"{input.Applicant.Name} supplied {what} for application {input.ApplicationId}; the task is open again, due {due:yyyy-MM-dd HH:mm} UTC."));
                 if (OrchestrationVersions.AtLeast(context.Version, OrchestrationVersions.SupplementsReachTheBundle))
                 {
                     // The bundle keeps the one set of materials: it records the new file, and a deferred material supplied
@@ -358,12 +366,15 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         {
             remindedFor = due;
             Audit("engine", "item.reminded", null, null, $"due {due:o}");
-            Notify(RecipientKind.Department, item.Department, NotificationTopics.Reminder, $"Due soon: {item.Name}",
-                $"Application {input.ApplicationId} ({input.Applicant.Name}) is due {due:yyyy-MM-dd HH:mm} UTC; {WaitingFor()} before then.");
+            Notify(RecipientKind.Department, item.Department, NotificationTopics.Reminder, new($"即将到期：{item.Name}", $"Due soon: {NameEn}"), new(
+                $"申请 {input.ApplicationId}（{input.Applicant.Name}）将于 {due:yyyy-MM-dd HH:mm} UTC 到期；请在此之前{WaitingFor().Zh}。",
+                $"Application {input.ApplicationId} ({input.Applicant.Name}) is due {due:yyyy-MM-dd HH:mm} UTC; {WaitingFor().En} before then."));
         }
 
         // An outside system's item has no task: the department that owns it chases the system.
-        string WaitingFor() => item.Decision is ExternalDecision external ? $"the answer of {external.System} is needed" : "decide it";
+        LocalText WaitingFor() => item.Decision is ExternalDecision external
+            ? new($"取得 {external.System} 的答复", $"the answer of {external.System} is needed")
+            : new("作出决定", "decide it");
 
         // The due time passed without a decision: the supervisor is told and the task marked, and the wait goes on.
         void Escalate()
@@ -376,8 +387,9 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 SetTask(current with { Escalated = true });
             }
 
-            Notify(RecipientKind.Supervisor, item.Department, NotificationTopics.Escalation, $"Overdue: {item.Name}",
-                $"Application {input.ApplicationId} ({input.Applicant.Name}) passed its due time {due:yyyy-MM-dd HH:mm} UTC without a decision of {item.Department}.");
+            Notify(RecipientKind.Supervisor, item.Department, NotificationTopics.Escalation, new($"已超期：{item.Name}", $"Overdue: {NameEn}"), new(
+                $"申请 {input.ApplicationId}（{input.Applicant.Name}）已超过到期时间 {due:yyyy-MM-dd HH:mm} UTC，{item.Department} 仍未作出决定。",
+                $"Application {input.ApplicationId} ({input.Applicant.Name}) passed its due time {due:yyyy-MM-dd HH:mm} UTC without a decision of {item.Department}."));
         }
 
         // An administrator's extension: the due time moves by working days on the pinned clock, both timers are armed
@@ -568,7 +580,8 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             current = task;
         }
 
-        void Notify(RecipientKind kind, string recipient, string topic, string title, string body) => notifications.Add(new Notification(
+        // Both languages are written (a text, not a step: what is scheduled is the same, so instances in flight replay).
+        void Notify(RecipientKind kind, string recipient, string topic, LocalText title, LocalText body) => notifications.Add(Notification.Of(
             $"{context.InstanceId}:n{notice++:D3}", kind, recipient, topic, title, body, context.CurrentUtcDateTime, input.ApplicationId, item.Key));
 
         IReadOnlyList<Notification>? TakeNotifications() => notifications.Count == 0 ? null : [.. notifications];
@@ -580,8 +593,10 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             IReadOnlyList<TaskRecord> tasks = task is { } decision ? [decision, .. verifications] : verifications;
             if (result.State is ItemState.Approved or ItemState.Rejected)
             {
-                Notify(RecipientKind.Applicant, input.Applicant.Id, NotificationTopics.ItemDecided, $"{item.Name}: {result.State.ToString().ToLowerInvariant()}",
-                    result.Reason ?? result.State.ToString());
+                var (zh, en) = result.State == ItemState.Approved ? ("已通过", "approved") : ("未通过", "rejected");
+                // The reason is an officer's or a rule's own words, one language; it is the body in both.
+                Notify(RecipientKind.Applicant, input.Applicant.Id, NotificationTopics.ItemDecided, new($"{item.Name}：{zh}", $"{NameEn}: {en}"),
+                    new(result.Reason ?? zh, result.Reason ?? en));
             }
 
             await context.CallActivityAsync<int>(nameof(FinishItemActivity), new FinishItemInput(certificates, tasks, [.. audit, outcome], TakeNotifications()), OrchestrationRetry.Storage);

@@ -52,7 +52,8 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
                 var granted = await CheckAsync(new ProactiveConfirmed());
                 if (granted.Problems.Count == 0)
                 {
-                    Notify(ProactiveTopics.Granted, $"{input.Template.Name} 已为您主动办理", "The bundle started without an application from you (免申即办); follow it in your applications.");
+                    Notify(ProactiveTopics.Granted, new($"{input.Template.Name} 已为您主动办理", $"{NameEn} was started for you"),
+                        new("无需您申请，这件事已为您主动办理（免申即办）；请在“我的申请”中查看进展。", "The bundle started without an application from you (no application needed); follow it in your applications."));
                     return await StartBundleAsync(granted);
                 }
 
@@ -61,8 +62,9 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
             }
 
             var deadline = input.Clock.Due(input.ReceivedAt, rule.ConfirmWithinDays);
-            Notify(ProactiveTopics.Offered, $"{input.Template.Name} 待您确认",
-                $"A pre-filled application waits for your confirmation until {deadline:yyyy-MM-dd HH:mm} UTC.{Describe(problems)}");
+            Notify(ProactiveTopics.Offered, new($"{input.Template.Name} 待您确认", $"{NameEn} awaits your confirmation"), new(
+                $"一份已预填的申请等待您在 {deadline:yyyy-MM-dd HH:mm} UTC 前确认。{DescribeZh(problems)}",
+                $"A pre-filled application waits for your confirmation until {deadline:yyyy-MM-dd HH:mm} UTC.{Describe(problems)}"));
             await SaveAsync(ApplicationStatus.AwaitingConfirmation, null, nameof(ApplicationStatus.AwaitingConfirmation));
 
             using var timerCancel = new CancellationTokenSource();
@@ -76,7 +78,8 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
                 if (first == timer)
                 {
                     Audit("engine", "proactive.expired", nameof(ApplicationStatus.AwaitingConfirmation), nameof(ApplicationStatus.Expired), $"not confirmed by {deadline:O}");
-                    Notify(ProactiveTopics.Expired, $"{input.Template.Name} 已过期", "The application was not confirmed in time; you may still apply yourself.");
+                    Notify(ProactiveTopics.Expired, new($"{input.Template.Name} 已过期", $"{NameEn} expired"),
+                        new("申请未在期限内确认；您仍可自行申请。", "The application was not confirmed in time; you may still apply yourself."));
                     await SaveAsync(ApplicationStatus.Expired, null, null);
                     return new ProactiveOutcome(input.ApplicationId, ApplicationStatus.Expired, null);
                 }
@@ -99,7 +102,8 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
 
                 // Something changed between the API's check and ours (an upload gone): still waiting, told once what is missing.
                 Audit($"applicant:{input.Applicant.Id}", "proactive.confirmation.refused", null, null, string.Join("; ", check.Problems.Select(p => $"{p.Path}: {p.Code}")));
-                Notify(ProactiveTopics.Refused, $"{input.Template.Name} 确认未通过", $"Your confirmation could not be accepted.{Describe(check.Problems)}");
+                Notify(ProactiveTopics.Refused, new($"{input.Template.Name} 确认未通过", $"{NameEn}: confirmation not accepted"),
+                    new($"您的确认未能受理。{DescribeZh(check.Problems)}", $"Your confirmation could not be accepted.{Describe(check.Problems)}"));
                 await SaveAsync(ApplicationStatus.AwaitingConfirmation, null, null);
                 confirmed = context.WaitForExternalEvent<ProactiveConfirmed>(nameof(ProactiveConfirmed));
             }
@@ -162,13 +166,19 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
         }
 
         static string Describe(IReadOnlyList<SubmissionProblem> problems) =>
-            problems.Count == 0 ? string.Empty : " Still needed: " + string.Join("; ", problems.Select(p => $"{p.Path} ({p.Message})"));
+            problems.Count == 0 ? string.Empty : " Still needed: " + string.Join("; ", problems.Select(p => $"{p.Path} ({p.MessageEn ?? p.Message})"));
+
+        static string DescribeZh(IReadOnlyList<SubmissionProblem> problems) =>
+            problems.Count == 0 ? string.Empty : "尚需：" + string.Join("；", problems.Select(p => $"{p.Path}（{p.Message}）"));
+
+        string NameEn => input.Template.NameEn ?? input.Template.Name;
 
         // Step ids from the instance's own counter and orchestration time: a replay makes the same entries and ids.
         void Audit(string actor, string action, string? before, string? after, string? detail) => audit.Add(new AuditEntry(
             input.ApplicationId, $"proactive:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail));
 
-        void Notify(string topic, string title, string body) => notifications.Add(new Notification(
+        // Both languages are written (a text, not a step: what is scheduled is the same, so instances in flight replay).
+        void Notify(string topic, LocalText title, LocalText body) => notifications.Add(Notification.Of(
             $"{InstanceId(input.ApplicationId)}:{step++:D3}", RecipientKind.Applicant, input.Applicant.Id, topic, title, body, context.CurrentUtcDateTime, input.ApplicationId));
     }
 }

@@ -34,7 +34,7 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
         var errors = RatingRules.Validate(body.Score, body.Tags, body.Comment).Select(p => new ApiError(p.Field, p.Code, p.Message)).ToList();
         if (body.Item is { } item && string.IsNullOrWhiteSpace(item))
         {
-            errors.Add(new ApiError("item", "field.invalid", "An item's key, or null for the whole bundle."));
+            errors.Add(new ApiError("item", "field.invalid", "事项的键，或 null 表示整件事。", "An item's key, or null for the whole bundle."));
         }
 
         var application = await MineAsync(caller!, applicationId, cancellationToken);
@@ -55,7 +55,7 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
         }
         catch (KeyNotFoundException)
         {
-            return ApiProblems.Invalid(new ApiError("item", "item.unknown", "This application has no such item."));
+            return ApiProblems.Invalid(new ApiError("item", "item.unknown", "该申请没有此事项。", "This application has no such item."));
         }
         catch (RatingTargetNotEndedException ex)
         {
@@ -106,28 +106,28 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
 
         if (stored.Task.Kind != TaskKind.FollowUp)
         {
-            return ApiProblems.Conflict("task.notFollowUp", "Only a follow-up of a bad rating is answered with a response; decide this task instead.");
+            return ApiProblems.Conflict("task.notFollowUp", "只有差评整改任务用答复来处理；请对该任务作出决定。", "Only a follow-up of a bad rating is answered with a response; decide this task instead.");
         }
 
         if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Length > RatingRules.MaxResponse)
         {
-            return ApiProblems.Invalid(new ApiError("text", "field.required", $"Write the response the applicant will read, at most {RatingRules.MaxResponse} characters."));
+            return ApiProblems.Invalid(new ApiError("text", "field.required", $"请写下申请人将读到的答复，最多 {RatingRules.MaxResponse} 个字符。", $"Write the response the applicant will read, at most {RatingRules.MaxResponse} characters."));
         }
 
         // A response mark left by a request that never finished does not block: the rating's own ETag lets one response in.
         if (stored.Task.Status != OfficerTaskStatus.Open)
         {
-            return ApiProblems.Conflict("followUp.answered", "This follow-up has been answered.");
+            return ApiProblems.Conflict("followUp.answered", "该整改任务已答复。", "This follow-up has been answered.");
         }
 
         if (stored.ClaimedBy is { } holder && holder != caller.Id)
         {
-            return ApiProblems.Conflict("task.claimedByOther", $"The task is claimed by {holder}.");
+            return ApiProblems.Conflict("task.claimedByOther", $"任务已由 {holder} 认领。", $"The task is claimed by {holder}.");
         }
 
         if (await tasks.TryUpdateOfficerStateAsync(caller.Department!, taskId, expected, stored.ClaimedBy, "response", cancellationToken) is not { } etag)
         {
-            return ApiProblems.Changed("The task changed since you read it (perhaps a colleague answered it); reload it.");
+            return ApiProblems.Changed("任务在您读取后已被更改（可能同事已答复）；请重新加载。", "The task changed since you read it (perhaps a colleague answered it); reload it.");
         }
 
         try
@@ -135,7 +135,7 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
             var (answered, now) = await service.AnswerAsync(stored.Task, caller.AuditName, body.Text, cancellationToken);
             return now
                 ? Results.Ok(answered)
-                : ApiProblems.Conflict("followUp.answered", $"This follow-up was answered by {answered.RespondedBy} at {answered.RespondedAt:O}; its task is closed now.");
+                : ApiProblems.Conflict("followUp.answered", $"该整改任务已由 {answered.RespondedBy} 于 {answered.RespondedAt:O} 答复；任务现已关闭。", $"This follow-up was answered by {answered.RespondedBy} at {answered.RespondedAt:O}; its task is closed now.");
         }
         catch (Exception ex) when (ex is RatingNotFollowedUpException or FollowUpAlreadyAnsweredException or KeyNotFoundException)
         {

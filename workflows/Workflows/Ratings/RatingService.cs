@@ -151,8 +151,10 @@ public sealed class RatingService(
         await tasks.SaveAsync(task with { Status = OfficerTaskStatus.Closed, Outcome = "answered", DecidedBy = answered.RespondedBy, Note = answered.Response }, cancellationToken);
         await outbox.AddAsync(
         [
-            new Notification($"{task.TaskId}:answered", RecipientKind.Applicant, task.ApplicantId, RatingTopics.Answered,
-                $"{task.ItemName}: the department answered your rating", answered.Response!, at, task.ApplicationId, task.ItemKey),
+            // The response is the officer's own words, in the one language written.
+            Notification.Of($"{task.TaskId}:answered", RecipientKind.Applicant, task.ApplicantId, RatingTopics.Answered,
+                new($"{task.ItemName}：部门已答复您的评价", $"{task.ItemName}: the department answered your rating"), new(answered.Response!, answered.Response!), at,
+                task.ApplicationId, task.ItemKey),
         ], cancellationToken);
         return (answered, answeredNow);
     }
@@ -177,11 +179,16 @@ public sealed class RatingService(
 
         await outbox.AddAsync(
         [
-            new Notification($"{taskId}:opened", RecipientKind.Department, rating.Department, RatingTopics.FollowUpOpened,
-                $"Bad rating to answer: {name}", $"Score {rating.Score}. {Describe(rating)} Answer by {rating.FollowUpDueAt:O}.", rating.RatedAt,
+            Notification.Of($"{taskId}:opened", RecipientKind.Department, rating.Department, RatingTopics.FollowUpOpened,
+                new($"待整改的差评：{name}", $"Bad rating to answer: {name}"),
+                new($"评分 {rating.Score}。{DescribeZh(rating)} 请在 {rating.FollowUpDueAt:O} 前答复。", $"Score {rating.Score}. {Describe(rating)} Answer by {rating.FollowUpDueAt:O}."),
+                rating.RatedAt,
                 application.ApplicationId, rating.Target),
         ], cancellationToken);
     }
+
+    static string DescribeZh(Rating r) =>
+        $"评分 {r.Score}{(r.Tags.Count > 0 ? $"；标签 {string.Join("、", r.Tags)}" : string.Empty)}{(r.Comment is null ? string.Empty : $"；“{r.Comment}”")}。";
 
     static string Describe(Rating r) =>
         $"Score {r.Score}{(r.Tags.Count > 0 ? $"; tags {string.Join(", ", r.Tags)}" : string.Empty)}{(r.Comment is null ? string.Empty : $"; \"{r.Comment}\"")}.";

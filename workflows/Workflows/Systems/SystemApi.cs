@@ -161,7 +161,7 @@ public sealed class SystemApi(
 
         if (item.Decision is not ExternalDecision external || external.System != system)
         {
-            return (ApiProblems.Conflict("callback.wrongSystem", "This item is not decided by your system."), SignatureOutcome.Refused);
+            return (ApiProblems.Conflict("callback.wrongSystem", "该事项不由您的系统作出结果。", "This item is not decided by your system."), SignatureOutcome.Refused);
         }
 
         if (CheckCallback(callback, item) is { Count: > 0 } errors)
@@ -289,7 +289,7 @@ public sealed class SystemApi(
         ApiProblems.Problem(StatusCodes.Status409Conflict, "callback.itemNotStarted", new LocalText("事项尚未开始", "Item not started"),
             new LocalText($"事项 {itemKey} 尚未开始（仍在等待前置事项），结果未被接收；请在 {NotStartedRetrySeconds} 秒后重新签名发送。",
                 $"Item {itemKey} has not started yet (it waits for its prerequisites); nothing was received. Sign and send the result again in {NotStartedRetrySeconds} s or later."),
-            [new ApiError("itemKey", "item.notStarted", "The item has not started; send again later.")]),
+            [new ApiError("itemKey", "item.notStarted", "该事项尚未开始办理；请稍后再发送。", "The item has not started; send again later.")]),
         "Retry-After",
         NotStartedRetrySeconds.ToString(CultureInfo.InvariantCulture));
 
@@ -297,13 +297,13 @@ public sealed class SystemApi(
         ApiProblems.Problem(StatusCodes.Status409Conflict, "callback.itemDecided", new LocalText("事项已有结果", "Item already decided"),
             new LocalText($"事项 {itemKey} 已由 {decidedBy} 作出结果（{state}）{(pending ? "，正在送达" : string.Empty)}，本次结果未被接收。",
                 $"Item {itemKey} was already decided by {decidedBy}: {state}{(pending ? " (being delivered)" : string.Empty)}; this result was not taken."),
-            [new ApiError("approved", "item.decided", $"{state} by {decidedBy}.")]);
+            [new ApiError("approved", "item.decided", $"已由 {decidedBy} 作出结果（{state}）。", $"{state} by {decidedBy}.")]);
 
     static IResult Ended(string itemKey, ItemState state, string? by) =>
         ApiProblems.Problem(StatusCodes.Status409Conflict, "callback.itemEnded", new LocalText("事项已结束", "Item ended"),
             new LocalText($"事项 {itemKey} 已结束（{state}{(by is null ? string.Empty : $"，{by}")}），不再接收结果。",
                 $"Item {itemKey} has ended ({state}{(by is null ? string.Empty : $" by {by}")}); it takes no result any more."),
-            [new ApiError("itemKey", "item.ended", $"{state}.")]);
+            [new ApiError("itemKey", "item.ended", $"已结束（{state}）。", $"{state}.")]);
 
     /// <summary>The seconds a system is asked to wait before sending a result for an item that has not started.</summary>
     public const int NotStartedRetrySeconds = 60;
@@ -324,6 +324,7 @@ public sealed class SystemApi(
             if (!declared.Contains(key))
             {
                 errors.Add(new ApiError($"outputs.{PersonText.ForLog(key)}", "output.unknown",
+                    declared.Count == 0 ? "该事项不出具任何结果。" : $"该事项只出具：{string.Join("、", declared.Order(StringComparer.Ordinal))}。",
                     declared.Count == 0 ? "This item issues no outputs." : $"This item issues only: {string.Join(", ", declared.Order(StringComparer.Ordinal))}."));
             }
             else if (PersonText.Check($"outputs.{key}", value, TextKind.Output) is { } bad)
@@ -334,7 +335,7 @@ public sealed class SystemApi(
 
         if ((callback.Outputs?.Values.Sum(v => v.Length) ?? 0) > PersonText.MaxOutputsTotal)
         {
-            errors.Add(new ApiError("outputs", "text.tooLong", $"At most {PersonText.MaxOutputsTotal} characters of outputs in all."));
+            errors.Add(new ApiError("outputs", "text.tooLong", $"全部输出合计最多 {PersonText.MaxOutputsTotal} 个字符。", $"At most {PersonText.MaxOutputsTotal} characters of outputs in all."));
         }
 
         return errors;
@@ -373,22 +374,22 @@ public sealed class SystemApi(
         var errors = new List<ApiError>();
         if (string.IsNullOrWhiteSpace(ev.EventId) || ev.EventId.Length > 100 || ev.EventId.Any(c => c is < '!' or > '~'))
         {
-            errors.Add(new ApiError("eventId", "field.invalid", "1 to 100 printable ASCII characters."));
+            errors.Add(new ApiError("eventId", "field.invalid", "1 到 100 个可打印 ASCII 字符。", "1 to 100 printable ASCII characters."));
         }
 
         if (string.IsNullOrWhiteSpace(ev.Type))
         {
-            errors.Add(new ApiError("type", "field.required", "Name the event type."));
+            errors.Add(new ApiError("type", "field.required", "请指明事件类型。", "Name the event type."));
         }
 
         if (!Identifiers.IsSafe(ev.SubjectId))
         {
-            errors.Add(new ApiError("subjectId", "field.invalid", $"The id of the applicant the event is about: {Identifiers.Rule}"));
+            errors.Add(new ApiError("subjectId", "field.invalid", $"事件所涉申请人的编号：{Identifiers.Rule}", $"The id of the applicant the event is about: {Identifiers.Rule}"));
         }
 
         if (string.IsNullOrWhiteSpace(ev.SubjectName))
         {
-            errors.Add(new ApiError("subjectName", "field.required", "Give the applicant's name."));
+            errors.Add(new ApiError("subjectName", "field.required", "请给出申请人姓名。", "Give the applicant's name."));
         }
         else if (PersonText.Check("subjectName", ev.SubjectName, TextKind.Name) is { } badName)
         {
@@ -420,7 +421,7 @@ public sealed class SystemApi(
                 return (ApiProblems.Problem(StatusCodes.Status409Conflict, "event.conflict", new LocalText("事件编号已使用", "Event id already used"),
                     new LocalText($"事件 {ev.EventId} 已按不同内容启动申请 {applicationId}，本次内容未被接收；更正请使用新的事件编号。",
                         $"Event {ev.EventId} already started application {applicationId} with other content; this content was not taken. Send a correction under a new event id."),
-                    [new ApiError("eventId", "event.conflict", $"Used for application {applicationId} with other content.")]), SignatureOutcome.Refused);
+                    [new ApiError("eventId", "event.conflict", $"已用于内容不同的申请 {applicationId}。", $"Used for application {applicationId} with other content.")]), SignatureOutcome.Refused);
             }
 
             started.Add(new ProactiveApplication(key, applicationId));
@@ -429,8 +430,8 @@ public sealed class SystemApi(
 
         if (started.Count == 0)
         {
-            return (ApiProblems.Refused(ProblemCodes.EventUnhandled, "No bundle is started by this event.",
-                [new ApiError("type", "event.unhandled", $"No published bundle is proactive on '{ev.Type}' from {system}.")]), SignatureOutcome.Refused);
+            return (ApiProblems.Refused(ProblemCodes.EventUnhandled, new Workflows.Templates.LocalText("此事件未启动任何一件事。", "No bundle is started by this event."),
+                [new ApiError("type", "event.unhandled", $"没有已发布的一件事对来自 {system} 的“{ev.Type}”事件主动办理。", $"No published bundle is proactive on '{ev.Type}' from {system}.")]), SignatureOutcome.Refused);
         }
 
         var response = new RegisterEventResponse(ev.EventId!, started, Replayed: !any);
@@ -610,6 +611,7 @@ public sealed class SystemApi(
 
     static IResult BadSignature() =>
         ApiProblems.Problem(StatusCodes.Status401Unauthorized, ProblemCodes.SignatureInvalid, "Callback not authenticated.",
+            $"请用该系统的密钥以 HMAC-SHA256 对 '{{timestamp}}.{{body}}' 签名；发送 {TimestampHeader}（Unix 秒，在时间窗口内）和 {SignatureHeader}: sha256=HEX。",
             $"Sign '{{timestamp}}.{{body}}' with HMAC-SHA256 under the system's secret; send {TimestampHeader} (Unix seconds, within the window) and {SignatureHeader}: sha256=HEX.",
-            [new ApiError($"header:{SignatureHeader}", "signature.invalid", "Missing, wrong or too old.")]);
+            [new ApiError($"header:{SignatureHeader}", "signature.invalid", "缺失、错误或已过期。", "Missing, wrong or too old.")]);
 }

@@ -136,13 +136,13 @@ public sealed partial class DecisionDelivery(
         }
 
         var (title, body) = revoke
-            ? ($"承诺核查未通过，办理结果已撤销 Commitment not upheld: {task.ItemName} revoked",
-                $"核查发现您对「{what}」的承诺与实际不符：{why} 「{task.ItemName}」的办理结果已撤销，其证照不再有效。"
-                + $" The verification of your commitment for {what} found it untrue: {why} The result of {task.ItemName} (application {task.ApplicationId}) is revoked and its certificates no longer count.")
-            : ($"承诺核查未通过 Commitment not upheld: {task.ItemName}",
-                $"核查发现您对「{what}」的承诺与实际不符：{why} 部门将与您联系。"
-                + $" The verification of your commitment for {what} found it untrue: {why} The department of {task.ItemName} (application {task.ApplicationId}) will contact you.");
-        await outbox.AddAsync([new Notification($"{task.TaskId}:failed", RecipientKind.Applicant, task.ApplicantId, NotificationTopics.CommitmentFailed, title, body,
+            ? (new LocalText($"承诺核查未通过，办理结果已撤销：{task.ItemName}", $"Commitment not upheld: {task.ItemName} revoked"), new LocalText(
+                $"核查发现您对「{what}」的承诺与实际不符：{why} 「{task.ItemName}」（申请 {task.ApplicationId}）的办理结果已撤销，其证照不再有效。",
+                $"The verification of your commitment for {what} found it untrue: {why} The result of {task.ItemName} (application {task.ApplicationId}) is revoked and its certificates no longer count."))
+            : (new LocalText($"承诺核查未通过：{task.ItemName}", $"Commitment not upheld: {task.ItemName}"), new LocalText(
+                $"核查发现您对「{what}」的承诺与实际不符：{why} 「{task.ItemName}」（申请 {task.ApplicationId}）的部门将与您联系。",
+                $"The verification of your commitment for {what} found it untrue: {why} The department of {task.ItemName} (application {task.ApplicationId}) will contact you."));
+        await outbox.AddAsync([Notification.Of($"{task.TaskId}:failed", RecipientKind.Applicant, task.ApplicantId, NotificationTopics.CommitmentFailed, title, body,
             decision.At.UtcDateTime, task.ApplicationId, task.ItemKey)], cancellationToken);
         return revoke ? "revoked" : "failed";
     }

@@ -56,7 +56,7 @@ public sealed class OfficerApi(
             }
             else
             {
-                errors.Add(new ApiError("query:status", "query.invalid", "One of open, awaitingApplicant, closed."));
+                errors.Add(new ApiError("query:status", "query.invalid", "open、awaitingApplicant、closed 之一。", "One of open, awaitingApplicant, closed."));
             }
         }
 
@@ -69,14 +69,14 @@ public sealed class OfficerApi(
             }
             else
             {
-                errors.Add(new ApiError("query:dueBefore", "query.invalid", "An ISO 8601 date and time, e.g. 2026-12-01T00:00:00Z."));
+                errors.Add(new ApiError("query:dueBefore", "query.invalid", "ISO 8601 日期时间，例如 2026-12-01T00:00:00Z。", "An ISO 8601 date and time, e.g. 2026-12-01T00:00:00Z."));
             }
         }
 
         var size = DefaultPageSize;
         if (pageSize is not null && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > TaskStore.MaxPageSize))
         {
-            errors.Add(new ApiError("query:pageSize", "query.invalid", $"A whole number from 1 to {TaskStore.MaxPageSize}."));
+            errors.Add(new ApiError("query:pageSize", "query.invalid", $"1 到 {TaskStore.MaxPageSize} 之间的整数。", $"A whole number from 1 to {TaskStore.MaxPageSize}."));
         }
 
         bool? onlyEscalated = null;
@@ -86,7 +86,7 @@ public sealed class OfficerApi(
             onlyEscalated = escalated switch { "true" => true, "false" => false, _ => null };
             if (onlyEscalated is null)
             {
-                errors.Add(new ApiError("query:escalated", "query.invalid", "true or false."));
+                errors.Add(new ApiError("query:escalated", "query.invalid", "true 或 false。", "true or false."));
             }
         }
 
@@ -110,7 +110,7 @@ public sealed class OfficerApi(
         }
         catch (RequestFailedException ex) when (ex.Status == 400)
         {
-            return ApiProblems.Invalid(new ApiError("query:continuation", "query.invalid", "Pass back the continuation of the previous page unchanged."));
+            return ApiProblems.Invalid(new ApiError("query:continuation", "query.invalid", "请原样传回上一页的 continuation。", "Pass back the continuation of the previous page unchanged."));
         }
     }
 
@@ -209,7 +209,7 @@ public sealed class OfficerApi(
         if (stored.Task.Kind == TaskKind.FollowUp)
         {
             // A bad rating is closed only by a written response the applicant reads, never by approve or reject.
-            return ApiProblems.Conflict("task.followUp", "This is a follow-up of a bad rating; answer it with POST tasks/{taskId}/response.");
+            return ApiProblems.Conflict("task.followUp", "这是差评整改任务；请用 POST tasks/{taskId}/response 答复。", "This is a follow-up of a bad rating; answer it with POST tasks/{taskId}/response.");
         }
 
         var errors = Validate(body, stored.Task);
@@ -219,11 +219,12 @@ public sealed class OfficerApi(
             var input = await EngineInputs.ReadAsync<BundleInput>(client, stored.Task.ApplicationId, nameof(BundleOrchestrator), cancellationToken);
             var known = input?.Template.Materials.Where(m => m.RequiredBy.Contains(stored.Task.ItemKey)).ToDictionary(m => m.Key, StringComparer.Ordinal) ?? [];
             errors.AddRange(asked.Select((m, i) => (m, i)).Where(x => !known.ContainsKey(x.m))
-                .Select(x => new ApiError($"materials[{x.i}]", "material.unknown", $"'{x.m}' is not a material of this item.")));
+                .Select(x => new ApiError($"materials[{x.i}]", "material.unknown", $"“{x.m}”不是该事项的材料。", $"'{x.m}' is not a material of this item.")));
             // A supplement is answered by an upload: asking for a material the template lets nobody upload (one that comes
             // from a licence or an earlier item) would pause the item with no way for the applicant to answer.
             errors.AddRange(asked.Select((m, i) => (m, i)).Where(x => known.TryGetValue(x.m, out var d) && d.Upload is null)
                 .Select(x => new ApiError($"materials[{x.i}]", "material.notUploadable",
+                    $"“{x.m}”不能上传（它来自{(known[x.m].FromLicence is { } z ? $"证照 {z}" : "另一事项或承诺")}）；请在那里核对，或说明理由后不予通过。",
                     $"'{x.m}' cannot be uploaded (it comes from {(known[x.m].FromLicence is { } l ? $"the licence {l}" : "another item or a commitment")}); check it there or reject with a reason.")));
         }
 
@@ -236,23 +237,23 @@ public sealed class OfficerApi(
         // officer who lost a race is told the task changed, whatever it changed into (decided, pending, claimed).
         if (stored.ETag != expected)
         {
-            return ApiProblems.Changed("The task changed since you read it (perhaps a colleague decided it); reload it.");
+            return ApiProblems.Changed("任务在您读取后已被更改（可能同事已作出决定）；请重新加载。", "The task changed since you read it (perhaps a colleague decided it); reload it.");
         }
 
         if (stored.Task.Status != OfficerTaskStatus.Open)
         {
-            return ApiProblems.Conflict("task.notOpen", $"The task is {stored.Task.Status}; there is nothing to decide now.");
+            return ApiProblems.Conflict("task.notOpen", $"任务状态为 {stored.Task.Status}；目前无需决定。", $"The task is {stored.Task.Status}; there is nothing to decide now.");
         }
 
         if (stored.PendingDecision is not null)
         {
             // The engine's sweep delivers it (DecisionDelivery), whether or not anyone looks.
-            return ApiProblems.Conflict("task.decisionPending", "A decision on this task has been taken and is being delivered.");
+            return ApiProblems.Conflict("task.decisionPending", "该任务已作出决定，正在送达。", "A decision on this task has been taken and is being delivered.");
         }
 
         if (stored.ClaimedBy is { } holder && holder != caller!.Id)
         {
-            return ApiProblems.Conflict("task.claimedByOther", $"The task is claimed by {holder}.");
+            return ApiProblems.Conflict("task.claimedByOther", $"任务已由 {holder} 认领。", $"The task is claimed by {holder}.");
         }
 
         var pending = new PendingDecision($"d-{Guid.NewGuid():N}", body.Kind, caller!.Id, time.GetUtcNow(), body.Reason, body.Materials);
@@ -260,7 +261,7 @@ public sealed class OfficerApi(
         await tasks.NotePendingAsync(caller.Department!, taskId, pending.Id, pending.At, cancellationToken);
         if (await tasks.TryUpdateOfficerStateAsync(caller!.Department!, taskId, expected, stored.ClaimedBy, pending.Serialize(), cancellationToken) is not { } etag)
         {
-            return ApiProblems.Changed("The task changed since you read it (perhaps a colleague decided it); reload it.");
+            return ApiProblems.Changed("任务在您读取后已被更改（可能同事已作出决定）；请重新加载。", "The task changed since you read it (perhaps a colleague decided it); reload it.");
         }
 
         if (stored.Task.Kind == TaskKind.Verification)
@@ -304,23 +305,23 @@ public sealed class OfficerApi(
 
         if (stored.Task.Status == OfficerTaskStatus.Closed)
         {
-            return ApiProblems.Conflict("task.closed", "The task is closed.");
+            return ApiProblems.Conflict("task.closed", "任务已关闭。", "The task is closed.");
         }
 
         if (stored.ClaimedBy is { } holder && holder != caller!.Id)
         {
-            return ApiProblems.Conflict("task.claimedByOther", $"The task is claimed by {holder}.");
+            return ApiProblems.Conflict("task.claimedByOther", $"任务已由 {holder} 认领。", $"The task is claimed by {holder}.");
         }
 
         if (!claim && stored.ClaimedBy is null)
         {
-            return ApiProblems.Conflict("task.notClaimed", "You have not claimed this task.");
+            return ApiProblems.Conflict("task.notClaimed", "您没有认领该任务。", "You have not claimed this task.");
         }
 
         var etag = await tasks.TryUpdateOfficerStateAsync(caller!.Department!, taskId, expected, claim ? caller.Id : null, stored.PendingDecision, cancellationToken);
         if (etag is null)
         {
-            return ApiProblems.Changed("The task changed since you read it; reload it.");
+            return ApiProblems.Changed("任务在您读取后已被更改；请重新加载。", "The task changed since you read it; reload it.");
         }
 
         var now = await tasks.GetStoredAsync(caller.Department!, taskId, cancellationToken);
@@ -344,26 +345,26 @@ public sealed class OfficerApi(
         var errors = new List<ApiError>();
         if (body.Reason is { Length: > 2000 })
         {
-            errors.Add(new ApiError("reason", "field.tooLong", "At most 2000 characters."));
+            errors.Add(new ApiError("reason", "field.tooLong", "最多 2000 个字符。", "At most 2000 characters."));
         }
 
         switch (body.Kind)
         {
             case DecisionKind.Reject when string.IsNullOrWhiteSpace(body.Reason):
-                errors.Add(new ApiError("reason", "field.required", "A rejection needs a reason the applicant can read."));
+                errors.Add(new ApiError("reason", "field.required", "不予通过须给出申请人可读的理由。", "A rejection needs a reason the applicant can read."));
                 break;
             case DecisionKind.RequestSupplement when task.Kind == TaskKind.Verification:
-                errors.Add(new ApiError("kind", "field.invalid", "A verification is approved (verified) or rejected (failed)."));
+                errors.Add(new ApiError("kind", "field.invalid", "核查只能通过（属实）或不通过（不属实）。", "A verification is approved (verified) or rejected (failed)."));
                 break;
             case DecisionKind.RequestSupplement:
                 if (string.IsNullOrWhiteSpace(body.Reason))
                 {
-                    errors.Add(new ApiError("reason", "field.required", "Say why the materials are needed."));
+                    errors.Add(new ApiError("reason", "field.required", "请说明为何需要这些材料。", "Say why the materials are needed."));
                 }
 
                 if (body.Materials is not { Count: > 0 } || body.Materials.Exists(string.IsNullOrWhiteSpace))
                 {
-                    errors.Add(new ApiError("materials", "field.required", "Name the materials asked for."));
+                    errors.Add(new ApiError("materials", "field.required", "请指明所需材料。", "Name the materials asked for."));
                 }
 
                 break;

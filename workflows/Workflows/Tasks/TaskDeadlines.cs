@@ -73,8 +73,9 @@ public sealed class TaskDeadlines(TaskStore tasks, NotificationOutbox outbox, Au
         var key = $"{task.TaskId}:reminder:{task.DueAt.Ticks}";
         await outbox.AddAsync(
         [
-            new Notification(key, RecipientKind.Department, task.Department, NotificationTopics.Reminder, $"Due soon: {task.ItemName}",
-                $"{Describe(task)} for application {task.ApplicationId} ({task.ApplicantName}) is due {task.DueAt:yyyy-MM-dd HH:mm} UTC.", remindAt,
+            Notification.Of(key, RecipientKind.Department, task.Department, NotificationTopics.Reminder, new($"即将到期：{task.ItemName}", $"Due soon: {task.ItemName}"),
+                new($"申请 {task.ApplicationId}（{task.ApplicantName}）的{Describe(task).Zh}将于 {task.DueAt:yyyy-MM-dd HH:mm} UTC 到期。",
+                    $"{Describe(task).En} for application {task.ApplicationId} ({task.ApplicantName}) is due {task.DueAt:yyyy-MM-dd HH:mm} UTC."), remindAt,
                 task.ApplicationId, task.ItemKey),
         ], cancellationToken);
         await audit.AppendAsync(new AuditEntry(task.ApplicationId, key, remindAt, "engine", "task.reminded", null, null, $"{task.TaskId} due {task.DueAt:o}"), cancellationToken);
@@ -86,8 +87,9 @@ public sealed class TaskDeadlines(TaskStore tasks, NotificationOutbox outbox, Au
         var key = $"{task.TaskId}:escalated:{task.DueAt.Ticks}";
         await outbox.AddAsync(
         [
-            new Notification(key, RecipientKind.Supervisor, task.Department, NotificationTopics.Escalation, $"Overdue: {task.ItemName}",
-                $"{Describe(task)} for application {task.ApplicationId} ({task.ApplicantName}) passed its due time {task.DueAt:yyyy-MM-dd HH:mm} UTC.", task.DueAt,
+            Notification.Of(key, RecipientKind.Supervisor, task.Department, NotificationTopics.Escalation, new($"已超期：{task.ItemName}", $"Overdue: {task.ItemName}"),
+                new($"申请 {task.ApplicationId}（{task.ApplicantName}）的{Describe(task).Zh}已超过到期时间 {task.DueAt:yyyy-MM-dd HH:mm} UTC。",
+                    $"{Describe(task).En} for application {task.ApplicationId} ({task.ApplicantName}) passed its due time {task.DueAt:yyyy-MM-dd HH:mm} UTC."), task.DueAt,
                 task.ApplicationId, task.ItemKey),
         ], cancellationToken);
         // States camelCase, as the API answers them (ADR 0016).
@@ -96,5 +98,7 @@ public sealed class TaskDeadlines(TaskStore tasks, NotificationOutbox outbox, Au
         await tasks.SaveIfStatusAsync(task with { Escalated = true, Reminded = true }, OfficerTaskStatus.Open, cancellationToken);
     }
 
-    static string Describe(TaskRecord task) => task.Kind == TaskKind.FollowUp ? "The answer to a bad rating" : "The verification of a commitment";
+    static LocalText Describe(TaskRecord task) => task.Kind == TaskKind.FollowUp
+        ? new("差评整改答复", "The answer to a bad rating")
+        : new("承诺核查", "The verification of a commitment");
 }

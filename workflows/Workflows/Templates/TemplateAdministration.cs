@@ -84,7 +84,7 @@ public sealed partial class AdminApi
         var stored = await templates.GetAsync(key, version, cancellationToken);
         return stored is null
             ? ApiProblems.NotFound("template version")
-            : new WithETag(new TemplateVersionDetail(Summary(stored), stored.Version.Definition, TemplateValidator.Validate(stored.Version.Definition, Catalog)), stored.ETag);
+            : new WithETag(new TemplateVersionDetail(Summary(stored), stored.Version.Definition, Localized(TemplateValidator.Validate(stored.Version.Definition, Catalog))), stored.ETag);
     }
 
     /// <summary>Checks a document without storing it.</summary>
@@ -95,7 +95,7 @@ public sealed partial class AdminApi
     {
         var template = TemplateJson.TryParse(document, out var parseProblems);
         var problems = template is null ? parseProblems : TemplateValidator.Validate(template, Catalog);
-        return Results.Ok(new ValidationResponse(problems.Count == 0, problems));
+        return Results.Ok(new ValidationResponse(problems.Count == 0, Localized(problems)));
     }
 
     /// <summary>Creates the next version of a template as a draft. A document that cannot be read is refused; one that reads but breaks rules is kept as a draft with its problems listed.</summary>
@@ -112,12 +112,12 @@ public sealed partial class AdminApi
 
         if (!TemplateKeyPattern(template.Key))
         {
-            return ApiProblems.Invalid(new ApiError("key", "template.key", "Lower-case letters, digits and '-', 2 to 50 characters."));
+            return ApiProblems.Invalid(new ApiError("key", "template.key", "小写字母、数字和“-”，2 到 50 个字符。", "Lower-case letters, digits and '-', 2 to 50 characters."));
         }
 
         var stored = await templates.CreateDraftAsync(template, caller!.AuditName, cancellationToken);
         return new CreatedWithETag($"/api/admin/templates/{template.Key}/versions/{stored.Version.Version}",
-            new TemplateVersionDetail(Summary(stored), template, TemplateValidator.Validate(template, Catalog)), stored.ETag);
+            new TemplateVersionDetail(Summary(stored), template, Localized(TemplateValidator.Validate(template, Catalog))), stored.ETag);
     }
 
     /// <summary>Replaces a draft's document.</summary>
@@ -142,7 +142,7 @@ public sealed partial class AdminApi
 
         if (template.Key != key)
         {
-            return ApiProblems.Invalid(new ApiError("key", "template.keyMismatch", $"The document's key must stay '{key}'."));
+            return ApiProblems.Invalid(new ApiError("key", "template.keyMismatch", $"文档的键必须保持为“{key}”。", $"The document's key must stay '{key}'."));
         }
 
         return await ChangeAsync(key, version, ifMatch, expected => templates.EditDraftAsync(key, version, template, expected, caller!.AuditName, cancellationToken), cancellationToken);
@@ -167,7 +167,7 @@ public sealed partial class AdminApi
         var from = body.ValidFrom?.ToUniversalTime() ?? time.GetUtcNow().UtcDateTime;
         if (body.ValidTo is { } to && to.ToUniversalTime() <= from)
         {
-            return ApiProblems.Invalid(new ApiError("validTo", "field.range", "validTo must be after validFrom."));
+            return ApiProblems.Invalid(new ApiError("validTo", "field.range", "validTo 必须晚于 validFrom。", "validTo must be after validFrom."));
         }
 
         return await ChangeAsync(key, version, ifMatch,
@@ -203,12 +203,12 @@ public sealed partial class AdminApi
         var errors = new List<ApiError>();
         if (!int.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out var a))
         {
-            errors.Add(new ApiError("query:from", "query.invalid", "A version number."));
+            errors.Add(new ApiError("query:from", "query.invalid", "版本号。", "A version number."));
         }
 
         if (!int.TryParse(to, NumberStyles.None, CultureInfo.InvariantCulture, out var b))
         {
-            errors.Add(new ApiError("query:to", "query.invalid", "A version number."));
+            errors.Add(new ApiError("query:to", "query.invalid", "版本号。", "A version number."));
         }
 
         if (errors.Count > 0)
@@ -238,19 +238,19 @@ public sealed partial class AdminApi
         if (current.ETag != expected)
         {
             // Refused before the change starts: the store writes a draft's document before its ETag-guarded row.
-            return ApiProblems.Changed($"{key} v{version} was changed by someone else; reload it and try again.");
+            return ApiProblems.Changed($"{key} v{version} 已被他人修改；请重新加载后再试。", $"{key} v{version} was changed by someone else; reload it and try again.");
         }
 
         try
         {
             var stored = await change(expected);
             // A draft saved with problems is kept; the answer lists them, as a read of it would.
-            return new WithETag(new TemplateVersionDetail(Summary(stored), stored.Version.Definition, TemplateValidator.Validate(stored.Version.Definition, Catalog)), stored.ETag);
+            return new WithETag(new TemplateVersionDetail(Summary(stored), stored.Version.Definition, Localized(TemplateValidator.Validate(stored.Version.Definition, Catalog))), stored.ETag);
         }
         catch (TemplateInvalidException ex)
         {
-            return ApiProblems.Refused(ProblemCodes.TemplateInvalid, "The template breaks rules; nothing was changed.",
-                [.. ex.Problems.Select(p => new ApiError(p.Path, p.Code, p.Message))]);
+            return ApiProblems.Refused(ProblemCodes.TemplateInvalid, new Workflows.Templates.LocalText("模板违反规则；未作任何更改。", "The template breaks rules; nothing was changed."),
+                [.. ex.Problems.Select(p => new ApiError(p.Path, p.Code, p.In(ApiLanguage.English)))]);
         }
         catch (TemplateLifecycleException ex)
         {
@@ -264,10 +264,12 @@ public sealed partial class AdminApi
 
     static BundleTemplate? Parse(string document) => TemplateJson.TryParse(document, out _);
 
+    static List<TemplateProblem> Localized(IReadOnlyList<TemplateProblem> problems) => [.. problems.Select(p => p.Localized())];
+
     static IResult ParseProblem(string document)
     {
         TemplateJson.TryParse(document, out var problems);
-        return ApiProblems.Invalid([.. problems.Select(p => new ApiError(p.Path, p.Code, p.Message))]);
+        return ApiProblems.Invalid([.. problems.Select(p => new ApiError(p.Path, p.Code, p.In(ApiLanguage.English)))]);
     }
 
     static bool TemplateKeyPattern(string key) =>

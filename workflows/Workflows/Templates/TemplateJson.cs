@@ -30,18 +30,18 @@ public static class TemplateJson
         try
         {
             var template = JsonSerializer.Deserialize<BundleTemplate>(json, Options);
-            problems = template is null ? [new TemplateProblem("$", "template.empty", "The document is empty (null).")] : [];
+            problems = template is null ? [new TemplateProblem("$", "template.empty", "The document is empty (null).", "文档为空（null）。")] : [];
             return template;
         }
         catch (JsonException ex)
         {
-            problems = [new TemplateProblem(ex.Path ?? "$", "template.json", ex.Message)];
+            problems = [new TemplateProblem(ex.Path ?? "$", "template.json", ex.Message, $"文档在 {ex.Path ?? "$"} 处不是可读的模板 JSON。")];
             return null;
         }
         catch (NotSupportedException ex)
         {
             // A polymorphic object without its discriminator ("op" or "by") first; the message carries the path.
-            problems = [new TemplateProblem(PathIn(ex.Message), "template.json", ex.Message)];
+            problems = [new TemplateProblem(PathIn(ex.Message), "template.json", ex.Message, $"文档在 {PathIn(ex.Message)} 处不是可读的模板 JSON（多态对象须先写 op 或 by）。")];
             return null;
         }
     }

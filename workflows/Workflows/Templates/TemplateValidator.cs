@@ -75,7 +75,7 @@ public static partial class TemplateValidator
             CheckProactive();
         }
 
-        void Add(string path, string code, string message) => Problems.Add(new TemplateProblem(path, code, message));
+        void Add(string path, string code, string zh, string en) => Problems.Add(new TemplateProblem(path, code, en, zh));
 
         // JSON can put null inside a list ("dependsOn": ["a", null]); nothing else here expects one, so such a
         // template is refused with the places, before any other rule looks at it.
@@ -88,7 +88,7 @@ public static partial class TemplateValidator
                 {
                     if (list[i] is null)
                     {
-                        Add($"{path}[{i}]", "template.null", "A list holds null here; remove it or give a value.");
+                        Add($"{path}[{i}]", "template.null", "此列表含有 null；请删除或给出值。", "A list holds null here; remove it or give a value.");
                     }
                 }
             }
@@ -156,12 +156,12 @@ public static partial class TemplateValidator
         {
             if (string.IsNullOrEmpty(template.Key) || !KebabKey().IsMatch(template.Key))
             {
-                Add("$.key", "template.key", "The key must be 2-64 lower-case letters, digits or '-', starting with a letter.");
+                Add("$.key", "template.key", "键须为 2 到 64 个小写字母、数字或“-”，以字母开头。", "The key must be 2-64 lower-case letters, digits or '-', starting with a letter.");
             }
 
             if (string.IsNullOrWhiteSpace(template.Name))
             {
-                Add("$.name", "template.name", "The template needs a name.");
+                Add("$.name", "template.name", "模板需要名称。", "The template needs a name.");
             }
 
             CheckEnglish("$.nameEn", "template.nameEn", template.NameEn);
@@ -169,12 +169,12 @@ public static partial class TemplateValidator
 
             if (template.CommittedDays < 1)
             {
-                Add("$.committedDays", "template.committedDays", "The committed time limit must be at least 1 working day.");
+                Add("$.committedDays", "template.committedDays", "承诺时限至少为 1 个工作日。", "The committed time limit must be at least 1 working day.");
             }
 
             if (template.Items.Count == 0)
             {
-                Add("$.items", "template.items.empty", "A bundle needs at least one item.");
+                Add("$.items", "template.items.empty", "一件事至少需要一个事项。", "A bundle needs at least one item.");
             }
         }
 
@@ -183,7 +183,7 @@ public static partial class TemplateValidator
         {
             if (value is not null && string.IsNullOrWhiteSpace(value))
             {
-                Add(path, code, "The English text, when given, must not be blank; leave it out to show the Chinese one.");
+                Add(path, code, "英文文本若给出则不能为空；不给出则显示中文。", "The English text, when given, must not be blank; leave it out to show the Chinese one.");
             }
         }
 
@@ -197,7 +197,7 @@ public static partial class TemplateValidator
 
             if (field.Type != FieldType.Choice)
             {
-                Add($"{path}.optionLabels", "field.optionLabels.unexpected", $"Only choice fields have option labels; this one is {field.Type}.");
+                Add($"{path}.optionLabels", "field.optionLabels.unexpected", $"只有选择字段有选项标签；此字段为 {field.Type}。", $"Only choice fields have option labels; this one is {field.Type}.");
                 return;
             }
 
@@ -205,11 +205,11 @@ public static partial class TemplateValidator
             {
                 if (field.Options?.Contains(option, StringComparer.Ordinal) != true)
                 {
-                    Add($"{path}.optionLabels[{option}]", "field.optionLabels.unknown", $"'{option}' is not one of the field's options.");
+                    Add($"{path}.optionLabels[{option}]", "field.optionLabels.unknown", $"“{option}”不是该字段的选项。", $"'{option}' is not one of the field's options.");
                 }
                 else if (text is null || string.IsNullOrWhiteSpace(text.Zh) || string.IsNullOrWhiteSpace(text.En))
                 {
-                    Add($"{path}.optionLabels[{option}]", "field.optionLabels.blank", "Give the option's label in Chinese (zh) and English (en).");
+                    Add($"{path}.optionLabels[{option}]", "field.optionLabels.blank", "请给出选项的中文（zh）和英文（en）标签。", "Give the option's label in Chinese (zh) and English (en).");
                 }
             }
         }
@@ -222,19 +222,19 @@ public static partial class TemplateValidator
                 var path = $"$.fields[{field.Key}]";
                 if (!CamelKey().IsMatch(field.Key))
                 {
-                    Add($"$.fields[{i}].key", "field.key", $"Field key '{field.Key}' must be camelCase letters and digits, starting with a lower-case letter.");
+                    Add($"$.fields[{i}].key", "field.key", $"字段键“{field.Key}”须为 camelCase 字母和数字，以小写字母开头。", $"Field key '{field.Key}' must be camelCase letters and digits, starting with a lower-case letter.");
                     continue;
                 }
 
                 if (!fields.TryAdd(field.Key, field))
                 {
-                    Add(path, "field.duplicate", $"Field '{field.Key}' is declared more than once; declare each field once and let every item use it.");
+                    Add(path, "field.duplicate", $"字段“{field.Key}”声明了不止一次；每个字段只声明一次，供各事项共用。", $"Field '{field.Key}' is declared more than once; declare each field once and let every item use it.");
                     continue;
                 }
 
                 if (string.IsNullOrWhiteSpace(field.Label))
                 {
-                    Add($"{path}.label", "field.label", "The field needs a label.");
+                    Add($"{path}.label", "field.label", "字段需要标签。", "The field needs a label.");
                 }
 
                 CheckEnglish($"{path}.labelEn", "field.labelEn", field.LabelEn);
@@ -244,23 +244,23 @@ public static partial class TemplateValidator
                 {
                     if (field.Options is null || field.Options.Count == 0)
                     {
-                        Add($"{path}.options", "field.options.missing", "A choice field needs its options.");
+                        Add($"{path}.options", "field.options.missing", "选择字段需要选项。", "A choice field needs its options.");
                     }
                     else if (field.Options.Distinct(StringComparer.Ordinal).Count() != field.Options.Count)
                     {
-                        Add($"{path}.options", "field.options.duplicate", "The options repeat a value.");
+                        Add($"{path}.options", "field.options.duplicate", "选项中有重复的值。", "The options repeat a value.");
                     }
                 }
                 else if (field.Options is not null)
                 {
-                    Add($"{path}.options", "field.options.unexpected", $"Only choice fields have options; this one is {field.Type}.");
+                    Add($"{path}.options", "field.options.unexpected", $"只有选择字段有选项；此字段为 {field.Type}。", $"Only choice fields have options; this one is {field.Type}.");
                 }
 
                 if (field.Pattern is not null)
                 {
                     if (field.Type != FieldType.Text)
                     {
-                        Add($"{path}.pattern", "field.pattern.unexpected", "Only text fields take a pattern; the other types are checked by type.");
+                        Add($"{path}.pattern", "field.pattern.unexpected", "只有文本字段可设格式；其他类型按类型校验。", "Only text fields take a pattern; the other types are checked by type.");
                     }
 
                     try
@@ -269,13 +269,13 @@ public static partial class TemplateValidator
                     }
                     catch (ArgumentException ex)
                     {
-                        Add($"{path}.pattern", "field.pattern.invalid", $"The pattern is not a valid regular expression: {ex.Message}");
+                        Add($"{path}.pattern", "field.pattern.invalid", $"格式不是有效的正则表达式：{ex.Message}", $"The pattern is not a valid regular expression: {ex.Message}");
                     }
                 }
 
                 if (field.Min is { } min && field.Max is { } max && min > max)
                 {
-                    Add($"{path}.min", "field.range", $"Min {min} is greater than max {max}.");
+                    Add($"{path}.min", "field.range", $"最小值 {min} 大于最大值 {max}。", $"Min {min} is greater than max {max}.");
                 }
             }
         }
@@ -287,48 +287,49 @@ public static partial class TemplateValidator
                 var item = template.Items[i];
                 if (!KebabKey().IsMatch(item.Key))
                 {
-                    Add($"$.items[{i}].key", "item.key", $"Item key '{item.Key}' must be 2-64 lower-case letters, digits or '-'.");
+                    Add($"$.items[{i}].key", "item.key", $"事项键“{item.Key}”须为 2 到 64 个小写字母、数字或“-”。", $"Item key '{item.Key}' must be 2-64 lower-case letters, digits or '-'.");
                     continue;
                 }
 
                 if (ReservedItemKeys.Contains(item.Key))
                 {
-                    Add($"$.items[{i}].key", "item.key.reserved", $"Item key '{item.Key}' is reserved for the engine's own ids ({string.Join(", ", ReservedItemKeys.Order(StringComparer.Ordinal))}); choose another.");
+                    Add($"$.items[{i}].key", "item.key.reserved", $"事项键“{item.Key}”为引擎自用编号保留（{string.Join("、", ReservedItemKeys.Order(StringComparer.Ordinal))}）；请另选。",
+                        $"Item key '{item.Key}' is reserved for the engine's own ids ({string.Join(", ", ReservedItemKeys.Order(StringComparer.Ordinal))}); choose another.");
                     continue;
                 }
 
                 var path = ItemPath(item.Key);
                 if (!items.TryAdd(item.Key, item))
                 {
-                    Add(path, "item.duplicate", $"Item '{item.Key}' is declared more than once.");
+                    Add(path, "item.duplicate", $"事项“{item.Key}”声明了不止一次。", $"Item '{item.Key}' is declared more than once.");
                     continue;
                 }
 
                 if (string.IsNullOrWhiteSpace(item.Name))
                 {
-                    Add($"{path}.name", "item.name", "The item needs a name.");
+                    Add($"{path}.name", "item.name", "事项需要名称。", "The item needs a name.");
                 }
 
                 CheckEnglish($"{path}.nameEn", "item.nameEn", item.NameEn);
 
                 if (string.IsNullOrWhiteSpace(item.ServiceCode))
                 {
-                    Add($"{path}.serviceCode", "item.serviceCode", "The item needs its service code from the government service catalogue.");
+                    Add($"{path}.serviceCode", "item.serviceCode", "事项需要政务服务事项目录中的事项编码。", "The item needs its service code from the government service catalogue.");
                 }
 
                 if (catalog.FindDepartment(item.Department) is null)
                 {
-                    Add($"{path}.department", "item.department.unknown", $"Department '{item.Department}' is not in the catalog.");
+                    Add($"{path}.department", "item.department.unknown", $"部门“{item.Department}”不在目录中。", $"Department '{item.Department}' is not in the catalog.");
                 }
 
                 if (item.StatutoryDays < 1)
                 {
-                    Add($"{path}.statutoryDays", "item.statutoryDays", "The statutory time limit must be at least 1 working day.");
+                    Add($"{path}.statutoryDays", "item.statutoryDays", "法定时限至少为 1 个工作日。", "The statutory time limit must be at least 1 working day.");
                 }
 
                 if (item.CommittedDays < 1 || item.CommittedDays > item.StatutoryDays)
                 {
-                    Add($"{path}.committedDays", "item.committedDays", $"The committed time limit must be 1 to {Math.Max(1, item.StatutoryDays)} working days (at most the statutory limit).");
+                    Add($"{path}.committedDays", "item.committedDays", $"承诺时限须为 1 到 {Math.Max(1, item.StatutoryDays)} 个工作日（不超过法定时限）。", $"The committed time limit must be 1 to {Math.Max(1, item.StatutoryDays)} working days (at most the statutory limit).");
                 }
 
                 CheckDecisionShape(item, path);
@@ -341,24 +342,24 @@ public static partial class TemplateValidator
             switch (item.Decision)
             {
                 case null:
-                    Add($"{path}.decision", "item.decision.missing", "Nobody can decide this item: say whether an officer, rules or an outside system decides it.");
+                    Add($"{path}.decision", "item.decision.missing", "没有人能对此事项作出决定：请说明由工作人员、规则还是外部系统决定。", "Nobody can decide this item: say whether an officer, rules or an outside system decides it.");
                     break;
                 case ExternalDecision external:
                     var system = catalog.FindSystem(external.System);
                     if (system is null)
                     {
-                        Add($"{path}.decision.system", "item.decision.system.unknown", $"Outside system '{external.System}' is not in the catalog, so nobody can decide this item.");
+                        Add($"{path}.decision.system", "item.decision.system.unknown", $"外部系统“{external.System}”不在目录中，因此没有人能对此事项作出决定。", $"Outside system '{external.System}' is not in the catalog, so nobody can decide this item.");
                     }
                     else if (system.Department != item.Department)
                     {
-                        Add($"{path}.decision.system", "item.decision.system.department", $"System '{system.Code}' belongs to department '{system.Department}', not to '{item.Department}'.");
+                        Add($"{path}.decision.system", "item.decision.system.department", $"系统“{system.Code}”属于部门“{system.Department}”，不属于“{item.Department}”。", $"System '{system.Code}' belongs to department '{system.Department}', not to '{item.Department}'.");
                     }
 
                     break;
                 case RuleDecision rules:
                     if (rules.Rules.Count == 0)
                     {
-                        Add($"{path}.decision.rules", "item.rules.empty", "A rule-decided item needs at least one rule.");
+                        Add($"{path}.decision.rules", "item.rules.empty", "由规则决定的事项至少需要一条规则。", "A rule-decided item needs at least one rule.");
                     }
 
                     var ruleKeys = new HashSet<string>(StringComparer.Ordinal);
@@ -366,16 +367,16 @@ public static partial class TemplateValidator
                     {
                         if (!CamelKey().IsMatch(rule.Key) && !KebabKey().IsMatch(rule.Key))
                         {
-                            Add($"{path}.decision.rules", "rule.key", $"Rule key '{rule.Key}' must be letters, digits or '-'.");
+                            Add($"{path}.decision.rules", "rule.key", $"规则键“{rule.Key}”须为字母、数字或“-”。", $"Rule key '{rule.Key}' must be letters, digits or '-'.");
                         }
                         else if (!ruleKeys.Add(rule.Key))
                         {
-                            Add($"{path}.decision.rules[{rule.Key}]", "rule.duplicate", $"Rule '{rule.Key}' is declared more than once.");
+                            Add($"{path}.decision.rules[{rule.Key}]", "rule.duplicate", $"规则“{rule.Key}”声明了不止一次。", $"Rule '{rule.Key}' is declared more than once.");
                         }
 
                         if (string.IsNullOrWhiteSpace(rule.Rationale))
                         {
-                            Add($"{path}.decision.rules[{rule.Key}].rationale", "rule.rationale", "Every rule needs a readable rationale; it is stored with each decision.");
+                            Add($"{path}.decision.rules[{rule.Key}].rationale", "rule.rationale", "每条规则都需要可读的依据；它随每个决定一起保存。", "Every rule needs a readable rationale; it is stored with each decision.");
                         }
                     }
 
@@ -391,13 +392,13 @@ public static partial class TemplateValidator
                 var outputPath = $"{path}.outputs[{output.Key}]";
                 if (!CamelKey().IsMatch(output.Key))
                 {
-                    Add($"{path}.outputs", "output.key", $"Output key '{output.Key}' must be camelCase.");
+                    Add($"{path}.outputs", "output.key", $"输出键“{output.Key}”须为 camelCase。", $"Output key '{output.Key}' must be camelCase.");
                     continue;
                 }
 
                 if (!keys.Add(output.Key))
                 {
-                    Add(outputPath, "output.duplicate", $"Output '{output.Key}' is declared more than once.");
+                    Add(outputPath, "output.duplicate", $"输出“{output.Key}”声明了不止一次。", $"Output '{output.Key}' is declared more than once.");
                 }
 
                 CheckEnglish($"{outputPath}.nameEn", "output.nameEn", output.NameEn);
@@ -406,16 +407,16 @@ public static partial class TemplateValidator
                 {
                     if (output.LicenceType is null)
                     {
-                        Add($"{outputPath}.licenceType", "output.licenceType.missing", "A certificate output needs its licence type.");
+                        Add($"{outputPath}.licenceType", "output.licenceType.missing", "证照输出需要证照类型。", "A certificate output needs its licence type.");
                     }
                     else if (catalog.FindLicenceType(output.LicenceType) is null)
                     {
-                        Add($"{outputPath}.licenceType", "output.licenceType.unknown", $"Licence type '{output.LicenceType}' is not in the catalog.");
+                        Add($"{outputPath}.licenceType", "output.licenceType.unknown", $"证照类型“{output.LicenceType}”不在目录中。", $"Licence type '{output.LicenceType}' is not in the catalog.");
                     }
                 }
                 else if (output.LicenceType is not null)
                 {
-                    Add($"{outputPath}.licenceType", "output.licenceType.unexpected", "Only certificate outputs have a licence type.");
+                    Add($"{outputPath}.licenceType", "output.licenceType.unexpected", "只有证照输出有证照类型。", "Only certificate outputs have a licence type.");
                 }
             }
         }
@@ -443,7 +444,7 @@ public static partial class TemplateValidator
                     var id = string.Join(",", cycle.Skip(1).Order(StringComparer.Ordinal));
                     if (reported.Add(id))
                     {
-                        Add($"{ItemPath(key)}.dependsOn", "item.cycle", $"Items depend on each other in a circle: {string.Join(" -> ", cycle)}.");
+                        Add($"{ItemPath(key)}.dependsOn", "item.cycle", $"事项之间循环依赖：{string.Join(" -> ", cycle)}。", $"Items depend on each other in a circle: {string.Join(" -> ", cycle)}.");
                     }
 
                     return;
@@ -492,15 +493,15 @@ public static partial class TemplateValidator
                 var dependency = item.DependsOn[i];
                 if (dependency == item.Key)
                 {
-                    Add($"{path}.dependsOn[{i}]", "item.dependsOn.self", "An item cannot depend on itself.");
+                    Add($"{path}.dependsOn[{i}]", "item.dependsOn.self", "事项不能依赖自身。", "An item cannot depend on itself.");
                 }
                 else if (!items.ContainsKey(dependency))
                 {
-                    Add($"{path}.dependsOn[{i}]", "item.dependsOn.unknown", $"Item '{dependency}' does not exist in this template.");
+                    Add($"{path}.dependsOn[{i}]", "item.dependsOn.unknown", $"本模板中没有事项“{dependency}”。", $"Item '{dependency}' does not exist in this template.");
                 }
                 else if (!seen.Add(dependency))
                 {
-                    Add($"{path}.dependsOn[{i}]", "item.dependsOn.duplicate", $"Item '{dependency}' is listed twice.");
+                    Add($"{path}.dependsOn[{i}]", "item.dependsOn.duplicate", $"事项“{dependency}”列出了两次。", $"Item '{dependency}' is listed twice.");
                 }
             }
 
@@ -508,7 +509,7 @@ public static partial class TemplateValidator
             {
                 if (!fields.ContainsKey(item.Fields[i]))
                 {
-                    Add($"{path}.fields[{i}]", "item.field.unknown", $"Field '{item.Fields[i]}' is not declared in the form.");
+                    Add($"{path}.fields[{i}]", "item.field.unknown", $"表单中没有声明字段“{item.Fields[i]}”。", $"Field '{item.Fields[i]}' is not declared in the form.");
                 }
                 else
                 {
@@ -527,7 +528,7 @@ public static partial class TemplateValidator
                 {
                     if (rule.When is null)
                     {
-                        Add($"{path}.decision.rules[{rule.Key}].when", "rule.when.missing", "The rule has no condition.");
+                        Add($"{path}.decision.rules[{rule.Key}].when", "rule.when.missing", "该规则没有条件。", "The rule has no condition.");
                     }
                     else
                     {
@@ -547,7 +548,7 @@ public static partial class TemplateValidator
                 case FieldIn fieldIn:
                     if (fieldIn.Values.Count == 0)
                     {
-                        Add(path, "condition.values.empty", "fieldIn needs at least one value.");
+                        Add(path, "condition.values.empty", "fieldIn 至少需要一个值。", "fieldIn needs at least one value.");
                     }
 
                     CheckFieldValue(fieldIn.Field, [.. fieldIn.Values.Select((v, i) => (v, $"{path}.values[{i}]"))], path);
@@ -555,7 +556,7 @@ public static partial class TemplateValidator
                 case FieldCompare compare:
                     if (Field(compare.Field, path) is { } numeric && numeric.Type is not (FieldType.Number or FieldType.WholeNumber))
                     {
-                        Add($"{path}.field", "condition.compare.notNumber", $"Field '{compare.Field}' is {numeric.Type}; only number fields can be compared.");
+                        Add($"{path}.field", "condition.compare.notNumber", $"字段“{compare.Field}”为 {numeric.Type}；只有数字字段可以比较。", $"Field '{compare.Field}' is {numeric.Type}; only number fields can be compared.");
                     }
 
                     break;
@@ -565,22 +566,22 @@ public static partial class TemplateValidator
                 case HasLicence licence:
                     if (catalog.FindLicenceType(licence.LicenceType) is null)
                     {
-                        Add($"{path}.licenceType", "condition.licenceType.unknown", $"Licence type '{licence.LicenceType}' is not in the catalog.");
+                        Add($"{path}.licenceType", "condition.licenceType.unknown", $"证照类型“{licence.LicenceType}”不在目录中。", $"Licence type '{licence.LicenceType}' is not in the catalog.");
                     }
 
                     break;
                 case OutputEquals output:
                     if (!items.TryGetValue(output.Item, out var source))
                     {
-                        Add($"{path}.item", "condition.output.item.unknown", $"Item '{output.Item}' does not exist in this template.");
+                        Add($"{path}.item", "condition.output.item.unknown", $"本模板中没有事项“{output.Item}”。", $"Item '{output.Item}' does not exist in this template.");
                     }
                     else if (source.Outputs.All(o => o.Key != output.Output))
                     {
-                        Add($"{path}.output", "condition.output.unknown", $"Item '{output.Item}' has no output '{output.Output}'.");
+                        Add($"{path}.output", "condition.output.unknown", $"事项“{output.Item}”没有输出“{output.Output}”。", $"Item '{output.Item}' has no output '{output.Output}'.");
                     }
                     else if (!prerequisites[owner.Key].Contains(output.Item))
                     {
-                        Add($"{path}.item", "condition.output.notPrerequisite", $"Item '{owner.Key}' reads an output of '{output.Item}' but does not depend on it, so the output may not exist yet.");
+                        Add($"{path}.item", "condition.output.notPrerequisite", $"事项“{owner.Key}”读取“{output.Item}”的输出却不依赖它，因此该输出可能尚不存在。", $"Item '{owner.Key}' reads an output of '{output.Item}' but does not depend on it, so the output may not exist yet.");
                     }
 
                     break;
@@ -600,7 +601,7 @@ public static partial class TemplateValidator
         {
             if (conditions.Count == 0)
             {
-                Add(path, "condition.empty", "A group of conditions needs at least one condition.");
+                Add(path, "condition.empty", "条件组至少需要一个条件。", "A group of conditions needs at least one condition.");
             }
 
             for (var i = 0; i < conditions.Count; i++)
@@ -617,7 +618,7 @@ public static partial class TemplateValidator
                 return field;
             }
 
-            Add($"{path}.field", "condition.field.unknown", $"Field '{key}' is not declared in the form.");
+            Add($"{path}.field", "condition.field.unknown", $"表单中没有声明字段“{key}”。", $"Field '{key}' is not declared in the form.");
             return null;
         }
 
@@ -628,11 +629,12 @@ public static partial class TemplateValidator
             {
                 if (field?.Type == FieldType.Choice && field.Options is { } options && !options.Contains(value))
                 {
-                    Add(valuePath, "condition.value.notAnOption", $"'{value}' is not an option of field '{key}' ({string.Join(", ", options)}).");
+                    Add(valuePath, "condition.value.notAnOption", $"“{value}”不是字段“{key}”的选项（{string.Join("、", options)}）。",
+                        $"'{value}' is not an option of field '{key}' ({string.Join(", ", options)}).");
                 }
                 else if (field?.Type == FieldType.Boolean && value is not ("true" or "false"))
                 {
-                    Add(valuePath, "condition.value.notBoolean", $"Field '{key}' is true or false, never '{value}'.");
+                    Add(valuePath, "condition.value.notBoolean", $"字段“{key}”只能是 true 或 false，不能是“{value}”。", $"Field '{key}' is true or false, never '{value}'.");
                 }
             }
         }
@@ -645,40 +647,40 @@ public static partial class TemplateValidator
                 var material = template.Materials[i];
                 if (!CamelKey().IsMatch(material.Key))
                 {
-                    Add($"$.materials[{i}].key", "material.key", $"Material key '{material.Key}' must be camelCase.");
+                    Add($"$.materials[{i}].key", "material.key", $"材料键“{material.Key}”须为 camelCase。", $"Material key '{material.Key}' must be camelCase.");
                     continue;
                 }
 
                 var path = $"$.materials[{material.Key}]";
                 if (!keys.Add(material.Key))
                 {
-                    Add(path, "material.duplicate", $"Material '{material.Key}' is declared more than once; declare it once with every item that needs it.");
+                    Add(path, "material.duplicate", $"材料“{material.Key}”声明了不止一次；请只声明一次，并列出所有需要它的事项。", $"Material '{material.Key}' is declared more than once; declare it once with every item that needs it.");
                     continue;
                 }
 
                 if (string.IsNullOrWhiteSpace(material.Name))
                 {
-                    Add($"{path}.name", "material.name", "The material needs a name.");
+                    Add($"{path}.name", "material.name", "材料需要名称。", "The material needs a name.");
                 }
 
                 CheckEnglish($"{path}.nameEn", "material.nameEn", material.NameEn);
 
                 if (material.RequiredBy.Count == 0)
                 {
-                    Add($"{path}.requiredBy", "material.requiredBy.empty", "No item needs this material; remove it or say which items need it.");
+                    Add($"{path}.requiredBy", "material.requiredBy.empty", "没有事项需要此材料；请删除它，或说明哪些事项需要它。", "No item needs this material; remove it or say which items need it.");
                 }
 
                 for (var j = 0; j < material.RequiredBy.Count; j++)
                 {
                     if (!items.ContainsKey(material.RequiredBy[j]))
                     {
-                        Add($"{path}.requiredBy[{j}]", "material.requiredBy.unknown", $"Item '{material.RequiredBy[j]}' does not exist in this template.");
+                        Add($"{path}.requiredBy[{j}]", "material.requiredBy.unknown", $"本模板中没有事项“{material.RequiredBy[j]}”。", $"Item '{material.RequiredBy[j]}' does not exist in this template.");
                     }
                 }
 
                 if (material.Upload is null && material.FromLicence is null && material.ProducedBy is null && material.Commitment is null && material.Deferral is null)
                 {
-                    Add(path, "material.unsatisfiable", "The material cannot be satisfied: allow an upload, a licence, an earlier item's certificate, a commitment or a deferral.");
+                    Add(path, "material.unsatisfiable", "此材料无法满足：请允许上传、证照、前序事项的证照、承诺或容缺。", "The material cannot be satisfied: allow an upload, a licence, an earlier item's certificate, a commitment or a deferral.");
                 }
 
                 CheckMaterialSources(material, path);
@@ -691,33 +693,33 @@ public static partial class TemplateValidator
             {
                 if (upload.ContentTypes.Count == 0 || upload.ContentTypes.Any(t => !MediaType().IsMatch(t)))
                 {
-                    Add($"{path}.upload.contentTypes", "material.upload.contentTypes", "List the accepted media types, e.g. application/pdf, image/jpeg.");
+                    Add($"{path}.upload.contentTypes", "material.upload.contentTypes", "请列出接受的媒体类型，例如 application/pdf、image/jpeg。", "List the accepted media types, e.g. application/pdf, image/jpeg.");
                 }
 
                 if (upload.MaxBytes < 1 || upload.MaxBytes > MaxUploadBytes)
                 {
-                    Add($"{path}.upload.maxBytes", "material.upload.maxBytes", $"The size limit must be 1 to {MaxUploadBytes} bytes.");
+                    Add($"{path}.upload.maxBytes", "material.upload.maxBytes", $"大小上限须为 1 到 {MaxUploadBytes} 字节。", $"The size limit must be 1 to {MaxUploadBytes} bytes.");
                 }
             }
 
             if (material.FromLicence is { } licence && catalog.FindLicenceType(licence) is null)
             {
-                Add($"{path}.fromLicence", "material.licence.unknown", $"Licence type '{licence}' is not in the catalog.");
+                Add($"{path}.fromLicence", "material.licence.unknown", $"证照类型“{licence}”不在目录中。", $"Licence type '{licence}' is not in the catalog.");
             }
 
             if (material.ProducedBy is { } produced)
             {
                 if (!items.TryGetValue(produced.Item, out var producer))
                 {
-                    Add($"{path}.producedBy.item", "material.producedBy.item.unknown", $"Item '{produced.Item}' does not exist in this template.");
+                    Add($"{path}.producedBy.item", "material.producedBy.item.unknown", $"本模板中没有事项“{produced.Item}”。", $"Item '{produced.Item}' does not exist in this template.");
                 }
                 else if (producer.Outputs.FirstOrDefault(o => o.Key == produced.Output) is not { } output)
                 {
-                    Add($"{path}.producedBy.output", "material.producedBy.output.unknown", $"Item '{produced.Item}' has no output '{produced.Output}'.");
+                    Add($"{path}.producedBy.output", "material.producedBy.output.unknown", $"事项“{produced.Item}”没有输出“{produced.Output}”。", $"Item '{produced.Item}' has no output '{produced.Output}'.");
                 }
                 else if (output.Kind != OutputKind.Certificate)
                 {
-                    Add($"{path}.producedBy.output", "material.producedBy.notCertificate", $"Output '{produced.Output}' is a value, not a certificate, so it cannot stand for a material.");
+                    Add($"{path}.producedBy.output", "material.producedBy.notCertificate", $"输出“{produced.Output}”是一个值而非证照，因此不能代替材料。", $"Output '{produced.Output}' is a value, not a certificate, so it cannot stand for a material.");
                 }
                 else
                 {
@@ -725,7 +727,7 @@ public static partial class TemplateValidator
                     {
                         if (!prerequisites[needing].Contains(produced.Item))
                         {
-                            Add($"{path}.producedBy.item", "material.producedBy.notPrerequisite", $"Item '{needing}' needs this material but does not depend on '{produced.Item}', which produces it.");
+                            Add($"{path}.producedBy.item", "material.producedBy.notPrerequisite", $"事项“{needing}”需要此材料，却不依赖产生它的“{produced.Item}”。", $"Item '{needing}' needs this material but does not depend on '{produced.Item}', which produces it.");
                         }
                     }
                 }
@@ -735,23 +737,23 @@ public static partial class TemplateValidator
             {
                 if (string.IsNullOrWhiteSpace(commitment.Text))
                 {
-                    Add($"{path}.commitment.text", "material.commitment.text", "Give the statement the applicant signs.");
+                    Add($"{path}.commitment.text", "material.commitment.text", "请给出申请人签署的承诺内容。", "Give the statement the applicant signs.");
                 }
 
                 if (commitment.VerifyWithinDays < 1)
                 {
-                    Add($"{path}.commitment.verifyWithinDays", "material.commitment.verifyWithinDays", "Verification must be due within at least 1 working day.");
+                    Add($"{path}.commitment.verifyWithinDays", "material.commitment.verifyWithinDays", "核查期限至少为 1 个工作日。", "Verification must be due within at least 1 working day.");
                 }
 
                 if (commitment.OnFailed is { } onFailed && !Enum.IsDefined(onFailed))
                 {
-                    Add($"{path}.commitment.onFailed", "material.commitment.onFailed", "A failed verification does notify or revokeItem.");
+                    Add($"{path}.commitment.onFailed", "material.commitment.onFailed", "核查不通过时只能 notify 或 revokeItem。", "A failed verification does notify or revokeItem.");
                 }
             }
 
             if (material.Deferral is { WithinDays: < 1 })
             {
-                Add($"{path}.deferral.withinDays", "material.deferral.withinDays", "A deferral must give the applicant at least 1 working day.");
+                Add($"{path}.deferral.withinDays", "material.deferral.withinDays", "容缺须给申请人至少 1 个工作日。", "A deferral must give the applicant at least 1 working day.");
             }
         }
 
@@ -759,7 +761,7 @@ public static partial class TemplateValidator
         {
             foreach (var key in fields.Keys.Where(k => !usedFields.Contains(k)))
             {
-                Add($"$.fields[{key}]", "field.unused", $"No item uses field '{key}' and no condition reads it; the applicant would fill it for nothing.");
+                Add($"$.fields[{key}]", "field.unused", $"没有事项使用字段“{key}”，也没有条件读取它；申请人填写它毫无用处。", $"No item uses field '{key}' and no condition reads it; the applicant would fill it for nothing.");
             }
         }
 
@@ -773,11 +775,11 @@ public static partial class TemplateValidator
                 if (item.IncludeWhen is { } when && NeverHolds(when))
                 {
                     dead.Add(item.Key);
-                    Add($"{ItemPath(item.Key)}.includeWhen", "item.unreachable", "The inclusion condition can never hold, so the item is never part of an application.");
+                    Add($"{ItemPath(item.Key)}.includeWhen", "item.unreachable", "纳入条件永远不成立，因此该事项永远不会成为申请的一部分。", "The inclusion condition can never hold, so the item is never part of an application.");
                 }
                 else if (item.Decision is RuleDecision rules && rules.Otherwise == RuleOutcome.Reject && rules.Rules.Count > 0 && rules.Rules.All(r => r.Then == RuleOutcome.Reject))
                 {
-                    Add($"{ItemPath(item.Key)}.decision", "item.neverApproved", "Every rule and the fallback reject, so the item can never be approved.");
+                    Add($"{ItemPath(item.Key)}.decision", "item.neverApproved", "每条规则及兜底规则都不予通过，因此该事项永远不会获批。", "Every rule and the fallback reject, so the item can never be approved.");
                     dead.Add(item.Key);
                 }
             }
@@ -792,7 +794,7 @@ public static partial class TemplateValidator
                     {
                         dead.Add(item.Key);
                         changed = true;
-                        Add($"{ItemPath(item.Key)}.dependsOn", "item.unreachable", $"The item depends on '{blocker}', which can never be approved, so it can never start.");
+                        Add($"{ItemPath(item.Key)}.dependsOn", "item.unreachable", $"该事项依赖永远不会获批的“{blocker}”，因此永远不会开始。", $"The item depends on '{blocker}', which can never be approved, so it can never start.");
                     }
                 }
             }
@@ -809,29 +811,29 @@ public static partial class TemplateValidator
 
             if (catalog.FindSystem(proactive.System) is null)
             {
-                Add("$.proactive.system", "proactive.system.unknown", $"No outside system '{proactive.System}' in the catalog sends register events.");
+                Add("$.proactive.system", "proactive.system.unknown", $"目录中没有发送登记事件的外部系统“{proactive.System}”。", $"No outside system '{proactive.System}' in the catalog sends register events.");
             }
 
             if (string.IsNullOrEmpty(proactive.Event) || !KebabKey().IsMatch(proactive.Event))
             {
-                Add("$.proactive.event", "proactive.event", "The event type must be 2-64 lower-case letters, digits or '-', starting with a letter.");
+                Add("$.proactive.event", "proactive.event", "事件类型须为 2 到 64 个小写字母、数字或“-”，以字母开头。", "The event type must be 2-64 lower-case letters, digits or '-', starting with a letter.");
             }
 
             if (proactive.ConfirmWithinDays < 1)
             {
-                Add("$.proactive.confirmWithinDays", "proactive.confirmWithinDays", "The applicant must have at least 1 working day to confirm.");
+                Add("$.proactive.confirmWithinDays", "proactive.confirmWithinDays", "申请人至少须有 1 个工作日来确认。", "The applicant must have at least 1 working day to confirm.");
             }
 
             foreach (var (field, dataKey) in proactive.AnswersFrom ?? new Dictionary<string, string>())
             {
                 if (!fields.ContainsKey(field))
                 {
-                    Add($"$.proactive.answersFrom[{field}]", "proactive.answersFrom.field", $"The form has no field '{field}' to pre-fill.");
+                    Add($"$.proactive.answersFrom[{field}]", "proactive.answersFrom.field", $"表单中没有可预填的字段“{field}”。", $"The form has no field '{field}' to pre-fill.");
                 }
 
                 if (string.IsNullOrWhiteSpace(dataKey) || dataKey.Length > 64)
                 {
-                    Add($"$.proactive.answersFrom[{field}]", "proactive.answersFrom.dataKey", "Name the event's data key (1-64 characters) that fills this field.");
+                    Add($"$.proactive.answersFrom[{field}]", "proactive.answersFrom.dataKey", "请指明填充此字段的事件数据键（1 到 64 个字符）。", "Name the event's data key (1-64 characters) that fills this field.");
                 }
             }
         }
