@@ -252,7 +252,7 @@ public sealed class CompanyDeregistrationBundleTests(StorageFixture storage) : I
         items["tax-clearance"].DecidedBy.ShouldBe("officer:officer-t2");
         items[Licence].State.ShouldBe(ItemState.Cancelled);
         items[Licence].DecidedBy.ShouldBe("engine");
-        items[Licence].Reason.ShouldBe("Prerequisite 'tax-clearance' was rejected: Unpaid land value tax of 2024.");
+        items[Licence].ReasonEn.ShouldBe("Prerequisite 'tax-clearance' was rejected: Unpaid land value tax of 2024.");
         items["social-insurance-deregistration"].DecidedBy.ShouldBe("rule:no-arrears-no-staff");
         items["seal-cancellation"].DecidedBy.ShouldBe("rule:seals-returned");
         (await harness.Client.GetInstanceAsync(ItemOrchestrator.InstanceId(app, Licence))).ShouldBeNull();

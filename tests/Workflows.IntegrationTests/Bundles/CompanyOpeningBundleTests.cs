@@ -174,7 +174,7 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
         var seal = items["seal-engraving"];
         seal.State.ShouldBe(ItemState.NotIncluded);
         seal.DecidedBy.ShouldBe("engine");
-        seal.Reason.ShouldBe("Its inclusion condition does not hold.");
+        seal.ReasonEn.ShouldBe("Its inclusion condition does not hold.");
         seal.Evidence.ShouldBe(["field wantsSeal = 'false'"]);
         seal.Outputs.ShouldBeEmpty();
         items["business-licence"].State.ShouldBe(ItemState.Approved);
@@ -248,14 +248,14 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
         var licence = items["business-licence"];
         licence.State.ShouldBe(ItemState.Rejected);
         licence.DecidedBy.ShouldBe("rule:contribution-period-too-long");
-        licence.Reason!.ShouldContain("Capital must be paid in within five years");
+        licence.ReasonEn!.ShouldContain("Capital must be paid in within five years");
         licence.Evidence.ShouldContain("contribution-period-too-long: field capitalContributionYears = '10'");
         licence.Outputs.ShouldBeEmpty();
         foreach (var key in Dependants)
         {
             items[key].State.ShouldBe(ItemState.Cancelled, key);
             items[key].DecidedBy.ShouldBe("engine", key);
-            items[key].Reason.ShouldBe($"Prerequisite 'business-licence' was rejected: {licence.Reason}", key);
+            items[key].ReasonEn.ShouldBe($"Prerequisite 'business-licence' was rejected: {licence.ReasonEn}", key);
             (await harness.Client.GetInstanceAsync(ItemOrchestrator.InstanceId(app, key))).ShouldBeNull(key);
         }
 
@@ -263,7 +263,7 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
         (await harness.Licences.ListAsync(company)).Select(l => l.LicenceType).ShouldBe(["id-card"]);
         var record = (await harness.Store.GetAsync(app))!;
         record.Status.ShouldBe(ApplicationStatus.Rejected);
-        record.Items.Single(i => i.Key == "tax-registration").Reason!.ShouldContain("Capital must be paid in within five years");
+        record.Items.Single(i => i.Key == "tax-registration").ReasonEn!.ShouldContain("Capital must be paid in within five years");
         var audit = await harness.Audit.ReadAsync(app);
         audit.ShouldContain(e => e.Action == "item.rules.evaluated" && e.Actor == "rule:contribution-period-too-long" && e.After == nameof(RuleOutcome.Reject));
         audit.ShouldContain(e => e.Action == "item.rejected" && e.Actor == "rule:contribution-period-too-long");
@@ -289,7 +289,7 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
         foreach (var key in new[] { "tax-registration", "bank-account", "social-insurance", "housing-fund" })
         {
             items[key].State.ShouldBe(ItemState.Cancelled, key);
-            items[key].Reason!.ShouldStartWith("Prerequisite 'business-licence' was rejected", Case.Sensitive, key);
+            items[key].ReasonEn!.ShouldStartWith("Prerequisite 'business-licence' was rejected", Case.Sensitive, key);
         }
 
         // ... while a seal and connections the company never asked for were never part of it, as the ledger said.

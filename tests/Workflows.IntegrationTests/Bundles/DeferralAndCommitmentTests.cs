@@ -240,7 +240,7 @@ public sealed class DeferralAndCommitmentTests(StorageFixture storage) : IAsyncL
         items[Licence].State.ShouldBe(ItemState.Rejected);
         items[Licence].DecidedBy.ShouldBe("engine");
         items[Licence].Reason!.ShouldContain(Lease);
-        items[Licence].Reason!.ShouldContain("deadline");
+        items[Licence].ReasonEn!.ShouldContain("deadline");
         foreach (var dependant in new[] { FoodLicence, Tax })
         {
             items[dependant].State.ShouldBe(ItemState.Cancelled);

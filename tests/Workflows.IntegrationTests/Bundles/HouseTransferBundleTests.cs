@@ -196,7 +196,7 @@ public sealed class HouseTransferBundleTests(StorageFixture storage) : IAsyncLif
         gas.State.ShouldBe(ItemState.NotIncluded);
         gas.DecidedBy.ShouldBe("engine");
         gas.Evidence.ShouldBe(["field gasAccountNumber = (none)"]);
-        items[Registration].Reason.ShouldBe("Approved by the department.");
+        items[Registration].ReasonEn.ShouldBe("Approved by the department.");
         items["water-transfer"].Outputs["newWaterAccountNumber"].ShouldBe("3100987654321");
         items["power-transfer"].Outputs["newPowerAccountNumber"].ShouldBe("0098765432");
         (await harness.Client.GetInstanceAsync(ItemOrchestrator.InstanceId(app, "gas-transfer"))).ShouldBeNull();
@@ -224,7 +224,7 @@ public sealed class HouseTransferBundleTests(StorageFixture storage) : IAsyncLif
         {
             items[item].State.ShouldBe(ItemState.Cancelled, item);
             items[item].DecidedBy.ShouldBe("engine", item);
-            items[item].Reason.ShouldBe($"Prerequisite '{Registration}' was rejected: The property is under a court seizure.", item);
+            items[item].ReasonEn.ShouldBe($"Prerequisite '{Registration}' was rejected: The property is under a court seizure.", item);
             (await harness.Client.GetInstanceAsync(ItemOrchestrator.InstanceId(app, item))).ShouldBeNull(item);
         }
 

@@ -265,8 +265,8 @@ public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
         outcome.Status.ShouldBe(BundleStatus.Cancelled);
         var items = outcome.Items.ToDictionary(i => i.ItemKey);
         items["birth-certificate"].State.ShouldBe(ItemState.Cancelled);
-        items["birth-certificate"].Reason!.ShouldContain("administrator");
-        items["birth-certificate"].Reason!.ShouldNotContain("applicant");
+        items["birth-certificate"].ReasonEn!.ShouldContain("administrator");
+        items["birth-certificate"].ReasonEn!.ShouldNotContain("applicant");
         items["household-registration"].State.ShouldBe(ItemState.Cancelled);
         items["household-registration"].DecidedBy.ShouldBe("admin:admin-li");
         items["household-registration"].Reason!.ShouldContain("Filed twice by mistake.");

@@ -202,7 +202,7 @@ public sealed class RowSizeTests(StorageFixture storage) : IAsyncLifetime
         var record = (await harness.Store.GetAsync(app)).ShouldNotBeNull();
         record.Status.ShouldBe(ApplicationStatus.PartiallyCompleted);
         record.Items.Single(i => i.Key == "tax-clearance").Reason.ShouldBe(reason);
-        record.Items.Single(i => i.Key == "business-licence-deregistration").Reason.ShouldBe($"Prerequisite 'tax-clearance' was rejected: {reason}");
+        record.Items.Single(i => i.Key == "business-licence-deregistration").ReasonEn.ShouldBe($"Prerequisite 'tax-clearance' was rejected: {reason}");
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public static class ApiJson
         ArgumentNullException.ThrowIfNull(options);
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         // Enum names stored as strings (a task's outcome, audit states) are answered camelCase too (ApiEnumText).
-        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(ApiEnumText.Normalise);
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(ApiEnumText.Normalise).WithAddedModifier(EngineText.Choose);
         // Nulls are written, not left out: the OpenAPI document marks a record's members required, and a generated
         // client throws on a required member that is absent (issue 15). A member that may be null says so by being null.
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;

@@ -44,6 +44,8 @@ public enum ApplicationStatus
 /// <param name="Outputs">What it issued.</param>
 /// <param name="Revoked">For an approved item whose commitment (告知承诺) failed its verification where the template
 /// revokes the item: why its result was revoked. Shown from the closed verification task, not stored in the record.</param>
+/// <param name="ReasonEn">The engine's reason in English, stored beside <paramref name="Reason"/>; answers carry one
+/// <c>reason</c> in the request's language (<see cref="Api.EngineText"/>) and never this member.</param>
 public sealed record ItemView(
     string Key,
     string Name,
@@ -53,7 +55,8 @@ public sealed record ItemView(
     string? DecidedBy = null,
     string? Reason = null,
     IReadOnlyDictionary<string, string>? Outputs = null,
-    string? Revoked = null);
+    string? Revoked = null,
+    string? ReasonEn = null);
 
 /// <summary>The application read model: one row per application, rewritten as it moves.</summary>
 /// <param name="ApplicationId">The application (and bundle instance) id.</param>

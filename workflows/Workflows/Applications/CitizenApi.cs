@@ -285,7 +285,7 @@ public sealed class CitizenApi(
                 if (at >= 0 && await tasks.GetAsync(items[at].Department, $"{ItemOrchestrator.InstanceId(record.ApplicationId, key)}:verify:{committed.Key}", cancellationToken)
                     is { Outcome: "revoked" } verification)
                 {
-                    items[at] = items[at] with { Revoked = verification.Note ?? "The commitment failed its verification." };
+                    items[at] = items[at] with { Revoked = verification.Note ?? (ApiLanguage.English ? "The commitment failed its verification." : "承诺未通过核查。") };
                 }
             }
         }

@@ -128,11 +128,14 @@ public sealed record ItemInput(
 /// <param name="ItemKey">The item.</param>
 /// <param name="State">Approved, rejected, cancelled, not included or failed.</param>
 /// <param name="DecidedBy">rule:KEY, rules:fallback, officer:ID, system:CODE, applicant, or engine.</param>
-/// <param name="Reason">The rationale or reason, for people.</param>
+/// <param name="Reason">The rationale or reason, for people: in Chinese when the engine wrote it, else as a person
+/// wrote it (or, before <paramref name="ReasonEn"/>, the one English text).</param>
 /// <param name="Outputs">What the item issued, by output key.</param>
 /// <param name="Evidence">For rule decisions: the values the rules looked at.</param>
 /// <param name="HeldByApplicant">The times the item waited on the applicant (a supplement asked, a deferred material
 /// outstanding): the clock stood still then, for the item and for the bundle.</param>
+/// <param name="ReasonEn">The engine's reason in English; null when a person wrote the reason or the result is older
+/// (then <paramref name="Reason"/> is read in either language).</param>
 public sealed record ItemResult(
     string ItemKey,
     ItemState State,
@@ -140,7 +143,8 @@ public sealed record ItemResult(
     string? Reason,
     IReadOnlyDictionary<string, string> Outputs,
     IReadOnlyList<string> Evidence,
-    IReadOnlyList<ApplicantHold>? HeldByApplicant = null);
+    IReadOnlyList<ApplicantHold>? HeldByApplicant = null,
+    string? ReasonEn = null);
 
 /// <summary>A time an item waited on the applicant, during which the committed time stood still.</summary>
 /// <param name="From">When it began (orchestration time).</param>

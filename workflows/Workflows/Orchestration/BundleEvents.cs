@@ -42,8 +42,9 @@ public sealed record ExternalSystemDecided(string System, bool Approved, string?
 public sealed record WithdrawalRequested(string Reason, string? CancelledBy = null);
 
 /// <summary>The bundle cancels an item that is still being decided; raised on the item instance.</summary>
-/// <param name="Reason">Why.</param>
-public sealed record ItemCancellationRequested(string Reason);
+/// <param name="Reason">Why, in Chinese (or, from an instance before English was kept, the one text).</param>
+/// <param name="ReasonEn">Why, in English; null from older instances.</param>
+public sealed record ItemCancellationRequested(string Reason, string? ReasonEn = null);
 
 /// <summary>The applicant supplied a material that was accepted as deferred (容缺); raised on each item instance that needs it.</summary>
 /// <param name="Material">The material's key.</param>

@@ -33,6 +33,17 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
     public static TimeSpan SaveRetryDelay(int attempt) =>
         TimeSpan.FromSeconds(Math.Min(30 * Math.Pow(2, Math.Clamp(attempt - 1, 0, 10)), 30 * 60));
 
+    const string NotIncludedZh = "纳入条件不成立。";
+    const string NotIncludedEn = "Its inclusion condition does not hold.";
+
+    // How a prerequisite ended, in the Chinese reason of the items it stops.
+    static string EndedZh(ItemState state) => state switch
+    {
+        ItemState.Rejected => "已驳回",
+        ItemState.Cancelled => "已取消",
+        _ => "未能办结",
+    };
+
     sealed class Run(TaskOrchestrationContext context, BundleInput input)
     {
         readonly BundleTemplate template = input.Template;
@@ -163,8 +174,9 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                     var blocker = item.DependsOn.FirstOrDefault(d => states[d] is ItemState.Rejected or ItemState.Cancelled or ItemState.Failed);
                     if (blocker is not null)
                     {
-                        var reason = $"Prerequisite '{blocker}' was {states[blocker].ToString().ToLowerInvariant()}: {results[blocker].Reason}";
-                        Record(new ItemResult(item.Key, ItemState.Cancelled, "engine", reason, new Dictionary<string, string>(), []));
+                        var reason = $"前置事项“{blocker}”{EndedZh(states[blocker])}：{results[blocker].Reason}";
+                        var reasonEn = $"Prerequisite '{blocker}' was {states[blocker].ToString().ToLowerInvariant()}: {results[blocker].ReasonEn ?? results[blocker].Reason}";
+                        Record(new ItemResult(item.Key, ItemState.Cancelled, "engine", reason, new Dictionary<string, string>(), [], ReasonEn: reasonEn));
                         changed = true;
                         continue;
                     }
@@ -177,7 +189,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                     var evidence = new List<string>();
                     if (item.IncludeWhen is { } when && !ConditionEvaluator.Evaluate(when, Context(), evidence))
                     {
-                        Record(new ItemResult(item.Key, ItemState.NotIncluded, "engine", "Its inclusion condition does not hold.", new Dictionary<string, string>(), evidence));
+                        Record(new ItemResult(item.Key, ItemState.NotIncluded, "engine", NotIncludedZh, new Dictionary<string, string>(), evidence, ReasonEn: NotIncludedEn));
                         changed = true;
                         continue;
                     }
@@ -202,7 +214,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var evidence = new List<string>();
             return ConditionEvaluator.Evaluate(when, Context(), evidence)
                 ? null
-                : new ItemResult(item.Key, ItemState.NotIncluded, "engine", "Its inclusion condition does not hold.", new Dictionary<string, string>(), evidence);
+                : new ItemResult(item.Key, ItemState.NotIncluded, "engine", NotIncludedZh, new Dictionary<string, string>(), evidence, ReasonEn: NotIncludedEn);
         }
 
         void Start(ItemDefinition item)
@@ -227,7 +239,8 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             {
                 // A technical failure inside the item (its activities exhausted their retries): the item stops,
                 // the rest of the bundle goes on, and the reason is kept for an administrator.
-                return new ItemResult(key, ItemState.Failed, "engine", $"Technical failure: {ex.FailureDetails.ErrorMessage}", new Dictionary<string, string>(), []);
+                return new ItemResult(key, ItemState.Failed, "engine", $"技术故障：{ex.FailureDetails.ErrorMessage}", new Dictionary<string, string>(), [],
+                    ReasonEn: $"Technical failure: {ex.FailureDetails.ErrorMessage}");
             }
         }
 
@@ -298,7 +311,9 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
         void Withdraw(string reason, string? cancelledBy)
         {
-            var why = cancelledBy is null ? $"Withdrawn by the applicant: {reason}" : $"Cancelled by an administrator: {reason}";
+            // The engine's words in both languages; the person's reason inside them as written.
+            var why = cancelledBy is null ? $"申请人已撤回：{reason}" : $"管理员已取消：{reason}";
+            var whyEn = cancelledBy is null ? $"Withdrawn by the applicant: {reason}" : $"Cancelled by an administrator: {reason}";
             StopReminders();
             var log = context.CreateReplaySafeLogger<BundleOrchestrator>();
             // The reason is a person's text: sanitized, so it cannot forge log lines or carry terminal escapes.
@@ -309,12 +324,12 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             }
             foreach (var key in running.Keys)
             {
-                context.SendEvent(ItemOrchestrator.InstanceId(input.ApplicationId, key), nameof(ItemCancellationRequested), new ItemCancellationRequested(why));
+                context.SendEvent(ItemOrchestrator.InstanceId(input.ApplicationId, key), nameof(ItemCancellationRequested), new ItemCancellationRequested(why, whyEn));
             }
 
             foreach (var item in template.Items.Where(i => states[i.Key] == ItemState.Waiting))
             {
-                Record(NotWanted(item) ?? new ItemResult(item.Key, ItemState.Cancelled, cancelledBy ?? $"applicant:{input.Applicant.Id}", why, new Dictionary<string, string>(), []));
+                Record(NotWanted(item) ?? new ItemResult(item.Key, ItemState.Cancelled, cancelledBy ?? $"applicant:{input.Applicant.Id}", why, new Dictionary<string, string>(), [], ReasonEn: whyEn));
             }
 
             context.SetCustomStatus(new BundleProgress(new Dictionary<string, ItemState>(states)));
@@ -356,7 +371,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             {
                 results.TryGetValue(i.Key, out var result);
                 DateTime? dueAt = started.TryGetValue(i.Key, out var at) ? input.ClockOrDefault().Due(at, i.CommittedDays) : null;
-                return new ItemView(i.Key, i.Name, i.Department, states[i.Key], dueAt, result?.DecidedBy, result?.Reason, result?.Outputs);
+                return new ItemView(i.Key, i.Name, i.Department, states[i.Key], dueAt, result?.DecidedBy, result?.Reason, result?.Outputs, ReasonEn: result?.ReasonEn);
             }).ToList();
             var record = new ApplicationRecord(
                 input.ApplicationId, input.Applicant, template.Key, input.TemplateVersion, template.Name, status,

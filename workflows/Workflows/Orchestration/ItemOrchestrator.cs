@@ -169,12 +169,13 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             var verdict = RuleEngine.Decide(rules, new EvaluationContext(input.Answers, input.Licences.ToHashSet(StringComparer.Ordinal), input.PriorOutputs));
             var decidedBy = verdict.RuleKey is null ? "rules:fallback" : $"rule:{verdict.RuleKey}";
             Audit(decidedBy, "item.rules.evaluated", null, verdict.Outcome.ToString(),
-                $"{verdict.Rationale} | {string.Join("; ", verdict.Evidence)}");
+                $"{verdict.RationaleEn ?? verdict.Rationale} | {string.Join("; ", verdict.Evidence)}");
             return verdict.Outcome switch
             {
-                RuleOutcome.Approve => new ItemResult(item.Key, ItemState.Approved, decidedBy, verdict.Rationale, NoOutputs, verdict.Evidence),
-                RuleOutcome.Reject => new ItemResult(item.Key, ItemState.Rejected, decidedBy, verdict.Rationale, NoOutputs, verdict.Evidence),
-                _ => await DecideByOfficerAsync(note: $"Referred by rules: {verdict.Rationale}"),
+                RuleOutcome.Approve => new ItemResult(item.Key, ItemState.Approved, decidedBy, verdict.Rationale, NoOutputs, verdict.Evidence, ReasonEn: verdict.RationaleEn),
+                RuleOutcome.Reject => new ItemResult(item.Key, ItemState.Rejected, decidedBy, verdict.Rationale, NoOutputs, verdict.Evidence, ReasonEn: verdict.RationaleEn),
+                // Task notes and audit details stay English for now (ADR 0016): the English rationale when there is one.
+                _ => await DecideByOfficerAsync(note: $"Referred by rules: {verdict.RationaleEn ?? verdict.Rationale}"),
             };
         }
 
@@ -202,7 +203,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 if (first == cancellation)
                 {
                     UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
-                    return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
+                    return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason, cancellation.Result.ReasonEn);
                 }
 
                 var d = decision.Result;
@@ -218,11 +219,11 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 {
                     case DecisionKind.Approve:
                         UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Approved), decidedBy: officer, note: d.Reason);
-                        return Ended(ItemState.Approved, officer, d.Reason ?? "Approved by the department.");
+                        return d.Reason is null ? Ended(ItemState.Approved, officer, "部门已批准。", "Approved by the department.") : Ended(ItemState.Approved, officer, d.Reason);
                     case DecisionKind.Reject:
                         var reason = string.IsNullOrWhiteSpace(d.Reason) ? "Rejected by the department (no reason recorded)." : d.Reason;
                         UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), decidedBy: officer, note: reason);
-                        return Ended(ItemState.Rejected, officer, reason);
+                        return string.IsNullOrWhiteSpace(d.Reason) ? Ended(ItemState.Rejected, officer, "部门已驳回（未记录理由）。", reason) : Ended(ItemState.Rejected, officer, reason);
                 }
 
                 var asked = $"Supplement requested ({string.Join(", ", d.Materials ?? [])}): {d.Reason}";
@@ -245,7 +246,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                     if (await WhenAnyAsync(next, cancellation) == cancellation)
                     {
                         UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
-                        return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
+                        return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason, cancellation.Result.ReasonEn);
                     }
 
                     if (next.Result.RequestId is { } answers && answers != requestId)
@@ -261,7 +262,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 {
                     var flooded = $"More than {MaxOfficerWaits} supplements for other requests while waiting for one; an administrator must look at it.";
                     UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Failed), note: flooded);
-                    return Ended(ItemState.Failed, "engine", flooded);
+                    return Ended(ItemState.Failed, "engine", $"等待补正期间收到超过 {MaxOfficerWaits} 份针对其他请求的补正材料；需由管理员处理。", flooded);
                 }
 
                 // The department's clock stood still while the applicant had the item: its working time moves the due time.
@@ -290,13 +291,13 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 {
                     var limit = $"More than {MaxSupplementRounds} supplement requests; the item needs a new application.";
                     UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), note: limit);
-                    return Ended(ItemState.Rejected, "engine", limit);
+                    return Ended(ItemState.Rejected, "engine", $"补正请求超过 {MaxSupplementRounds} 次；该事项需重新申请。", limit);
                 }
             }
 
             var stuck = $"More than {MaxOfficerWaits} events and timers while waiting for the decision; an administrator must look at it.";
             UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Failed), note: stuck);
-            return Ended(ItemState.Failed, "engine", stuck);
+            return Ended(ItemState.Failed, "engine", $"等待决定期间的事件和计时器超过 {MaxOfficerWaits} 个；需由管理员处理。", stuck);
         }
 
         // Waits for the first of the given tasks while keeping time: the reminder before the due time and the escalation
@@ -429,12 +430,13 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 var first = keepTime ? await AwaitKeepingTimeAsync(result, cancellation) : await WhenAnyAsync(result, cancellation);
                 if (first is null)
                 {
-                    return Ended(ItemState.Failed, "engine", $"More than {MaxOfficerWaits} events and timers while waiting for {external.System}; an administrator must look at it.");
+                    return Ended(ItemState.Failed, "engine", $"等待 {external.System} 期间的事件和计时器超过 {MaxOfficerWaits} 个；需由管理员处理。",
+                        $"More than {MaxOfficerWaits} events and timers while waiting for {external.System}; an administrator must look at it.");
                 }
 
                 if (first == cancellation)
                 {
-                    return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
+                    return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason, cancellation.Result.ReasonEn);
                 }
 
                 var decided = result.Result;
@@ -447,11 +449,13 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
 
                 var by = $"system:{decided.System}";
                 return decided.Approved
-                    ? new ItemResult(item.Key, ItemState.Approved, by, decided.Reason ?? "Approved by the outside system.", decided.Outputs ?? NoOutputs, [])
-                    : Ended(ItemState.Rejected, by, decided.Reason ?? "Rejected by the outside system.");
+                    ? new ItemResult(item.Key, ItemState.Approved, by, decided.Reason ?? "外部系统已批准。", decided.Outputs ?? NoOutputs, [],
+                        ReasonEn: decided.Reason is null ? "Approved by the outside system." : null)
+                    : decided.Reason is null ? Ended(ItemState.Rejected, by, "外部系统已驳回。", "Rejected by the outside system.") : Ended(ItemState.Rejected, by, decided.Reason);
             }
 
-            return Ended(ItemState.Failed, "engine", $"More than {MaxForeignCallbacks} results from systems other than {external.System}; an administrator must look at it.");
+            return Ended(ItemState.Failed, "engine", $"收到超过 {MaxForeignCallbacks} 个来自 {external.System} 以外系统的结果；需由管理员处理。",
+                $"More than {MaxForeignCallbacks} results from systems other than {external.System}; an administrator must look at it.");
         }
 
         // An approval takes effect once every deferred material is supplied; a missed deadline ends the item as the template says.
@@ -487,7 +491,8 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                     var late = missing.Values.Where(m => m.DueAt <= context.CurrentUtcDateTime).Select(m => m.Key).ToList();
                     var rule = input.MaterialRules.FirstOrDefault(r => late.Contains(r.Key))?.Deferral;
                     var reason = $"Deferred material not supplied by its deadline: {string.Join(", ", late)}.";
-                    return Ended(rule?.OnMissed == DeferralOutcome.CancelItem ? ItemState.Cancelled : ItemState.Rejected, "engine", reason);
+                    return Ended(rule?.OnMissed == DeferralOutcome.CancelItem ? ItemState.Cancelled : ItemState.Rejected, "engine",
+                        $"容缺材料未在期限内补交：{string.Join("、", late)}。", reason);
                 }
 
                 // The provider may deliver a timer up to a second early (queue visibility is set in whole seconds);
@@ -500,7 +505,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 if (first == cancellation)
                 {
                     timerCancel.Cancel();
-                    return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason);
+                    return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason, cancellation.Result.ReasonEn);
                 }
 
                 if (first == timer)
@@ -563,7 +568,8 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             return $"{output.NumberPrefix ?? output.Key.ToUpperInvariant()}-{Convert.ToHexString(hash, 0, 6)}";
         }
 
-        ItemResult Ended(ItemState state, string by, string reason) => new(item.Key, state, by, reason, NoOutputs, []);
+        // The reason in Chinese (or as a person wrote it) and, when the engine wrote it, in English (ADR 0016): read in one language.
+        ItemResult Ended(ItemState state, string by, string reason, string? reasonEn = null) => new(item.Key, state, by, reason, NoOutputs, [], ReasonEn: reasonEn);
 
         // Only the latest state is written: an earlier one that no wait separated from it was never there to see.
         void UpdateTask(OfficerTaskStatus status, string? outcome = null, string? decidedBy = null, string? note = null,

@@ -74,8 +74,9 @@ public sealed record ExternalDecision(string System) : DecisionMode;
 /// <param name="Key">Identifier within the item, quoted in the rationale.</param>
 /// <param name="When">The condition.</param>
 /// <param name="Then">The outcome when it holds.</param>
-/// <param name="Rationale">A readable reason, stored with the decision (e.g. "no outstanding tax").</param>
-public sealed record DecisionRule(string Key, Condition When, RuleOutcome Then, string Rationale);
+/// <param name="Rationale">A readable reason, stored with the decision (e.g. "no outstanding tax"); Chinese.</param>
+/// <param name="RationaleEn">The reason in English, for readers who ask for English; optional (they then read the Chinese).</param>
+public sealed record DecisionRule(string Key, Condition When, RuleOutcome Then, string Rationale, string? RationaleEn = null);
 
 /// <summary>The outcome of a rule.</summary>
 public enum RuleOutcome

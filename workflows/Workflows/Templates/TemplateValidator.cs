@@ -378,6 +378,8 @@ public static partial class TemplateValidator
                         {
                             Add($"{path}.decision.rules[{rule.Key}].rationale", "rule.rationale", "每条规则都需要可读的依据；它随每个决定一起保存。", "Every rule needs a readable rationale; it is stored with each decision.");
                         }
+
+                        CheckEnglish($"{path}.decision.rules[{rule.Key}].rationaleEn", "rule.rationaleEn", rule.RationaleEn);
                     }
 
                     break;
