@@ -109,6 +109,57 @@ public sealed class LanguageHttpTests(ServerFixture server)
         }
     }
 
+    [Fact]
+    public async Task EngineReasons_ABundleDecidedByRulesAndAnOfficer_ReadInEachLanguage_ThatLanguageOnly()
+    {
+        // Every licence held: rules (秒批) decide four steps; the hospital officer approves without a reason of their own,
+        // so every reason on the tracker is one the engine wrote.
+        var mother = $"lang-r-{Guid.NewGuid():N}"[..20];
+        foreach (var type in new[] { "id-card", "household-register", "marriage-certificate" })
+        {
+            await server.GiveLicenceAsync(mother, type);
+        }
+
+        using var citizen = server.Citizen(mother);
+        using var hospital = server.Officer("hospital");
+        using var admin = server.Admin();
+        var photo = await Walkthrough.UploadAsync(citizen, "newborn", "babyPhoto", Walkthrough.Jpeg, "image/jpeg");
+        var submitted = await Walkthrough.SubmitAsync(citizen, new { templateKey = "newborn", answers = Walkthrough.NewbornAnswers(), materials = new[] { new { key = "babyPhoto", kind = "upload", reference = photo } } });
+        submitted.Status.ShouldBe(HttpStatusCode.Accepted, submitted.Text);
+        var id = submitted.Body!.ApplicationId;
+        using (var decided = await Walkthrough.DecideAsync(hospital, await Walkthrough.WaitForTaskAsync(hospital, id, "birth-certificate"), new { kind = "approve" }))
+        {
+            decided.StatusCode.ShouldBe(HttpStatusCode.Accepted, await decided.Content.ReadAsStringAsync());
+        }
+
+        await Walkthrough.WaitForApplicationAsync(citizen, id, a => a.Status != Workflows.Applications.ApplicationStatus.InProgress, "the bundle to end");
+        foreach (var (who, path) in new[] { (citizen, $"/api/applications/{id}"), (admin, $"/api/admin/applications/{id}") })
+        {
+            foreach (var language in new[] { "en", "zh-CN" })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, path);
+                request.Headers.AcceptLanguage.ParseAdd(language);
+                using var response = await who.SendAsync(request);
+                var text = await response.Content.ReadAsStringAsync();
+                response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+                var items = JsonNode.Parse(text)!["items"]!.AsArray();
+                items.Count.ShouldBe(5, text);
+                var reasons = items.ToDictionary(i => i!["key"]!.GetValue<string>(), i => i!["reason"]!.GetValue<string>());
+                reasons.Keys.Where(k => k != "birth-certificate").ShouldAllBe(k => items.Single(i => i!["key"]!.GetValue<string>() == k)!["decidedBy"]!.GetValue<string>().StartsWith("rule:"));
+                if (language == "en")
+                {
+                    reasons.Values.ShouldAllBe(r => !HasChinese(r), $"{path} in English: {text}");
+                    reasons["birth-certificate"].ShouldBe("Approved by the department.");
+                }
+                else
+                {
+                    reasons.Values.ShouldAllBe(r => HasChinese(r), $"{path} in Chinese: {text}");
+                    reasons["birth-certificate"].ShouldBe("部门已批准。");
+                }
+            }
+        }
+    }
+
     static bool HasChinese(string text) => text.Any(c => c is >= '\u4e00' and <= '\u9fff' or >= '\u3000' and <= '\u303f' or >= '\uff00' and <= '\uffef');
 
     // What a person reads in a problem or a template validation: title, detail and every message.

@@ -80,6 +80,7 @@ internal static class ServerSetup
             // Each operation's response headers, from the route table.
             o.AddOperationTransformer<Api.OpenApi.RouteTableHeaders>();
             o.AddSchemaTransformer<Api.OpenApi.TaskOutcomes>();
+            o.AddSchemaTransformer<Api.OpenApi.EngineReasons>();
             o.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "Workflows: one application, every department";

@@ -30,15 +30,19 @@ public static class EngineText
             return;
         }
 
-        var english = type.Properties.FirstOrDefault(p => Name(p) == nameof(ItemView.ReasonEn));
-        if (english is not null)
+        foreach (var property in type.Properties)
         {
-            type.Properties.Remove(english);
-        }
-
-        foreach (var property in type.Properties.Where(p => Name(p) == nameof(ItemView.Reason)))
-        {
-            property.Get = o => Pick(((ItemView)o).Reason, ((ItemView)o).ReasonEn, ApiLanguage.English);
+            switch (Name(property))
+            {
+                case nameof(ItemView.Reason):
+                    property.Get = o => Pick(((ItemView)o).Reason, ((ItemView)o).ReasonEn, ApiLanguage.English);
+                    break;
+                case nameof(ItemView.ReasonEn):
+                    // Never written, still bound on reading (a client reading answers with these options constructs
+                    // the record), so the member stays in the contract without a getter.
+                    property.Get = null;
+                    break;
+            }
         }
     }
 
