@@ -159,6 +159,21 @@ public sealed class LanguageHttpTests(ServerFixture server)
                 }
             }
         }
+
+        // The applicant's notice of each decided item carries the same reason, in the language read.
+        foreach (var language in new[] { "en", "zh-CN" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/notifications?pageSize=50");
+            request.Headers.AcceptLanguage.ParseAdd(language);
+            using var response = await citizen.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+            var decided = JsonNode.Parse(text)!["items"]!.AsArray().Where(n => n!["topic"]!.GetValue<string>() == NotificationTopics.ItemDecided)
+                .Select(n => n!["body"]!.GetValue<string>()).ToList();
+            decided.Count.ShouldBe(5, text);
+            decided.ShouldAllBe(b => HasChinese(b) == (language != "en"), $"{language}: {text}");
+            decided.ShouldContain(language == "en" ? "Approved by the department." : "部门已批准。");
+        }
     }
 
     static bool HasChinese(string text) => text.Any(c => c is >= '\u4e00' and <= '\u9fff' or >= '\u3000' and <= '\u303f' or >= '\uff00' and <= '\uffef');

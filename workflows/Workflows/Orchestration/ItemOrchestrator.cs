@@ -600,9 +600,9 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             if (result.State is ItemState.Approved or ItemState.Rejected)
             {
                 var (zh, en) = result.State == ItemState.Approved ? ("已通过", "approved") : ("未通过", "rejected");
-                // The reason is an officer's or a rule's own words, one language; it is the body in both.
+                // The engine's reason in each language; an officer's or outside system's own words are the body in both.
                 Notify(RecipientKind.Applicant, input.Applicant.Id, NotificationTopics.ItemDecided, new($"{item.Name}：{zh}", $"{NameEn}: {en}"),
-                    new(result.Reason ?? zh, result.Reason ?? en));
+                    new(result.Reason ?? zh, result.ReasonEn ?? result.Reason ?? en));
             }
 
             await context.CallActivityAsync<int>(nameof(FinishItemActivity), new FinishItemInput(certificates, tasks, [.. audit, outcome], TakeNotifications()), OrchestrationRetry.Storage);
@@ -642,7 +642,11 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         AuditEntry Entry(string actor, string action, string? before, string? after, string? detail) =>
             new(input.ApplicationId, $"{item.Key}:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail);
 
-        static string Detail(ItemResult result) =>
-            result.Evidence.Count == 0 ? result.Reason ?? string.Empty : $"{result.Reason} | {string.Join("; ", result.Evidence)}";
+        static string Detail(ItemResult result)
+        {
+            // Audit details stay English (ADR 0016): the English reason where the engine wrote one.
+            var why = result.ReasonEn ?? result.Reason;
+            return result.Evidence.Count == 0 ? why ?? string.Empty : $"{why} | {string.Join("; ", result.Evidence)}";
+        }
     }
 }
