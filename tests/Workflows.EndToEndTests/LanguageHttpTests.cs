@@ -92,7 +92,7 @@ public sealed class LanguageHttpTests(ServerFixture server)
             }
 
             using var response = await citizen.SendAsync(request);
-            var notice = (await response.ReadAsync<List<NotificationView>>()).ShouldHaveSingleItem();
+            var notice = (await response.ReadItemsAsync<NotificationView>()).ShouldHaveSingleItem();
             notice.Topic.ShouldBe(NotificationTopics.Refused);
             notice.Body.ShouldContain("babyPhoto");
             if (language == "en")
