@@ -67,17 +67,16 @@ public sealed class ApiContract
         }
 
         var status = (int)statusCode;
-        // Every problem, routing's own 404 and 405 too, has an area.rule code that its type repeats (ADR 0016).
-        if (mediaType == "application/problem+json" && ProblemCodeViolation(body) is { } wrongCode)
-        {
-            return $"{method} {path} answered {status} with {wrongCode}: {Clip(body)}";
-        }
+        // Every problem, routing's own 404 and 405 too, has an area.rule code that its type repeats (ADR 0016); said after
+        // an undocumented status, which is the larger fault.
+        var wrongCode = mediaType == "application/problem+json" ? ProblemCodeViolation(body) : null;
 
         var operation = operations.Where(o => o.Method == method.Method && o.Path.IsMatch(path)).OrderByDescending(o => o.Literals).Select(o => o.Operation).FirstOrDefault();
         if (operation is null)
         {
             // Routing's own answers to a path or method the API does not have: no operation to hold them to.
-            return status is 404 or 405 ? null : $"{method} {path} answered {status} but the document has no such operation";
+            return status is not (404 or 405) ? $"{method} {path} answered {status} but the document has no such operation"
+                : wrongCode is null ? null : $"{method} {path} answered {status} with {wrongCode}: {Clip(body)}";
         }
 
         var name = operation["operationId"]?.GetValue<string>() ?? $"{method} {path}";
@@ -85,6 +84,11 @@ public sealed class ApiContract
         if (operation["responses"]?[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] is not JsonObject response)
         {
             return $"{name} ({method} {path}) answered {status}, which the document does not list; it lists {string.Join(", ", operation["responses"]?.AsObject().Select(r => r.Key) ?? [])}. Body: {Clip(body)}";
+        }
+
+        if (wrongCode is not null)
+        {
+            return $"{name} ({method} {path}) answered {status} with {wrongCode}: {Clip(body)}";
         }
 
         var present = new HashSet<string>(headerNames, StringComparer.OrdinalIgnoreCase);

@@ -13,7 +13,7 @@ namespace Workflows.Tests.Functions;
 
 /// <summary>
 /// The Functions app's real sign-in, run through a real trigger (<see cref="ApiTriggers.ApiListMyNotifications"/>) with
-/// the services <see cref="AppServices.AddWorkflowsFunctionsApp"/> registers. <c>?max=0</c> makes the handler answer
+/// the services <see cref="AppServices.AddWorkflowsFunctionsApp"/> registers. <c>?pageSize=0</c> makes the handler answer
 /// 400 to any caller it accepts before it reads storage, and 401 to no caller: the status says who got in.
 /// </summary>
 public sealed class FunctionsSignInTests : IAsyncLifetime
@@ -92,7 +92,7 @@ public sealed class FunctionsSignInTests : IAsyncLifetime
         await using var provider = services.BuildServiceProvider();
 
         var http = new DefaultHttpContext { RequestServices = provider };
-        http.Request.QueryString = new QueryString("?max=0");
+        http.Request.QueryString = new QueryString("?pageSize=0");
         http.Response.Body = new MemoryStream();
         sign(http.Request);
 
