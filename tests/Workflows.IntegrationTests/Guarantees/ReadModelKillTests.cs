@@ -127,7 +127,7 @@ public sealed class ReadModelKillTests(StorageFixture storage, ITestOutputHelper
             try
             {
                 var state = await client.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
-                state.RuntimeStatus.ShouldBe(OrchestrationRuntimeStatus.Completed, $"{id}: {state.FailureDetails?.ErrorMessage}");
+                state.RuntimeStatus.ShouldBe(OrchestrationRuntimeStatus.Completed, $"{id}: {state.FailureDetails?.ErrorMessage ?? state.SerializedOutput}");
                 outcomes[id] = state.ReadOutputAs<BundleOutcome>()!;
             }
             catch (OperationCanceledException)
