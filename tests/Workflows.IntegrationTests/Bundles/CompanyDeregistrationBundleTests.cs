@@ -208,7 +208,7 @@ public sealed class CompanyDeregistrationBundleTests(StorageFixture storage) : I
 
         var task = await harness.WaitForTaskAsync("tax", app, "tax-clearance");
         task.Kind.ShouldBe(TaskKind.Decision);
-        task.Note.ShouldBe($"Referred by rules: {RuleEngine.NoRuleHeld}");
+        task.NoteEn.ShouldBe($"Referred by rules: {RuleEngine.NoRuleHeld}");
         // Items that do not need the clearance go on; the licence deregistration has not even started.
         var waiting = await WaitForRecordAsync(app, r => r.Items.Single(i => i.Key == "social-insurance-deregistration").State == ItemState.Approved, "social insurance approved");
         var licence = waiting.Items.Single(i => i.Key == Licence);

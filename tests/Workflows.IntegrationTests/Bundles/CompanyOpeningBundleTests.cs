@@ -145,7 +145,7 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
 
         var audit = await harness.Audit.ReadAsync(app);
         audit.ShouldContain(e => e.Action == "item.rules.evaluated" && e.Actor == "rule:name-and-capital-checks-pass" && e.After == nameof(RuleOutcome.Approve));
-        audit.ShouldContain(e => e.Action == "item.external.requested" && e.StepId.StartsWith("bank-account:", StringComparison.Ordinal) && e.Detail == "system bank-account-system");
+        audit.ShouldContain(e => e.Action == "item.external.requested" && e.StepId.StartsWith("bank-account:", StringComparison.Ordinal) && e.DetailEn == "system bank-account-system");
         audit.ShouldContain(e => e.Action == "item.approved" && e.Actor == "system:bank-account-system");
         audit.ShouldContain(e => e.Action == "application.ended" && e.After == nameof(ApplicationStatus.Completed));
         // Nobody in the departments had to touch it.

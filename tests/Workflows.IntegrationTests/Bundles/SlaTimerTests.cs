@@ -149,7 +149,7 @@ public sealed class SlaTimerTests(StorageFixture storage) : IAsyncLifetime
         }
 
         var started = audit.Single(e => e.Action == "item.started");
-        var due = DateTime.Parse(started.Detail!["due ".Length..], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind);
+        var due = DateTime.Parse(started.DetailEn!["due ".Length..], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind);
         audit.Single(e => e.Action == "item.reminded").At.ShouldBeLessThan(audit.Single(e => e.Action == "item.escalated").At);
         audit.Single(e => e.Action == "item.escalated").At.ShouldBeGreaterThanOrEqualTo(due);
         (await harness.Outbox.ListAsync(RecipientKind.Department, "bank"))

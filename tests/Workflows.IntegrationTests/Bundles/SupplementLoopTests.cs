@@ -128,6 +128,50 @@ public sealed class SupplementLoopTests(StorageFixture storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SupplementRequest_TheTaskCarriesWhatWasAskedAsFields_AndTheApplicantReadsThem()
+    {
+        const string id = "sup-fields";
+        await StartAsync(id);
+        await harness.WaitForTaskAsync(Market, id, Licence);
+        // A reason with the old prose's separators in it: nothing is parsed back from the note any more.
+        const string reason = "合同不清晰 (第2页): 请重拍";
+        await harness.Applications.DecideAsync(id, Licence, new OfficerDecided(DecisionKind.RequestSupplement, "officer-m1", reason, [Lease, IdCard], "d-fields"));
+        var task = await harness.WaitForTaskAsync(Market, id, Licence, OfficerTaskStatus.AwaitingApplicant);
+        task.SupplementMaterials.ShouldBe([Lease, IdCard]);
+        task.SupplementReason.ShouldBe(reason);
+        task.SupplementAskedAt.ShouldBe(task.OpenedAt);
+        task.SupplementRequestId.ShouldBe("d-fields");
+        // The note is for people, in both languages: the Chinese stored, the English beside it.
+        task.Note.ShouldBe($"需补正材料（{Lease}、{IdCard}）：{reason}");
+        task.NoteEn.ShouldBe($"Supplement requested ({Lease}, {IdCard}): {reason}");
+
+        var asked = (await ApplicationAsync(id)).Asked.Single(a => a.Kind == "supplement");
+        (asked.Item, asked.Message, asked.RequestId).ShouldBe((Licence, reason, "d-fields"));
+        asked.Materials.ShouldBe([Lease, IdCard]);
+    }
+
+    [Fact]
+    public async Task SupplementRequest_ARowWrittenBeforeTheFields_IsStillReadFromItsNote()
+    {
+        const string id = "sup-old-row";
+        await StartAsync(id);
+        await harness.WaitForTaskAsync(Market, id, Licence);
+        await harness.Applications.DecideAsync(id, Licence, new OfficerDecided(DecisionKind.RequestSupplement, "officer-m1", "新的理由", [Lease], "d-old"));
+        var task = await harness.WaitForTaskAsync(Market, id, Licence, OfficerTaskStatus.AwaitingApplicant);
+        // The row as older code wrote it: the request only in the English prose of the note.
+        await harness.Tasks.SaveAsync(task with
+        {
+            Note = $"Supplement requested ({Lease}, {IdCard}): 合同不清晰", NoteEn = null, SupplementMaterials = null, SupplementReason = null,
+            SupplementAskedAt = null, Revision = task.Revision + 1,
+        });
+
+        var asked = (await ApplicationAsync(id)).Asked.Single(a => a.Kind == "supplement");
+        asked.Message.ShouldBe("合同不清晰");
+        asked.Materials.ShouldBe([Lease, IdCard]);
+        asked.RequestId.ShouldBe("d-old");
+    }
+
+    [Fact]
     public async Task SupplementPost_NamesTheOpenRequest_AStaleOrMissingOrSecondAnswerIsRefused()
     {
         const string id = "sup-api";

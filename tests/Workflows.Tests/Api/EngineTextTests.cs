@@ -44,6 +44,39 @@ public class EngineTextTests
         }
     }
 
+    [Theory]
+    [InlineData("zh")]
+    [InlineData("en")]
+    public void ResponseOptions_ATaskAndAnAuditEntry_AnswerTheNoteAndDetailInTheLanguageAndNoEnglishMember(string language)
+    {
+        using var services = new ServiceCollection().ConfigureHttpJsonOptions(o => ApiJson.ConfigureResponses(o.SerializerOptions)).BuildServiceProvider();
+        var options = services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var task = new Workflows.Tasks.TaskRecord("police", "t", Workflows.Tasks.TaskKind.Decision, "a", "k", "名称", "newborn", "p", "王芳",
+            Workflows.Tasks.OfficerTaskStatus.Open, DateTime.UnixEpoch, DateTime.UnixEpoch, Note: "已补交：babyPhoto", NoteEn: "Supplied: babyPhoto");
+        var entry = new Workflows.Audit.AuditEntry("a", "k:001", DateTime.UnixEpoch, "engine", "item.started", null, "Running", "截止 2026-12-01", "due 2026-12-01");
+        var officerWords = task with { Note = "材料齐全，同意。", NoteEn = null };
+        try
+        {
+            ApiLanguage.Set(language);
+            var en = language == "en";
+            foreach (var (json, member, expected) in new[]
+            {
+                (JsonSerializer.Serialize(task, options), "note", en ? "Supplied: babyPhoto" : "已补交：babyPhoto"),
+                (JsonSerializer.Serialize(officerWords, options), "note", "材料齐全，同意。"),
+                (JsonSerializer.Serialize(entry, options), "detail", en ? "due 2026-12-01" : "截止 2026-12-01"),
+            })
+            {
+                using var document = JsonDocument.Parse(json);
+                document.RootElement.GetProperty(member).GetString().ShouldBe(expected, json);
+                document.RootElement.TryGetProperty(member + "En", out _).ShouldBeFalse(json);
+            }
+        }
+        finally
+        {
+            ApiLanguage.Set(ApiLanguage.Zh);
+        }
+    }
+
     [Fact]
     public void StoredJson_AnItemView_KeepsBothLanguages()
     {

@@ -38,11 +38,65 @@ public sealed class OneLanguageSourceTests
                     {
                         found.Add($"{Path.GetRelativePath(RepoPaths.Root, file)}:{text[..at].Count(c => c == '\n') + 1}: {arguments[literal]}");
                     }
+
+                    // An exception's or a problem's one message (System.Text.Json's, ours in English) is one language too.
+                    if (arguments.Count == count && arguments[literal].EndsWith(".Message", StringComparison.Ordinal))
+                    {
+                        found.Add($"{Path.GetRelativePath(RepoPaths.Root, file)}:{text[..at].Count(c => c == '\n') + 1}: {arguments[literal]}");
+                    }
                 }
             }
         }
 
         found.ShouldBeEmpty("each of these says one language only; give the Chinese and the English text");
+    }
+
+    // The audit detail the engine writes: the call, its argument count and the detail's place (the English follows it).
+    static readonly (string Call, int Arguments, int Detail)[] AuditRules =
+    [
+        ("new AuditEntry(", 8, 7),
+        (" Audit(", 5, 4),
+        (" Entry(", 5, 4),
+    ];
+
+    [Fact]
+    public void ProductSource_NoAuditDetailIsEnglishProseAlone()
+    {
+        var found = new List<string>();
+        foreach (var file in ProductFolders.SelectMany(d => Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, d), "*.cs", SearchOption.AllDirectories))
+                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        {
+            var text = File.ReadAllText(file);
+            foreach (var (call, count, detail) in AuditRules)
+            {
+                for (var at = text.IndexOf(call, StringComparison.Ordinal); at >= 0; at = text.IndexOf(call, at + 1, StringComparison.Ordinal))
+                {
+                    var arguments = Arguments(text, at + call.Length - 1);
+                    // Only the detail given without its English: words in a literal (not data such as ids and times) are prose.
+                    if (arguments.Count == count && IsLiteral(arguments[detail]) && EnglishProse(arguments[detail]))
+                    {
+                        found.Add($"{Path.GetRelativePath(RepoPaths.Root, file)}:{text[..at].Count(c => c == '\n') + 1}: {arguments[detail]}");
+                    }
+                }
+            }
+        }
+
+        found.ShouldBeEmpty("an audit detail the engine writes is stored in Chinese with its English beside it (ADR 0016)");
+    }
+
+    [Theory]
+    [InlineData("$\"due {due:o}\"", true)]
+    [InlineData("$\"{supplied.Material} is not awaited\"", true)]
+    [InlineData("$\"v{calendar.Version} {calendar.Name} sha256 {hash}\"", false)]
+    [InlineData("$\"截止 {due:o}\"", false)]
+    public void EnglishProse_WordsOutsideTheHoles_AreProse(string literal, bool prose) => EnglishProse(literal).ShouldBe(prose);
+
+    // Two letters or more outside interpolation holes, and no Chinese: English words.
+    static bool EnglishProse(string literal)
+    {
+        var plain = System.Text.RegularExpressions.Regex.Replace(literal, @"\{[^{}]*\}", " ");
+        return !plain.Any(c => c is >= '\u4e00' and <= '\u9fff')
+            && System.Text.RegularExpressions.Regex.Matches(plain, @"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])").Any(m => m.Value != "sha256");
     }
 
     [Fact]

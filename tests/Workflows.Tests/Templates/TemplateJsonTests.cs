@@ -260,6 +260,38 @@ public sealed class TemplateJsonTests
         found.ShouldNotBeEmpty($"{name} was read and validated without a problem");
     }
 
+    // The serializer's English text (and its .NET type names) never reaches a reader: each language says where and what.
+    [Theory]
+    [InlineData("unknown property", "\"committedDays\": 10,", "\"committedDays\": 10, \"colour\": \"red\",", "$.colour", "colour", "未知属性“colour”", "unknown property 'colour'")]
+    [InlineData("wrong type", "\"committedDays\": 10", "\"committedDays\": \"ten\"", "$.committedDays", "line 6", "第 6 行", "the value has the wrong type")]
+    [InlineData("missing required", "\"department\": \"health\",", "", "$.items[0]", "'department'", "缺少必填属性 “department”", "missing required 'department'")]
+    [InlineData("unknown kind", "\"by\": \"officer\"", "\"by\": \"clerk\"", "$.items[0].decision", "'clerk'", "未知的种类“clerk”", "unknown kind 'clerk'")]
+    [InlineData("malformed", "\"outputs\": []", "\"outputs\": [],", null, "line", "JSON 格式不正确", "the JSON is malformed")]
+    public void TryParse_AnUnreadableDocument_SaysWhereAndWhatInEachLanguageWithoutTheSerializersText(
+        string name, string find, string replace, string? path, string inEnglish, string zh, string en)
+    {
+        TemplateJson.TryParse(Change(Document, find, replace), out var problems).ShouldBeNull(name);
+        var problem = problems.ShouldHaveSingleItem();
+        if (path is not null)
+        {
+            problem.Path.ShouldBe(path, problem.Message);
+        }
+
+        var english = problem.In(english: true);
+        var chinese = problem.In(english: false);
+        english.ShouldContain(en, Case.Sensitive, name);
+        english.ShouldContain(inEnglish, Case.Sensitive, name);
+        english.ShouldContain($"at {problem.Path}", Case.Sensitive, name);
+        english.ShouldNotContain("Workflows.", Case.Sensitive, name);
+        english.ShouldNotContain("Path:", Case.Sensitive, name);
+        english.Any(c => c is >= '\u4e00' and <= '\u9fff').ShouldBeFalse(english);
+        chinese.ShouldContain(zh, Case.Sensitive, name);
+        chinese.ShouldContain(problem.Path, Case.Sensitive, name);
+        chinese.ShouldMatch(@"第 \d+ 行第 \d+ 个字节", name);
+        chinese.ShouldNotContain("Workflows.", Case.Sensitive, name);
+        chinese.ShouldNotContain(" could ", Case.Sensitive, name);
+    }
+
     static BundleTemplate Parse(string json)
     {
         var template = TemplateJson.TryParse(json, out var problems);

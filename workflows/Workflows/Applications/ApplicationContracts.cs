@@ -83,7 +83,7 @@ public sealed record ApplicationSummary(string ApplicationId, string TemplateKey
 /// <c>confirmation</c> (a proactive application waits for the applicant's confirmation).</param>
 /// <param name="Item">The item, for a supplement.</param>
 /// <param name="Materials">The materials to supply.</param>
-/// <param name="Message">What was asked and why.</param>
+/// <param name="Message">Why: for a supplement the officer's reason as written, for a deferred material or a confirmation what to do, in the request's language.</param>
 /// <param name="DueAt">By when, for a deferred material or a confirmation.</param>
 /// <param name="RequestId">For a supplement: the officer's request, which the supplement names (<see cref="SupplyRequest.RequestId"/>).</param>
 public sealed record AskedOfYou(string Kind, string? Item, IReadOnlyList<string> Materials, string Message, DateTime? DueAt, string? RequestId = null);

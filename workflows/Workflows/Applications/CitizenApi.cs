@@ -115,9 +115,9 @@ public sealed class CitizenApi(
             return problem.Code switch
             {
                 "upload.tooLarge" => ApiProblems.TooLarge(material.Upload!.MaxBytes),
-                "upload.contentType" => ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, problem.Code, "Unsupported media type.", problem.Message,
-                    [new ApiError("header:Content-Type", problem.Code, problem.Message)]),
-                _ => ApiProblems.Invalid(new ApiError(problem.Field == "sha256" ? "header:X-Content-SHA256" : problem.Field, problem.Code, problem.Message)),
+                "upload.contentType" => ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, problem.Code, "Unsupported media type.", problem.MessageZh, problem.Message,
+                    [new ApiError("header:Content-Type", problem.Code, problem.MessageZh, problem.Message)]),
+                _ => ApiProblems.Invalid(new ApiError(problem.Field == "sha256" ? "header:X-Content-SHA256" : problem.Field, problem.Code, problem.MessageZh, problem.Message)),
             };
         }
 
@@ -251,8 +251,9 @@ public sealed class CitizenApi(
             var paused = task is { Status: OfficerTaskStatus.AwaitingApplicant };
             if (paused)
             {
-                asked.Add(new AskedOfYou("supplement", item.Key, task!.SupplementMaterials ?? RequestedMaterials(task.Note), task.Note ?? string.Empty, null,
-                    task.SupplementRequestId));
+                // The request's own members; a row written before them is read from its note (SupplementAsked).
+                var request = SupplementAsked.From(task!)!;
+                asked.Add(new AskedOfYou("supplement", item.Key, request.Materials, request.Reason, null, task!.SupplementRequestId));
             }
 
             if (task is not null)
@@ -585,17 +586,5 @@ public sealed class CitizenApi(
         }
 
         return errors;
-    }
-
-    // The engine writes "Supplement requested (a, b): why" on the task.
-    static List<string> RequestedMaterials(string? note)
-    {
-        if (note is null || !note.StartsWith("Supplement requested (", StringComparison.Ordinal))
-        {
-            return [];
-        }
-
-        var end = note.IndexOf(')', StringComparison.Ordinal);
-        return end < 0 ? [] : [.. note["Supplement requested (".Length..end].Split(", ", StringSplitOptions.RemoveEmptyEntries)];
     }
 }

@@ -168,6 +168,7 @@ public sealed class AssistedApi(
         // The whole story of an assisted application is under its application id, also before (or without) the application.
         await audit.AppendAsync(new AuditEntry(applicationId, "consent.requested", stored.FiledAt, $"staff:{stored.HelperId}", "consent.requested", null,
             $"{KindName(stored.ApplicantKind)}:{stored.ApplicantId}",
+            $"工作人员 {stored.HelperId}（{stored.HelperName}，{stored.Hall}）为 {stored.TemplateKey} 请求确认 {consentId}；sha256 {stored.Sha256}；{stored.ExpiresAt:O} 过期",
             $"Consent {consentId} requested by staff {stored.HelperId} ({stored.HelperName}, {stored.Hall}) for {stored.TemplateKey}; sha256 {stored.Sha256}; expires {stored.ExpiresAt:O}"), cancellationToken);
         await outbox.AddAsync(
             [Notification.Of($"{consentId}:requested", RecipientKind.Applicant, stored.ApplicantId, AssistedFiling.ConsentRequestedTopic,
@@ -298,9 +299,11 @@ public sealed class AssistedApi(
         await audit.AppendAsync(
         [
             new AuditEntry(applicationId, "consent.confirmed", decision.At, caller.AuditName, "consent.confirmed", null, $"consent:{consentId}",
-                $"Confirmed by {caller.Id} ({decision.ApplicantName}); sha256 {decision.Sha256}"),
+                $"由 {caller.Id}（{decision.ApplicantName}）确认；sha256 {decision.Sha256}", $"Confirmed by {caller.Id} ({decision.ApplicantName}); sha256 {decision.Sha256}"),
             new AuditEntry(applicationId, AssistedFiling.AuditStep, decision.At, $"staff:{request.HelperId}", AssistedFiling.AuditAction, null,
                 $"{KindName(request.ApplicantKind)}:{request.ApplicantId}",
+                $"工作人员 {request.HelperId}（{request.HelperName}，{request.Hall}）于 {request.FiledAt:O} 为 {decision.ApplicantName}（{request.ApplicantId}）代办；"
+                + $"申请人于 {decision.At:O} 确认 {consentId}；sha256 {decision.Sha256}",
                 $"Filed by staff {request.HelperId} ({request.HelperName}, {request.Hall}) at {request.FiledAt:O} for {decision.ApplicantName} ({request.ApplicantId}); "
                 + $"consent {consentId} confirmed by the applicant at {decision.At:O}; sha256 {decision.Sha256}"),
         ], cancellationToken);
@@ -356,7 +359,8 @@ public sealed class AssistedApi(
         }
 
         await audit.AppendAsync(new AuditEntry(ConsentStore.ApplicationIdOf(consentId), "consent.refused", decision.At, caller.AuditName, "consent.refused", null,
-            $"consent:{consentId}", decision.Reason is null ? "Refused by the applicant." : $"Refused by the applicant: {decision.Reason}"), cancellationToken);
+            $"consent:{consentId}", decision.Reason is null ? "申请人已拒绝。" : $"申请人已拒绝：{decision.Reason}",
+            decision.Reason is null ? "Refused by the applicant." : $"Refused by the applicant: {decision.Reason}"), cancellationToken);
         return Results.Ok(await ViewAsync(request, decision, cancellationToken));
     }
 

@@ -12,8 +12,10 @@ namespace Workflows.Audit;
 /// <param name="Action">What, e.g. item.approved.</param>
 /// <param name="Before">The state before, if any.</param>
 /// <param name="After">The state after, if any.</param>
-/// <param name="Detail">Reason, rationale or evidence.</param>
-public sealed record AuditEntry(string Subject, string StepId, DateTime At, string Actor, string Action, string? Before, string? After, string? Detail);
+/// <param name="Detail">Reason, rationale or evidence: the engine's words in Chinese (an older entry's in English), a person's as written.</param>
+/// <param name="DetailEn">The English of <paramref name="Detail"/> when the engine wrote it; null for a person's words
+/// and for entries written before (ADR 0016: answered as <c>detail</c> in the request's language, never by itself).</param>
+public sealed record AuditEntry(string Subject, string StepId, DateTime At, string Actor, string Action, string? Before, string? After, string? Detail, string? DetailEn = null);
 
 /// <summary>
 /// The append-only audit trail: partition = subject, row = step, so an application's history is one partition
@@ -140,7 +142,7 @@ public sealed class AuditTrail(StorageTables tables)
 
     // The step id is both the row key and a column.
     static int Size(AuditEntry e) =>
-        e.Subject.Length + (2 * e.StepId.Length) + e.Actor.Length + e.Action.Length + (e.Before?.Length ?? 0) + (e.After?.Length ?? 0) + (e.Detail?.Length ?? 0) + 200;
+        e.Subject.Length + (2 * e.StepId.Length) + e.Actor.Length + e.Action.Length + (e.Before?.Length ?? 0) + (e.After?.Length ?? 0) + (e.Detail?.Length ?? 0) + (e.DetailEn?.Length ?? 0) + 200;
 
     // The row key is the step alone: a step run again after a crash runs at another time but is the same step.
     static TableEntity Row(AuditEntry entry) => new(TableKeys.Escape(entry.Subject), TableKeys.Escape(entry.StepId))
@@ -152,6 +154,7 @@ public sealed class AuditTrail(StorageTables tables)
         ["Before"] = entry.Before,
         ["After"] = entry.After,
         ["Detail"] = entry.Detail,
+        ["DetailEn"] = entry.DetailEn,
     };
 
     /// <summary>A subject's entries, oldest first.</summary>
@@ -165,7 +168,7 @@ public sealed class AuditTrail(StorageTables tables)
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(subject)}"), cancellationToken: cancellationToken))
         {
             list.Add(new AuditEntry(subject, row.GetString("StepId"), row.GetDateTimeOffset("At")!.Value.UtcDateTime, row.GetString("Actor"),
-                row.GetString("Action"), row.GetString("Before"), row.GetString("After"), row.GetString("Detail")));
+                row.GetString("Action"), row.GetString("Before"), row.GetString("After"), row.GetString("Detail"), row.GetString("DetailEn")));
         }
 
         return [.. list.OrderBy(e => e.At).ThenBy(e => e.StepId, StringComparer.Ordinal)];

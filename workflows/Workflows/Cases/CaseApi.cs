@@ -53,7 +53,7 @@ public sealed class CaseApi(CaseService service, CaseStore cases, ApplicantAppli
         }
         catch (CaseAlreadyReportedException ex)
         {
-            return ApiProblems.Conflict(ex.Open ? "case.open" : "case.closed", ex.Message);
+            return ApiProblems.Conflict(ex.Open ? "case.open" : "case.closed", ex.Text.Zh, ex.Text.En);
         }
     }
 
@@ -122,7 +122,7 @@ public sealed class CaseApi(CaseService service, CaseStore cases, ApplicantAppli
         }
         catch (CaseAlreadyResolvedException ex)
         {
-            return ApiProblems.Conflict("case.resolved", ex.Message);
+            return ApiProblems.Conflict("case.resolved", ex.Text.Zh, ex.Text.En);
         }
     }
 }

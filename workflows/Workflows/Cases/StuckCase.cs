@@ -1,3 +1,5 @@
+using Workflows.Templates;
+
 namespace Workflows.Cases;
 
 /// <summary>Where a stuck case stands.</summary>
@@ -65,14 +67,23 @@ public sealed record CaseResolved(string By, string Resolution);
 
 /// <summary>A case cannot be resolved twice.</summary>
 /// <param name="caseId">The case.</param>
-public sealed class CaseAlreadyResolvedException(string caseId) : InvalidOperationException($"Case {caseId} has already been resolved.");
+public sealed class CaseAlreadyResolvedException(string caseId) : InvalidOperationException($"Case {caseId} has already been resolved."), ILocalMessage
+{
+    /// <inheritdoc />
+    public LocalText Text { get; } = new($"案件 {caseId} 已处理完毕。", $"Case {caseId} has already been resolved.");
+}
 
 /// <summary>An application has a case already (one per application).</summary>
 /// <param name="caseId">The case.</param>
 /// <param name="open">Whether it is still open.</param>
 public sealed class CaseAlreadyReportedException(string caseId, bool open)
-    : InvalidOperationException(open ? $"Case {caseId} is open for this application." : $"Case {caseId} for this application has been resolved.")
+    : InvalidOperationException(open ? $"Case {caseId} is open for this application." : $"Case {caseId} for this application has been resolved."), ILocalMessage
 {
+    /// <inheritdoc />
+    public LocalText Text { get; } = open
+        ? new($"该申请已有处理中的案件 {caseId}。", $"Case {caseId} is open for this application.")
+        : new($"该申请的案件 {caseId} 已处理完毕。", $"Case {caseId} for this application has been resolved.");
+
     /// <summary>Whether the case is still open.</summary>
     public bool Open { get; } = open;
 }

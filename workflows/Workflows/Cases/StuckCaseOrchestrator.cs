@@ -59,20 +59,20 @@ public sealed class StuckCaseOrchestrator : TaskOrchestrator<StuckCaseInput, Stu
             if (fired == reminder)
             {
                 stuck = stuck with { RemindedAt = now };
-                await SaveAsync(context, stuck, "reminded", "engine", "case.reminded", null, null, $"Due {due:O}.",
+                await SaveAsync(context, stuck, "reminded", "engine", "case.reminded", null, null, $"截止 {due:O}。",
                 [
                     Note(stuck, "reminder", RecipientKind.Administrators, Administrators, CaseTopics.Reminder, new("办不成事案件即将到期", "A stuck case is due soon"), new(
                         $"案件 {stuck.CaseId}（{stuck.ApplicationId}）须在 {due:O} 前解决。", $"Case {stuck.CaseId} ({stuck.ApplicationId}) must be resolved by {due:O}."), now),
-                ]);
+                ], $"Due {due:O}.");
             }
             else
             {
                 stuck = stuck with { EscalatedAt = now };
-                await SaveAsync(context, stuck, "escalated", "engine", "case.escalated", null, null, $"Unresolved at its time limit {due:O}.",
+                await SaveAsync(context, stuck, "escalated", "engine", "case.escalated", null, null, $"到期 {due:O} 时仍未解决。",
                 [
                     Note(stuck, "escalated", RecipientKind.Administrators, Administrators, CaseTopics.Escalated, new("办不成事案件已超期", "A stuck case passed its time limit"), new(
                         $"案件 {stuck.CaseId}（{stuck.ApplicationId}）已于 {due:O} 到期，仍未解决。", $"Case {stuck.CaseId} ({stuck.ApplicationId}) was due {due:O} and is still unresolved."), now),
-                ]);
+                ], $"Unresolved at its time limit {due:O}.");
             }
         }
 
@@ -91,13 +91,14 @@ public sealed class StuckCaseOrchestrator : TaskOrchestrator<StuckCaseInput, Stu
         return stuck;
     }
 
+    // The detail is the Chinese (or a person's words) and detailEn the English when the engine wrote it (ADR 0016).
     // With the storage retry policy like every other activity call: a blip no longer fails the case. A save that
     // succeeds at once records the same history as before, so instances in flight replay without a version raise.
     static Task<bool> SaveAsync(
         TaskOrchestrationContext context, StuckCase stuck, string step, string actor, string action, string? before, string? after, string? detail,
-        IReadOnlyList<Notification> notifications) =>
+        IReadOnlyList<Notification> notifications, string? detailEn = null) =>
         context.CallActivityAsync<bool>(nameof(SaveCaseActivity), new CaseUpdate(stuck,
-            [new AuditEntry(stuck.ApplicationId, $"case:{step}", context.CurrentUtcDateTime, actor, action, before, after, detail)], notifications),
+            [new AuditEntry(stuck.ApplicationId, $"case:{step}", context.CurrentUtcDateTime, actor, action, before, after, detail, detailEn)], notifications),
             Orchestration.OrchestrationRetry.Storage);
 
     // Both languages are written (a text, not a step: what is scheduled is the same, so instances in flight replay).

@@ -20,8 +20,9 @@ public sealed record UploadedMaterial(string Reference, string ApplicantId, stri
 /// <summary>Why an upload was refused.</summary>
 /// <param name="Field">The request part at fault: contentType, content or sha256.</param>
 /// <param name="Code">A stable code.</param>
-/// <param name="Message">What is wrong.</param>
-public sealed record UploadProblem(string Field, string Code, string Message);
+/// <param name="Message">What is wrong, in English (logs and tests read it).</param>
+/// <param name="MessageZh">What is wrong, in Chinese; the API answers one of the two by the request's language.</param>
+public sealed record UploadProblem(string Field, string Code, string Message, string MessageZh);
 
 /// <summary>
 /// Stores uploaded materials: streamed to a blob while counting and hashing, so an oversized file is cut off
@@ -55,13 +56,15 @@ public sealed class MaterialUploads(StorageTables tables, TimeProvider time)
         ArgumentNullException.ThrowIfNull(content);
         if (material.Upload is not { } rule)
         {
-            return (null, new UploadProblem("material", "upload.notAllowed", $"{material.Name} cannot be uploaded; it comes from a licence, an earlier item or a commitment."));
+            return (null, new UploadProblem("material", "upload.notAllowed", $"{NameEn(material)} cannot be uploaded; it comes from a licence, an earlier item or a commitment.",
+                $"{material.Name}不能上传；它来自证照、之前的事项或承诺。"));
         }
 
         var type = (contentType ?? string.Empty).Split(';')[0].Trim().ToLowerInvariant();
         if (!rule.ContentTypes.Contains(type, StringComparer.OrdinalIgnoreCase))
         {
-            return (null, new UploadProblem("contentType", "upload.contentType", $"{material.Name} must be one of {string.Join(", ", rule.ContentTypes)}, not '{type}'."));
+            return (null, new UploadProblem("contentType", "upload.contentType", $"{NameEn(material)} must be one of {string.Join(", ", rule.ContentTypes)}, not '{type}'.",
+                $"{material.Name}须为 {string.Join("、", rule.ContentTypes)} 之一，而不是“{type}”。"));
         }
 
         var reference = $"{TableKeys.Escape(applicantId)}/{material.Key}/{Guid.NewGuid():N}";
@@ -99,13 +102,14 @@ public sealed class MaterialUploads(StorageTables tables, TimeProvider time)
 
         var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
         var problem = tooLarge
-            ? new UploadProblem("content", "upload.tooLarge", $"{material.Name} may be at most {rule.MaxBytes} bytes.")
+            ? new UploadProblem("content", "upload.tooLarge", $"{NameEn(material)} may be at most {rule.MaxBytes} bytes.", $"{material.Name}最大 {rule.MaxBytes} 字节。")
             : size == 0
-                ? new UploadProblem("content", "upload.empty", $"The file for {material.Name} is empty.")
+                ? new UploadProblem("content", "upload.empty", $"The file for {NameEn(material)} is empty.", $"{material.Name}的文件为空。")
                 : !LooksLike(type, head.AsSpan(0, headLength))
-                    ? new UploadProblem("content", "upload.contentMismatch", $"The file is not a {type} file, whatever its name says.")
+                    ? new UploadProblem("content", "upload.contentMismatch", $"The file is not a {type} file, whatever its name says.", $"无论文件名如何，该文件都不是 {type} 文件。")
                     : expectedSha256 is not null && !string.Equals(expectedSha256, sha, StringComparison.OrdinalIgnoreCase)
-                        ? new UploadProblem("sha256", "upload.hashMismatch", "The file's SHA-256 differs from the one sent; it was damaged on the way. Upload it again.")
+                        ? new UploadProblem("sha256", "upload.hashMismatch", "The file's SHA-256 differs from the one sent; it was damaged on the way. Upload it again.",
+                            "文件的 SHA-256 与所发送的不同，传输中已损坏；请重新上传。")
                         : null;
         if (problem is not null)
         {
@@ -136,6 +140,9 @@ public sealed class MaterialUploads(StorageTables tables, TimeProvider time)
     }
 
     // The first bytes of the formats materials are usually given in; other types are taken at their word.
+    // A material's English name where the template has one (ADR 0016), else its name.
+    static string NameEn(MaterialDefinition material) => material.NameEn ?? material.Name;
+
     static bool LooksLike(string type, ReadOnlySpan<byte> head) => type switch
     {
         "application/pdf" => head.StartsWith("%PDF"u8),

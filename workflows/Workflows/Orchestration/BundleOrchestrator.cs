@@ -71,6 +71,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var log = context.CreateReplaySafeLogger<BundleOrchestrator>();
             OrchestrationLog.BundleStarted(log, input.ApplicationId, template.Key, input.TemplateVersion, template.Items.Count);
             Audit($"applicant:{input.Applicant.Id}", "application.accepted", null, nameof(ApplicationStatus.InProgress),
+                $"{template.Key} v{input.TemplateVersion}；材料：{string.Join(", ", materials.Select(m => $"{m.Key}={m.Status}"))}",
                 $"{template.Key} v{input.TemplateVersion}; materials: {string.Join(", ", materials.Select(m => $"{m.Key}={m.Status}"))}");
             var deferred = materials.Where(m => m.Status == MaterialStatus.Deferred).ToList();
             Notify("accepted", NotificationTopics.Accepted, new("申请已受理", "Application accepted"), new(
@@ -252,7 +253,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             {
                 var before = Due();
                 holds.AddRange(held);
-                Audit("engine", "bundle.due.paused", $"{before:o}", $"{Due():o}", $"{result.ItemKey} waited on the applicant");
+                Audit("engine", "bundle.due.paused", $"{before:o}", $"{Due():o}", $"{result.ItemKey} 曾等待申请人", $"{result.ItemKey} waited on the applicant");
             }
 
             if (result.State != ItemState.Approved)
@@ -288,13 +289,13 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 var before = materials[line].Status;
                 var now = before is MaterialStatus.Uploaded or MaterialStatus.Supplied ? before : MaterialStatus.Uploaded;
                 materials[line] = materials[line] with { Status = now, Reference = supplied.Reference };
-                Audit($"applicant:{input.Applicant.Id}", "material.resupplied", before.ToString(), now.ToString(), $"{supplied.Material} for {by}");
+                Audit($"applicant:{input.Applicant.Id}", "material.resupplied", before.ToString(), now.ToString(), $"{supplied.Material}（为 {by}）", $"{supplied.Material} for {by}");
                 return;
             }
 
             if (at < 0)
             {
-                Audit($"applicant:{input.Applicant.Id}", "material.supply.ignored", null, null, $"{supplied.Material} is not awaited");
+                Audit($"applicant:{input.Applicant.Id}", "material.supply.ignored", null, null, $"{supplied.Material} 并未在等待补交", $"{supplied.Material} is not awaited");
                 return;
             }
 
@@ -306,7 +307,8 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             }
 
             Audit($"applicant:{input.Applicant.Id}", "material.supplied", nameof(MaterialStatus.Deferred), nameof(MaterialStatus.Supplied),
-                supplied.ForItem is { } item ? $"{supplied.Material} (in a supplement for {item})" : supplied.Material);
+                supplied.ForItem is { } item ? $"{supplied.Material}（在 {item} 的补正中）" : supplied.Material,
+                supplied.ForItem is { } forItem ? $"{supplied.Material} (in a supplement for {forItem})" : null);
         }
 
         void Withdraw(string reason, string? cancelledBy)
@@ -405,7 +407,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                     if (attempt > 1)
                     {
                         OrchestrationLog.SaveRecovered(log, input.ApplicationId, attempt);
-                        await RecordSaveFaultAsync(Entry("engine", "application.save.recovered", null, null, $"Written at attempt {attempt}."), "saveRecovered",
+                        await RecordSaveFaultAsync(Entry("engine", "application.save.recovered", null, null, $"第 {attempt} 次尝试时已保存。", $"Written at attempt {attempt}."), "saveRecovered",
                             new("申请状态已恢复保存", "An application's state is saved again"),
                             new($"申请 {input.ApplicationId}（{template.Key}）已在第 {attempt} 次尝试时保存。", $"Application {input.ApplicationId} ({template.Key}) was saved at attempt {attempt}."));
                     }
@@ -419,7 +421,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                     OrchestrationLog.SaveFailed(log, input.ApplicationId, attempt, wait, error);
                     if (attempt == 1)
                     {
-                        await RecordSaveFaultAsync(Entry("engine", "application.save.failed", null, null, $"{error} Retrying in {wait:c}, then less often."), "saveFailed",
+                        await RecordSaveFaultAsync(Entry("engine", "application.save.failed", null, null, $"{error} 将在 {wait:c} 后重试，之后间隔更长。", $"{error} Retrying in {wait:c}, then less often."), "saveFailed",
                             new("申请状态保存失败", "An application's state could not be saved"),
                             new($"申请 {input.ApplicationId}（{template.Key}）未能保存：{error} 引擎将定时重试（首次在 {wait:c} 后）；在此之前，申请人和工作人员看到的是上次保存的状态。",
                                 $"Application {input.ApplicationId} ({template.Key}) could not be saved: {error} The engine tries again on a timer (first in {wait:c}); until then the applicant and officers see its last saved state."));
@@ -466,7 +468,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             StopReminder(key);
             if (materials.Find(m => m.Key == key && m.Status == MaterialStatus.Deferred) is { } m)
             {
-                Audit("engine", "material.dueSoon", null, null, $"{key} due {m.DueAt:o}");
+                Audit("engine", "material.dueSoon", null, null, $"{key} 截止 {m.DueAt:o}", $"{key} due {m.DueAt:o}");
                 Notify($"dueSoon:{key}", NotificationTopics.DeferredDueSoon, new("容缺材料即将到期", "Material due soon"), new(
                     $"申请 {input.ApplicationId} 的{m.Name}须在 {m.DueAt:yyyy-MM-dd HH:mm} UTC 前补交，否则需要它的事项（{string.Join("、", m.RequiredBy)}）将因缺少该材料而办结。",
                     $"{MaterialEn(m)} for application {input.ApplicationId} must be supplied by {m.DueAt:yyyy-MM-dd HH:mm} UTC, or the items that need it ({string.Join(", ", m.RequiredBy)}) end without it."));
@@ -523,9 +525,11 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
         // Keeps the time the entry is made (not the time it is written) and a step id from the bundle's own counter,
         // so a replay or a re-run after a crash makes the same entry.
-        void Audit(string actor, string action, string? before, string? after, string? detail) => audit.Add(Entry(actor, action, before, after, detail));
+        // The detail is the Chinese (or data, or a person's words) and detailEn the English when the engine wrote it (ADR 0016).
+        void Audit(string actor, string action, string? before, string? after, string? detail, string? detailEn = null) =>
+            audit.Add(Entry(actor, action, before, after, detail, detailEn));
 
-        AuditEntry Entry(string actor, string action, string? before, string? after, string? detail) => new(
-            input.ApplicationId, $"bundle:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail);
+        AuditEntry Entry(string actor, string action, string? before, string? after, string? detail, string? detailEn = null) => new(
+            input.ApplicationId, $"bundle:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail, detailEn);
     }
 }

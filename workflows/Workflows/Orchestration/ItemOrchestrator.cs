@@ -123,7 +123,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             due = clock.Due(context.CurrentUtcDateTime, item.CommittedDays);
             var log = context.CreateReplaySafeLogger<ItemOrchestrator>();
             OrchestrationLog.ItemStarted(log, input.ApplicationId, item.Key, item.Decision.GetType().Name);
-            Audit("engine", "item.started", null, nameof(ItemState.Running), $"due {due:o}");
+            Audit("engine", "item.started", null, nameof(ItemState.Running), $"截止 {due:o}", $"due {due:o}");
 
             var result = item.Decision switch
             {
@@ -150,7 +150,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                     Notify(RecipientKind.Department, item.Department, NotificationTopics.NewTask,
                         new($"新任务：核查“{item.Name}”的承诺", $"New task: verify a commitment for {NameEn}"),
                         new($"{input.Applicant.Name}的申请 {input.ApplicationId} 已凭书面承诺通过；{verification.Note} 截止 {verification.DueAt:yyyy-MM-dd HH:mm} UTC。",
-                            $"{input.Applicant.Name}'s application {input.ApplicationId} was approved on a written commitment; {verification.Note} Due {verification.DueAt:yyyy-MM-dd HH:mm} UTC."));
+                            $"{input.Applicant.Name}'s application {input.ApplicationId} was approved on a written commitment; {verification.NoteEn ?? verification.Note} Due {verification.DueAt:yyyy-MM-dd HH:mm} UTC."));
                 }
             }
 
@@ -169,20 +169,20 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             var verdict = RuleEngine.Decide(rules, new EvaluationContext(input.Answers, input.Licences.ToHashSet(StringComparer.Ordinal), input.PriorOutputs));
             var decidedBy = verdict.RuleKey is null ? "rules:fallback" : $"rule:{verdict.RuleKey}";
             Audit(decidedBy, "item.rules.evaluated", null, verdict.Outcome.ToString(),
-                $"{verdict.RationaleEn ?? verdict.Rationale} | {string.Join("; ", verdict.Evidence)}");
+                $"{verdict.Rationale} | {string.Join("; ", verdict.Evidence)}", verdict.RationaleEn is { } en ? $"{en} | {string.Join("; ", verdict.Evidence)}" : null);
             return verdict.Outcome switch
             {
                 RuleOutcome.Approve => new ItemResult(item.Key, ItemState.Approved, decidedBy, verdict.Rationale, NoOutputs, verdict.Evidence, ReasonEn: verdict.RationaleEn),
                 RuleOutcome.Reject => new ItemResult(item.Key, ItemState.Rejected, decidedBy, verdict.Rationale, NoOutputs, verdict.Evidence, ReasonEn: verdict.RationaleEn),
-                // Task notes and audit details stay English for now (ADR 0016): the English rationale when there is one.
-                _ => await DecideByOfficerAsync(note: $"Referred by rules: {verdict.RationaleEn ?? verdict.Rationale}"),
+                // The rationale is template data in each language (ADR 0016); the note says it in both.
+                _ => await DecideByOfficerAsync(note: $"规则转人工审核：{verdict.Rationale}", noteEn: $"Referred by rules: {verdict.RationaleEn ?? verdict.Rationale}"),
             };
         }
 
         // Waits for the department's decision, keeping time beside it (see AwaitKeepingTimeAsync).
-        async Task<ItemResult> DecideByOfficerAsync(string? note)
+        async Task<ItemResult> DecideByOfficerAsync(string? note, string? noteEn = null)
         {
-            UpdateTask(OfficerTaskStatus.Open, note: note);
+            UpdateTask(OfficerTaskStatus.Open, note: note, noteEn: noteEn);
             Notify(RecipientKind.Department, item.Department, NotificationTopics.NewTask, new($"新任务：{item.Name}", $"New task: {NameEn}"), new(
                 $"{input.Applicant.Name}的申请 {input.ApplicationId} 等待您对“{item.Name}”作出决定，截止 {due:yyyy-MM-dd HH:mm} UTC。",
                 $"{input.Applicant.Name}'s application {input.ApplicationId} waits for your decision on {NameEn}, due {due:yyyy-MM-dd HH:mm} UTC."));
@@ -202,7 +202,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
 
                 if (first == cancellation)
                 {
-                    UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
+                    UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason, noteEn: cancellation.Result.ReasonEn);
                     return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason, cancellation.Result.ReasonEn);
                 }
 
@@ -211,7 +211,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 var officer = $"officer:{d.OfficerId}";
                 if (d.DecisionId is { } id && !decided.Add(id))
                 {
-                    Audit(officer, "item.decision.repeated", null, null, $"decision {id} ({d.Kind}) was acted on already; ignored");
+                    Audit(officer, "item.decision.repeated", null, null, $"决定 {id}（{d.Kind}）已处理过；忽略", $"decision {id} ({d.Kind}) was acted on already; ignored");
                     continue;
                 }
 
@@ -222,17 +222,26 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                         return d.Reason is null ? Ended(ItemState.Approved, officer, "部门已批准。", "Approved by the department.") : Ended(ItemState.Approved, officer, d.Reason);
                     case DecisionKind.Reject:
                         var reason = string.IsNullOrWhiteSpace(d.Reason) ? "Rejected by the department (no reason recorded)." : d.Reason;
+                        if (string.IsNullOrWhiteSpace(d.Reason))
+                        {
+                            UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), decidedBy: officer, note: "部门已驳回（未记录理由）。", noteEn: reason);
+                            return Ended(ItemState.Rejected, officer, "部门已驳回（未记录理由）。", reason);
+                        }
+
                         UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), decidedBy: officer, note: reason);
-                        return string.IsNullOrWhiteSpace(d.Reason) ? Ended(ItemState.Rejected, officer, "部门已驳回（未记录理由）。", reason) : Ended(ItemState.Rejected, officer, reason);
+                        return Ended(ItemState.Rejected, officer, reason);
                 }
 
                 var asked = $"Supplement requested ({string.Join(", ", d.Materials ?? [])}): {d.Reason}";
                 // The request's id is what the applicant's supplement names: a supplement answers this request only.
                 // A decision without an id (sent before ids) gets one from the context, the same on every replay.
                 var requestId = d.DecisionId ?? $"r-{context.NewGuid():N}";
-                var request = (Id: requestId, Materials: (IReadOnlyList<string>)[.. d.Materials ?? []]);
-                UpdateTask(OfficerTaskStatus.AwaitingApplicant, decidedBy: officer, note: asked, supplement: request);
-                Audit(officer, "item.supplement.requested", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.AwaitingApplicant), $"{asked} [{requestId}]");
+                // What was asked is the task's own members (readers never parse the note); the note is for people.
+                var request = new SupplementAsked([.. d.Materials ?? []], d.Reason ?? string.Empty, context.CurrentUtcDateTime);
+                UpdateTask(OfficerTaskStatus.AwaitingApplicant, decidedBy: officer, note: $"需补正材料（{string.Join("、", d.Materials ?? [])}）：{d.Reason}", noteEn: asked,
+                    supplement: (requestId, request));
+                Audit(officer, "item.supplement.requested", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.AwaitingApplicant),
+                    $"需补正材料（{string.Join("、", d.Materials ?? [])}）：{d.Reason} [{requestId}]", $"{asked} [{requestId}]");
                 Notify(RecipientKind.Applicant, input.Applicant.Id, NotificationTopics.SupplementRequested, new($"需补正材料：{item.Name}", $"Materials asked for: {NameEn}"), new(
                     $"需补正材料（{string.Join("、", d.Materials ?? [])}）：{d.Reason} 在您补交之前，部门的办理时限暂停计算。",
                     $"{asked} The department's clock stands still until you supply them."));
@@ -245,13 +254,14 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                     var next = context.WaitForExternalEvent<SupplementProvided>(nameof(SupplementProvided));
                     if (await WhenAnyAsync(next, cancellation) == cancellation)
                     {
-                        UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason);
+                        UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Cancelled), note: cancellation.Result.Reason, noteEn: cancellation.Result.ReasonEn);
                         return Ended(ItemState.Cancelled, "engine", cancellation.Result.Reason, cancellation.Result.ReasonEn);
                     }
 
                     if (next.Result.RequestId is { } answers && answers != requestId)
                     {
-                        Audit($"applicant:{input.Applicant.Id}", "item.supplement.ignored", null, null, $"made for request {answers}, not the open request {requestId}");
+                        Audit($"applicant:{input.Applicant.Id}", "item.supplement.ignored", null, null, $"针对请求 {answers}，而非当前请求 {requestId}",
+                            $"made for request {answers}, not the open request {requestId}");
                         continue;
                     }
 
@@ -261,8 +271,9 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 if (supplied is null)
                 {
                     var flooded = $"More than {MaxOfficerWaits} supplements for other requests while waiting for one; an administrator must look at it.";
-                    UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Failed), note: flooded);
-                    return Ended(ItemState.Failed, "engine", $"等待补正期间收到超过 {MaxOfficerWaits} 份针对其他请求的补正材料；需由管理员处理。", flooded);
+                    var floodedZh = $"等待补正期间收到超过 {MaxOfficerWaits} 份针对其他请求的补正材料；需由管理员处理。";
+                    UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Failed), note: floodedZh, noteEn: flooded);
+                    return Ended(ItemState.Failed, "engine", floodedZh, flooded);
                 }
 
                 // The department's clock stood still while the applicant had the item: its working time moves the due time.
@@ -271,8 +282,9 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 due = clock.Extend(due, askedAt, context.CurrentUtcDateTime);
                 var what = string.Join(", ", supplied.Materials);
                 Audit($"applicant:{input.Applicant.Id}", "item.supplement.provided", nameof(OfficerTaskStatus.AwaitingApplicant), nameof(OfficerTaskStatus.Open), what);
-                Audit("engine", "item.due.paused", $"{before:o}", $"{due:o}", $"clock stopped {askedAt:o} to {context.CurrentUtcDateTime:o} while the applicant had the item");
-                UpdateTask(OfficerTaskStatus.Open, note: $"Supplied: {what}");
+                Audit("engine", "item.due.paused", $"{before:o}", $"{due:o}", $"申请人补正期间（{askedAt:o} 至 {context.CurrentUtcDateTime:o}）时限暂停",
+                    $"clock stopped {askedAt:o} to {context.CurrentUtcDateTime:o} while the applicant had the item");
+                UpdateTask(OfficerTaskStatus.Open, note: $"已补交：{what}", noteEn: $"Supplied: {what}");
                 Notify(RecipientKind.Department, item.Department, NotificationTopics.SupplementProvided, new($"补正材料已提交：{item.Name}", $"Supplement received: {NameEn}"), new(
                     $"{input.Applicant.Name}已为申请 {input.ApplicationId} 补交 {what}；任务已重新打开，截止 {due:yyyy-MM-dd HH:mm} UTC。",
                     $"{input.Applicant.Name} supplied {what} for application {input.ApplicationId}; the task is open again, due {due:yyyy-MM-dd HH:mm} UTC."));
@@ -290,14 +302,16 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 if (++supplements > MaxSupplementRounds)
                 {
                     var limit = $"More than {MaxSupplementRounds} supplement requests; the item needs a new application.";
-                    UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), note: limit);
-                    return Ended(ItemState.Rejected, "engine", $"补正请求超过 {MaxSupplementRounds} 次；该事项需重新申请。", limit);
+                    var limitZh = $"补正请求超过 {MaxSupplementRounds} 次；该事项需重新申请。";
+                    UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Rejected), note: limitZh, noteEn: limit);
+                    return Ended(ItemState.Rejected, "engine", limitZh, limit);
                 }
             }
 
             var stuck = $"More than {MaxOfficerWaits} events and timers while waiting for the decision; an administrator must look at it.";
-            UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Failed), note: stuck);
-            return Ended(ItemState.Failed, "engine", $"等待决定期间的事件和计时器超过 {MaxOfficerWaits} 个；需由管理员处理。", stuck);
+            var stuckZh = $"等待决定期间的事件和计时器超过 {MaxOfficerWaits} 个；需由管理员处理。";
+            UpdateTask(OfficerTaskStatus.Closed, outcome: nameof(ItemState.Failed), note: stuckZh, noteEn: stuck);
+            return Ended(ItemState.Failed, "engine", stuckZh, stuck);
         }
 
         // Waits for the first of the given tasks while keeping time: the reminder before the due time and the escalation
@@ -366,7 +380,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         void Remind()
         {
             remindedFor = due;
-            Audit("engine", "item.reminded", null, null, $"due {due:o}");
+            Audit("engine", "item.reminded", null, null, $"截止 {due:o}", $"due {due:o}");
             Notify(RecipientKind.Department, item.Department, NotificationTopics.Reminder, new($"即将到期：{item.Name}", $"Due soon: {NameEn}"), new(
                 $"申请 {input.ApplicationId}（{input.Applicant.Name}）将于 {due:yyyy-MM-dd HH:mm} UTC 到期；请在此之前{WaitingFor().Zh}。",
                 $"Application {input.ApplicationId} ({input.Applicant.Name}) is due {due:yyyy-MM-dd HH:mm} UTC; {WaitingFor().En} before then."));
@@ -382,7 +396,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         {
             escalatedFor = due;
             remindedFor = due;
-            Audit("engine", "item.escalated", nameof(OfficerTaskStatus.Open), "Escalated", $"due {due:o} passed without a decision");
+            Audit("engine", "item.escalated", nameof(OfficerTaskStatus.Open), "Escalated", $"截止 {due:o} 已过，尚未作出决定", $"due {due:o} passed without a decision");
             if (current is not null)
             {
                 SetTask(current with { Escalated = true });
@@ -400,6 +414,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             if (extended.WorkingDays is < 1 or > MaxExtensionDays || extensions >= MaxExtensions)
             {
                 Audit(extended.By, "item.due.extension.ignored", null, null,
+                    $"{extended.WorkingDays} 个工作日：最多延期 {MaxExtensions} 次，每次 1 至 {MaxExtensionDays} 个工作日",
                     $"{extended.WorkingDays} working day(s): at most {MaxExtensions} extensions of 1 to {MaxExtensionDays} working days");
                 return;
             }
@@ -407,7 +422,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             extensions++;
             var before = due;
             due = clock.Due(due, extended.WorkingDays);
-            Audit(extended.By, "item.due.extended", $"{before:o}", $"{due:o}", $"+{extended.WorkingDays} working day(s): {extended.Reason}");
+            Audit(extended.By, "item.due.extended", $"{before:o}", $"{due:o}", $"延长 {extended.WorkingDays} 个工作日：{extended.Reason}", $"+{extended.WorkingDays} working day(s): {extended.Reason}");
             if (current is not null)
             {
                 SetTask(current with { DueAt = due, Escalated = false });
@@ -418,7 +433,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
 
         async Task<ItemResult> DecideExternallyAsync(ExternalDecision external)
         {
-            Audit("engine", "item.external.requested", null, null, $"system {external.System}");
+            Audit("engine", "item.external.requested", null, null, $"系统 {external.System}", $"system {external.System}");
             SkipPassedReminder();
             // Instances started before outside systems kept time wrote no timers here; they replay without them.
             var keepTime = OrchestrationVersions.AtLeast(context.Version, OrchestrationVersions.OutsideSystemsKeepTime);
@@ -443,7 +458,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 if (decided.System != external.System)
                 {
                     // Only the system the template names may decide this item; another's result is noted and ignored.
-                    Audit($"system:{decided.System}", "item.external.ignored", null, null, $"expected {external.System}");
+                    Audit($"system:{decided.System}", "item.external.ignored", null, null, $"应由 {external.System} 决定", $"expected {external.System}");
                     continue;
                 }
 
@@ -557,7 +572,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 return new TaskRecord(
                     item.Department, $"{TaskId}:verify:{entry.Key}", TaskKind.Verification, input.ApplicationId, item.Key, item.Name,
                     input.TemplateKey, input.Applicant.Id, input.Applicant.Name, OfficerTaskStatus.Open, now,
-                    clock.Due(now, rule?.VerifyWithinDays ?? item.CommittedDays), Note: $"Verify the commitment for {entry.Name}: {rule?.Text}");
+                    clock.Due(now, rule?.VerifyWithinDays ?? item.CommittedDays), Note: $"核查{entry.Name}的承诺：{rule?.Text}", NoteEn: $"Verify the commitment for {entry.Name}: {rule?.Text}");
             })];
         }
 
@@ -572,12 +587,14 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         ItemResult Ended(ItemState state, string by, string reason, string? reasonEn = null) => new(item.Key, state, by, reason, NoOutputs, [], ReasonEn: reasonEn);
 
         // Only the latest state is written: an earlier one that no wait separated from it was never there to see.
-        void UpdateTask(OfficerTaskStatus status, string? outcome = null, string? decidedBy = null, string? note = null,
-            (string Id, IReadOnlyList<string> Materials)? supplement = null) =>
+        // The note is the Chinese (or a person's words) and noteEn the English when the engine wrote it (ADR 0016).
+        void UpdateTask(OfficerTaskStatus status, string? outcome = null, string? decidedBy = null, string? note = null, string? noteEn = null,
+            (string Id, SupplementAsked Asked)? supplement = null) =>
             SetTask(new TaskRecord(
                 item.Department, TaskId, TaskKind.Decision, input.ApplicationId, item.Key, item.Name, input.TemplateKey,
                 input.Applicant.Id, input.Applicant.Name, status, context.CurrentUtcDateTime, due, outcome, decidedBy, note,
-                Escalated: escalatedFor == due, SupplementRequestId: supplement?.Id, SupplementMaterials: supplement?.Materials));
+                Escalated: escalatedFor == due, SupplementRequestId: supplement?.Id, SupplementMaterials: supplement?.Asked.Materials,
+                NoteEn: noteEn, SupplementReason: supplement?.Asked.Reason, SupplementAskedAt: supplement?.Asked.AskedAt));
 
         // Each state of the task gets the next revision, so a write re-run after a crash never replaces a later state.
         void SetTask(TaskRecord record)
@@ -595,7 +612,8 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         // One activity ends the item: its certificates, its tasks and the rest of its audit, the outcome last.
         async Task FinishAsync(ItemResult result, IssueCertificatesInput? certificates, IReadOnlyList<TaskRecord> verifications)
         {
-            var outcome = Entry(result.DecidedBy, $"item.{result.State.ToString().ToLowerInvariant()}", nameof(ItemState.Running), result.State.ToString(), Detail(result));
+            var (detail, detailEn) = Detail(result);
+            var outcome = Entry(result.DecidedBy, $"item.{result.State.ToString().ToLowerInvariant()}", nameof(ItemState.Running), result.State.ToString(), detail, detailEn);
             IReadOnlyList<TaskRecord> tasks = task is { } decision ? [decision, .. verifications] : verifications;
             if (result.State is ItemState.Approved or ItemState.Rejected)
             {
@@ -637,16 +655,18 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
 
         // Keeps the time the entry is made (not the time it is written) and a step id from the item's own counter,
         // so a replay or a re-run after a crash makes the same entry.
-        void Audit(string actor, string action, string? before, string? after, string? detail) => audit.Add(Entry(actor, action, before, after, detail));
+        // The detail is the Chinese (or data, or a person's words) and detailEn the English when the engine wrote it (ADR 0016).
+        void Audit(string actor, string action, string? before, string? after, string? detail, string? detailEn = null) =>
+            audit.Add(Entry(actor, action, before, after, detail, detailEn));
 
-        AuditEntry Entry(string actor, string action, string? before, string? after, string? detail) =>
-            new(input.ApplicationId, $"{item.Key}:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail);
+        AuditEntry Entry(string actor, string action, string? before, string? after, string? detail, string? detailEn = null) =>
+            new(input.ApplicationId, $"{item.Key}:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail, detailEn);
 
-        static string Detail(ItemResult result)
+        // The outcome's reason in each language where the engine wrote it, with the evidence.
+        static (string Zh, string? En) Detail(ItemResult result)
         {
-            // Audit details stay English (ADR 0016): the English reason where the engine wrote one.
-            var why = result.ReasonEn ?? result.Reason;
-            return result.Evidence.Count == 0 ? why ?? string.Empty : $"{why} | {string.Join("; ", result.Evidence)}";
+            var evidence = result.Evidence.Count == 0 ? string.Empty : $" | {string.Join("; ", result.Evidence)}";
+            return ($"{result.Reason}{evidence}", result.ReasonEn is { } en ? $"{en}{evidence}" : null);
         }
     }
 }

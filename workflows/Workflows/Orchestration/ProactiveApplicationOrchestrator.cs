@@ -45,7 +45,7 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
 
         public async Task<ProactiveOutcome> ExecuteAsync()
         {
-            Audit($"system:{input.System}", "proactive.event", null, null, $"event {input.EventId} for {input.Template.Key} v{input.TemplateVersion}");
+            Audit($"system:{input.System}", "proactive.event", null, null, $"事件 {input.EventId}，模板 {input.Template.Key} v{input.TemplateVersion}", $"event {input.EventId} for {input.Template.Key} v{input.TemplateVersion}");
             IReadOnlyList<SubmissionProblem> problems = [];
             if (rule.GrantWithoutConfirmation)
             {
@@ -77,7 +77,7 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
                 var first = refused < MaxRefusedConfirmations ? await Task.WhenAny(timer, declined, confirmed) : await Task.WhenAny(timer, declined);
                 if (first == timer)
                 {
-                    Audit("engine", "proactive.expired", nameof(ApplicationStatus.AwaitingConfirmation), nameof(ApplicationStatus.Expired), $"not confirmed by {deadline:O}");
+                    Audit("engine", "proactive.expired", nameof(ApplicationStatus.AwaitingConfirmation), nameof(ApplicationStatus.Expired), $"未在 {deadline:O} 前确认", $"not confirmed by {deadline:O}");
                     Notify(ProactiveTopics.Expired, new($"{input.Template.Name} 已过期", $"{NameEn} expired"),
                         new("申请未在期限内确认；您仍可自行申请。", "The application was not confirmed in time; you may still apply yourself."));
                     await SaveAsync(ApplicationStatus.Expired, null, null);
@@ -174,8 +174,9 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
         string NameEn => input.Template.NameEn ?? input.Template.Name;
 
         // Step ids from the instance's own counter and orchestration time: a replay makes the same entries and ids.
-        void Audit(string actor, string action, string? before, string? after, string? detail) => audit.Add(new AuditEntry(
-            input.ApplicationId, $"proactive:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail));
+        // The detail is the Chinese (or data, or a person's words) and detailEn the English when the engine wrote it (ADR 0016).
+        void Audit(string actor, string action, string? before, string? after, string? detail, string? detailEn = null) => audit.Add(new AuditEntry(
+            input.ApplicationId, $"proactive:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail, detailEn));
 
         // Both languages are written (a text, not a step: what is scheduled is the same, so instances in flight replay).
         void Notify(string topic, LocalText title, LocalText body) => notifications.Add(Notification.Of(

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Workflows.Api;
 using Workflows.Applications;
 using Workflows.Tasks;
+using Workflows.Templates;
 
 namespace Workflows.Ratings;
 
@@ -31,7 +32,7 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
     public async Task<IResult> RateAsync(Caller caller, string applicationId, RatingRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var errors = RatingRules.Validate(body.Score, body.Tags, body.Comment).Select(p => new ApiError(p.Field, p.Code, p.Message)).ToList();
+        var errors = RatingRules.Validate(body.Score, body.Tags, body.Comment).Select(p => new ApiError(p.Field, p.Code, p.MessageZh, p.Message)).ToList();
         if (body.Item is { } item && string.IsNullOrWhiteSpace(item))
         {
             errors.Add(new ApiError("item", "field.invalid", "事项的键，或 null 表示整件事。", "An item's key, or null for the whole bundle."));
@@ -59,11 +60,11 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
         }
         catch (RatingTargetNotEndedException ex)
         {
-            return ApiProblems.Conflict("rating.notEnded", ex.Message);
+            return ApiProblems.Conflict("rating.notEnded", ex.Text.Zh, ex.Text.En);
         }
         catch (RatingAlreadyGivenException ex)
         {
-            return ApiProblems.Conflict("rating.alreadyGiven", ex.Message);
+            return ApiProblems.Conflict("rating.alreadyGiven", ex.Text.Zh, ex.Text.En);
         }
     }
 
@@ -137,9 +138,15 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
                 ? Results.Ok(answered)
                 : ApiProblems.Conflict("followUp.answered", $"该整改任务已由 {answered.RespondedBy} 于 {answered.RespondedAt:O} 答复；任务现已关闭。", $"This follow-up was answered by {answered.RespondedBy} at {answered.RespondedAt:O}; its task is closed now.");
         }
-        catch (Exception ex) when (ex is RatingNotFollowedUpException or FollowUpAlreadyAnsweredException or KeyNotFoundException)
+        catch (Exception ex) when (ex is RatingNotFollowedUpException or FollowUpAlreadyAnsweredException)
         {
-            return ApiProblems.Conflict("followUp.answered", ex.Message);
+            var text = ((ILocalMessage)ex).Text;
+            return ApiProblems.Conflict("followUp.answered", text.Zh, text.En);
+        }
+        catch (KeyNotFoundException)
+        {
+            // The rating the follow-up answers is gone: nothing is left to answer.
+            return ApiProblems.Conflict("followUp.answered", "该整改任务所答复的评价已不存在。", "The rating this follow-up answers no longer exists.");
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {

@@ -1,3 +1,5 @@
+using Workflows.Templates;
+
 namespace Workflows.Ratings;
 
 /// <summary>
@@ -39,30 +41,47 @@ public static class RatingTags
 /// <param name="applicationId">The application.</param>
 /// <param name="target">The item key or <c>bundle</c>.</param>
 public sealed class RatingAlreadyGivenException(string applicationId, string target)
-    : InvalidOperationException($"'{target}' of application {applicationId} has already been rated; a rating cannot be changed.");
+    : InvalidOperationException($"'{target}' of application {applicationId} has already been rated; a rating cannot be changed."), ILocalMessage
+{
+    /// <inheritdoc />
+    public LocalText Text { get; } = new($"申请 {applicationId} 的“{target}”已评价过；评价不能更改。", $"'{target}' of application {applicationId} has already been rated; a rating cannot be changed.");
+}
 
 /// <summary>The item or bundle has not ended, so there is nothing to rate yet.</summary>
 /// <param name="target">The item key or <c>bundle</c>.</param>
 /// <param name="state">Where it stands.</param>
 public sealed class RatingTargetNotEndedException(string target, string state)
-    : InvalidOperationException($"'{target}' has not ended (it is {state}); it can be rated once it is decided.");
+    : InvalidOperationException($"'{target}' has not ended (it is {state}); it can be rated once it is decided."), ILocalMessage
+{
+    /// <inheritdoc />
+    public LocalText Text { get; } = new($"“{target}”尚未办结（状态 {state}）；办结后才能评价。", $"'{target}' has not ended (it is {state}); it can be rated once it is decided.");
+}
 
 /// <summary>A follow-up was answered already; its response cannot be changed.</summary>
 /// <param name="taskId">The follow-up task.</param>
 public sealed class FollowUpAlreadyAnsweredException(string taskId)
-    : InvalidOperationException($"Follow-up {taskId} has already been answered.");
+    : InvalidOperationException($"Follow-up {taskId} has already been answered."), ILocalMessage
+{
+    /// <inheritdoc />
+    public LocalText Text { get; } = new($"整改任务 {taskId} 已答复。", $"Follow-up {taskId} has already been answered.");
+}
 
 /// <summary>The rating has no follow-up (it was not bad), so there is nothing to answer.</summary>
 /// <param name="applicationId">The application.</param>
 /// <param name="target">The item key or <c>bundle</c>.</param>
 public sealed class RatingNotFollowedUpException(string applicationId, string target)
-    : InvalidOperationException($"The rating of '{target}' of application {applicationId} has no follow-up.");
+    : InvalidOperationException($"The rating of '{target}' of application {applicationId} has no follow-up."), ILocalMessage
+{
+    /// <inheritdoc />
+    public LocalText Text { get; } = new($"申请 {applicationId} 对“{target}”的评价没有整改任务。", $"The rating of '{target}' of application {applicationId} has no follow-up.");
+}
 
 /// <summary>One thing wrong with a rating as given, located by its field.</summary>
 /// <param name="Field">The field: <c>score</c>, <c>tags[1]</c>, <c>comment</c>.</param>
 /// <param name="Code">A stable code.</param>
-/// <param name="Message">What is wrong.</param>
-public sealed record RatingProblem(string Field, string Code, string Message);
+/// <param name="Message">What is wrong, in English.</param>
+/// <param name="MessageZh">What is wrong, in Chinese; the API answers one of the two by the request's language.</param>
+public sealed record RatingProblem(string Field, string Code, string Message, string MessageZh);
 
 /// <summary>The rules of a rating: what may be given, and the guarded transitions (once only; answered once).</summary>
 public static class RatingRules
@@ -92,7 +111,7 @@ public static class RatingRules
         var problems = new List<RatingProblem>();
         if (score is < MinScore or > MaxScore)
         {
-            problems.Add(new RatingProblem("score", "field.outOfRange", $"A whole number from {MinScore} to {MaxScore}."));
+            problems.Add(new RatingProblem("score", "field.outOfRange", $"A whole number from {MinScore} to {MaxScore}.", $"{MinScore} 至 {MaxScore} 的整数。"));
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -101,17 +120,17 @@ public static class RatingRules
             var tag = tags![i];
             if (!RatingTags.IsKnown(tag))
             {
-                problems.Add(new RatingProblem($"tags[{i}]", "tag.unknown", $"One of {string.Join(", ", RatingTags.All)}."));
+                problems.Add(new RatingProblem($"tags[{i}]", "tag.unknown", $"One of {string.Join(", ", RatingTags.All)}.", $"{string.Join("、", RatingTags.All)} 之一。"));
             }
             else if (!seen.Add(tag!))
             {
-                problems.Add(new RatingProblem($"tags[{i}]", "tag.duplicate", "Give each tag once."));
+                problems.Add(new RatingProblem($"tags[{i}]", "tag.duplicate", "Give each tag once.", "每个标签只能给一次。"));
             }
         }
 
         if (comment is { Length: > MaxComment })
         {
-            problems.Add(new RatingProblem("comment", "field.tooLong", $"At most {MaxComment} characters."));
+            problems.Add(new RatingProblem("comment", "field.tooLong", $"At most {MaxComment} characters.", $"最多 {MaxComment} 个字符。"));
         }
 
         return problems;

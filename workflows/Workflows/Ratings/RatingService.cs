@@ -96,7 +96,7 @@ public sealed class RatingService(
         }
 
         await audit.AppendAsync(new AuditEntry(stored.ApplicationId, $"rating:{stored.Target}", stored.RatedAt, $"applicant:{stored.ApplicantId}", "rating.given",
-            null, stored.Score.ToString(System.Globalization.CultureInfo.InvariantCulture), Describe(stored)), cancellationToken);
+            null, stored.Score.ToString(System.Globalization.CultureInfo.InvariantCulture), DescribeZh(stored), Describe(stored)), cancellationToken);
         if (stored.FollowUpTaskId is not null)
         {
             await OpenFollowUpAsync(application, stored, cancellationToken);
@@ -148,7 +148,7 @@ public sealed class RatingService(
         var at = answered.RespondedAt!.Value;
         await audit.AppendAsync(new AuditEntry(task.ApplicationId, $"{task.TaskId}:answered", at, answered.RespondedBy!, "rating.followUp.answered",
             nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.Closed), answered.Response), cancellationToken);
-        await tasks.SaveAsync(task with { Status = OfficerTaskStatus.Closed, Outcome = "answered", DecidedBy = answered.RespondedBy, Note = answered.Response }, cancellationToken);
+        await tasks.SaveAsync(task with { Status = OfficerTaskStatus.Closed, Outcome = "answered", DecidedBy = answered.RespondedBy, Note = answered.Response, NoteEn = null }, cancellationToken);
         await outbox.AddAsync(
         [
             // The response is the officer's own words, in the one language written.
@@ -170,10 +170,10 @@ public sealed class RatingService(
         if (await tasks.GetAsync(rating.Department, taskId, cancellationToken) is null)
         {
             await audit.AppendAsync(new AuditEntry(application.ApplicationId, $"{taskId}:opened", rating.RatedAt, "engine", "rating.followUp.opened",
-                null, nameof(OfficerTaskStatus.Open), $"{rating.Department}, due {rating.FollowUpDueAt:O}"), cancellationToken);
+                null, nameof(OfficerTaskStatus.Open), $"{rating.Department}，截止 {rating.FollowUpDueAt:O}", $"{rating.Department}, due {rating.FollowUpDueAt:O}"), cancellationToken);
             var task = new TaskRecord(rating.Department, taskId, TaskKind.FollowUp, application.ApplicationId, rating.Target, $"差评整改: {name}",
                 application.TemplateKey, application.Applicant.Id, application.Applicant.Name, OfficerTaskStatus.Open, rating.RatedAt, rating.FollowUpDueAt!.Value,
-                Note: Describe(rating));
+                Note: DescribeZh(rating), NoteEn: Describe(rating));
             await tasks.SaveAsync(task, cancellationToken);
         }
 

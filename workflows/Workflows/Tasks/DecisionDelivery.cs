@@ -115,7 +115,7 @@ public sealed partial class DecisionDelivery(
         }
 
         // The next revision: a later write of the open task (the item's finish run again) cannot reopen it.
-        await tasks.SaveAsync(task with { Status = OfficerTaskStatus.Closed, Outcome = outcome, DecidedBy = $"officer:{decision.By}", Note = decision.Reason ?? task.Note, Revision = task.Revision + 1 },
+        await tasks.SaveAsync(task with { Status = OfficerTaskStatus.Closed, Outcome = outcome, DecidedBy = $"officer:{decision.By}", Note = decision.Reason ?? task.Note, NoteEn = decision.Reason is null ? task.NoteEn : null, Revision = task.Revision + 1 },
             cancellationToken);
     }
 
@@ -132,7 +132,8 @@ public sealed partial class DecisionDelivery(
         {
             await licences.RevokeAsync(task.ApplicantId, task.ApplicationId, task.ItemKey, why, decision.At.UtcDateTime, cancellationToken);
             await audit.AppendAsync(new AuditEntry(task.ApplicationId, $"{task.TaskId}:revoked", decision.At.UtcDateTime, $"officer:{decision.By}",
-                "item.revoked", nameof(ItemState.Approved), "Revoked", $"{task.ItemKey}: commitment for {materialKey} failed its verification: {why}"), cancellationToken);
+                "item.revoked", nameof(ItemState.Approved), "Revoked", $"{task.ItemKey}：{materialKey} 的承诺未通过核查：{why}",
+                $"{task.ItemKey}: commitment for {materialKey} failed its verification: {why}"), cancellationToken);
         }
 
         var (title, body) = revoke

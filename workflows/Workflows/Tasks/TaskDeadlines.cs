@@ -78,7 +78,7 @@ public sealed class TaskDeadlines(TaskStore tasks, NotificationOutbox outbox, Au
                     $"{Describe(task).En} for application {task.ApplicationId} ({task.ApplicantName}) is due {task.DueAt:yyyy-MM-dd HH:mm} UTC."), remindAt,
                 task.ApplicationId, task.ItemKey),
         ], cancellationToken);
-        await audit.AppendAsync(new AuditEntry(task.ApplicationId, key, remindAt, "engine", "task.reminded", null, null, $"{task.TaskId} due {task.DueAt:o}"), cancellationToken);
+        await audit.AppendAsync(new AuditEntry(task.ApplicationId, key, remindAt, "engine", "task.reminded", null, null, $"{task.TaskId} 截止 {task.DueAt:o}", $"{task.TaskId} due {task.DueAt:o}"), cancellationToken);
         await tasks.SaveIfStatusAsync(task with { Reminded = true }, OfficerTaskStatus.Open, cancellationToken);
     }
 
@@ -94,7 +94,7 @@ public sealed class TaskDeadlines(TaskStore tasks, NotificationOutbox outbox, Au
         ], cancellationToken);
         // States camelCase, as the API answers them (ADR 0016).
         await audit.AppendAsync(new AuditEntry(task.ApplicationId, key, task.DueAt, "engine", "task.escalated", "open", "escalated",
-            $"{task.TaskId} due {task.DueAt:o} passed"), cancellationToken);
+            $"{task.TaskId} 已过截止 {task.DueAt:o}", $"{task.TaskId} due {task.DueAt:o} passed"), cancellationToken);
         await tasks.SaveIfStatusAsync(task with { Escalated = true, Reminded = true }, OfficerTaskStatus.Open, cancellationToken);
     }
 

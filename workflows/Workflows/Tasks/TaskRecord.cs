@@ -41,11 +41,16 @@ public enum TaskKind
 /// <param name="DueAt">When it is due.</param>
 /// <param name="Outcome">Once closed: approved, rejected or cancelled.</param>
 /// <param name="DecidedBy">Once closed: who decided.</param>
-/// <param name="Note">The latest reason, supplement request or commitment text.</param>
+/// <param name="Note">The latest reason, supplement request or commitment text: the engine's words in Chinese (an older
+/// row's in English), a person's as written.</param>
 /// <param name="Escalated">True once the current due time passed without a decision (the supervisor was told); an extension clears it.</param>
 /// <param name="SupplementRequestId">While the task awaits the applicant: the id of the officer's request, which the
 /// applicant's supplement must name.</param>
 /// <param name="SupplementMaterials">While the task awaits the applicant: the materials asked for.</param>
+/// <param name="NoteEn">The English of <paramref name="Note"/> when the engine wrote it; null for a person's words and
+/// for rows written before (ADR 0016: answered as <c>note</c> in the request's language, never by itself).</param>
+/// <param name="SupplementReason">While the task awaits the applicant: the officer's reason, as written.</param>
+/// <param name="SupplementAskedAt">While the task awaits the applicant: when the officer asked.</param>
 /// <param name="Reminded">For a task no orchestration keeps time for (a verification, a follow-up): the department was reminded of the current due time.</param>
 /// <param name="Revision">The writer's step: an item counts its task's states 1, 2, 3...; a stored task of a higher
 /// revision is never replaced by a lower one (a re-run of an old step after a crash changes nothing). 0 for tasks
@@ -70,4 +75,7 @@ public sealed record TaskRecord(
     bool Reminded = false,
     long Revision = 0,
     string? SupplementRequestId = null,
-    IReadOnlyList<string>? SupplementMaterials = null);
+    IReadOnlyList<string>? SupplementMaterials = null,
+    string? NoteEn = null,
+    string? SupplementReason = null,
+    DateTime? SupplementAskedAt = null);

@@ -254,11 +254,11 @@ public sealed partial class AdminApi
         }
         catch (TemplateLifecycleException ex)
         {
-            return ApiProblems.Conflict("template.lifecycle", ex.Message);
+            return ApiProblems.Conflict("template.lifecycle", ex.Text.Zh, ex.Text.En);
         }
         catch (TemplateConcurrencyException ex)
         {
-            return ApiProblems.Changed(ex.Message);
+            return ApiProblems.Changed(ex.Text.Zh, ex.Text.En);
         }
     }
 

@@ -15,19 +15,27 @@ namespace Workflows.Templates;
 public sealed record StoredTemplateVersion(TemplateVersion Version, ETag ETag);
 
 /// <summary>Someone else changed the template version first; reload and try again.</summary>
-public sealed class TemplateConcurrencyException : InvalidOperationException
+public sealed class TemplateConcurrencyException : InvalidOperationException, ILocalMessage
 {
     /// <summary>Creates the exception.</summary>
-    public TemplateConcurrencyException() { }
+    public TemplateConcurrencyException() => Text = new("模板版本已被他人修改；请重新加载后再试。", Message);
 
-    /// <summary>Creates the exception with a message.</summary>
+    /// <summary>Creates the exception with a message (English only: the Chinese reader gets a general text).</summary>
     /// <param name="message">What happened.</param>
-    public TemplateConcurrencyException(string message) : base(message) { }
+    public TemplateConcurrencyException(string message) : base(message) => Text = new("模板版本已被他人修改；请重新加载后再试。", message);
 
     /// <summary>Creates the exception with a message and a cause.</summary>
     /// <param name="message">What happened.</param>
     /// <param name="innerException">The cause.</param>
-    public TemplateConcurrencyException(string message, Exception innerException) : base(message, innerException) { }
+    public TemplateConcurrencyException(string message, Exception innerException) : base(message, innerException) => Text = new("模板版本已被他人修改；请重新加载后再试。", message);
+
+    /// <summary>Creates the exception with what happened in both languages and its cause.</summary>
+    /// <param name="text">What happened.</param>
+    /// <param name="innerException">The cause, or null.</param>
+    public TemplateConcurrencyException(LocalText text, Exception? innerException = null) : base(text?.En, innerException) => Text = text!;
+
+    /// <inheritdoc />
+    public LocalText Text { get; }
 }
 
 /// <summary>
@@ -293,7 +301,7 @@ public sealed class TemplateStore(StorageTables tables, AuditTrail audit, TimePr
     // a document no row points at.
     async Task<StoredTemplateVersion> ReplaceAsync(StoredTemplateVersion current, TemplateVersion changed, ETag expected, string by, string action, CancellationToken cancellationToken)
     {
-        var conflict = $"{changed.Key} v{changed.Version} was changed by someone else; reload it and try again.";
+        var conflict = new LocalText($"{changed.Key} v{changed.Version} 已被他人修改；请重新加载后再试。", $"{changed.Key} v{changed.Version} was changed by someone else; reload it and try again.");
         if (expected != ETag.All && expected != current.ETag)
         {
             throw new TemplateConcurrencyException(conflict);

@@ -14,19 +14,26 @@ public enum TemplateStatus
 }
 
 /// <summary>A change the lifecycle does not allow, e.g. editing a published version or publishing a retired one.</summary>
-public sealed class TemplateLifecycleException : InvalidOperationException
+public sealed class TemplateLifecycleException : InvalidOperationException, ILocalMessage
 {
     /// <summary>Creates the exception.</summary>
-    public TemplateLifecycleException() { }
+    public TemplateLifecycleException() => Text = new("模板版本的状态不允许此更改。", Message);
 
-    /// <summary>Creates the exception with a message.</summary>
+    /// <summary>Creates the exception with a message (English only: the Chinese reader gets a general text).</summary>
     /// <param name="message">What was refused.</param>
-    public TemplateLifecycleException(string message) : base(message) { }
+    public TemplateLifecycleException(string message) : base(message) => Text = new("模板版本的状态不允许此更改。", message);
 
     /// <summary>Creates the exception with a message and a cause.</summary>
     /// <param name="message">What was refused.</param>
     /// <param name="innerException">The cause.</param>
-    public TemplateLifecycleException(string message, Exception innerException) : base(message, innerException) { }
+    public TemplateLifecycleException(string message, Exception innerException) : base(message, innerException) => Text = new("模板版本的状态不允许此更改。", message);
+
+    /// <summary>Creates the exception with what was refused in both languages.</summary>
+    /// <param name="text">What was refused.</param>
+    public TemplateLifecycleException(LocalText text) : base(text?.En) => Text = text!;
+
+    /// <inheritdoc />
+    public LocalText Text { get; }
 }
 
 /// <summary>A template that breaks rules was offered for publishing; every problem is listed.</summary>
@@ -92,6 +99,14 @@ public sealed record TemplateVersion(
         return new TemplateVersion(definition.Key, version, TemplateStatus.Draft, definition, now, by);
     }
 
+    // The status as a Chinese reader is told it.
+    string StatusZh => Status switch
+    {
+        TemplateStatus.Draft => "草稿",
+        TemplateStatus.Published => "已发布",
+        _ => "已停用",
+    };
+
     /// <summary>Replaces a draft's document.</summary>
     /// <param name="definition">The new document (same key).</param>
     /// <returns>The edited draft.</returns>
@@ -101,12 +116,12 @@ public sealed record TemplateVersion(
         ArgumentNullException.ThrowIfNull(definition);
         if (Status != TemplateStatus.Draft)
         {
-            throw new TemplateLifecycleException($"{Key} v{Version} is {Status.ToString().ToLowerInvariant()}; only a draft can be edited. Create a new version instead.");
+            throw new TemplateLifecycleException(new LocalText($"{Key} v{Version} 为{StatusZh}；只有草稿可以编辑。请新建版本。", $"{Key} v{Version} is {Status.ToString().ToLowerInvariant()}; only a draft can be edited. Create a new version instead."));
         }
 
         if (definition.Key != Key)
         {
-            throw new TemplateLifecycleException($"A version of '{Key}' cannot change its key to '{definition.Key}'.");
+            throw new TemplateLifecycleException(new LocalText($"“{Key}”的版本不能把键改为“{definition.Key}”。", $"A version of '{Key}' cannot change its key to '{definition.Key}'."));
         }
 
         return this with { Definition = definition };
@@ -124,12 +139,12 @@ public sealed record TemplateVersion(
     {
         if (Status != TemplateStatus.Draft)
         {
-            throw new TemplateLifecycleException($"{Key} v{Version} is {Status.ToString().ToLowerInvariant()}; only a draft can be published.");
+            throw new TemplateLifecycleException(new LocalText($"{Key} v{Version} 为{StatusZh}；只有草稿可以发布。", $"{Key} v{Version} is {Status.ToString().ToLowerInvariant()}; only a draft can be published."));
         }
 
         if (validTo is { } end && end <= validFrom)
         {
-            throw new TemplateLifecycleException("The end of validity must come after its start.");
+            throw new TemplateLifecycleException(new LocalText("有效期的结束须晚于开始。", "The end of validity must come after its start."));
         }
 
         var problems = TemplateValidator.Validate(Definition, catalog);
@@ -149,7 +164,7 @@ public sealed record TemplateVersion(
     {
         if (Status != TemplateStatus.Published)
         {
-            throw new TemplateLifecycleException($"{Key} v{Version} is {Status.ToString().ToLowerInvariant()}; only a published version can be retired.");
+            throw new TemplateLifecycleException(new LocalText($"{Key} v{Version} 为{StatusZh}；只有已发布的版本可以停用。", $"{Key} v{Version} is {Status.ToString().ToLowerInvariant()}; only a published version can be retired."));
         }
 
         return this with { Status = TemplateStatus.Retired, RetiredAt = now };
