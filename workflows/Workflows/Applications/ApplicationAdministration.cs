@@ -42,7 +42,7 @@ public sealed record ExtensionResponse(string ApplicationId, string ItemKey, int
 /// <summary>What a bulk action did to one application.</summary>
 /// <param name="ApplicationId">The application.</param>
 /// <param name="Outcome">done, skipped or failed.</param>
-/// <param name="Detail">Why.</param>
+/// <param name="Detail">Why, in the request's language.</param>
 public sealed record BulkItemResult(string ApplicationId, string Outcome, string Detail);
 
 /// <summary>What a bulk action did.</summary>
@@ -177,12 +177,12 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
         var record = await applications.GetAsync(applicationId, cancellationToken);
         if (record is null)
         {
-            return new BulkItemResult(applicationId, "skipped", "No such application.");
+            return new BulkItemResult(applicationId, "skipped", ApiLanguage.Pick("没有此申请。", "No such application."));
         }
 
         if (record.Status != ApplicationStatus.InProgress)
         {
-            return new BulkItemResult(applicationId, "skipped", $"Already ended ({record.Status}).");
+            return new BulkItemResult(applicationId, "skipped", ApiLanguage.Pick($"已办结（{record.Status}）。", $"Already ended ({record.Status})."));
         }
 
         try
@@ -192,7 +192,7 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
                 await service.CancelAsync(applicationId, caller.Id, body.Reason, cancellationToken);
                 await audit.AppendAsync(new AuditEntry(applicationId, $"admin:cancel:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime, caller.AuditName,
                     "application.cancel.requested", "inProgress", null, body.Reason), cancellationToken);
-                return new BulkItemResult(applicationId, "done", "Cancellation sent; pending items are being cancelled.");
+                return new BulkItemResult(applicationId, "done", ApiLanguage.Pick("已发出撤销；未办结的事项正在撤销。", "Cancellation sent; pending items are being cancelled."));
             }
 
             if (body.Action == "extend")
@@ -208,8 +208,8 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
                 }
 
                 return extended > 0
-                    ? new BulkItemResult(applicationId, "done", $"{extended} item(s) extended by {body.WorkingDays} working day(s); each audits it.")
-                    : new BulkItemResult(applicationId, "skipped", "No item waiting for a department's decision.");
+                    ? new BulkItemResult(applicationId, "done", ApiLanguage.Pick($"已为 {extended} 个事项延长 {body.WorkingDays} 个工作日；每个事项各自记入审计。", $"{extended} item(s) extended by {body.WorkingDays} working day(s); each audits it."))
+                    : new BulkItemResult(applicationId, "skipped", ApiLanguage.Pick("没有等待部门决定的事项。", "No item waiting for a department's decision."));
             }
 
             var moved = 0;
@@ -226,12 +226,12 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
             }
 
             return moved > 0
-                ? new BulkItemResult(applicationId, "done", $"{moved} task(s) assigned to {body.Officer}.")
-                : new BulkItemResult(applicationId, "skipped", $"No open task of {body.Department}.");
+                ? new BulkItemResult(applicationId, "done", ApiLanguage.Pick($"已将 {moved} 个任务分派给 {body.Officer}。", $"{moved} task(s) assigned to {body.Officer}."))
+                : new BulkItemResult(applicationId, "skipped", ApiLanguage.Pick($"{body.Department} 没有未办结的任务。", $"No open task of {body.Department}."));
         }
         catch (RequestFailedException ex)
         {
-            return new BulkItemResult(applicationId, "failed", $"Storage refused the change ({ex.Status}); run the action again.");
+            return new BulkItemResult(applicationId, "failed", ApiLanguage.Pick($"存储拒绝了此更改（{ex.Status}）；请再执行一次。", $"Storage refused the change ({ex.Status}); run the action again."));
         }
     }
 
