@@ -29,6 +29,7 @@ public static class WorkflowTasks
         registry.AddActivity<SaveTaskActivity>();
         registry.AddActivity<AppendAuditActivity>();
         registry.AddActivity<FinishItemActivity>();
+        registry.AddActivity<EndLicencesActivity>();
 
         registry.AddOrchestrator<StuckCaseOrchestrator>();
         registry.AddActivity<SaveCaseActivity>();
