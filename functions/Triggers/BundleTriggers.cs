@@ -3,7 +3,6 @@ using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Activities;
 using Workflows.Cases;
-using Workflows.Licences;
 using Workflows.Orchestration;
 
 namespace Workflows.Functions.Triggers;
@@ -63,15 +62,6 @@ public static class BundleTriggers
     [Function(nameof(FinishItemActivity))]
     public static Task<int> FinishItemActivity([ActivityTrigger] FinishItemInput input, string instanceId, FunctionContext executionContext)
         => Resolve<FinishItemActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(FinishItemActivity), instanceId), input);
-
-    /// <summary>Runs <see cref="Activities.EndLicencesActivity"/>.</summary>
-    /// <param name="input">What the approved item ends in its applicant's licences.</param>
-    /// <param name="instanceId">The scheduling orchestration's id.</param>
-    /// <param name="executionContext">The invocation's context.</param>
-    /// <returns>The licences this run ended.</returns>
-    [Function(nameof(EndLicencesActivity))]
-    public static Task<IReadOnlyList<EndedLicence>> EndLicencesActivity([ActivityTrigger] LicenceEnding input, string instanceId, FunctionContext executionContext)
-        => Resolve<EndLicencesActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(EndLicencesActivity), instanceId), input);
 
     /// <summary>Runs <see cref="Cases.StuckCaseOrchestrator"/>.</summary>
     /// <param name="context">The orchestration's context.</param>

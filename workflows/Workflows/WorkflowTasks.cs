@@ -29,7 +29,6 @@ public static class WorkflowTasks
         registry.AddActivity<SaveTaskActivity>();
         registry.AddActivity<AppendAuditActivity>();
         registry.AddActivity<FinishItemActivity>();
-        registry.AddActivity<EndLicencesActivity>();
 
         registry.AddOrchestrator<StuckCaseOrchestrator>();
         registry.AddActivity<SaveCaseActivity>();

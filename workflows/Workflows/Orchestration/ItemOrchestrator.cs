@@ -159,13 +159,6 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 result = result with { HeldByApplicant = [.. holds] };
             }
 
-            // Items of instances started before 2.5 replay their history without this step (ADR 0004).
-            if (result.State == ItemState.Approved && (item.Revokes is { Count: > 0 } || item.Supersedes is not null)
-                && OrchestrationVersions.AtLeast(context.Version, OrchestrationVersions.LicencesEnd))
-            {
-                await EndLicencesAsync(result.Outputs);
-            }
-
             await FinishAsync(result, certificates, verifications);
             OrchestrationLog.ItemEnded(log, input.ApplicationId, item.Key, result.State, result.DecidedBy);
             return result;
@@ -531,19 +524,19 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             return approved;
         }
 
-        // What the approval ends in the applicant's licences, recorded before the item's own certificates and outcome
-        // are (the trail shows the outcome once its effects exist); the audit names each licence the activity ended.
-        async Task EndLicencesAsync(IReadOnlyDictionary<string, string> outputs)
+        // What an approval ends in the applicant's licences (the template's revokes and supersedes), for the finishing
+        // activity to record before the item's own certificates: data, not a step, so instances in flight replay (ADR 0004).
+        Licences.LicenceEnding? Ending(ItemResult result)
         {
-            var by = item.Supersedes is { } s ? item.Outputs.FirstOrDefault(o => o.Key == s.By) : null;
-            var ending = new Licences.LicenceEnding(
-                input.Applicant.Id, input.ApplicationId, item.Key, item.Revokes ?? [], item.Supersedes?.LicenceType,
-                by?.LicenceType, by is null ? null : outputs.GetValueOrDefault(by.Key), context.CurrentUtcDateTime, item.Name, item.NameEn);
-            var ended = await context.CallActivityAsync<IReadOnlyList<Licences.EndedLicence>>(nameof(EndLicencesActivity), ending, OrchestrationRetry.Storage);
-            foreach (var licence in ended)
+            if (result.State != ItemState.Approved || (item.Revokes is not { Count: > 0 } && item.Supersedes is null))
             {
-                Audit("engine", $"licence.{licence.Status.ToString().ToLowerInvariant()}", nameof(Licences.LicenceStatus.Held), licence.Status.ToString(), $"{licence.LicenceType} {licence.Number}");
+                return null;
             }
+
+            var by = item.Supersedes is { } s ? item.Outputs.FirstOrDefault(o => o.Key == s.By) : null;
+            return new Licences.LicenceEnding(
+                input.Applicant.Id, input.ApplicationId, item.Key, item.Revokes ?? [], item.Supersedes?.LicenceType,
+                by?.LicenceType, by is null ? null : result.Outputs.GetValueOrDefault(by.Key), context.CurrentUtcDateTime, item.Name, item.NameEn);
         }
 
         // The outputs of an approval: numbers for those the decision did not give, and the certificates to issue.
@@ -627,7 +620,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                     new(result.Reason ?? zh, result.ReasonEn ?? result.Reason ?? en));
             }
 
-            await context.CallActivityAsync<int>(nameof(FinishItemActivity), new FinishItemInput(certificates, tasks, [.. audit, outcome], TakeNotifications()), OrchestrationRetry.Storage);
+            await context.CallActivityAsync<int>(nameof(FinishItemActivity), new FinishItemInput(certificates, tasks, [.. audit, outcome], TakeNotifications(), Ending(result)), OrchestrationRetry.Storage);
             audit.Clear();
             notifications.Clear();
             task = null;

@@ -29,14 +29,8 @@ public static class OrchestrationVersions
     /// </summary>
     public const string SupplementsReachTheBundle = "2.3";
 
-    /// <summary>
-    /// 2.5: an approved item that the template says revokes or supersedes licences records it in the licence registry
-    /// (an activity before the item's finishing one), so a deregistration leaves the company without its licences.
-    /// </summary>
-    public const string LicencesEnd = "2.5";
-
     /// <summary>The version this code starts instances at.</summary>
-    public const string Current = LicencesEnd;
+    public const string Current = SupplementsReachTheBundle;
 
     /// <summary>Whether an instance of <paramref name="version"/> runs the steps introduced at <paramref name="introduced"/>.</summary>
     /// <param name="version">The instance's version (<c>context.Version</c>); empty for an instance started before versioning.</param>
