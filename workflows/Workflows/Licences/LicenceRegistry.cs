@@ -388,3 +388,64 @@ public sealed class LicenceRegistry(StorageTables tables)
         return Encoding.UTF8.GetString(content.Value.Content.ToArray());
     }
 }
+
+/// <summary>How a licence ended, as its holder reads it.</summary>
+/// <param name="At">When.</param>
+/// <param name="ApplicationId">The application whose item ended it; null for a revocation after a failed verification.</param>
+/// <param name="ItemKey">That item.</param>
+/// <param name="Reason">Why, in the request's language.</param>
+/// <param name="SupersededByType">For a supersession: the licence type that replaced it.</param>
+/// <param name="SupersededByNumber">For a supersession: the number of the certificate that replaced it.</param>
+public sealed record LicenceEndView(DateTime At, string? ApplicationId, string? ItemKey, string Reason, string? SupersededByType = null, string? SupersededByNumber = null);
+
+/// <summary>A licence in its holder's list: the licence, how it stands, and how it ended.</summary>
+/// <param name="HolderId">Who holds it.</param>
+/// <param name="LicenceType">Its type, from the catalog.</param>
+/// <param name="Number">Its number.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="IssuedBy">The issuing department.</param>
+/// <param name="ApplicationId">The application that issued it, if any.</param>
+/// <param name="ItemKey">The item that issued it, if any.</param>
+/// <param name="IssuedAt">When.</param>
+/// <param name="BlobName">The stored certificate document.</param>
+/// <param name="Status">Held, revoked or superseded.</param>
+/// <param name="StatusName">The status in the request's language (有效 / 已注销 / 已被替代).</param>
+/// <param name="Ended">How it ended; absent while it is held.</param>
+public sealed record LicenceView(
+    string HolderId,
+    string LicenceType,
+    string Number,
+    string Name,
+    string IssuedBy,
+    string? ApplicationId,
+    string? ItemKey,
+    DateTime IssuedAt,
+    string BlobName,
+    LicenceStatus Status,
+    string StatusName,
+    LicenceEndView? Ended)
+{
+    /// <summary>The view of a licence's standing, in the request's language.</summary>
+    /// <param name="standing">The licence and its end.</param>
+    /// <returns>The view.</returns>
+    public static LicenceView Of(LicenceStanding standing)
+    {
+        ArgumentNullException.ThrowIfNull(standing);
+        var l = standing.Licence;
+        var end = standing.End is { } e
+            ? new LicenceEndView(e.At, e.ApplicationId, e.ItemKey, Api.ApiLanguage.Pick(e.Reason, e.ReasonEn), e.SupersededByType, e.SupersededByNumber)
+            : null;
+        return new LicenceView(l.HolderId, l.LicenceType, l.Number, l.Name, l.IssuedBy, l.ApplicationId, l.ItemKey, l.IssuedAt, l.BlobName,
+            standing.Status, NameOf(standing.Status), end);
+    }
+
+    /// <summary>A status's name in the request's language.</summary>
+    /// <param name="status">The status.</param>
+    /// <returns>有效 / 已注销 / 已被替代, or Held / Revoked / Superseded in English.</returns>
+    public static string NameOf(LicenceStatus status) => status switch
+    {
+        LicenceStatus.Revoked => Api.ApiLanguage.Pick("已注销", "Revoked"),
+        LicenceStatus.Superseded => Api.ApiLanguage.Pick("已被替代", "Superseded"),
+        _ => Api.ApiLanguage.Pick("有效", "Held"),
+    };
+}
