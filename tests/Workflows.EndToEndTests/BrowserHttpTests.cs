@@ -199,7 +199,8 @@ public sealed class BrowserHttpTests(ServerFixture server)
         }
 
         // The code printed on it, as the registry recorded it when the PDF was made.
-        var code = await new CertificateCodes(server.Services.GetRequiredService<StorageTables>()).CodeForAsync(licence);
+        var codes = new CertificateCodes(server.Services.GetRequiredService<StorageTables>());
+        var code = await codes.CodeForAsync((await server.Licences.ListAsync(id)).Single());
         using var anonymous = server.Anonymous();
         using var checkedCode = await anonymous.GetAsync($"/api/certificates/{code}");
         var text = await checkedCode.Content.ReadAsStringAsync();
@@ -220,6 +221,21 @@ public sealed class BrowserHttpTests(ServerFixture server)
         await server.Licences.RevokeAsync(id, application, "birth-certificate", "verification failed", DateTime.UtcNow);
         var revoked = await (await anonymous.GetAsync($"/api/certificates/{code}")).ReadAsync<JsonElement>();
         revoked.GetProperty("status").GetString().ShouldBe("revoked");
+        revoked.GetProperty("statusName").GetString().ShouldBe("已注销");
+        revoked.GetProperty("endedAt").GetDateTime().ShouldBeLessThanOrEqualTo(DateTime.UtcNow);
+
+        // Superseded (a later item issued its replacement): the old code says so, in the reader's language.
+        var older = new LicenceRecord(id, "property-certificate", $"{number}-P", "不动产权证书", "natural-resources", null, null, DateTime.UtcNow,
+            LicenceRegistry.BlobNameFor(id, "property-certificate", $"{number}-P"));
+        await server.Licences.IssueAsync(older, new { number });
+        var olderCode = await codes.CodeForAsync(older);
+        (await server.Licences.EndAsync(new LicenceEnding(id, "app-reissue", "title-reissue", [], "property-certificate", "property-certificate", "PC-NEW", DateTime.UtcNow, "不动产权证书换发")))
+            .ShouldHaveSingleItem().Status.ShouldBe(LicenceStatus.Superseded);
+        using var english = new HttpRequestMessage(HttpMethod.Get, $"/api/certificates/{olderCode}");
+        english.Headers.Add("Accept-Language", "en");
+        var superseded = await (await anonymous.SendAsync(english)).ReadAsync<JsonElement>();
+        superseded.GetProperty("status").GetString().ShouldBe("superseded");
+        superseded.GetProperty("statusName").GetString().ShouldBe("Superseded");
     }
 
     [Fact]

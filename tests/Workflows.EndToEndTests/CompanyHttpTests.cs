@@ -47,11 +47,13 @@ public sealed class CompanyHttpTests(ServerFixture server)
         submitted.Status.ShouldBe(HttpStatusCode.Accepted, submitted.Text);
         var id = submitted.Body!.ApplicationId;
 
-        // Every rule item decides at once, in parallel; only the bank's closure waits for the bank's system.
+        // Every rule closure decides at once, in parallel; the bank's closure waits for the bank's system, and the
+        // business licence for the bank's closure (it is deregistered last, as the law requires).
         var midway = await Walkthrough.WaitForApplicationAsync(client, id,
-            a => a.Items.Count(i => i.State == ItemState.Approved) >= 13 && a.Items.Single(i => i.Key == "bank-account-closure").State == ItemState.Running,
+            a => a.Items.Count(i => i.State == ItemState.Approved) >= 12 && a.Items.Single(i => i.Key == "bank-account-closure").State == ItemState.Running,
             "the rule items approved");
         midway.Items.Where(i => i.State == ItemState.Approved).ShouldAllBe(i => i.DecidedBy!.StartsWith("rule:", StringComparison.Ordinal));
+        midway.Items.Single(i => i.Key == "business-licence-deregistration").State.ShouldBe(ItemState.Waiting);
 
         var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
         {
@@ -81,6 +83,46 @@ public sealed class CompanyHttpTests(ServerFixture server)
         bank.DecidedBy.ShouldBe("system:bank-account-system");
         bank.Outputs!["cancellationNumber"].ShouldBe("JXH-BANK-1");
         done.Items.Count(i => i.State == ItemState.Approved && i.DecidedBy!.StartsWith("rule:", StringComparison.Ordinal)).ShouldBeGreaterThanOrEqualTo(13);
+
+        // The company's licences: what the deregistration closed is revoked, by its item, at its time, said in both languages.
+        var licences = (await Walkthrough.LicencesAsync(client)).ToDictionary(l => l.LicenceType);
+        foreach (var (type, item) in new[] { ("business-licence", "business-licence-deregistration"), ("bank-account-licence", "bank-account-closure"), ("official-seal-record", "seal-cancellation") })
+        {
+            licences[type].Status.ShouldBe(Workflows.Licences.LicenceStatus.Revoked, type);
+            licences[type].StatusName.ShouldBe("已注销", type);
+            var ended = licences[type].Ended.ShouldNotBeNull(type);
+            ended.ApplicationId.ShouldBe(id, type);
+            ended.ItemKey.ShouldBe(item, type);
+            ended.At.ShouldBeLessThanOrEqualTo(DateTime.UtcNow, type);
+            ended.Reason.ShouldContain("注销", Case.Sensitive, type);
+        }
+
+        licences["id-card"].Status.ShouldBe(Workflows.Licences.LicenceStatus.Held);
+        var english = (await Walkthrough.LicencesAsync(client, "en")).Single(l => l.LicenceType == "business-licence");
+        english.StatusName.ShouldBe("Revoked");
+        english.Ended!.Reason.ShouldStartWith("Revoked by item 'Company deregistration'");
+
+        // The same deregistration again is refused in the one notice, the pre-submit check first: its purpose is done.
+        var again = new
+        {
+            templateKey = "company-deregistration",
+            answers = Answers(),
+            materials = new object[]
+            {
+                new { key = "dissolutionResolution", kind = "upload", reference = await Walkthrough.UploadAsync(client, "company-deregistration", "dissolutionResolution") },
+                new { key = "liquidationDocuments", kind = "commitment" },
+            },
+        };
+        using (var check = await client.PostAsync("/api/applications/check", Http.Body(again)))
+        {
+            await check.ShouldBeProblemAsync(422, field: "applicant.licences.business-licence", code: "applicant.licence.ended");
+        }
+
+        var refused = await Walkthrough.SubmitAsync(client, again);
+        refused.Status.ShouldBe(HttpStatusCode.UnprocessableEntity, refused.Text);
+        refused.Text.ShouldContain("applicant.licence.ended");
+        refused.Text.ShouldContain("营业执照");
+        refused.Text.ShouldContain(id);
     }
 
     [Fact]

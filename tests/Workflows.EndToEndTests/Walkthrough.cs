@@ -75,10 +75,16 @@ public static class Walkthrough
         return await officer.SendAsync(message);
     }
 
-    public static async Task<IReadOnlyList<LicenceRecord>> LicencesAsync(HttpClient citizen)
+    public static async Task<IReadOnlyList<LicenceView>> LicencesAsync(HttpClient citizen, string? acceptLanguage = null)
     {
-        using var response = await citizen.GetAsync("/api/licences");
-        return await response.ReadItemsAsync<LicenceRecord>();
+        using var message = new HttpRequestMessage(HttpMethod.Get, "/api/licences");
+        if (acceptLanguage is not null)
+        {
+            message.Headers.Add("Accept-Language", acceptLanguage);
+        }
+
+        using var response = await citizen.SendAsync(message);
+        return await response.ReadItemsAsync<LicenceView>();
     }
 
     /// <summary>The hospital's birth register telling of a birth to <paramref name="parent"/>: the JSON of a signed register event.</summary>

@@ -142,11 +142,13 @@ public sealed class CompanyDeregistrationBundleTests(StorageFixture storage) : I
         // Nothing is asked for items whose licence the company does not hold.
         ledger.ShouldNotContainKey("hazardousStockDisposalProof");
 
-        // Every rule-decided item is through while the bank closure still waits for the bank: none waited for another.
+        // Every rule-decided closure is through while the bank closure still waits for the bank: none waited for another.
+        // The business licence waits for the bank: it is deregistered after the account is closed, as the law requires.
         await harness.WaitForExternalRequestAsync(app, "bank-account-closure");
-        var ruled = HeldLicences.Select(h => h.Item).Append("tax-clearance").Append(Licence).ToList();
+        var ruled = HeldLicences.Select(h => h.Item).Append("tax-clearance").ToList();
         var midway = await WaitForRecordAsync(app, r => ruled.TrueForAll(k => r.Items.Single(i => i.Key == k).State == ItemState.Approved), "every rule item approved");
         midway.Items.Single(i => i.Key == "bank-account-closure").State.ShouldBe(ItemState.Running);
+        midway.Items.Single(i => i.Key == Licence).State.ShouldBe(ItemState.Waiting);
         midway.Status.ShouldBe(ApplicationStatus.InProgress);
 
         await harness.Applications.CompleteExternalAsync(app, "bank-account-closure", new ExternalSystemDecided(

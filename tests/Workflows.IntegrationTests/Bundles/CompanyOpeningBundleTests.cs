@@ -328,5 +328,11 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
         }
 
         closed["food-business-licence-cancellation"].State.ShouldBe(ItemState.NotIncluded);
+        // What the opening issued, the deregistration revoked: the company holds none of it any more.
+        var stillHeld = (await harness.Licences.ListAsync(company)).Select(l => l.LicenceType).ToList();
+        foreach (var type in new[] { "business-licence", "official-seal-record", "tax-registration", "bank-account-licence", "social-insurance-registration", "housing-fund-registration" })
+        {
+            stillHeld.ShouldNotContain(type);
+        }
     }
 }

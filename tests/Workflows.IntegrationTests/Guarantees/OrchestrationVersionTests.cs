@@ -96,6 +96,28 @@ public sealed class OrchestrationVersionTests(StorageFixture storage) : IAsyncLi
         OrchestrationVersions.AtLeast(OrchestrationVersions.Current, OrchestrationVersions.SupplementsReachTheBundle).ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task OfficerItemThatRevokes_StartedAtVersionTwoThree_CompletesAndRevokesWithoutANewStep()
+    {
+        // What an item ends rides on its finishing activity's input (data, not a step), so an item in flight since 2.3
+        // replays unchanged and still records the revocation when it is approved.
+        const string id = "ver-revokes";
+        var company = $"company-{id}";
+        await harness.GiveLicenceAsync(company, "food-business-licence", "JY-1");
+        var instance = ItemOrchestrator.InstanceId(id, Licence);
+        var input = OfficerItemInput(id) with { Item = OfficerItemInput(id).Item with { Revokes = ["food-business-licence"] } };
+        await harness.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ItemOrchestrator), input,
+            new StartOrchestrationOptions(instance) { Version = OrchestrationVersions.SupplementsReachTheBundle });
+        await harness.WaitForTaskAsync("market-regulation", id, Licence);
+        await harness.Applications.DecideAsync(id, Licence, new OfficerDecided(DecisionKind.Approve, "officer-m1", null, null, "d-approve"));
+
+        var done = await WaitForCompletionAsync(instance);
+        done.ReadOutputAs<ItemResult>()!.State.ShouldBe(ItemState.Approved);
+        var history = await harness.Licences.HistoryAsync(company);
+        history.Single(l => l.Licence.Number == "JY-1").End.ShouldNotBeNull().ItemKey.ShouldBe(Licence);
+        (await harness.Audit.ReadAsync(id)).ShouldContain(e => e.Action == "licence.revoked" && e.Detail == "food-business-licence JY-1");
+    }
+
     const string Licence = "business-licence";
 
     ItemInput OfficerItemInput(string applicationId)

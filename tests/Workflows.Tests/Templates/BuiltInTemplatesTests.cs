@@ -232,8 +232,34 @@ public class BuiltInTemplatesTests
         parallel.Count(i => i.Decision is RuleDecision).ShouldBeGreaterThanOrEqualTo(12);
         parallel.Where(i => i.Decision is RuleDecision).ShouldAllBe(i => ((RuleDecision)i.Decision).Otherwise == RuleOutcome.ReferToOfficer);
         parallel.Count(i => i.IncludeWhen != null).ShouldBeGreaterThanOrEqualTo(14);
-        Item(template, "business-licence-deregistration").DependsOn.ShouldBe(["tax-clearance"]);
+        // The law: the business licence is deregistered after the bank account, tax, social insurance and housing fund are closed.
+        Item(template, "business-licence-deregistration").DependsOn.ShouldBe(
+            ["tax-clearance", "bank-account-closure", "social-insurance-deregistration", "housing-fund-deregistration"], ignoreOrder: true);
     }
+
+    [Fact]
+    public void CompanyDeregistration_RevokesTheBusinessLicenceAndEveryRegistrationItCloses_AndNeedsTheLicenceStillHeld()
+    {
+        var template = BuiltInTemplates.Get("company-deregistration");
+
+        template.RequiresLicences.ShouldBe(["business-licence"]);
+        Item(template, "business-licence-deregistration").Revokes.ShouldBe(["business-licence"]);
+        Item(template, "tax-clearance").Revokes.ShouldBe(["tax-registration"]);
+        // Every closure included by a licence held revokes that licence.
+        foreach (var item in template.Items.Where(i => i.IncludeWhen is not null))
+        {
+            var held = ConditionLicences(item.IncludeWhen!);
+            item.Revokes.ShouldNotBeNull(item.Key).ShouldBe(held, item.Key);
+        }
+    }
+
+    static List<string> ConditionLicences(Condition condition) => condition switch
+    {
+        HasLicence has => [has.LicenceType],
+        AnyOf any => [.. any.Conditions.SelectMany(ConditionLicences)],
+        AllOf all => [.. all.Conditions.SelectMany(ConditionLicences)],
+        _ => [],
+    };
 
     [Fact]
     public void HouseTransfer_Items_RegisterAfterTaxThenTransferWaterPowerAndGas()

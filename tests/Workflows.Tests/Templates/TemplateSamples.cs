@@ -13,7 +13,7 @@ public static class TemplateSamples
     public const string Insurance = "insurance";
     public const string Allowance = "allowance";
 
-    /// <summary>Departments health, police, social, civil; licences birth-medical-certificate, household-register, id-card; system police-hukou.</summary>
+    /// <summary>Departments health, police, social, civil; licences birth-medical-certificate, household-register, id-card (a citizen's), business-licence (a company's); system police-hukou.</summary>
     public static ServiceCatalog Catalog() => new(
         [
             new Department("health", "卫生健康委员会"),
@@ -25,6 +25,7 @@ public static class TemplateSamples
             new LicenceType("birth-medical-certificate", "出生医学证明", ApplicantKind.Citizen),
             new LicenceType("household-register", "户口登记", ApplicantKind.Citizen),
             new LicenceType("id-card", "居民身份证", ApplicantKind.Citizen),
+            new LicenceType("business-licence", "营业执照", ApplicantKind.Company),
         ],
         [new ExternalSystem("police-hukou", "户籍管理系统", "police")]);
 

@@ -62,6 +62,35 @@ public sealed partial class TemplateValidatorTests
             "$.fields[hospital].optionLabels[public]",
             ["English"]),
 
+        // What an approved item ends, and what the applicant must still hold (a bundle whose purpose is done).
+        ["item revokes a licence type not in the catalog"] = new(
+            t => t.WithItem(Allowance, i => i with { Revokes = ["nowhere"] }), "item.revokes.unknown", "$.items[allowance].revokes[nowhere]", ["'nowhere'"]),
+        ["item revokes what no applicant of the bundle holds"] = new(
+            t => t.WithItem(Allowance, i => i with { Revokes = ["business-licence"] }), "item.revokes.holder", "$.items[allowance].revokes[business-licence]", ["'business-licence'", "company"]),
+        ["item revokes a licence type twice"] = new(
+            t => t.WithItem(Allowance, i => i with { Revokes = ["id-card", "id-card"] }), "item.revokes.duplicate", "$.items[allowance].revokes[id-card]", ["more than once"]),
+        ["item revokes what it issues"] = new(
+            t => t.WithItem(BirthCert, i => i with { Revokes = ["birth-medical-certificate"] }), "item.revokes.issued", "$.items[birth-cert].revokes[birth-medical-certificate]", ["supersedes"]),
+        ["null inside revokes"] = new(t => t.WithItem(Allowance, i => i with { Revokes = ["id-card", null!] }), "template.null", "$.items[3].revokes[1]", ["null"]),
+        ["item supersedes a licence type not in the catalog"] = new(
+            t => t.WithItem(BirthCert, i => i with { Supersedes = new Supersession("nowhere", "birthCertificate") }),
+            "item.supersedes.unknown", "$.items[birth-cert].supersedes.licenceType", ["'nowhere'"]),
+        ["item supersedes what no applicant of the bundle holds"] = new(
+            t => t.WithItem(BirthCert, i => i with { Supersedes = new Supersession("business-licence", "birthCertificate") }),
+            "item.supersedes.holder", "$.items[birth-cert].supersedes.licenceType", ["'business-licence'"]),
+        ["item supersedes by an output that is no certificate of it"] = new(
+            t => t.WithItem(Hukou, i => i with { Supersedes = new Supersession("household-register", "status") }),
+            "item.supersedes.by", "$.items[hukou].supersedes.by", ["'status'"]),
+        ["item supersedes what it revokes"] = new(
+            t => t.WithItem(BirthCert, i => i with { Revokes = ["id-card"], Supersedes = new Supersession("id-card", "birthCertificate") }),
+            "item.supersedes.revoked", "$.items[birth-cert].supersedes.licenceType", ["revoked"]),
+        ["bundle requires a licence type not in the catalog"] = new(
+            t => t with { RequiresLicences = ["nowhere"] }, "template.requiresLicences.unknown", "$.requiresLicences[nowhere]", ["'nowhere'"]),
+        ["bundle requires what no applicant of it holds"] = new(
+            t => t with { RequiresLicences = ["business-licence"] }, "template.requiresLicences.holder", "$.requiresLicences[business-licence]", ["company"]),
+        ["bundle requires a licence type twice"] = new(
+            t => t with { RequiresLicences = ["id-card", "id-card"] }, "template.requiresLicences.duplicate", "$.requiresLicences[id-card]", ["more than once"]),
+
         // Fields.
         ["field key not camelCase"] = new(t => t.AddField(new FieldDefinition("Bad Key", "x", FieldType.Text)), "field.key", "$.fields[4].key", ["'Bad Key'"]),
         ["field declared twice"] = new(t => t.AddField(new FieldDefinition("childName", "again", FieldType.Text)), "field.duplicate", "$.fields[childName]", ["'childName'"]),
@@ -425,6 +454,14 @@ public sealed partial class TemplateValidatorTests
         TemplateValidator.Validate(Newborn() with { Proactive = ValidProactive }, Catalog()).ShouldBeEmpty();
 
     public static TheoryData<string> BreakNames => new(Breaks.Keys);
+
+    [Fact]
+    public void Validate_ItemsThatRevokeAndSupersede_AndARequiredLicence_HaveNoProblems() =>
+        TemplateValidator.Validate(
+            (Newborn() with { RequiresLicences = ["id-card"] })
+                .WithItem(Allowance, i => i with { Revokes = ["id-card", "household-register"] })
+                .WithItem(Hukou, i => i with { Supersedes = new Supersession("household-register", "householdEntry") }),
+            Catalog()).ShouldBeEmpty();
 
     [Fact]
     public void Validate_ValidSample_HasNoProblems()

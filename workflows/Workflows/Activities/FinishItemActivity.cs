@@ -35,14 +35,19 @@ public sealed record IssueCertificatesInput(
 /// <param name="Tasks">Tasks to write: its decision task's last state, the verification of a commitment it was approved on.</param>
 /// <param name="Audit">Its audit entries not written yet, its outcome last.</param>
 /// <param name="Notifications">What to tell people about the outcome; none when null.</param>
-public sealed record FinishItemInput(IssueCertificatesInput? Certificates, IReadOnlyList<TaskRecord> Tasks, IReadOnlyList<AuditEntry> Audit, IReadOnlyList<Notification>? Notifications = null);
+/// <param name="Ending">What an approved item ends in its applicant's licences (revokes, supersedes); none when null.</param>
+public sealed record FinishItemInput(
+    IssueCertificatesInput? Certificates, IReadOnlyList<TaskRecord> Tasks, IReadOnlyList<AuditEntry> Audit, IReadOnlyList<Notification>? Notifications = null,
+    LicenceEnding? Ending = null);
 
 /// <summary>
-/// Ends an item in one activity (each activity costs the task hub several storage requests): issues its
-/// certificates, writes its tasks, then its audit, so the trail shows the outcome only once its effects exist.
-/// Every write is idempotent: certificate numbers come from the orchestrator, so a re-run writes the same blob and
-/// finds the licence row there; the decision task is written only over an older step, a verification only if absent;
-/// audit steps are added once.
+/// Ends an item in one activity (each activity costs the task hub several storage requests): ends the licences its
+/// approval revokes or supersedes, issues its certificates, writes its tasks, then its audit, so the trail shows the
+/// outcome only once its effects exist. Every write is idempotent: a licence already ended stays as it ended (the
+/// first end stands) and the audit names every licence this item ended, on this run or an earlier one, under a step
+/// id of its own; certificate numbers come from the orchestrator, so a re-run writes the same blob and finds the
+/// licence row there; the decision task is written only over an older step, a verification only if absent; audit
+/// steps are added once.
 /// </summary>
 public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks, AuditTrail trail, Notifier notifier) : TaskActivity<FinishItemInput, int>
 {
@@ -51,6 +56,7 @@ public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks
     public override async Task<int> RunAsync(TaskActivityContext context, FinishItemInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        IReadOnlyList<AuditEntry> ended = input.Ending is { } ending ? await EndAsync(ending) : [];
         var issued = input.Certificates is { } certificates ? await IssueAsync(certificates) : 0;
         foreach (var task in input.Tasks)
         {
@@ -58,9 +64,21 @@ public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks
             await (task.Kind == TaskKind.Verification ? tasks.CreateAsync(task) : tasks.SaveAsync(task));
         }
 
-        await trail.AppendAsync(input.Audit);
+        await trail.AppendAsync([.. ended, .. input.Audit]);
         await notifier.NotifyAsync(input.Notifications ?? []);
         return issued;
+    }
+
+    // Ends what the ending names, then reads back every licence this item ended (on this run or one before it that
+    // stopped short of the audit), so each gets its audit entry exactly once.
+    async Task<IReadOnlyList<AuditEntry>> EndAsync(LicenceEnding ending)
+    {
+        await registry.EndAsync(ending);
+        return [.. (await registry.HistoryAsync(ending.HolderId))
+            .Where(l => l.End is { } end && end.ApplicationId == ending.ApplicationId && end.ItemKey == ending.ItemKey)
+            .OrderBy(l => l.Licence.LicenceType, StringComparer.Ordinal).ThenBy(l => l.Licence.Number, StringComparer.Ordinal)
+            .Select(l => new AuditEntry(ending.ApplicationId, $"{ending.ItemKey}:licence:{l.Licence.LicenceType}:{l.Licence.Number}", l.End!.At, "engine",
+                $"licence.{l.Status.ToString().ToLowerInvariant()}", nameof(LicenceStatus.Held), l.Status.ToString(), $"{l.Licence.LicenceType} {l.Licence.Number}"))];
     }
 
     // Stores each certificate as a document and records it in the electronic licence registry, where later items

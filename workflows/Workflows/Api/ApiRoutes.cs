@@ -223,8 +223,8 @@ public static class ApiRoutes
             { Request = typeof(DeferredSupplyRequest), Responses = [Empty(202, Location), Problem(404), Problem(409)] },
         new("POST", Withdrawal, "WithdrawApplication", ApiAccess.Applicant, Citizens, "Withdraw: every pending item is cancelled.")
             { Request = typeof(WithdrawRequest), Responses = [Empty(202, Location), Problem(404), Problem(409)] },
-        new("GET", Licences, "ListMyLicences", ApiAccess.Applicant, Citizens, "My electronic licences, newest first, a page at a time; application: only those it issued.")
-            { Responses = [Ok<Page<LicenceRecord>>(), Problem(400)] },
+        new("GET", Licences, "ListMyLicences", ApiAccess.Applicant, Citizens, "My electronic licences, held, revoked or superseded (status, and how each ended), newest first, a page at a time; application: only those it issued.")
+            { Responses = [Ok<Page<LicenceView>>(), Problem(400)] },
         new("POST", Confirmation, "ConfirmProactive", ApiAccess.Applicant, Citizens, "Confirm a pre-filled application started by a register event, with corrections and materials.")
             { Request = typeof(ConfirmationRequest), Responses = [Empty(202, Location), Problem(404), Problem(409), Problem(422)] },
         new("POST", Declination, "DeclineProactive", ApiAccess.Applicant, Citizens, "Decline a pre-filled application started by a register event.")
@@ -308,7 +308,7 @@ public static class ApiRoutes
             { Responses = [Ok<NotificationView>(), Problem(403), Problem(404)] },
 
         // Anyone: a certificate's code is checked without signing in; it answers only what the code proves.
-        new("GET", CertificateCheck, "CheckCertificate", ApiAccess.Public, Certificates, "Check a certificate's verification code (no sign-in): valid or revoked, type, number, issuer, date; never the holder.")
+        new("GET", CertificateCheck, "CheckCertificate", ApiAccess.Public, Certificates, "Check a certificate's verification code (no sign-in): valid, revoked or superseded (and since when), type, number, issuer, date; never the holder.")
             { Responses = [Ok<CertificateVerification>(), Problem(404)] },
 
         // Demo sign-in: the local server only, where Auth:DemoUsers is on (404 elsewhere); Azure signs people in with Entra ID.

@@ -529,7 +529,7 @@ public sealed class CitizenApi(
             : (proactive, null);
     }
 
-    /// <summary>The caller's electronic licences, newest first, a page at a time; <c>application</c>: only those it issued.</summary>
+    /// <summary>The caller's electronic licences, held or ended (each with its status), newest first, a page at a time; <c>application</c>: only those it issued.</summary>
     /// <param name="caller">The caller.</param>
     /// <param name="request">The request: its query holds <c>application</c>, <c>pageSize</c> and <c>continuation</c>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -552,9 +552,11 @@ public sealed class CitizenApi(
             return ApiProblems.Invalid(errors);
         }
 
-        var held = (await licences.ListAsync(caller!.Id, cancellationToken))
-            .Where(l => application is null || l.ApplicationId == application);
-        return Results.Ok(Paging.Slice(held, l => $"{Paging.Newest(l.IssuedAt)}|{l.LicenceType}|{l.Number}", list, after, size, request));
+        // The registry's history: held licences and the ones an item revoked or superseded, each with its status.
+        var history = (await licences.HistoryAsync(caller!.Id, cancellationToken))
+            .Where(l => application is null || l.Licence.ApplicationId == application)
+            .Select(LicenceView.Of);
+        return Results.Ok(Paging.Slice(history, l => $"{Paging.Newest(l.IssuedAt)}|{l.LicenceType}|{l.Number}", list, after, size, request));
     }
 
     /// <summary>The application id a caller's Idempotency-Key stands for: theirs alone, and the same on every retry.</summary>

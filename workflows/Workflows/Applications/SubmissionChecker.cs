@@ -24,10 +24,29 @@ public sealed class SubmissionChecker(LicenceRegistry licences, MaterialUploads 
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(request);
-        var held = (await licences.ListAsync(request.Applicant.Id, cancellationToken)).Select(l => l.LicenceType).ToHashSet(StringComparer.Ordinal);
+        var history = await licences.HistoryAsync(request.Applicant.Id, cancellationToken);
+        var held = history.Where(l => l.Status == LicenceStatus.Held).Select(l => l.Licence.LicenceType).ToHashSet(StringComparer.Ordinal);
         var plan = SubmissionPlanner.Plan(template, request, held, now, clock);
-        var problems = plan.Problems.Concat(await CheckUploadsAsync(request, cancellationToken)).ToList();
+        var problems = plan.Problems.Concat(StillHeld(template, history, held)).Concat(await CheckUploadsAsync(request, cancellationToken)).ToList();
         return (plan with { Problems = problems }, [.. held]);
+    }
+
+    // A bundle whose purpose is done is refused in the one notice: the applicant no longer holds a licence the template
+    // requires (a company deregistered has no business licence), and the notice says when and by what it ended.
+    static IEnumerable<SubmissionProblem> StillHeld(BundleTemplate template, IReadOnlyList<LicenceStanding> history, HashSet<string> held)
+    {
+        foreach (var type in (template.RequiresLicences ?? []).Where(t => !held.Contains(t)))
+        {
+            var known = BuiltInTemplates.Catalog.FindLicenceType(type);
+            var (name, nameEn) = (known?.Name ?? type, known?.NameEn ?? known?.Name ?? type);
+            var last = history.Where(l => l.Licence.LicenceType == type && l.End is not null).MaxBy(l => l.End!.At)?.End;
+            yield return last is null
+                ? SubmissionProblem.Of($"applicant.licences.{type}", "applicant.licence.missing",
+                    $"申请人未持有{name}，不能办理这件事。", $"The applicant holds no {nameEn}, which this bundle needs.")
+                : SubmissionProblem.Of($"applicant.licences.{type}", "applicant.licence.ended",
+                    $"申请人的{name}已于 {last.At:yyyy-MM-dd} {(last.Status == LicenceStatus.Superseded ? "被替代" : "注销")}（{last.Reason.TrimEnd('。')}），这件事已经办过，不能再次申请。",
+                    $"The applicant's {nameEn} was {last.Status.ToString().ToLowerInvariant()} on {last.At:yyyy-MM-dd} ({(last.ReasonEn ?? last.Reason).TrimEnd('.')}): this bundle's purpose is already done.");
+        }
     }
 
     // Every cited upload must exist, belong to the applicant and have been uploaded for that material.

@@ -9,7 +9,8 @@ using Workflows.Templates;
 namespace Workflows.Licences;
 
 /// <summary>What a verification code proves about a certificate, and nothing else (never who holds it).</summary>
-/// <param name="Status"><c>valid</c>, or <c>revoked</c> when the certificate was withdrawn.</param>
+/// <param name="Status"><c>valid</c>; <c>revoked</c> when the certificate was withdrawn or an item revoked it (a deregistration);
+/// <c>superseded</c> when a newer certificate replaced it.</param>
 /// <param name="LicenceType">The licence type's code.</param>
 /// <param name="LicenceTypeName">The licence type's name.</param>
 /// <param name="LicenceName">The certificate's name.</param>
@@ -17,8 +18,11 @@ namespace Workflows.Licences;
 /// <param name="IssuedBy">The issuing department's code.</param>
 /// <param name="IssuerName">The issuing department's name.</param>
 /// <param name="IssuedAt">When it was issued.</param>
+/// <param name="StatusName">The status in the request's language (有效 / 已注销 / 已被替代).</param>
+/// <param name="EndedAt">When it was revoked or superseded; absent while valid.</param>
 public sealed record CertificateVerification(
-    string Status, string LicenceType, string LicenceTypeName, string LicenceName, string Number, string IssuedBy, string IssuerName, DateTime IssuedAt);
+    string Status, string LicenceType, string LicenceTypeName, string LicenceName, string Number, string IssuedBy, string IssuerName, DateTime IssuedAt,
+    string? StatusName = null, DateTime? EndedAt = null);
 
 /// <summary>
 /// Verification codes of certificates: random (80 bits, so none can be guessed), given to a certificate the first time
@@ -98,17 +102,19 @@ public sealed class CertificateCodes(StorageTables tables)
         }
 
         var licence = System.Text.Json.JsonSerializer.Deserialize<LicenceRecord>(licenceRow.Value!.GetString("Record"), StoredJson.Options())!;
-        var revoked = licenceRow.Value.ContainsKey("RevokedAt");
+        var end = LicenceRegistry.EndOf(licenceRow.Value);
         var catalog = BuiltInTemplates.Catalog;
         return new CertificateVerification(
-            revoked ? "revoked" : "valid",
+            end?.Status switch { LicenceStatus.Superseded => "superseded", LicenceStatus.Revoked => "revoked", _ => "valid" },
             licence.LicenceType,
             catalog.FindLicenceType(licence.LicenceType)?.Name ?? licence.LicenceType,
             licence.Name,
             licence.Number,
             licence.IssuedBy,
             catalog.Departments.FirstOrDefault(d => d.Code == licence.IssuedBy)?.Name ?? licence.IssuedBy,
-            licence.IssuedAt);
+            licence.IssuedAt,
+            LicenceView.NameOf(end?.Status ?? LicenceStatus.Held),
+            end?.At);
     }
 
     /// <summary>The public check of a code (no sign-in): 200 with what it proves, or 404 for a code never given.</summary>

@@ -539,6 +539,21 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             return approved;
         }
 
+        // What an approval ends in the applicant's licences (the template's revokes and supersedes), for the finishing
+        // activity to record before the item's own certificates: data, not a step, so instances in flight replay (ADR 0004).
+        Licences.LicenceEnding? Ending(ItemResult result)
+        {
+            if (result.State != ItemState.Approved || (item.Revokes is not { Count: > 0 } && item.Supersedes is null))
+            {
+                return null;
+            }
+
+            var by = item.Supersedes is { } s ? item.Outputs.FirstOrDefault(o => o.Key == s.By) : null;
+            return new Licences.LicenceEnding(
+                input.Applicant.Id, input.ApplicationId, item.Key, item.Revokes ?? [], item.Supersedes?.LicenceType,
+                by?.LicenceType, by is null ? null : result.Outputs.GetValueOrDefault(by.Key), context.CurrentUtcDateTime, item.Name, item.NameEn);
+        }
+
         // The outputs of an approval: numbers for those the decision did not give, and the certificates to issue.
         (IReadOnlyDictionary<string, string> Outputs, IssueCertificatesInput? Certificates) Outputs(IReadOnlyDictionary<string, string> given)
         {
@@ -623,7 +638,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                     new(result.Reason ?? zh, result.ReasonEn ?? result.Reason ?? en));
             }
 
-            await context.CallActivityAsync<int>(nameof(FinishItemActivity), new FinishItemInput(certificates, tasks, [.. audit, outcome], TakeNotifications()), OrchestrationRetry.Storage);
+            await context.CallActivityAsync<int>(nameof(FinishItemActivity), new FinishItemInput(certificates, tasks, [.. audit, outcome], TakeNotifications(), Ending(result)), OrchestrationRetry.Storage);
             audit.Clear();
             notifications.Clear();
             task = null;

@@ -15,6 +15,9 @@ namespace Workflows.Templates;
 /// <param name="Proactive">When set, an event from a register starts applications of this bundle (无感申办 / 免申即办).</param>
 /// <param name="NameEn">The name in English; absent: people reading English see <paramref name="Name"/>.</param>
 /// <param name="DescriptionEn">The description in English; absent: people reading English see <paramref name="Description"/>.</param>
+/// <param name="RequiresLicences">Licence types the applicant must still hold to apply: when one is not held (a company
+/// already deregistered no longer holds its business licence), the submission is refused with the reason in its one
+/// notice. Absent: none.</param>
 public sealed record BundleTemplate(
     string Key,
     string Name,
@@ -26,7 +29,8 @@ public sealed record BundleTemplate(
     IReadOnlyList<ItemDefinition> Items,
     ProactiveRule? Proactive = null,
     string? NameEn = null,
-    string? DescriptionEn = null);
+    string? DescriptionEn = null,
+    IReadOnlyList<string>? RequiresLicences = null);
 
 /// <summary>Who files an application of a template.</summary>
 public enum ApplicantKind

@@ -15,6 +15,10 @@ namespace Workflows.Templates;
 /// <param name="Outputs">What the item issues when approved.</param>
 /// <param name="IncludeWhen">When the item is part of an application at all; null or absent means always.</param>
 /// <param name="NameEn">The name in English; absent: people reading English see <paramref name="Name"/>.</param>
+/// <param name="Revokes">Licence types of the applicant this item ends when approved (a deregistration revokes the
+/// licence it closes): recorded in the licence registry with the item, the reason and the time; absent: none.</param>
+/// <param name="Supersedes">A licence type of the applicant that a certificate this item issues replaces when it is
+/// approved; absent: none.</param>
 public sealed record ItemDefinition(
     string Key,
     string Name,
@@ -27,7 +31,14 @@ public sealed record ItemDefinition(
     IReadOnlyList<string> Fields,
     IReadOnlyList<OutputDefinition> Outputs,
     Condition? IncludeWhen = null,
-    string? NameEn = null);
+    string? NameEn = null,
+    IReadOnlyList<string>? Revokes = null,
+    Supersession? Supersedes = null);
+
+/// <summary>A licence an approved item replaces with one it issues (a new certificate supersedes the old one).</summary>
+/// <param name="LicenceType">The licence type of the applicant that is superseded (every one they hold, but the new one).</param>
+/// <param name="By">The key of the item's certificate output that supersedes it.</param>
+public sealed record Supersession(string LicenceType, string By);
 
 /// <summary>What an approved item issues.</summary>
 /// <param name="Key">Identifier within the item.</param>

@@ -117,6 +117,7 @@ public static partial class TemplateValidator
             Nulls(template.Fields, "$.fields");
             Nulls(template.Materials, "$.materials");
             Nulls(template.Items, "$.items");
+            Nulls(template.RequiresLicences, "$.requiresLicences");
             for (var i = 0; i < template.Fields.Count; i++)
             {
                 Nulls(template.Fields[i]?.Options, $"$.fields[{i}].options");
@@ -136,6 +137,7 @@ public static partial class TemplateValidator
                 Nulls(item.DependsOn, $"{path}.dependsOn");
                 Nulls(item.Fields, $"{path}.fields");
                 Nulls(item.Outputs, $"{path}.outputs");
+                Nulls(item.Revokes, $"{path}.revokes");
                 ConditionNulls(item.IncludeWhen, $"{path}.includeWhen");
                 if (item.Decision is RuleDecision rules)
                 {
@@ -175,6 +177,23 @@ public static partial class TemplateValidator
             if (template.Items.Count == 0)
             {
                 Add("$.items", "template.items.empty", "一件事至少需要一个事项。", "A bundle needs at least one item.");
+            }
+
+            var required = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var type in template.RequiresLicences ?? [])
+            {
+                if (!required.Add(type))
+                {
+                    Add($"$.requiresLicences[{type}]", "template.requiresLicences.duplicate", $"证照类型“{type}”列出了不止一次。", $"Licence type '{type}' is listed more than once.");
+                }
+                else if (NotHoldable(type) is { Unknown: true } unknown)
+                {
+                    Add($"$.requiresLicences[{type}]", "template.requiresLicences.unknown", unknown.Zh, unknown.En);
+                }
+                else if (NotHoldable(type) is { } other)
+                {
+                    Add($"$.requiresLicences[{type}]", "template.requiresLicences.holder", other.Zh, other.En);
+                }
             }
         }
 
@@ -334,6 +353,77 @@ public static partial class TemplateValidator
 
                 CheckDecisionShape(item, path);
                 CheckOutputs(item, path);
+                CheckLicenceEnds(item, path);
+            }
+        }
+
+        // Why the applicant of this bundle can never hold a licence type (not in the catalog, or another holder kind); null when they can.
+        (bool Unknown, string Zh, string En)? NotHoldable(string type)
+        {
+            var licence = catalog.FindLicenceType(type);
+            if (licence is null)
+            {
+                return (true, $"证照类型“{type}”不在目录中。", $"Licence type '{type}' is not in the catalog.");
+            }
+
+            return licence.Holder == template.ApplicantKind ? null : (false,
+                $"证照类型“{type}”由{(licence.Holder == ApplicantKind.Company ? "企业" : "个人")}持有，本事的申请人不会持有它。",
+                $"Licence type '{type}' is held by a {licence.Holder.ToString().ToLowerInvariant()}; the applicant of this bundle never holds it.");
+        }
+
+        // What an approved item ends: licence types of the applicant it revokes, and one it supersedes with a certificate it issues.
+        void CheckLicenceEnds(ItemDefinition item, string path)
+        {
+            var revoked = new HashSet<string>(StringComparer.Ordinal);
+            var issued = item.Outputs.Where(o => o.Kind == OutputKind.Certificate && o.LicenceType is not null).Select(o => o.LicenceType!).ToHashSet(StringComparer.Ordinal);
+            foreach (var type in item.Revokes ?? [])
+            {
+                var at = $"{path}.revokes[{type}]";
+                if (!revoked.Add(type))
+                {
+                    Add(at, "item.revokes.duplicate", $"证照类型“{type}”被注销了不止一次。", $"Licence type '{type}' is revoked more than once.");
+                }
+                else if (NotHoldable(type) is { } no)
+                {
+                    if (no.Unknown)
+                    {
+                        Add(at, "item.revokes.unknown", no.Zh, no.En);
+                    }
+                    else
+                    {
+                        Add(at, "item.revokes.holder", no.Zh, no.En);
+                    }
+                }
+                else if (issued.Contains(type))
+                {
+                    Add(at, "item.revokes.issued", $"此事项签发“{type}”又注销它；以新证替换旧证请用 supersedes。", $"The item issues '{type}' and revokes it; to replace an old licence with the new one use supersedes.");
+                }
+            }
+
+            if (item.Supersedes is not { } supersedes)
+            {
+                return;
+            }
+
+            if (NotHoldable(supersedes.LicenceType) is { } cannot)
+            {
+                if (cannot.Unknown)
+                {
+                    Add($"{path}.supersedes.licenceType", "item.supersedes.unknown", cannot.Zh, cannot.En);
+                }
+                else
+                {
+                    Add($"{path}.supersedes.licenceType", "item.supersedes.holder", cannot.Zh, cannot.En);
+                }
+            }
+            else if (revoked.Contains(supersedes.LicenceType))
+            {
+                Add($"{path}.supersedes.licenceType", "item.supersedes.revoked", $"证照类型“{supersedes.LicenceType}”已被此事项注销，不能再被替换。", $"Licence type '{supersedes.LicenceType}' is revoked by this item too; it cannot also be superseded.");
+            }
+
+            if (!item.Outputs.Any(o => o.Key == supersedes.By && o.Kind == OutputKind.Certificate && o.LicenceType is not null))
+            {
+                Add($"{path}.supersedes.by", "item.supersedes.by", $"“{supersedes.By}”不是此事项签发的证照输出。", $"'{supersedes.By}' is not a certificate output of this item.");
             }
         }
 
