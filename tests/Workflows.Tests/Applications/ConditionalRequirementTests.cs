@@ -143,4 +143,41 @@ public sealed class ConditionalRequirementTests
         FieldRules.Explain(field, J(List("c", "a")), out var normalised).ShouldBeNull();
         normalised.ShouldBe("""["a","c"]""");
     }
+
+    static IReadOnlyList<string> BuiltInProblemPaths(string template, ApplicantKind kind, object answers, params MaterialProvision[] materials)
+    {
+        var request = new SubmissionRequest(template, new Applicant("a1", kind, "申请人"), JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(JsonSerializer.Serialize(answers))!, materials);
+        return [.. SubmissionPlanner.Plan(BuiltInTemplates.Get(template), request, new HashSet<string>(), Monday).Problems.Select(p => p.Path)];
+    }
+
+    [Theory]
+    [InlineData(true, null, true)]
+    [InlineData(true, "icbc", false)]
+    [InlineData(false, null, false)]
+    public void BuiltInNewborn_CardBank_IsRequiredOnlyWithTheBankFunction(bool withBank, string? bank, bool required)
+    {
+        var paths = BuiltInProblemPaths("newborn", ApplicantKind.Citizen, new { applyCardWithBank = withBank, cardBank = bank });
+        paths.Contains("answers.cardBank").ShouldBe(required);
+    }
+
+    [Theory]
+    [InlineData(true, null, false, true, false)]
+    [InlineData(false, null, false, false, false)]
+    [InlineData(true, 50, false, false, false)]
+    [InlineData(true, 200, false, false, true)]
+    [InlineData(true, 200, true, false, false)]
+    public void BuiltInCompanyOpening_PowerCapacityAndLoadList_AreRequiredOnlyWhenThePowerConnectionNeedsThem(
+        bool needsPower, int? capacity, bool uploadsList, bool capacityMissing, bool listMissing)
+    {
+        var list = new MaterialProvision("powerLoadList", ProvisionKind.Upload, "a1/powerLoadList/1");
+        var paths = BuiltInProblemPaths("company-opening", ApplicantKind.Company, new { needsPowerConnection = needsPower, powerCapacityKw = capacity }, uploadsList ? [list] : []);
+        paths.Contains("answers.powerCapacityKw").ShouldBe(capacityMissing);
+        paths.Contains("materials.powerLoadList").ShouldBe(listMissing);
+    }
+
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void BuiltInCompanyOpening_SealCount_IsRequiredOnlyForSeals(bool wantsSeal, bool required) =>
+        BuiltInProblemPaths("company-opening", ApplicantKind.Company, new { wantsSeal }).Contains("answers.sealCount").ShouldBe(required);
 }

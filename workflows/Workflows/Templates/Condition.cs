@@ -48,7 +48,7 @@ public sealed record FieldPresent(string Field) : Condition;
 public sealed record FieldBetween(string Field, decimal? Min = null, decimal? Max = null) : Condition;
 
 /// <summary>The answer to a multi-choice field includes an option.</summary>
-/// <param name="Field">The field's key (a <see cref="FieldType.MultiChoice"/> field).</param>
+/// <param name="Field">The field's key (a multi-choice field).</param>
 /// <param name="Value">The option.</param>
 public sealed record FieldIncludes(string Field, string Value) : Condition;
 
@@ -58,7 +58,7 @@ public sealed record FieldIncludes(string Field, string Value) : Condition;
 /// </summary>
 /// <param name="Field">The field's key (a date field).</param>
 /// <param name="Relation">Before, after or within.</param>
-/// <param name="Of">The date compared with: <see cref="DateCompare.Submission"/> or another date field's key.</param>
+/// <param name="Of">The date compared with: <c>submission</c> (the date the application is submitted) or another date field's key.</param>
 /// <param name="Days">How far: before means earlier than <paramref name="Of"/> moved back by this many days, after
 /// later than it moved forward, within no further from it than this many days either side. 0 by default.</param>
 /// <param name="Count">Whether <paramref name="Days"/> counts calendar days (default) or working days.</param>
