@@ -112,6 +112,13 @@ public sealed class TemplateLanguageHttpTests(ServerFixture server)
         var key = await PublishAsync();
         using var company = await CompanyAsync();
 
+        // The form says when the material is needed, so a client asks for it only then.
+        using (var form = await company.GetAsync($"/api/bundles/{key}"))
+        {
+            var shown = (await form.ReadAsync<BundleForm>()).Materials.Single(m => m.Key == "lateStatement");
+            shown.RequiredWhen.ShouldBe(new DateCompare("establishedOn", DateRelation.Before, DateCompare.Submission, 30));
+        }
+
         // Established 60 days ago, the housing fund chosen: the statement and the rate are both in the one notice.
         var late = new { templateKey = key, answers = Answers(60, null, "housing-fund") };
         (await CheckAsync(company, late)).ShouldBe(["answers.housingFundRate", "materials.lateStatement"], ignoreOrder: true);
