@@ -151,16 +151,6 @@ public sealed class ConditionalRequirementTests
     }
 
     [Theory]
-    [InlineData(true, null, true)]
-    [InlineData(true, "icbc", false)]
-    [InlineData(false, null, false)]
-    public void BuiltInNewborn_CardBank_IsRequiredOnlyWithTheBankFunction(bool withBank, string? bank, bool required)
-    {
-        var paths = BuiltInProblemPaths("newborn", ApplicantKind.Citizen, new { applyCardWithBank = withBank, cardBank = bank });
-        paths.Contains("answers.cardBank").ShouldBe(required);
-    }
-
-    [Theory]
     [InlineData(true, null, false, true, false)]
     [InlineData(false, null, false, false, false)]
     [InlineData(true, 50, false, false, false)]
