@@ -135,6 +135,30 @@ public static class TemplateSamples
     public static ItemDefinition Item(string key) =>
         new(key, "事项 " + key, "health", "svc-" + key, 10, 5, new OfficerDecision(), [], [], []);
 
+    /// <summary>
+    /// The sample with issue 18's parts, valid: a multi-choice <c>services</c> (vaccine, photo, labelled) and two dates,
+    /// <c>birthDate</c> required only for a public hospital and <c>dischargeDate</c>, all used by birth-cert; the
+    /// hospital record required only when the birth was within 30 working days of submission; the allowance included
+    /// for a family of 3 to 10 choosing the photo, discharged after the birth.
+    /// </summary>
+    public static BundleTemplate WithNewParts(this BundleTemplate template) => template
+        .AddField(new FieldDefinition("services", "所需服务", FieldType.MultiChoice, Required: false, Options: ["vaccine", "photo"], Min: 0, Max: 2,
+            OptionLabels: new Dictionary<string, LocalText> { ["vaccine"] = new("疫苗接种", "Vaccination"), ["photo"] = new("证件照", "ID photo") }))
+        .AddField(new FieldDefinition("birthDate", "出生日期", FieldType.Date, RequiredWhen: new FieldEquals("hospital", "public")))
+        .AddField(new FieldDefinition("dischargeDate", "出院日期", FieldType.Date, Required: false))
+        .WithItem(BirthCert, i => i with { Fields = [.. i.Fields, "services", "birthDate", "dischargeDate"] })
+        .WithMaterial("hospitalRecord", m => m with { RequiredWhen = new DateCompare("birthDate", DateRelation.Within, DateCompare.Submission, 30, DayCount.WorkingDays) })
+        .WithItem(Allowance, i => i with
+        {
+            IncludeWhen = new AllOf(
+            [
+                new FieldBetween("familySize", 3, 10),
+                new FieldIncludes("services", "photo"),
+                new DateCompare("dischargeDate", DateRelation.After, "birthDate"),
+                new FieldIn("hospital", ["public"]),
+            ]),
+        });
+
     /// <summary>Changes one field.</summary>
     public static BundleTemplate WithField(this BundleTemplate template, string key, Func<FieldDefinition, FieldDefinition> change) =>
         template with { Fields = Replace(template.Fields, f => f.Key == key, change, key) };

@@ -445,7 +445,152 @@ public sealed partial class TemplateValidatorTests
             "proactive.answersFrom.dataKey",
             "$.proactive.answersFrom[childName]",
             ["data key"]),
+
+        // Issue 18's template language: dates, ranges, multi-choice, conditional requirements, reserved keys.
+        ["field key submission"] = new(t => t.AddField(new FieldDefinition("submission", "提交日期", FieldType.Date)), "field.key.reserved", "$.fields[4].key", ["'submission'", "reserved"]),
+        ["multi-choice counts a negative min"] = new(t => t.WithNewParts().WithField("services", f => f with { Min = -1 }), "field.multiChoice.count", "$.fields[services].min", ["count the options"]),
+        ["multi-choice counts half an option"] = new(t => t.WithNewParts().WithField("services", f => f with { Max = 1.5m }), "field.multiChoice.count", "$.fields[services].min", ["whole number"]),
+        ["multi-choice without options"] = new(
+            t => t.WithNewParts().WithField("services", f => f with { Options = [] }),
+            "field.options.missing",
+            "$.fields[services].options",
+            ["options"],
+            ["field.optionLabels.unknown", "condition.value.notAnOption", "item.unreachable"]), // its labels and the allowance's includes name options it lost
+        ["multi-choice option label for an unknown option"] = new(
+            t => t.WithNewParts().WithField("services", f => f with { OptionLabels = new Dictionary<string, LocalText> { ["dentist"] = new("牙科", "Dentist") } }),
+            "field.optionLabels.unknown",
+            "$.fields[services].optionLabels[dentist]",
+            ["'dentist'"]),
+        ["field required on its own answer"] = new(
+            t => t.WithField("childName", f => f with { RequiredWhen = new NotCondition(new FieldPresent("childName")) }),
+            "field.requiredWhen.self",
+            "$.fields[childName].requiredWhen",
+            ["its own answer"]),
+        ["field required on an item's output"] = new(
+            t => t.WithField("childName", f => f with { RequiredWhen = RegisteredOutput }),
+            "condition.output.atSubmission",
+            "$.fields[childName].requiredWhen",
+            ["at submission"]),
+        ["material required on an item's output"] = new(
+            t => t.WithMaterial("hospitalRecord", m => m with { RequiredWhen = new AllOf([FamilyAtLeastOne, RegisteredOutput]) }),
+            "condition.output.atSubmission",
+            "$.materials[hospitalRecord].requiredWhen.conditions[1]",
+            ["at submission"]),
+        ["material required on an unknown field"] = new(
+            t => t.WithMaterial("hospitalRecord", m => m with { RequiredWhen = new FieldEquals("twins", "true") }),
+            "condition.field.unknown",
+            "$.materials[hospitalRecord].requiredWhen.field",
+            ["'twins'"]),
+        ["field required on an option the field does not have"] = new(
+            t => t.WithField("childName", f => f with { RequiredWhen = new FieldEquals("hospital", "military") }),
+            "condition.value.notAnOption",
+            "$.fields[childName].requiredWhen.value",
+            ["'military'"]),
+        ["null in a field's requirement"] = new(
+            t => t.WithField("childName", f => f with { RequiredWhen = new AnyOf([FamilyAtLeastOne, null!]) }),
+            "template.null",
+            "$.fields[0].requiredWhen.conditions[1]",
+            ["null"]),
+        ["null in a material's requirement"] = new(
+            t => t.WithMaterial("hospitalRecord", m => m with { RequiredWhen = new AllOf([null!]) }),
+            "template.null",
+            "$.materials[0].requiredWhen.conditions[0]",
+            ["null"]),
+        ["deferral the only source"] = new(
+            t => t.WithMaterial("marriageCertificate", m => m with { Upload = null }),
+            "material.deferral.notUploadable",
+            "$.materials[marriageCertificate].deferral",
+            ["allow an upload"]),
+        ["deferral with a licence but no upload"] = new(
+            t => t.WithMaterial("marriageCertificate", m => m with { Upload = null, FromLicence = "id-card" }),
+            "material.deferral.notUploadable",
+            "$.materials[marriageCertificate].deferral",
+            ["allow an upload"]),
+        ["a date compared with a number"] = new(
+            t => t.WithNewParts().WithRule(Insurance, "registered", r => r with { When = new FieldCompare("birthDate", Comparison.AtLeast, 3) }),
+            "condition.compare.notNumber",
+            $"{RegisteredWhen}.field",
+            ["'birthDate'", "Date"]),
+        ["a range on a text field"] = new(
+            t => t.WithRule(Insurance, "registered", r => r with { When = new FieldBetween("childName", 1, 5) }),
+            "condition.compare.notNumber",
+            $"{RegisteredWhen}.field",
+            ["'childName'", "Text"]),
+        ["a range without ends"] = new(t => t.WithRule(Insurance, "registered", r => r with { When = new FieldBetween("familySize") }), "condition.between.empty", RegisteredWhen, ["min or max"]),
+        ["a range upside down"] = new(
+            t => t.WithRule(Insurance, "registered", r => r with { When = new FieldBetween("familySize", 5, 2) }),
+            "condition.between.range",
+            $"{RegisteredWhen}.min",
+            ["never holds"]),
+        ["a range upside down leaves an item out for ever"] = new(
+            t => t.WithItem(Allowance, i => i with { IncludeWhen = new FieldBetween("familySize", 5, 2) }),
+            "item.unreachable",
+            $"$.items[{Allowance}].includeWhen",
+            ["never hold"],
+            ["condition.between.range", "field.unused"]), // hospital was read only by the old condition
+        ["includes on a single choice"] = new(
+            t => t.WithRule(Insurance, "registered", r => r with { When = new FieldIncludes("hospital", "public") }),
+            "condition.includes.notMultiChoice",
+            $"{RegisteredWhen}.field",
+            ["'hospital'", "fieldEquals"]),
+        ["includes an option the field does not have"] = new(
+            t => t.WithNewParts().WithRule(Insurance, "registered", r => r with { When = new FieldIncludes("services", "dentist") }),
+            "condition.value.notAnOption",
+            $"{RegisteredWhen}.value",
+            ["'dentist'", "vaccine, photo"]),
+        ["equals on a multi-choice"] = new(
+            t => t.WithNewParts().WithRule(Insurance, "registered", r => r with { When = new FieldEquals("services", "photo") }),
+            "condition.value.multiChoice",
+            $"{RegisteredWhen}.field",
+            ["fieldIncludes"]),
+        ["a number field equal to a word"] = new(
+            t => t.WithRule(Insurance, "registered", r => r with { When = new FieldEquals("familySize", "three") }),
+            "condition.value.notNumber",
+            $"{RegisteredWhen}.value",
+            ["'three'"]),
+        ["a date field equal to a word"] = new(
+            t => t.WithNewParts().WithRule(Insurance, "registered", r => r with { When = new FieldIn("birthDate", ["2026-10-01", "yesterday"]) }),
+            "condition.value.notDate",
+            $"{RegisteredWhen}.values[1]",
+            ["'yesterday'"]),
+        ["a date compared as a date on a number field"] = new(
+            t => t.WithRule(Insurance, "registered", r => r with { When = new DateCompare("familySize", DateRelation.Before, "submission") }),
+            "condition.date.notDate",
+            $"{RegisteredWhen}.field",
+            ["'familySize'", "Number"]),
+        ["a date compared with a text field"] = new(
+            t => t.WithNewParts().WithRule(Insurance, "registered", r => r with { When = new DateCompare("birthDate", DateRelation.Before, "childName") }),
+            "condition.date.notDate",
+            $"{RegisteredWhen}.of",
+            ["'childName'", "Text"]),
+        ["a date compared with an unknown field"] = new(
+            t => t.WithNewParts().WithRule(Insurance, "registered", r => r with { When = new DateCompare("birthDate", DateRelation.After, "weddingDate") }),
+            "condition.field.unknown",
+            $"{RegisteredWhen}.of",
+            ["'weddingDate'"]),
+        ["a date compared with itself"] = new(
+            t => t.WithNewParts().WithRule(Insurance, "registered", r => r with { When = new DateCompare("birthDate", DateRelation.Within, "birthDate", 3) }),
+            "condition.date.self",
+            $"{RegisteredWhen}.of",
+            ["itself"]),
+        ["a date within negative days"] = new(
+            t => t.WithNewParts().WithRule(Insurance, "registered", r => r with { When = new DateCompare("birthDate", DateRelation.Within, "submission", -1) }),
+            "condition.date.days",
+            $"{RegisteredWhen}.days",
+            ["0 to 3660"]),
+        ["a date within more than ten years"] = new(
+            t => t.WithNewParts().WithRule(Insurance, "registered", r => r with { When = new DateCompare("birthDate", DateRelation.Within, "submission", 4000, DayCount.WorkingDays) }),
+            "condition.date.days",
+            $"{RegisteredWhen}.days",
+            ["0 to 3660"]),
     };
+
+    [Fact]
+    public void Validate_SampleWithTheNewParts_HasNoProblems()
+    {
+        var problems = TemplateValidator.Validate(Newborn().WithNewParts(), Catalog());
+        problems.ShouldBeEmpty("The sample with the new parts has problems:" + Environment.NewLine + Describe(problems));
+    }
 
     static ProactiveRule ValidProactive => new("police-hukou", "birth-recorded", 5, AnswersFrom: new Dictionary<string, string> { ["childName"] = "babyName" });
 

@@ -23,7 +23,10 @@ public sealed record BundleSummary(string Key, int Version, string Name, string 
 /// <param name="Upload">Upload limits when it may be uploaded.</param>
 /// <param name="Commitment">The commitment text when a commitment may replace it.</param>
 /// <param name="DeferralDays">Working days allowed when it may be deferred.</param>
-public sealed record FormMaterial(string Key, string Name, IReadOnlyList<string> RequiredBy, string? SatisfiedBy, UploadRule? Upload, string? Commitment, int? DeferralDays);
+/// <param name="RequiredWhen">When set, the material is needed only when this condition holds on the answers (the form shows it so a
+/// client asks for it only then); absent: always.</param>
+public sealed record FormMaterial(string Key, string Name, IReadOnlyList<string> RequiredBy, string? SatisfiedBy, UploadRule? Upload, string? Commitment, int? DeferralDays,
+    Condition? RequiredWhen = null);
 
 /// <summary>A bundle's one form and one material list.</summary>
 /// <param name="Key">The template key.</param>

@@ -77,7 +77,7 @@ public sealed class CitizenApi(
         var materials = t.Materials.Select(m => new FormMaterial(
             m.Key, m.Name, m.RequiredBy,
             m.FromLicence is { } licence && held.Contains(licence) ? $"licence:{licence}" : m.ProducedBy is { } produced ? $"item:{produced.Item}" : null,
-            m.Upload, m.Commitment?.Text, m.Deferral?.WithinDays)).ToList();
+            m.Upload, m.Commitment?.Text, m.Deferral?.WithinDays, m.RequiredWhen)).ToList();
         var items = t.Items.Select(i => new FormItem(i.Key, i.Name, i.Department, i.CommittedDays, i.DependsOn, i.Decision is RuleDecision)).ToList();
         return Results.Ok(new BundleForm(t.Key, published.Version, t.Name, t.Description, t.Fields, materials, items, Labels.For(t, BuiltInTemplates.Catalog)));
     }

@@ -73,6 +73,8 @@ public static partial class FieldRules
 
                 normalised = value.GetBoolean() ? "true" : "false";
                 return null;
+            case FieldType.MultiChoice:
+                return MultiChoice(field, value, out normalised);
         }
 
         if (value.ValueKind != JsonValueKind.String)
@@ -136,6 +138,37 @@ public static partial class FieldRules
 
                 return null;
         }
+    }
+
+    // A list of distinct options, kept in the template's order so the same choice is always the same text.
+    static LocalText? MultiChoice(FieldDefinition field, JsonElement value, out string normalised)
+    {
+        normalised = string.Empty;
+        var options = field.Options ?? [];
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            return new("须为选项列表（JSON 数组）", "must be a list of options (a JSON array)");
+        }
+
+        var chosen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var element in value.EnumerateArray())
+        {
+            var option = element.ValueKind == JsonValueKind.String ? element.GetString()!.Trim() : null;
+            if (option is null || !options.Contains(option))
+            {
+                return new($"的每一项须为以下之一：{string.Join("、", options)}", $"must list only these options: {string.Join(", ", options)}");
+            }
+
+            if (!chosen.Add(option))
+            {
+                return new($"重复选择了“{option}”", $"lists '{option}' more than once");
+            }
+        }
+
+        if (field.Min is { } fewest && chosen.Count < fewest) { return new($"至少选择 {fewest.ToString(CultureInfo.InvariantCulture)} 项", $"must list at least {fewest.ToString(CultureInfo.InvariantCulture)} options"); }
+        if (field.Max is { } most && chosen.Count > most) { return new($"最多选择 {most.ToString(CultureInfo.InvariantCulture)} 项", $"must list at most {most.ToString(CultureInfo.InvariantCulture)} options"); }
+        normalised = JsonSerializer.Serialize(options.Where(chosen.Contains).ToArray());
+        return null;
     }
 
     /// <summary>The birth date inside a valid resident identity number.</summary>

@@ -31,13 +31,15 @@ public static class SubmissionPlanner
                 $"This bundle is for a {template.ApplicantKind.ToString().ToLowerInvariant()}, not a {request.Applicant.Kind.ToString().ToLowerInvariant()}."));
         }
 
-        var answers = CheckAnswers(template, request, problems, DateOnly.FromDateTime(now));
-        var included = IncludedItems(template, answers, heldLicences);
-        var ledger = BuildLedger(template, request, heldLicences, included, now, clock, problems);
+        var answers = CheckAnswers(template, request, problems, DateOnly.FromDateTime(now), heldLicences, clock.Calendar);
+        var context = new EvaluationContext(answers, heldLicences, new Dictionary<string, IReadOnlyDictionary<string, string>>(), DateOnly.FromDateTime(now), clock.Calendar);
+        var included = IncludedItems(template, context);
+        var ledger = BuildLedger(template, request, heldLicences, included, now, clock, problems, context);
         return new SubmissionPlan(problems, answers, ledger);
     }
 
-    static Dictionary<string, string> CheckAnswers(BundleTemplate template, SubmissionRequest request, List<SubmissionProblem> problems, DateOnly today)
+    static Dictionary<string, string> CheckAnswers(
+        BundleTemplate template, SubmissionRequest request, List<SubmissionProblem> problems, DateOnly today, IReadOnlySet<string> licences, Calendar.WorkingCalendar calendar)
     {
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         var fields = template.Fields.ToDictionary(f => f.Key, StringComparer.Ordinal);
@@ -46,23 +48,25 @@ public static class SubmissionPlanner
             problems.Add(SubmissionProblem.Of($"answers.{key}", "answer.unknown", $"表单中没有字段“{key}”。", $"The form has no field '{key}'."));
         }
 
-        foreach (var field in template.Fields)
+        // One slot per field keeps the notice in the form's order although a conditional requirement is only told
+        // once every other answer is read.
+        var slots = new SubmissionProblem?[template.Fields.Count];
+        var unanswered = new List<int>();
+        for (var i = 0; i < template.Fields.Count; i++)
         {
+            var field = template.Fields[i];
             var given = request.Answers.TryGetValue(field.Key, out var value) && value.ValueKind is not (System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.Undefined)
-                && !(value.ValueKind == System.Text.Json.JsonValueKind.String && string.IsNullOrWhiteSpace(value.GetString()));
+                && !(value.ValueKind == System.Text.Json.JsonValueKind.String && string.IsNullOrWhiteSpace(value.GetString()))
+                && !(value.ValueKind == System.Text.Json.JsonValueKind.Array && value.GetArrayLength() == 0);
             if (!given)
             {
-                if (field.Required)
-                {
-                    problems.Add(SubmissionProblem.Of($"answers.{field.Key}", "answer.required", $"{field.Label}为必填项。", $"{field.LabelEn ?? field.Label} is required."));
-                }
-
+                unanswered.Add(i);
                 continue;
             }
 
             if (FieldRules.Explain(field, value, out var normalised, today) is { } error)
             {
-                problems.Add(SubmissionProblem.Of($"answers.{field.Key}", "answer.invalid", $"{field.Label}{error.Zh}。", $"{field.LabelEn ?? field.Label} {error.En}."));
+                slots[i] = SubmissionProblem.Of($"answers.{field.Key}", "answer.invalid", $"{field.Label}{error.Zh}。", $"{field.LabelEn ?? field.Label} {error.En}.");
             }
             else
             {
@@ -70,14 +74,24 @@ public static class SubmissionPlanner
             }
         }
 
+        var context = new EvaluationContext(answers, licences, new Dictionary<string, IReadOnlyDictionary<string, string>>(), today, calendar);
+        foreach (var i in unanswered)
+        {
+            var field = template.Fields[i];
+            if (field.RequiredWhen is { } when ? ConditionEvaluator.Evaluate(when, context) : field.Required)
+            {
+                slots[i] = SubmissionProblem.Of($"answers.{field.Key}", "answer.required", $"{field.Label}为必填项。", $"{field.LabelEn ?? field.Label} is required.");
+            }
+        }
+
+        problems.AddRange(slots.OfType<SubmissionProblem>());
         return answers;
     }
 
     // Items whose inclusion can be told now and is false are left out; items whose condition reads outputs of
     // earlier items are decided when they become ready, so their materials are asked for now.
-    static HashSet<string> IncludedItems(BundleTemplate template, IReadOnlyDictionary<string, string> answers, IReadOnlySet<string> licences)
+    static HashSet<string> IncludedItems(BundleTemplate template, EvaluationContext context)
     {
-        var context = new EvaluationContext(answers, licences, new Dictionary<string, IReadOnlyDictionary<string, string>>());
         return template.Items
             .Where(i => i.IncludeWhen is null || ConditionEvaluator.ReadsOutputs(i.IncludeWhen) || ConditionEvaluator.Evaluate(i.IncludeWhen, context))
             .Select(i => i.Key)
@@ -85,7 +99,8 @@ public static class SubmissionPlanner
     }
 
     static List<MaterialEntry> BuildLedger(
-        BundleTemplate template, SubmissionRequest request, IReadOnlySet<string> licences, HashSet<string> included, DateTime now, SlaClock clock, List<SubmissionProblem> problems)
+        BundleTemplate template, SubmissionRequest request, IReadOnlySet<string> licences, HashSet<string> included, DateTime now, SlaClock clock, List<SubmissionProblem> problems,
+        EvaluationContext context)
     {
         var definitions = template.Materials.ToDictionary(m => m.Key, StringComparer.Ordinal);
         var offered = new Dictionary<string, MaterialProvision>(StringComparer.Ordinal);
@@ -109,7 +124,8 @@ public static class SubmissionPlanner
         foreach (var material in template.Materials)
         {
             var needing = material.RequiredBy.Where(included.Contains).ToList();
-            if (needing.Count == 0)
+            // A material required only under a condition that does not hold is not asked for, nor told as missing.
+            if (needing.Count == 0 || (material.RequiredWhen is { } when && !ConditionEvaluator.Evaluate(when, context)))
             {
                 continue;
             }

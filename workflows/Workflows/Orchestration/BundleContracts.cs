@@ -107,6 +107,8 @@ public enum ItemState
 /// <param name="Materials">The ledger lines of materials this item needs.</param>
 /// <param name="MaterialRules">The template's definitions of those materials (deferral and commitment rules).</param>
 /// <param name="Clock">The application's pinned clock; null in inputs written before calendars were pinned (weekends only).</param>
+/// <param name="SubmittedOn">The application's submission date, for rules that compare a date with it; null in inputs
+/// written before, whose templates cannot hold such a rule.</param>
 public sealed record ItemInput(
     string ApplicationId,
     Applicant Applicant,
@@ -117,7 +119,8 @@ public sealed record ItemInput(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> PriorOutputs,
     IReadOnlyList<MaterialEntry> Materials,
     IReadOnlyList<MaterialDefinition> MaterialRules,
-    SlaClock? Clock = null)
+    SlaClock? Clock = null,
+    DateOnly? SubmittedOn = null)
 {
     /// <summary>The pinned clock, or the weekends-only one for inputs written before calendars were pinned.</summary>
     /// <returns>The clock.</returns>

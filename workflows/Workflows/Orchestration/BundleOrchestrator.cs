@@ -225,7 +225,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var needed = materials.Where(m => m.RequiredBy.Contains(item.Key)).ToList();
             var rules = template.Materials.Where(m => m.RequiredBy.Contains(item.Key)).ToList();
             var itemInput = new ItemInput(input.ApplicationId, input.Applicant, template.Key, item, input.Answers, [.. licences],
-                item.DependsOn.Where(outputs.ContainsKey).ToDictionary(d => d, d => outputs[d], StringComparer.Ordinal), needed, rules, input.Clock);
+                item.DependsOn.Where(outputs.ContainsKey).ToDictionary(d => d, d => outputs[d], StringComparer.Ordinal), needed, rules, input.Clock, DateOnly.FromDateTime(input.SubmittedAt));
             running[item.Key] = context.CallSubOrchestratorAsync<ItemResult>(
                 nameof(ItemOrchestrator), itemInput, new SubOrchestrationOptions { InstanceId = ItemOrchestrator.InstanceId(input.ApplicationId, item.Key) });
         }
@@ -357,7 +357,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             _ => BundleStatus.Rejected,
         };
 
-        EvaluationContext Context() => new(input.Answers, licences, outputs);
+        EvaluationContext Context() => new(input.Answers, licences, outputs, DateOnly.FromDateTime(input.SubmittedAt), input.ClockOrDefault().Calendar);
 
         // The bundle's committed working days from submission, on the pinned clock, and the applicant's holds after.
         DateTime Due() => ApplicantHold.Extend(input.ClockOrDefault(), input.ClockOrDefault().Due(input.SubmittedAt, template.CommittedDays), holds);

@@ -166,7 +166,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
 
         async Task<ItemResult> DecideByRulesAsync(RuleDecision rules)
         {
-            var verdict = RuleEngine.Decide(rules, new EvaluationContext(input.Answers, input.Licences.ToHashSet(StringComparer.Ordinal), input.PriorOutputs));
+            var verdict = RuleEngine.Decide(rules, new EvaluationContext(input.Answers, input.Licences.ToHashSet(StringComparer.Ordinal), input.PriorOutputs, input.SubmittedOn, input.ClockOrDefault().Calendar));
             var decidedBy = verdict.RuleKey is null ? "rules:fallback" : $"rule:{verdict.RuleKey}";
             Audit(decidedBy, "item.rules.evaluated", null, verdict.Outcome.ToString(),
                 $"{verdict.Rationale} | {string.Join("; ", verdict.Evidence)}", verdict.RationaleEn is { } en ? $"{en} | {string.Join("; ", verdict.Evidence)}" : null);

@@ -54,6 +54,8 @@ public enum ApplicantKind
 /// <param name="LabelEn">The label in English; absent: people reading English see <paramref name="Label"/>.</param>
 /// <param name="OptionLabels">What people see for each option of a choice field, in Chinese and English; an option
 /// without one shows its value.</param>
+/// <param name="RequiredWhen">When set, the field is required only when this condition holds on the other answers and
+/// the applicant's licences (<paramref name="Required"/> is then not consulted).</param>
 public sealed record FieldDefinition(
     string Key,
     string Label,
@@ -64,7 +66,8 @@ public sealed record FieldDefinition(
     decimal? Min = null,
     decimal? Max = null,
     string? LabelEn = null,
-    IReadOnlyDictionary<string, LocalText>? OptionLabels = null);
+    IReadOnlyDictionary<string, LocalText>? OptionLabels = null,
+    Condition? RequiredWhen = null);
 
 /// <summary>The type of a form field's value.</summary>
 public enum FieldType
@@ -95,6 +98,11 @@ public enum FieldType
 
     /// <summary>A whole number, written as a JSON integer (1.5 and "3" are refused); compared like a number.</summary>
     WholeNumber,
+
+    /// <summary>Any of <see cref="FieldDefinition.Options"/>, written as a JSON list of distinct options;
+    /// <see cref="FieldDefinition.Min"/> and <see cref="FieldDefinition.Max"/> bound how many. Conditions test it with
+    /// <see cref="FieldIncludes"/>.</summary>
+    MultiChoice,
 }
 
 /// <summary>
@@ -111,6 +119,8 @@ public enum FieldType
 /// <param name="Commitment">A written commitment that may replace it (告知承诺制); null when not allowed.</param>
 /// <param name="Deferral">Acceptance while it is missing, with a deadline (容缺受理); null when not allowed.</param>
 /// <param name="NameEn">The name in English; absent: people reading English see <paramref name="Name"/>.</param>
+/// <param name="RequiredWhen">When set, the material is needed only when this condition holds on the answers and the
+/// applicant's licences at submission (and only by its items that are included).</param>
 public sealed record MaterialDefinition(
     string Key,
     string Name,
@@ -120,7 +130,8 @@ public sealed record MaterialDefinition(
     OutputReference? ProducedBy = null,
     CommitmentRule? Commitment = null,
     DeferralRule? Deferral = null,
-    string? NameEn = null);
+    string? NameEn = null,
+    Condition? RequiredWhen = null);
 
 /// <summary>Limits on an uploaded file.</summary>
 /// <param name="ContentTypes">Accepted media types, e.g. application/pdf, image/jpeg.</param>

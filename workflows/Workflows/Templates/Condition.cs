@@ -11,6 +11,9 @@ namespace Workflows.Templates;
 [JsonDerivedType(typeof(FieldIn), "fieldIn")]
 [JsonDerivedType(typeof(FieldCompare), "fieldCompare")]
 [JsonDerivedType(typeof(FieldPresent), "fieldPresent")]
+[JsonDerivedType(typeof(FieldBetween), "fieldBetween")]
+[JsonDerivedType(typeof(FieldIncludes), "fieldIncludes")]
+[JsonDerivedType(typeof(DateCompare), "dateCompare")]
 [JsonDerivedType(typeof(HasLicence), "hasLicence")]
 [JsonDerivedType(typeof(OutputEquals), "outputEquals")]
 [JsonDerivedType(typeof(AllOf), "all")]
@@ -37,6 +40,56 @@ public sealed record FieldCompare(string Field, Comparison Comparison, decimal V
 /// <summary>The field has an answer.</summary>
 /// <param name="Field">The field's key.</param>
 public sealed record FieldPresent(string Field) : Condition;
+
+/// <summary>A numeric answer lies in a range, both ends included; an end left out is open.</summary>
+/// <param name="Field">The field's key (a number field).</param>
+/// <param name="Min">The smallest number that holds; absent: no lower end.</param>
+/// <param name="Max">The largest number that holds; absent: no upper end.</param>
+public sealed record FieldBetween(string Field, decimal? Min = null, decimal? Max = null) : Condition;
+
+/// <summary>The answer to a multi-choice field includes an option.</summary>
+/// <param name="Field">The field's key (a multi-choice field).</param>
+/// <param name="Value">The option.</param>
+public sealed record FieldIncludes(string Field, string Value) : Condition;
+
+/// <summary>
+/// A date answer compared with another date answer or with the submission's date, optionally moved by a number of
+/// calendar or working days (working days from the application's pinned calendar).
+/// </summary>
+/// <param name="Field">The field's key (a date field).</param>
+/// <param name="Relation">Before, after or within.</param>
+/// <param name="Of">The date compared with: <c>submission</c> (the date the application is submitted) or another date field's key.</param>
+/// <param name="Days">How far: before means earlier than <paramref name="Of"/> moved back by this many days, after
+/// later than it moved forward, within no further from it than this many days either side. 0 by default.</param>
+/// <param name="Count">Whether <paramref name="Days"/> counts calendar days (default) or working days.</param>
+public sealed record DateCompare(string Field, DateRelation Relation, string Of, int Days = 0, DayCount Count = DayCount.CalendarDays) : Condition
+{
+    /// <summary>The <see cref="Of"/> that means the date the application is submitted (so no field may be called so).</summary>
+    public const string Submission = "submission";
+}
+
+/// <summary>How a date stands to another.</summary>
+public enum DateRelation
+{
+    /// <summary>Earlier than the other date moved back by the days.</summary>
+    Before,
+
+    /// <summary>Later than the other date moved forward by the days.</summary>
+    After,
+
+    /// <summary>No more than the days from the other date, either side (both ends included).</summary>
+    Within,
+}
+
+/// <summary>What a number of days counts.</summary>
+public enum DayCount
+{
+    /// <summary>Every day.</summary>
+    CalendarDays,
+
+    /// <summary>Working days of the application's calendar (weekends, public holidays and make-up days).</summary>
+    WorkingDays,
+}
 
 /// <summary>The applicant holds a valid electronic licence of the type.</summary>
 /// <param name="LicenceType">The licence type, from the catalog.</param>

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using Workflows.Calendar;
 
 namespace Workflows.Templates;
 
@@ -6,10 +8,15 @@ namespace Workflows.Templates;
 /// <param name="Answers">Form answers by field key, normalised to invariant text (numbers, true/false, yyyy-MM-dd).</param>
 /// <param name="Licences">Licence types the applicant holds.</param>
 /// <param name="Outputs">Outputs of approved items: item key, then output key, to value.</param>
+/// <param name="SubmittedOn">The date the application was submitted, for <see cref="DateCompare"/> of the submission;
+/// unknown when null (such a comparison then does not hold).</param>
+/// <param name="Calendar">The application's pinned working calendar, for working days; weekends only when null.</param>
 public sealed record EvaluationContext(
     IReadOnlyDictionary<string, string> Answers,
     IReadOnlySet<string> Licences,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Outputs);
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Outputs,
+    DateOnly? SubmittedOn = null,
+    WorkingCalendar? Calendar = null);
 
 /// <summary>
 /// Evaluates conditions, recording the values it looked at as evidence, so every automatic decision can say
@@ -50,6 +57,17 @@ public static class ConditionEvaluator
                 };
             case FieldPresent present:
                 return !string.IsNullOrEmpty(Answer(present.Field, context, evidence));
+            case FieldBetween between:
+                if (!decimal.TryParse(Answer(between.Field, context, evidence), NumberStyles.Number, CultureInfo.InvariantCulture, out var amount))
+                {
+                    return false;
+                }
+
+                return (between.Min is not { } low || amount >= low) && (between.Max is not { } high || amount <= high);
+            case FieldIncludes includes:
+                return Choices(Answer(includes.Field, context, evidence)).Contains(includes.Value, StringComparer.Ordinal);
+            case DateCompare date:
+                return CompareDates(date, context, evidence);
             case HasLicence licence:
                 var holds = context.Licences.Contains(licence.LicenceType);
                 evidence?.Add($"licence {licence.LicenceType}: {(holds ? "held" : "not held")}");
@@ -81,6 +99,84 @@ public static class ConditionEvaluator
         NotCondition not => ReadsOutputs(not.Condition),
         _ => false,
     };
+
+    /// <summary>The options of a normalised multi-choice answer (a JSON list of text); none when absent or not such a list.</summary>
+    /// <param name="normalised">The answer as stored.</param>
+    /// <returns>The options chosen.</returns>
+    public static IReadOnlyList<string> Choices(string? normalised)
+    {
+        if (string.IsNullOrEmpty(normalised) || normalised[0] != '[')
+        {
+            return [];
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<string[]>(normalised) ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>The longest distance a <see cref="DateCompare"/> may give, in days (ten years), so evaluation stays bounded.</summary>
+    public const int MaxDateDays = 3660;
+
+    static bool CompareDates(DateCompare compare, EvaluationContext context, ICollection<string>? evidence)
+    {
+        var date = Date(Answer(compare.Field, context, evidence));
+        DateOnly? reference;
+        if (compare.Of == DateCompare.Submission)
+        {
+            reference = context.SubmittedOn;
+            evidence?.Add($"submission date = {(reference is { } on ? $"'{on:yyyy-MM-dd}'" : "(none)")}");
+        }
+        else
+        {
+            reference = Date(Answer(compare.Of, context, evidence));
+        }
+
+        if (date is not { } d || reference is not { } r || compare.Days is < 0 or > MaxDateDays)
+        {
+            return false;
+        }
+
+        var calendar = context.Calendar ?? WorkingCalendar.WeekendsOnly;
+        return compare.Relation switch
+        {
+            DateRelation.Before => d < Move(r, -compare.Days, compare.Count, calendar),
+            DateRelation.After => d > Move(r, compare.Days, compare.Count, calendar),
+            DateRelation.Within => Move(r, -compare.Days, compare.Count, calendar) <= d && d <= Move(r, compare.Days, compare.Count, calendar),
+            _ => false,
+        };
+    }
+
+    // Calendar days move by the date; working days step one day at a time and count only working days, so 1 working
+    // day after a Friday is the Monday (or the day after a holiday). 0 leaves the date where it is.
+    static DateOnly Move(DateOnly date, int days, DayCount count, WorkingCalendar calendar)
+    {
+        if (count == DayCount.CalendarDays || days == 0)
+        {
+            return date.AddDays(days);
+        }
+
+        var step = Math.Sign(days);
+        // A calendar with no working day at all would never end; a year of days off per working day is the bound.
+        for (int left = Math.Abs(days), guard = 0; left > 0 && guard < (Math.Abs(days) + 1) * 366; guard++)
+        {
+            date = date.AddDays(step);
+            if (calendar.IsWorkingDay(date))
+            {
+                left--;
+            }
+        }
+
+        return date;
+    }
+
+    static DateOnly? Date(string? text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
 
     static string? Answer(string field, EvaluationContext context, ICollection<string>? evidence)
     {

@@ -34,6 +34,14 @@ public static partial class TemplateValidator
     /// </summary>
     public static IReadOnlySet<string> ReservedItemKeys { get; } = new HashSet<string>(["bundle", "proactive", "admin"], StringComparer.Ordinal);
 
+    /// <summary>
+    /// Field keys conditions use for their own meaning: <c>submission</c> (a <see cref="DateCompare"/> of the
+    /// submission's date). A field so called could not be told from it.
+    /// </summary>
+    public static IReadOnlySet<string> ReservedFieldKeys { get; } = new HashSet<string>([DateCompare.Submission], StringComparer.Ordinal);
+
+    static bool IsChoice(FieldType type) => type is FieldType.Choice or FieldType.MultiChoice;
+
     [GeneratedRegex("^[a-z][a-z0-9-]{1,63}$")]
     private static partial Regex KebabKey();
 
@@ -69,6 +77,7 @@ public static partial class TemplateValidator
                 CheckItemReferences(item);
             }
 
+            CheckRequiredWhen();
             CheckMaterials();
             CheckUnusedFields();
             CheckReachability();
@@ -121,6 +130,7 @@ public static partial class TemplateValidator
             for (var i = 0; i < template.Fields.Count; i++)
             {
                 Nulls(template.Fields[i]?.Options, $"$.fields[{i}].options");
+                ConditionNulls(template.Fields[i]?.RequiredWhen, $"$.fields[{i}].requiredWhen");
             }
 
             for (var i = 0; i < template.Materials.Count; i++)
@@ -128,6 +138,7 @@ public static partial class TemplateValidator
                 if (template.Materials[i] is not { } material) { continue; }
                 Nulls(material.RequiredBy, $"$.materials[{i}].requiredBy");
                 Nulls(material.Upload?.ContentTypes, $"$.materials[{i}].upload.contentTypes");
+                ConditionNulls(material.RequiredWhen, $"$.materials[{i}].requiredWhen");
             }
 
             for (var i = 0; i < template.Items.Count; i++)
@@ -214,7 +225,7 @@ public static partial class TemplateValidator
                 return;
             }
 
-            if (field.Type != FieldType.Choice)
+            if (!IsChoice(field.Type))
             {
                 Add($"{path}.optionLabels", "field.optionLabels.unexpected", $"只有选择字段有选项标签；此字段为 {field.Type}。", $"Only choice fields have option labels; this one is {field.Type}.");
                 return;
@@ -245,6 +256,13 @@ public static partial class TemplateValidator
                     continue;
                 }
 
+                if (ReservedFieldKeys.Contains(field.Key))
+                {
+                    Add($"$.fields[{i}].key", "field.key.reserved", $"字段键“{field.Key}”为条件保留（dateCompare 的 of 用它指提交日期）；请另选。",
+                        $"Field key '{field.Key}' is reserved for conditions (dateCompare's of uses it for the submission date); choose another.");
+                    continue;
+                }
+
                 if (!fields.TryAdd(field.Key, field))
                 {
                     Add(path, "field.duplicate", $"字段“{field.Key}”声明了不止一次；每个字段只声明一次，供各事项共用。", $"Field '{field.Key}' is declared more than once; declare each field once and let every item use it.");
@@ -259,7 +277,7 @@ public static partial class TemplateValidator
                 CheckEnglish($"{path}.labelEn", "field.labelEn", field.LabelEn);
                 CheckOptionLabels(field, path);
 
-                if (field.Type == FieldType.Choice)
+                if (IsChoice(field.Type))
                 {
                     if (field.Options is null || field.Options.Count == 0)
                     {
@@ -295,6 +313,11 @@ public static partial class TemplateValidator
                 if (field.Min is { } min && field.Max is { } max && min > max)
                 {
                     Add($"{path}.min", "field.range", $"最小值 {min} 大于最大值 {max}。", $"Min {min} is greater than max {max}.");
+                }
+
+                if (field.Type == FieldType.MultiChoice && ((field.Min is { } fewest && (fewest < 0 || fewest != decimal.Truncate(fewest))) || (field.Max is { } most && (most < 1 || most != decimal.Truncate(most)))))
+                {
+                    Add($"{path}.min", "field.multiChoice.count", "多选字段的 min 和 max 是选择项数：min 为 0 或更大的整数，max 为 1 或更大的整数。", "A multi-choice field's min and max count the options chosen: min a whole number of 0 or more, max of 1 or more.");
                 }
             }
         }
@@ -630,7 +653,7 @@ public static partial class TemplateValidator
             }
         }
 
-        void CheckCondition(Condition condition, ItemDefinition owner, string path)
+        void CheckCondition(Condition condition, ItemDefinition? owner, string path)
         {
             switch (condition)
             {
@@ -655,12 +678,64 @@ public static partial class TemplateValidator
                 case FieldPresent present:
                     _ = Field(present.Field, path);
                     break;
+                case FieldBetween between:
+                    if (Field(between.Field, path) is { } ranged && ranged.Type is not (FieldType.Number or FieldType.WholeNumber))
+                    {
+                        Add($"{path}.field", "condition.compare.notNumber", $"字段“{between.Field}”为 {ranged.Type}；只有数字字段可以比较。", $"Field '{between.Field}' is {ranged.Type}; only number fields can be compared.");
+                    }
+
+                    if (between.Min is null && between.Max is null)
+                    {
+                        Add(path, "condition.between.empty", "fieldBetween 至少需要 min 或 max。", "fieldBetween needs min or max.");
+                    }
+                    else if (between.Min > between.Max)
+                    {
+                        Add($"{path}.min", "condition.between.range", $"最小值 {between.Min} 大于最大值 {between.Max}，条件永远不成立。", $"Min {between.Min} is greater than max {between.Max}, so the condition never holds.");
+                    }
+
+                    break;
+                case FieldIncludes includes:
+                    if (Field(includes.Field, path) is { } multi)
+                    {
+                        if (multi.Type != FieldType.MultiChoice)
+                        {
+                            Add($"{path}.field", "condition.includes.notMultiChoice", $"字段“{includes.Field}”为 {multi.Type}；fieldIncludes 只用于多选字段（单选用 fieldEquals）。",
+                                $"Field '{includes.Field}' is {multi.Type}; fieldIncludes is for multi-choice fields (fieldEquals for the others).");
+                        }
+                        else if (multi.Options is { } options && !options.Contains(includes.Value))
+                        {
+                            Add($"{path}.value", "condition.value.notAnOption", $"“{includes.Value}”不是字段“{includes.Field}”的选项（{string.Join("、", options)}）。",
+                                $"'{includes.Value}' is not an option of field '{includes.Field}' ({string.Join(", ", options)}).");
+                        }
+                    }
+
+                    break;
+                case DateCompare date:
+                    CheckDate(date.Field, $"{path}.field", path);
+                    if (date.Of == date.Field)
+                    {
+                        Add($"{path}.of", "condition.date.self", "日期与它自己比较；请与另一个日期字段或 submission（提交日期）比较。", "The date is compared with itself; compare it with another date field or with submission.");
+                    }
+                    else if (date.Of != DateCompare.Submission)
+                    {
+                        CheckDate(date.Of, $"{path}.of", path);
+                    }
+
+                    if (date.Days is < 0 or > ConditionEvaluator.MaxDateDays)
+                    {
+                        Add($"{path}.days", "condition.date.days", $"天数须为 0 到 {ConditionEvaluator.MaxDateDays}。", $"The days must be 0 to {ConditionEvaluator.MaxDateDays}.");
+                    }
+
+                    break;
                 case HasLicence licence:
                     if (catalog.FindLicenceType(licence.LicenceType) is null)
                     {
                         Add($"{path}.licenceType", "condition.licenceType.unknown", $"证照类型“{licence.LicenceType}”不在目录中。", $"Licence type '{licence.LicenceType}' is not in the catalog.");
                     }
 
+                    break;
+                case OutputEquals when owner is null:
+                    Add(path, "condition.output.atSubmission", "此条件在提交时判断，那时还没有事项的输出；请只读取答案和证照。", "This condition is told at submission, before any item has outputs; read only answers and licences.");
                     break;
                 case OutputEquals output:
                     if (!items.TryGetValue(output.Item, out var source))
@@ -671,7 +746,7 @@ public static partial class TemplateValidator
                     {
                         Add($"{path}.output", "condition.output.unknown", $"事项“{output.Item}”没有输出“{output.Output}”。", $"Item '{output.Item}' has no output '{output.Output}'.");
                     }
-                    else if (!prerequisites[owner.Key].Contains(output.Item))
+                    else if (!prerequisites[owner!.Key].Contains(output.Item))
                     {
                         Add($"{path}.item", "condition.output.notPrerequisite", $"事项“{owner.Key}”读取“{output.Item}”的输出却不依赖它，因此该输出可能尚不存在。", $"Item '{owner.Key}' reads an output of '{output.Item}' but does not depend on it, so the output may not exist yet.");
                     }
@@ -689,7 +764,7 @@ public static partial class TemplateValidator
             }
         }
 
-        void CheckGroup(IReadOnlyList<Condition> conditions, ItemDefinition owner, string path)
+        void CheckGroup(IReadOnlyList<Condition> conditions, ItemDefinition? owner, string path)
         {
             if (conditions.Count == 0)
             {
@@ -699,6 +774,18 @@ public static partial class TemplateValidator
             for (var i = 0; i < conditions.Count; i++)
             {
                 CheckCondition(conditions[i], owner, $"{path}.conditions[{i}]");
+            }
+        }
+
+        void CheckDate(string key, string at, string path)
+        {
+            if (!fields.ContainsKey(key))
+            {
+                Add(at, "condition.field.unknown", $"表单中没有声明字段“{key}”。", $"Field '{key}' is not declared in the form.");
+            }
+            else if (Field(key, path) is { Type: not FieldType.Date } other)
+            {
+                Add(at, "condition.date.notDate", $"字段“{key}”为 {other.Type}；只有日期字段可以按日期比较。", $"Field '{key}' is {other.Type}; only date fields are compared as dates.");
             }
         }
 
@@ -717,9 +804,24 @@ public static partial class TemplateValidator
         void CheckFieldValue(string key, IReadOnlyList<(string Value, string Path)> values, string path)
         {
             var field = Field(key, path);
+            if (field?.Type == FieldType.MultiChoice)
+            {
+                Add($"{path}.field", "condition.value.multiChoice", $"字段“{key}”是多选字段，其答案是列表；请用 fieldIncludes 判断是否选了某项。",
+                    $"Field '{key}' is multi-choice and its answer a list; test it with fieldIncludes.");
+                return;
+            }
+
             foreach (var (value, valuePath) in values)
             {
-                if (field?.Type == FieldType.Choice && field.Options is { } options && !options.Contains(value))
+                if (field?.Type is FieldType.Number or FieldType.WholeNumber && !decimal.TryParse(value, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out _))
+                {
+                    Add(valuePath, "condition.value.notNumber", $"字段“{key}”是数字，不能等于“{value}”。", $"Field '{key}' is a number, never '{value}'.");
+                }
+                else if (field?.Type == FieldType.Date && !DateOnly.TryParseExact(value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _))
+                {
+                    Add(valuePath, "condition.value.notDate", $"字段“{key}”是 yyyy-MM-dd 格式的日期，不能是“{value}”。", $"Field '{key}' is a date written yyyy-MM-dd, never '{value}'.");
+                }
+                else if (field?.Type == FieldType.Choice && field.Options is { } options && !options.Contains(value))
                 {
                     Add(valuePath, "condition.value.notAnOption", $"“{value}”不是字段“{key}”的选项（{string.Join("、", options)}）。",
                         $"'{value}' is not an option of field '{key}' ({string.Join(", ", options)}).");
@@ -730,6 +832,42 @@ public static partial class TemplateValidator
                 }
             }
         }
+
+        // A requirement is told at submission, before any item ran: it reads answers and licences, never outputs, and a
+        // field is never required on its own answer.
+        void CheckRequiredWhen()
+        {
+            foreach (var field in fields.Values.Where(f => f.RequiredWhen is not null))
+            {
+                var path = $"$.fields[{field.Key}].requiredWhen";
+                if (Reads(field.RequiredWhen!, field.Key))
+                {
+                    Add(path, "field.requiredWhen.self", $"字段“{field.Key}”的必填条件读取它自己的答案；请改用其他字段。", $"Field '{field.Key}' is required on a condition that reads its own answer; use other fields.");
+                }
+
+                CheckCondition(field.RequiredWhen!, null, path);
+            }
+
+            foreach (var material in template.Materials.Where(m => m.RequiredWhen is not null && CamelKey().IsMatch(m.Key)))
+            {
+                CheckCondition(material.RequiredWhen!, null, $"$.materials[{material.Key}].requiredWhen");
+            }
+        }
+
+        static bool Reads(Condition condition, string field) => condition switch
+        {
+            FieldEquals c => c.Field == field,
+            FieldIn c => c.Field == field,
+            FieldCompare c => c.Field == field,
+            FieldPresent c => c.Field == field,
+            FieldBetween c => c.Field == field,
+            FieldIncludes c => c.Field == field,
+            DateCompare c => c.Field == field || c.Of == field,
+            AllOf all => all.Conditions.Any(c => Reads(c, field)),
+            AnyOf any => any.Conditions.Any(c => Reads(c, field)),
+            NotCondition not => Reads(not.Condition, field),
+            _ => false,
+        };
 
         void CheckMaterials()
         {
@@ -843,6 +981,11 @@ public static partial class TemplateValidator
                 }
             }
 
+            if (material.Deferral is not null && material.Upload is null)
+            {
+                Add($"{path}.deferral", "material.deferral.notUploadable", "容缺的材料须能在之后上传补交；请允许上传，或去掉容缺。", "A deferred material is supplied later by an upload; allow an upload or remove the deferral.");
+            }
+
             if (material.Deferral is { WithinDays: < 1 })
             {
                 Add($"{path}.deferral.withinDays", "material.deferral.withinDays", "容缺须给申请人至少 1 个工作日。", "A deferral must give the applicant at least 1 working day.");
@@ -934,6 +1077,8 @@ public static partial class TemplateValidator
         {
             FieldEquals eq => ValueImpossible(eq.Field, eq.Value),
             FieldIn fieldIn => fieldIn.Values.Count == 0 || fieldIn.Values.All(v => ValueImpossible(fieldIn.Field, v)),
+            FieldIncludes includes => fields.TryGetValue(includes.Field, out var multi) && multi.Type == FieldType.MultiChoice && multi.Options is { } options && !options.Contains(includes.Value),
+            FieldBetween between => between.Min > between.Max,
             AllOf all => all.Conditions.Any(NeverHolds),
             AnyOf any => any.Conditions.Count == 0 || any.Conditions.All(NeverHolds),
             _ => false,
