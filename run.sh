@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: Azurite with its data kept under .data/, and the local server on it.
-#   ./run.sh              the local server on http://127.0.0.1:7071 (API, OpenAPI, reference page) until Ctrl-C,
+#   ./run.sh              the local server on http://127.0.0.1:7071 (the portal at /, API, OpenAPI, reference page) until Ctrl-C,
 #                         with the built-in bundles published and the demo users ready
 #   ./run.sh token USER   prints a bearer token for a demo user (./run.sh token --list lists them)
 #   ./run.sh demo         runs the engine self-check and the newborn bundle end to end, prints what happened
@@ -33,7 +33,15 @@ if [ -z "${Auth__SigningKey:-}" ]; then
 fi
 
 ensure_tools
-[ -f "$SERVER_DIR/Workflows.Server.dll" ] || dotnet build workflows/Workflows.Server/Workflows.Server.csproj -c Release -nologo -clp:ErrorsOnly -v quiet
+# Builds only when a source is newer than what was built; the project lines dotnet prints are the progress.
+build_server() {
+  if needs_build "$SERVER_DIR/Workflows.Server.dll" workflows; then
+    log "Building the local server (the first time takes a few minutes; later only what changed)"
+    dotnet build workflows/Workflows.Server/Workflows.Server.csproj -c Release -nologo -v minimal
+    touch "$SERVER_DIR/Workflows.Server.dll"
+  fi
+}
+build_server
 
 # The outside systems' secrets for local callbacks and register events: made once, kept in .data/ (never committed).
 # A real deployment sets Systems__Secrets__{code}__Secret per system instead.
@@ -51,8 +59,15 @@ fi
 
 ensure_node_modules
 ensure_debian_packages "${CERTIFICATE_FONTS[@]}"
-log "Building the local server"
-dotnet build workflows/Workflows.Server/Workflows.Server.csproj -c Release -nologo -clp:ErrorsOnly -v quiet
+build_server
+# The portal as people get it (trimmed, compressed), served by the server at /.
+PORTAL_DIR="$REPO_ROOT/portal/Workflows.Portal/bin/Release/net10.0/publish/wwwroot"
+if needs_build "$PORTAL_DIR/index.html" portal docs/openapi.json; then
+  log "Publishing the portal (the first time takes a few minutes; later only what changed)"
+  dotnet publish portal/Workflows.Portal/Workflows.Portal.csproj -c Release -nologo -v minimal
+  touch "$PORTAL_DIR/index.html"
+fi
+export Portal__Root="$PORTAL_DIR"
 
 cleanup() { stop_azurite; }
 trap cleanup EXIT INT TERM
@@ -70,6 +85,7 @@ fi
 URL="${Urls:-http://127.0.0.1:7071}"
 cat <<INFO
 ==> Local server on $URL until Ctrl-C (it stops Azurite too)
+    Portal         $URL/             (sign in as a demo user below)
     API            $URL/api          (bearer token required)
     OpenAPI        $URL/openapi/v1.json
     Reference      $URL/scalar
@@ -79,6 +95,10 @@ cat <<INFO
                    curl -H "Authorization: Bearer \$TOKEN" $URL/api/bundles
     A bank answer  ./run.sh system bank-account-system callback < callback.json
 INFO
+if [ "${Auth__DemoUsers:-}" = true ]; then
+  echo "    Demo users (sign in as any of them on the portal's sign-in page):"
+  "${SERVER[@]}" token --list | sed 's/^/      /'
+fi
 # Not exec: the trap must stop Azurite after the server exits.
 "${SERVER[@]}" &
 SERVER_PID=$!

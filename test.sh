@@ -12,6 +12,9 @@ ensure_debian_packages "${CERTIFICATE_FONTS[@]}" "${TEST_BROWSER[@]}"
 CONFIGURATION=Release
 log "Building Workflows.sln ($CONFIGURATION)"
 dotnet build Workflows.sln -c "$CONFIGURATION" -nologo -clp:ErrorsOnly
+# The portal as people get it (trimmed, compressed): the server in the end-to-end tier serves this folder at /.
+log "Publishing the portal"
+dotnet publish portal/Workflows.Portal/Workflows.Portal.csproj -c "$CONFIGURATION" -nologo -clp:ErrorsOnly
 log "Linting Bicep"
 bash scripts/bicep.sh
 

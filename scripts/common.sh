@@ -55,6 +55,16 @@ ensure_node_modules() {
   fi
 }
 
+# needs_build OUTPUT DIR...: true when OUTPUT is missing or a source file under the DIRs (or the build settings) is newer.
+needs_build() {
+  local output=$1
+  shift
+  [ -f "$output" ] || return 0
+  [ -n "$(cd "$REPO_ROOT" && find "$@" Directory.Build.props Directory.Packages.props global.json -newer "$output" -type f \
+      \( -name '*.cs' -o -name '*.csproj' -o -name '*.razor' -o -name '*.resx' -o -name '*.json' -o -name '*.css' -o -name '*.js' \
+         -o -name '*.html' -o -name '*.props' \) -not -path '*/bin/*' -not -path '*/obj/*' -print -quit 2>/dev/null)" ]
+}
+
 free_port() {
   node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
 }

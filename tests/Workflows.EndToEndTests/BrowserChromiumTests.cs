@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Workflows.EndToEndTests.Portal;
 using Workflows.Testing;
 
 namespace Workflows.EndToEndTests;
@@ -14,14 +15,6 @@ namespace Workflows.EndToEndTests;
 [Collection(ServerCollectionDefinition.Name)]
 public sealed class BrowserChromiumTests(ServerFixture server)
 {
-    /// <summary>Where test.sh installs Debian's chromium (pinned in scripts/common.sh).</summary>
-    const string ChromiumPath = "/usr/bin/chromium";
-
-    // The flags a headless Chromium needs on this kind of machine: as root without a sandbox, and no background
-    // connections to Google's hosts, which the closed network refuses.
-    static readonly string[] ChromiumFlags =
-        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     [Fact]
     public async Task PageOfThePortalsOrigin_SignsInUploadsAndReadsItsApplications()
     {
@@ -55,13 +48,13 @@ public sealed class BrowserChromiumTests(ServerFixture server)
 
     static async Task<JsonElement> RunInChromiumAsync(string url)
     {
-        File.Exists(ChromiumPath).ShouldBeTrue($"{ChromiumPath} is missing: ./test.sh installs Debian's chromium");
+        File.Exists(PortalBrowser.ChromiumPath).ShouldBeTrue($"{PortalBrowser.ChromiumPath} is missing: ./test.sh installs Debian's chromium");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = ChromiumPath,
+            ExecutablePath = PortalBrowser.ChromiumPath,
             Headless = true,
-            Args = ChromiumFlags,
+            Args = PortalBrowser.ChromiumFlags,
         });
         var page = await browser.NewPageAsync();
         await page.GotoAsync(url);

@@ -60,6 +60,8 @@ public sealed class ServerFixture : IAsyncLifetime
         // The matrix test reads the OpenAPI document; off unless configured (appsettings.json turns it on too).
         settings["Api:OpenApi"] = "true";
         settings["Cors:Origins:0"] = PortalOrigin;
+        // The portal as test.sh published it, served at / (Portal/*Tests drive it in Chromium).
+        settings["Portal:Root"] = Portal.PortalBrowser.PublishedRoot;
         settings["Systems:Secrets:bank-account-system:Secret"] = BankSecret;
         settings["Systems:Secrets:birth-register-system:Secret"] = BirthRegisterSecret;
         settings["RateLimits:SubmitsPerMinute"] = SubmitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);

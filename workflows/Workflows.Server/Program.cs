@@ -6,6 +6,7 @@ using Workflows.Files;
 using Workflows.Hosting;
 using Workflows.Server;
 using Workflows.Server.Api;
+using Workflows.Server.Portal;
 using Workflows.Templates;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -65,10 +66,18 @@ if (Array.IndexOf(args, "openapi") is var openApiAt and >= 0)
     return await Workflows.Server.Api.OpenApi.OpenApiExport.RunAsync(app.Services, args.ElementAtOrDefault(openApiAt + 1) is { } file && !file.StartsWith('-') ? file : null);
 }
 
-app.MapGet("/", () => Results.Text(openApi
+// The portal, where ./run.sh or the tests published it; without it, / says where the API is.
+if (PortalFiles.TryGetRoot(app.Configuration, out var portalRoot))
+{
+    app.UsePortal(portalRoot);
+}
+else
+{
+    app.MapGet("/", () => Results.Text(openApi
         ? "Workflows local server. API: /api  OpenAPI: /openapi/v1.json  Reference: /scalar  Health: /healthz\n"
         : "Workflows local server. API: /api  Health: /healthz\n"))
-    .ExcludeFromDescription();
+        .ExcludeFromDescription();
+}
 
 if (args.Contains("demo", StringComparer.Ordinal))
 {

@@ -7,13 +7,15 @@ namespace Workflows.Applications;
 /// <summary>A bundle open for applications.</summary>
 /// <param name="Key">The template key.</param>
 /// <param name="Version">The version new applications use.</param>
-/// <param name="Name">The bundle's name.</param>
-/// <param name="Description">What it does for the applicant.</param>
+/// <param name="Name">The bundle's name, in the request's language.</param>
+/// <param name="Description">What it does for the applicant, in the request's language.</param>
 /// <param name="ApplicantKind">Who applies.</param>
 /// <param name="CommittedDays">The committed time limit in working days.</param>
 /// <param name="Items">How many department items it may include.</param>
-/// <param name="Departments">The departments involved.</param>
-public sealed record BundleSummary(string Key, int Version, string Name, string Description, ApplicantKind ApplicantKind, int CommittedDays, int Items, IReadOnlyList<string> Departments);
+/// <param name="Departments">The departments involved (codes; their names are in <paramref name="Labels"/>).</param>
+/// <param name="Labels">What people read for the bundle and its departments (<c>bundle</c>, <c>department:CODE</c>), in the request's language.</param>
+public sealed record BundleSummary(string Key, int Version, string Name, string Description, ApplicantKind ApplicantKind, int CommittedDays, int Items, IReadOnlyList<string> Departments,
+    IReadOnlyDictionary<string, string>? Labels = null);
 
 /// <summary>A material as the form shows it to one applicant.</summary>
 /// <param name="Key">The material key.</param>

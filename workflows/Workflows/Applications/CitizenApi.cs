@@ -49,8 +49,15 @@ public sealed class CitizenApi(
             if (await templates.GetPublishedAsync(key, cancellationToken) is { } published)
             {
                 var t = published.Template;
-                list.Add(new BundleSummary(t.Key, published.Version, t.Name, t.Description, t.ApplicantKind, t.CommittedDays, t.Items.Count,
-                    [.. t.Items.Select(i => i.Department).Distinct(StringComparer.Ordinal)]));
+                var departments = t.Items.Select(i => i.Department).Distinct(StringComparer.Ordinal).ToList();
+                var labels = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["bundle"] = ApiLanguage.Pick(t.Name, t.NameEn) };
+                foreach (var d in departments)
+                {
+                    labels[$"department:{d}"] = Labels.Department(BuiltInTemplates.Catalog, d);
+                }
+
+                list.Add(new BundleSummary(t.Key, published.Version, ApiLanguage.Pick(t.Name, t.NameEn), ApiLanguage.Pick(t.Description, t.DescriptionEn),
+                    t.ApplicantKind, t.CommittedDays, t.Items.Count, departments, labels));
             }
         }
 

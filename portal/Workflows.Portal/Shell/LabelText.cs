@@ -1,0 +1,13 @@
+namespace Workflows.Portal.Shell;
+
+/// <summary>Reads the labels a view carries (KIND:CODE, already in the page's language; see the API's labels).</summary>
+public static class LabelText
+{
+    /// <summary>The label of <paramref name="kind"/>:<paramref name="code"/>, or the code when the view has none.</summary>
+    /// <param name="labels">The view's labels.</param>
+    /// <param name="kind">department, item, material, field, option, licence, output, tag...</param>
+    /// <param name="code">The code.</param>
+    /// <returns>What people read.</returns>
+    public static string Of(this IDictionary<string, string>? labels, string kind, string code) =>
+        labels is not null && labels.TryGetValue($"{kind}:{code}", out var text) ? text : code;
+}

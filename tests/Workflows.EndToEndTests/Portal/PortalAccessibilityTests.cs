@@ -1,0 +1,94 @@
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Workflows.Api;
+using Workflows.Templates;
+using Workflows.Testing;
+using static Microsoft.Playwright.Assertions;
+
+namespace Workflows.EndToEndTests.Portal;
+
+/// <summary>
+/// Every page of the portal, in Chinese and in English, scanned by axe-core in Chromium: no serious or critical
+/// violation. The same visit writes the screenshots the README links (docs/screenshots/, phone and desktop).
+/// </summary>
+[Collection(ServerCollectionDefinition.Name)]
+public sealed class PortalAccessibilityTests(ServerFixture server)
+{
+    static readonly string Screenshots = Path.Combine(RepoPaths.Root, "docs", "screenshots");
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EveryPage_HasNoSeriousOrCriticalViolation(bool english)
+    {
+        // A mother with an application waiting on the hospital, so the tracker and the task page have something to show.
+        var mother = $"pa-{Guid.NewGuid():N}"[..20];
+        foreach (var type in new[] { "id-card", "household-register", "marriage-certificate" })
+        {
+            await server.GiveLicenceAsync(mother, type);
+        }
+
+        using var citizen = server.Citizen(mother);
+        var photo = await Walkthrough.UploadAsync(citizen, "newborn", "babyPhoto", Walkthrough.Jpeg, "image/jpeg");
+        var submitted = await Walkthrough.SubmitAsync(citizen, new
+        {
+            templateKey = "newborn",
+            answers = Walkthrough.NewbornAnswers(),
+            materials = new[] { new { key = "babyPhoto", kind = "upload", reference = photo } },
+        });
+        var id = submitted.Body.ShouldNotBeNull(submitted.Text).ApplicationId;
+        using var hospital = server.Officer("hospital");
+        var task = await Walkthrough.WaitForTaskAsync(hospital, id, "birth-certificate");
+
+        await using var browser = await PortalBrowser.StartAsync(server.BaseAddress);
+        var language = english ? "en" : "zh";
+        var found = new List<string>();
+
+        var visitor = await browser.NewPageAsync(PortalBrowser.Phone, english);
+        await ScanAsync(visitor, "signin", "signin", found, language, phone: true);
+
+        foreach (var (viewport, phone) in new[] { (PortalBrowser.Phone, true), (PortalBrowser.Desktop, false) })
+        {
+            var mine = await browser.NewPageAsAsync(viewport, server.Tokens.Mint(mother, "王芳", CallerRole.Applicant, ApplicantKind.Citizen), mother, "王芳", "applicant", english: english);
+            await ScanAsync(mine, "", "home", found, language, phone);
+            await ScanAsync(mine, "apply/newborn", "apply", found, language, phone);
+            await ScanAsync(mine, $"applications/{id}", "tracker", found, language, phone);
+            await ScanAsync(mine, "applications", "applications", found, language, phone);
+            await ScanAsync(mine, "notifications", "notifications", found, language, phone);
+
+            var officer = await browser.NewPageAsAsync(viewport, server.Tokens.Mint("officer-hospital", "hospital officer", CallerRole.Officer, department: "hospital"),
+                "officer-hospital", "hospital officer", "officer", "hospital", english);
+            await ScanAsync(officer, "tasks", "tasks", found, language, phone);
+            await ScanAsync(officer, $"tasks/{Uri.EscapeDataString(task.Task.TaskId)}", "task", found, language, phone);
+        }
+
+        found.ShouldBeEmpty(string.Join(Environment.NewLine, found));
+    }
+
+    static async Task ScanAsync(IPage page, string path, string name, List<string> found, string language, bool phone)
+    {
+        // The first visit boots the app; later pages are reached inside it, as a person clicking a link would.
+        if (page.Url.StartsWith("http", StringComparison.Ordinal))
+        {
+            await page.EvaluateAsync("path => Blazor.navigateTo(path)", path.Length == 0 ? "/" : path);
+        }
+        else
+        {
+            await page.GotoAsync(path);
+        }
+
+        await page.WaitForURLAsync(url => Uri.UnescapeDataString(new Uri(url).AbsolutePath).Trim('/') == Uri.UnescapeDataString(path).Trim('/'));
+        // The router focuses the new page's heading once it has rendered.
+        await Expect(page.Locator("h1:focus")).ToBeVisibleAsync();
+        // Wait until the page has read what it shows (no "loading" status left).
+        await Expect(page.Locator("p[role=status]").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("加载|Loading") })).ToHaveCountAsync(0);
+        var result = await page.RunAxe();
+        foreach (var v in result.Violations.Where(v => v.Impact is "serious" or "critical"))
+        {
+            found.Add($"{language} {path}: {v.Impact} {v.Id} ({v.Help}) at {string.Join(" | ", v.Nodes.Select(n => n.Html))}");
+        }
+
+        Directory.CreateDirectory(Screenshots);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}-{(phone ? "phone" : "desktop")}-{language}.png"), FullPage = !phone });
+    }
+}
