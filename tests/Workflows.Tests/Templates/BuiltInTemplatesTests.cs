@@ -5,7 +5,7 @@ namespace Workflows.Tests.Templates;
 
 public class BuiltInTemplatesTests
 {
-    static readonly string[] Keys = ["company-deregistration", "company-opening", "company-registrations", "house-transfer", "newborn"];
+    static readonly string[] Keys = ["company-deregistration", "company-opening", "company-registrations", "house-transfer", "newborn", "retirement"];
 
     public static TheoryData<string> TemplateKeys => [.. Keys];
 
@@ -70,7 +70,7 @@ public class BuiltInTemplatesTests
     }
 
     [Fact]
-    public void All_BuiltIns_AreExactlyTheFiveTemplates()
+    public void All_BuiltIns_AreExactlyTheSixTemplates()
         => BuiltInTemplates.All.Select(t => t.Key).ShouldBe(Keys);
 
     [Theory]

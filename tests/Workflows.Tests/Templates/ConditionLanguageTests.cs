@@ -37,6 +37,17 @@ public sealed class ConditionLanguageTests
         { "after 1 working day from Friday 9 October is after the make-up Sunday", new DateCompare("birth", DateRelation.After, "other", 1, DayCount.WorkingDays), "2026-10-12", true },
         { "the make-up Sunday itself is 1 working day after Friday, not after it", new DateCompare("birth", DateRelation.After, "other", 1, DayCount.WorkingDays), "2026-10-11", false },
 
+        // Years and months (an age): "other" is Friday 2026-10-09.
+        { "born 60 years and a day before is 60 before", new DateCompare("birth", DateRelation.Before, "other", Years: 60), "1966-10-08", true },
+        { "born exactly 60 years before is not before", new DateCompare("birth", DateRelation.Before, "other", Years: 60), "1966-10-09", false },
+        { "60 years and 3 months: born in July 1966 is not old enough", new DateCompare("birth", DateRelation.Before, "other", Years: 60, Months: 3), "1966-07-09", false },
+        { "60 years and 3 months: born the day before is", new DateCompare("birth", DateRelation.Before, "other", Years: 60, Months: 3), "1966-07-08", true },
+        { "years, months and days add up", new DateCompare("birth", DateRelation.Before, "other", 2, Years: 1, Months: 1), "2025-09-06", true },
+        { "years, months and days: one day short", new DateCompare("birth", DateRelation.Before, "other", 2, Years: 1, Months: 1), "2025-09-07", false },
+        { "within a year either side", new DateCompare("birth", DateRelation.Within, "other", Years: 1), "2027-10-09", true },
+        { "within a year: a day beyond", new DateCompare("birth", DateRelation.Within, "other", Years: 1), "2025-10-08", false },
+        { "after 18 months", new DateCompare("birth", DateRelation.After, "submission", Months: 18), "2028-04-13", true },
+
         // Missing or unreadable dates never hold.
         { "no answer", new DateCompare("nothing", DateRelation.Before, "submission"), "2026-10-01", false },
         { "an answer that is not a date", new DateCompare("text", DateRelation.Before, "submission"), "2026-10-01", false },
@@ -48,6 +59,16 @@ public sealed class ConditionLanguageTests
     {
         var answers = new Dictionary<string, string> { ["birth"] = birth, ["other"] = "2026-10-09", ["text"] = "yesterday" };
         ConditionEvaluator.Evaluate(condition, Context(answers)).ShouldBe(expected, name);
+    }
+
+    [Fact]
+    public void Evaluate_DateCompare_LeapDayMovedByYears_LandsOnTheLastDayOfFebruary()
+    {
+        // 29 Feb 2028 back 60 years is 29 Feb 1968 (a leap year too); back 61 is 28 Feb 1967.
+        var answers = new Dictionary<string, string> { ["birth"] = "1967-02-27", ["other"] = "2028-02-29" };
+        ConditionEvaluator.Evaluate(new DateCompare("birth", DateRelation.Before, "other", Years: 61), Context(answers)).ShouldBeTrue();
+        answers["birth"] = "1967-02-28";
+        ConditionEvaluator.Evaluate(new DateCompare("birth", DateRelation.Before, "other", Years: 61), Context(answers)).ShouldBeFalse();
     }
 
     [Fact]

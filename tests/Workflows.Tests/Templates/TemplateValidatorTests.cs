@@ -90,6 +90,14 @@ public sealed partial class TemplateValidatorTests
             t => t with { RequiresLicences = ["business-licence"] }, "template.requiresLicences.holder", "$.requiresLicences[business-licence]", ["company"]),
         ["bundle requires a licence type twice"] = new(
             t => t with { RequiresLicences = ["id-card", "id-card"] }, "template.requiresLicences.duplicate", "$.requiresLicences[id-card]", ["more than once"]),
+        ["bundle refuses a licence type not in the catalog"] = new(
+            t => t with { RefusesLicences = ["nowhere"] }, "template.refusesLicences.unknown", "$.refusesLicences[nowhere]", ["'nowhere'"]),
+        ["bundle refuses what no applicant of it holds"] = new(
+            t => t with { RefusesLicences = ["business-licence"] }, "template.refusesLicences.holder", "$.refusesLicences[business-licence]", ["company"]),
+        ["bundle refuses a licence type twice"] = new(
+            t => t with { RefusesLicences = ["id-card", "id-card"] }, "template.refusesLicences.duplicate", "$.refusesLicences[id-card]", ["more than once"]),
+        ["bundle refuses the licence it requires"] = new(
+            t => t with { RequiresLicences = ["id-card"], RefusesLicences = ["id-card"] }, "template.refusesLicences.required", "$.refusesLicences[id-card]", ["nobody could apply"]),
 
         // Fields.
         ["field key not camelCase"] = new(t => t.AddField(new FieldDefinition("Bad Key", "x", FieldType.Text)), "field.key", "$.fields[4].key", ["'Bad Key'"]),
@@ -583,6 +591,16 @@ public sealed partial class TemplateValidatorTests
             "condition.date.days",
             $"{RegisteredWhen}.days",
             ["0 to 3660"]),
+        ["a date moved by more than 120 years"] = new(
+            t => t.WithNewParts().WithRule(Insurance, "registered", r => r with { When = new DateCompare("birthDate", DateRelation.Before, "submission", Years: 121) }),
+            "condition.date.years",
+            $"{RegisteredWhen}.years",
+            ["0 to 120"]),
+        ["a date moved by negative months"] = new(
+            t => t.WithNewParts().WithRule(Insurance, "registered", r => r with { When = new DateCompare("birthDate", DateRelation.Before, "submission", Months: -3) }),
+            "condition.date.months",
+            $"{RegisteredWhen}.months",
+            ["0 to 1440"]),
     };
 
     [Fact]

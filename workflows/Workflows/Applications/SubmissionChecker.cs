@@ -32,7 +32,8 @@ public sealed class SubmissionChecker(LicenceRegistry licences, MaterialUploads 
     }
 
     // A bundle whose purpose is done is refused in the one notice: the applicant no longer holds a licence the template
-    // requires (a company deregistered has no business licence), and the notice says when and by what it ended.
+    // requires (a company deregistered has no business licence), and the notice says when and by what it ended; or holds
+    // one it refuses.
     static IEnumerable<SubmissionProblem> StillHeld(BundleTemplate template, IReadOnlyList<LicenceStanding> history, HashSet<string> held)
     {
         foreach (var type in (template.RequiresLicences ?? []).Where(t => !held.Contains(t)))
@@ -46,6 +47,17 @@ public sealed class SubmissionChecker(LicenceRegistry licences, MaterialUploads 
                 : SubmissionProblem.Of($"applicant.licences.{type}", "applicant.licence.ended",
                     $"申请人的{name}已于 {last.At:yyyy-MM-dd} {(last.Status == LicenceStatus.Superseded ? "被替代" : "注销")}（{last.Reason.TrimEnd('。')}），这件事已经办过，不能再次申请。",
                     $"The applicant's {nameEn} was {last.Status.ToString().ToLowerInvariant()} on {last.At:yyyy-MM-dd} ({(last.ReasonEn ?? last.Reason).TrimEnd('.')}): this bundle's purpose is already done.");
+        }
+
+        // The other way round: holding what the bundle issues means it was done (a retiree already holds the pension approval).
+        foreach (var type in (template.RefusesLicences ?? []).Where(held.Contains))
+        {
+            var known = BuiltInTemplates.Catalog.FindLicenceType(type);
+            var (name, nameEn) = (known?.Name ?? type, known?.NameEn ?? known?.Name ?? type);
+            var since = history.Where(l => l.Licence.LicenceType == type && l.Status == LicenceStatus.Held).Min(l => (DateTime?)l.Licence.IssuedAt);
+            yield return SubmissionProblem.Of($"applicant.licences.{type}", "applicant.licence.held",
+                $"申请人已持有{name}{(since is { } s ? $"（{s:yyyy-MM-dd} 签发）" : "")}，这件事已经办过，不能再次申请。",
+                $"The applicant already holds a {nameEn}{(since is { } e ? $" (issued {e:yyyy-MM-dd})" : "")}: this bundle's purpose is already done.");
         }
     }
 

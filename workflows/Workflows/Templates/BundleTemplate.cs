@@ -18,6 +18,9 @@ namespace Workflows.Templates;
 /// <param name="RequiresLicences">Licence types the applicant must still hold to apply: when one is not held (a company
 /// already deregistered no longer holds its business licence), the submission is refused with the reason in its one
 /// notice. Absent: none.</param>
+/// <param name="RefusesLicences">Licence types whose holder has had this bundle's purpose done already (a retiree holds
+/// the pension approval a retirement issues): an applicant holding one is refused with the reason in the one notice.
+/// Absent: none.</param>
 public sealed record BundleTemplate(
     string Key,
     string Name,
@@ -30,7 +33,8 @@ public sealed record BundleTemplate(
     ProactiveRule? Proactive = null,
     string? NameEn = null,
     string? DescriptionEn = null,
-    IReadOnlyList<string>? RequiresLicences = null);
+    IReadOnlyList<string>? RequiresLicences = null,
+    IReadOnlyList<string>? RefusesLicences = null);
 
 /// <summary>Who files an application of a template.</summary>
 public enum ApplicantKind

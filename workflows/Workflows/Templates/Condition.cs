@@ -62,7 +62,10 @@ public sealed record FieldIncludes(string Field, string Value) : Condition;
 /// <param name="Days">How far: before means earlier than <paramref name="Of"/> moved back by this many days, after
 /// later than it moved forward, within no further from it than this many days either side. 0 by default.</param>
 /// <param name="Count">Whether <paramref name="Days"/> counts calendar days (default) or working days.</param>
-public sealed record DateCompare(string Field, DateRelation Relation, string Of, int Days = 0, DayCount Count = DayCount.CalendarDays) : Condition
+/// <param name="Years">Whole years <paramref name="Of"/> is moved by first, with <paramref name="Months"/> (an age: "60 years
+/// before the retirement date"); days then move from there. 0 by default.</param>
+/// <param name="Months">Calendar months moved by with the years (a retirement age of 60 years and 3 months). 0 by default.</param>
+public sealed record DateCompare(string Field, DateRelation Relation, string Of, int Days = 0, DayCount Count = DayCount.CalendarDays, int Years = 0, int Months = 0) : Condition
 {
     /// <summary>The <see cref="Of"/> that means the date the application is submitted (so no field may be called so).</summary>
     public const string Submission = "submission";

@@ -123,6 +123,12 @@ public static class ConditionEvaluator
     /// <summary>The longest distance a <see cref="DateCompare"/> may give, in days (ten years), so evaluation stays bounded.</summary>
     public const int MaxDateDays = 3660;
 
+    /// <summary>The most years a <see cref="DateCompare"/> may move by (an age or a span of a working life).</summary>
+    public const int MaxDateYears = 120;
+
+    /// <summary>The most months a <see cref="DateCompare"/> may move by besides its years.</summary>
+    public const int MaxDateMonths = 1440;
+
     static bool CompareDates(DateCompare compare, EvaluationContext context, ICollection<string>? evidence)
     {
         var date = Date(Answer(compare.Field, context, evidence));
@@ -137,7 +143,8 @@ public static class ConditionEvaluator
             reference = Date(Answer(compare.Of, context, evidence));
         }
 
-        if (date is not { } d || reference is not { } r || compare.Days is < 0 or > MaxDateDays)
+        if (date is not { } d || reference is not { } r || compare.Days is < 0 or > MaxDateDays
+            || compare.Years is < 0 or > MaxDateYears || compare.Months is < 0 or > MaxDateMonths)
         {
             return false;
         }
@@ -145,11 +152,18 @@ public static class ConditionEvaluator
         var calendar = context.Calendar ?? WorkingCalendar.WeekendsOnly;
         return compare.Relation switch
         {
-            DateRelation.Before => d < Move(r, -compare.Days, compare.Count, calendar),
-            DateRelation.After => d > Move(r, compare.Days, compare.Count, calendar),
-            DateRelation.Within => Move(r, -compare.Days, compare.Count, calendar) <= d && d <= Move(r, compare.Days, compare.Count, calendar),
+            DateRelation.Before => d < Move(r, -1, compare, calendar),
+            DateRelation.After => d > Move(r, 1, compare, calendar),
+            DateRelation.Within => Move(r, -1, compare, calendar) <= d && d <= Move(r, 1, compare, calendar),
             _ => false,
         };
+    }
+
+    // Years and months first (29 February moved by whole years lands on the 28th in a common year), then the days.
+    static DateOnly Move(DateOnly date, int sign, DateCompare compare, WorkingCalendar calendar)
+    {
+        var moved = date.AddYears(sign * compare.Years).AddMonths(sign * compare.Months);
+        return Move(moved, sign * compare.Days, compare.Count, calendar);
     }
 
     // Calendar days move by the date; working days step one day at a time and count only working days, so 1 working

@@ -127,6 +127,7 @@ public static partial class TemplateValidator
             Nulls(template.Materials, "$.materials");
             Nulls(template.Items, "$.items");
             Nulls(template.RequiresLicences, "$.requiresLicences");
+            Nulls(template.RefusesLicences, "$.refusesLicences");
             for (var i = 0; i < template.Fields.Count; i++)
             {
                 Nulls(template.Fields[i]?.Options, $"$.fields[{i}].options");
@@ -204,6 +205,29 @@ public static partial class TemplateValidator
                 else if (NotHoldable(type) is { } other)
                 {
                     Add($"$.requiresLicences[{type}]", "template.requiresLicences.holder", other.Zh, other.En);
+                }
+            }
+
+            var refused = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var type in template.RefusesLicences ?? [])
+            {
+                var at = $"$.refusesLicences[{type}]";
+                if (!refused.Add(type))
+                {
+                    Add(at, "template.refusesLicences.duplicate", $"证照类型“{type}”列出了不止一次。", $"Licence type '{type}' is listed more than once.");
+                }
+                else if (NotHoldable(type) is { Unknown: true } unknown)
+                {
+                    Add(at, "template.refusesLicences.unknown", unknown.Zh, unknown.En);
+                }
+                else if (NotHoldable(type) is { } other)
+                {
+                    Add(at, "template.refusesLicences.holder", other.Zh, other.En);
+                }
+                else if (required.Contains(type))
+                {
+                    Add(at, "template.refusesLicences.required", $"证照类型“{type}”既是申请所需，又是拒绝申请的理由，没有人能申请。",
+                        $"Licence type '{type}' is both required to apply and a reason to refuse: nobody could apply.");
                 }
             }
         }
@@ -724,6 +748,16 @@ public static partial class TemplateValidator
                     if (date.Days is < 0 or > ConditionEvaluator.MaxDateDays)
                     {
                         Add($"{path}.days", "condition.date.days", $"天数须为 0 到 {ConditionEvaluator.MaxDateDays}。", $"The days must be 0 to {ConditionEvaluator.MaxDateDays}.");
+                    }
+
+                    if (date.Years is < 0 or > ConditionEvaluator.MaxDateYears)
+                    {
+                        Add($"{path}.years", "condition.date.years", $"年数须为 0 到 {ConditionEvaluator.MaxDateYears}。", $"The years must be 0 to {ConditionEvaluator.MaxDateYears}.");
+                    }
+
+                    if (date.Months is < 0 or > ConditionEvaluator.MaxDateMonths)
+                    {
+                        Add($"{path}.months", "condition.date.months", $"月数须为 0 到 {ConditionEvaluator.MaxDateMonths}。", $"The months must be 0 to {ConditionEvaluator.MaxDateMonths}.");
                     }
 
                     break;
