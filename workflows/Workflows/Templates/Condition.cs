@@ -54,7 +54,8 @@ public sealed record FieldIncludes(string Field, string Value) : Condition;
 
 /// <summary>
 /// A date answer compared with another date answer or with the submission's date, optionally moved by a number of
-/// calendar or working days (working days from the application's pinned calendar).
+/// calendar or working days (working days from the application's pinned calendar). Members left at their default are
+/// not written, so a template written back reads as its author wrote it.
 /// </summary>
 /// <param name="Field">The field's key (a date field).</param>
 /// <param name="Relation">Before, after or within.</param>
@@ -65,7 +66,14 @@ public sealed record FieldIncludes(string Field, string Value) : Condition;
 /// <param name="Years">Whole years <paramref name="Of"/> is moved by first, with <paramref name="Months"/> (an age: "60 years
 /// before the retirement date"); days then move from there. 0 by default.</param>
 /// <param name="Months">Calendar months moved by with the years (a retirement age of 60 years and 3 months). 0 by default.</param>
-public sealed record DateCompare(string Field, DateRelation Relation, string Of, int Days = 0, DayCount Count = DayCount.CalendarDays, int Years = 0, int Months = 0) : Condition
+public sealed record DateCompare(
+    string Field,
+    DateRelation Relation,
+    string Of,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Days = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] DayCount Count = DayCount.CalendarDays,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Years = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Months = 0) : Condition
 {
     /// <summary>The <see cref="Of"/> that means the date the application is submitted (so no field may be called so).</summary>
     public const string Submission = "submission";
