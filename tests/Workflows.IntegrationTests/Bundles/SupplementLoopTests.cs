@@ -24,6 +24,7 @@ public sealed class SupplementLoopTests(StorageFixture storage) : IAsyncLifetime
     const string Licence = "business-licence";
     const string FoodLicence = "food-licence";
     const string Market = "market-regulation";
+    const string Tax = "tax-registration";
     const string Lease = "leaseContract";
     const string LeaseName = "经营场所租赁合同";
     const string IdCard = "legalRepIdCard";
@@ -263,6 +264,47 @@ public sealed class SupplementLoopTests(StorageFixture storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Commitment_NeededByTwoItemsOfTwoDepartments_IsVerifiedOnceByTheItemNamed_AndItsFailureRevokesBoth()
+    {
+        const string id = "sup-verify-once";
+        var template = Template(CommitmentFailure.RevokeItem, sharedWithTax: true);
+        TemplateValidator.Validate(template, BuiltInTemplates.Catalog).ShouldBeEmpty();
+        await StartAsync(id, addressCommitted: true, onFailed: CommitmentFailure.RevokeItem, sharedWithTax: true);
+        var task = await harness.WaitForTaskAsync(Market, id, Licence);
+        (await DecideAsync(task, new DecisionRequest(DecisionKind.Approve, "按承诺审批"))).ShouldBe(StatusCodes.Status202Accepted);
+        var outcome = await harness.WaitForOutcomeAsync(id);
+        outcome.Items.Single(i => i.ItemKey == Tax).State.ShouldBe(ItemState.Approved);
+
+        // Both items were approved on the commitment; the tax bureau, which the template names, verifies it once.
+        (await harness.Tasks.ListAsync(Market)).ShouldNotContain(t => t.ApplicationId == id && t.Kind == TaskKind.Verification);
+        var verification = (await harness.Tasks.ListAsync("tax")).Where(t => t.ApplicationId == id && t.Kind == TaskKind.Verification).ShouldHaveSingleItem();
+        verification.TaskId.ShouldBe($"{id}:{Tax}:verify:{AddressCommitment}");
+        verification.ItemKey.ShouldBe(Tax);
+        verification.Note!.ShouldContain(Licence);
+        verification.NoteEn!.ShouldContain($"for the items {Licence}, {Tax}");
+        (await harness.Notifications.ListAsync(RecipientKind.Department, "tax"))
+            .Where(n => n.Notification.ApplicationId == id && n.Notification.Topic == NotificationTopics.NewTask).ShouldHaveSingleItem()
+            .Notification.Id.ShouldBe($"{verification.TaskId}:opened");
+        (await harness.Notifications.ListAsync(RecipientKind.Department, Market))
+            .ShouldNotContain(n => n.Notification.ApplicationId == id && n.Notification.Topic == NotificationTopics.NewTask && n.Notification.Title.Contains("核查"));
+
+        // It fails: both items' results are revoked, each audited, and the applicant is told once naming both.
+        (await DecideAsync(verification, new DecisionRequest(DecisionKind.Reject, "现场核查：住所为居民住宅，与承诺不符"))).ShouldBe(StatusCodes.Status202Accepted);
+        var held = await harness.Licences.ListAsync(Applicant(id).Id);
+        held.ShouldNotContain(l => l.LicenceType == "business-licence");
+        held.ShouldNotContain(l => l.LicenceType == "tax-registration");
+        var audit = await harness.Audit.ReadAsync(id);
+        audit.Where(e => e.Action == "item.revoked").Select(e => e.Detail!.Split('：')[0]).ShouldBe([Tax, Licence], ignoreOrder: true);
+        var view = await ApplicationAsync(id);
+        view.Items.Single(i => i.Key == Licence).Revoked.ShouldNotBeNull();
+        view.Items.Single(i => i.Key == Tax).Revoked.ShouldNotBeNull();
+        var notice = (await harness.Notifications.ListAsync(RecipientKind.Applicant, Applicant(id).Id))
+            .Where(n => n.Notification.Topic == NotificationTopics.CommitmentFailed).ShouldHaveSingleItem().Notification;
+        notice.Title.ShouldContain("营业执照");
+        notice.Title.ShouldContain("税务登记");
+    }
+
+    [Fact]
     public async Task TaskViews_AnswerOutcomesCamelCase_WhetherTheOrchestratorOrTheSweepClosedThem()
     {
         const string id = "sup-outcome-case";
@@ -318,8 +360,9 @@ public sealed class SupplementLoopTests(StorageFixture storage) : IAsyncLifetime
         // in that instant is stale once: like a page, read again and retry once; a second 412 is a real failure.
         for (var attempt = 1; ; attempt++)
         {
-            var stored = (await harness.Tasks.GetStoredAsync(Market, task.TaskId))!;
-            var result = await officers.DecideAsync(Officer, task.TaskId, stored.ETag.ToString(), decision, default);
+            var stored = (await harness.Tasks.GetStoredAsync(task.Department, task.TaskId))!;
+            var officer = task.Department == Market ? Officer : new Caller($"officer-{task.Department}", "窗口", CallerRole.Officer, Department: task.Department);
+            var result = await officers.DecideAsync(officer, task.TaskId, stored.ETag.ToString(), decision, default);
             var status = ((IStatusCodeHttpResult)result).StatusCode;
             if (status != StatusCodes.Status412PreconditionFailed || attempt == 2)
             {
@@ -389,7 +432,7 @@ public sealed class SupplementLoopTests(StorageFixture storage) : IAsyncLifetime
     /// A business licence decided by an officer, with a food licence after it: the lease contract may be uploaded or
     /// deferred; the legal representative's ID card comes only from the electronic licence registry.
     /// </summary>
-    static BundleTemplate Template(CommitmentFailure? onFailed = null)
+    static BundleTemplate Template(CommitmentFailure? onFailed = null, bool sharedWithTax = false)
     {
         var approveAtOnce = new RuleDecision([new DecisionRule("licensed", new HasLicence("business-licence"), RuleOutcome.Approve, "Business licence held.")], RuleOutcome.ReferToOfficer);
         return new BundleTemplate(
@@ -403,11 +446,13 @@ public sealed class SupplementLoopTests(StorageFixture storage) : IAsyncLifetime
             [
                 new MaterialDefinition(Lease, LeaseName, [Licence], Upload: new UploadRule(["application/pdf"], 10L * 1024 * 1024), Deferral: new DeferralRule(5, DeferralOutcome.RejectItem)),
                 new MaterialDefinition(IdCard, IdCardName, [Licence], FromLicence: "id-card"),
-                new MaterialDefinition(AddressCommitment, "住所（经营场所）承诺书", [Licence], Upload: new UploadRule(["application/pdf"], 10L * 1024 * 1024),
-                    Commitment: new CommitmentRule("本企业承诺所申报住所真实、合法、可用于经营。", 20, onFailed)),
+                new MaterialDefinition(AddressCommitment, "住所（经营场所）承诺书", sharedWithTax ? [Licence, Tax] : [Licence], Upload: new UploadRule(["application/pdf"], 10L * 1024 * 1024),
+                    Commitment: new CommitmentRule("本企业承诺所申报住所真实、合法、可用于经营。", 20, onFailed, sharedWithTax ? Tax : null)),
             ],
             Items:
             [
+                .. sharedWithTax ? [new ItemDefinition(Tax, "税务登记", "tax", "svc-tx", 10, 1, approveAtOnce, [Licence], ["companyName"],
+                    [new OutputDefinition("taxRegistration", "税务登记", OutputKind.Certificate, "tax-registration", "TX")], NameEn: "Tax registration")] : Array.Empty<ItemDefinition>(),
                 new ItemDefinition(Licence, "营业执照", Market, "svc-bl", 15, 1, new OfficerDecision(), [], ["companyName"],
                     [new OutputDefinition("businessLicence", "营业执照", OutputKind.Certificate, "business-licence", "BL")]),
                 new ItemDefinition(FoodLicence, "食品经营许可", Market, "svc-fl", 20, 3, approveAtOnce, [Licence], ["companyName"],
@@ -416,16 +461,18 @@ public sealed class SupplementLoopTests(StorageFixture storage) : IAsyncLifetime
     }
 
     /// <summary>Starts the bundle the way <see cref="ApplicationService.SubmitAsync"/> does, with a ledger built here.</summary>
-    async Task StartAsync(string id, DateTime? leaseDeferredUntil = null, bool addressCommitted = false, CommitmentFailure? onFailed = null)
+    async Task StartAsync(string id, DateTime? leaseDeferredUntil = null, bool addressCommitted = false, CommitmentFailure? onFailed = null, bool sharedWithTax = false)
     {
-        var template = Template(onFailed);
+        var template = Template(onFailed, sharedWithTax);
         MaterialEntry[] ledger =
         [
             leaseDeferredUntil is { } due
                 ? new MaterialEntry(Lease, LeaseName, MaterialStatus.Deferred, [Licence], DueAt: due)
                 : new MaterialEntry(Lease, LeaseName, MaterialStatus.Uploaded, [Licence], "uploads/lease-1.pdf"),
             new MaterialEntry(IdCard, IdCardName, MaterialStatus.FromLicence, [Licence], "id-card"),
-            addressCommitted
+            addressCommitted && sharedWithTax
+                ? new MaterialEntry(AddressCommitment, "住所（经营场所）承诺书", MaterialStatus.Committed, [Licence, Tax], Verifier: new CommitmentVerifier(Tax, "tax", "税务登记", "Tax registration"))
+                : addressCommitted
                 ? new MaterialEntry(AddressCommitment, "住所（经营场所）承诺书", MaterialStatus.Committed, [Licence])
                 : new MaterialEntry(AddressCommitment, "住所（经营场所）承诺书", MaterialStatus.Uploaded, [Licence], "uploads/address.pdf"),
         ];

@@ -425,6 +425,11 @@ public sealed partial class TemplateValidatorTests
             "material.commitment.onFailed",
             "$.materials[residenceCommitment].commitment.onFailed",
             ["notify", "revokeItem"]),
+        ["commitment verified by an item that does not need it"] = new(
+            t => t.WithMaterial("residenceCommitment", m => m with { Commitment = new CommitmentRule("承诺", 5, VerifiedBy: "birth-cert") }),
+            "material.commitment.verifiedBy",
+            "$.materials[residenceCommitment].commitment.verifiedBy",
+            ["'birth-cert'", "must be one of the items"]),
         ["deferral of zero days"] = new(
             t => t.WithMaterial("marriageCertificate", m => m with { Deferral = new DeferralRule(0, DeferralOutcome.CancelItem) }),
             "material.deferral.withinDays",

@@ -287,6 +287,24 @@ public sealed class CitizenApi(
         // revoked; the verification task, closed by the department, keeps the outcome and the reason.
         foreach (var committed in record.Materials.Where(m => m.Status == MaterialStatus.Committed))
         {
+            // One verification for every item approved on the commitment: its outcome stands for each of them.
+            if (committed.Verifier is { } verifier)
+            {
+                if (await tasks.GetAsync(verifier.Department, $"{ItemOrchestrator.InstanceId(record.ApplicationId, verifier.Item)}:verify:{committed.Key}", cancellationToken)
+                    is { Outcome: "revoked" } shared)
+                {
+                    for (var at = 0; at < items.Count; at++)
+                    {
+                        if (committed.RequiredBy.Contains(items[at].Key) && items[at].State == ItemState.Approved)
+                        {
+                            items[at] = items[at] with { Revoked = shared.Note ?? (ApiLanguage.English ? "The commitment failed its verification." : "承诺未通过核查。") };
+                        }
+                    }
+                }
+
+                continue;
+            }
+
             foreach (var key in committed.RequiredBy)
             {
                 var at = items.FindIndex(i => i.Key == key && i.State == ItemState.Approved);

@@ -144,9 +144,12 @@ public static class SubmissionPlanner
             {
                 entry = new MaterialEntry(material.Key, material.Name, MaterialStatus.ProducedByItem, needing, $"{produced.Item}.{produced.Output}");
             }
-            else if (provision is { Kind: ProvisionKind.Commitment } && material.Commitment is not null)
+            else if (provision is { Kind: ProvisionKind.Commitment } && material.Commitment is { } commitment)
             {
-                entry = new MaterialEntry(material.Key, material.Name, MaterialStatus.Committed, needing);
+                // One verification for every item approved on it, by the item the template names (or the first needing it).
+                var by = commitment.VerifiedBy is { } named && needing.Contains(named) ? named : needing[0];
+                var verifier = template.Items.First(i => i.Key == by);
+                entry = new MaterialEntry(material.Key, material.Name, MaterialStatus.Committed, needing, Verifier: new CommitmentVerifier(by, verifier.Department, verifier.Name, verifier.NameEn));
             }
             else if (material.Deferral is { } deferral && provision is null or { Kind: ProvisionKind.Defer })
             {

@@ -38,7 +38,17 @@ public enum MaterialStatus
 /// <param name="RequiredBy">The included items that need it.</param>
 /// <param name="Reference">The upload's blob, the licence number, or the producing item's output.</param>
 /// <param name="DueAt">For a deferred material, when it must be supplied.</param>
-public sealed record MaterialEntry(string Key, string Name, MaterialStatus Status, IReadOnlyList<string> RequiredBy, string? Reference = null, DateTime? DueAt = null);
+/// <param name="Verifier">For a commitment: the one item whose department verifies it for every item approved on it;
+/// null in ledgers written before (each item approved on it then opened its own verification).</param>
+public sealed record MaterialEntry(string Key, string Name, MaterialStatus Status, IReadOnlyList<string> RequiredBy, string? Reference = null, DateTime? DueAt = null,
+    CommitmentVerifier? Verifier = null);
+
+/// <summary>Who verifies a commitment (告知承诺) once for all the items approved on it.</summary>
+/// <param name="Item">The item whose department verifies; its instance id names the verification task.</param>
+/// <param name="Department">That item's department.</param>
+/// <param name="ItemName">That item's name, as the task shows it.</param>
+/// <param name="ItemNameEn">That item's name in English, when the template gives one.</param>
+public sealed record CommitmentVerifier(string Item, string Department, string ItemName, string? ItemNameEn = null);
 
 /// <summary>Input of <see cref="BundleOrchestrator"/>: the whole application, pinned to one template version.</summary>
 /// <param name="ApplicationId">The application's id; also the bundle instance id.</param>

@@ -144,13 +144,25 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 (var outputs, certificates) = Outputs(result.Outputs);
                 result = result with { Outputs = outputs };
                 verifications = CommitmentVerifications();
-                // A verification is a new task like a decision: its department is told, in the same finishing activity.
+                // A verification is a new task like a decision: its department is told, in the same finishing activity. One
+                // shared by several items (its verifier named in the ledger) is told under the task's own id, so every item
+                // approved on the commitment writes the same notice and the department reads it once.
                 foreach (var verification in verifications)
                 {
-                    Notify(RecipientKind.Department, item.Department, NotificationTopics.NewTask,
-                        new($"新任务：核查“{item.Name}”的承诺", $"New task: verify a commitment for {NameEn}"),
-                        new($"{input.Applicant.Name}的申请 {input.ApplicationId} 已凭书面承诺通过；{verification.Note} 截止 {verification.DueAt:yyyy-MM-dd HH:mm} UTC。",
-                            $"{input.Applicant.Name}'s application {input.ApplicationId} was approved on a written commitment; {verification.NoteEn ?? verification.Note} Due {verification.DueAt:yyyy-MM-dd HH:mm} UTC."));
+                    var verifierEn = input.Materials.Select(m => m.Verifier).FirstOrDefault(v => v?.Item == verification.ItemKey)?.ItemNameEn;
+                    var title = new LocalText($"新任务：核查“{verification.ItemName}”的承诺",
+                        $"New task: verify a commitment for {(verification.ItemKey == item.Key ? NameEn : verifierEn ?? verification.ItemName)}");
+                    var body = new LocalText($"{input.Applicant.Name}的申请 {input.ApplicationId} 已凭书面承诺通过；{verification.Note} 截止 {verification.DueAt:yyyy-MM-dd HH:mm} UTC。",
+                        $"{input.Applicant.Name}'s application {input.ApplicationId} was approved on a written commitment; {verification.NoteEn ?? verification.Note} Due {verification.DueAt:yyyy-MM-dd HH:mm} UTC.");
+                    if (verification.ItemKey == item.Key && !Shared(verification))
+                    {
+                        Notify(RecipientKind.Department, item.Department, NotificationTopics.NewTask, title, body);
+                    }
+                    else
+                    {
+                        notifications.Add(Notification.Of($"{verification.TaskId}:opened", RecipientKind.Department, verification.Department, NotificationTopics.NewTask,
+                            title, body, context.CurrentUtcDateTime, input.ApplicationId, verification.ItemKey));
+                    }
                 }
             }
 
@@ -577,19 +589,27 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                 input.ApplicationId, input.Applicant.Id, item.Key, item.Name, item.Department, context.CurrentUtcDateTime, certificates));
         }
 
-        // A task to verify each commitment (告知承诺) the approval was given on.
+        // A task to verify each commitment (告知承诺) the approval was given on: the verifier's, named in the ledger, once for
+        // every item approved on it (whichever finishes first creates it; the task is created only if absent); in a
+        // ledger from before, this item's own.
         List<TaskRecord> CommitmentVerifications()
         {
             var now = context.CurrentUtcDateTime;
             return [.. input.Materials.Where(m => m.Status == MaterialStatus.Committed).Select(entry =>
             {
                 var rule = input.MaterialRules.FirstOrDefault(r => r.Key == entry.Key)?.Commitment;
+                var (key, department, name) = entry.Verifier is { } v ? (v.Item, v.Department, v.ItemName) : (item.Key, item.Department, item.Name);
+                var covers = entry.Verifier is null || entry.RequiredBy.Count < 2 ? ("", "") : ($"（涉及事项：{string.Join("、", entry.RequiredBy)}）", $" (for the items {string.Join(", ", entry.RequiredBy)})");
                 return new TaskRecord(
-                    item.Department, $"{TaskId}:verify:{entry.Key}", TaskKind.Verification, input.ApplicationId, item.Key, item.Name,
+                    department, $"{ItemOrchestrator.InstanceId(input.ApplicationId, key)}:verify:{entry.Key}", TaskKind.Verification, input.ApplicationId, key, name,
                     input.TemplateKey, input.Applicant.Id, input.Applicant.Name, OfficerTaskStatus.Open, now,
-                    clock.Due(now, rule?.VerifyWithinDays ?? item.CommittedDays), Note: $"核查{entry.Name}的承诺：{rule?.Text}", NoteEn: $"Verify the commitment for {entry.Name}: {rule?.Text}");
+                    clock.Due(now, rule?.VerifyWithinDays ?? item.CommittedDays), Note: $"核查{entry.Name}的承诺{covers.Item1}：{rule?.Text}", NoteEn: $"Verify the commitment for {entry.Name}{covers.Item2}: {rule?.Text}");
             })];
         }
+
+        // A verification several items share (its ledger line names a verifier and more than one item needs it).
+        bool Shared(TaskRecord verification) => input.Materials.Any(m =>
+            m.Verifier is not null && m.RequiredBy.Count > 1 && verification.TaskId.EndsWith($":verify:{m.Key}", StringComparison.Ordinal));
 
         // From the instance and output alone (no clock), so a replay or a step run again after a crash issues the same number.
         string Number(OutputDefinition output)

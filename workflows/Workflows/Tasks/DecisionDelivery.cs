@@ -128,24 +128,47 @@ public sealed partial class DecisionDelivery(
         var revoke = material?.Commitment?.OnFailed == CommitmentFailure.RevokeItem;
         var why = decision.Reason ?? string.Empty;
         var what = material?.Name ?? materialKey;
+        var ended = new List<(string Zh, string En)>();
         if (revoke)
         {
-            await licences.RevokeAsync(task.ApplicantId, task.ApplicationId, task.ItemKey, why, decision.At.UtcDateTime, cancellationToken);
-            await audit.AppendAsync(new AuditEntry(task.ApplicationId, $"{task.TaskId}:revoked", decision.At.UtcDateTime, $"officer:{decision.By}",
-                "item.revoked", nameof(ItemState.Approved), "Revoked", $"{task.ItemKey}：{materialKey} 的承诺未通过核查：{why}",
-                $"{task.ItemKey}: commitment for {materialKey} failed its verification: {why}"), cancellationToken);
+            // A verification shared by several items (the ledger names its verifier) revokes every one approved on it;
+            // each of them issued its licences under its own key, and each gets its own audit row.
+            var entry = input?.Materials.FirstOrDefault(m => m.Key == materialKey);
+            var shared = entry?.Verifier is { } v && v.Item == task.ItemKey && entry.RequiredBy.Count > 1;
+            foreach (var itemKey in shared ? entry!.RequiredBy : [task.ItemKey])
+            {
+                var revoked = await licences.RevokeAsync(task.ApplicantId, task.ApplicationId, itemKey, why, decision.At.UtcDateTime, cancellationToken);
+                if (shared && itemKey != task.ItemKey && revoked.Count == 0 && !await ApprovedAsync(task.ApplicationId, itemKey, cancellationToken))
+                {
+                    continue;
+                }
+
+                await audit.AppendAsync(new AuditEntry(task.ApplicationId, itemKey == task.ItemKey ? $"{task.TaskId}:revoked" : $"{task.TaskId}:revoked:{itemKey}",
+                    decision.At.UtcDateTime, $"officer:{decision.By}", "item.revoked", nameof(ItemState.Approved), "Revoked", $"{itemKey}：{materialKey} 的承诺未通过核查：{why}",
+                    $"{itemKey}: commitment for {materialKey} failed its verification: {why}"), cancellationToken);
+                var definition = input?.Template.Items.FirstOrDefault(i => i.Key == itemKey);
+                ended.Add(itemKey == task.ItemKey ? (task.ItemName, definition?.NameEn ?? task.ItemName) : (definition?.Name ?? itemKey, definition?.NameEn ?? definition?.Name ?? itemKey));
+            }
         }
 
+        var (zh, en) = (string.Join("、", ended.Select(e => e.Zh)), string.Join(", ", ended.Select(e => e.En)));
         var (title, body) = revoke
-            ? (new LocalText($"承诺核查未通过，办理结果已撤销：{task.ItemName}", $"Commitment not upheld: {task.ItemName} revoked"), new LocalText(
-                $"核查发现您对「{what}」的承诺与实际不符：{why} 「{task.ItemName}」（申请 {task.ApplicationId}）的办理结果已撤销，其证照不再有效。",
-                $"The verification of your commitment for {what} found it untrue: {why} The result of {task.ItemName} (application {task.ApplicationId}) is revoked and its certificates no longer count."))
+            ? (new LocalText($"承诺核查未通过，办理结果已撤销：{zh}", $"Commitment not upheld: {en} revoked"), new LocalText(
+                $"核查发现您对「{what}」的承诺与实际不符：{why} 「{zh}」（申请 {task.ApplicationId}）的办理结果已撤销，其证照不再有效。",
+                $"The verification of your commitment for {what} found it untrue: {why} The result of {en} (application {task.ApplicationId}) is revoked and its certificates no longer count."))
             : (new LocalText($"承诺核查未通过：{task.ItemName}", $"Commitment not upheld: {task.ItemName}"), new LocalText(
                 $"核查发现您对「{what}」的承诺与实际不符：{why} 「{task.ItemName}」（申请 {task.ApplicationId}）的部门将与您联系。",
                 $"The verification of your commitment for {what} found it untrue: {why} The department of {task.ItemName} (application {task.ApplicationId}) will contact you."));
         await outbox.AddAsync([Notification.Of($"{task.TaskId}:failed", RecipientKind.Applicant, task.ApplicantId, NotificationTopics.CommitmentFailed, title, body,
             decision.At.UtcDateTime, task.ApplicationId, task.ItemKey)], cancellationToken);
         return revoke ? "revoked" : "failed";
+    }
+
+    // Whether an item ended approved: its instance's result (the item orchestrator's output).
+    async Task<bool> ApprovedAsync(string applicationId, string itemKey, CancellationToken cancellationToken)
+    {
+        var instance = await client.GetInstanceAsync(ItemOrchestrator.InstanceId(applicationId, itemKey), getInputsAndOutputs: true, cancellationToken);
+        return instance?.ReadOutputAs<ItemResult>()?.State == ItemState.Approved;
     }
 
     [LoggerMessage(EventId = 3111, Level = LogLevel.Warning, Message = "Task {TaskId}: decision {DecisionId} marked at {MarkedAt:O} was not acted on; delivered again")]

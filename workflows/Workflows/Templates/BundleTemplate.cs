@@ -147,7 +147,9 @@ public sealed record UploadRule(IReadOnlyList<string> ContentTypes, long MaxByte
 /// <param name="VerifyWithinDays">Working days within which the department verifies the commitment.</param>
 /// <param name="OnFailed">What a failed verification does beyond telling the applicant; absent: it tells them only
 /// (<see cref="CommitmentFailure.Notify"/>).</param>
-public sealed record CommitmentRule(string Text, int VerifyWithinDays, CommitmentFailure? OnFailed = null);
+/// <param name="VerifiedBy">The item (one of the material's <c>requiredBy</c>) whose department verifies the commitment,
+/// once for every item approved on it; absent or not part of the application: the first of <c>requiredBy</c> that is.</param>
+public sealed record CommitmentRule(string Text, int VerifyWithinDays, CommitmentFailure? OnFailed = null, string? VerifiedBy = null);
 
 /// <summary>What a failed verification of a commitment (告知承诺 核查不实) does to the item approved on it.</summary>
 public enum CommitmentFailure

@@ -1013,6 +1013,12 @@ public static partial class TemplateValidator
                 {
                     Add($"{path}.commitment.onFailed", "material.commitment.onFailed", "核查不通过时只能 notify 或 revokeItem。", "A failed verification does notify or revokeItem.");
                 }
+
+                if (commitment.VerifiedBy is { } verifier && !material.RequiredBy.Contains(verifier))
+                {
+                    Add($"{path}.commitment.verifiedBy", "material.commitment.verifiedBy", $"核查承诺的事项“{verifier}”须是需要此材料的事项之一（{string.Join("、", material.RequiredBy)}）。",
+                        $"The item verifying the commitment, '{verifier}', must be one of the items needing the material ({string.Join(", ", material.RequiredBy)}).");
+                }
             }
 
             if (material.Deferral is not null && material.Upload is null)
