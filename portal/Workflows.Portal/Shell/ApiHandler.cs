@@ -7,7 +7,7 @@ namespace Workflows.Portal.Shell;
 public sealed class ApiHandler(Session session) : DelegatingHandler
 {
     /// <inheritdoc />
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (session.User is { } user && request.Headers.Authorization is null)
         {
@@ -16,6 +16,19 @@ public sealed class ApiHandler(Session session) : DelegatingHandler
 
         request.Headers.AcceptLanguage.Clear();
         request.Headers.AcceptLanguage.Add(new StringWithQualityHeaderValue(session.English ? "en" : "zh-CN"));
-        return base.SendAsync(request, cancellationToken);
+        // A polled read asks only for a change (Polled); the 304 is then the generated client's "Not Modified" exception.
+        var polled = request.Method == HttpMethod.Get ? Polled.Current : null;
+        if (polled?.TagFor(request.RequestUri) is { } tag)
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", tag);
+        }
+
+        var response = await base.SendAsync(request, cancellationToken);
+        if (polled is not null && response.StatusCode == System.Net.HttpStatusCode.OK)
+        {
+            polled.Keep(request.RequestUri, response.Headers.ETag?.ToString());
+        }
+
+        return response;
     }
 }
