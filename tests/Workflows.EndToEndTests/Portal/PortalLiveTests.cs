@@ -42,6 +42,9 @@ public sealed class PortalLiveTests(ServerFixture server)
         // Nothing changed: the next poll (every 5 s) names the ETag and is answered 304; the row stays as it was.
         await WaitAsync(() => { lock (polls) { return polls.Exists(p => p.Status == 304 && p.IfNoneMatch is not null); } }, TimeSpan.FromSeconds(15));
         await Expect(page.Locator("tr.task-row")).ToHaveCountAsync(1);
+        // A 304 is "unchanged" to the page, never a problem to show.
+        await Expect(page.Locator(".notice[role=alert]")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
 
         await tasks.CreateAsync(Task(department, "second", "户口登记"));
         var added = DateTime.UtcNow;
