@@ -604,7 +604,9 @@ public static class ApiTriggers
             return new ResultActionResult(limited);
         }
 
-        return new ResultActionResult(await StorageFaults.GuardAsync(() => handle(caller, request.HttpContext.RequestAborted)));
+        var result = await StorageFaults.GuardAsync(() => handle(caller, request.HttpContext.RequestAborted));
+        // A polled read answers an ETag of its body and 304 to an If-None-Match naming it, as the local server does.
+        return new ResultActionResult(operation.Conditional ? ConditionalGet.Apply(result) : result);
     }
 
     // App Service CORS (infra/) answers preflights and names the origin but cannot name exposed headers: the app does.

@@ -3,7 +3,7 @@ using Workflows.Hosting;
 namespace Workflows.Benchmarks;
 
 /// <summary>
-/// The command line: <c>[--quick] [--http-only] [--out PATH]</c>. The bench runs each profile in a child process
+/// The command line: <c>[--quick] [--http-only] [--portal] [--out PATH]</c>. The bench runs each profile in a child process
 /// of its own, started with the internal <c>--profile NAME --result PATH</c>, then the HTTP part.
 /// </summary>
 /// <param name="Quick">Small counts; the report is written only where --out says.</param>
@@ -11,10 +11,11 @@ namespace Workflows.Benchmarks;
 /// <param name="Profile">Child process only: the one profile to measure.</param>
 /// <param name="Result">Child process only: where to write its result as JSON.</param>
 /// <param name="HttpOnly">Only the HTTP part, for developing it; its report is written only where --out says.</param>
-public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Profile = null, string? Result = null, bool HttpOnly = false)
+/// <param name="Portal">Only the portal part (issue 16's speed): it replaces the report's Portal section and nothing else.</param>
+public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Profile = null, string? Result = null, bool HttpOnly = false, bool Portal = false)
 {
     /// <summary>How to call the bench.</summary>
-    public const string Usage = "usage: dotnet run -c Release --project tests/Workflows.Benchmarks -- [--quick] [--http-only] [--out docs/benchmarks.md]";
+    public const string Usage = "usage: dotnet run -c Release --project tests/Workflows.Benchmarks -- [--quick] [--http-only] [--portal] [--out docs/benchmarks.md]";
 
     /// <summary>Parses the command line.</summary>
     /// <param name="args">The arguments.</param>
@@ -25,6 +26,7 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
     {
         ArgumentNullException.ThrowIfNull(args);
         var (quick, httpOnly, output, result) = (false, false, (string?)null, (string?)null);
+        var portal = false;
         EngineProfile? profile = null;
         arguments = new BenchArguments(false, null);
         for (var i = 0; i < args.Length; i++)
@@ -36,6 +38,9 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
                     break;
                 case "--http-only":
                     httpOnly = true;
+                    break;
+                case "--portal":
+                    portal = true;
                     break;
                 case "--out" when i + 1 < args.Length:
                     output = args[++i];
@@ -65,7 +70,13 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
             return false;
         }
 
-        arguments = new BenchArguments(quick, output, profile, result, httpOnly);
+        if (portal && (httpOnly || profile is not null))
+        {
+            error = "--portal runs alone";
+            return false;
+        }
+
+        arguments = new BenchArguments(quick, output, profile, result, httpOnly, portal);
         error = null;
         return true;
     }

@@ -7,7 +7,7 @@ namespace Workflows.Tests;
 /// <summary>The portal's texts: every one in Chinese (the default) and in English, and the English free of Chinese.</summary>
 public sealed partial class PortalTextsTests
 {
-    static readonly string Resources = Path.Combine(RepoPaths.Root, "portal", "Workflows.Portal", "Resources");
+    static readonly string Resources = Path.Combine(RepoPaths.Root, "portal", "Workflows.Portal.Shell", "Resources");
 
     [Fact]
     public void EveryText_IsInBothLanguages_AndTheEnglishHasNoChinese()

@@ -60,6 +60,10 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
                 "officer-hospital", "hospital officer", "officer", "hospital", english);
             await ScanAsync(officer, "tasks", "tasks", found, language, phone);
             await ScanAsync(officer, $"tasks/{Uri.EscapeDataString(task.Task.TaskId)}", "task", found, language, phone);
+
+            var (department, _) = await PortalEscalationsTests.SeedAsync(server);
+            var supervisor = await PortalEscalationsTests.NewSupervisorPageAsync(browser, server, viewport, department, english);
+            await ScanAsync(supervisor, "escalations", "escalations", found, language, phone);
         }
 
         found.ShouldBeEmpty(string.Join(Environment.NewLine, found));

@@ -57,6 +57,14 @@ internal static class ApiEndpoints
             var refused = operation is null ? ApiProblems.Forbidden() : operation.Refuse(Caller.From(context.HttpContext.User));
             return refused ?? await next(context);
         });
+        // A polled read answers an ETag of its body and 304 to an If-None-Match naming it (ConditionalGet).
+        api.AddEndpointFilter(async (context, next) =>
+        {
+            var result = await next(context);
+            return result is IResult answered && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ApiOperation>() is { Conditional: true }
+                ? ConditionalGet.Apply(answered)
+                : result;
+        });
         MapCitizens(api);
         MapOfficers(api);
         MapAdministrators(api);

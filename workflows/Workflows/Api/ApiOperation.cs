@@ -105,6 +105,12 @@ public sealed record ApiOperation(string Method, string Template, string Operati
     /// <summary>The rate-limit policy, or null.</summary>
     public string? RateLimit { get; init; }
 
+    /// <summary>
+    /// A read that pages poll (<see cref="ConditionalGet"/>): its 200 carries an ETag and an <c>If-None-Match</c> naming it
+    /// is answered 304 without a body; <see cref="AllResponses"/> documents both.
+    /// </summary>
+    public bool Conditional { get; init; }
+
     /// <summary>The responses particular to this route; <see cref="AllResponses"/> adds those every route of its kind answers.</summary>
     public IReadOnlyList<ApiResponse> Responses { get; init; } = [];
 
@@ -115,7 +121,7 @@ public sealed record ApiOperation(string Method, string Template, string Operati
     public string FunctionName => "Api" + OperationId;
 
     /// <summary>
-    /// Every response the route can answer: its own, plus 401/403 from the edge, 400/413/415 from reading a body,
+    /// Every response the route can answer: its own (a conditional read's 200 with an ETag, and its 304), plus 401/403 from the edge, 400/413/415 from reading a body,
     /// 429 from its rate limit and 503 when storage cannot be reached.
     /// </summary>
     public IReadOnlyList<ApiResponse> AllResponses
@@ -123,6 +129,12 @@ public sealed record ApiOperation(string Method, string Template, string Operati
         get
         {
             var all = new List<ApiResponse>(Responses);
+            if (Conditional)
+            {
+                all = [.. all.Select(r => r.Status == StatusCodes.Status200OK && !r.Headers.Contains(ApiResponse.ETag) ? r with { Headers = [.. r.Headers, ApiResponse.ETag] } : r)];
+                all.Add(ApiResponse.Empty(StatusCodes.Status304NotModified, ApiResponse.ETag));
+            }
+
             void Add(int status, params string[] headers)
             {
                 if (!all.Exists(r => r.Status == status))

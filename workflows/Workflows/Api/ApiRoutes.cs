@@ -214,9 +214,9 @@ public static class ApiRoutes
         new("GET", LicenceFile, "GetLicenceFile", ApiAccess.Applicant, Citizens, "One of my certificates as a PDF with its verification code; ranges and ETag.")
             { Responses = FileResponses },
         new("GET", Applications, "ListMyApplications", ApiAccess.Applicant, Citizens, "My applications, newest first (sort=submittedAt: oldest first), a page at a time; status, template, from, to.")
-            { Responses = [Ok<Page<ApplicationSummary>>(), Problem(400)] },
+            { Conditional = true, Responses = [Ok<Page<ApplicationSummary>>(), Problem(400)] },
         new("GET", Application, "GetMyApplication", ApiAccess.Applicant, Citizens, "One of my applications: each item's state and due time, and what is asked of me.")
-            { Responses = [Ok<ApplicationDetail>(), Problem(404)] },
+            { Conditional = true, Responses = [Ok<ApplicationDetail>(), Problem(404)] },
         new("POST", Supplement, "SupplyItem", ApiAccess.Applicant, Citizens, "Answer an item's supplement request with corrected answers and materials.")
             { Request = typeof(SupplyRequest), Responses = [Empty(202, Location), Problem(404), Problem(409)] },
         new("POST", DeferredMaterial, "SupplyDeferredMaterial", ApiAccess.Applicant, Citizens, "Supply a material accepted as missing (容缺).")
@@ -224,7 +224,7 @@ public static class ApiRoutes
         new("POST", Withdrawal, "WithdrawApplication", ApiAccess.Applicant, Citizens, "Withdraw: every pending item is cancelled.")
             { Request = typeof(WithdrawRequest), Responses = [Empty(202, Location), Problem(404), Problem(409)] },
         new("GET", Licences, "ListMyLicences", ApiAccess.Applicant, Citizens, "My electronic licences, held, revoked or superseded (status, and how each ended), newest first, a page at a time; application: only those it issued.")
-            { Responses = [Ok<Page<LicenceView>>(), Problem(400)] },
+            { Conditional = true, Responses = [Ok<Page<LicenceView>>(), Problem(400)] },
         new("POST", Confirmation, "ConfirmProactive", ApiAccess.Applicant, Citizens, "Confirm a pre-filled application started by a register event, with corrections and materials.")
             { Request = typeof(ConfirmationRequest), Responses = [Empty(202, Location), Problem(404), Problem(409), Problem(422)] },
         new("POST", Declination, "DeclineProactive", ApiAccess.Applicant, Citizens, "Decline a pre-filled application started by a register event.")
@@ -232,7 +232,7 @@ public static class ApiRoutes
 
         // Officers.
         new("GET", Tasks, "ListTasks", ApiAccess.Officer, Officers, "My department's tasks, soonest due first, a page at a time; escalated=true lists what passed its due time (a supervisor's list).")
-            { Responses = [Ok<Page<TaskRecord>>(), Problem(400)] },
+            { Conditional = true, Responses = [Ok<Page<TaskRecord>>(), Problem(400)] },
         new("GET", TaskById, "GetTask", ApiAccess.Officer, Officers, "One task, with the ETag to send when acting on it.")
             { Responses = [Of<TaskView>(200, ETag), Problem(404)] },
         new("GET", TaskApplication, "GetTaskApplication", ApiAccess.Officer, Officers, "The answers and materials the task's item needs.")
@@ -281,7 +281,7 @@ public static class ApiRoutes
         new("POST", Ratings, "Rate", ApiAccess.Applicant, Voice, "Rate an ended item (item = its key) or the ended bundle (item = null): score 1-5, tags, comment; once.")
             { Request = typeof(RatingRequest), Responses = [Of<Rating>(201, Location), Ok<Rating>(), Problem(404), Problem(409)] },
         new("GET", Ratings, "ListRatings", ApiAccess.Applicant, Voice, "My ratings of one application, with the departments' responses.")
-            { Responses = [Ok<Page<Rating>>(), Problem(404)] },
+            { Conditional = true, Responses = [Ok<Page<Rating>>(), Problem(404)] },
         new("POST", StuckReport, "ReportStuck", ApiAccess.Applicant, Voice, "Report that one of my applications is stuck (办不成事); opens a supervised case.")
             { Request = typeof(StuckReportRequest), Responses = [Of<StuckReportResponse>(202), Problem(404), Problem(409)] },
         new("POST", FollowUpResponse, "AnswerFollowUp", ApiAccess.Officer, Voice, "Answer a bad rating's follow-up in writing; closes it. If-Match required.")
@@ -303,7 +303,7 @@ public static class ApiRoutes
 
         // Everyone signed in.
         new("GET", Notifications, "ListMyNotifications", ApiAccess.SignedIn, NotificationsTag, "My notifications, newest first, a page at a time (unread=true: only those not marked read): an applicant's own, an officer's department's (and supervisors'), the administrators'.")
-            { Responses = [Ok<Page<NotificationView>>(), Problem(400), Problem(403)] },
+            { Conditional = true, Responses = [Ok<Page<NotificationView>>(), Problem(400), Problem(403)] },
         new("POST", NotificationRead, "MarkNotificationRead", ApiAccess.SignedIn, NotificationsTag, "Mark one of my notifications read (again: the same answer, the first time kept); another person's is 404.")
             { Responses = [Ok<NotificationView>(), Problem(403), Problem(404)] },
 

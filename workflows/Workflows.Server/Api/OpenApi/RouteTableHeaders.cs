@@ -13,7 +13,7 @@ internal sealed class RouteTableHeaders : IOpenApiOperationTransformer
 {
     static readonly Dictionary<string, string> Descriptions = new(StringComparer.Ordinal)
     {
-        [ApiResponse.ETag] = "The version of what was read or written: send it as If-Match to change it.",
+        [ApiResponse.ETag] = "The version of what was read or written: send it as If-Match to change it, or (a polled read) as If-None-Match to be answered 304 while it is unchanged.",
         [ApiResponse.Location] = "Where what was created or started can be read.",
         [ApiResponse.RetryAfter] = "Seconds to wait before sending the same request again.",
         [ApiResponse.ContentDisposition] = "inline (images and PDF, for a browser to preview) or attachment, with the file's name.",
