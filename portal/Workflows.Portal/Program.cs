@@ -17,10 +17,12 @@ builder.RootComponents.Add<HeadOutlet>("head::after");
 builder.Services.AddFluentUIComponents();
 builder.Services.AddSingleton<Session>();
 builder.Services.AddSingleton<Clock>();
-// The API is the page's own origin: the local server serves both, and a Static Web App links the Functions app at /api.
+// The API is the page's own origin where the local server serves both; in Azure, appsettings.json (written at deploy)
+// names the Functions app's origin, which answers the Static Web App's origin with CORS.
+var apiBase = builder.Configuration["Api:BaseAddress"] is { Length: > 0 } configured ? configured : builder.HostEnvironment.BaseAddress;
 builder.Services.AddScoped(sp => new HttpClient(new ApiHandler(sp.GetRequiredService<Session>()) { InnerHandler = new HttpClientHandler() })
 {
-    BaseAddress = new Uri(builder.HostEnvironment.BaseAddress),
+    BaseAddress = new Uri(apiBase),
 });
 builder.Services.AddScoped(sp => new WorkflowsClient(sp.GetRequiredService<HttpClient>()));
 
