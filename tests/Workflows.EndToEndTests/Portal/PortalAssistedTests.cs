@@ -46,7 +46,9 @@ public sealed class PortalAssistedTests(ServerFixture server)
         await Expect(page.Locator("#consent-status")).ToHaveTextAsync("待确认");
         // What the helper typed, as the form labels it.
         await Expect(page.GetByText("王小明")).ToBeVisibleAsync();
-        await Expect(page.GetByText("政务服务中心帮办员")).ToBeVisibleAsync();
+        await Expect(page.GetByText("政务服务中心帮办员（政务服务中心）")).ToBeVisibleAsync();
+        // The answers in the form's order: the baby's name comes first.
+        await Expect(page.Locator("dl.answers dt").First).ToHaveTextAsync("新生儿姓名");
         await ScanAsync(page, "zh consent", found);
         await page.Locator("#consent-confirm").ClickAsync();
 
