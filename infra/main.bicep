@@ -43,8 +43,18 @@ param authIssuer string = ''
 @description('Audience of the JWTs the API accepts; empty uses the client id (the audience of Entra ID v2.0 access tokens).')
 param authAudience string = ''
 
-@description('Origins of the portal whose pages may call the API (CORS), e.g. ["https://portal.example.gov.cn"]; empty allows none.')
+@description('More origins of the portal whose pages may call the API (CORS), e.g. a custom domain ["https://portal.example.gov.cn"]; the Static Web App\'s own origin is always allowed.')
 param portalOrigins string[] = []
+
+@description('Region of the portal\'s Static Web App (offered in fewer regions than Flex Consumption; the files are served from a global edge anyway).')
+@allowed([
+  'centralus'
+  'eastasia'
+  'eastus2'
+  'westeurope'
+  'westus2'
+])
+param portalLocation string = 'eastasia'
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -90,6 +100,20 @@ module monitoring 'core/monitor/monitoring.bicep' = {
   }
 }
 
+// The portal calls the Functions app's origin with CORS rather than through a linked backend: linking hands the
+// app's App Service Authentication to the Static Web App (it replaces the Entra ID provider configured in api.bicep),
+// and the API's bearer tokens would then have to be the site's own. See docs/decisions/0022-portal-static-web-app.md.
+module portal 'app/portal.bicep' = {
+  name: 'portal'
+  scope: rg
+  params: {
+    name: '${abbrs.webStaticSites}${resourceToken}'
+    location: portalLocation
+    tags: tags
+    sku: 'Standard'
+  }
+}
+
 module api 'app/api.bicep' = {
   name: 'api'
   scope: rg
@@ -105,7 +129,7 @@ module api 'app/api.bicep' = {
     storageAccountName: storageAccountName
     deploymentContainerName: deploymentContainerName
     applicationInsightsName: applicationInsightsName
-    corsOrigins: portalOrigins
+    corsOrigins: union([portal.outputs.uri], portalOrigins)
     // The keys the engine binds (StorageOptions, the Auth section, host.json's %TaskHubName%). No connection
     // string: the engine then connects to the three endpoints with the default credential, here the app's identity.
     appSettings: {
@@ -146,6 +170,11 @@ output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URI string = api.outputs.uri
+output SERVICE_PORTAL_NAME string = portal.outputs.name
+output SERVICE_PORTAL_URI string = portal.outputs.uri
+// The portal's sign-in (scripts/portal-settings.sh writes them into its appsettings.json at deploy).
+output AUTH_AUTHORITY string = issuer
+output AUTH_CLIENT_ID string = authClientId
 output AZURE_FUNCTION_NAME string = api.outputs.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint

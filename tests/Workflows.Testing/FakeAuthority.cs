@@ -14,7 +14,9 @@ namespace Workflows.Testing;
 /// <summary>
 /// An OpenID Connect authority for tests, standing in for Entra ID (an outside system): a Kestrel endpoint on a free
 /// loopback port serving <c>/{tenant}/v2.0/.well-known/openid-configuration</c> and its JWKS (one RSA key made at
-/// start), and minting tokens shaped like Entra's v2.0 access tokens (<c>oid</c>, <c>tid</c>, <c>roles</c>).
+/// start), and minting tokens shaped like Entra's v2.0 access tokens (<c>oid</c>, <c>tid</c>, <c>roles</c>). For a
+/// browser it also plays the interactive part: an authorize endpoint that signs in <see cref="SignInAs"/> at once and
+/// redirects back with a code, and a token endpoint that takes the code with its PKCE verifier (both answer any origin).
 /// </summary>
 public sealed class FakeAuthority : IAsyncDisposable
 {
@@ -29,13 +31,25 @@ public sealed class FakeAuthority : IAsyncDisposable
 
 
     static readonly string[] SigningAlgorithms = ["RS256"];
+    static readonly string[] ResponseTypes = ["code"];
+    static readonly string[] ChallengeMethods = ["S256"];
 
     readonly WebApplication app;
     RSA key = RSA.Create(2048);
     string keyId = "fake-authority-key-1";
     readonly RSA otherKey = RSA.Create(2048);
 
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, Grant> grants = new();
+
     FakeAuthority(WebApplication app) => this.app = app;
+
+    /// <summary>Who the authorize endpoint signs in (object id, name, app roles); nobody until a test sets it.</summary>
+    public (string ObjectId, string Name, string[] Roles)? SignInAs { get; set; }
+
+    /// <summary>How many codes the token endpoint redeemed.</summary>
+    public int CodesRedeemed { get; private set; }
+
+    sealed record Grant(string ClientId, string RedirectUri, string Challenge, string Scope, string? Nonce, string ObjectId, string Name, string[] Roles);
 
     /// <summary>Where the authority's root is (no tenant).</summary>
     public Uri Root { get; private set; } = null!;
@@ -71,7 +85,76 @@ public sealed class FakeAuthority : IAsyncDisposable
                 ["issuer"] = authority.IssuerOf(tenant),
                 ["jwks_uri"] = new Uri(authority.Root, $"{tenant}/discovery/v2.0/keys").ToString(),
                 ["token_endpoint"] = new Uri(authority.Root, $"{tenant}/oauth2/v2.0/token").ToString(),
+                ["authorization_endpoint"] = new Uri(authority.Root, $"{tenant}/oauth2/v2.0/authorize").ToString(),
+                ["userinfo_endpoint"] = new Uri(authority.Root, "oidc/userinfo").ToString(),
+                ["end_session_endpoint"] = new Uri(authority.Root, $"{tenant}/oauth2/v2.0/logout").ToString(),
+                ["response_types_supported"] = ResponseTypes,
+                ["code_challenge_methods_supported"] = ChallengeMethods,
                 ["id_token_signing_alg_values_supported"] = SigningAlgorithms,
+            });
+        });
+        // A page on another origin reads the metadata, the keys and the token endpoint with fetch.
+        app.Use(async (context, next) =>
+        {
+            context.Response.Headers.AccessControlAllowOrigin = "*";
+            if (HttpMethods.IsOptions(context.Request.Method))
+            {
+                context.Response.Headers.AccessControlAllowHeaders = "authorization, content-type";
+                context.Response.Headers.AccessControlAllowMethods = "GET, POST";
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                return;
+            }
+
+            await next(context);
+        });
+        app.MapGet("/{tenant}/oauth2/v2.0/authorize", (HttpRequest request) =>
+        {
+            var q = request.Query;
+            if (authority.SignInAs is not { } who || q["response_type"] != "code" || q["code_challenge_method"] != "S256"
+                || string.IsNullOrEmpty(q["code_challenge"]) || string.IsNullOrEmpty(q["redirect_uri"]) || string.IsNullOrEmpty(q["client_id"]))
+            {
+                return Results.BadRequest("sign-in refused: no user set, or not the code flow with PKCE (S256)");
+            }
+
+            var code = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+            authority.grants[code] = new Grant(q["client_id"]!, q["redirect_uri"]!, q["code_challenge"]!, q["scope"].ToString(), q["nonce"], who.ObjectId, who.Name, who.Roles);
+            var back = $"{q["redirect_uri"]}?code={code}&state={Uri.EscapeDataString(q["state"].ToString())}";
+            return Results.Redirect(back);
+        });
+        // The user's claims for the access token sent (the sign-in library asks after redeeming a code).
+        app.MapGet("/oidc/userinfo", (HttpRequest request) =>
+        {
+            var bearer = request.Headers.Authorization.ToString();
+            var token = bearer.StartsWith("Bearer ", StringComparison.Ordinal) ? new JsonWebToken(bearer["Bearer ".Length..]) : null;
+            return token is null
+                ? Results.Unauthorized()
+                : Results.Json(new { sub = token.Subject, name = token.GetPayloadValue<string>("name"), oid = token.GetPayloadValue<string>("oid") });
+        });
+        app.MapPost("/{tenant}/oauth2/v2.0/token", async (string tenant, HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            if (form["grant_type"] != "authorization_code" || !authority.grants.TryRemove(form["code"].ToString(), out var grant)
+                || form["client_id"] != grant.ClientId || form["redirect_uri"] != grant.RedirectUri
+                || Base64UrlEncoder.Encode(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(form["code_verifier"].ToString()))) != grant.Challenge)
+            {
+                return Results.Json(new { error = "invalid_grant" }, statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            authority.CodesRedeemed++;
+            var extra = new Dictionary<string, object> { ["scp"] = "access" };
+            var idClaims = new Dictionary<string, object>();
+            if (grant.Nonce is { Length: > 0 } nonce)
+            {
+                idClaims["nonce"] = nonce;
+            }
+
+            return Results.Json(new Dictionary<string, object>
+            {
+                ["token_type"] = "Bearer",
+                ["access_token"] = authority.Mint(grant.ObjectId, grant.Name, grant.Roles, extra: extra, tenant: tenant),
+                ["id_token"] = authority.Mint(grant.ObjectId, grant.Name, [], audience: grant.ClientId, tenant: tenant, extra: idClaims),
+                ["expires_in"] = 3600,
+                ["scope"] = grant.Scope,
             });
         });
         app.MapGet("/{tenant}/discovery/v2.0/keys", () =>

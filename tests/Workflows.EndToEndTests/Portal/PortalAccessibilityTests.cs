@@ -40,6 +40,15 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
         using var hospital = server.Officer("hospital");
         var task = await Walkthrough.WaitForTaskAsync(hospital, id, "birth-certificate");
 
+        using var helperApi = server.As(server.Tokens.Mint("helper-hall", "政务服务中心帮办员", CallerRole.Officer, department: "service-hall", assist: true));
+        using var filed = await helperApi.PostAsync("/api/assisted/applications", Http.Body(new
+        {
+            applicant = new { id = mother, kind = "citizen" },
+            templateKey = "newborn",
+            answers = Walkthrough.NewbornAnswers(),
+            materials = new[] { new { key = "babyPhoto", kind = "upload", reference = photo } },
+        }));
+        var consentId = (await filed.ReadAsync<Workflows.Assisted.ConsentView>()).ConsentId;
         await using var browser = await PortalBrowser.StartAsync(server.BaseAddress);
         var language = english ? "en" : "zh";
         var found = new List<string>();
@@ -64,6 +73,13 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
             var (department, _) = await PortalEscalationsTests.SeedAsync(server);
             var supervisor = await PortalEscalationsTests.NewSupervisorPageAsync(browser, server, viewport, department, english);
             await ScanAsync(supervisor, "escalations", "escalations", found, language, phone);
+
+            // 帮办代办: the helper's page, and the mother's list of what was prepared for her and one such request.
+            var helper = await browser.NewPageAsAsync(viewport, server.Tokens.Mint("helper-hall", "政务服务中心帮办员", CallerRole.Officer, department: "service-hall", assist: true),
+                "helper-hall", "政务服务中心帮办员", "officer", "service-hall", english, assist: true);
+            await ScanAsync(helper, "assist", "assist", found, language, phone);
+            await ScanAsync(mine, "consents", "consents", found, language, phone);
+            await ScanAsync(mine, $"consents/{consentId}", "consent", found, language, phone);
         }
 
         found.ShouldBeEmpty(string.Join(Environment.NewLine, found));

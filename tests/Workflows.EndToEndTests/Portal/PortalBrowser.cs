@@ -79,13 +79,14 @@ public sealed class PortalBrowser : IAsyncDisposable
     /// <param name="role">applicant, officer or admin.</param>
     /// <param name="department">An officer's department.</param>
     /// <param name="english">Whether the page starts in English.</param>
+    /// <param name="assist">An officer who may file for citizens (帮办代办).</param>
     /// <returns>The page.</returns>
-    public async Task<IPage> NewPageAsAsync(ViewportSize viewport, string token, string id, string name, string role, string? department = null, bool english = false)
+    public async Task<IPage> NewPageAsAsync(ViewportSize viewport, string token, string id, string name, string role, string? department = null, bool english = false, bool assist = false)
     {
         var page = await NewPageAsync(viewport, english);
         var session = System.Text.Json.JsonSerializer.Serialize(new
         {
-            Id = id, Name = name, Role = role, Department = department, Supervisor = false, Assist = false, Token = token,
+            Id = id, Name = name, Role = role, Department = department, Supervisor = false, Assist = assist, Token = token,
             ExpiresAt = DateTimeOffset.UtcNow.AddHours(1),
         });
         await page.Context.AddInitScriptAsync($"sessionStorage.setItem('workflows.session', {System.Text.Json.JsonSerializer.Serialize(session)})");

@@ -28,7 +28,7 @@ public partial class InfraCorsTests
 
         main.ShouldContain("param portalOrigins string[] = []");
         var api = main[main.IndexOf("module api 'app/api.bicep'", StringComparison.Ordinal)..];
-        api[..api.IndexOf("\n}", StringComparison.Ordinal)].ShouldContain("corsOrigins: portalOrigins");
+        api[..api.IndexOf("\n}", StringComparison.Ordinal)].ShouldContain("corsOrigins: union([portal.outputs.uri], portalOrigins)");
     }
 
     static string Read(params string[] path)

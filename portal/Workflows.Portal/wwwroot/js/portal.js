@@ -16,5 +16,11 @@ window.portal = {
   // An object URL for a preview inside the page (an <img> or <iframe>); the page revokes it when done.
   blobUrl: (bytes, contentType) => URL.createObjectURL(new Blob([bytes], { type: contentType })),
   revoke: (url) => URL.revokeObjectURL(url),
+  // Loads a script once (the sign-in library, only where an OpenID authority is configured).
+  loadScript: (src) => new Promise((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = src; s.onload = () => resolve(); s.onerror = () => reject(new Error('failed to load ' + src));
+    document.body.appendChild(s);
+  }),
   focus: (id) => { const e = document.getElementById(id); if (e) { e.focus(); e.scrollIntoView({ block: 'center' }); } },
 };
