@@ -56,7 +56,9 @@ public sealed record FormItem(string Key, string Name, string Department, int Co
 /// <param name="TemplateKey">Which bundle.</param>
 /// <param name="Answers">The form's answers by field key.</param>
 /// <param name="Materials">Materials offered (uploads, commitments, deferrals); licences and item outputs need no entry.</param>
-public sealed record SubmitRequest(string TemplateKey, Dictionary<string, JsonElement> Answers, List<MaterialProvision>? Materials = null);
+/// <param name="Parties">The bundle's other parties by role (the seller, the father): each one's id and name; a party the
+/// applicant may stand in for is the applicant when left out.</param>
+public sealed record SubmitRequest(string TemplateKey, Dictionary<string, JsonElement> Answers, List<MaterialProvision>? Materials = null, Dictionary<string, PartyIdentity>? Parties = null);
 
 /// <summary>An accepted submission.</summary>
 /// <param name="ApplicationId">The application id.</param>

@@ -100,7 +100,8 @@ public sealed class ApplicationService(
         }
 
         var lead = sla.Value.DayLength * notificationOptions.Value.DeferredDueSoonLeadDays;
-        var input = new BundleInput(applicationId, request.Applicant, published.Version, published.Template, plan.Answers, [.. held], plan.Ledger, now, clock, lead);
+        var input = new BundleInput(applicationId, request.Applicant, published.Version, published.Template, plan.Answers, [.. held], plan.Ledger, now, clock, lead,
+            plan.Parties is { Count: > 0 } parties ? parties : null);
         switch (await ClaimStartAsync(applicationId, fingerprint, plan.Ledger, cancellationToken))
         {
             case StartClaimOutcome.Conflict:
@@ -160,8 +161,11 @@ public sealed class ApplicationService(
 
     // The body as the key's holder sent it (template, applicant, answers, materials), hashed: the same key is a replay
     // only for the same body.
+    // A request naming no parties is hashed as before parties existed, so a retry across the deploy still matches.
     static string Fingerprint(SubmissionRequest request) =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, FingerprintJson)));
+        Convert.ToHexStringLower(SHA256.HashData(request.Parties is null
+            ? JsonSerializer.SerializeToUtf8Bytes(new { request.TemplateKey, request.Applicant, request.Answers, request.Materials }, FingerprintJson)
+            : JsonSerializer.SerializeToUtf8Bytes(request, FingerprintJson)));
 
     static readonly JsonSerializerOptions FingerprintJson = new(JsonSerializerDefaults.Web);
 

@@ -158,7 +158,7 @@ public sealed class CitizenApi(
         }
 
         var applicationId = idempotencyKey is null ? $"app-{Guid.NewGuid():N}" : IdFor(caller!.Id, idempotencyKey);
-        var result = await applications.SubmitAsync(new SubmissionRequest(body.TemplateKey, caller!.AsApplicant(), body.Answers, materials), applicationId, cancellationToken);
+        var result = await applications.SubmitAsync(new SubmissionRequest(body.TemplateKey, caller!.AsApplicant(), body.Answers, materials, body.Parties), applicationId, cancellationToken);
         if (result.IdempotencyConflict)
         {
             return ApiProblems.IdempotencyConflict();

@@ -225,7 +225,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var needed = materials.Where(m => m.RequiredBy.Contains(item.Key)).ToList();
             var rules = template.Materials.Where(m => m.RequiredBy.Contains(item.Key)).ToList();
             var itemInput = new ItemInput(input.ApplicationId, input.Applicant, template.Key, item, input.Answers, [.. licences],
-                item.DependsOn.Where(outputs.ContainsKey).ToDictionary(d => d, d => outputs[d], StringComparer.Ordinal), needed, rules, input.Clock, DateOnly.FromDateTime(input.SubmittedAt));
+                item.DependsOn.Where(outputs.ContainsKey).ToDictionary(d => d, d => outputs[d], StringComparer.Ordinal), needed, rules, input.Clock, DateOnly.FromDateTime(input.SubmittedAt), input.Parties);
             running[item.Key] = context.CallSubOrchestratorAsync<ItemResult>(
                 nameof(ItemOrchestrator), itemInput, new SubOrchestrationOptions { InstanceId = ItemOrchestrator.InstanceId(input.ApplicationId, item.Key) });
         }
@@ -265,7 +265,12 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var item = template.Items.First(i => i.Key == result.ItemKey);
             foreach (var output in item.Outputs.Where(o => o.Kind == OutputKind.Certificate && o.LicenceType is not null))
             {
-                licences.Add(output.LicenceType!);
+                // The applicant's licences for later conditions: not one issued to another party (the buyer's title).
+                if (BundleParty.HolderOf(input.Parties, output.Holder, input.Applicant.Id) == input.Applicant.Id)
+                {
+                    licences.Add(output.LicenceType!);
+                }
+
                 // A material this certificate stands for is now in hand for the items that need it.
                 for (var i = 0; i < materials.Count; i++)
                 {
