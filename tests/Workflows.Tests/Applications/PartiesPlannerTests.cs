@@ -22,7 +22,8 @@ public class PartiesPlannerTests
         [
             new MaterialDefinition("sellerIdCard", "卖方身份证", ["registration"], FromLicence: "id-card", NameEn: "Seller's ID card", Party: "seller"),
             new MaterialDefinition("title", "不动产权证书", ["registration"], FromLicence: "property-certificate", NameEn: "Title certificate", Party: "seller"),
-            new MaterialDefinition("agentIdCard", "代理人身份证", ["registration"], FromLicence: "id-card", NameEn: "Agent's ID card", Party: "agent"),
+            new MaterialDefinition("agentIdCard", "代理人身份证", ["registration"], FromLicence: "id-card", NameEn: "Agent's ID card", Party: "agent",
+                Upload: new UploadRule(["application/pdf"], 1024 * 1024)),
             new MaterialDefinition("buyerIdCard", "买方身份证", ["registration"], FromLicence: "id-card", NameEn: "Buyer's ID card"),
         ],
         [new ItemDefinition("registration", "转移登记", "natural-resources", "svc", 30, 3, new OfficerDecision(), [], ["sellerName", "sellerIdNumber"], [])],
@@ -41,8 +42,10 @@ public class PartiesPlannerTests
         ["sellerIdNumber"] = JsonSerializer.SerializeToElement(idNumber),
     };
 
+    static readonly MaterialProvision AgentCard = new("agentIdCard", ProvisionKind.Upload, "citizen-buyer/agentIdCard/1");
+
     static SubmissionRequest Request(Dictionary<string, PartyIdentity>? parties, Dictionary<string, JsonElement>? answers = null) =>
-        new("sale", Buyer, answers ?? Answers(), [], parties);
+        new("sale", Buyer, answers ?? Answers(), [AgentCard], parties);
 
     static LicenceRecord Licence(string holder, string type, string number) => new(holder, type, number, type, "seed", null, null, Monday, $"{holder}/{type}.json");
 
@@ -67,7 +70,24 @@ public class PartiesPlannerTests
         ledger["sellerIdCard"].Party.ShouldBe("seller");
         ledger["title"].Status.ShouldBe(MaterialStatus.FromLicence);
         ledger["buyerIdCard"].Party.ShouldBeNull();
-        ledger.ShouldNotContainKey("agentIdCard", "an optional party not named brings no material of theirs");
+        ledger["agentIdCard"].Status.ShouldBe(MaterialStatus.Uploaded, "an optional party not named holds nothing: their material is uploaded");
+    }
+
+    [Fact]
+    public void Plan_OptionalPartyNotNamed_TheirMaterialIsAskedForInItsOtherWays_NamingTheRole()
+    {
+        var plan = Plan(Request(Seller) with { Materials = [] });
+        var missing = plan.Problems.ShouldHaveSingleItem();
+        missing.Path.ShouldBe("materials.agentIdCard");
+        missing.MessageEn.ShouldNotBeNull().ShouldContain("upload it or the agent holds the electronic licence 'id-card'");
+    }
+
+    [Fact]
+    public void Plan_OptionalPartyNamed_TheirOwnIdCardSatisfiesIt()
+    {
+        var plan = Plan(Request(new(Seller) { ["agent"] = new("citizen-buyer", "买方") }) with { Materials = [] });
+        plan.Accepted.ShouldBeTrue(string.Join("; ", plan.Problems.Select(p => p.Message)));
+        plan.Ledger.Single(m => m.Key == "agentIdCard").Status.ShouldBe(MaterialStatus.FromLicence);
     }
 
     [Fact]
@@ -79,7 +99,7 @@ public class PartiesPlannerTests
         missing.Path.ShouldBe("materials.title");
         missing.Code.ShouldBe("material.missing");
         missing.Message.ShouldContain("卖方（李强）持有电子证照");
-        missing.MessageEn.ShouldNotBeNull().ShouldContain("the seller (李强) holds the electronic licence 'property-certificate'");
+        missing.MessageEn.ShouldNotBeNull().ShouldContain("the seller holds the electronic licence 'property-certificate'");
     }
 
     [Fact]

@@ -275,6 +275,14 @@ public sealed class ApplicationService(
             cancellationToken);
     }
 
+    /// <summary>Tells the bundle a party's answer to its confirmation (the bundle checks it is the party it awaits).</summary>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="answer">The answer.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the event is raised.</returns>
+    public Task AnswerAsPartyAsync(string applicationId, PartyConfirmationGiven answer, CancellationToken cancellationToken = default) =>
+        client.RaiseEventAsync(applicationId, nameof(PartyConfirmationGiven), answer, cancellationToken);
+
     /// <summary>Withdraws an application: every item still pending is cancelled.</summary>
     /// <param name="applicationId">The application.</param>
     /// <param name="reason">The applicant's reason.</param>

@@ -45,6 +45,12 @@ public static class SubmissionPlanner
         return new SubmissionPlan(problems, answers, ledger, parties);
     }
 
+    /// <summary>A role's English label inside a sentence ("the seller"): a capitalised word is lowered, an acronym kept.</summary>
+    /// <param name="label">The label as the template gives it ("Seller").</param>
+    /// <returns>The label for the middle of a sentence.</returns>
+    public static string InSentence(string label) =>
+        label is { Length: > 1 } && char.IsUpper(label[0]) && char.IsLower(label[1]) ? char.ToLowerInvariant(label[0]) + label[1..] : label;
+
     /// <summary>The longest name a party may be given.</summary>
     public const int MaxPartyNameLength = 100;
 
@@ -70,7 +76,7 @@ public static class SubmissionPlanner
         var parties = new List<BundleParty>();
         foreach (var party in template.Parties ?? [])
         {
-            var label = new LocalText(party.Label, party.LabelEn ?? party.Label);
+            var label = new LocalText(party.Label, InSentence(party.LabelEn ?? party.Label));
             if (named.TryGetValue(party.Role, out var given) && given is not null)
             {
                 var valid = true;
@@ -240,21 +246,23 @@ public static class SubmissionPlanner
                 continue;
             }
 
-            // A material of a party: looked up in that party's licences. An optional party not named brings no
-            // material of theirs; a required one not named is told once, as a party, not once per material.
+            // A material of a party: looked up in that party's licences. A required party not named is told once, as
+            // the party, not once per material; an optional one not named holds nothing, so their material is asked
+            // for in its other ways (an upload) when it is needed (requiredWhen says when it is not).
             BundleParty? owner = null;
             PartyDefinition? ownerDefinition = null;
             if (material.Party is { } role)
             {
                 owner = parties.Find(p => p.Role == role);
                 ownerDefinition = declared.GetValueOrDefault(role);
-                if (owner is null)
+                if (owner is null && ownerDefinition is not { Required: false })
                 {
                     continue;
                 }
             }
 
-            var held = owner is null ? licences
+            IReadOnlySet<string> held = material.Party is null || owner?.Id == request.Applicant.Id ? licences
+                : owner is null ? new HashSet<string>()
                 : partyLicences.GetValueOrDefault(owner.Id, []).Select(l => l.LicenceType).ToHashSet(StringComparer.Ordinal);
             offered.TryGetValue(material.Key, out var provision);
             MaterialEntry? entry = null;
@@ -288,8 +296,9 @@ public static class SubmissionPlanner
 
             var departments = template.Items.Where(i => needing.Contains(i.Key)).Select(i => i.Department).Distinct(StringComparer.Ordinal).ToList();
             var needers = template.Items.Where(i => needing.Contains(i.Key)).ToList();
-            var ways = Ways(material, owner is null || ownerDefinition is null ? null : new LocalText(
-                $"{ownerDefinition.Label}（{owner.Name}）", $"{ownerDefinition.LabelEn ?? ownerDefinition.Label} ({owner.Name})"));
+            var ways = Ways(material, ownerDefinition is null ? null : owner is null
+                ? new LocalText(ownerDefinition.Label, InSentence(ownerDefinition.LabelEn ?? ownerDefinition.Label))
+                : new LocalText($"{ownerDefinition.Label}（{owner.Name}）", InSentence(ownerDefinition.LabelEn ?? ownerDefinition.Label)));
             problems.Add(SubmissionProblem.Of($"materials.{material.Key}", "material.missing",
                 $"{string.Join("、", needers.Select(i => i.Name))}需要{material.Name}：{ways.Zh}。",
                 $"{material.NameEn ?? material.Name} is needed by {string.Join(", ", needers.Select(i => i.NameEn ?? i.Name))}: {ways.En}.", departments));
