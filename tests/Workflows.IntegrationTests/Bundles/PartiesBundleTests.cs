@@ -119,7 +119,7 @@ public sealed class PartiesBundleTests(StorageFixture storage) : IAsyncLifetime
         var late = await api.AnswerAsync(new Caller(seller, "李建国", CallerRole.Applicant, ApplicantKind.Citizen), app, "seller", null, CancellationToken.None);
         var problem = late.ShouldBeOfType<ProblemHttpResult>();
         problem.StatusCode.ShouldBe(StatusCodes.Status409Conflict);
-        problem.ProblemDetails.Extensions["code"].ShouldBe("party.confirmation.expired");
+        problem.ProblemDetails.Extensions["code"].ShouldBe("confirmation.expired");
 
         var outcome = await harness.WaitForOutcomeAsync(app);
         outcome.Status.ShouldBe(BundleStatus.Rejected);

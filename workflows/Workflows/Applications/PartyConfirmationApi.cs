@@ -73,12 +73,12 @@ public sealed class PartyConfirmationApi(ApplicationStore store, ApplicationServ
 
         if (row.Party.Confirmation != PartyConfirmationStatus.Awaiting)
         {
-            return ApiProblems.Conflict("party.confirmation.settled", $"您在此申请中的确认已办结（{row.Party.Confirmation}）。", $"Your confirmation of this application is settled ({row.Party.Confirmation}).");
+            return ApiProblems.Conflict("confirmation.settled", $"您在此申请中的确认已办结（{row.Party.Confirmation}）。", $"Your confirmation of this application is settled ({row.Party.Confirmation}).");
         }
 
         if (row.Party.DueAt is { } due && due <= now)
         {
-            return ApiProblems.Conflict("party.confirmation.expired", $"确认期限已于 {due:yyyy-MM-dd HH:mm} UTC 届满。", $"The deadline passed at {due:yyyy-MM-dd HH:mm} UTC.");
+            return ApiProblems.Conflict("confirmation.expired", $"确认期限已于 {due:yyyy-MM-dd HH:mm} UTC 届满。", $"The deadline passed at {due:yyyy-MM-dd HH:mm} UTC.");
         }
 
         await applications.AnswerAsPartyAsync(applicationId, new PartyConfirmationGiven(role, caller.Id, declination is null, declination?.Reason, now), cancellationToken);
