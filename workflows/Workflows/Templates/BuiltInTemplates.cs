@@ -30,7 +30,7 @@ public static class BuiltInTemplates
     public const int Release = 7;
 
     /// <summary>The SHA-256 of every built-in template (their canonical JSON, in key order) that <see cref="Release"/> names.</summary>
-    public const string ReleaseContentSha256 = "9ec94f3d8c8fb099e1461a405580893504288ec208e5944d4d216b922eb14b02";
+    public const string ReleaseContentSha256 = "7b788151deb7ff5ec99f56fd3ed25d01260b14e97b84d1e631cda8b7faf06bba";
 
     /// <summary>The SHA-256 of the built-in templates as embedded now; equal to <see cref="ReleaseContentSha256"/> in a consistent build.</summary>
     public static string ContentSha256 => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
