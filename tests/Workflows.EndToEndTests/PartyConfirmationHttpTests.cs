@@ -24,6 +24,12 @@ public sealed class PartyConfirmationHttpTests(ServerFixture server)
         using var buyerClient = server.Citizen(buyer);
         using var sellerClient = server.Citizen(seller, "李建国");
 
+        // The form says whom to name, and the buyer's own ID card does not stand for the seller's.
+        var form = await (await buyerClient.GetAsync("/api/bundles/house-transfer")).ReadAsync<BundleForm>();
+        form.Parties.ShouldNotBeNull().Single(p => p.Role == "seller").Confirmation.ShouldNotBeNull().WithinDays.ShouldBe(5);
+        form.Materials.Single(m => m.Key == "sellerIdCard").ShouldSatisfyAllConditions(m => m.Party.ShouldBe("seller"), m => m.SatisfiedBy.ShouldBeNull());
+        form.Materials.Single(m => m.Key == "buyerIdCard").SatisfiedBy.ShouldBe("licence:id-card");
+
         var contract = await Walkthrough.UploadAsync(buyerClient, "house-transfer", "saleContract");
         var submitted = await Walkthrough.SubmitAsync(buyerClient, new
         {
