@@ -500,6 +500,41 @@ public static class ApiTriggers
         => RunAsync(request, client, context, (h, caller, ct) => context.InstanceServices.GetRequiredService<FiguresApi>()
             .GetAsync(caller, Query(request, "template"), Query(request, "from"), Query(request, "to"), ct));
 
+    /// <summary>GET <see cref="ApiRoutes.PartyConfirmations"/>: <see cref="PartyConfirmationApi.ListAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiListMyPartyConfirmations")]
+    public static Task<IActionResult> ApiListMyPartyConfirmations([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.PartyConfirmations)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (_, caller, ct) => Parties(context, client).ListAsync(caller, request, ct));
+
+    /// <summary>POST <see cref="ApiRoutes.PartyConfirmation"/>: <see cref="PartyConfirmationApi.AnswerAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The application.</param>
+    /// <param name="role">The caller's role.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiConfirmAsParty")]
+    public static Task<IActionResult> ApiConfirmAsParty([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.PartyConfirmation)] HttpRequest request, string id, string role, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (_, caller, ct) => Parties(context, client).AnswerAsync(caller, id, role, null, ct));
+
+    /// <summary>POST <see cref="ApiRoutes.PartyDeclination"/>: <see cref="PartyConfirmationApi.AnswerAsync"/> with the reason.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="id">The application.</param>
+    /// <param name="role">The caller's role.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiDeclineAsParty")]
+    public static Task<IActionResult> ApiDeclineAsParty([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.PartyDeclination)] HttpRequest request, string id, string role, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (_, caller, ct) => ApiGate.JsonAsync<DeclinationRequest>(request, caller, (c, body) => Parties(context, client).AnswerAsync(c, id, role, body, ct), ct));
+
+    // The party handler around the invocation's client (the Functions app gets it from the binding, not from DI).
+    static PartyConfirmationApi Parties(FunctionContext context, DurableTaskClient client) =>
+        ActivatorUtilities.CreateInstance<PartyConfirmationApi>(context.InstanceServices, ActivatorUtilities.CreateInstance<ApplicationService>(context.InstanceServices, client));
+
     /// <summary>POST <see cref="ApiRoutes.SubmissionCheck"/>: <see cref="SubmissionCheckApi.CheckAsync"/>.</summary>
     /// <param name="request">The request.</param>
     /// <param name="client">The invocation's Durable Task client.</param>

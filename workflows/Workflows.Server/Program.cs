@@ -34,7 +34,7 @@ if (Array.IndexOf(args, "system") is var systemAt and >= 0)
 builder.Services.AddWorkflowsEngine(builder.Configuration);
 builder.Services.AddWorkflowsServer(builder.Configuration);
 builder.Services.AddTransient<BundleDemo>();
-builder.Services.AddBrowserCors(builder.Configuration).AddSingleton<DemoSignIn>().AddSingleton<FilesApi>().AddSingleton<SubmissionCheckApi>();
+builder.Services.AddBrowserCors(builder.Configuration).AddSingleton<DemoSignIn>().AddSingleton<FilesApi>().AddSingleton<SubmissionCheckApi>().AddSingleton<PartyConfirmationApi>();
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024 * 1024);
 
 var app = builder.Build();

@@ -50,15 +50,34 @@ public sealed class HouseTransferBundleTests(StorageFixture storage) : IAsyncLif
             gasAccountNumber = withGas ? "88001234" : null,
         }),
         [
-            new MaterialProvision("propertyCertificate", ProvisionKind.Upload, await harness.UploadAsync(buyerId, "house-transfer", "propertyCertificate")),
             new MaterialProvision("saleContract", ProvisionKind.Upload, await harness.UploadAsync(buyerId, "house-transfer", "saleContract")),
             new MaterialProvision("housingStatusCommitment", ProvisionKind.Commitment),
-        ]);
+        ],
+        new Dictionary<string, PartyIdentity> { ["seller"] = new(SellerOf(buyerId), "李建国") });
+
+    // Each buyer buys from a seller of their own, so the tests' registries do not meet.
+    static string SellerOf(string buyerId) => buyerId.Replace("buyer", "seller", StringComparison.Ordinal);
 
     async Task GiveBuyerLicencesAsync(string buyerId)
     {
         await harness.GiveLicenceAsync(buyerId, "id-card", "ID-110105198001011238");
         await harness.GiveLicenceAsync(buyerId, "marriage-certificate", $"MC-{buyerId}");
+        // The seller's own licences: their ID card (its number the one on the form) and the title being sold.
+        await harness.GiveLicenceAsync(SellerOf(buyerId), "id-card", "310104198503152349");
+        await harness.GiveLicenceAsync(SellerOf(buyerId), "property-certificate", $"BDC-OLD-{buyerId}");
+    }
+
+    // The seller confirms in their own session once the application asks them to; the items needing them then start.
+    async Task ConfirmAsSellerAsync(string buyerId, string applicationId)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (await harness.Store.GetConfirmationAsync(SellerOf(buyerId), applicationId, "seller") is not { Party.Confirmation: PartyConfirmationStatus.Awaiting })
+        {
+            watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(60), "the seller was never asked to confirm");
+            await Task.Delay(200);
+        }
+
+        await harness.Applications.AnswerAsPartyAsync(applicationId, new PartyConfirmationGiven("seller", SellerOf(buyerId), true, null, DateTime.UtcNow));
     }
 
     static string Problems(SubmissionResult result) => string.Join("; ", result.Problems.Select(p => $"{p.Path}: {p.Message}"));
@@ -68,6 +87,7 @@ public sealed class HouseTransferBundleTests(StorageFixture storage) : IAsyncLif
         await GiveBuyerLicencesAsync(buyerId);
         var result = await harness.Applications.SubmitAsync(await RequestAsync(buyerId, withGas), applicationId);
         result.Accepted.ShouldBeTrue(Problems(result));
+        await ConfirmAsSellerAsync(buyerId, applicationId);
         await harness.WaitForTaskAsync("natural-resources", applicationId, Registration);
     }
 
@@ -90,7 +110,10 @@ public sealed class HouseTransferBundleTests(StorageFixture storage) : IAsyncLif
         var ledger = result.Ledger.ToDictionary(m => m.Key);
         ledger["buyerIdCard"].Status.ShouldBe(MaterialStatus.FromLicence);
         ledger["maritalStatus"].Status.ShouldBe(MaterialStatus.FromLicence);
-        ledger["propertyCertificate"].Status.ShouldBe(MaterialStatus.Uploaded);
+        ledger["propertyCertificate"].Status.ShouldBe(MaterialStatus.FromLicence);
+        ledger["propertyCertificate"].Party.ShouldBe("seller");
+        ledger["sellerIdCard"].Party.ShouldBe("seller");
+        await ConfirmAsSellerAsync(buyer, app);
         ledger["housingStatusCommitment"].Status.ShouldBe(MaterialStatus.Committed);
         ledger["taxPaymentCertificate"].Reference.ShouldBe("transfer-tax.taxPaymentCertificate");
         ledger["newPropertyCertificate"].Status.ShouldBe(MaterialStatus.ProducedByItem);
@@ -145,6 +168,11 @@ public sealed class HouseTransferBundleTests(StorageFixture storage) : IAsyncLif
         property.Number.ShouldBe(certificate);
         property.IssuedBy.ShouldBe("natural-resources");
         held.Single(l => l.LicenceType == "tax-payment-certificate").Number.ShouldBe(tax.Outputs["taxPaymentCertificate"]);
+        // The seller's title is superseded by the buyer's new one (kept as history, never offered again).
+        var sold = (await harness.Licences.HistoryAsync(SellerOf(buyer))).Single(l => l.Licence.LicenceType == "property-certificate");
+        sold.Status.ShouldBe(Workflows.Licences.LicenceStatus.Superseded);
+        sold.End!.SupersededByNumber.ShouldBe(certificate);
+        (await harness.Licences.ListAsync(SellerOf(buyer))).ShouldNotContain(l => l.LicenceType == "property-certificate");
 
         var record = (await harness.Store.GetAsync(app))!;
         record.Status.ShouldBe(ApplicationStatus.Completed);
@@ -181,6 +209,7 @@ public sealed class HouseTransferBundleTests(StorageFixture storage) : IAsyncLif
         await GiveBuyerLicencesAsync(buyer);
         var result = await harness.Applications.SubmitAsync(await RequestAsync(buyer, withGas: false), app);
         result.Accepted.ShouldBeTrue(Problems(result));
+        await ConfirmAsSellerAsync(buyer, app);
         result.Ledger.Single(m => m.Key == "buyerIdCard").RequiredBy.ShouldNotContain("gas-transfer");
         result.Ledger.Single(m => m.Key == "newPropertyCertificate").RequiredBy.ShouldBe(["water-transfer", "power-transfer"], ignoreOrder: true);
 

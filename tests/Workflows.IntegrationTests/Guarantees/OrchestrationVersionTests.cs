@@ -118,6 +118,46 @@ public sealed class OrchestrationVersionTests(StorageFixture storage) : IAsyncLi
         (await harness.Audit.ReadAsync(id)).ShouldContain(e => e.Action == "licence.revoked" && e.Detail == "food-business-licence JY-1");
     }
 
+    [Fact]
+    public async Task BundleNamingAConfirmingParty_StartedAtVersionTwoThree_RunsItsItemsWithoutWaitingForTheParty()
+    {
+        // 2.4 waits for a confirming party on a timer and an event before the items that need them; a bundle of 2.3
+        // replays without those steps and runs as it did (its input could not name parties, but if it did, it waits on nobody).
+        const string old = "ver-party-old";
+        await harness.Client.ScheduleNewOrchestrationInstanceAsync(nameof(BundleOrchestrator), PartyBundleInput(old),
+            new StartOrchestrationOptions(old) { Version = OrchestrationVersions.SupplementsReachTheBundle });
+        var done = await WaitForCompletionAsync(old);
+        done.ReadOutputAs<BundleOutcome>()!.Status.ShouldBe(BundleStatus.Completed);
+        (await harness.Audit.ReadAsync(old)).ShouldNotContain(e => e.Action.StartsWith("party.", StringComparison.Ordinal));
+
+        // The same application started by this code waits for the seller, then runs once they confirm.
+        const string current = "ver-party-current";
+        await harness.Client.ScheduleNewOrchestrationInstanceAsync(nameof(BundleOrchestrator), PartyBundleInput(current), new StartOrchestrationOptions(current));
+        await WaitForAuditAsync(current, "party.confirmation.requested");
+        (await harness.Client.GetInstanceAsync(current))!.RuntimeStatus.ShouldBe(OrchestrationRuntimeStatus.Running);
+        await harness.Applications.AnswerAsPartyAsync(current, new PartyConfirmationGiven("seller", "citizen-ver-seller", true, null, DateTime.UtcNow));
+        (await WaitForCompletionAsync(current)).ReadOutputAs<BundleOutcome>()!.Status.ShouldBe(BundleStatus.Completed);
+        OrchestrationVersions.Current.ShouldBe(OrchestrationVersions.PartiesConfirm);
+    }
+
+    BundleInput PartyBundleInput(string applicationId)
+    {
+        var clock = harness.Services.GetRequiredService<IOptions<SlaOptions>>().Value.ClockFor(BuiltInCalendars.Get("CN"));
+        var item = new ItemDefinition("registration", "转移登记", "natural-resources", "svc-reg", 30, 30,
+            new RuleDecision([new DecisionRule("always", new FieldPresent("note"), RuleOutcome.Approve, "有备注即通过。", "Approved when noted.")], RuleOutcome.ReferToOfficer),
+            [], ["note"], []);
+        var template = new BundleTemplate("party-versions", "卖方确认", "版本测试", ApplicantKind.Citizen, 30,
+            [new FieldDefinition("note", "备注", FieldType.Text)],
+            [new MaterialDefinition("title", "不动产权证书", ["registration"], FromLicence: "property-certificate", Party: "seller")],
+            [item],
+            Parties: [new PartyDefinition("seller", ApplicantKind.Citizen, "卖方", "Seller", Confirmation: new PartyConfirmationRule(30, ConfirmationMissed.EndBundle))]);
+        TemplateValidator.Validate(template, BuiltInTemplates.Catalog).ShouldBeEmpty();
+        return new BundleInput(applicationId, new Applicant($"citizen-{applicationId}", ApplicantKind.Citizen, "王芳"), 1, template,
+            new Dictionary<string, string> { ["note"] = "x" }, [],
+            [new MaterialEntry("title", "不动产权证书", MaterialStatus.FromLicence, ["registration"], "property-certificate", Party: "seller")],
+            DateTime.UtcNow, clock, Parties: [new BundleParty("seller", "citizen-ver-seller", "李建国", ApplicantKind.Citizen)]);
+    }
+
     const string Licence = "business-licence";
 
     ItemInput OfficerItemInput(string applicationId)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Workflows.Applications;
+using Workflows.Licences;
 using Workflows.Orchestration;
 using Workflows.Templates;
 
@@ -23,12 +24,18 @@ public sealed class CommitmentVerifierTests
     static SubmissionPlan Plan(BundleTemplate template) => SubmissionPlanner.Plan(template,
         new SubmissionRequest("house-transfer", new Applicant("c1", ApplicantKind.Citizen, "王芳"), Answers,
         [
-            new MaterialProvision("propertyCertificate", ProvisionKind.Upload, "c1/propertyCertificate/1"),
             new MaterialProvision("saleContract", ProvisionKind.Upload, "c1/saleContract/1"),
             new MaterialProvision("maritalStatus", ProvisionKind.Commitment),
             new MaterialProvision("housingStatusCommitment", ProvisionKind.Commitment),
-        ]),
-        new HashSet<string> { "id-card" }, Monday);
+        ], new Dictionary<string, PartyIdentity> { ["seller"] = new("citizen-seller", "李建国") }),
+        new HashSet<string> { "id-card" }, Monday, partyLicences: new Dictionary<string, IReadOnlyList<LicenceRecord>>
+        {
+            // The seller's own ID card and title (the numbers are not real cards, so identity is not checked against them).
+            ["citizen-seller"] = [Seller("id-card", "DEMO-ID"), Seller("property-certificate", "BDC-1")],
+        });
+
+    static LicenceRecord Seller(string type, string number) =>
+        new("citizen-seller", type, number, type, "earlier", null, null, Monday.AddYears(-1), $"citizen-seller/{type}.json");
 
     [Fact]
     public void Plan_CommitmentNeededByTwoItems_NamesTheFirstOfThemAsItsOneVerifier()

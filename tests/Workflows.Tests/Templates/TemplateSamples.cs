@@ -183,6 +183,11 @@ public static class TemplateSamples
         template.WithRules(itemKey, d => d with { Rules = Replace(d.Rules, r => r.Key == ruleKey, change, ruleKey) });
 
     /// <summary>Adds a field at the end.</summary>
+    /// <summary>The template with these parties (replacing any).</summary>
+    public static BundleTemplate WithParties(this BundleTemplate template, params PartyDefinition[] parties) =>
+        template with { Parties = parties };
+
+    /// <summary>The template with one more field.</summary>
     public static BundleTemplate AddField(this BundleTemplate template, FieldDefinition field) =>
         template with { Fields = [.. template.Fields, field] };
 

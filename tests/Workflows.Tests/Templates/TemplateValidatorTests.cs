@@ -99,6 +99,53 @@ public sealed partial class TemplateValidatorTests
         ["bundle refuses the licence it requires"] = new(
             t => t with { RequiresLicences = ["id-card"], RefusesLicences = ["id-card"] }, "template.refusesLicences.required", "$.refusesLicences[id-card]", ["nobody could apply"]),
 
+        // Parties: declared by role, named by materials, certificates and supersessions (issue 18).
+        ["party role reserved"] = new(t => t.WithParties(Party("applicant")), "party.role.reserved", "$.parties[0].role", ["'applicant'"]),
+        ["party role not camelCase"] = new(t => t.WithParties(Party("Seller!")), "party.role", "$.parties[0].role", ["'Seller!'"]),
+        ["party declared twice"] = new(t => t.WithParties(Party("father"), Party("father")), "party.duplicate", "$.parties[father]", ["more than once"]),
+        ["party label blank"] = new(t => t.WithParties(Party("father") with { Label = " " }), "party.label", "$.parties[father].label", ["label"]),
+        ["party labelEn blank"] = new(t => t.WithParties(Party("father") with { LabelEn = "" }), "party.labelEn", "$.parties[father].labelEn", ["English"]),
+        ["null inside parties"] = new(t => t.WithParties(Party("father"), null!), "template.null", "$.parties[1]", ["null"]),
+        ["confirming party without deadline"] = new(
+            t => t.WithParties(Party("father") with { Confirmation = new PartyConfirmationRule(null, ConfirmationMissed.EndBundle) }),
+            "party.confirmation.deadline", "$.parties[father].confirmation.withinDays", ["deadline"]),
+        ["confirming party with a deadline of 61 working days"] = new(
+            t => t.WithParties(Party("father") with { Confirmation = new PartyConfirmationRule(61, ConfirmationMissed.EndBundle) }),
+            "party.confirmation.deadline", "$.parties[father].confirmation.withinDays", ["1 to 60"]),
+        ["confirming party without what a miss does"] = new(
+            t => t.WithParties(Party("father") with { Confirmation = new PartyConfirmationRule(5) }),
+            "party.confirmation.onMissed", "$.parties[father].confirmation.onMissed", ["endBundle"]),
+        ["party name field unknown"] = new(t => t.WithParties(Party("father") with { NameField = "fatherName" }), "party.nameField.unknown", "$.parties[father].nameField", ["'fatherName'"]),
+        ["party name field not text"] = new(t => t.WithParties(Party("father") with { NameField = "familySize" }), "party.nameField.type", "$.parties[father].nameField", ["'familySize'", "Text"]),
+        ["party id number field unknown"] = new(t => t.WithParties(Party("father") with { IdNumberField = "fatherId" }), "party.idNumberField.unknown", "$.parties[father].idNumberField", ["'fatherId'"]),
+        ["party id number field not an id number"] = new(
+            t => t.WithParties(Party("father") with { IdNumberField = "childName" }), "party.idNumberField.type", "$.parties[father].idNumberField", ["'childName'", "IdNumber"]),
+        ["company party the citizen applicant may stand in for"] = new(
+            t => t.WithParties(Party("employer") with { Kind = ApplicantKind.Company, MayBeApplicant = true }),
+            "party.mayBeApplicant.kind", "$.parties[employer].mayBeApplicant", ["company"]),
+        ["material of an undeclared party"] = new(
+            t => t.WithMaterial("parentIdCard", m => m with { Party = "father" }), "material.party.unknown", "$.materials[parentIdCard].party", ["'father'", "parties"]),
+        ["material from a licence its party never holds"] = new(
+            t => t.WithParties(Party("employer") with { Kind = ApplicantKind.Company }).WithMaterial("parentIdCard", m => m with { Party = "employer" }),
+            "material.licence.holder", "$.materials[parentIdCard].fromLicence", ["'id-card'", "'employer'"]),
+        ["certificate issued to an undeclared party"] = new(
+            t => t.WithItem(BirthCert, i => i with { Outputs = [i.Outputs[0] with { Holder = "child" }, .. i.Outputs.Skip(1)] }),
+            "output.holder.unknown", $"$.items[{BirthCert}].outputs[birthCertificate].holder", ["'child'"]),
+        ["certificate issued to a party of the other kind"] = new(
+            t => t.WithParties(Party("employer") with { Kind = ApplicantKind.Company })
+                .WithItem(BirthCert, i => i with { Outputs = [i.Outputs[0] with { Holder = "employer" }, .. i.Outputs.Skip(1)] }),
+            "output.holder.kind", $"$.items[{BirthCert}].outputs[birthCertificate].holder", ["'employer'", "citizen"]),
+        ["value output with a holder"] = new(
+            t => t.WithParties(Party("father")).WithItem(Hukou, i => i with { Outputs = [.. i.Outputs.Select(o => o.Kind == OutputKind.Value ? o with { Holder = "father" } : o)] }),
+            "output.holder.unexpected", "$.items[hukou].outputs[status].holder", ["value"]),
+        ["supersession of an undeclared party's licence"] = new(
+            t => t.WithItem(Hukou, i => i with { Supersedes = new Supersession("household-register", "householdEntry", "father") }),
+            "item.supersedes.party.unknown", "$.items[hukou].supersedes.party", ["'father'"]),
+        ["supersession of a licence its party never holds"] = new(
+            t => t.WithParties(Party("employer") with { Kind = ApplicantKind.Company })
+                .WithItem(Hukou, i => i with { Supersedes = new Supersession("household-register", "householdEntry", "employer") }),
+            "item.supersedes.holder", "$.items[hukou].supersedes.licenceType", ["'employer'"]),
+
         // Fields.
         ["field key not camelCase"] = new(t => t.AddField(new FieldDefinition("Bad Key", "x", FieldType.Text)), "field.key", "$.fields[4].key", ["'Bad Key'"]),
         ["field declared twice"] = new(t => t.AddField(new FieldDefinition("childName", "again", FieldType.Text)), "field.duplicate", "$.fields[childName]", ["'childName'"]),
@@ -630,6 +677,26 @@ public sealed partial class TemplateValidatorTests
                 .WithItem(Allowance, i => i with { Revokes = ["id-card", "household-register"] })
                 .WithItem(Hukou, i => i with { Supersedes = new Supersession("household-register", "householdEntry") }),
             Catalog()).ShouldBeEmpty();
+
+    static PartyDefinition Party(string role) => new(role, ApplicantKind.Citizen, "当事人 " + role, "Party " + role);
+
+    [Fact]
+    public void Validate_PartiesThatConfirmAndHoldCertificates_HaveNoProblems()
+    {
+        var problems = TemplateValidator.Validate(
+            Newborn()
+                .AddField(new FieldDefinition("fatherName", "父亲姓名", FieldType.Text, Required: false))
+                .AddField(new FieldDefinition("fatherId", "父亲身份号码", FieldType.IdNumber, Required: false))
+                .WithParties(Party("father") with
+                {
+                    NameField = "fatherName", IdNumberField = "fatherId", Required = false,
+                    Confirmation = new PartyConfirmationRule(5, ConfirmationMissed.CancelItems),
+                })
+                .WithMaterial("parentIdCard", m => m with { Party = "father" })
+                .WithItem(Hukou, i => i with { Supersedes = new Supersession("household-register", "householdEntry", "father"), Outputs = [.. i.Outputs.Select(o => o.Kind == OutputKind.Certificate ? o with { Holder = "father" } : o)] }),
+            Catalog());
+        problems.ShouldBeEmpty("Parties used as documented have problems:" + Environment.NewLine + Describe(problems));
+    }
 
     [Fact]
     public void Validate_ValidSample_HasNoProblems()

@@ -103,6 +103,10 @@ internal static class ApiEndpoints
                 ApiGate.JsonAsync<SupplyRequest>(request, Signed(user), (caller, body) => h.SupplyAsync(caller, id, item, body, ct), ct));
         g.Map("SupplyDeferredMaterial", (string id, string material, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
                 ApiGate.JsonAsync<DeferredSupplyRequest>(request, Signed(user), (caller, body) => h.SupplyDeferredAsync(caller, id, material, body, ct), ct));
+        g.Map("ListMyPartyConfirmations", (HttpRequest request, ClaimsPrincipal user, PartyConfirmationApi h, CancellationToken ct) => h.ListAsync(Signed(user), request, ct));
+        g.Map("ConfirmAsParty", (string id, string role, ClaimsPrincipal user, PartyConfirmationApi h, CancellationToken ct) => h.AnswerAsync(Signed(user), id, role, null, ct));
+        g.Map("DeclineAsParty", (string id, string role, HttpRequest request, ClaimsPrincipal user, PartyConfirmationApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<DeclinationRequest>(request, Signed(user), (caller, body) => h.AnswerAsync(caller, id, role, body, ct), ct));
         g.Map("WithdrawApplication", (string id, HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) =>
                 ApiGate.JsonAsync<WithdrawRequest>(request, Signed(user), (caller, body) => h.WithdrawAsync(caller, id, body, ct), ct));
         g.Map("ListMyLicences", (HttpRequest request, ClaimsPrincipal user, CitizenApi h, CancellationToken ct) => h.ListLicencesAsync(Signed(user), request, ct));

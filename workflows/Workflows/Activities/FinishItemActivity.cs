@@ -11,7 +11,9 @@ namespace Workflows.Activities;
 /// <param name="Name">The certificate's name.</param>
 /// <param name="LicenceType">Its licence type.</param>
 /// <param name="Number">Its number, computed by the orchestrator from the instance, so re-runs issue the same number.</param>
-public sealed record CertificateToIssue(string OutputKey, string Name, string LicenceType, string Number);
+/// <param name="HolderId">Who receives it when it is not <see cref="IssueCertificatesInput.HolderId"/> (another party of the
+/// application, such as the buyer); null for that holder.</param>
+public sealed record CertificateToIssue(string OutputKey, string Name, string LicenceType, string Number, string? HolderId = null);
 
 /// <summary>The certificates an approved item issues, part of <see cref="FinishItemInput"/>.</summary>
 /// <param name="ApplicationId">The application.</param>
@@ -36,9 +38,10 @@ public sealed record IssueCertificatesInput(
 /// <param name="Audit">Its audit entries not written yet, its outcome last.</param>
 /// <param name="Notifications">What to tell people about the outcome; none when null.</param>
 /// <param name="Ending">What an approved item ends in its applicant's licences (revokes, supersedes); none when null.</param>
+/// <param name="MoreEndings">What it ends in other parties' licences (the seller's title superseded); none when null.</param>
 public sealed record FinishItemInput(
     IssueCertificatesInput? Certificates, IReadOnlyList<TaskRecord> Tasks, IReadOnlyList<AuditEntry> Audit, IReadOnlyList<Notification>? Notifications = null,
-    LicenceEnding? Ending = null);
+    LicenceEnding? Ending = null, IReadOnlyList<LicenceEnding>? MoreEndings = null);
 
 /// <summary>
 /// Ends an item in one activity (each activity costs the task hub several storage requests): ends the licences its
@@ -56,7 +59,12 @@ public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks
     public override async Task<int> RunAsync(TaskActivityContext context, FinishItemInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        IReadOnlyList<AuditEntry> ended = input.Ending is { } ending ? await EndAsync(ending) : [];
+        var ended = new List<AuditEntry>();
+        foreach (var ending in new[] { input.Ending }.Concat(input.MoreEndings ?? []).OfType<LicenceEnding>())
+        {
+            ended.AddRange(await EndAsync(ending));
+        }
+
         var issued = input.Certificates is { } certificates ? await IssueAsync(certificates) : 0;
         foreach (var task in input.Tasks)
         {
@@ -88,8 +96,9 @@ public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks
         var issued = 0;
         foreach (var certificate in input.Certificates)
         {
+            var holder = certificate.HolderId ?? input.HolderId;
             var licence = new LicenceRecord(
-                input.HolderId,
+                holder,
                 certificate.LicenceType,
                 certificate.Number,
                 certificate.Name,
@@ -97,13 +106,13 @@ public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks
                 input.ApplicationId,
                 input.ItemKey,
                 input.IssuedAt,
-                LicenceRegistry.BlobNameFor(input.HolderId, certificate.LicenceType, certificate.Number));
+                LicenceRegistry.BlobNameFor(holder, certificate.LicenceType, certificate.Number));
             var document = new
             {
                 certificate.Name,
                 certificate.Number,
                 certificate.LicenceType,
-                Holder = input.HolderId,
+                Holder = holder,
                 IssuedBy = input.Department,
                 Matter = input.ItemName,
                 input.ApplicationId,

@@ -55,6 +55,15 @@ public static class ApiRoutes
     /// <summary>The caller's licences.</summary>
     public const string Licences = "licences";
 
+    /// <summary>Confirmations asked of the caller as a party of someone else's application.</summary>
+    public const string PartyConfirmations = "confirmations";
+
+    /// <summary>A party's confirmation of an application.</summary>
+    public const string PartyConfirmation = "applications/{id}/parties/{role}/confirmation";
+
+    /// <summary>A party's declination of an application.</summary>
+    public const string PartyDeclination = "applications/{id}/parties/{role}/declination";
+
     /// <summary>The officer's task list.</summary>
     public const string Tasks = "tasks";
 
@@ -225,6 +234,12 @@ public static class ApiRoutes
             { Request = typeof(WithdrawRequest), Responses = [Empty(202, Location), Problem(404), Problem(409)] },
         new("GET", Licences, "ListMyLicences", ApiAccess.Applicant, Citizens, "My electronic licences, held, revoked or superseded (status, and how each ended), newest first, a page at a time; application: only those it issued.")
             { Conditional = true, Responses = [Ok<Page<LicenceView>>(), Problem(400)] },
+        new("GET", PartyConfirmations, "ListMyPartyConfirmations", ApiAccess.Applicant, Citizens, "Confirmations asked of me as a party of someone else's application (the seller of a house), soonest due first, a page at a time.")
+            { Responses = [Ok<Page<PartyConfirmationView>>(), Problem(400)] },
+        new("POST", PartyConfirmation, "ConfirmAsParty", ApiAccess.Applicant, Citizens, "Confirm my part in an application that names me (the items that need me then start); audited with who and when.")
+            { Responses = [Empty(202, Location), Problem(404), Problem(409)] },
+        new("POST", PartyDeclination, "DeclineAsParty", ApiAccess.Applicant, Citizens, "Decline my part in an application that names me, with a reason: the bundle ends or the items that need me are cancelled, as its template says.")
+            { Request = typeof(DeclinationRequest), Responses = [Empty(202, Location), Problem(400), Problem(404), Problem(409)] },
         new("POST", Confirmation, "ConfirmProactive", ApiAccess.Applicant, Citizens, "Confirm a pre-filled application started by a register event, with corrections and materials.")
             { Request = typeof(ConfirmationRequest), Responses = [Empty(202, Location), Problem(404), Problem(409), Problem(422)] },
         new("POST", Declination, "DeclineProactive", ApiAccess.Applicant, Citizens, "Decline a pre-filled application started by a register event.")

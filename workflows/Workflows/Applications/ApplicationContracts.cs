@@ -27,8 +27,9 @@ public sealed record BundleSummary(string Key, int Version, string Name, string 
 /// <param name="DeferralDays">Working days allowed when it may be deferred.</param>
 /// <param name="RequiredWhen">When set, the material is needed only when this condition holds on the answers (the form shows it so a
 /// client asks for it only then); absent: always.</param>
+/// <param name="Party">The role of the party the material belongs to (their licence satisfies it); null for the applicant's.</param>
 public sealed record FormMaterial(string Key, string Name, IReadOnlyList<string> RequiredBy, string? SatisfiedBy, UploadRule? Upload, string? Commitment, int? DeferralDays,
-    Condition? RequiredWhen = null);
+    Condition? RequiredWhen = null, string? Party = null);
 
 /// <summary>A bundle's one form and one material list.</summary>
 /// <param name="Key">The template key.</param>
@@ -39,9 +40,10 @@ public sealed record FormMaterial(string Key, string Name, IReadOnlyList<string>
 /// <param name="Materials">The materials, with what this applicant already has.</param>
 /// <param name="Items">The items, with departments and committed days.</param>
 /// <param name="Labels">What people read for every code the form mentions, in the request's language (<see cref="Api.Labels"/>).</param>
+/// <param name="Parties">The parties besides the applicant the submission names by role (<c>parties</c>); null when none.</param>
 public sealed record BundleForm(
     string Key, int Version, string Name, string Description, IReadOnlyList<FieldDefinition> Fields, IReadOnlyList<FormMaterial> Materials, IReadOnlyList<FormItem> Items,
-    IReadOnlyDictionary<string, string>? Labels = null);
+    IReadOnlyDictionary<string, string>? Labels = null, IReadOnlyList<PartyDefinition>? Parties = null);
 
 /// <summary>An item as the form describes it.</summary>
 /// <param name="Key">The item key.</param>
@@ -56,7 +58,9 @@ public sealed record FormItem(string Key, string Name, string Department, int Co
 /// <param name="TemplateKey">Which bundle.</param>
 /// <param name="Answers">The form's answers by field key.</param>
 /// <param name="Materials">Materials offered (uploads, commitments, deferrals); licences and item outputs need no entry.</param>
-public sealed record SubmitRequest(string TemplateKey, Dictionary<string, JsonElement> Answers, List<MaterialProvision>? Materials = null);
+/// <param name="Parties">The bundle's other parties by role (the seller, the father): each one's id and name; a party the
+/// applicant may stand in for is the applicant when left out.</param>
+public sealed record SubmitRequest(string TemplateKey, Dictionary<string, JsonElement> Answers, List<MaterialProvision>? Materials = null, Dictionary<string, PartyIdentity>? Parties = null);
 
 /// <summary>An accepted submission.</summary>
 /// <param name="ApplicationId">The application id.</param>
@@ -143,3 +147,4 @@ public sealed record ConfirmationRequest(Dictionary<string, JsonElement>? Answer
 /// <summary>The declination of a proactive application.</summary>
 /// <param name="Reason">Why.</param>
 public sealed record DeclinationRequest(string Reason);
+

@@ -1,4 +1,5 @@
 using Workflows.Orchestration;
+using Workflows.Templates;
 
 namespace Workflows.Applications;
 
@@ -73,6 +74,8 @@ public sealed record ItemView(
 /// <param name="Revision">The writing orchestration's save counter (1, 2, 3...). With <paramref name="UpdatedAt"/> it orders
 /// the states: a stored row later by (UpdatedAt, Revision) is never replaced by an earlier one, so a save re-run after
 /// a crash cannot take the application back in time. 0 for rows written before revisions.</param>
+/// <param name="Parties">The parties other than the applicant and where each one's confirmation stands; null when the
+/// application names none (and in rows written before parties).</param>
 public sealed record ApplicationRecord(
     string ApplicationId,
     Applicant Applicant,
@@ -85,4 +88,61 @@ public sealed record ApplicationRecord(
     IReadOnlyList<ItemView> Items,
     IReadOnlyList<MaterialEntry> Materials,
     DateTime? DueAt = null,
-    long Revision = 0);
+    long Revision = 0,
+    IReadOnlyList<PartyStanding>? Parties = null);
+
+/// <summary>Where a party's confirmation stands.</summary>
+public enum PartyConfirmationStatus
+{
+    /// <summary>Asked, not answered yet, the deadline not passed.</summary>
+    Awaiting,
+
+    /// <summary>The party confirmed.</summary>
+    Confirmed,
+
+    /// <summary>The party declined.</summary>
+    Declined,
+
+    /// <summary>The deadline passed without an answer.</summary>
+    Expired,
+}
+
+/// <summary>A party of an application and, when the template asks them to confirm, where that stands.</summary>
+/// <param name="Role">The role.</param>
+/// <param name="Id">Who.</param>
+/// <param name="Name">Their name.</param>
+/// <param name="Kind">Citizen or company.</param>
+/// <param name="Label">The role as people read it, in Chinese.</param>
+/// <param name="LabelEn">The role in English; null: the Chinese.</param>
+/// <param name="Confirmation">Where their confirmation stands; null when they need not confirm.</param>
+/// <param name="DueAt">When the confirmation is due.</param>
+/// <param name="At">When it was given, declined or missed.</param>
+/// <param name="Reason">A declination's reason, in the party's words.</param>
+public sealed record PartyStanding(
+    string Role, string Id, string Name, ApplicantKind Kind, string Label, string? LabelEn = null, PartyConfirmationStatus? Confirmation = null,
+    DateTime? DueAt = null, DateTime? At = null, string? Reason = null);
+
+/// <summary>A confirmation asked of the caller as a party of someone else's application (GET /api/confirmations).</summary>
+/// <param name="ApplicationId">The application.</param>
+/// <param name="TemplateKey">Its bundle.</param>
+/// <param name="TemplateName">The bundle's name.</param>
+/// <param name="ApplicantName">Who applied.</param>
+/// <param name="ApplicationStatus">Where the application stands.</param>
+/// <param name="Role">The caller's role in it.</param>
+/// <param name="RoleLabel">The role as people read it, in the request's language.</param>
+/// <param name="Status">Where the caller's confirmation stands.</param>
+/// <param name="DueAt">When it is due.</param>
+/// <param name="At">When it was given, declined or missed.</param>
+public sealed record PartyConfirmationView(
+    string ApplicationId, string TemplateKey, string TemplateName, string ApplicantName, ApplicationStatus ApplicationStatus, string Role, string RoleLabel,
+    PartyConfirmationStatus Status, DateTime? DueAt, DateTime? At);
+
+/// <summary>A confirmation asked of a party, as stored in their partition: the application's summary and their standing.</summary>
+/// <param name="ApplicationId">The application.</param>
+/// <param name="TemplateKey">Its bundle.</param>
+/// <param name="TemplateName">The bundle's name.</param>
+/// <param name="ApplicantName">Who applied.</param>
+/// <param name="ApplicationStatus">Where the application stood at its last save.</param>
+/// <param name="Party">The party and their confirmation.</param>
+public sealed record PartyConfirmationRow(
+    string ApplicationId, string TemplateKey, string TemplateName, string ApplicantName, ApplicationStatus ApplicationStatus, PartyStanding Party);

@@ -100,7 +100,8 @@ public sealed class ApplicationService(
         }
 
         var lead = sla.Value.DayLength * notificationOptions.Value.DeferredDueSoonLeadDays;
-        var input = new BundleInput(applicationId, request.Applicant, published.Version, published.Template, plan.Answers, [.. held], plan.Ledger, now, clock, lead);
+        var input = new BundleInput(applicationId, request.Applicant, published.Version, published.Template, plan.Answers, [.. held], plan.Ledger, now, clock, lead,
+            plan.Parties is { Count: > 0 } parties ? parties : null);
         switch (await ClaimStartAsync(applicationId, fingerprint, plan.Ledger, cancellationToken))
         {
             case StartClaimOutcome.Conflict:
@@ -160,8 +161,11 @@ public sealed class ApplicationService(
 
     // The body as the key's holder sent it (template, applicant, answers, materials), hashed: the same key is a replay
     // only for the same body.
+    // A request naming no parties is hashed as before parties existed, so a retry across the deploy still matches.
     static string Fingerprint(SubmissionRequest request) =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, FingerprintJson)));
+        Convert.ToHexStringLower(SHA256.HashData(request.Parties is null
+            ? JsonSerializer.SerializeToUtf8Bytes(new { request.TemplateKey, request.Applicant, request.Answers, request.Materials }, FingerprintJson)
+            : JsonSerializer.SerializeToUtf8Bytes(request, FingerprintJson)));
 
     static readonly JsonSerializerOptions FingerprintJson = new(JsonSerializerDefaults.Web);
 
@@ -270,6 +274,14 @@ public sealed class ApplicationService(
             [Notification.Of(id, RecipientKind.Applicant, request.Applicant.Id, NotificationTopics.Refused, new("未予受理", "Not accepted"), body, now, applicationId)],
             cancellationToken);
     }
+
+    /// <summary>Tells the bundle a party's answer to its confirmation (the bundle checks it is the party it awaits).</summary>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="answer">The answer.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the event is raised.</returns>
+    public Task AnswerAsPartyAsync(string applicationId, PartyConfirmationGiven answer, CancellationToken cancellationToken = default) =>
+        client.RaiseEventAsync(applicationId, nameof(PartyConfirmationGiven), answer, cancellationToken);
 
     /// <summary>Withdraws an application: every item still pending is cancelled.</summary>
     /// <param name="applicationId">The application.</param>

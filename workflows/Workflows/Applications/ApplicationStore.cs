@@ -101,12 +101,60 @@ public sealed class ApplicationStore(StorageTables tables, TemplateStore templat
             [RevisionColumn] = record.Revision,
         }, record, cancellationToken);
 
+        // Each party asked to confirm finds the application in their own partition (GET /api/confirmations).
+        foreach (var party in (record.Parties ?? []).Where(p => p.Confirmation is not null))
+        {
+            var confirmations = await tables.TableAsync(ConfirmationsTableName);
+            await WriteIfNotLaterAsync(confirmations, new TableEntity(TableKeys.Escape(party.Id), ConfirmationRowKey(record.ApplicationId, party.Role))
+            {
+                ["ApplicationId"] = record.ApplicationId,
+                ["Role"] = party.Role,
+                ["UpdatedAt"] = DateTime.SpecifyKind(record.UpdatedAt, DateTimeKind.Utc),
+                [RevisionColumn] = record.Revision,
+                ["Record"] = JsonSerializer.Serialize(new PartyConfirmationRow(record.ApplicationId, record.TemplateKey, record.TemplateName, record.Applicant.Name, record.Status, party), Json),
+            }, record, cancellationToken);
+        }
+
         // An ended application leaves its fact for the figures, counted against its pinned version's committed days.
         if (FigureFact.Ended(record.Status))
         {
             var pinned = await templates.GetAsync(record.TemplateKey, record.TemplateVersion, cancellationToken);
             await figures.RecordAsync(FigureFact.Of(record, pinned?.Version.Definition, await clocks.CurrentAsync(cancellationToken)), cancellationToken);
         }
+    }
+
+    /// <summary>The table of confirmations asked of parties (partition = the party, row = application and role).</summary>
+    public const string ConfirmationsTableName = "PartyConfirmations";
+
+    static string ConfirmationRowKey(string applicationId, string role) => TableKeys.Escape($"{applicationId}|{role}");
+
+    /// <summary>Every confirmation asked of one party, as the applications' last saves left them.</summary>
+    /// <param name="partyId">The party.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The rows, in no particular order.</returns>
+    public async Task<IReadOnlyList<PartyConfirmationRow>> ListConfirmationsAsync(string partyId, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.TableAsync(ConfirmationsTableName);
+        var rows = new List<PartyConfirmationRow>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(partyId)}"), cancellationToken: cancellationToken))
+        {
+            rows.Add(JsonSerializer.Deserialize<PartyConfirmationRow>(row.GetString("Record"), Json)!);
+        }
+
+        return rows;
+    }
+
+    /// <summary>The confirmation asked of one party in one role of one application; null when none is (not theirs).</summary>
+    /// <param name="partyId">The party.</param>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="role">The role.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The row, or null.</returns>
+    public async Task<PartyConfirmationRow?> GetConfirmationAsync(string partyId, string applicationId, string role, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.TableAsync(ConfirmationsTableName);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(partyId), ConfirmationRowKey(applicationId, role), cancellationToken: cancellationToken);
+        return row.HasValue ? JsonSerializer.Deserialize<PartyConfirmationRow>(row.Value!.GetString("Record"), Json) : null;
     }
 
     /// <summary>The ids of a template's applications, optionally of one status, newest first.</summary>

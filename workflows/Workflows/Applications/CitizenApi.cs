@@ -83,10 +83,12 @@ public sealed class CitizenApi(
         var t = published.Template;
         var materials = t.Materials.Select(m => new FormMaterial(
             m.Key, m.Name, m.RequiredBy,
-            m.FromLicence is { } licence && held.Contains(licence) ? $"licence:{licence}" : m.ProducedBy is { } produced ? $"item:{produced.Item}" : null,
-            m.Upload, m.Commitment?.Text, m.Deferral?.WithinDays, m.RequiredWhen)).ToList();
+            // The caller's own licences say nothing of another party's material (the seller's title), unless the caller may be that party.
+            m.FromLicence is { } licence && held.Contains(licence) && (m.Party is null || t.Parties?.FirstOrDefault(p => p.Role == m.Party)?.MayBeApplicant == true) ? $"licence:{licence}"
+                : m.ProducedBy is { } produced ? $"item:{produced.Item}" : null,
+            m.Upload, m.Commitment?.Text, m.Deferral?.WithinDays, m.RequiredWhen, m.Party)).ToList();
         var items = t.Items.Select(i => new FormItem(i.Key, i.Name, i.Department, i.CommittedDays, i.DependsOn, i.Decision is RuleDecision)).ToList();
-        return Results.Ok(new BundleForm(t.Key, published.Version, t.Name, t.Description, t.Fields, materials, items, Labels.For(t, BuiltInTemplates.Catalog)));
+        return Results.Ok(new BundleForm(t.Key, published.Version, t.Name, t.Description, t.Fields, materials, items, Labels.For(t, BuiltInTemplates.Catalog), t.Parties));
     }
 
     /// <summary>Streams one material file to storage, checking size, type and hash as it goes.</summary>
@@ -158,7 +160,7 @@ public sealed class CitizenApi(
         }
 
         var applicationId = idempotencyKey is null ? $"app-{Guid.NewGuid():N}" : IdFor(caller!.Id, idempotencyKey);
-        var result = await applications.SubmitAsync(new SubmissionRequest(body.TemplateKey, caller!.AsApplicant(), body.Answers, materials), applicationId, cancellationToken);
+        var result = await applications.SubmitAsync(new SubmissionRequest(body.TemplateKey, caller!.AsApplicant(), body.Answers, materials, body.Parties), applicationId, cancellationToken);
         if (result.IdempotencyConflict)
         {
             return ApiProblems.IdempotencyConflict();

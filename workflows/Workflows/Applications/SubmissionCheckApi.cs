@@ -32,7 +32,7 @@ public sealed class SubmissionCheckApi(ApplicationService applications)
             return ApiProblems.Invalid(errors);
         }
 
-        var problems = await applications.CheckAsync(new SubmissionRequest(body.TemplateKey, caller.AsApplicant(), body.Answers, body.Materials ?? []), cancellationToken);
+        var problems = await applications.CheckAsync(new SubmissionRequest(body.TemplateKey, caller.AsApplicant(), body.Answers, body.Materials ?? [], body.Parties), cancellationToken);
         return problems.Count == 0 ? Results.Ok(new SubmissionCheckResponse(true)) : SubmitRequestShape.Refusal(problems);
     }
 }
@@ -58,6 +58,14 @@ public static class SubmitRequestShape
             if (string.IsNullOrWhiteSpace(materials[i].Key))
             {
                 errors.Add(new ApiError($"materials[{i}].key", "field.required", "请指明材料。", "Name the material."));
+            }
+        }
+
+        foreach (var (role, party) in body.Parties ?? [])
+        {
+            if (party is null)
+            {
+                errors.Add(new ApiError($"parties.{role}", "field.required", "请写明该当事人的身份标识（id）和姓名（name）。", "Give the party's id and name."));
             }
         }
 

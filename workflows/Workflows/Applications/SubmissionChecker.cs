@@ -26,7 +26,22 @@ public sealed class SubmissionChecker(LicenceRegistry licences, MaterialUploads 
         ArgumentNullException.ThrowIfNull(request);
         var history = await licences.HistoryAsync(request.Applicant.Id, cancellationToken);
         var held = history.Where(l => l.Status == LicenceStatus.Held).Select(l => l.Licence.LicenceType).ToHashSet(StringComparer.Ordinal);
-        var plan = SubmissionPlanner.Plan(template, request, held, now, clock);
+        // Each party's own licences (the seller's title, the parents' ID cards), read for every id the submission could
+        // name for a declared role: the named ones with a safe id and the applicant standing in for one.
+        var partyLicences = new Dictionary<string, IReadOnlyList<LicenceRecord>>(StringComparer.Ordinal)
+        {
+            [request.Applicant.Id] = [.. history.Where(l => l.Status == LicenceStatus.Held).Select(l => l.Licence)],
+        };
+        var declared = (template.Parties ?? []).Select(p => p.Role).ToHashSet(StringComparer.Ordinal);
+        foreach (var (_, party) in (request.Parties ?? new Dictionary<string, PartyIdentity>()).Where(p => declared.Contains(p.Key) && p.Value is not null))
+        {
+            if (Api.Identifiers.IsSafe(party.Id) && !partyLicences.ContainsKey(party.Id))
+            {
+                partyLicences[party.Id] = [.. (await licences.HistoryAsync(party.Id, cancellationToken)).Where(l => l.Status == LicenceStatus.Held).Select(l => l.Licence)];
+            }
+        }
+
+        var plan = SubmissionPlanner.Plan(template, request, held, now, clock, partyLicences);
         var problems = plan.Problems.Concat(StillHeld(template, history, held)).Concat(await CheckUploadsAsync(request, cancellationToken)).ToList();
         return (plan with { Problems = problems }, [.. held]);
     }

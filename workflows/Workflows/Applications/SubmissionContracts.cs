@@ -27,11 +27,18 @@ public sealed record MaterialProvision(string Key, ProvisionKind Kind, string? R
 /// <param name="Applicant">Who applies.</param>
 /// <param name="Answers">The form's answers by field key, as JSON values.</param>
 /// <param name="Materials">Materials offered; those held as licences or produced by items need no entry.</param>
+/// <param name="Parties">The parties other than the applicant by role, as the template declares them; absent: none named.</param>
 public sealed record SubmissionRequest(
     string TemplateKey,
     Applicant Applicant,
     IReadOnlyDictionary<string, JsonElement> Answers,
-    IReadOnlyList<MaterialProvision> Materials);
+    IReadOnlyList<MaterialProvision> Materials,
+    IReadOnlyDictionary<string, PartyIdentity>? Parties = null);
+
+/// <summary>Who a party of an application is, as the submission names them.</summary>
+/// <param name="Id">Their identity, as an applicant's (the account they sign in with; a company's id).</param>
+/// <param name="Name">Their name.</param>
+public sealed record PartyIdentity(string Id, string Name);
 
 /// <summary>One thing wrong with a submission, located by field or material.</summary>
 /// <param name="Path">Where: <c>answers.KEY</c>, <c>materials.KEY</c> or <c>templateKey</c>.</param>
@@ -61,10 +68,13 @@ public sealed record SubmissionProblem(string Path, string Code, string Message,
 /// <param name="Problems">Everything wrong, across all departments (一次告知); empty when the application can start.</param>
 /// <param name="Answers">The answers normalised to invariant text.</param>
 /// <param name="Ledger">For every material an included item needs, how it is satisfied.</param>
+/// <param name="Parties">The parties other than the applicant the application names (or the applicant standing in for
+/// one); empty when the template declares none.</param>
 public sealed record SubmissionPlan(
     IReadOnlyList<SubmissionProblem> Problems,
     IReadOnlyDictionary<string, string> Answers,
-    IReadOnlyList<MaterialEntry> Ledger)
+    IReadOnlyList<MaterialEntry> Ledger,
+    IReadOnlyList<BundleParty>? Parties = null)
 {
     /// <summary>Whether the application can start.</summary>
     public bool Accepted => Problems.Count == 0;

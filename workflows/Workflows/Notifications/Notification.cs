@@ -51,6 +51,12 @@ public static class NotificationTopics
     /// <summary>The applicant is invited to rate.</summary>
     public const string RatingInvited = "rating.invited";
 
+    /// <summary>A party of someone else's application is asked to confirm it (the seller of a house).</summary>
+    public const string PartyConfirmationRequested = "party.confirmationRequested";
+
+    /// <summary>A party confirmed, declined or let the deadline pass; told to the applicant.</summary>
+    public const string PartyConfirmationSettled = "party.confirmationSettled";
+
     /// <summary>A new task for a department.</summary>
     public const string NewTask = "task.new";
 

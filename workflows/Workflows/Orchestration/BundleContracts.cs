@@ -38,9 +38,10 @@ public enum MaterialStatus
 /// <param name="RequiredBy">The included items that need it.</param>
 /// <param name="Reference">The upload's blob, the licence number, or the producing item's output.</param>
 /// <param name="DueAt">For a deferred material, when it must be supplied.</param>
+/// <param name="Party">The role of the party it belongs to (its licence is theirs); null for the applicant's.</param>
 /// <param name="Verifier">For a commitment: the one item whose department verifies it for every item approved on it;
 /// null in ledgers written before (each item approved on it then opened its own verification).</param>
-public sealed record MaterialEntry(string Key, string Name, MaterialStatus Status, IReadOnlyList<string> RequiredBy, string? Reference = null, DateTime? DueAt = null,
+public sealed record MaterialEntry(string Key, string Name, MaterialStatus Status, IReadOnlyList<string> RequiredBy, string? Reference = null, DateTime? DueAt = null, string? Party = null,
     CommitmentVerifier? Verifier = null);
 
 /// <summary>Who verifies a commitment (告知承诺) once for all the items approved on it.</summary>
@@ -49,6 +50,22 @@ public sealed record MaterialEntry(string Key, string Name, MaterialStatus Statu
 /// <param name="ItemName">That item's name, as the task shows it.</param>
 /// <param name="ItemNameEn">That item's name in English, when the template gives one.</param>
 public sealed record CommitmentVerifier(string Item, string Department, string ItemName, string? ItemNameEn = null);
+
+/// <summary>A party of one application other than the applicant role (the seller, a parent), as the submission named it.</summary>
+/// <param name="Role">The template's role key.</param>
+/// <param name="Id">Their identity (the account they sign in with).</param>
+/// <param name="Name">Their name.</param>
+/// <param name="Kind">Citizen or company.</param>
+public sealed record BundleParty(string Role, string Id, string Name, ApplicantKind Kind)
+{
+    /// <summary>The holder of a licence for a role: that party's id, or the applicant's for no role (or one not named).</summary>
+    /// <param name="parties">The application's parties; null in inputs written before parties.</param>
+    /// <param name="role">The role; null for the applicant.</param>
+    /// <param name="applicantId">The applicant's id.</param>
+    /// <returns>The holder's id.</returns>
+    public static string HolderOf(IReadOnlyList<BundleParty>? parties, string? role, string applicantId) =>
+        role is null ? applicantId : parties?.FirstOrDefault(p => p.Role == role)?.Id ?? applicantId;
+}
 
 /// <summary>Input of <see cref="BundleOrchestrator"/>: the whole application, pinned to one template version.</summary>
 /// <param name="ApplicationId">The application's id; also the bundle instance id.</param>
@@ -64,6 +81,7 @@ public sealed record CommitmentVerifier(string Item, string Department, string I
 /// null in inputs written before calendars were pinned, which keep the weekends-only arithmetic they started with.
 /// </param>
 /// <param name="DueSoonLead">How long before a deferred material's deadline the applicant is reminded; no reminder when null.</param>
+/// <param name="Parties">The parties the application names besides the applicant; null in inputs written before parties.</param>
 public sealed record BundleInput(
     string ApplicationId,
     Applicant Applicant,
@@ -74,7 +92,8 @@ public sealed record BundleInput(
     IReadOnlyList<MaterialEntry> Materials,
     DateTime SubmittedAt,
     SlaClock? Clock = null,
-    TimeSpan? DueSoonLead = null)
+    TimeSpan? DueSoonLead = null,
+    IReadOnlyList<BundleParty>? Parties = null)
 {
     /// <summary>The pinned clock, or the weekends-only one for inputs written before calendars were pinned.</summary>
     /// <returns>The clock.</returns>
@@ -119,6 +138,8 @@ public enum ItemState
 /// <param name="Clock">The application's pinned clock; null in inputs written before calendars were pinned (weekends only).</param>
 /// <param name="SubmittedOn">The application's submission date, for rules that compare a date with it; null in inputs
 /// written before, whose templates cannot hold such a rule.</param>
+/// <param name="Parties">The application's parties, to whom certificates are issued and whose licences are superseded;
+/// null in inputs written before parties (everything is the applicant's).</param>
 public sealed record ItemInput(
     string ApplicationId,
     Applicant Applicant,
@@ -130,7 +151,8 @@ public sealed record ItemInput(
     IReadOnlyList<MaterialEntry> Materials,
     IReadOnlyList<MaterialDefinition> MaterialRules,
     SlaClock? Clock = null,
-    DateOnly? SubmittedOn = null)
+    DateOnly? SubmittedOn = null,
+    IReadOnlyList<BundleParty>? Parties = null)
 {
     /// <summary>The pinned clock, or the weekends-only one for inputs written before calendars were pinned.</summary>
     /// <returns>The clock.</returns>

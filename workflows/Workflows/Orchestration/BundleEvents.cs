@@ -58,3 +58,11 @@ public sealed record DeferredMaterialSupplied(string Material, string Reference,
 /// <param name="Reason">Why (audited).</param>
 /// <param name="By">Who extended it, as the audit names them.</param>
 public sealed record DueExtended(int WorkingDays, string Reason, string By);
+
+/// <summary>A party of the application (not the applicant) confirms or declines it in their own session; raised on the bundle instance.</summary>
+/// <param name="Role">The party's role.</param>
+/// <param name="By">Who answered (the signed-in party's id); the bundle takes it only from the party it names.</param>
+/// <param name="Confirmed">True to confirm, false to decline.</param>
+/// <param name="Reason">For a declination: why, in the party's words.</param>
+/// <param name="At">When the party answered (the API's clock), kept in the audit with the orchestration's time.</param>
+public sealed record PartyConfirmationGiven(string Role, string By, bool Confirmed, string? Reason, DateTime At);

@@ -62,6 +62,13 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         readonly Dictionary<string, (Task Timer, CancellationTokenSource Cancel)> reminders = new(StringComparer.Ordinal);
         // The committed due time, moved by the times items waited on the applicant as the items report them.
         readonly List<ApplicantHold> holds = [];
+        // The parties besides the applicant and where each one's confirmation stands, in the template's order (2.4).
+        readonly List<PartyStanding> standings = [];
+        // Per party who must still confirm, the timer of their deadline; the items that need them wait meanwhile.
+        readonly Dictionary<string, (Task Timer, CancellationTokenSource Cancel)> awaiting = new(StringComparer.Ordinal);
+        // A missed confirmation whose template says the bundle ends: nothing more starts.
+        bool ended;
+        bool withdrawn;
         int step;
         // Saves so far: each record carries the next (ApplicationRecord.Revision); a replay counts the same.
         long revision;
@@ -80,15 +87,16 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 $"Your application for {template.NameEn ?? template.Name} ({input.ApplicationId}) was accepted; {template.Items.Count} items are under way."
                 + (deferred.Count > 0 ? $" Still to supply: {string.Join(", ", deferred.Select(m => $"{MaterialEn(m)} by {m.DueAt:yyyy-MM-dd HH:mm} UTC"))}." : string.Empty)));
             StartReminders();
+            StartConfirmations();
 
             var withdrawal = context.WaitForExternalEvent<WithdrawalRequested>(nameof(WithdrawalRequested));
+            Task<PartyConfirmationGiven>? confirmation = awaiting.Count > 0 ? context.WaitForExternalEvent<PartyConfirmationGiven>(nameof(PartyConfirmationGiven)) : null;
             var supply = context.WaitForExternalEvent<DeferredMaterialSupplied>(nameof(DeferredMaterialSupplied));
-            var withdrawn = false;
             string? cancelledBy = null;
             StartReadyItems();
             await SaveWhileRunningAsync();
 
-            while (running.Count > 0)
+            while (running.Count > 0 || awaiting.Count > 0)
             {
                 var waits = running.Values.Cast<Task>().Append(supply).Concat(reminders.Values.Select(r => r.Timer)).ToList();
                 if (!withdrawn)
@@ -96,7 +104,28 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                     waits.Add(withdrawal);
                 }
 
+                if (awaiting.Count > 0 && confirmation is not null)
+                {
+                    waits.Add(confirmation);
+                    waits.AddRange(awaiting.Values.Select(a => a.Timer));
+                }
+
                 var first = await Task.WhenAny(waits);
+                if (awaiting.FirstOrDefault(a => a.Value.Timer == first).Key is { } late)
+                {
+                    Missed(late, null);
+                    await SaveAsync(ApplicationStatus.InProgress);
+                    continue;
+                }
+
+                if (first == confirmation)
+                {
+                    Answered(confirmation.Result);
+                    confirmation = awaiting.Count > 0 ? context.WaitForExternalEvent<PartyConfirmationGiven>(nameof(PartyConfirmationGiven)) : null;
+                    await SaveAsync(ApplicationStatus.InProgress);
+                    continue;
+                }
+
                 if (reminders.FirstOrDefault(r => r.Value.Timer == first).Key is { } dueSoon)
                 {
                     RemindIfStillAwaited(dueSoon);
@@ -137,7 +166,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                     Record(await Finish(key, task));
                 }
 
-                if (!withdrawn)
+                if (!withdrawn && !ended)
                 {
                     StartReadyItems();
                 }
@@ -195,6 +224,12 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                         continue;
                     }
 
+                    // An item that needs a party who has not confirmed yet waits for them (2.4).
+                    if (awaiting.Keys.Any(role => Needs(item, role)))
+                    {
+                        continue;
+                    }
+
                     Start(item);
                     changed = true;
                 }
@@ -225,7 +260,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var needed = materials.Where(m => m.RequiredBy.Contains(item.Key)).ToList();
             var rules = template.Materials.Where(m => m.RequiredBy.Contains(item.Key)).ToList();
             var itemInput = new ItemInput(input.ApplicationId, input.Applicant, template.Key, item, input.Answers, [.. licences],
-                item.DependsOn.Where(outputs.ContainsKey).ToDictionary(d => d, d => outputs[d], StringComparer.Ordinal), needed, rules, input.Clock, DateOnly.FromDateTime(input.SubmittedAt));
+                item.DependsOn.Where(outputs.ContainsKey).ToDictionary(d => d, d => outputs[d], StringComparer.Ordinal), needed, rules, input.Clock, DateOnly.FromDateTime(input.SubmittedAt), input.Parties);
             running[item.Key] = context.CallSubOrchestratorAsync<ItemResult>(
                 nameof(ItemOrchestrator), itemInput, new SubOrchestrationOptions { InstanceId = ItemOrchestrator.InstanceId(input.ApplicationId, item.Key) });
         }
@@ -265,7 +300,12 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var item = template.Items.First(i => i.Key == result.ItemKey);
             foreach (var output in item.Outputs.Where(o => o.Kind == OutputKind.Certificate && o.LicenceType is not null))
             {
-                licences.Add(output.LicenceType!);
+                // The applicant's licences for later conditions: not one issued to another party (the buyer's title).
+                if (BundleParty.HolderOf(input.Parties, output.Holder, input.Applicant.Id) == input.Applicant.Id)
+                {
+                    licences.Add(output.LicenceType!);
+                }
+
                 // A material this certificate stands for is now in hand for the items that need it.
                 for (var i = 0; i < materials.Count; i++)
                 {
@@ -317,6 +357,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var why = cancelledBy is null ? $"申请人已撤回：{reason}" : $"管理员已取消：{reason}";
             var whyEn = cancelledBy is null ? $"Withdrawn by the applicant: {reason}" : $"Cancelled by an administrator: {reason}";
             StopReminders();
+            StopConfirmations();
             var log = context.CreateReplaySafeLogger<BundleOrchestrator>();
             // The reason is a person's text: sanitized, so it cannot forge log lines or carry terminal escapes.
             if (log.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
@@ -362,8 +403,8 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         // The bundle's committed working days from submission, on the pinned clock, and the applicant's holds after.
         DateTime Due() => ApplicantHold.Extend(input.ClockOrDefault(), input.ClockOrDefault().Due(input.SubmittedAt, template.CommittedDays), holds);
 
-        // Once nothing runs, the final save follows at once and says the same and more: this one would be wasted.
-        Task SaveWhileRunningAsync() => running.Count > 0 ? SaveAsync(ApplicationStatus.InProgress) : Task.CompletedTask;
+        // Once nothing runs and no party is awaited, the final save follows at once and says the same and more: this one would be wasted.
+        Task SaveWhileRunningAsync() => running.Count > 0 || awaiting.Count > 0 ? SaveAsync(ApplicationStatus.InProgress) : Task.CompletedTask;
 
         // Writes the read model with the audit entries made since the last save, so the trail and the state an
         // officer or the applicant sees move together, one activity per change.
@@ -377,7 +418,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             }).ToList();
             var record = new ApplicationRecord(
                 input.ApplicationId, input.Applicant, template.Key, input.TemplateVersion, template.Name, status,
-                input.SubmittedAt, context.CurrentUtcDateTime, items, materials, Due(), ++revision);
+                input.SubmittedAt, context.CurrentUtcDateTime, items, materials, Due(), ++revision, standings.Count > 0 ? [.. standings] : null);
             var update = new ApplicationUpdate(record, [.. audit], notices.Count > 0 ? [.. notices] : null);
             audit.Clear();
             notices.Clear();
@@ -444,6 +485,144 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             }
             catch (TaskFailedException)
             {
+            }
+        }
+
+        // The parties besides the applicant (2.4): each one's standing, and for each who must confirm and is not the
+        // applicant, a deadline timer on the pinned clock and a notification in their own inbox. Instances of an older
+        // version wait on nobody, as they did (they also carry no parties).
+        void StartConfirmations()
+        {
+            if (!OrchestrationVersions.AtLeast(context.Version, OrchestrationVersions.PartiesConfirm))
+            {
+                return;
+            }
+
+            foreach (var party in input.Parties ?? [])
+            {
+                var definition = template.Parties?.FirstOrDefault(d => d.Role == party.Role);
+                var standing = new PartyStanding(party.Role, party.Id, party.Name, party.Kind, definition?.Label ?? party.Role, definition?.LabelEn);
+                if (definition?.Confirmation is { WithinDays: { } days } && party.Id != input.Applicant.Id)
+                {
+                    var due = input.ClockOrDefault().Due(input.SubmittedAt, days);
+                    standing = standing with { Confirmation = PartyConfirmationStatus.Awaiting, DueAt = due };
+                    var cancel = new CancellationTokenSource();
+                    awaiting[party.Role] = (context.CreateTimer(due > context.CurrentUtcDateTime ? due : context.CurrentUtcDateTime, cancel.Token), cancel);
+                    Audit("engine", "party.confirmation.requested", null, nameof(PartyConfirmationStatus.Awaiting), $"{party.Role}：{party.Id}，{due:o} 前", $"{party.Role}: {party.Id}, by {due:o}");
+                    notices.Add(Notification.Of($"{input.ApplicationId}:confirm:{party.Role}", RecipientKind.Applicant, party.Id, NotificationTopics.PartyConfirmationRequested,
+                        new("请确认", "Please confirm"),
+                        new($"{input.Applicant.Name}办理“{template.Name}”（{input.ApplicationId}），您是其中的{standing.Label}。请在 {due:yyyy-MM-dd HH:mm} UTC 前登录确认或拒绝；逾期未确认，{MissedZh(definition.Confirmation)}。",
+                            $"{input.Applicant.Name} applied for {template.NameEn ?? template.Name} ({input.ApplicationId}) with you as the {Applications.SubmissionPlanner.InSentence(standing.LabelEn ?? standing.Label)}. Sign in to confirm or decline by {due:yyyy-MM-dd HH:mm} UTC; if you do not, {MissedEn(definition.Confirmation)}."),
+                        context.CurrentUtcDateTime, input.ApplicationId));
+                }
+
+                standings.Add(standing);
+            }
+        }
+
+        static string MissedZh(PartyConfirmationRule rule) => rule.OnMissed == ConfirmationMissed.CancelItems ? "需要您确认的事项将被取消" : "整件事将终止";
+
+        static string MissedEn(PartyConfirmationRule rule) => rule.OnMissed == ConfirmationMissed.CancelItems ? "the items that need you are cancelled" : "the whole application ends";
+
+        // An item needs a party when a material of theirs is in its part of the ledger, it issues them a certificate or
+        // it supersedes a licence of theirs.
+        bool Needs(ItemDefinition item, string role) =>
+            materials.Exists(m => m.Party == role && m.RequiredBy.Contains(item.Key))
+            || item.Supersedes?.Party == role
+            || item.Outputs.Any(o => o.Holder == role);
+
+        int StandingOf(string role) => standings.FindIndex(s => s.Role == role);
+
+        // A party's answer, taken only from the party the application names in that role and only while awaited.
+        void Answered(PartyConfirmationGiven given)
+        {
+            var at = StandingOf(given.Role);
+            if (at < 0 || !awaiting.ContainsKey(given.Role) || standings[at].Id != given.By)
+            {
+                Audit($"party:{given.By}", "party.confirmation.ignored", null, null, $"{given.Role} 并未在等待该当事人确认", $"{given.Role} is not awaiting this party");
+                return;
+            }
+
+            if (!given.Confirmed)
+            {
+                Missed(given.Role, given);
+                return;
+            }
+
+            StopConfirmation(given.Role);
+            var party = standings[at] = standings[at] with { Confirmation = PartyConfirmationStatus.Confirmed, At = context.CurrentUtcDateTime };
+            Audit($"party:{party.Id}", "party.confirmed", nameof(PartyConfirmationStatus.Awaiting), nameof(PartyConfirmationStatus.Confirmed),
+                $"{party.Label}（{party.Name}）于 {given.At:o} 确认", $"The {Applications.SubmissionPlanner.InSentence(party.LabelEn ?? party.Label)} ({party.Name}) confirmed at {given.At:o}");
+            Notify($"confirmed:{party.Role}", NotificationTopics.PartyConfirmationSettled, new($"{party.Label}已确认", $"The {Applications.SubmissionPlanner.InSentence(party.LabelEn ?? party.Label)} confirmed"), new(
+                $"您的“{template.Name}”申请（{input.ApplicationId}）中，{party.Label}（{party.Name}）已确认，需要其确认的事项开始办理。",
+                $"In your application for {template.NameEn ?? template.Name} ({input.ApplicationId}) the {Applications.SubmissionPlanner.InSentence(party.LabelEn ?? party.Label)} confirmed; the items that need them start."));
+            if (!withdrawn && !ended)
+            {
+                StartReadyItems();
+            }
+        }
+
+        // A declination (given) or a passed deadline (null): what the template says, the bundle's end or the items that need the party.
+        void Missed(string role, PartyConfirmationGiven? declined)
+        {
+            StopConfirmation(role);
+            var at = StandingOf(role);
+            var status = declined is null ? PartyConfirmationStatus.Expired : PartyConfirmationStatus.Declined;
+            var party = standings[at] = standings[at] with { Confirmation = status, At = context.CurrentUtcDateTime, Reason = declined?.Reason };
+            var (label, labelEn) = (party.Label, Applications.SubmissionPlanner.InSentence(party.LabelEn ?? party.Label));
+            var why = declined is null ? $"{label}（{party.Name}）未在 {party.DueAt:yyyy-MM-dd HH:mm} UTC 前确认。" : $"{label}（{party.Name}）拒绝确认：{declined.Reason}";
+            var whyEn = declined is null ? $"The {labelEn} ({party.Name}) did not confirm by {party.DueAt:yyyy-MM-dd HH:mm} UTC." : $"The {labelEn} ({party.Name}) declined: {declined.Reason}";
+            Audit(declined is null ? "engine" : $"party:{party.Id}", declined is null ? "party.confirmation.expired" : "party.declined",
+                nameof(PartyConfirmationStatus.Awaiting), status.ToString(), why, whyEn);
+            var endsBundle = template.Parties?.FirstOrDefault(d => d.Role == role)?.Confirmation?.OnMissed != ConfirmationMissed.CancelItems;
+            if (endsBundle)
+            {
+                // The bundle ends: running items are told to stop, waiting ones are cancelled, nothing more starts.
+                ended = true;
+                StopConfirmations();
+                StopReminders();
+                foreach (var key in running.Keys)
+                {
+                    context.SendEvent(ItemOrchestrator.InstanceId(input.ApplicationId, key), nameof(ItemCancellationRequested), new ItemCancellationRequested(why, whyEn));
+                }
+
+                foreach (var item in template.Items.Where(i => states[i.Key] == ItemState.Waiting))
+                {
+                    Record(NotWanted(item) ?? new ItemResult(item.Key, ItemState.Cancelled, "engine", why, new Dictionary<string, string>(), [], ReasonEn: whyEn));
+                }
+            }
+            else
+            {
+                foreach (var item in template.Items.Where(i => states[i.Key] == ItemState.Waiting && Needs(i, role)))
+                {
+                    Record(NotWanted(item) ?? new ItemResult(item.Key, ItemState.Cancelled, "engine", why, new Dictionary<string, string>(), [], ReasonEn: whyEn));
+                }
+            }
+
+            Notify($"missed:{role}", NotificationTopics.PartyConfirmationSettled, new($"{label}未确认", $"The {labelEn} did not confirm"), new(
+                why + (endsBundle ? "申请因此终止。" : "需要其确认的事项已取消。"), whyEn + (endsBundle ? " The application ends." : " The items that need them are cancelled.")));
+            if (!withdrawn && !ended)
+            {
+                StartReadyItems();
+            }
+
+            context.SetCustomStatus(new BundleProgress(new Dictionary<string, ItemState>(states)));
+        }
+
+        void StopConfirmation(string role)
+        {
+            if (awaiting.Remove(role, out var timer))
+            {
+                timer.Cancel.Cancel();
+                timer.Cancel.Dispose();
+            }
+        }
+
+        void StopConfirmations()
+        {
+            foreach (var role in awaiting.Keys.ToList())
+            {
+                StopConfirmation(role);
             }
         }
 

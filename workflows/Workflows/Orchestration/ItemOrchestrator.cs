@@ -553,17 +553,32 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
 
         // What an approval ends in the applicant's licences (the template's revokes and supersedes), for the finishing
         // activity to record before the item's own certificates: data, not a step, so instances in flight replay (ADR 0004).
-        Licences.LicenceEnding? Ending(ItemResult result)
+        // A supersession of another party's licence (the seller's title) is its own ending, in that party's licences.
+        List<Licences.LicenceEnding> Endings(ItemResult result)
         {
             if (result.State != ItemState.Approved || (item.Revokes is not { Count: > 0 } && item.Supersedes is null))
             {
-                return null;
+                return [];
             }
 
             var by = item.Supersedes is { } s ? item.Outputs.FirstOrDefault(o => o.Key == s.By) : null;
-            return new Licences.LicenceEnding(
-                input.Applicant.Id, input.ApplicationId, item.Key, item.Revokes ?? [], item.Supersedes?.LicenceType,
+            var supersededHolder = BundleParty.HolderOf(input.Parties, item.Supersedes?.Party, input.Applicant.Id);
+            var supersession = new Licences.LicenceEnding(
+                supersededHolder, input.ApplicationId, item.Key, [], item.Supersedes?.LicenceType,
                 by?.LicenceType, by is null ? null : result.Outputs.GetValueOrDefault(by.Key), context.CurrentUtcDateTime, item.Name, item.NameEn);
+            if (supersededHolder == input.Applicant.Id)
+            {
+                return [supersession with { Revokes = item.Revokes ?? [] }];
+            }
+
+            var endings = new List<Licences.LicenceEnding>();
+            if (item.Revokes is { Count: > 0 } revokes)
+            {
+                endings.Add(new Licences.LicenceEnding(input.Applicant.Id, input.ApplicationId, item.Key, revokes, null, null, null, context.CurrentUtcDateTime, item.Name, item.NameEn));
+            }
+
+            endings.Add(supersession);
+            return endings;
         }
 
         // The outputs of an approval: numbers for those the decision did not give, and the certificates to issue.
@@ -581,7 +596,9 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
 
                 if (output.Kind == OutputKind.Certificate && output.LicenceType is { } type)
                 {
-                    certificates.Add(new CertificateToIssue(output.Key, output.Name, type, value));
+                    // A certificate of another party (the buyer's new title) is issued to them, not the applicant.
+                    certificates.Add(new CertificateToIssue(output.Key, output.Name, type, value,
+                        output.Holder is { } holder ? BundleParty.HolderOf(input.Parties, holder, input.Applicant.Id) : null));
                 }
             }
 
@@ -658,7 +675,9 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
                     new(result.Reason ?? zh, result.ReasonEn ?? result.Reason ?? en));
             }
 
-            await context.CallActivityAsync<int>(nameof(FinishItemActivity), new FinishItemInput(certificates, tasks, [.. audit, outcome], TakeNotifications(), Ending(result)), OrchestrationRetry.Storage);
+            var endings = Endings(result);
+            await context.CallActivityAsync<int>(nameof(FinishItemActivity), new FinishItemInput(certificates, tasks, [.. audit, outcome], TakeNotifications(),
+                endings.FirstOrDefault(), endings.Count > 1 ? endings[1..] : null), OrchestrationRetry.Storage);
             audit.Clear();
             notifications.Clear();
             task = null;

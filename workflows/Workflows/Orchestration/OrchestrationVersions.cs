@@ -29,8 +29,14 @@ public static class OrchestrationVersions
     /// </summary>
     public const string SupplementsReachTheBundle = "2.3";
 
+    /// <summary>
+    /// 2.4: a party other than the applicant who must confirm (the seller) is waited for, on a deadline timer and an
+    /// event, before the items that need them start; a missed or declined confirmation ends what the template says.
+    /// </summary>
+    public const string PartiesConfirm = "2.4";
+
     /// <summary>The version this code starts instances at.</summary>
-    public const string Current = SupplementsReachTheBundle;
+    public const string Current = PartiesConfirm;
 
     /// <summary>Whether an instance of <paramref name="version"/> runs the steps introduced at <paramref name="introduced"/>.</summary>
     /// <param name="version">The instance's version (<c>context.Version</c>); empty for an instance started before versioning.</param>

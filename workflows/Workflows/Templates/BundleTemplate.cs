@@ -21,6 +21,8 @@ namespace Workflows.Templates;
 /// <param name="RefusesLicences">Licence types whose holder has had this bundle's purpose done already (a retiree holds
 /// the pension approval a retirement issues): an applicant holding one is refused with the reason in the one notice.
 /// Absent: none.</param>
+/// <param name="Parties">The people or companies other than the applicant the event involves (a seller, the parents, a
+/// legal representative), by role; materials and certificates name the party they belong to. Absent: the applicant alone.</param>
 public sealed record BundleTemplate(
     string Key,
     string Name,
@@ -34,7 +36,51 @@ public sealed record BundleTemplate(
     string? NameEn = null,
     string? DescriptionEn = null,
     IReadOnlyList<string>? RequiresLicences = null,
-    IReadOnlyList<string>? RefusesLicences = null);
+    IReadOnlyList<string>? RefusesLicences = null,
+    IReadOnlyList<PartyDefinition>? Parties = null);
+
+/// <summary>
+/// A party to the event other than the applicant (the seller of a house, a newborn's father, a company's legal
+/// representative), declared by role. The submission names who it is (id and name); materials taken from licences are
+/// looked up in the party's own licences, and certificates may be issued to it.
+/// </summary>
+/// <param name="Role">The role's key (camelCase), e.g. <c>seller</c>; <c>applicant</c> is reserved (the applicant is implicit).</param>
+/// <param name="Kind">A citizen or a company.</param>
+/// <param name="Label">What people see, in Chinese (卖方).</param>
+/// <param name="LabelEn">The label in English; absent: people reading English see <paramref name="Label"/>.</param>
+/// <param name="Required">Whether the submission must name it (default true).</param>
+/// <param name="MayBeApplicant">When the submission does not name it, the applicant is this party (a newborn's mother
+/// filing for her child need not name herself again).</param>
+/// <param name="NameField">A text field of the form that must hold the party's name as the submission gives it.</param>
+/// <param name="IdNumberField">An ID-number or credit-code field of the form holding the party's identity number; it is
+/// checked against the number on the party's own identity card or business licence where the party holds one.</param>
+/// <param name="Confirmation">When set, the party confirms in their own session before the items that need them start.</param>
+public sealed record PartyDefinition(
+    string Role,
+    ApplicantKind Kind,
+    string Label,
+    string? LabelEn = null,
+    bool Required = true,
+    bool MayBeApplicant = false,
+    string? NameField = null,
+    string? IdNumberField = null,
+    PartyConfirmationRule? Confirmation = null);
+
+/// <summary>A party's confirmation: within how many working days of the submission, and what a missed one does.</summary>
+/// <param name="WithinDays">Working days, from the submission, the party has to confirm (1 or more); the validator refuses
+/// a confirmation without it (nullable so it is told as a located problem, not unreadable JSON).</param>
+/// <param name="OnMissed">What happens when the party declines or does not confirm in time; required as WithinDays is.</param>
+public sealed record PartyConfirmationRule(int? WithinDays = null, ConfirmationMissed? OnMissed = null);
+
+/// <summary>What a party's missed or declined confirmation does.</summary>
+public enum ConfirmationMissed
+{
+    /// <summary>The bundle ends: every item not decided yet is cancelled.</summary>
+    EndBundle,
+
+    /// <summary>Only the items that need the party are cancelled (and those after them); the others go on.</summary>
+    CancelItems,
+}
 
 /// <summary>Who files an application of a template.</summary>
 public enum ApplicantKind
@@ -125,6 +171,8 @@ public enum FieldType
 /// <param name="NameEn">The name in English; absent: people reading English see <paramref name="Name"/>.</param>
 /// <param name="RequiredWhen">When set, the material is needed only when this condition holds on the answers and the
 /// applicant's licences at submission (and only by its items that are included).</param>
+/// <param name="Party">The role of the party the material belongs to (the seller's title certificate): its licence is
+/// looked up in that party's licences. Absent: the applicant's.</param>
 public sealed record MaterialDefinition(
     string Key,
     string Name,
@@ -135,7 +183,8 @@ public sealed record MaterialDefinition(
     CommitmentRule? Commitment = null,
     DeferralRule? Deferral = null,
     string? NameEn = null,
-    Condition? RequiredWhen = null);
+    Condition? RequiredWhen = null,
+    string? Party = null);
 
 /// <summary>Limits on an uploaded file.</summary>
 /// <param name="ContentTypes">Accepted media types, e.g. application/pdf, image/jpeg.</param>

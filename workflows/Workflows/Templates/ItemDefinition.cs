@@ -36,9 +36,10 @@ public sealed record ItemDefinition(
     Supersession? Supersedes = null);
 
 /// <summary>A licence an approved item replaces with one it issues (a new certificate supersedes the old one).</summary>
-/// <param name="LicenceType">The licence type of the applicant that is superseded (every one they hold, but the new one).</param>
+/// <param name="LicenceType">The licence type that is superseded (every one its holder holds, but the new one).</param>
 /// <param name="By">The key of the item's certificate output that supersedes it.</param>
-public sealed record Supersession(string LicenceType, string By);
+/// <param name="Party">The role of the party whose licence is superseded (the seller's title); absent: the applicant's.</param>
+public sealed record Supersession(string LicenceType, string By, string? Party = null);
 
 /// <summary>What an approved item issues.</summary>
 /// <param name="Key">Identifier within the item.</param>
@@ -47,7 +48,8 @@ public sealed record Supersession(string LicenceType, string By);
 /// <param name="LicenceType">For a certificate: its licence type, from the catalog.</param>
 /// <param name="NumberPrefix">Prefix of the number issued (e.g. BC for a birth certificate).</param>
 /// <param name="NameEn">The name in English; absent: people reading English see <paramref name="Name"/>.</param>
-public sealed record OutputDefinition(string Key, string Name, OutputKind Kind, string? LicenceType = null, string? NumberPrefix = null, string? NameEn = null);
+/// <param name="Holder">For a certificate: the role of the party it is issued to (the buyer's new title); absent: the applicant.</param>
+public sealed record OutputDefinition(string Key, string Name, OutputKind Kind, string? LicenceType = null, string? NumberPrefix = null, string? NameEn = null, string? Holder = null);
 
 /// <summary>The kind of an item's output.</summary>
 public enum OutputKind

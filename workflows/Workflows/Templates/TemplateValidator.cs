@@ -40,6 +40,14 @@ public static partial class TemplateValidator
     /// </summary>
     public static IReadOnlySet<string> ReservedFieldKeys { get; } = new HashSet<string>([DateCompare.Submission], StringComparer.Ordinal);
 
+    /// <summary>
+    /// Role keys the engine gives a meaning: <c>applicant</c> (who files; always a party, never declared).
+    /// </summary>
+    public static IReadOnlySet<string> ReservedPartyRoles { get; } = new HashSet<string>(["applicant"], StringComparer.Ordinal);
+
+    /// <summary>The most working days a party may be given to confirm.</summary>
+    public const int MaxConfirmationDays = 60;
+
     static bool IsChoice(FieldType type) => type is FieldType.Choice or FieldType.MultiChoice;
 
     [GeneratedRegex("^[a-z][a-z0-9-]{1,63}$")]
@@ -57,6 +65,7 @@ public static partial class TemplateValidator
         readonly Dictionary<string, ItemDefinition> items = new(StringComparer.Ordinal);
         readonly Dictionary<string, HashSet<string>> prerequisites = new(StringComparer.Ordinal);
         readonly HashSet<string> usedFields = new(StringComparer.Ordinal);
+        readonly Dictionary<string, PartyDefinition> parties = new(StringComparer.Ordinal);
 
         public List<TemplateProblem> Problems { get; } = [];
 
@@ -69,6 +78,7 @@ public static partial class TemplateValidator
 
             CheckTemplate();
             CheckFields();
+            CheckParties();
             CheckItems();
             CheckCycles();
             ComputePrerequisites();
@@ -128,6 +138,7 @@ public static partial class TemplateValidator
             Nulls(template.Items, "$.items");
             Nulls(template.RequiresLicences, "$.requiresLicences");
             Nulls(template.RefusesLicences, "$.refusesLicences");
+            Nulls(template.Parties, "$.parties");
             for (var i = 0; i < template.Fields.Count; i++)
             {
                 Nulls(template.Fields[i]?.Options, $"$.fields[{i}].options");
@@ -405,7 +416,7 @@ public static partial class TemplateValidator
         }
 
         // Why the applicant of this bundle can never hold a licence type (not in the catalog, or another holder kind); null when they can.
-        (bool Unknown, string Zh, string En)? NotHoldable(string type)
+        (bool Unknown, string Zh, string En)? NotHoldable(string type, string? party = null)
         {
             var licence = catalog.FindLicenceType(type);
             if (licence is null)
@@ -413,10 +424,110 @@ public static partial class TemplateValidator
                 return (true, $"证照类型“{type}”不在目录中。", $"Licence type '{type}' is not in the catalog.");
             }
 
-            return licence.Holder == template.ApplicantKind ? null : (false,
-                $"证照类型“{type}”由{(licence.Holder == ApplicantKind.Company ? "企业" : "个人")}持有，本事的申请人不会持有它。",
-                $"Licence type '{type}' is held by a {licence.Holder.ToString().ToLowerInvariant()}; the applicant of this bundle never holds it.");
+            // A party not declared is reported where it is named; its kind is then unknown and nothing more is said.
+            var kind = party is null ? template.ApplicantKind : parties.TryGetValue(party, out var declared) ? declared.Kind : licence.Holder;
+            var who = party is null ? ("本事的申请人", "the applicant of this bundle") : ($"当事人“{party}”", $"party '{party}'");
+            return licence.Holder == kind ? null : (false,
+                $"证照类型“{type}”由{(licence.Holder == ApplicantKind.Company ? "企业" : "个人")}持有，{who.Item1}不会持有它。",
+                $"Licence type '{type}' is held by a {licence.Holder.ToString().ToLowerInvariant()}; {who.Item2} never holds it.");
         }
+
+        // A role named by a material, an output or a supersession must be declared in parties.
+        bool UnknownParty(string? role, string path, string code)
+        {
+            if (role is null || parties.ContainsKey(role))
+            {
+                return false;
+            }
+
+            Add(path, code, $"模板没有声明当事人“{role}”；请在 parties 中声明它（申请人不必声明，省略即指申请人）。",
+                $"The template declares no party '{role}'; declare it in parties (the applicant is implicit: leave the role out to mean the applicant).");
+            return true;
+        }
+
+        void CheckParties()
+        {
+            var list = template.Parties ?? [];
+            for (var i = 0; i < list.Count; i++)
+            {
+                var party = list[i];
+                if (!CamelKey().IsMatch(party.Role))
+                {
+                    Add($"$.parties[{i}].role", "party.role", $"角色键“{party.Role}”须为 camelCase 字母和数字，以小写字母开头。", $"Role key '{party.Role}' must be camelCase letters and digits, starting with a lower-case letter.");
+                    continue;
+                }
+
+                if (ReservedPartyRoles.Contains(party.Role))
+                {
+                    Add($"$.parties[{i}].role", "party.role.reserved", "“applicant”指申请人本人，总是当事人，不必也不能声明；请另选角色键。",
+                        "'applicant' means the applicant, who is always a party and is never declared; choose another role key.");
+                    continue;
+                }
+
+                var path = $"$.parties[{party.Role}]";
+                if (!parties.TryAdd(party.Role, party))
+                {
+                    Add(path, "party.duplicate", $"当事人“{party.Role}”声明了不止一次。", $"Party '{party.Role}' is declared more than once.");
+                    continue;
+                }
+
+                if (string.IsNullOrWhiteSpace(party.Label))
+                {
+                    Add($"{path}.label", "party.label", "当事人需要标签（如“卖方”）。", "The party needs a label (e.g. 'Seller').");
+                }
+
+                CheckEnglish($"{path}.labelEn", "party.labelEn", party.LabelEn);
+                if (party.MayBeApplicant && party.Kind != template.ApplicantKind)
+                {
+                    Add($"{path}.mayBeApplicant", "party.mayBeApplicant.kind", $"申请人是{KindZh(template.ApplicantKind)}，不能充当{KindZh(party.Kind)}当事人。",
+                        $"The applicant is a {template.ApplicantKind.ToString().ToLowerInvariant()} and cannot stand in for a {party.Kind.ToString().ToLowerInvariant()} party.");
+                }
+
+                CheckPartyField(party.NameField, $"{path}.nameField", [FieldType.Text], ("party.nameField.unknown", "party.nameField.type"));
+                CheckPartyField(party.IdNumberField, $"{path}.idNumberField", party.Kind == ApplicantKind.Citizen ? [FieldType.IdNumber] : [FieldType.CreditCode],
+                    ("party.idNumberField.unknown", "party.idNumberField.type"));
+                if (party.Confirmation is { } confirmation)
+                {
+                    if (confirmation.WithinDays is not { } days)
+                    {
+                        Add($"{path}.confirmation.withinDays", "party.confirmation.deadline", "须确认的当事人需要确认期限（工作日）。", "A party who confirms needs a deadline in working days.");
+                    }
+                    else if (days < 1 || days > MaxConfirmationDays)
+                    {
+                        Add($"{path}.confirmation.withinDays", "party.confirmation.deadline", $"确认期限须为 1 到 {MaxConfirmationDays} 个工作日。", $"The deadline must be 1 to {MaxConfirmationDays} working days.");
+                    }
+
+                    if (confirmation.OnMissed is null)
+                    {
+                        Add($"{path}.confirmation.onMissed", "party.confirmation.onMissed", "请说明当事人未按期确认或拒绝时怎么办：endBundle（整件事终止）或 cancelItems（取消需要其确认的事项）。",
+                            "Say what a missed or declined confirmation does: endBundle (the bundle ends) or cancelItems (the items that need the party are cancelled).");
+                    }
+                }
+            }
+        }
+
+        void CheckPartyField(string? key, string path, FieldType[] types, (string Unknown, string Type) codes)
+        {
+            if (key is null)
+            {
+                return;
+            }
+
+            if (!fields.TryGetValue(key, out var field))
+            {
+                Add(path, codes.Unknown, $"表单中没有字段“{key}”。", $"The form has no field '{key}'.");
+            }
+            else if (!types.Contains(field.Type))
+            {
+                Add(path, codes.Type, $"字段“{key}”是 {field.Type}，此处需要 {string.Join("/", types)}。", $"Field '{key}' is {field.Type}; {string.Join("/", types)} is needed here.");
+            }
+            else
+            {
+                usedFields.Add(key);
+            }
+        }
+
+        static string KindZh(ApplicantKind kind) => kind == ApplicantKind.Company ? "企业" : "个人";
 
         // What an approved item ends: licence types of the applicant it revokes, and one it supersedes with a certificate it issues.
         void CheckLicenceEnds(ItemDefinition item, string path)
@@ -452,7 +563,11 @@ public static partial class TemplateValidator
                 return;
             }
 
-            if (NotHoldable(supersedes.LicenceType) is { } cannot)
+            if (UnknownParty(supersedes.Party, $"{path}.supersedes.party", "item.supersedes.party.unknown"))
+            {
+                // Reported: whose licence it is cannot be told.
+            }
+            else if (NotHoldable(supersedes.LicenceType, supersedes.Party) is { } cannot)
             {
                 if (cannot.Unknown)
                 {
@@ -552,6 +667,15 @@ public static partial class TemplateValidator
                     {
                         Add($"{outputPath}.licenceType", "output.licenceType.unknown", $"证照类型“{output.LicenceType}”不在目录中。", $"Licence type '{output.LicenceType}' is not in the catalog.");
                     }
+                    else if (!UnknownParty(output.Holder, $"{outputPath}.holder", "output.holder.unknown") && output.Holder is not null
+                        && NotHoldable(output.LicenceType, output.Holder) is { } cannot)
+                    {
+                        Add($"{outputPath}.holder", "output.holder.kind", cannot.Zh, cannot.En);
+                    }
+                }
+                else if (output.Holder is not null)
+                {
+                    Add($"{outputPath}.holder", "output.holder.unexpected", "只有证照输出有持证当事人；值输出不签发给任何人。", "Only certificate outputs have a holder party; a value is issued to nobody.");
                 }
                 else if (output.LicenceType is not null)
                 {
@@ -966,9 +1090,14 @@ public static partial class TemplateValidator
                 }
             }
 
+            var unknownParty = UnknownParty(material.Party, $"{path}.party", "material.party.unknown");
             if (material.FromLicence is { } licence && catalog.FindLicenceType(licence) is null)
             {
                 Add($"{path}.fromLicence", "material.licence.unknown", $"证照类型“{licence}”不在目录中。", $"Licence type '{licence}' is not in the catalog.");
+            }
+            else if (material.FromLicence is { } held && material.Party is not null && !unknownParty && NotHoldable(held, material.Party) is { } cannot)
+            {
+                Add($"{path}.fromLicence", "material.licence.holder", cannot.Zh, cannot.En);
             }
 
             if (material.ProducedBy is { } produced)
