@@ -40,6 +40,7 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
         using var hospital = server.Officer("hospital");
         var task = await Walkthrough.WaitForTaskAsync(hospital, id, "birth-certificate");
 
+        var studio = await PortalAdminTests.SeedTemplateAsync(server);
         await using var browser = await PortalBrowser.StartAsync(server.BaseAddress);
         var language = english ? "en" : "zh";
         var found = new List<string>();
@@ -64,6 +65,15 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
             var (department, _) = await PortalEscalationsTests.SeedAsync(server);
             var supervisor = await PortalEscalationsTests.NewSupervisorPageAsync(browser, server, viewport, department, english);
             await ScanAsync(supervisor, "escalations", "escalations", found, language, phone);
+
+            // The administrators' studio; and an admin page opened by someone who is not one.
+            var admin = await PortalAdminTests.NewAdminPageAsync(browser, server, viewport, english);
+            await ScanAsync(admin, "admin/templates", "admin-templates", found, language, phone);
+            await ScanAsync(admin, $"admin/templates/{studio}/1", "admin-template-version", found, language, phone);
+            await ScanAsync(admin, $"admin/templates/{studio}/diff", "admin-template-diff", found, language, phone);
+            await ScanAsync(admin, "admin/applications", "admin-applications", found, language, phone);
+            await ScanAsync(admin, $"admin/applications/{id}", "admin-application", found, language, phone);
+            await ScanAsync(mine, "admin/templates", "admin-not-for-you", found, language, phone);
         }
 
         found.ShouldBeEmpty(string.Join(Environment.NewLine, found));
