@@ -41,6 +41,8 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
         var task = await Walkthrough.WaitForTaskAsync(hospital, id, "birth-certificate");
 
         var studio = await PortalAdminTests.SeedTemplateAsync(server);
+        // A stuck case of its own application, so the cases page shows one with its resolution form.
+        await PortalAdminTests.OpenStuckCaseAsync(server);
         await using var browser = await PortalBrowser.StartAsync(server.BaseAddress);
         var language = english ? "en" : "zh";
         var found = new List<string>();
@@ -73,6 +75,7 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
             await ScanAsync(admin, $"admin/templates/{studio}/diff", "admin-template-diff", found, language, phone);
             await ScanAsync(admin, "admin/applications", "admin-applications", found, language, phone);
             await ScanAsync(admin, $"admin/applications/{id}", "admin-application", found, language, phone);
+            await ScanAsync(admin, "admin/cases", "admin-cases", found, language, phone);
             await ScanAsync(mine, "admin/templates", "admin-not-for-you", found, language, phone);
         }
 

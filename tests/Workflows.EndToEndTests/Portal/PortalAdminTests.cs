@@ -106,7 +106,7 @@ public sealed class PortalAdminTests(ServerFixture server)
     [InlineData(true)]
     public async Task Applications_SearchByApplicantTemplateAndStatus_TheDetailShowsTheAuditTrailInWords(bool english)
     {
-        var (id, name) = await FileNewbornAsync(server);
+        var (id, name, _) = await FileNewbornAsync(server);
         await using var browser = await PortalBrowser.StartAsync(server.BaseAddress);
         var admin = await NewAdminPageAsync(browser, server, PortalBrowser.Desktop, english);
         await admin.GotoAsync("admin/applications");
@@ -132,6 +132,63 @@ public sealed class PortalAdminTests(ServerFixture server)
         await Expect(accepted).ToHaveTextAsync(english ? "application accepted" : "申请已受理");
         await Expect(admin.Locator("tr.audit-row[data-action='item.started'] td.action").First).ToHaveTextAsync(english ? "item started" : "事项开始办理");
         await Expect(admin.Locator("tr.item-row[data-item='birth-certificate']")).ToContainTextAsync(english ? "Hospital (maternity unit)" : "医院（助产机构）");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task StuckCases_ShowTheirClocks_AndAResolutionWrittenOnThePageReachesTheCase(bool english)
+    {
+        var (id, description) = await OpenStuckCaseAsync(server);
+        await using var browser = await PortalBrowser.StartAsync(server.BaseAddress);
+        var admin = await NewAdminPageAsync(browser, server, PortalBrowser.Desktop, english);
+        await admin.GotoAsync("admin/templates");
+        await admin.Locator("#nav-admin-cases").ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(english ? "Stuck cases" : "办不成事");
+
+        var item = admin.Locator($"li.stuck-case[data-application='{id}']");
+        await Expect(item).ToContainTextAsync(description);
+        // Opened just now: the reply's clock runs, with time left.
+        await Expect(item.Locator(".case-clock")).ToContainTextAsync(english ? "left" : "剩余");
+
+        await item.Locator(".case-resolve-button").ClickAsync();
+        await Expect(item.Locator(".field-error")).ToHaveTextAsync(english ? "Write the resolution." : "请填写处理结果。");
+        var resolution = $"已联系医院补办 {Guid.NewGuid():N}"[..20];
+        await item.Locator("textarea").FillAsync(resolution);
+        await item.Locator(".case-resolve-button").ClickAsync();
+        await Expect(item.Locator(".case-sent")).ToBeVisibleAsync();
+
+        using var api = server.Admin();
+        await Http.PollAsync(
+            async () => (await (await api.GetAsync("/api/admin/cases?status=resolved&pageSize=200")).ReadAsync<Page<StuckCaseView>>()).Items.FirstOrDefault(c => c.ApplicationId == id),
+            c => c.Resolution == resolution, "the case resolved");
+        await admin.Locator("#case-status").SelectOptionAsync("Resolved");
+        await admin.Locator("#case-filter").ClickAsync();
+        await Expect(admin.Locator($"li.stuck-case[data-application='{id}'] .case-resolution")).ToContainTextAsync(resolution);
+    }
+
+    /// <summary>The parts of a stuck case this test reads.</summary>
+    internal sealed record StuckCaseView(string CaseId, string ApplicationId, string? Resolution);
+
+    /// <summary>A page of a list.</summary>
+    internal sealed record Page<T>(List<T> Items);
+
+    /// <summary>A newborn application whose applicant reported it stuck (办不成事), once the case is listed.</summary>
+    internal static async Task<(string ApplicationId, string Description)> OpenStuckCaseAsync(ServerFixture server)
+    {
+        var (id, name, mother) = await FileNewbornAsync(server);
+        var description = $"医院迟迟不签发出生证明 {Guid.NewGuid():N}"[..24];
+        using var citizen = server.Citizen(mother, name);
+        using (var reported = await citizen.PostAsync($"/api/applications/{id}/stuck", Http.Body(new { description })))
+        {
+            reported.StatusCode.ShouldBe(HttpStatusCode.Accepted, await reported.Content.ReadAsStringAsync());
+        }
+
+        using var admin = server.Admin();
+        await Http.PollAsync(
+            async () => (await (await admin.GetAsync("/api/admin/cases?status=open&pageSize=200")).ReadAsync<Page<StuckCaseView>>()).Items.FirstOrDefault(c => c.ApplicationId == id),
+            c => c is not null, "the case listed");
+        return (id, description);
     }
 
     /// <summary>A page signed in as the administrator.</summary>
@@ -174,7 +231,7 @@ public sealed class PortalAdminTests(ServerFixture server)
     }
 
     /// <summary>A newborn application of a mother of her own name, waiting on the hospital (so its audit has begun).</summary>
-    internal static async Task<(string Id, string Name)> FileNewbornAsync(ServerFixture server)
+    internal static async Task<(string Id, string Name, string Mother)> FileNewbornAsync(ServerFixture server)
     {
         var mother = $"pd-{Guid.NewGuid():N}"[..20];
         var name = $"王{Guid.NewGuid():N}"[..9];
@@ -194,6 +251,6 @@ public sealed class PortalAdminTests(ServerFixture server)
         var id = submitted.Body.ShouldNotBeNull(submitted.Text).ApplicationId;
         using var hospital = server.Officer("hospital");
         await Walkthrough.WaitForTaskAsync(hospital, id, "birth-certificate");
-        return (id, name);
+        return (id, name, mother);
     }
 }
