@@ -32,10 +32,14 @@ public static partial class DiffWords
         return rest.Length == 0 ? $"{part} {name}" : $"{part} {name} · {rest}";
     }
 
-    /// <summary>A JSON value: a string without quotes, an object or list on one line, nothing for null.</summary>
+    /// <summary>
+    /// A JSON value as words: a string without quotes; a whole item, field or material by its name in the reader's
+    /// language (the row already says which part it is); any other object or list as its values, keys named, unescaped.
+    /// </summary>
     /// <param name="json">The value as JSON.</param>
+    /// <param name="english">Whether the reader reads English.</param>
     /// <returns>What people read.</returns>
-    public static string Value(string? json)
+    public static string Value(string? json, bool english)
     {
         if (string.IsNullOrEmpty(json))
         {
@@ -45,12 +49,38 @@ public static partial class DiffWords
         try
         {
             using var document = JsonDocument.Parse(json);
-            return document.RootElement.ValueKind == JsonValueKind.String ? document.RootElement.GetString() ?? "" : document.RootElement.GetRawText();
+            return Words(document.RootElement, english, top: true);
         }
         catch (JsonException)
         {
             return json;
         }
+    }
+
+    static string Words(JsonElement value, bool english, bool top) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString() ?? "",
+        JsonValueKind.Null => "",
+        JsonValueKind.Array => string.Join(english ? ", " : "、", value.EnumerateArray().Select(v => Words(v, english, top: false))),
+        JsonValueKind.Object when top && Named(value, english) is { } name => name,
+        JsonValueKind.Object => string.Join("; ", value.EnumerateObject()
+            .Where(p => p.Value.ValueKind != JsonValueKind.Null)
+            .Select(p => $"{p.Name}: {Words(p.Value, english, top: false)}")),
+        _ => value.GetRawText(),
+    };
+
+    /// <summary>An element's own name (name/nameEn, label/labelEn), if it has one.</summary>
+    static string? Named(JsonElement value, bool english)
+    {
+        foreach (var (zh, en) in new[] { ("name", "nameEn"), ("label", "labelEn") })
+        {
+            if (value.TryGetProperty(zh, out var z) && z.ValueKind == JsonValueKind.String)
+            {
+                return english && value.TryGetProperty(en, out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : z.GetString();
+            }
+        }
+
+        return null;
     }
 
     [GeneratedRegex(@"^(?<part>[A-Za-z]+)\[(?<key>[^\]]+)\](?<rest>.*)$")]

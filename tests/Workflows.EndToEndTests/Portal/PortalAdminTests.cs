@@ -99,6 +99,10 @@ public sealed class PortalAdminTests(ServerFixture server)
         await Expect(changed.Locator("td").Nth(2)).ToHaveTextAsync("3");
         var removed = admin.Locator("tr.change-row[data-change='removed']");
         await Expect(removed.First).ToContainTextAsync(english ? "removed" : "删除");
+        // A whole field removed reads as its name, not as its JSON.
+        var field = admin.Locator("tr.change-row[data-path='fields[fatherIdNumber]']");
+        await Expect(field.Locator("td").Nth(1)).ToHaveTextAsync(english ? "Father's ID number" : "父亲公民身份号码");
+        await Expect(admin.Locator("table.diff")).Not.ToContainTextAsync("{");
     }
 
     [Theory]
