@@ -49,6 +49,10 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
             materials = new[] { new { key = "babyPhoto", kind = "upload", reference = photo } },
         }));
         var consentId = (await filed.ReadAsync<Workflows.Assisted.ConsentView>()).ConsentId;
+
+        var studio = await PortalAdminTests.SeedTemplateAsync(server);
+        // A stuck case of its own application, so the cases page shows one with its resolution form.
+        await PortalAdminTests.OpenStuckCaseAsync(server);
         await using var browser = await PortalBrowser.StartAsync(server.BaseAddress);
         var language = english ? "en" : "zh";
         var found = new List<string>();
@@ -80,6 +84,16 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
             await ScanAsync(helper, "assist", "assist", found, language, phone);
             await ScanAsync(mine, "consents", "consents", found, language, phone);
             await ScanAsync(mine, $"consents/{consentId}", "consent", found, language, phone);
+
+            // The administrators' studio; and an admin page opened by someone who is not one.
+            var admin = await PortalAdminTests.NewAdminPageAsync(browser, server, viewport, english);
+            await ScanAsync(admin, "admin/templates", "admin-templates", found, language, phone);
+            await ScanAsync(admin, $"admin/templates/{studio}/1", "admin-template-version", found, language, phone);
+            await ScanAsync(admin, $"admin/templates/{studio}/diff", "admin-template-diff", found, language, phone);
+            await ScanAsync(admin, "admin/applications", "admin-applications", found, language, phone);
+            await ScanAsync(admin, $"admin/applications/{id}", "admin-application", found, language, phone);
+            await ScanAsync(admin, "admin/cases", "admin-cases", found, language, phone);
+            await ScanAsync(mine, "admin/templates", "admin-not-for-you", found, language, phone);
         }
 
         found.ShouldBeEmpty(string.Join(Environment.NewLine, found));

@@ -22,7 +22,8 @@ public sealed record TemplateVersionSummary(string Key, int Version, TemplateSta
 /// <param name="Summary">The version.</param>
 /// <param name="Definition">The document.</param>
 /// <param name="Problems">What the validator finds in it (a draft may be incomplete; publishing needs none).</param>
-public sealed record TemplateVersionDetail(TemplateVersionSummary Summary, BundleTemplate Definition, IReadOnlyList<TemplateProblem> Problems);
+/// <param name="Labels">What people read for every code it mentions (departments, systems, licences), in the request's language; on reads.</param>
+public sealed record TemplateVersionDetail(TemplateVersionSummary Summary, BundleTemplate Definition, IReadOnlyList<TemplateProblem> Problems, IReadOnlyDictionary<string, string>? Labels = null);
 
 /// <summary>The result of validating a template document.</summary>
 /// <param name="Valid">Whether it could be published.</param>
@@ -84,7 +85,8 @@ public sealed partial class AdminApi
         var stored = await templates.GetAsync(key, version, cancellationToken);
         return stored is null
             ? ApiProblems.NotFound("template version")
-            : new WithETag(new TemplateVersionDetail(Summary(stored), stored.Version.Definition, Localized(TemplateValidator.Validate(stored.Version.Definition, Catalog))), stored.ETag);
+            : new WithETag(new TemplateVersionDetail(Summary(stored), stored.Version.Definition, Localized(TemplateValidator.Validate(stored.Version.Definition, Catalog)),
+                Labels.For(stored.Version.Definition, Catalog)), stored.ETag);
     }
 
     /// <summary>Checks a document without storing it.</summary>
