@@ -114,6 +114,10 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         new("POST /api/assisted/consents/{consent}/refusal",                       401, Elsewhere, 404, 403, 403, 403),
         new("POST /api/applications/{app}/confirmation",                          401, 409, 404, 403, 403, 403),
         new("POST /api/applications/{app}/declination",                           401, 409, 404, 403, 403, 403),
+        // A party's confirmations: only a party the application names in that role has one (A applied, she is no party of it).
+        new("GET /api/confirmations",                                              401, 200, 200, 403, 403, 403),
+        new("POST /api/applications/{app}/parties/seller/confirmation",           401, 404, 404, 403, 403, 403),
+        new("POST /api/applications/{app}/parties/seller/declination",            401, 404, 404, 403, 403, 403),
         new("POST /api/systems/birth-register-system/events without a signature", 401, 401, 401, 401, 401, 401),
         new("GET /api/admin/figures?from=2026-01&to=2026-03",                     401, 403, 403, 403, 403, 200),
         new("GET /api/admin/applications/{app}",                                   401, 403, 403, 403, 403, 200),
@@ -432,6 +436,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             "{consent}" or "{consentId}" => "{consentId}",
             "{upload}" or "{uploadId}" => "{uploadId}",
             "id-card" or "{type}" => "{type}",
+            "seller" or "{role}" => "{role}",
             "{licence}" or "{number}" => "{number}",
             "ABCDEFGHJKLMNPQR" or "{code}" => "{code}",
             _ => segment,

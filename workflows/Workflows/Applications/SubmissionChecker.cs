@@ -53,8 +53,7 @@ public sealed class SubmissionChecker(LicenceRegistry licences, MaterialUploads 
     {
         foreach (var type in (template.RequiresLicences ?? []).Where(t => !held.Contains(t)))
         {
-            var known = BuiltInTemplates.Catalog.FindLicenceType(type);
-            var (name, nameEn) = (known?.Name ?? type, known?.NameEn ?? known?.Name ?? type);
+            var (name, nameEn) = Names(type);
             var last = history.Where(l => l.Licence.LicenceType == type && l.End is not null).MaxBy(l => l.End!.At)?.End;
             yield return last is null
                 ? SubmissionProblem.Of($"applicant.licences.{type}", "applicant.licence.missing",
@@ -67,13 +66,19 @@ public sealed class SubmissionChecker(LicenceRegistry licences, MaterialUploads 
         // The other way round: holding what the bundle issues means it was done (a retiree already holds the pension approval).
         foreach (var type in (template.RefusesLicences ?? []).Where(held.Contains))
         {
-            var known = BuiltInTemplates.Catalog.FindLicenceType(type);
-            var (name, nameEn) = (known?.Name ?? type, known?.NameEn ?? known?.Name ?? type);
+            var (name, nameEn) = Names(type);
             var since = history.Where(l => l.Licence.LicenceType == type && l.Status == LicenceStatus.Held).Min(l => (DateTime?)l.Licence.IssuedAt);
             yield return SubmissionProblem.Of($"applicant.licences.{type}", "applicant.licence.held",
                 $"申请人已持有{name}{(since is { } s ? $"（{s:yyyy-MM-dd} 签发）" : "")}，这件事已经办过，不能再次申请。",
                 $"The applicant already holds a {nameEn}{(since is { } e ? $" (issued {e:yyyy-MM-dd})" : "")}: this bundle's purpose is already done.");
         }
+    }
+
+    // A licence type's name in both languages, from the catalog (its code when the catalog does not know it).
+    static (string Name, string NameEn) Names(string type)
+    {
+        var known = BuiltInTemplates.Catalog.FindLicenceType(type);
+        return (known?.Name ?? type, known?.NameEn ?? known?.Name ?? type);
     }
 
     // Every cited upload must exist, belong to the applicant and have been uploaded for that material.
