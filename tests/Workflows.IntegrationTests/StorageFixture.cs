@@ -26,8 +26,30 @@ public sealed class StorageFixture : IAsyncLifetime
     }
 }
 
+/// <summary>
+/// The tests of one collection run one after another; the three collections run side by side (xunit's default), each
+/// test on a task hub of its own. The tier mostly waits on the engine's timers and queues, so three lines of waiting
+/// share the cores well.
+/// </summary>
 [CollectionDefinition(Name)]
 public sealed class StorageCollectionDefinition : ICollectionFixture<StorageFixture>
 {
+    /// <summary>Everything but the bundles and the guarantees.</summary>
     public const string Name = "storage";
+}
+
+/// <summary>The bundles' runs, a collection of their own.</summary>
+[CollectionDefinition(Name)]
+public sealed class BundleCollectionDefinition : ICollectionFixture<StorageFixture>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "storage-bundles";
+}
+
+/// <summary>The kill, restart and delivery guarantees, a collection of their own.</summary>
+[CollectionDefinition(Name)]
+public sealed class GuaranteeCollectionDefinition : ICollectionFixture<StorageFixture>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "storage-guarantees";
 }

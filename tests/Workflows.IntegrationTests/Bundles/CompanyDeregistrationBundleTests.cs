@@ -7,7 +7,7 @@ using Workflows.Templates;
 namespace Workflows.IntegrationTests.Bundles;
 
 /// <summary>The company-deregistration bundle end to end on Microsoft's engine over Azure Storage (Azurite).</summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(BundleCollectionDefinition.Name)]
 public sealed class CompanyDeregistrationBundleTests(StorageFixture storage) : IAsyncLifetime
 {
     const string CompanyName = "杭州云栖数据科技有限公司";

@@ -16,7 +16,7 @@ namespace Workflows.IntegrationTests.Bundles;
 /// application (template, ledger and all) themselves and start <see cref="BundleOrchestrator"/> directly, with a
 /// ledger whose deadline is a few seconds away.
 /// </summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(BundleCollectionDefinition.Name)]
 public sealed class DeferralAndCommitmentTests(StorageFixture storage) : IAsyncLifetime
 {
     const string Licence = "business-licence";

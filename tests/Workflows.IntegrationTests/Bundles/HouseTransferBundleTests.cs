@@ -7,7 +7,7 @@ using Workflows.Templates;
 namespace Workflows.IntegrationTests.Bundles;
 
 /// <summary>The second-hand house transfer bundle end to end on Microsoft's engine over Azure Storage (Azurite).</summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(BundleCollectionDefinition.Name)]
 public sealed class HouseTransferBundleTests(StorageFixture storage) : IAsyncLifetime
 {
     const string Registration = "property-transfer-registration";

@@ -7,7 +7,7 @@ namespace Workflows.IntegrationTests.Bundles;
 /// bundle; the same key with another body is a conflict, not the first application; a refused body may be corrected
 /// under the same key.
 /// </summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(BundleCollectionDefinition.Name)]
 public sealed class IdempotentSubmitTests(StorageFixture storage) : IAsyncLifetime
 {
     BundleHarness harness = null!;

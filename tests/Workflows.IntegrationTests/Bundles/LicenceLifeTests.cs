@@ -14,7 +14,7 @@ namespace Workflows.IntegrationTests.Bundles;
 /// registry (item, reason, time; history kept), an ended licence is never a source of materials again, and a bundle
 /// whose purpose is done (a company already deregistered) is refused in its one notice.
 /// </summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(BundleCollectionDefinition.Name)]
 public sealed class LicenceLifeTests(StorageFixture storage) : IAsyncLifetime
 {
     BundleHarness harness = null!;

@@ -6,7 +6,7 @@ using Workflows.Templates;
 namespace Workflows.IntegrationTests.Bundles;
 
 /// <summary>Uploaded materials are checked for type, size, content and hash, and only their owner can cite them.</summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(BundleCollectionDefinition.Name)]
 public sealed class MaterialUploadTests(StorageFixture storage) : IAsyncLifetime
 {
     static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46];

@@ -5,7 +5,7 @@ using Workflows.Templates;
 namespace Workflows.IntegrationTests.Bundles;
 
 /// <summary>The newborn bundle end to end on Microsoft's engine over Azure Storage (Azurite).</summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(BundleCollectionDefinition.Name)]
 public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
 {
     BundleHarness harness = null!;

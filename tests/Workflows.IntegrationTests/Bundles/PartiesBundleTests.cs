@@ -14,7 +14,7 @@ namespace Workflows.IntegrationTests.Bundles;
 /// the items that need them start, or does not in time and the bundle ends; a newborn's parents' own licences satisfy
 /// their materials. A working day lasts <see cref="DayLength"/>, so the seller's five working days pass in seconds.
 /// </summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(BundleCollectionDefinition.Name)]
 public sealed class PartiesBundleTests(StorageFixture storage) : IAsyncLifetime
 {
     static readonly TimeSpan DayLength = TimeSpan.FromSeconds(6);

@@ -10,7 +10,7 @@ namespace Workflows.IntegrationTests.Bundles;
 /// a deferred personnel file the pension waits for, multi-choice services with conditional requirements, the
 /// employee's medical enrolment superseded by the retiree's, and a second retirement refused in the one notice.
 /// </summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(BundleCollectionDefinition.Name)]
 public sealed class RetirementBundleTests(StorageFixture storage) : IAsyncLifetime
 {
     static readonly string[] HousingFundOnly = ["housing-fund"];

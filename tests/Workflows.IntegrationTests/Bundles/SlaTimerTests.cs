@@ -18,7 +18,7 @@ namespace Workflows.IntegrationTests.Bundles;
 /// Durable timers follow the storage clock, so a working day lasts <see cref="DayLength"/> here (Sla:DayLength,
 /// set through the harness's configuration and pinned into the input the way a submission pins it).
 /// </summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(BundleCollectionDefinition.Name)]
 public sealed class SlaTimerTests(StorageFixture storage) : IAsyncLifetime
 {
     const string Licence = "business-licence";

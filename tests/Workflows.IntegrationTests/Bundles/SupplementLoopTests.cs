@@ -18,7 +18,7 @@ namespace Workflows.IntegrationTests.Bundles;
 /// supplied everywhere (a deferred one included), an officer cannot ask for what cannot be uploaded, and the
 /// department is told when a supplement arrives and sees the file supplied.
 /// </summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(BundleCollectionDefinition.Name)]
 public sealed class SupplementLoopTests(StorageFixture storage) : IAsyncLifetime
 {
     const string Licence = "business-licence";

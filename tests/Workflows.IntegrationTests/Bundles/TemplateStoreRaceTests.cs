@@ -10,7 +10,7 @@ namespace Workflows.IntegrationTests.Bundles;
 /// changes nothing (so a publish never publishes what it did not validate), and built-in seeding across a rolling
 /// deploy publishes a release only when it is newer than the store's, in one step.
 /// </summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(BundleCollectionDefinition.Name)]
 public sealed class TemplateStoreRaceTests(StorageFixture storage) : IDisposable
 {
     readonly StorageOperationCounter counter = new();

@@ -7,7 +7,7 @@ using Workflows.Testing;
 namespace Workflows.IntegrationTests.Bundles;
 
 /// <summary>Template versions in storage: seeding, drafts, publishing, retiring, and applications pinned to a version.</summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(BundleCollectionDefinition.Name)]
 public sealed class TemplateVersioningTests(StorageFixture storage) : IAsyncLifetime
 {
     InProcessEngine engine = null!;

@@ -8,7 +8,7 @@ namespace Workflows.IntegrationTests.Guarantees;
 /// Orchestrations write their audit in batches. A batch costs one request per subject, and a batch written again
 /// after a crash (all or part of it already there) adds each step at most once and changes no row it finds.
 /// </summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(GuaranteeCollectionDefinition.Name)]
 public sealed class AuditTrailTests(StorageFixture storage) : IDisposable
 {
     static readonly DateTime At = new(2025, 3, 1, 8, 0, 0, DateTimeKind.Utc);

@@ -19,7 +19,7 @@ namespace Workflows.IntegrationTests.Guarantees;
 /// citizen happens twice (no item completes twice, no certificate is issued twice, no audit step is written twice,
 /// no officer decision is applied twice).
 /// </summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(GuaranteeCollectionDefinition.Name)]
 public sealed class BundleCrashRecoveryTests(StorageFixture storage, ITestOutputHelper output)
 {
     const int Applications = 6;

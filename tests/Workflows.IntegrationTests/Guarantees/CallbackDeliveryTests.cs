@@ -23,7 +23,7 @@ namespace Workflows.IntegrationTests.Guarantees;
 /// company opening (the bank account waits for the business licence) over the real engine and Azurite, through
 /// <see cref="SystemApi"/> as both hosts call it (inside <see cref="StorageFaults.GuardAsync"/>).
 /// </summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(GuaranteeCollectionDefinition.Name)]
 public sealed class CallbackDeliveryTests(StorageFixture storage) : IAsyncLifetime
 {
     const string Bank = "bank-account-system";

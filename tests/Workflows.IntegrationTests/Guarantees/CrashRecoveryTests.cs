@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Workflows.IntegrationTests.Guarantees;
 
 /// <summary>A host killed with SIGKILL in the middle of many instances loses nothing and repeats no side effect.</summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(GuaranteeCollectionDefinition.Name)]
 public sealed class CrashRecoveryTests(StorageFixture storage, ITestOutputHelper output)
 {
     static readonly TimeSpan Ready = TimeSpan.FromSeconds(60);

@@ -17,7 +17,7 @@ namespace Workflows.IntegrationTests.Guarantees;
 /// the task: a kill inside an item's first step leaves its task listed while the item does not exist yet, and a
 /// decision sent then is discarded by the engine ("no such instance").
 /// </summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(GuaranteeCollectionDefinition.Name)]
 public sealed class DecisionDeliveryTests(StorageFixture storage)
 {
     const string Hospital = "hospital";

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Workflows.IntegrationTests.Guarantees;
 
 /// <summary>Timers and events survive restarts and races; two hosts share one task hub safely.</summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(GuaranteeCollectionDefinition.Name)]
 public sealed class DeliveryTests(StorageFixture storage, ITestOutputHelper output)
 {
     static readonly TimeSpan Ready = TimeSpan.FromSeconds(60);

@@ -8,7 +8,7 @@ using Workflows.Testing;
 namespace Workflows.IntegrationTests.Guarantees;
 
 /// <summary>A broken instance fails alone, with details, and the host goes on with the others.</summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(GuaranteeCollectionDefinition.Name)]
 public sealed class FailureIsolationTests(StorageFixture storage)
 {
     [Fact]

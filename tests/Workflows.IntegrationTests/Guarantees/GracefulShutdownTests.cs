@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Workflows.IntegrationTests.Guarantees;
 
 /// <summary>SIGTERM (Ctrl-C, a deployment, a scale-in) lets work in flight finish instead of abandoning it.</summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(GuaranteeCollectionDefinition.Name)]
 public sealed class GracefulShutdownTests(StorageFixture storage, ITestOutputHelper output)
 {
     [Fact]

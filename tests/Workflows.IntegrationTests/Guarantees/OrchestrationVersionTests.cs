@@ -15,7 +15,7 @@ namespace Workflows.IntegrationTests.Guarantees;
 /// with, one started by newer code is left for a newer worker, and this code stamps its own version. A working day
 /// lasts <see cref="DayLength"/>, so an outside system's item of the current version escalates within seconds.
 /// </summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(GuaranteeCollectionDefinition.Name)]
 public sealed class OrchestrationVersionTests(StorageFixture storage) : IAsyncLifetime
 {
     const string Bank = "bank-account";

@@ -26,7 +26,7 @@ namespace Workflows.IntegrationTests.Guarantees;
 /// decisions answered 202 and dropped, zero duplicate notifications; the time from each 202 to the item acting on it
 /// is measured and bounded.
 /// </summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(GuaranteeCollectionDefinition.Name)]
 public sealed class ReadModelKillTests(StorageFixture storage, ITestOutputHelper output)
 {
     const int Seed = 14;

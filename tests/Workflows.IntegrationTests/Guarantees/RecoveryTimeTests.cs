@@ -13,7 +13,7 @@ namespace Workflows.IntegrationTests.Guarantees;
 /// Work a killed host held comes back within the visibility timeout, which is short (ADR 0005); and a short
 /// timeout does not make a long activity run twice, because the host renews the work items it holds.
 /// </summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(GuaranteeCollectionDefinition.Name)]
 public sealed class RecoveryTimeTests(StorageFixture storage, ITestOutputHelper output)
 {
     static readonly TimeSpan Ready = TimeSpan.FromSeconds(60);

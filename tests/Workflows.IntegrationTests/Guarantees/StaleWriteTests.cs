@@ -17,7 +17,7 @@ namespace Workflows.IntegrationTests.Guarantees;
 /// the orchestration has moved on and written newer state. These tests play that re-run against Azurite with the real
 /// activities and stores and check that the newer state stays.
 /// </summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(GuaranteeCollectionDefinition.Name)]
 public sealed class StaleWriteTests(StorageFixture storage) : IAsyncLifetime
 {
     static readonly DateTime Start = new(2026, 11, 30, 9, 0, 0, DateTimeKind.Utc);
