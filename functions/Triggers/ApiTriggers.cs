@@ -586,6 +586,15 @@ public static class ApiTriggers
     public static Task<IActionResult> ApiCheckCertificate([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.CertificateCheck)] HttpRequest request, string code, [DurableClient] DurableTaskClient client, FunctionContext context)
         => RunWithoutCallerAsync(request, client, context, (_, ct) => context.InstanceServices.GetRequiredService<CertificateCodes>().CheckAsync(code, ct));
 
+    /// <summary>GET <see cref="ApiRoutes.BacklogHealth"/>: <see cref="Workflows.Backlog.BacklogApi.GetAsync"/>, public (counts only; App Service Authentication excludes the path).</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiGetBacklogHealth")]
+    public static Task<IActionResult> ApiGetBacklogHealth([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.BacklogHealth)] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunWithoutCallerAsync(request, client, context, (_, ct) => context.InstanceServices.GetRequiredService<Workflows.Backlog.BacklogApi>().GetAsync(ct));
+
     /// <summary>The file handlers, from the invocation's services (they need no Durable Task client).</summary>
     static FilesApi Files(FunctionContext context) => ActivatorUtilities.CreateInstance<FilesApi>(context.InstanceServices);
 

@@ -159,6 +159,8 @@ resource auth 'Microsoft.Web/sites/config@2024-11-01' = {
         '/api/systems/*'
         // Anyone may check a certificate's verification code, without signing in (the route answers only what it proves).
         '/api/certificates/*'
+        // A probe reads the backlog without signing in (counts only).
+        '/api/health/backlog'
       ]
     }
     httpSettings: {

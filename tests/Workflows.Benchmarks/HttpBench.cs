@@ -27,14 +27,47 @@ public sealed partial class HttpBench(HttpPlan plan, TextWriter progress)
     {
         var elapsed = Stopwatch.StartNew();
         var loadBefore = LoadAverage();
+        return await WithServerAsync(new Dictionary<string, string>(), async (session, server) =>
+        {
+            var result = await session.RunAsync(cancellationToken);
 
+            // Counted before the server stops, so that shutdown messages are not charged to the measures.
+            var warnings = server.Output.Split('\n').Select(l => l.Trim()).Where(IsWarning).ToList();
+            return result with
+            {
+                ServerWarnings = warnings.Count,
+                ServerWarningSamples = [.. warnings.GroupBy(Kind, StringComparer.Ordinal).OrderByDescending(g => g.Count()).Take(6)
+                    .Select(g => Inv($"{g.Count()} x {Shorten(g.First())}"))],
+                LoadBefore = loadBefore,
+                LoadAfter = LoadAverage(),
+                Duration = elapsed.Elapsed,
+            };
+        }, cancellationToken);
+    }
+
+    /// <summary>Runs the backpressure measure on a server whose backlog bound is <see cref="HttpSession.Bound"/>.</summary>
+    /// <param name="window">How long each load submits.</param>
+    /// <param name="cancellationToken">Stops the run; the server and emulator are stopped either way.</param>
+    /// <returns>One row per load, and the load average before and after.</returns>
+    public async Task<(IReadOnlyList<BacklogLoad> Loads, string LoadAverage)> RunBackpressureAsync(TimeSpan window, CancellationToken cancellationToken)
+    {
+        var before = LoadAverage();
+        var loads = await WithServerAsync(
+            new Dictionary<string, string> { ["Backlog:MaxPending"] = HttpSession.Bound.ToString(CultureInfo.InvariantCulture) },
+            (session, _) => session.MeasureBackpressureAsync(window, cancellationToken), cancellationToken);
+        return (loads, $"{before} before, {LoadAverage()} after");
+    }
+
+    // The server as a child process on its own fresh in-memory Azurite, with the session that calls it.
+    async Task<T> WithServerAsync<T>(IReadOnlyDictionary<string, string> extra, Func<HttpSession, EngineProcess, Task<T>> measure, CancellationToken cancellationToken)
+    {
         // In memory: with its data on disk, Azurite saves the whole database as one JSON document every 5 s, which
         // with a few hundred thousand task rows stalls the single-threaded emulator for seconds at a time.
         await using var azurite = await Azurite.StartAsync(inMemory: true);
         using var azuriteProcess = azurite.ProcessId is { } pid ? Process.GetProcessById(pid) : null;
         var prefix = TaskHubNames.New("http");
         var limit = RaisedRateLimit.ToString(CultureInfo.InvariantCulture);
-        var server = EngineProcess.Start("http-bench-server", new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Storage:TablePrefix"] = prefix,
@@ -45,7 +78,13 @@ public sealed partial class HttpBench(HttpPlan plan, TextWriter progress)
             // The default (30 submissions a minute per user) would cap each client at one every two seconds.
             ["RateLimits:SubmitsPerMinute"] = limit,
             ["RateLimits:UploadsPerMinute"] = limit,
-        });
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        var server = EngineProcess.Start("http-bench-server", settings);
         try
         {
             await server.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
@@ -61,19 +100,7 @@ public sealed partial class HttpBench(HttpPlan plan, TextWriter progress)
             }).Build();
             await using var services = new ServiceCollection().AddWorkflows(configuration).BuildServiceProvider();
             using var session = new HttpSession(plan, progress, baseAddress, services, azuriteProcess, serverProcess);
-            var result = await session.RunAsync(cancellationToken);
-
-            // Counted before the server stops, so that shutdown messages are not charged to the measures.
-            var warnings = server.Output.Split('\n').Select(l => l.Trim()).Where(IsWarning).ToList();
-            return result with
-            {
-                ServerWarnings = warnings.Count,
-                ServerWarningSamples = [.. warnings.GroupBy(Kind, StringComparer.Ordinal).OrderByDescending(g => g.Count()).Take(6)
-                    .Select(g => Inv($"{g.Count()} x {Shorten(g.First())}"))],
-                LoadBefore = loadBefore,
-                LoadAfter = LoadAverage(),
-                Duration = elapsed.Elapsed,
-            };
+            return await measure(session, server);
         }
         finally
         {

@@ -25,7 +25,7 @@ namespace Workflows.Benchmarks;
 /// rows would keep the single-threaded emulator busy and measure the emulator, not the engine; real table storage
 /// reads a partition range whatever the table's size. Hence the two visibility measures come first.
 /// </summary>
-public sealed class HttpSession(HttpPlan plan, TextWriter progress, Uri baseAddress, IServiceProvider services, Process? azurite, Process server) : IDisposable
+public sealed partial class HttpSession(HttpPlan plan, TextWriter progress, Uri baseAddress, IServiceProvider services, Process? azurite, Process server) : IDisposable
 {
     /// <summary>The server's token signing key (any 32 bytes or more; the server gets it through configuration).</summary>
     public const string SigningKey = "http-bench-signing-key-0123456789abcdef";

@@ -282,41 +282,14 @@ public sealed class PortalBench(TextWriter progress)
         return s.ToString();
     }
 
+    /// <summary>The name of the section's markers.</summary>
+    public const string SectionName = "portal";
+
     /// <summary>The marker before the section.</summary>
-    public const string Start = "<!-- portal:start -->";
+    public static string Start => ReportSections.Start(SectionName);
 
     /// <summary>The marker after the section.</summary>
-    public const string End = "<!-- portal:end -->";
-
-    /// <summary>The report with the portal section replaced (or added at the end), the rest as it was.</summary>
-    /// <param name="report">The report as it is.</param>
-    /// <param name="section">The new section, markers included.</param>
-    /// <returns>The new report.</returns>
-    public static string Replace(string report, string section)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        var start = report.IndexOf(Start, StringComparison.Ordinal);
-        var end = report.IndexOf(End, StringComparison.Ordinal);
-        if (start >= 0 && end > start)
-        {
-            var after = end + End.Length;
-            var rest = report[after..].TrimStart('\r', '\n');
-            return report[..start] + section + (rest.Length > 0 ? Environment.NewLine + rest : string.Empty);
-        }
-
-        return report.TrimEnd() + Environment.NewLine + Environment.NewLine + section;
-    }
-
-    /// <summary>The portal section of a report, or null: kept when the engine part rewrites the report.</summary>
-    /// <param name="report">The report.</param>
-    /// <returns>The section, markers included.</returns>
-    public static string? Existing(string report)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        var start = report.IndexOf(Start, StringComparison.Ordinal);
-        var end = report.IndexOf(End, StringComparison.Ordinal);
-        return start >= 0 && end > start ? report[start..(end + End.Length)] + Environment.NewLine : null;
-    }
+    public static string End => ReportSections.End(SectionName);
 
     static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

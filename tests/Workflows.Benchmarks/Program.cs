@@ -34,8 +34,22 @@ if (arguments.Portal)
     Console.WriteLine();
     Console.WriteLine(section);
     var report = Path.GetFullPath(arguments.Out ?? Path.Combine(RepoPaths.Root, "docs", "benchmarks.md"));
-    await File.WriteAllTextAsync(report, PortalBench.Replace(File.Exists(report) ? await File.ReadAllTextAsync(report) : string.Empty, section));
+    await File.WriteAllTextAsync(report, ReportSections.Replace(File.Exists(report) ? await File.ReadAllTextAsync(report) : string.Empty, PortalBench.SectionName, section));
     Console.WriteLine($"Wrote the Portal section of {report}");
+    return 0;
+}
+
+if (arguments.Backlog)
+{
+    // Backpressure alone (a few minutes): its section of the report is replaced, the rest kept.
+    var window = TimeSpan.FromSeconds(arguments.Quick ? 10 : 30);
+    var (loads, load) = await new HttpBench(HttpPlan.Create(arguments.Quick), Console.Out).RunBackpressureAsync(window, cancellation.Token);
+    var section = HttpSession.BackpressureSection(loads, await BenchEnvironment.CaptureAsync(RepoPaths.Root), load);
+    Console.WriteLine();
+    Console.WriteLine(section);
+    var report = Path.GetFullPath(arguments.Out ?? Path.Combine(RepoPaths.Root, "docs", "benchmarks.md"));
+    await File.WriteAllTextAsync(report, ReportSections.Replace(File.Exists(report) ? await File.ReadAllTextAsync(report) : string.Empty, HttpSession.BackpressureSectionName, section));
+    Console.WriteLine($"Wrote the Backpressure section of {report}");
     return 0;
 }
 
@@ -64,9 +78,9 @@ var output = arguments.Out is { } o ? Path.GetFullPath(o) : plan.Quick || argume
 if (output is not null)
 {
     Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-    // The portal's section is measured on its own (--portal): a rewrite of the engine's figures keeps it.
-    var kept = File.Exists(output) ? PortalBench.Existing(await File.ReadAllTextAsync(output)) : null;
-    await File.WriteAllTextAsync(output, kept is null ? markdown : PortalBench.Replace(markdown, kept));
+    // The sections measured on their own (--portal, --backlog): a rewrite of the engine's figures keeps them.
+    var earlier = File.Exists(output) ? await File.ReadAllTextAsync(output) : string.Empty;
+    await File.WriteAllTextAsync(output, ReportSections.Keep(markdown, earlier, PortalBench.SectionName, HttpSession.BackpressureSectionName));
     Console.WriteLine($"Wrote {output} in {elapsed.Elapsed.TotalMinutes:0.0} min");
 }
 

@@ -131,6 +131,8 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         new("GET /api/tasks/{task}/materials/babyPhoto",                           401, 403, 403, 404, 404, 403),
         // Public: a code nobody was given is 404 to everyone, signed in or not (BrowserHttpTests checks a real one).
         new("GET /api/certificates/ABCDEFGHJKLMNPQR",                              404, 404, 404, 404, 404, 404),
+        // Public: the backlog's counts, the same to everyone (a probe signs in as nobody).
+        new("GET /api/health/backlog",                                             200, 200, 200, 200, 200, 200),
     ];
 
     /// <summary>The matrix as rows: (route, caller, expected status).</summary>

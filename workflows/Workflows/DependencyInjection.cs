@@ -7,6 +7,7 @@ using Workflows.Applications;
 using Workflows.Assisted;
 using Workflows.Audit;
 using Workflows.Auth;
+using Workflows.Backlog;
 using Workflows.Calendar;
 using Workflows.Cases;
 using Workflows.Figures;
@@ -39,6 +40,10 @@ public static class DependencyInjection
             .Bind(configuration.GetSection(SlaOptions.SectionName))
             .Validate(o => o.Validate().Count == 0, "Sla options are invalid: DayLength must be more than zero and at most a day; Region a code such as CN.")
             .ValidateOnStart();
+        services.AddOptions<BacklogOptions>()
+            .Bind(configuration.GetSection(BacklogOptions.SectionName))
+            .Validate(o => o.Validate().Count == 0, "Backlog options are invalid: MaxPending 0 or more, RetryAfter 1 s to 1 h, CountFor at most 1 min, Forget at least 1 min.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StorageOperationCounter>();
         services.TryAddSingleton<StorageClients>();
@@ -57,6 +62,8 @@ public static class DependencyInjection
         services.TryAddSingleton<NotificationOutbox>();
         services.TryAddSingleton<Notifier>();
         services.AddWorkflowsNotifications(configuration);
+        services.TryAddSingleton<EngineBacklog>();
+        services.TryAddSingleton<BacklogApi>();
         services.TryAddSingleton<ApplicationService>();
         services.AddOptions<RatingOptions>()
             .Bind(configuration.GetSection(RatingOptions.SectionName))

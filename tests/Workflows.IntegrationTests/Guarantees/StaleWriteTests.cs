@@ -151,7 +151,7 @@ public sealed class StaleWriteTests(StorageFixture storage) : IAsyncLifetime
     public async Task SaveApplication_ReRunOfAnOlderSave_AfterTheFinalOne_LeavesItCompleted()
     {
         var services = Services();
-        var activity = new SaveApplicationActivity(services.GetRequiredService<ApplicationStore>(), services.GetRequiredService<AuditTrail>(), services.GetRequiredService<Notifier>());
+        var activity = new SaveApplicationActivity(services.GetRequiredService<ApplicationStore>(), services.GetRequiredService<AuditTrail>(), services.GetRequiredService<Notifier>(), services.GetRequiredService<Workflows.Backlog.EngineBacklog>());
         var store = services.GetRequiredService<ApplicationStore>();
         var running = new ApplicationUpdate(Application(ApplicationStatus.InProgress, 1, 1, ItemState.Running), []);
         await activity.RunAsync(null!, running);

@@ -233,6 +233,7 @@ internal static class ApiEndpoints
         g.Map("GetLicenceFile", (string type, string number, ClaimsPrincipal user, FilesApi h, CancellationToken ct) => h.GetLicenceAsync(Signed(user), type, number, ct));
         g.Map("GetTaskMaterialFile", (string taskId, string material, ClaimsPrincipal user, FilesApi h, CancellationToken ct) => h.GetTaskMaterialAsync(Signed(user), taskId, material, ct));
         g.Map("CheckCertificate", (string code, CertificateCodes h, CancellationToken ct) => h.CheckAsync(code, ct));
+        g.Map("GetBacklogHealth", (Workflows.Backlog.BacklogApi h, CancellationToken ct) => h.GetAsync(ct));
         g.Map("DemoSignIn", (HttpRequest request, DemoSignIn h, CancellationToken ct) => h.SignInAsync(request, ct));
         g.Map("ListDemoUsers", (DemoSignIn h) => h.ListUsers());
     }

@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using Workflows.Applications;
 using Workflows.Audit;
+using Workflows.Backlog;
 using Workflows.Notifications;
 using Workflows.Tasks;
 
@@ -16,8 +17,9 @@ public sealed record ApplicationUpdate(ApplicationRecord Record, IReadOnlyList<A
 /// Writes an application's audit entries and then its current state to the applications read model, in one
 /// activity so a change costs one round trip. The audit goes first, so whoever reads a state finds the trail
 /// that explains it. Re-runs add no audit row twice (same steps) and write the same whole row (an upsert).
+/// The first save (revision 1) also takes the application off the backlog the submit route counts.
 /// </summary>
-public sealed class SaveApplicationActivity(ApplicationStore store, AuditTrail trail, Notifier notifier) : TaskActivity<ApplicationUpdate, bool>
+public sealed class SaveApplicationActivity(ApplicationStore store, AuditTrail trail, Notifier notifier, EngineBacklog backlog) : TaskActivity<ApplicationUpdate, bool>
 {
     /// <inheritdoc />
     public override async Task<bool> RunAsync(TaskActivityContext context, ApplicationUpdate input)
@@ -26,6 +28,11 @@ public sealed class SaveApplicationActivity(ApplicationStore store, AuditTrail t
         await trail.AppendAsync(input.Audit);
         await store.SaveAsync(input.Record);
         await notifier.NotifyAsync(input.Notifications ?? []);
+        if (input.Record.Revision == 1)
+        {
+            await backlog.RemoveAsync(input.Record.ApplicationId);
+        }
+
         return true;
     }
 }

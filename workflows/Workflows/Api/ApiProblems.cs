@@ -173,6 +173,25 @@ public static class ApiProblems
             seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// The engine has more accepted applications waiting to start than its bound (503), with Retry-After: nothing was
+    /// filed, and the same request (the same Idempotency-Key) sent again later files it once.
+    /// </summary>
+    /// <param name="reading">The backlog that refused it.</param>
+    /// <returns>The response.</returns>
+    public static IResult Backlogged(Backlog.BacklogReading reading)
+    {
+        ArgumentNullException.ThrowIfNull(reading);
+        var seconds = Math.Max(1, reading.RetryAfterSeconds);
+        return new WithHeader(
+            Problem(StatusCodes.Status503ServiceUnavailable, ProblemCodes.EngineBacklog, new LocalText("申请过多，暂缓受理", "Too many applications waiting to start."),
+                new LocalText($"已受理的申请中有 {reading.Pending} 件尚未开始办理；本申请未提交，请在 {seconds} 秒后重新提交。",
+                    $"{reading.Pending} accepted applications have not started yet; this one was not filed. Send it again in {seconds} s."),
+                [new ApiError("engine", ProblemCodes.EngineBacklog, $"等待开始的申请超过 {reading.MaxPending} 件。", $"More than {reading.MaxPending} applications are waiting to start.")]),
+            "Retry-After",
+            seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>A problem response.</summary>
     /// <param name="status">The HTTP status.</param>
     /// <param name="code">The stable code (also the last part of the type URN).</param>

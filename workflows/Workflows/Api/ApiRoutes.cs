@@ -190,6 +190,9 @@ public static class ApiRoutes
     /// <summary>The public check of a certificate's verification code (no sign-in).</summary>
     public const string CertificateCheck = "certificates/{code}";
 
+    /// <summary>The backlog's health: applications accepted and not yet started, against the bound (no sign-in).</summary>
+    public const string BacklogHealth = "health/backlog";
+
     /// <summary>Rate-limit policy of submissions (per user).</summary>
     public const string SubmitPolicy = "submit";
 
@@ -204,6 +207,7 @@ public static class ApiRoutes
     const string NotificationsTag = "Notifications";
     const string SignIn = "Sign-in (local demo users)";
     const string Certificates = "Certificates (public)";
+    const string Health = "Health (public)";
 
     /// <summary>Every route: what it is, who may call it, what it answers.</summary>
     public static IReadOnlyList<ApiOperation> Operations { get; } =
@@ -325,6 +329,10 @@ public static class ApiRoutes
         // Anyone: a certificate's code is checked without signing in; it answers only what the code proves.
         new("GET", CertificateCheck, "CheckCertificate", ApiAccess.Public, Certificates, "Check a certificate's verification code (no sign-in): valid, revoked or superseded (and since when), type, number, issuer, date; never the holder.")
             { Responses = [Ok<CertificateVerification>(), Problem(404)] },
+
+        // Anyone: a probe reads the backlog that makes submits answer 503 (counts only).
+        new("GET", BacklogHealth, "GetBacklogHealth", ApiAccess.Public, Health, "How many accepted applications wait for their bundle to start, the bound past which a submit answers 503 engine.backlog with Retry-After, and whether submits are taken now.")
+            { Responses = [Ok<Backlog.BacklogReading>()] },
 
         // Demo sign-in: the local server only, where Auth:DemoUsers is on (404 elsewhere); Azure signs people in with Entra ID.
         new("POST", DemoSignIn, "DemoSignIn", ApiAccess.Public, SignIn, "Sign in as a demo user (only where Auth:DemoUsers is on; 404 elsewhere): the token ./run.sh token USER prints.")

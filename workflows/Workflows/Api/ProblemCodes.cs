@@ -60,6 +60,9 @@ public static class ProblemCodes
     /// <summary>422: an Idempotency-Key used before for another body.</summary>
     public const string IdempotencyConflict = "idempotency.conflict";
 
+    /// <summary>503: more applications accepted than the engine has started; the submit is to be sent again after Retry-After.</summary>
+    public const string EngineBacklog = "engine.backlog";
+
     /// <summary>500: the server failed (the exception handler's answer).</summary>
     public const string ServerFailed = "server.failed";
 

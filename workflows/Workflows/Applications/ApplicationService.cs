@@ -6,6 +6,7 @@ using Azure.Data.Tables;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
+using Workflows.Backlog;
 using Workflows.Calendar;
 using Workflows.Notifications;
 using Workflows.Orchestration;
@@ -21,13 +22,15 @@ namespace Workflows.Applications;
 /// <param name="Ledger">The materials ledger when accepted.</param>
 /// <param name="AlreadyAccepted">True when this id had been accepted by an earlier call (a retried submit).</param>
 /// <param name="IdempotencyConflict">True when this id was accepted for another body: the key was reused, nothing started.</param>
+/// <param name="Backlogged">The backlog that refused it (503): nothing was filed; null when the engine took it.</param>
 public sealed record SubmissionResult(
     string ApplicationId,
     bool Accepted,
     IReadOnlyList<SubmissionProblem> Problems,
     IReadOnlyList<MaterialEntry> Ledger,
     bool AlreadyAccepted = false,
-    bool IdempotencyConflict = false);
+    bool IdempotencyConflict = false,
+    BacklogReading? Backlogged = null);
 
 /// <summary>
 /// Starts and steers applications. A submission is checked as a whole and either refused with one notice, writing
@@ -43,10 +46,11 @@ public sealed record SubmissionResult(
 /// <param name="clocks">The SLA clock in force, pinned into every application it starts.</param>
 /// <param name="sla">The SLA settings: the length of a working day (which also scales the lead).</param>
 /// <param name="tables">Where the start claims (<see cref="StartsTableName"/>) are kept.</param>
+/// <param name="backlog">The count of applications accepted but not started, and the bound past which a submit waits.</param>
 public sealed class ApplicationService(
     DurableTaskClient client, ITemplateSource templates, SubmissionChecker checker, TimeProvider time,
     SlaClockSource clocks, IOptions<SlaOptions> sla, NotificationOutbox outbox, IOptions<NotificationOptions> notificationOptions,
-    StorageTables tables)
+    StorageTables tables, EngineBacklog backlog)
 {
     /// <summary>
     /// One row per application id, inserted before its bundle starts: the body's SHA-256 (a reused key with another
@@ -72,6 +76,14 @@ public sealed class ApplicationService(
     public async Task<SubmissionResult> SubmitAsync(SubmissionRequest request, string applicationId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // More accepted than the engine has started: the caller is told to come back instead of waiting unseen. First,
+        // so an overloaded engine is not read either (one count serves every submit for a second); a retry of an
+        // application accepted before is told the same and gets its 200 when it comes back.
+        if (await backlog.ReadAsync(cancellationToken) is { Accepting: false } full)
+        {
+            return new SubmissionResult(applicationId, false, [], [], Backlogged: full);
+        }
+
         var fingerprint = Fingerprint(request);
         if (await client.GetInstanceAsync(applicationId, getInputsAndOutputs: false, cancellationToken) is not null)
         {
@@ -110,6 +122,7 @@ public sealed class ApplicationService(
                 return new SubmissionResult(applicationId, true, [], plan.Ledger, AlreadyAccepted: true);
         }
 
+        await backlog.MarkAsync(applicationId, cancellationToken);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(BundleOrchestrator), input,
@@ -121,6 +134,8 @@ public sealed class ApplicationService(
             // claim ran out started it meanwhile. Anything else is thrown on.
             if (await client.GetInstanceAsync(applicationId, getInputsAndOutputs: false, cancellationToken) is null)
             {
+                // Not started, by us or another: nothing waits, so nothing is counted.
+                await backlog.RemoveAsync(applicationId, CancellationToken.None);
                 throw;
             }
 

@@ -166,6 +166,11 @@ public sealed class CitizenApi(
             return ApiProblems.IdempotencyConflict();
         }
 
+        if (result.Backlogged is { } backlogged)
+        {
+            return ApiProblems.Backlogged(backlogged);
+        }
+
         if (!result.Accepted)
         {
             return SubmitRequestShape.Refusal(result.Problems);

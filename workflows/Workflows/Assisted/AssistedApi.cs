@@ -290,6 +290,11 @@ public sealed class AssistedApi(
             return ApiProblems.IdempotencyConflict();
         }
 
+        if (result.Backlogged is { } backlogged)
+        {
+            return ApiProblems.Backlogged(backlogged);
+        }
+
         if (!result.Accepted)
         {
             return Refusal(result.Problems);
