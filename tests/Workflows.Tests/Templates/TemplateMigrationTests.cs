@@ -116,6 +116,20 @@ public sealed class TemplateMigrationTests
         Assert.Contains(verdict.Changes, c => c.Code == "migration.material.added");
     }
 
+    [Fact]
+    public void A_material_needed_only_by_an_item_left_out_does_not_stop_a_move()
+    {
+        // The allowance is left out (its condition is false for these answers), so it will not read its material.
+        var newer = Newborn().AddMaterial(new MaterialDefinition("bankCard", "银行卡", [Allowance], Upload: new UploadRule(["application/pdf"], 1024)));
+        var leftOut = TemplateMigration.Check(Newborn(), newer, State(new() { [Allowance] = ItemState.NotIncluded }, null));
+        leftOut.CanMove.ShouldBeTrue(Describe(leftOut.Reasons));
+
+        // Waiting with its condition now false (a family of 2): not needed either; true (3): needed, and missing.
+        var small = State(null, null) with { Answers = new Dictionary<string, string>(State(null, null).Answers) { ["familySize"] = "2" } };
+        TemplateMigration.Check(Newborn(), newer, small).CanMove.ShouldBeTrue();
+        TemplateMigration.Check(Newborn(), newer, State(null, null)).Reasons.ShouldContain(r => r.Code == "migration.material.missing");
+    }
+
     // birth-cert running, the rest waiting; every material in the ledger but those named; answers for every field.
     static MigrationState State(Dictionary<string, ItemState>? states, string[]? dropped)
     {

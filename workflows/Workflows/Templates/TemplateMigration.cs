@@ -220,8 +220,8 @@ public static class TemplateMigration
         var context = Context(state);
         foreach (var material in to.Materials)
         {
-            // Only items that will start under the newer version read the ledger again.
-            var needing = material.RequiredBy.Where(k => NotStartedYet(state, k)).ToList();
+            // Only items that will start under the newer version read the ledger again, and only if they are included.
+            var needing = material.RequiredBy.Where(k => MayStart(from, to, state, context, k)).ToList();
             var needed = needing.Count > 0 && (material.RequiredWhen is not { } when || ConditionEvaluator.Evaluate(when, context));
             var inLedger = state.Materials.Any(m => m.Key == material.Key);
             if (needed && !inLedger)
@@ -233,6 +233,24 @@ public static class TemplateMigration
                 changes.Add(new($"$.materials[{material.Key}]", "migration.material.added", $"Material '{material.Key}' is added.", $"新增材料“{material.Name}”。"));
             }
         }
+    }
+
+    // An item not started that the newer version may still include: one left out stays out unless its condition changed;
+    // a condition that reads outputs is told only when the item is ready, so it may.
+    static bool MayStart(BundleTemplate from, BundleTemplate to, MigrationState state, EvaluationContext context, string key)
+    {
+        var now = State(state, key);
+        if (Started(now) || to.Items.FirstOrDefault(i => i.Key == key) is not { } item)
+        {
+            return false;
+        }
+
+        if (now == ItemState.NotIncluded && Json(from.Items.FirstOrDefault(i => i.Key == key)?.IncludeWhen) == Json(item.IncludeWhen))
+        {
+            return false;
+        }
+
+        return item.IncludeWhen is not { } when || ConditionEvaluator.ReadsOutputs(when) || ConditionEvaluator.Evaluate(when, context);
     }
 
     static EvaluationContext Context(MigrationState state) => new(
