@@ -277,6 +277,16 @@ public static class ApiTriggers
     public static Task<IActionResult> ApiDiffTemplate([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Diff)] HttpRequest request, string key, [DurableClient] DurableTaskClient client, FunctionContext context)
         => RunAsync(request, client, context, (h, caller, ct) => h.Admin.DiffAsync(caller, key, Query(request, "from"), Query(request, "to"), ct));
 
+    /// <summary>POST <see cref="ApiRoutes.Migrations"/>: <see cref="AdminApi.MigrateAsync"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="key">The template's key.</param>
+    /// <param name="client">The invocation's Durable Task client.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The handler's response.</returns>
+    [Function("ApiMigrateApplications")]
+    public static Task<IActionResult> ApiMigrateApplications([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Migrations)] HttpRequest request, string key, [DurableClient] DurableTaskClient client, FunctionContext context)
+        => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<MigrationRequest>(request, caller, (c, body) => h.Admin.MigrateAsync(c, key, body, ct), ct));
+
     /// <summary>GET <see cref="ApiRoutes.Audit"/>: <see cref="AdminApi.AuditAsync"/>.</summary>
     /// <param name="request">The request.</param>
     /// <param name="client">The invocation's Durable Task client.</param>

@@ -91,6 +91,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         new("POST /api/admin/templates/{tpl}/versions/1/publish",                  401, 403, 403, 403, 403, 412),
         new("POST /api/admin/templates/newborn/versions/1/retire",                 401, 403, 403, 403, 403, 412),
         new("GET /api/admin/templates/newborn/diff?from=1&to=1",                   401, 403, 403, 403, 403, 200),
+        new("POST /api/admin/templates/newborn/migrations",                        401, 403, 403, 403, 403, 400),
         new("GET /api/admin/audit?subject={app}",                                  401, 403, 403, 403, 403, 200),
         new("GET /api/admin/applications?applicant={A}",                           401, 403, 403, 403, 403, 200),
         new("POST /api/admin/applications/bulk cancelling {app}",                  401, 403, 403, 403, 403, Elsewhere),
@@ -279,6 +280,9 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
             case var r when r.Contains("/bulk", StringComparison.Ordinal):
                 var target = r.EndsWith("{app}", StringComparison.Ordinal) ? s.App : s.MissingApp;
                 return Http.Body(new { action = "cancel", query = new { applicationIds = new[] { target } }, reason = "authorization matrix" });
+            case var r when r.EndsWith("/migrations", StringComparison.Ordinal):
+                // To the same version: the administrator gets 400 naming the field, and nothing is looked at or moved.
+                return Http.Body(new { from = 1, to = 1 });
             case var r when r.Contains("/extension", StringComparison.Ordinal):
                 // Zero days: the administrator gets 400 naming the field, so the item the other lines use keeps its due time.
                 return Http.Body(new { workingDays = 0, reason = "authorization matrix" });

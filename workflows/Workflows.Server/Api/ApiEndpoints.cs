@@ -144,6 +144,8 @@ internal static class ApiEndpoints
                 h.RetireAsync(Signed(user), key, version, ifMatch, ct));
         g.Map("DiffTemplate", (string key, string? from, string? to, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
                 h.DiffAsync(Signed(user), key, from, to, ct));
+        g.Map("MigrateApplications", (string key, HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
+                ApiGate.JsonAsync<MigrationRequest>(request, Signed(user), (caller, body) => h.MigrateAsync(caller, key, body, ct), ct));
         g.Map("ReadAudit", (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.AuditAsync(Signed(user), request, ct));
         g.Map("SearchApplications", (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) => h.SearchAsync(Signed(user), request, ct));
         g.Map("BulkApplications", (HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>

@@ -103,6 +103,9 @@ public static class ApiRoutes
     /// <summary>The difference between two versions.</summary>
     public const string Diff = "admin/templates/{key}/diff";
 
+    /// <summary>Moving running applications of a template to another version (dry run first).</summary>
+    public const string Migrations = "admin/templates/{key}/migrations";
+
     /// <summary>The audit trail.</summary>
     public const string Audit = "admin/audit";
 
@@ -283,6 +286,8 @@ public static class ApiRoutes
             { Responses = [Of<TemplateVersionDetail>(200, ETag), Problem(404), Problem(409), Problem(412), Problem(428)] },
         new("GET", Diff, "DiffTemplate", ApiAccess.Administrator, Administrators, "What changed between two versions.")
             { Responses = [Ok<Page<TemplateChange>>(), Problem(400), Problem(404)] },
+        new("POST", Migrations, "MigrateApplications", ApiAccess.Administrator, Administrators, "Per running application of version from: what moving it to version to would change, or why it cannot; dryRun false sends the move.")
+            { Request = typeof(MigrationRequest), Responses = [Ok<MigrationResponse>(), Problem(404)] },
         new("GET", Audit, "ReadAudit", ApiAccess.Administrator, Administrators, "The audit trail of an application or template:KEY, oldest first, a page at a time; from, to, actor, action.")
             { Responses = [Ok<Page<AuditEntry>>(), Problem(400)] },
         new("GET", Search, "SearchApplications", ApiAccess.Administrator, Administrators, "Search applications: template, status, applicant, applicantName (contains), department, from, to, pageSize, continuation.")

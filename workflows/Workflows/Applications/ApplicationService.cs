@@ -290,6 +290,31 @@ public sealed class ApplicationService(
             cancellationToken);
     }
 
+    /// <summary>A running bundle's input and the orchestration version its last turn reported (null from instances older
+    /// than 2.5, whose statuses carry none); null when no bundle of that id is running.</summary>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The input and version, or null.</returns>
+    public async Task<(BundleInput Input, string? Version)?> GetRunningBundleAsync(string applicationId, CancellationToken cancellationToken = default)
+    {
+        var instance = await client.GetInstanceAsync(applicationId, getInputsAndOutputs: true, cancellationToken);
+        if (instance is not { Name: nameof(BundleOrchestrator), RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending }
+            || instance.ReadInputAs<BundleInput>() is not { } input)
+        {
+            return null;
+        }
+
+        return (input, instance.ReadCustomStatusAs<BundleProgress>()?.Version);
+    }
+
+    /// <summary>Sends a running bundle an administrator's move to another version of its template; the bundle checks it again and audits what it did.</summary>
+    /// <param name="applicationId">The application.</param>
+    /// <param name="request">The move.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the event is raised.</returns>
+    public Task MigrateAsync(string applicationId, TemplateMigrationRequested request, CancellationToken cancellationToken = default) =>
+        client.RaiseEventAsync(applicationId, nameof(TemplateMigrationRequested), request, cancellationToken);
+
     /// <summary>Tells the bundle a party's answer to its confirmation (the bundle checks it is the party it awaits).</summary>
     /// <param name="applicationId">The application.</param>
     /// <param name="answer">The answer.</param>

@@ -250,4 +250,6 @@ public sealed record BundleOutcome(string ApplicationId, BundleStatus Status, IR
 
 /// <summary>The bundle instance's custom status: each item's state, for live tracking.</summary>
 /// <param name="Items">Item key to state.</param>
-public sealed record BundleProgress(IReadOnlyDictionary<string, ItemState> Items);
+/// <param name="Version">The instance's orchestration version (<c>context.Version</c>), so a client can tell what it can do
+/// (a migration needs 2.5); null in statuses written before, which only older instances wrote.</param>
+public sealed record BundleProgress(IReadOnlyDictionary<string, ItemState> Items, string? Version = null);

@@ -66,3 +66,12 @@ public sealed record DueExtended(int WorkingDays, string Reason, string By);
 /// <param name="Reason">For a declination: why, in the party's words.</param>
 /// <param name="At">When the party answered (the API's clock), kept in the audit with the orchestration's time.</param>
 public sealed record PartyConfirmationGiven(string Role, string By, bool Confirmed, string? Reason, DateTime At);
+
+/// <summary>An administrator moves the application to another version of its template; raised on the bundle instance,
+/// which checks the move again itself (<see cref="Templates.TemplateMigration"/>) and takes it or refuses it, audited.</summary>
+/// <param name="FromVersion">The version the administrator saw it on; a bundle on another version refuses.</param>
+/// <param name="ToVersion">The version it moves to.</param>
+/// <param name="Template">That version's snapshot.</param>
+/// <param name="By">Who moved it, as the audit names them.</param>
+/// <param name="Reason">Why (audited).</param>
+public sealed record TemplateMigrationRequested(int FromVersion, int ToVersion, Templates.BundleTemplate Template, string By, string? Reason = null);

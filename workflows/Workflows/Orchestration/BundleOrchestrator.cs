@@ -46,7 +46,9 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
     sealed class Run(TaskOrchestrationContext context, BundleInput input)
     {
-        readonly BundleTemplate template = input.Template;
+        // The template walked: the pinned snapshot, or the newer version an administrator moved the application to (2.5).
+        BundleTemplate template = input.Template;
+        int version = input.TemplateVersion;
         readonly Dictionary<string, ItemState> states = input.Template.Items.ToDictionary(i => i.Key, _ => ItemState.Waiting, StringComparer.Ordinal);
         readonly Dictionary<string, ItemResult> results = new(StringComparer.Ordinal);
         readonly Dictionary<string, DateTime> started = new(StringComparer.Ordinal);
@@ -92,13 +94,15 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var withdrawal = context.WaitForExternalEvent<WithdrawalRequested>(nameof(WithdrawalRequested));
             Task<PartyConfirmationGiven>? confirmation = awaiting.Count > 0 ? context.WaitForExternalEvent<PartyConfirmationGiven>(nameof(PartyConfirmationGiven)) : null;
             var supply = context.WaitForExternalEvent<DeferredMaterialSupplied>(nameof(DeferredMaterialSupplied));
+            // Every instance listens (a wait writes no history, so older ones replay); only 2.5 and newer take a move.
+            var migration = context.WaitForExternalEvent<TemplateMigrationRequested>(nameof(TemplateMigrationRequested));
             string? cancelledBy = null;
             StartReadyItems();
             await SaveWhileRunningAsync();
 
             while (running.Count > 0 || awaiting.Count > 0)
             {
-                var waits = running.Values.Cast<Task>().Append(supply).Concat(reminders.Values.Select(r => r.Timer)).ToList();
+                var waits = running.Values.Cast<Task>().Append(supply).Append(migration).Concat(reminders.Values.Select(r => r.Timer)).ToList();
                 if (!withdrawn)
                 {
                     waits.Add(withdrawal);
@@ -129,6 +133,14 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 if (reminders.FirstOrDefault(r => r.Value.Timer == first).Key is { } dueSoon)
                 {
                     RemindIfStillAwaited(dueSoon);
+                    await SaveAsync(ApplicationStatus.InProgress);
+                    continue;
+                }
+
+                if (first == migration)
+                {
+                    Migrate(migration.Result);
+                    migration = context.WaitForExternalEvent<TemplateMigrationRequested>(nameof(TemplateMigrationRequested));
                     await SaveAsync(ApplicationStatus.InProgress);
                     continue;
                 }
@@ -236,7 +248,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             }
             while (changed);
 
-            context.SetCustomStatus(new BundleProgress(new Dictionary<string, ItemState>(states)));
+            context.SetCustomStatus(new BundleProgress(new Dictionary<string, ItemState>(states), context.Version));
         }
 
         // Inclusion that reads only answers and licences can be told before the prerequisites end.
@@ -375,7 +387,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 Record(NotWanted(item) ?? new ItemResult(item.Key, ItemState.Cancelled, cancelledBy ?? $"applicant:{input.Applicant.Id}", why, new Dictionary<string, string>(), [], ReasonEn: whyEn));
             }
 
-            context.SetCustomStatus(new BundleProgress(new Dictionary<string, ItemState>(states)));
+            context.SetCustomStatus(new BundleProgress(new Dictionary<string, ItemState>(states), context.Version));
         }
 
         ApplicationStatus Conclude()
@@ -417,7 +429,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 return new ItemView(i.Key, i.Name, i.Department, states[i.Key], dueAt, result?.DecidedBy, result?.Reason, result?.Outputs, ReasonEn: result?.ReasonEn);
             }).ToList();
             var record = new ApplicationRecord(
-                input.ApplicationId, input.Applicant, template.Key, input.TemplateVersion, template.Name, status,
+                input.ApplicationId, input.Applicant, template.Key, version, template.Name, status,
                 input.SubmittedAt, context.CurrentUtcDateTime, items, materials, Due(), ++revision, standings.Count > 0 ? [.. standings] : null);
             var update = new ApplicationUpdate(record, [.. audit], notices.Count > 0 ? [.. notices] : null);
             audit.Clear();
@@ -487,6 +499,78 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             {
             }
         }
+
+        // An administrator's move to another version of the template (2.5): checked again here on the bundle's own state,
+        // so what was safe at the dry run but is not any more (an item started meanwhile) is refused, audited with the
+        // reasons. Taken: the items not started are walked by the newer version, running items whose time limit grew
+        // are extended by the difference, and the read model shows the newer version from the save that follows.
+        void Migrate(TemplateMigrationRequested request)
+        {
+            var refusal = !OrchestrationVersions.AtLeast(context.Version, OrchestrationVersions.MigrationsPossible)
+                ? new TemplateProblem("$", "migration.version", "The application started before migration was possible.", "该申请在可迁移之前已开始办理。")
+                : request.FromVersion != version
+                    ? new TemplateProblem("$", "migration.from", $"The application runs version {version}, not {request.FromVersion}.", $"该申请使用版本 {version}，不是 {request.FromVersion}。")
+                    : withdrawn || ended
+                        ? new TemplateProblem("$", "migration.ended", "The application is ending.", "该申请正在终止。")
+                        : null;
+            var verdict = refusal is null ? TemplateMigration.Check(template, request.Template, MigrationStateNow()) : new MigrationVerdict(false, [], [refusal]);
+            if (!verdict.CanMove)
+            {
+                Audit(request.By, "application.migration.refused", $"v{version}", $"v{request.ToVersion}",
+                    string.Join("；", verdict.Reasons.Select(r => $"{r.Path} {r.Code}：{r.In(false)}")), string.Join("; ", verdict.Reasons.Select(r => $"{r.Path} {r.Code}: {r.Message}")));
+                return;
+            }
+
+            var older = template;
+            var newer = request.Template;
+            foreach (var key in states.Keys.Where(k => newer.Items.All(i => i.Key != k)).ToList())
+            {
+                states.Remove(key);
+                results.Remove(key);
+            }
+
+            foreach (var item in newer.Items)
+            {
+                var before = older.Items.FirstOrDefault(i => i.Key == item.Key);
+                if (before is null)
+                {
+                    states[item.Key] = ItemState.Waiting;
+                }
+                else if (states[item.Key] == ItemState.NotIncluded
+                    && System.Text.Json.JsonSerializer.Serialize(before.IncludeWhen, TemplateJson.Options) != System.Text.Json.JsonSerializer.Serialize(item.IncludeWhen, TemplateJson.Options))
+                {
+                    // Left out by the older condition: the newer one decides again.
+                    states[item.Key] = ItemState.Waiting;
+                    results.Remove(item.Key);
+                }
+                else if (states[item.Key] == ItemState.Running && item.CommittedDays > before.CommittedDays)
+                {
+                    context.SendEvent(ItemOrchestrator.InstanceId(input.ApplicationId, item.Key), nameof(DueExtended),
+                        new DueExtended(item.CommittedDays - before.CommittedDays, $"迁移到版本 {request.ToVersion} / moved to version {request.ToVersion}", request.By));
+                }
+            }
+
+            // The ledger: items that started keep the lines they read; items not started read them as the newer version says.
+            for (var i = 0; i < materials.Count; i++)
+            {
+                if (newer.Materials.FirstOrDefault(m => m.Key == materials[i].Key) is { } definition)
+                {
+                    var kept = materials[i].RequiredBy.Where(k => states.TryGetValue(k, out var s) && s is not (ItemState.Waiting or ItemState.NotIncluded));
+                    var next = definition.RequiredBy.Where(k => states.TryGetValue(k, out var s) && s == ItemState.Waiting);
+                    materials[i] = materials[i] with { RequiredBy = [.. kept.Union(next, StringComparer.Ordinal)] };
+                }
+            }
+
+            template = newer;
+            Audit(request.By, "application.migrated", $"v{version}", $"v{request.ToVersion}",
+                (request.Reason is { } why ? why + "；" : string.Empty) + string.Join("；", verdict.Changes.Select(c => c.In(false))),
+                (request.Reason is { } whyEn ? whyEn + "; " : string.Empty) + string.Join("; ", verdict.Changes.Select(c => c.Message)));
+            version = request.ToVersion;
+            StartReadyItems();
+        }
+
+        MigrationState MigrationStateNow() =>
+            new(states, input.Answers, materials, licences, outputs, DateOnly.FromDateTime(input.SubmittedAt), input.ClockOrDefault().Calendar);
 
         // The parties besides the applicant (2.4): each one's standing, and for each who must confirm and is not the
         // applicant, a deadline timer on the pinned clock and a notification in their own inbox. Instances of an older
@@ -606,7 +690,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 StartReadyItems();
             }
 
-            context.SetCustomStatus(new BundleProgress(new Dictionary<string, ItemState>(states)));
+            context.SetCustomStatus(new BundleProgress(new Dictionary<string, ItemState>(states), context.Version));
         }
 
         void StopConfirmation(string role)

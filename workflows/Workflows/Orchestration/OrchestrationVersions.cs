@@ -35,8 +35,14 @@ public static class OrchestrationVersions
     /// </summary>
     public const string PartiesConfirm = "2.4";
 
+    /// <summary>
+    /// 2.5: a bundle takes an administrator's move to a newer version of its template (an event), checks it again itself
+    /// and walks the items not started by the newer version; older instances refuse the move (ADR 0024).
+    /// </summary>
+    public const string MigrationsPossible = "2.5";
+
     /// <summary>The version this code starts instances at.</summary>
-    public const string Current = PartiesConfirm;
+    public const string Current = MigrationsPossible;
 
     /// <summary>Whether an instance of <paramref name="version"/> runs the steps introduced at <paramref name="introduced"/>.</summary>
     /// <param name="version">The instance's version (<c>context.Version</c>); empty for an instance started before versioning.</param>
