@@ -15,7 +15,7 @@ namespace Workflows.IntegrationTests.Bundles;
 /// officer moves (a new item, a longer time limit), an unsafe move is refused with its reason, and a bundle started at
 /// 2.4 refuses the move and still completes (ADR 0004).
 /// </summary>
-[Collection(StorageCollectionDefinition.Name)]
+[Collection(BundleCollectionDefinition.Name)]
 public sealed class MigrationTests(StorageFixture storage) : IAsyncLifetime
 {
     const string Review = "review";

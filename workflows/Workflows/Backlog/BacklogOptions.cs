@@ -3,7 +3,7 @@ namespace Workflows.Backlog;
 /// <summary>
 /// How many accepted applications may wait for their bundle to start before a submit is refused with 503
 /// (configuration section <c>Backlog</c>). Accepting work the engine will not start for minutes, and telling nobody, is
-/// worse than asking the caller to come back (issue 19; docs/decisions/0024).
+/// worse than asking the caller to come back (issue 19; docs/decisions/0026).
 /// </summary>
 public sealed class BacklogOptions
 {

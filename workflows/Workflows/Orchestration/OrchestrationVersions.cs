@@ -37,7 +37,7 @@ public static class OrchestrationVersions
 
     /// <summary>
     /// 2.5: a bundle takes an administrator's move to a newer version of its template (an event), checks it again itself
-    /// and walks the items not started by the newer version; older instances refuse the move (ADR 0024).
+    /// and walks the items not started by the newer version; older instances refuse the move (ADR 0025).
     /// </summary>
     public const string MigrationsPossible = "2.5";
 

@@ -30,7 +30,7 @@ public sealed record MigrationOutcome(string ApplicationId, bool CanMove, bool S
 /// <param name="Truncated">True when more applications matched than one request may act on.</param>
 public sealed record MigrationResponse(string TemplateKey, int From, int To, bool DryRun, IReadOnlyList<MigrationOutcome> Applications, bool Truncated);
 
-/// <content>Migrations of applications in flight to another template version (ADR 0024).</content>
+/// <content>Migrations of applications in flight to another template version (ADR 0025).</content>
 public sealed partial class AdminApi
 {
     /// <summary>
