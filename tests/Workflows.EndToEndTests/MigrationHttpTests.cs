@@ -19,14 +19,14 @@ public sealed class MigrationHttpTests(ServerFixture server)
     static readonly string[] BadIds = ["../x"];
     static readonly string[] Licences = ["id-card", "household-register", "marriage-certificate"];
 
-    static BundleTemplate Newborn(string key, Func<ItemDefinition, ItemDefinition>? birthCertificate = null)
+    internal static BundleTemplate Newborn(string key, Func<ItemDefinition, ItemDefinition>? birthCertificate = null)
     {
         var builtIn = BuiltInTemplates.Get("newborn");
         // Not proactive: other tests' birth events must not start applications of this copy.
         return builtIn with { Key = key, Proactive = null, Items = [.. builtIn.Items.Select(i => i.Key == BirthCertificate && birthCertificate is not null ? birthCertificate(i) : i)] };
     }
 
-    static async Task<int> PublishAsync(HttpClient admin, BundleTemplate template)
+    internal static async Task<int> PublishAsync(HttpClient admin, BundleTemplate template)
     {
         using var created = await admin.PostAsync("/api/admin/templates", Http.Raw(TemplateJson.Write(template)));
         created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
@@ -51,8 +51,8 @@ public sealed class MigrationHttpTests(ServerFixture server)
         return await response.ReadAsync<MigrationResponse>();
     }
 
-    [Fact]
-    public async Task DryRun_ThenMove_AnApplicationWaitingOnTheHospital()
+    /// <summary>A copy of newborn published as version 1 and a newborn application on it waiting on the hospital.</summary>
+    internal static async Task<(string Key, string Id, string Mother)> SeedAsync(ServerFixture server)
     {
         var key = $"mg-{Guid.NewGuid():N}"[..20];
         using var admin = server.Admin();
@@ -76,6 +76,15 @@ public sealed class MigrationHttpTests(ServerFixture server)
         var id = submitted.Body!.ApplicationId;
         using var hospital = server.Officer("hospital");
         await Walkthrough.WaitForTaskAsync(hospital, id, BirthCertificate);
+        return (key, id, mother);
+    }
+
+    [Fact]
+    public async Task DryRun_ThenMove_AnApplicationWaitingOnTheHospital()
+    {
+        var (key, id, mother) = await SeedAsync(server);
+        using var admin = server.Admin();
+        using var citizen = server.Citizen(mother);
 
         // v2 gives the hospital two more working days; v3 hands the birth certificate to another department.
         var safe = Newborn(key, i => i with { CommittedDays = i.CommittedDays + 2 });

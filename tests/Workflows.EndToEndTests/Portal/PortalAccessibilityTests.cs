@@ -90,6 +90,7 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
             await ScanAsync(admin, "admin/templates", "admin-templates", found, language, phone);
             await ScanAsync(admin, $"admin/templates/{studio}/1", "admin-template-version", found, language, phone);
             await ScanAsync(admin, $"admin/templates/{studio}/diff", "admin-template-diff", found, language, phone);
+            await ScanAsync(admin, $"admin/templates/{studio}/migrations", "admin-template-migrations", found, language, phone);
             await ScanAsync(admin, "admin/applications", "admin-applications", found, language, phone);
             await ScanAsync(admin, $"admin/applications/{id}", "admin-application", found, language, phone);
             await ScanAsync(admin, "admin/cases", "admin-cases", found, language, phone);
