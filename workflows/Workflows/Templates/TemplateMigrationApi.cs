@@ -109,25 +109,26 @@ public sealed partial class AdminApi
     async Task<MigrationOutcome> MigrateOneAsync(
         Caller caller, string key, MigrationRequest body, BundleTemplate from, BundleTemplate to, string id, ApplicationRecord? record, CancellationToken cancellationToken)
     {
-        MigrationOutcome Refused(string code, string en, string zh) => new(id, false, false, [], [new TemplateProblem("$", code, en, zh).Localized()]);
+        // Why this one application does not move: a reason in its outcome (a template problem), not an HTTP problem.
+        MigrationOutcome NotMoved(string code, string en, string zh) => new(id, false, false, [], [new TemplateProblem("$", code, en, zh).Localized()]);
         if (record is null)
         {
-            return Refused("migration.application.unknown", "No such application.", "没有此申请。");
+            return NotMoved("migration.application.unknown", "No such application.", "没有此申请。");
         }
 
         if (record.TemplateKey != key)
         {
-            return Refused("migration.template.key", $"The application runs template '{record.TemplateKey}', not '{key}'.", $"该申请使用模板“{record.TemplateKey}”，不是“{key}”。");
+            return NotMoved("migration.template.key", $"The application runs template '{record.TemplateKey}', not '{key}'.", $"该申请使用模板“{record.TemplateKey}”，不是“{key}”。");
         }
 
         if (record.TemplateVersion != body.From)
         {
-            return Refused("migration.from", $"The application runs version {record.TemplateVersion}, not {body.From}.", $"该申请使用版本 {record.TemplateVersion}，不是 {body.From}。");
+            return NotMoved("migration.from", $"The application runs version {record.TemplateVersion}, not {body.From}.", $"该申请使用版本 {record.TemplateVersion}，不是 {body.From}。");
         }
 
         if (record.Status != ApplicationStatus.InProgress || await service.GetRunningBundleAsync(id, cancellationToken) is not { } bundle)
         {
-            return Refused("migration.ended", $"The application is not in progress ({record.Status}).", $"该申请不在办理中（{record.Status}）。");
+            return NotMoved("migration.ended", $"The application is not in progress ({record.Status}).", $"该申请不在办理中（{record.Status}）。");
         }
 
         var input = bundle.Input;
