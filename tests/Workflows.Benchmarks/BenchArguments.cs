@@ -12,10 +12,11 @@ namespace Workflows.Benchmarks;
 /// <param name="Result">Child process only: where to write its result as JSON.</param>
 /// <param name="HttpOnly">Only the HTTP part, for developing it; its report is written only where --out says.</param>
 /// <param name="Portal">Only the portal part (issue 16's speed): it replaces the report's Portal section and nothing else.</param>
-public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Profile = null, string? Result = null, bool HttpOnly = false, bool Portal = false)
+/// <param name="Simulation">Only the simulation of a draft (issue 17's speed): it replaces the report's Simulation section and nothing else.</param>
+public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Profile = null, string? Result = null, bool HttpOnly = false, bool Portal = false, bool Simulation = false)
 {
     /// <summary>How to call the bench.</summary>
-    public const string Usage = "usage: dotnet run -c Release --project tests/Workflows.Benchmarks -- [--quick] [--http-only] [--portal] [--out docs/benchmarks.md]";
+    public const string Usage = "usage: dotnet run -c Release --project tests/Workflows.Benchmarks -- [--quick] [--http-only] [--portal] [--simulation] [--out docs/benchmarks.md]";
 
     /// <summary>Parses the command line.</summary>
     /// <param name="args">The arguments.</param>
@@ -27,6 +28,7 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
         ArgumentNullException.ThrowIfNull(args);
         var (quick, httpOnly, output, result) = (false, false, (string?)null, (string?)null);
         var portal = false;
+        var simulation = false;
         EngineProfile? profile = null;
         arguments = new BenchArguments(false, null);
         for (var i = 0; i < args.Length; i++)
@@ -41,6 +43,9 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
                     break;
                 case "--portal":
                     portal = true;
+                    break;
+                case "--simulation":
+                    simulation = true;
                     break;
                 case "--out" when i + 1 < args.Length:
                     output = args[++i];
@@ -76,7 +81,13 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
             return false;
         }
 
-        arguments = new BenchArguments(quick, output, profile, result, httpOnly, portal);
+        if (simulation && (portal || httpOnly || profile is not null))
+        {
+            error = "--simulation runs alone";
+            return false;
+        }
+
+        arguments = new BenchArguments(quick, output, profile, result, httpOnly, portal, simulation);
         error = null;
         return true;
     }

@@ -39,6 +39,19 @@ if (arguments.Portal)
     return 0;
 }
 
+if (arguments.Simulation)
+{
+    // The simulation alone (a minute): its section of the report is replaced, the rest is kept.
+    var simulated = await new SimulationBench(Console.Out).RunAsync(cancellation.Token);
+    var section = SimulationBench.Section(simulated, await BenchEnvironment.CaptureAsync(RepoPaths.Root));
+    Console.WriteLine();
+    Console.WriteLine(section);
+    var report = Path.GetFullPath(arguments.Out ?? Path.Combine(RepoPaths.Root, "docs", "benchmarks.md"));
+    await File.WriteAllTextAsync(report, SimulationBench.Replace(File.Exists(report) ? await File.ReadAllTextAsync(report) : string.Empty, section));
+    Console.WriteLine($"Wrote the Simulation section of {report}");
+    return 0;
+}
+
 var elapsed = Stopwatch.StartNew();
 var results = new List<ProfileResult>();
 if (!arguments.HttpOnly)
@@ -65,8 +78,11 @@ if (output is not null)
 {
     Directory.CreateDirectory(Path.GetDirectoryName(output)!);
     // The portal's section is measured on its own (--portal): a rewrite of the engine's figures keeps it.
-    var kept = File.Exists(output) ? PortalBench.Existing(await File.ReadAllTextAsync(output)) : null;
-    await File.WriteAllTextAsync(output, kept is null ? markdown : PortalBench.Replace(markdown, kept));
+    var before = File.Exists(output) ? await File.ReadAllTextAsync(output) : string.Empty;
+    var kept = PortalBench.Existing(before);
+    var keptSimulation = SimulationBench.Existing(before);
+    var written = kept is null ? markdown : PortalBench.Replace(markdown, kept);
+    await File.WriteAllTextAsync(output, keptSimulation is null ? written : SimulationBench.Replace(written, keptSimulation));
     Console.WriteLine($"Wrote {output} in {elapsed.Elapsed.TotalMinutes:0.0} min");
 }
 
