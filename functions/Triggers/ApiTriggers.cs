@@ -287,6 +287,17 @@ public static class ApiTriggers
     public static Task<IActionResult> ApiMigrateApplications([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Migrations)] HttpRequest request, string key, [DurableClient] DurableTaskClient client, FunctionContext context)
         => RunAsync(request, client, context, (h, caller, ct) => ApiGate.JsonAsync<MigrationRequest>(request, caller, (c, body) => h.Admin.MigrateAsync(c, key, body, ct), ct));
 
+    /// <summary>POST <see cref="ApiRoutes.Simulation"/>: <see cref="SimulationApi.SimulateAsync(Caller, string, int, SimulationRequest, IQueryCollection, CancellationToken)"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="key">The template's key.</param>
+    /// <param name="version">The draft's version.</param>
+    /// <param name="context">The invocation's context.</param>
+    /// <returns>The response.</returns>
+    [Function("ApiSimulateTemplateDraft")]
+    public static Task<IActionResult> ApiSimulateTemplateDraft([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Simulation)] HttpRequest request, string key, int version, FunctionContext context)
+        => GuardAsync(request, context, (caller, ct) => ApiGate.JsonAsync<SimulationRequest>(request, caller,
+            (c, body) => context.InstanceServices.GetRequiredService<SimulationApi>().SimulateAsync(c, key, version, body, request.Query, ct), ct));
+
     /// <summary>GET <see cref="ApiRoutes.Audit"/>: <see cref="AdminApi.AuditAsync"/>.</summary>
     /// <param name="request">The request.</param>
     /// <param name="client">The invocation's Durable Task client.</param>

@@ -20,6 +20,12 @@ public static class AdminWords
     public static string Change(string change) =>
         Text("Change" + CultureInfo.InvariantCulture.TextInfo.ToTitleCase(change), change);
 
+    /// <summary>What a simulated change is.</summary>
+    public static string Kind(SimulatedChangeKind kind) => Text("SimKind" + kind, kind.ToString());
+
+    /// <summary>A rule's outcome.</summary>
+    public static string Outcome(RuleOutcome outcome) => Text("Outcome" + outcome, outcome.ToString());
+
     /// <summary>An audit action code (<c>item.supplement.requested</c>) in words (Audit + its parts capitalised), or the code.</summary>
     public static string Action(string action) =>
         Text("Audit" + string.Concat(action.Split('.').Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..])), action);

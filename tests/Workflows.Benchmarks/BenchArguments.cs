@@ -13,10 +13,11 @@ namespace Workflows.Benchmarks;
 /// <param name="HttpOnly">Only the HTTP part, for developing it; its report is written only where --out says.</param>
 /// <param name="Portal">Only the portal part (issue 16's speed): it replaces the report's Portal section and nothing else.</param>
 /// <param name="Backlog">Only the backpressure part (issue 19): it replaces the report's Backpressure section and nothing else.</param>
-public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Profile = null, string? Result = null, bool HttpOnly = false, bool Portal = false, bool Backlog = false)
+/// <param name="Simulation">Only the simulation of a draft (issue 17's speed): it replaces the report's Simulation section and nothing else.</param>
+public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Profile = null, string? Result = null, bool HttpOnly = false, bool Portal = false, bool Backlog = false, bool Simulation = false)
 {
     /// <summary>How to call the bench.</summary>
-    public const string Usage = "usage: dotnet run -c Release --project tests/Workflows.Benchmarks -- [--quick] [--http-only] [--portal] [--backlog] [--out docs/benchmarks.md]";
+    public const string Usage = "usage: dotnet run -c Release --project tests/Workflows.Benchmarks -- [--quick] [--http-only] [--portal] [--backlog] [--simulation] [--out docs/benchmarks.md]";
 
     /// <summary>Parses the command line.</summary>
     /// <param name="args">The arguments.</param>
@@ -29,6 +30,7 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
         var (quick, httpOnly, output, result) = (false, false, (string?)null, (string?)null);
         var portal = false;
         var backlog = false;
+        var simulation = false;
         EngineProfile? profile = null;
         arguments = new BenchArguments(false, null);
         for (var i = 0; i < args.Length; i++)
@@ -46,6 +48,9 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
                     break;
                 case "--backlog":
                     backlog = true;
+                    break;
+                case "--simulation":
+                    simulation = true;
                     break;
                 case "--out" when i + 1 < args.Length:
                     output = args[++i];
@@ -87,7 +92,13 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
             return false;
         }
 
-        arguments = new BenchArguments(quick, output, profile, result, httpOnly, portal, backlog);
+        if (simulation && (portal || backlog || httpOnly || profile is not null))
+        {
+            error = "--simulation runs alone";
+            return false;
+        }
+
+        arguments = new BenchArguments(quick, output, profile, result, httpOnly, portal, backlog, simulation);
         error = null;
         return true;
     }

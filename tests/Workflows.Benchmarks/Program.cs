@@ -53,6 +53,19 @@ if (arguments.Backlog)
     return 0;
 }
 
+if (arguments.Simulation)
+{
+    // The simulation alone (a minute): its section of the report is replaced, the rest is kept.
+    var simulated = await new SimulationBench(Console.Out).RunAsync(cancellation.Token);
+    var section = SimulationBench.Section(simulated, await BenchEnvironment.CaptureAsync(RepoPaths.Root));
+    Console.WriteLine();
+    Console.WriteLine(section);
+    var report = Path.GetFullPath(arguments.Out ?? Path.Combine(RepoPaths.Root, "docs", "benchmarks.md"));
+    await File.WriteAllTextAsync(report, ReportSections.Replace(File.Exists(report) ? await File.ReadAllTextAsync(report) : string.Empty, SimulationBench.SectionName, section));
+    Console.WriteLine($"Wrote the Simulation section of {report}");
+    return 0;
+}
+
 var elapsed = Stopwatch.StartNew();
 var results = new List<ProfileResult>();
 if (!arguments.HttpOnly)
@@ -78,9 +91,9 @@ var output = arguments.Out is { } o ? Path.GetFullPath(o) : plan.Quick || argume
 if (output is not null)
 {
     Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-    // The sections measured on their own (--portal, --backlog): a rewrite of the engine's figures keeps them.
+    // The sections measured on their own (--portal, --backlog, --simulation): a rewrite of the engine's figures keeps them.
     var earlier = File.Exists(output) ? await File.ReadAllTextAsync(output) : string.Empty;
-    await File.WriteAllTextAsync(output, ReportSections.Keep(markdown, earlier, PortalBench.SectionName, HttpSession.BackpressureSectionName));
+    await File.WriteAllTextAsync(output, ReportSections.Keep(markdown, earlier, PortalBench.SectionName, HttpSession.BackpressureSectionName, SimulationBench.SectionName));
     Console.WriteLine($"Wrote {output} in {elapsed.Elapsed.TotalMinutes:0.0} min");
 }
 

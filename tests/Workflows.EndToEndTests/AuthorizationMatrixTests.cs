@@ -92,6 +92,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         new("POST /api/admin/templates/newborn/versions/1/retire",                 401, 403, 403, 403, 403, 412),
         new("GET /api/admin/templates/newborn/diff?from=1&to=1",                   401, 403, 403, 403, 403, 200),
         new("POST /api/admin/templates/newborn/migrations",                        401, 403, 403, 403, 403, 400),
+        new("POST /api/admin/templates/newborn/versions/1/simulation",             401, 403, 403, 403, 403, 409),
         new("GET /api/admin/audit?subject={app}",                                  401, 403, 403, 403, 403, 200),
         new("GET /api/admin/applications?applicant={A}",                           401, 403, 403, 403, 403, 200),
         new("POST /api/admin/applications/bulk cancelling {app}",                  401, 403, 403, 403, 403, Elsewhere),
@@ -275,7 +276,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
                 return Http.Raw(TemplateJson.Write(BuiltInTemplates.Get("newborn") with { Key = s.Tpl, Name = s.TplName }));
             case var r when r.StartsWith("PUT ", StringComparison.Ordinal):
                 return Http.Raw(TemplateJson.Write(BuiltInTemplates.Get("newborn") with { Key = s.Tpl, Name = "edited through the matrix" }));
-            case var r when r.EndsWith("/publish", StringComparison.Ordinal):
+            case var r when r.EndsWith("/publish", StringComparison.Ordinal) || r.EndsWith("/simulation", StringComparison.Ordinal):
                 return Http.Body(new { });
             case var r when r.Contains("/bulk", StringComparison.Ordinal):
                 var target = r.EndsWith("{app}", StringComparison.Ordinal) ? s.App : s.MissingApp;

@@ -50,6 +50,7 @@ public static class DependencyInjection
         services.TryAddSingleton<StorageTables>();
         services.TryAddSingleton<StepLedger>();
         services.TryAddSingleton<ApplicationStore>();
+        services.TryAddSingleton<DraftSimulator>();
         services.TryAddSingleton<TaskStore>();
         services.TryAddSingleton<LicenceRegistry>();
         services.TryAddSingleton<AuditTrail>();
@@ -111,6 +112,7 @@ public static class DependencyInjection
         services.TryAddSingleton<AssistedApi>();
         services.TryAddSingleton<FiguresApi>();
         services.TryAddSingleton<AdminApplicationApi>();
+        services.TryAddSingleton<SimulationApi>();
         // Certificates as PDF with their verification codes.
         services.AddOptions<CertificateOptions>().Bind(configuration.GetSection(CertificateOptions.SectionName));
         services.TryAddSingleton(sp => new CertificatePdf(sp.GetRequiredService<IOptions<CertificateOptions>>().Value));

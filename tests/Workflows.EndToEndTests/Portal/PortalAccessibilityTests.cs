@@ -51,6 +51,7 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
         var consentId = (await filed.ReadAsync<Workflows.Assisted.ConsentView>()).ConsentId;
 
         var studio = await PortalAdminTests.SeedTemplateAsync(server);
+        var (simulated, _, _, _) = await SimulationHttpTests.FileAndDraftAsync(server);
         // A stuck case of its own application, so the cases page shows one with its resolution form.
         await PortalAdminTests.OpenStuckCaseAsync(server);
         await using var browser = await PortalBrowser.StartAsync(server.BaseAddress);
@@ -91,6 +92,7 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
             await ScanAsync(admin, $"admin/templates/{studio}/1", "admin-template-version", found, language, phone);
             await ScanAsync(admin, $"admin/templates/{studio}/diff", "admin-template-diff", found, language, phone);
             await ScanAsync(admin, $"admin/templates/{studio}/migrations", "admin-template-migrations", found, language, phone);
+            await ScanAsync(admin, $"admin/templates/{simulated}/2/simulation", "admin-template-simulation", found, language, phone, ("#sim-run", "#sim-counts"));
             await ScanAsync(admin, "admin/applications", "admin-applications", found, language, phone);
             await ScanAsync(admin, $"admin/applications/{id}", "admin-application", found, language, phone);
             await ScanAsync(admin, "admin/cases", "admin-cases", found, language, phone);
@@ -100,7 +102,8 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
         found.ShouldBeEmpty(string.Join(Environment.NewLine, found));
     }
 
-    static async Task ScanAsync(IPage page, string path, string name, List<string> found, string language, bool phone)
+    // then: a button to press once the page has loaded and what it shows when done (the simulation's counts and list).
+    static async Task ScanAsync(IPage page, string path, string name, List<string> found, string language, bool phone, (string Click, string Shows)? then = null)
     {
         // The first visit boots the app; later pages are reached inside it, as a person clicking a link would.
         if (page.Url.StartsWith("http", StringComparison.Ordinal))
@@ -117,6 +120,12 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
         await Expect(page.Locator("h1:focus")).ToBeVisibleAsync();
         // Wait until the page has read what it shows (no "loading" status left).
         await Expect(page.Locator("p[role=status]").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("加载|Loading") })).ToHaveCountAsync(0);
+        if (then is { } step)
+        {
+            await page.Locator(step.Click).ClickAsync();
+            await Expect(page.Locator(step.Shows)).ToBeVisibleAsync();
+        }
+
         var result = await page.RunAxe();
         foreach (var v in result.Violations.Where(v => v.Impact is "serious" or "critical"))
         {

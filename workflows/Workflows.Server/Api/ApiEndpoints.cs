@@ -142,6 +142,8 @@ internal static class ApiEndpoints
                 ApiGate.JsonAsync<PublishRequest>(request, Signed(user), (caller, body) => h.PublishAsync(caller, key, version, ifMatch, body, ct), ct));
         g.Map("RetireTemplateVersion", (string key, int version, ClaimsPrincipal user, AdminApi h, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
                 h.RetireAsync(Signed(user), key, version, ifMatch, ct));
+        g.Map("SimulateTemplateDraft", (string key, int version, HttpRequest request, ClaimsPrincipal user, SimulationApi h, string? pageSize, string? continuation, CancellationToken ct) =>
+                ApiGate.JsonAsync<SimulationRequest>(request, Signed(user), (caller, body) => h.SimulateAsync(caller, key, version, body, request.Query, ct), ct));
         g.Map("DiffTemplate", (string key, string? from, string? to, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>
                 h.DiffAsync(Signed(user), key, from, to, ct));
         g.Map("MigrateApplications", (string key, HttpRequest request, ClaimsPrincipal user, AdminApi h, CancellationToken ct) =>

@@ -11,7 +11,8 @@ namespace Workflows.Activities;
 /// <param name="Record">The state.</param>
 /// <param name="Audit">The entries, in the order they were made; often empty.</param>
 /// <param name="Notifications">What to tell people about this change; none when null.</param>
-public sealed record ApplicationUpdate(ApplicationRecord Record, IReadOnlyList<AuditEntry> Audit, IReadOnlyList<Notification>? Notifications = null);
+/// <param name="Submission">On the bundle's first save: what it was submitted with, kept for simulations of drafts; else null.</param>
+public sealed record ApplicationUpdate(ApplicationRecord Record, IReadOnlyList<AuditEntry> Audit, IReadOnlyList<Notification>? Notifications = null, SubmissionSnapshot? Submission = null);
 
 /// <summary>
 /// Writes an application's audit entries and then its current state to the applications read model, in one
@@ -27,6 +28,11 @@ public sealed class SaveApplicationActivity(ApplicationStore store, AuditTrail t
         ArgumentNullException.ThrowIfNull(input);
         await trail.AppendAsync(input.Audit);
         await store.SaveAsync(input.Record);
+        if (input.Submission is { } submission)
+        {
+            await store.RecordSubmissionAsync(input.Record, submission);
+        }
+
         await notifier.NotifyAsync(input.Notifications ?? []);
         if (input.Record.Revision == 1)
         {

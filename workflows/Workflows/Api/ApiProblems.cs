@@ -228,6 +228,22 @@ public static class ApiProblems
             extensions: new Dictionary<string, object?> { ["code"] = code, ["errors"] = errors });
     }
 
+    /// <summary>A problem response with members of its own beside the standard ones (a 409 that says the counts it is about).</summary>
+    /// <param name="status">The HTTP status.</param>
+    /// <param name="code">The stable code.</param>
+    /// <param name="title">A short title in both languages.</param>
+    /// <param name="detail">The explanation in both languages.</param>
+    /// <param name="members">The extra members, by name.</param>
+    /// <returns>The response.</returns>
+    public static IResult Problem(int status, string code, LocalText title, LocalText detail, IReadOnlyDictionary<string, object?> members)
+    {
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentNullException.ThrowIfNull(detail);
+        ArgumentNullException.ThrowIfNull(members);
+        var extensions = new Dictionary<string, object?>(members) { ["code"] = code, ["errors"] = Array.Empty<ApiError>() };
+        return Results.Problem(detail: ApiLanguage.Pick(detail), statusCode: status, title: ApiLanguage.Pick(title), type: TypePrefix + code, extensions: extensions);
+    }
+
     /// <summary>The Chinese title of a status, for a problem whose caller gave its title in English only.</summary>
     /// <param name="status">The HTTP status.</param>
     /// <returns>The title.</returns>

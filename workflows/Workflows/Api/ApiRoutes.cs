@@ -100,6 +100,9 @@ public static class ApiRoutes
     /// <summary>Retiring a version.</summary>
     public const string Retire = "admin/templates/{key}/versions/{version:int}/retire";
 
+    /// <summary>Simulating a draft on the applications of the version in force.</summary>
+    public const string Simulation = "admin/templates/{key}/versions/{version:int}/simulation";
+
     /// <summary>The difference between two versions.</summary>
     public const string Diff = "admin/templates/{key}/diff";
 
@@ -284,6 +287,9 @@ public static class ApiRoutes
             { Request = typeof(PublishRequest), Responses = [Of<TemplateVersionDetail>(200, ETag), Problem(404), Problem(409), Problem(412), Problem(422), Problem(428)] },
         new("POST", Retire, "RetireTemplateVersion", ApiAccess.Administrator, Administrators, "Retire a published version.")
             { Responses = [Of<TemplateVersionDetail>(200, ETag), Problem(404), Problem(409), Problem(412), Problem(428)] },
+        new("POST", Simulation, "SimulateTemplateDraft", ApiAccess.Administrator, Administrators,
+            "What a draft would have changed for the applications of the version in force submitted from, to (all when absent): counts first, then each changed application; pageSize, continuation.")
+            { Request = typeof(SimulationRequest), Responses = [Ok<SimulationReport>(), Problem(400), Problem(404), Problem(409)] },
         new("GET", Diff, "DiffTemplate", ApiAccess.Administrator, Administrators, "What changed between two versions.")
             { Responses = [Ok<Page<TemplateChange>>(), Problem(400), Problem(404)] },
         new("POST", Migrations, "MigrateApplications", ApiAccess.Administrator, Administrators, "Per running application of version from: what moving it to version to would change, or why it cannot; dryRun false sends the move.")

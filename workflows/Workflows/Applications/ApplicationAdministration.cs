@@ -59,7 +59,7 @@ public sealed record BulkResponse(string Action, IReadOnlyList<BulkItemResult> R
 /// One class in three files by concern: templates (Templates/TemplateAdministration.cs), the audit trail
 /// (Audit/AuditAdministration.cs), and applications (this file: search, bulk actions, extensions).
 /// </remarks>
-public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, ApplicationStore applications, ApplicationService service, TaskStore tasks, TimeProvider time)
+public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, ApplicationStore applications, ApplicationService service, TaskStore tasks, TimeProvider time, SimulationApi simulation)
 {
     /// <summary>The most applications one bulk request acts on.</summary>
     public const int MaxBulk = 500;

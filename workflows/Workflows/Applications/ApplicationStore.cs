@@ -17,7 +17,7 @@ namespace Workflows.Applications;
 /// (<see cref="RecordParts"/>) so no column passes Azure's 64 KiB while the row stays one entity: written and read
 /// whole, never half (docs/decisions/0008-rows-that-grow.md).
 /// </summary>
-public sealed class ApplicationStore(StorageTables tables, TemplateStore templates, FiguresStore figures, SlaClockSource clocks)
+public sealed partial class ApplicationStore(StorageTables tables, TemplateStore templates, FiguresStore figures, SlaClockSource clocks)
 {
     /// <summary>The main table's name.</summary>
     public const string TableName = "Applications";

@@ -431,7 +431,11 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var record = new ApplicationRecord(
                 input.ApplicationId, input.Applicant, template.Key, version, template.Name, status,
                 input.SubmittedAt, context.CurrentUtcDateTime, items, materials, Due(), ++revision, standings.Count > 0 ? [.. standings] : null);
-            var update = new ApplicationUpdate(record, [.. audit], notices.Count > 0 ? [.. notices] : null);
+            // The first save keeps what was submitted, for simulations of later drafts (data only: replays alike).
+            var submission = revision == 1
+                ? new SubmissionSnapshot(input.Answers, input.Licences, input.ClockOrDefault().Calendar.Region, input.ClockOrDefault().Calendar.Version)
+                : null;
+            var update = new ApplicationUpdate(record, [.. audit], notices.Count > 0 ? [.. notices] : null, submission);
             audit.Clear();
             notices.Clear();
             if (OrchestrationVersions.AtLeast(context.Version, OrchestrationVersions.SavesOutliveFaults))

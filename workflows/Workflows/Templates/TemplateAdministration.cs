@@ -33,7 +33,11 @@ public sealed record ValidationResponse(bool Valid, IReadOnlyList<TemplateProble
 /// <summary>Publication settings.</summary>
 /// <param name="ValidFrom">Start of validity; now when absent.</param>
 /// <param name="ValidTo">End of validity; open when absent.</param>
-public sealed record PublishRequest(DateTime? ValidFrom = null, DateTime? ValidTo = null);
+/// <param name="ConfirmChanges">True to publish a draft whose simulation over every application of the version in force
+/// changes decisions (items included or dropped, rule decisions flipped); without it such a draft is refused with 409.</param>
+/// <param name="Fingerprint">With <paramref name="ConfirmChanges"/>: the <c>fingerprint</c> of that simulation (the 409 or the
+/// simulation route gives it), so what is confirmed is what the administrator saw.</param>
+public sealed record PublishRequest(DateTime? ValidFrom = null, DateTime? ValidTo = null, bool? ConfirmChanges = null, string? Fingerprint = null);
 
 /// <summary>One difference between two versions.</summary>
 /// <param name="Path">Where, with list elements named by their key (e.g. <c>items[seal].committedDays</c>).</param>
@@ -172,9 +176,43 @@ public sealed partial class AdminApi
             return ApiProblems.Invalid(new ApiError("validTo", "field.range", "validTo 必须晚于 validFrom。", "validTo must be after validFrom."));
         }
 
-        return await ChangeAsync(key, version, ifMatch,
+        if (body.ConfirmChanges == true && string.IsNullOrWhiteSpace(body.Fingerprint))
+        {
+            return ApiProblems.Invalid(new ApiError("fingerprint", "field.required", "确认变更时须附上模拟结果的 fingerprint。", "Confirming changes needs the simulation's fingerprint."));
+        }
+
+        // A draft that would decide past applications differently is published only when that outcome is confirmed.
+        var (outcome, _) = await simulation.SimulateAsync(key, version, null, null, cancellationToken);
+        if (outcome is { Counts.ChangesDecisions: true } changes && (body.ConfirmChanges != true || body.Fingerprint != changes.Fingerprint))
+        {
+            return Unconfirmed(key, version, changes.Published, changes.Counts, changes.Fingerprint, body.ConfirmChanges == true);
+        }
+
+        var result = await ChangeAsync(key, version, ifMatch,
             expected => templates.PublishAsync(key, version, from, body.ValidTo?.ToUniversalTime(), Catalog, expected, caller!.AuditName, cancellationToken), cancellationToken);
+        if (outcome is { Counts.ChangesDecisions: true } confirmed && result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK })
+        {
+            var c = confirmed.Counts;
+            await audit.AppendAsync(new Audit.AuditEntry($"template:{key}", $"v{version}:template.changes.confirmed:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime,
+                caller!.AuditName, "template.changes.confirmed", $"v{confirmed.Published}", $"v{version}",
+                $"模拟 {c.Applications} 件申请：{c.Changed} 件有变化，新纳入 {c.NewlyIncluded} 项，不再纳入 {c.Dropped} 项，规则决定改变 {c.DecisionsFlipped} 项，时限变动 {c.TimeLimitsMoved} 项；指纹 {confirmed.Fingerprint}。",
+                $"Simulated {c.Applications} applications: {c.Changed} changed, {c.NewlyIncluded} items newly included, {c.Dropped} dropped, {c.DecisionsFlipped} rule decisions flipped, {c.TimeLimitsMoved} time limits moved; fingerprint {confirmed.Fingerprint}."),
+                cancellationToken);
+        }
+
+        return result;
     }
+
+    static IResult Unconfirmed(string key, int version, int published, SimulationCounts counts, string fingerprint, bool stale) =>
+        ApiProblems.Problem(StatusCodes.Status409Conflict, "simulation.unconfirmed", new Workflows.Templates.LocalText("发布前须确认变更", "Changes to confirm before publishing"),
+            stale
+                ? new Workflows.Templates.LocalText(
+                    $"{key} v{version} 的模拟结果已变化（现为 {counts.Applications} 件申请中 {counts.Changed} 件有变化）；请查看后用新的 fingerprint 再确认。",
+                    $"The simulation of {key} v{version} has changed ({counts.Changed} of {counts.Applications} applications now change); review it and confirm with the new fingerprint.")
+                : new Workflows.Templates.LocalText(
+                    $"按 {key} v{version} 重新决定 v{published} 的申请：{counts.Applications} 件中 {counts.Changed} 件有变化（规则决定改变 {counts.DecisionsFlipped} 项，新纳入 {counts.NewlyIncluded} 项，不再纳入 {counts.Dropped} 项）。确认请带 confirmChanges 与 fingerprint 再发布。",
+                    $"Deciding v{published}'s applications by {key} v{version}: {counts.Changed} of {counts.Applications} change ({counts.DecisionsFlipped} rule decisions flip, {counts.NewlyIncluded} items newly included, {counts.Dropped} dropped). Publish again with confirmChanges and the fingerprint to confirm."),
+            new Dictionary<string, object?> { ["counts"] = counts, ["fingerprint"] = fingerprint, ["published"] = published });
 
     /// <summary>Retires a published version; applications on it go on, new ones cannot start on it.</summary>
     /// <param name="caller">The caller.</param>
