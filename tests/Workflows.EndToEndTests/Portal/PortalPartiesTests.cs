@@ -97,7 +97,7 @@ public sealed class PortalPartiesTests(ServerFixture server)
         await Expect(row).ToContainTextAsync("个工作日");
         await Expect(seller.Locator("#nav-confirmations")).ToContainTextAsync("项待确认");
         await Scan(seller, "zh confirmations");
-        await seller.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "party-confirmations-phone-zh.png") });
+        await seller.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "party-confirmation-asked-phone-zh.png") });
 
         await row.Locator($"#confirm-{id}-seller").ClickAsync();
         await Expect(seller.Locator("#notice [role=status]")).ToContainTextAsync("您已确认");
