@@ -27,6 +27,9 @@ public sealed class GeneratedClientTests(ServerFixture server)
         (await citizen.ListBundlesAsync()).Items.Select(b => b.Key).ShouldContain("newborn");
         var form = await citizen.GetBundleFormAsync("newborn");
         form.Materials.Single(m => m.Key == "parentsIdCards").SatisfiedBy.ShouldBe("licence:id-card");
+        // A nullable enum member reads as the enum (the house transfer's seller confirms, or the bundle ends).
+        var house = await citizen.GetBundleFormAsync("house-transfer");
+        house.Parties.ShouldNotBeNull().Single(p => p.Role == "seller").Confirmation.ShouldNotBeNull().OnMissed.ShouldBe(ConfirmationMissed.EndBundle);
         using var photo = new MemoryStream(Walkthrough.Jpeg);
         var upload = await citizen.UploadMaterialAsync("newborn", "babyPhoto", new FileParameter(photo, "baby.jpg", "image/jpeg"));
         var submitted = await citizen.SubmitApplicationAsync(

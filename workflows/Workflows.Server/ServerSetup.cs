@@ -81,6 +81,7 @@ internal static class ServerSetup
             o.AddOperationTransformer<Api.OpenApi.RouteTableHeaders>();
             o.AddSchemaTransformer<Api.OpenApi.TaskOutcomes>();
             o.AddSchemaTransformer<Api.OpenApi.EngineReasons>();
+            o.AddDocumentTransformer<Api.OpenApi.NullableEnums>();
             o.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "Workflows: one application, every department";

@@ -10,4 +10,12 @@ public static class LabelText
     /// <returns>What people read.</returns>
     public static string Of(this IDictionary<string, string>? labels, string kind, string code) =>
         labels is not null && labels.TryGetValue($"{kind}:{code}", out var text) ? text : code;
+
+    /// <summary>A role's label inside an English sentence ("the seller"), lower-cased as the engine's own sentences have it;
+    /// Chinese, and labels that are names or acronyms, unchanged.</summary>
+    /// <param name="label">The label as the template gives it (Seller).</param>
+    /// <param name="english">Whether the page is in English.</param>
+    /// <returns>The label to put in a sentence.</returns>
+    public static string InSentence(string label, bool english) =>
+        english && label is { Length: > 1 } && char.IsUpper(label[0]) && char.IsLower(label[1]) ? char.ToLowerInvariant(label[0]) + label[1..] : label;
 }

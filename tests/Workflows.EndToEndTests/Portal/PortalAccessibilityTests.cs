@@ -50,6 +50,12 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
         }));
         var consentId = (await filed.ReadAsync<Workflows.Assisted.ConsentView>()).ConsentId;
 
+        // A house transfer naming the demo seller, so the seller's confirmations and the buyer's party step have one to show.
+        var buyer = $"pab-{Guid.NewGuid():N}"[..20];
+        await server.GiveLicenceAsync(buyer, "id-card");
+        await server.GiveLicenceAsync(buyer, "marriage-certificate");
+        var house = await PortalPartiesTests.SubmitHouseTransferAsync(server, buyer);
+
         var studio = await PortalAdminTests.SeedTemplateAsync(server);
         var (simulated, _, _, _) = await SimulationHttpTests.FileAndDraftAsync(server);
         // A stuck case of its own application, so the cases page shows one with its resolution form.
@@ -69,6 +75,12 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
             await ScanAsync(mine, $"applications/{id}", "tracker", found, language, phone);
             await ScanAsync(mine, "applications", "applications", found, language, phone);
             await ScanAsync(mine, "notifications", "notifications", found, language, phone);
+            await ScanAsync(mine, "apply/house-transfer", "apply-parties", found, language, phone);
+            var buying = await browser.NewPageAsAsync(viewport, server.Tokens.Mint(buyer, "王芳", CallerRole.Applicant, ApplicantKind.Citizen), buyer, "王芳", "applicant", english: english);
+            await ScanAsync(buying, $"applications/{house}", "tracker-parties", found, language, phone);
+            var selling = await browser.NewPageAsAsync(viewport, server.Tokens.Mint(PortalPartiesTests.Seller, "李强", CallerRole.Applicant, ApplicantKind.Citizen),
+                PortalPartiesTests.Seller, "李强", "applicant", english: english);
+            await ScanAsync(selling, "confirmations", "party-confirmations", found, language, phone);
 
             var officer = await browser.NewPageAsAsync(viewport, server.Tokens.Mint("officer-hospital", "hospital officer", CallerRole.Officer, department: "hospital"),
                 "officer-hospital", "hospital officer", "officer", "hospital", english);

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Api;
 using Workflows.Applications;
+using Workflows.Calendar;
 using Workflows.Notifications;
 using Workflows.Orchestration;
 using Workflows.Templates;
@@ -115,7 +117,7 @@ public sealed class PartiesBundleTests(StorageFixture storage) : IAsyncLifetime
         var asked = await WaitForConfirmationAsync(seller, app, PartyConfirmationStatus.Awaiting);
 
         // The party's session, its clock past the deadline (a fake): refused before the engine's timer has even fired.
-        var api = new PartyConfirmationApi(harness.Store, harness.Applications, new FixedTime(asked.Party.DueAt!.Value.AddSeconds(1)));
+        var api = new PartyConfirmationApi(harness.Store, harness.Applications, new FixedTime(asked.Party.DueAt!.Value.AddSeconds(1)), harness.Services.GetRequiredService<SlaClockSource>());
         var late = await api.AnswerAsync(new Caller(seller, "李建国", CallerRole.Applicant, ApplicantKind.Citizen), app, "seller", null, CancellationToken.None);
         var problem = late.ShouldBeOfType<ProblemHttpResult>();
         problem.StatusCode.ShouldBe(StatusCodes.Status409Conflict);
@@ -143,8 +145,13 @@ public sealed class PartiesBundleTests(StorageFixture storage) : IAsyncLifetime
         var seller = SellerOf(buyer);
         await SubmitHouseAsync(buyer, app);
         await WaitForConfirmationAsync(seller, app, PartyConfirmationStatus.Awaiting);
-        var api = new PartyConfirmationApi(harness.Store, harness.Applications, TimeProvider.System);
+        var api = new PartyConfirmationApi(harness.Store, harness.Applications, TimeProvider.System, harness.Services.GetRequiredService<SlaClockSource>());
         var caller = new Caller(seller, "李建国", CallerRole.Applicant, ApplicantKind.Citizen);
+        // The party's inbox counts the working days left to answer (the portal shows them).
+        var inbox = (await api.ListAsync(caller, new DefaultHttpContext().Request, CancellationToken.None)).ShouldBeOfType<Ok<Page<PartyConfirmationView>>>().Value!;
+        var countdown = inbox.Items.Single(c => c.ApplicationId == app).Countdown.ShouldNotBeNull();
+        countdown.WorkingDaysLeft.ShouldBeInRange(4, 5);
+        countdown.Overdue.ShouldBeFalse();
         (await api.AnswerAsync(caller, app, "buyer", null, CancellationToken.None)).ShouldBeOfType<ProblemHttpResult>().StatusCode.ShouldBe(404, "not a role asked of them");
         (await api.AnswerAsync(caller, app, "seller", new DeclinationRequest("价格未谈妥"), CancellationToken.None)).ShouldBeAssignableTo<IStatusCodeHttpResult>()!.StatusCode.ShouldBe(202);
 

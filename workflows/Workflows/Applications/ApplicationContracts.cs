@@ -118,12 +118,14 @@ public sealed record AskedOfYou(string Kind, string? Item, IReadOnlyList<string>
 /// <param name="Rateable">What the applicant can still rate (好差评): ended items' keys and <c>bundle</c> once the application ended, less
 /// what they rated already.</param>
 /// <param name="Stuck">The case the applicant opened by reporting the application stuck (办不成事), with where it stands; null when none.</param>
+/// <param name="Parties">The other parties the application names and where each one's confirmation stands (the seller's: awaited
+/// by a due time, then confirmed or declined with when and why); null when it names none.</param>
 public sealed record ApplicationDetail(
     string ApplicationId, string TemplateKey, int TemplateVersion, string TemplateName, ApplicationStatus Status, DateTime SubmittedAt, DateTime UpdatedAt,
     IReadOnlyList<ItemView> Items, IReadOnlyList<MaterialEntry> Materials, IReadOnlyList<AskedOfYou> Asked, DateTime? DueAt = null,
     IReadOnlyList<Countdown>? Countdowns = null, IReadOnlyDictionary<string, JsonElement>? Prefilled = null, DateTime? ConfirmBy = null,
     Workflows.Assisted.AssistedFilingView? Assisted = null, IReadOnlyDictionary<string, string>? Labels = null, IReadOnlyList<string>? Rateable = null,
-    Workflows.Cases.StuckCase? Stuck = null);
+    Workflows.Cases.StuckCase? Stuck = null, IReadOnlyList<PartyStanding>? Parties = null);
 
 /// <summary>Materials supplied on an officer's request.</summary>
 /// <param name="References">The uploads, by material key.</param>

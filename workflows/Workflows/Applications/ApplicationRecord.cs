@@ -133,9 +133,10 @@ public sealed record PartyStanding(
 /// <param name="Status">Where the caller's confirmation stands.</param>
 /// <param name="DueAt">When it is due.</param>
 /// <param name="At">When it was given, declined or missed.</param>
+/// <param name="Countdown">While it is awaited and the application runs: the working days left to answer; null otherwise.</param>
 public sealed record PartyConfirmationView(
     string ApplicationId, string TemplateKey, string TemplateName, string ApplicantName, ApplicationStatus ApplicationStatus, string Role, string RoleLabel,
-    PartyConfirmationStatus Status, DateTime? DueAt, DateTime? At);
+    PartyConfirmationStatus Status, DateTime? DueAt, DateTime? At, Countdown? Countdown = null);
 
 /// <summary>A confirmation asked of a party, as stored in their partition: the application's summary and their standing.</summary>
 /// <param name="ApplicationId">The application.</param>

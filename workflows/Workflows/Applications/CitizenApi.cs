@@ -352,7 +352,7 @@ public sealed class CitizenApi(
         var stuck = (await cases.GetStoredAsync(StuckCase.IdFor(record.ApplicationId), cancellationToken))?.Case;
         return Results.Ok(new ApplicationDetail(record.ApplicationId, record.TemplateKey, record.TemplateVersion, record.TemplateName, record.Status,
             record.SubmittedAt, record.UpdatedAt, items, record.Materials, asked, record.DueAt, countdowns, prefilled, confirmBy,
-            await AssistedApi.FilingOfAsync(consents, caller!.Id, record.ApplicationId, cancellationToken), labels, rateable, stuck));
+            await AssistedApi.FilingOfAsync(consents, caller!.Id, record.ApplicationId, cancellationToken), labels, rateable, stuck, record.Parties));
     }
 
     /// <summary>Supplies what an officer asked for on one item; the item resumes.</summary>

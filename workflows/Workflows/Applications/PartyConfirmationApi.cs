@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Workflows.Api;
+using Workflows.Calendar;
 using Workflows.Orchestration;
 
 namespace Workflows.Applications;
@@ -13,7 +14,8 @@ namespace Workflows.Applications;
 /// <param name="store">The applications read model and its confirmations table.</param>
 /// <param name="applications">Raises the answer on the bundle.</param>
 /// <param name="time">The clock (a fake in tests).</param>
-public sealed class PartyConfirmationApi(ApplicationStore store, ApplicationService applications, TimeProvider time)
+/// <param name="clocks">The SLA clock in force, for the working days left to answer.</param>
+public sealed class PartyConfirmationApi(ApplicationStore store, ApplicationService applications, TimeProvider time, SlaClockSource clocks)
 {
     /// <summary>The confirmations asked of the caller, soonest due first, a page at a time.</summary>
     /// <param name="caller">The caller.</param>
@@ -38,7 +40,10 @@ public sealed class PartyConfirmationApi(ApplicationStore store, ApplicationServ
             return ApiProblems.Invalid(errors);
         }
 
-        var rows = (await store.ListConfirmationsAsync(caller.Id, cancellationToken)).Select(View);
+        // The working days left to answer are counted on the clock in force now, as the applicant's countdowns are.
+        var clock = await clocks.CurrentAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var rows = (await store.ListConfirmationsAsync(caller.Id, cancellationToken)).Select(row => View(row, clock, now));
         return Results.Ok(Paging.Slice(rows, v => $"{v.DueAt?.Ticks ?? 0:D19}|{v.ApplicationId}|{v.Role}", list, after, size, request));
     }
 
@@ -85,7 +90,10 @@ public sealed class PartyConfirmationApi(ApplicationStore store, ApplicationServ
         return Results.Accepted($"/api/{ApiRoutes.PartyConfirmations}");
     }
 
-    static PartyConfirmationView View(PartyConfirmationRow row) => new(
+    static PartyConfirmationView View(PartyConfirmationRow row, SlaClock clock, DateTime now) => new(
         row.ApplicationId, row.TemplateKey, row.TemplateName, row.ApplicantName, row.ApplicationStatus, row.Party.Role,
-        ApiLanguage.Pick(row.Party.Label, row.Party.LabelEn), row.Party.Confirmation ?? PartyConfirmationStatus.Awaiting, row.Party.DueAt, row.Party.At);
+        ApiLanguage.Pick(row.Party.Label, row.Party.LabelEn), row.Party.Confirmation ?? PartyConfirmationStatus.Awaiting, row.Party.DueAt, row.Party.At,
+        row.Party is { Confirmation: PartyConfirmationStatus.Awaiting or null, DueAt: { } due } && row.ApplicationStatus == ApplicationStatus.InProgress
+            ? Countdown.Of(clock, null, due, now)
+            : null);
 }

@@ -32,7 +32,8 @@ public static class DemoUsers
         var users = new List<DemoUser>
         {
             new("citizen-wang", "王芳", CallerRole.Applicant, ApplicantKind.Citizen, Licences: ["id-card", "household-register", "marriage-certificate"]),
-            new("citizen-li", "李强", CallerRole.Applicant, ApplicantKind.Citizen, Licences: ["id-card", "household-register"]),
+            // A home owner: the seller of the demo house transfer (the title comes only from the seller's own licences).
+            new("citizen-li", "李强", CallerRole.Applicant, ApplicantKind.Citizen, Licences: ["id-card", "household-register", "property-certificate"]),
             // A worker near retirement: the social security card and the employee's medical enrolment the retirement bundle reads and supersedes.
             new("citizen-zhao", "赵建国", CallerRole.Applicant, ApplicantKind.Citizen, Licences: ["id-card", "household-register", "social-security-card", "medical-insurance-registration"]),
             new("company-hengtai", "恒泰贸易有限公司", CallerRole.Applicant, ApplicantKind.Company, Licences: []),
