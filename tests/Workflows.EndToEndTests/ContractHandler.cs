@@ -19,7 +19,10 @@ public sealed class ApiContract
     readonly JsonObject schemas;
     readonly ConcurrentDictionary<string, JsonSchema> built = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, int> seen = new(StringComparer.Ordinal);
-    int schemaCount;
+
+    // JsonSchema.Net registers every schema built under its base URI in one registry for the whole process, so the
+    // numbering is the process's too: two contracts (the shared server's and a test's own server's) never reuse a URI.
+    static int schemaCount;
 
     ApiContract(JsonObject document)
     {
