@@ -1,4 +1,5 @@
 using Workflows.Applications;
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Calendar;
 using Workflows.Orchestration;
 using Workflows.Tasks;
@@ -215,7 +216,10 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
         verification.Status.ShouldBe(OfficerTaskStatus.Open);
         verification.Note!.ShouldContain("住所（经营场所）使用证明");
         verification.Note!.ShouldContain("自愿承担相应法律责任");
-        verification.DueAt.ShouldBe(WorkingDays.Add(verification.OpenedAt, 20));
+        // On the clock the application pinned (the region's calendar, holidays and make-up days included), as the item
+        // computed it: weekends-only arithmetic is wrong whenever the 20 working days cross a holiday.
+        var clock = await harness.Services.GetRequiredService<SlaClockSource>().CurrentAsync();
+        verification.DueAt.ShouldBe(clock.Due(verification.OpenedAt, 20));
         (await harness.Tasks.ListAsync("market-regulation", OfficerTaskStatus.Open)).ShouldContain(t => t.TaskId == verification.TaskId);
 
         await OpenBankAccountAsync(app);

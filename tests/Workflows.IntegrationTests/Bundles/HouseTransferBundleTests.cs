@@ -1,4 +1,5 @@
 using Workflows.Applications;
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Calendar;
 using Workflows.Orchestration;
 using Workflows.Tasks;
@@ -188,7 +189,10 @@ public sealed class HouseTransferBundleTests(StorageFixture storage) : IAsyncLif
         var verification = (await harness.Tasks.ListAsync("tax")).ShouldHaveSingleItem();
         verification.Kind.ShouldBe(TaskKind.Verification);
         verification.TaskId.ShouldBe($"{app}:transfer-tax:verify:housingStatusCommitment");
-        verification.DueAt.ShouldBe(WorkingDays.Add(verification.OpenedAt, 20));
+        // On the clock the application pinned (the region's calendar, holidays and make-up days included), as the item
+        // computed it: weekends-only arithmetic is wrong whenever the 20 working days cross a holiday.
+        var clock = await harness.Services.GetRequiredService<SlaClockSource>().CurrentAsync();
+        verification.DueAt.ShouldBe(clock.Due(verification.OpenedAt, 20));
 
         var audit = await harness.Audit.ReadAsync(app);
         audit.ShouldContain(e => e.Action == "item.rules.evaluated" && e.Actor == "rule:ordinary-five-only-first" && e.After == nameof(RuleOutcome.Approve));
