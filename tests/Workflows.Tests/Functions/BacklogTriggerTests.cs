@@ -1,19 +1,14 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client.Grpc;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Workflows.Api;
 using Workflows.Auth;
 using Workflows.Backlog;
-using Workflows.Functions;
-using Workflows.Functions.Http;
 using Workflows.Functions.Triggers;
 using Workflows.Templates;
-using Workflows.Testing;
 
 namespace Workflows.Tests.Functions;
 
@@ -27,43 +22,26 @@ public sealed class BacklogTriggerTests : IAsyncLifetime
     const string SigningKey = "functions-backlog-tests-signing-key-0123456789ab";
     static readonly TokenMinter Tokens = new(new AuthOptions { SigningKey = SigningKey }, TimeProvider.System);
 
-    Azurite? azurite;
-    ServiceProvider? provider;
+    FunctionsAppOnAzurite? app;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => app = await FunctionsAppOnAzurite.StartAsync("backlog", SigningKey, new Dictionary<string, string?>
     {
-        azurite = await Azurite.StartOrShareAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage:ConnectionString"] = azurite.ConnectionString,
-            ["Storage:TablePrefix"] = TaskHubNames.New("backlog"),
-            ["Auth:SigningKey"] = SigningKey,
-            ["Backlog:MaxPending"] = "1",
-            ["Backlog:CountFor"] = "00:00:00",
-        };
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-        services.AddWorkflowsFunctionsApp(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        provider = services.BuildServiceProvider();
-    }
+        ["Backlog:MaxPending"] = "1",
+        ["Backlog:CountFor"] = "00:00:00",
+    });
 
     public async Task DisposeAsync()
     {
-        if (provider is not null)
+        if (app is not null)
         {
-            await provider.DisposeAsync();
-        }
-
-        if (azurite is not null)
-        {
-            await azurite.DisposeAsync();
+            await app.DisposeAsync();
         }
     }
 
     [Fact]
     public async Task Submit_PastTheBound_Is503EngineBacklog_WithRetryAfter_AndTheHealthRouteSaysSo()
     {
-        var backlog = provider!.GetRequiredService<EngineBacklog>();
+        var backlog = app!.Services.GetRequiredService<EngineBacklog>();
         await backlog.MarkAsync("app-waiting-1");
         var health = await CallAsync(null, null, (request, client, context) => ApiTriggers.ApiGetBacklogHealth(request, client, context));
         health.Status.ShouldBe(StatusCodes.Status200OK, health.Body);
@@ -92,26 +70,18 @@ public sealed class BacklogTriggerTests : IAsyncLifetime
     }
 
     async Task<(int Status, string Body, string ContentType, IHeaderDictionary Headers)> CallAsync(
-        string? token, string? json, Func<HttpRequest, GrpcDurableTaskClient, TestInvocationContext, Task<Microsoft.AspNetCore.Mvc.IActionResult>> trigger)
+        string? token, string? json, Func<HttpRequest, GrpcDurableTaskClient, FunctionContext, Task<Microsoft.AspNetCore.Mvc.IActionResult>> trigger)
     {
-        // Never reached while the backlog refuses: the gate comes before the engine is asked.
-        await using var client = new GrpcDurableTaskClient("test", new GrpcDurableTaskClientOptions { Address = "http://localhost:1" }, NullLogger.Instance);
-        var http = new DefaultHttpContext { RequestServices = provider! };
-        http.Request.Method = json is null ? "GET" : "POST";
-        if (token is not null)
+        // The client is never reached while the backlog refuses: the gate comes before the engine is asked.
+        var answer = await app!.InvokeAsync(token, trigger, request =>
         {
-            http.Request.Headers.Authorization = $"Bearer {token}";
-        }
-
-        if (json is not null)
-        {
-            http.Request.ContentType = "application/json";
-            http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json));
-        }
-
-        http.Response.Body = new MemoryStream();
-        var result = await trigger(http.Request, client, new TestInvocationContext(provider!));
-        await ((ResultActionResult)result).Result.ExecuteAsync(http);
-        return (http.Response.StatusCode, Encoding.UTF8.GetString(((MemoryStream)http.Response.Body).ToArray()), http.Response.ContentType ?? string.Empty, http.Response.Headers);
+            if (json is not null)
+            {
+                request.Method = "POST";
+                request.ContentType = "application/json";
+                request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json));
+            }
+        });
+        return (answer.Status, answer.Text, answer.ContentType, answer.Headers);
     }
 }

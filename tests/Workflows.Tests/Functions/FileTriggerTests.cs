@@ -2,19 +2,13 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client.Grpc;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Workflows.Api;
 using Workflows.Auth;
-using Workflows.Functions;
-using Workflows.Functions.Http;
 using Workflows.Functions.Triggers;
 using Workflows.Licences;
 using Workflows.Materials;
 using Workflows.Templates;
-using Workflows.Testing;
 
 namespace Workflows.Tests.Functions;
 
@@ -29,34 +23,17 @@ public sealed class FileTriggerTests : IAsyncLifetime
     static readonly TokenMinter Tokens = new(new AuthOptions { SigningKey = SigningKey }, TimeProvider.System);
     static readonly byte[] Photo = [0xFF, 0xD8, 0xFF, 0xE0, .. Enumerable.Range(0, 60).Select(i => (byte)i)];
 
-    Azurite? azurite;
-    ServiceProvider? provider;
+    FunctionsAppOnAzurite? app;
 
-    public async Task InitializeAsync()
-    {
-        azurite = await Azurite.StartOrShareAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage:ConnectionString"] = azurite.ConnectionString,
-            ["Storage:TablePrefix"] = TaskHubNames.New("files"),
-            ["Auth:SigningKey"] = SigningKey,
-        };
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-        services.AddWorkflowsFunctionsApp(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        provider = services.BuildServiceProvider();
-    }
+    IServiceProvider Services => app!.Services;
+
+    public async Task InitializeAsync() => app = await FunctionsAppOnAzurite.StartAsync("files", SigningKey);
 
     public async Task DisposeAsync()
     {
-        if (provider is not null)
+        if (app is not null)
         {
-            await provider.DisposeAsync();
-        }
-
-        if (azurite is not null)
-        {
-            await azurite.DisposeAsync();
+            await app.DisposeAsync();
         }
     }
 
@@ -116,7 +93,7 @@ public sealed class FileTriggerTests : IAsyncLifetime
         var holder = $"fn-{Guid.NewGuid():N}"[..20];
         var number = $"ID-{Guid.NewGuid():N}"[..16];
         var licence = new LicenceRecord(holder, "id-card", number, "居民身份证", "police", null, null, DateTime.UtcNow, LicenceRegistry.BlobNameFor(holder, "id-card", number));
-        await provider!.GetRequiredService<LicenceRegistry>().IssueAsync(licence, new { number });
+        await Services.GetRequiredService<LicenceRegistry>().IssueAsync(licence, new { number });
 
         var pdf = await InvokeAsync(Citizen(holder), (r, c, x) => ApiTriggers.ApiGetLicenceFile(r, "id-card", number, x));
         pdf.Status.ShouldBe(StatusCodes.Status200OK, Encoding.UTF8.GetString(pdf.Body));
@@ -124,7 +101,7 @@ public sealed class FileTriggerTests : IAsyncLifetime
         Encoding.Latin1.GetString(pdf.Body).ShouldStartWith("%PDF-");
         (await InvokeAsync(Citizen($"fn-{Guid.NewGuid():N}"[..20]), (r, c, x) => ApiTriggers.ApiGetLicenceFile(r, "id-card", number, x))).Status.ShouldBe(StatusCodes.Status404NotFound);
 
-        var code = await provider!.GetRequiredService<CertificateCodes>().CodeForAsync(licence);
+        var code = await Services.GetRequiredService<CertificateCodes>().CodeForAsync(licence);
         var verified = await InvokeAsync(null, (r, c, x) => ApiTriggers.ApiCheckCertificate(r, code, c, x));
         verified.Status.ShouldBe(StatusCodes.Status200OK);
         var text = Encoding.UTF8.GetString(verified.Body);
@@ -138,52 +115,32 @@ public sealed class FileTriggerTests : IAsyncLifetime
     async Task<(string Material, string Id, string Sha)> UploadAsync(string owner)
     {
         var definition = BuiltInTemplates.Get("newborn").Materials.Single(m => m.Key == "babyPhoto");
-        var (upload, problem) = await provider!.GetRequiredService<MaterialUploads>().UploadAsync(owner, definition, "image/jpeg", new MemoryStream(Photo), null);
+        var (upload, problem) = await Services.GetRequiredService<MaterialUploads>().UploadAsync(owner, definition, "image/jpeg", new MemoryStream(Photo), null);
         problem.ShouldBeNull();
         return (upload!.MaterialKey, upload.Reference[(upload.Reference.LastIndexOf('/') + 1)..], upload.Sha256);
     }
 
     async Task<(int Status, byte[] Body, IHeaderDictionary Headers)> CallAsync(string? token, string material, string id, string? range = null, string? origin = null)
     {
-        // Never reached: files need no engine.
-        await using var client = new GrpcDurableTaskClient("test", new GrpcDurableTaskClientOptions { Address = "http://localhost:1" }, NullLogger.Instance);
-        var http = new DefaultHttpContext { RequestServices = provider! };
-        http.Request.Method = "GET";
-        http.Response.Body = new MemoryStream();
-        if (token is not null)
+        var answer = await app!.InvokeAsync(token, (request, _, context) => ApiTriggers.ApiGetUploadFile(request, material, id, context), request =>
         {
-            http.Request.Headers.Authorization = $"Bearer {token}";
-        }
+            if (range is not null)
+            {
+                request.Headers.Range = range;
+            }
 
-        if (range is not null)
-        {
-            http.Request.Headers.Range = range;
-        }
-
-        if (origin is not null)
-        {
-            http.Request.Headers.Origin = origin;
-        }
-
-        var result = await ApiTriggers.ApiGetUploadFile(http.Request, material, id, new TestInvocationContext(provider!));
-        await ((ResultActionResult)result).Result.ExecuteAsync(http);
-        return (http.Response.StatusCode, ((MemoryStream)http.Response.Body).ToArray(), http.Response.Headers);
+            if (origin is not null)
+            {
+                request.Headers.Origin = origin;
+            }
+        });
+        return (answer.Status, answer.Body, answer.Headers);
     }
 
     async Task<(int Status, byte[] Body, IHeaderDictionary Headers)> InvokeAsync(
         string? token, Func<HttpRequest, GrpcDurableTaskClient, FunctionContext, Task<Microsoft.AspNetCore.Mvc.IActionResult>> trigger)
     {
-        await using var client = new GrpcDurableTaskClient("test", new GrpcDurableTaskClientOptions { Address = "http://localhost:1" }, NullLogger.Instance);
-        var http = new DefaultHttpContext { RequestServices = provider! };
-        http.Request.Method = "GET";
-        http.Response.Body = new MemoryStream();
-        if (token is not null)
-        {
-            http.Request.Headers.Authorization = $"Bearer {token}";
-        }
-
-        var result = await trigger(http.Request, client, new TestInvocationContext(provider!));
-        await ((ResultActionResult)result).Result.ExecuteAsync(http);
-        return (http.Response.StatusCode, ((MemoryStream)http.Response.Body).ToArray(), http.Response.Headers);
+        var answer = await app!.InvokeAsync(token, trigger);
+        return (answer.Status, answer.Body, answer.Headers);
     }
 }
