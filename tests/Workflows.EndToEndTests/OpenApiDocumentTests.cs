@@ -56,8 +56,8 @@ public sealed partial class OpenApiDocumentTests(ServerFixture server)
             operation.GetProperty("responses").TryGetProperty("401", out _).ShouldBeTrue($"{method} {path} documents 401");
         }
 
-        // Exactly the table's public entries: a certificate's check and the local demo sign-in.
-        anonymous.Order(StringComparer.Ordinal).ShouldBe(["CheckCertificate", "DemoSignIn", "ListDemoUsers"]);
+        // Exactly the table's public entries: a certificate's check, the backlog's counts for a probe and the local demo sign-in.
+        anonymous.Order(StringComparer.Ordinal).ShouldBe(["CheckCertificate", "DemoSignIn", "GetBacklogHealth", "ListDemoUsers"]);
     }
 
     [Fact]
