@@ -31,12 +31,7 @@ if (arguments.Portal)
     // The portal alone (a minute): its section of the report is replaced, the engine's 19-minute figures are kept.
     var portal = await new PortalBench(Console.Out).RunAsync(cancellation.Token);
     var section = PortalBench.Section(portal, await BenchEnvironment.CaptureAsync(RepoPaths.Root));
-    Console.WriteLine();
-    Console.WriteLine(section);
-    var report = Path.GetFullPath(arguments.Out ?? Path.Combine(RepoPaths.Root, "docs", "benchmarks.md"));
-    await File.WriteAllTextAsync(report, ReportSections.Replace(File.Exists(report) ? await File.ReadAllTextAsync(report) : string.Empty, PortalBench.SectionName, section));
-    Console.WriteLine($"Wrote the Portal section of {report}");
-    return 0;
+    return await WriteSectionAsync(PortalBench.SectionName, "Portal", section);
 }
 
 if (arguments.Backlog)
@@ -45,12 +40,7 @@ if (arguments.Backlog)
     var window = TimeSpan.FromSeconds(arguments.Quick ? 10 : 30);
     var (loads, load) = await new HttpBench(HttpPlan.Create(arguments.Quick), Console.Out).RunBackpressureAsync(window, cancellation.Token);
     var section = HttpSession.BackpressureSection(loads, await BenchEnvironment.CaptureAsync(RepoPaths.Root), load);
-    Console.WriteLine();
-    Console.WriteLine(section);
-    var report = Path.GetFullPath(arguments.Out ?? Path.Combine(RepoPaths.Root, "docs", "benchmarks.md"));
-    await File.WriteAllTextAsync(report, ReportSections.Replace(File.Exists(report) ? await File.ReadAllTextAsync(report) : string.Empty, HttpSession.BackpressureSectionName, section));
-    Console.WriteLine($"Wrote the Backpressure section of {report}");
-    return 0;
+    return await WriteSectionAsync(HttpSession.BackpressureSectionName, "Backpressure", section);
 }
 
 if (arguments.Simulation)
@@ -58,12 +48,7 @@ if (arguments.Simulation)
     // The simulation alone (a minute): its section of the report is replaced, the rest is kept.
     var simulated = await new SimulationBench(Console.Out).RunAsync(cancellation.Token);
     var section = SimulationBench.Section(simulated, await BenchEnvironment.CaptureAsync(RepoPaths.Root));
-    Console.WriteLine();
-    Console.WriteLine(section);
-    var report = Path.GetFullPath(arguments.Out ?? Path.Combine(RepoPaths.Root, "docs", "benchmarks.md"));
-    await File.WriteAllTextAsync(report, ReportSections.Replace(File.Exists(report) ? await File.ReadAllTextAsync(report) : string.Empty, SimulationBench.SectionName, section));
-    Console.WriteLine($"Wrote the Simulation section of {report}");
-    return 0;
+    return await WriteSectionAsync(SimulationBench.SectionName, "Simulation", section);
 }
 
 var elapsed = Stopwatch.StartNew();
@@ -98,3 +83,14 @@ if (output is not null)
 }
 
 return 0;
+
+// A part measured on its own: its section is printed and replaces the same section of the report, the rest is kept.
+async Task<int> WriteSectionAsync(string name, string title, string section)
+{
+    Console.WriteLine();
+    Console.WriteLine(section);
+    var report = Path.GetFullPath(arguments.Out ?? Path.Combine(RepoPaths.Root, "docs", "benchmarks.md"));
+    await File.WriteAllTextAsync(report, ReportSections.Replace(File.Exists(report) ? await File.ReadAllTextAsync(report) : string.Empty, name, section));
+    Console.WriteLine($"Wrote the {title} section of {report}");
+    return 0;
+}
