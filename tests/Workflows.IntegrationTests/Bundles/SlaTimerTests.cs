@@ -55,10 +55,9 @@ public sealed class SlaTimerTests(StorageFixture storage) : IAsyncLifetime
         reminded.At.ShouldBeLessThan(escalation.At);
         escalation.At.ShouldBeGreaterThanOrEqualTo(due, "the escalation fired before the due time");
 
-        var department = await harness.Outbox.ListAsync(RecipientKind.Department, Market);
-        department.ShouldContain(n => n.Notification.ApplicationId == id && n.Notification.Topic == NotificationTopics.NewTask);
-        department.ShouldContain(n => n.Notification.ApplicationId == id && n.Notification.Topic == NotificationTopics.Reminder);
-        var supervisor = await harness.Outbox.ListAsync(RecipientKind.Supervisor, Market);
+        await WaitForNoticeAsync(RecipientKind.Department, Market, n => n.ApplicationId == id && n.Topic == NotificationTopics.NewTask);
+        await WaitForNoticeAsync(RecipientKind.Department, Market, n => n.ApplicationId == id && n.Topic == NotificationTopics.Reminder);
+        var supervisor = await WaitForNoticeAsync(RecipientKind.Supervisor, Market, n => n.ApplicationId == id);
         supervisor.Single(n => n.Notification.ApplicationId == id).Notification.Topic.ShouldBe(NotificationTopics.Escalation);
 
         // Each timer fires once per due time: waiting two more working days adds nothing.
@@ -73,8 +72,7 @@ public sealed class SlaTimerTests(StorageFixture storage) : IAsyncLifetime
         outcome.Items.Single().DecidedBy.ShouldBe("officer:officer-late");
         var closed = await harness.WaitForTaskAsync(Market, id, Licence, OfficerTaskStatus.Closed);
         closed.Escalated.ShouldBeTrue("the task keeps the mark that its due time passed");
-        (await harness.Outbox.ListAsync(RecipientKind.Applicant, Applicant(id)))
-            .ShouldContain(n => n.Notification.Topic == NotificationTopics.ItemDecided && n.Notification.ItemKey == Licence);
+        await WaitForNoticeAsync(RecipientKind.Applicant, Applicant(id), n => n.Topic == NotificationTopics.ItemDecided && n.ItemKey == Licence);
     }
 
     [Fact]
@@ -85,8 +83,7 @@ public sealed class SlaTimerTests(StorageFixture storage) : IAsyncLifetime
         var opened = await harness.WaitForTaskAsync(Market, id, Licence);
         await harness.Applications.DecideAsync(id, Licence, new OfficerDecided(DecisionKind.RequestSupplement, "officer-s", "Lease unreadable.", ["leaseContract"]));
         await harness.WaitForTaskAsync(Market, id, Licence, OfficerTaskStatus.AwaitingApplicant);
-        (await harness.Outbox.ListAsync(RecipientKind.Applicant, Applicant(id)))
-            .ShouldContain(n => n.Notification.Topic == NotificationTopics.SupplementRequested && n.Notification.ItemKey == Licence);
+        await WaitForNoticeAsync(RecipientKind.Applicant, Applicant(id), n => n.Topic == NotificationTopics.SupplementRequested && n.ItemKey == Licence);
 
         await Task.Delay(DayLength * 1.5);
         await harness.Applications.SupplyAsync(id, Licence, new SupplementProvided(["leaseContract"], new Dictionary<string, string> { ["leaseContract"] = "uploads/lease-2.pdf" }));
@@ -128,17 +125,7 @@ public sealed class SlaTimerTests(StorageFixture storage) : IAsyncLifetime
         audit.Single(e => e.Action == "item.escalated").At.ShouldBeGreaterThanOrEqualTo(extended.DueAt, "the escalation kept the old due time");
         audit.Single(e => e.Action == "item.reminded").At.ShouldBeGreaterThanOrEqualTo(extended.DueAt - DayLength, "the reminder kept the old due time");
         // The activity that marks the task escalated records the supervisor's notice after the task row: wait for it.
-        var told = 0;
-        for (var tries = 0; tries < 100 && told == 0; tries++)
-        {
-            told = (await harness.Outbox.ListAsync(RecipientKind.Supervisor, Market)).Count(n => n.Notification.ApplicationId == id);
-            if (told == 0)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        told.ShouldBe(1);
+        (await WaitForNoticeAsync(RecipientKind.Supervisor, Market, n => n.ApplicationId == id)).Count(n => n.Notification.ApplicationId == id).ShouldBe(1);
 
         await harness.Applications.DecideAsync(id, Licence, new OfficerDecided(DecisionKind.Reject, "officer-x", "Premises unsuitable."));
         (await harness.WaitForOutcomeAsync(id)).Status.ShouldBe(BundleStatus.Rejected);
@@ -163,9 +150,9 @@ public sealed class SlaTimerTests(StorageFixture storage) : IAsyncLifetime
         var due = DateTime.Parse(started.DetailEn!["due ".Length..], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind);
         audit.Single(e => e.Action == "item.reminded").At.ShouldBeLessThan(audit.Single(e => e.Action == "item.escalated").At);
         audit.Single(e => e.Action == "item.escalated").At.ShouldBeGreaterThanOrEqualTo(due);
-        (await harness.Outbox.ListAsync(RecipientKind.Department, "bank"))
+        (await WaitForNoticeAsync(RecipientKind.Department, "bank", n => n.ApplicationId == id && n.Topic == NotificationTopics.Reminder))
             .Single(n => n.Notification.ApplicationId == id && n.Notification.Topic == NotificationTopics.Reminder).Notification.Body.ShouldContain("bank-account-system");
-        (await harness.Outbox.ListAsync(RecipientKind.Supervisor, "bank")).Single(n => n.Notification.ApplicationId == id).Notification.Topic.ShouldBe(NotificationTopics.Escalation);
+        (await WaitForNoticeAsync(RecipientKind.Supervisor, "bank", n => n.ApplicationId == id)).Single(n => n.Notification.ApplicationId == id).Notification.Topic.ShouldBe(NotificationTopics.Escalation);
         (await harness.Tasks.GetAsync("bank", ItemOrchestrator.InstanceId(id, Licence))).ShouldBeNull("an outside system's step has no officer task");
 
         await harness.Applications.CompleteExternalAsync(id, Licence, new ExternalSystemDecided("bank-account-system", true, "Account opened."));
@@ -178,6 +165,27 @@ public sealed class SlaTimerTests(StorageFixture storage) : IAsyncLifetime
 
     static List<AuditEntry> ItemAudit(IReadOnlyList<AuditEntry> audit) =>
         [.. audit.Where(e => e.StepId.StartsWith($"{Licence}:", StringComparison.Ordinal))];
+
+    // The activities write the task row or the audit first and the notice just after: a test that saw the first waits for the second.
+    async Task<IReadOnlyList<StoredNotification>> WaitForNoticeAsync(RecipientKind kind, string recipient, Func<Notification, bool> condition)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var notices = await harness.Outbox.ListAsync(kind, recipient);
+            if (notices.Any(n => condition(n.Notification)))
+            {
+                return notices;
+            }
+
+            if (watch.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new ShouldAssertException($"No notice to {kind} {recipient} matched within 10 s; it holds: {string.Join(", ", notices.Select(n => $"{n.Notification.ApplicationId}/{n.Notification.Topic}"))}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
 
     async Task<TaskRecord> WaitForTaskAsync(string id, Func<TaskRecord, bool> condition, string what)
     {
