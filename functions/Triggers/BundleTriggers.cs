@@ -63,6 +63,15 @@ public static class BundleTriggers
     public static Task<int> FinishItemActivity([ActivityTrigger] FinishItemInput input, string instanceId, FunctionContext executionContext)
         => Resolve<FinishItemActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(FinishItemActivity), instanceId), input);
 
+    /// <summary>Runs <see cref="Activities.ReadItemResultActivity"/>.</summary>
+    /// <param name="input">The application and item.</param>
+    /// <param name="instanceId">The scheduling orchestration's id.</param>
+    /// <param name="executionContext">The invocation's context.</param>
+    /// <returns>The item's stored result; null while it has not ended.</returns>
+    [Function(nameof(ReadItemResultActivity))]
+    public static Task<ItemResult?> ReadItemResultActivity([ActivityTrigger] ItemResultQuery input, string instanceId, FunctionContext executionContext)
+        => Resolve<ReadItemResultActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(ReadItemResultActivity), instanceId), input);
+
     /// <summary>Runs <see cref="Cases.StuckCaseOrchestrator"/>.</summary>
     /// <param name="context">The orchestration's context.</param>
     /// <returns>The resolved case.</returns>

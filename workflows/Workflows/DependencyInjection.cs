@@ -50,6 +50,7 @@ public static class DependencyInjection
         services.TryAddSingleton<StorageTables>();
         services.TryAddSingleton<StepLedger>();
         services.TryAddSingleton<ApplicationStore>();
+        services.TryAddSingleton<Orchestration.ItemResultStore>();
         services.TryAddSingleton<DraftSimulator>();
         services.TryAddSingleton<TaskStore>();
         services.TryAddSingleton<LicenceRegistry>();

@@ -29,6 +29,7 @@ public static class WorkflowTasks
         registry.AddActivity<SaveTaskActivity>();
         registry.AddActivity<AppendAuditActivity>();
         registry.AddActivity<FinishItemActivity>();
+        registry.AddActivity<ReadItemResultActivity>();
 
         registry.AddOrchestrator<StuckCaseOrchestrator>();
         registry.AddActivity<SaveCaseActivity>();

@@ -19,7 +19,14 @@ public sealed class BundleHarness : IAsyncDisposable
 {
     readonly InProcessEngine engine;
 
-    BundleHarness(InProcessEngine engine) => this.engine = engine;
+    BundleHarness(InProcessEngine engine, TaskHubSettings hub)
+    {
+        this.engine = engine;
+        Hub = hub;
+    }
+
+    /// <summary>The task hub, for tests that read or write the provider's own tables and queues.</summary>
+    public TaskHubSettings Hub { get; }
 
     public DurableTaskClient Client => engine.Client;
 
@@ -50,7 +57,7 @@ public sealed class BundleHarness : IAsyncDisposable
             configuration[key] = value;
         }
 
-        return new BundleHarness(await InProcessEngine.StartAsync(configuration, services: services));
+        return new BundleHarness(await InProcessEngine.StartAsync(configuration, services: services), hub);
     }
 
     /// <summary>Puts an electronic licence in the registry, as if issued earlier by another matter.</summary>

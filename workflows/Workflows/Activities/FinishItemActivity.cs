@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using Workflows.Audit;
 using Workflows.Licences;
 using Workflows.Notifications;
+using Workflows.Orchestration;
 using Workflows.Tasks;
 
 namespace Workflows.Activities;
@@ -39,9 +40,11 @@ public sealed record IssueCertificatesInput(
 /// <param name="Notifications">What to tell people about the outcome; none when null.</param>
 /// <param name="Ending">What an approved item ends in its applicant's licences (revokes, supersedes); none when null.</param>
 /// <param name="MoreEndings">What it ends in other parties' licences (the seller's title superseded); none when null.</param>
+/// <param name="ApplicationId">The application, with <paramref name="Result"/>; null from items that finished before results were kept.</param>
+/// <param name="Result">The result the item ends with, kept for its bundle should the engine lose the item's completion (ADR 0027).</param>
 public sealed record FinishItemInput(
     IssueCertificatesInput? Certificates, IReadOnlyList<TaskRecord> Tasks, IReadOnlyList<AuditEntry> Audit, IReadOnlyList<Notification>? Notifications = null,
-    LicenceEnding? Ending = null, IReadOnlyList<LicenceEnding>? MoreEndings = null);
+    LicenceEnding? Ending = null, IReadOnlyList<LicenceEnding>? MoreEndings = null, string? ApplicationId = null, ItemResult? Result = null);
 
 /// <summary>
 /// Ends an item in one activity (each activity costs the task hub several storage requests): ends the licences its
@@ -52,7 +55,7 @@ public sealed record FinishItemInput(
 /// licence row there; the decision task is written only over an older step, a verification only if absent; audit
 /// steps are added once.
 /// </summary>
-public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks, AuditTrail trail, Notifier notifier) : TaskActivity<FinishItemInput, int>
+public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks, AuditTrail trail, Notifier notifier, ItemResultStore results) : TaskActivity<FinishItemInput, int>
 {
     /// <inheritdoc />
     /// <returns>How many certificates this run recorded (a re-run finds them recorded).</returns>
@@ -74,6 +77,12 @@ public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks
 
         await trail.AppendAsync([.. ended, .. input.Audit]);
         await notifier.NotifyAsync(input.Notifications ?? []);
+        // Last: a result found stored means everything above is written too.
+        if (input is { ApplicationId: { } applicationId, Result: { } result })
+        {
+            await results.RecordAsync(applicationId, result);
+        }
+
         return issued;
     }
 

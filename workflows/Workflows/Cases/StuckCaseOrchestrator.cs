@@ -94,10 +94,11 @@ public sealed class StuckCaseOrchestrator : TaskOrchestrator<StuckCaseInput, Stu
     // The detail is the Chinese (or a person's words) and detailEn the English when the engine wrote it (ADR 0016).
     // With the storage retry policy like every other activity call: a blip no longer fails the case. A save that
     // succeeds at once records the same history as before, so instances in flight replay without a version raise.
-    static Task<bool> SaveAsync(
+    // What the save returns is not read: a completion of a lost run may arrive in its place (ADR 0027).
+    static Task SaveAsync(
         TaskOrchestrationContext context, StuckCase stuck, string step, string actor, string action, string? before, string? after, string? detail,
         IReadOnlyList<Notification> notifications, string? detailEn = null) =>
-        context.CallActivityAsync<bool>(nameof(SaveCaseActivity), new CaseUpdate(stuck,
+        context.CallActivityAsync(nameof(SaveCaseActivity), new CaseUpdate(stuck,
             [new AuditEntry(stuck.ApplicationId, $"case:{step}", context.CurrentUtcDateTime, actor, action, before, after, detail, detailEn)], notifications),
             Orchestration.OrchestrationRetry.Storage);
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.DurableTask;
 using Workflows.Activities;
 using Workflows.Applications;
@@ -54,7 +55,9 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         readonly Dictionary<string, DateTime> started = new(StringComparer.Ordinal);
         readonly Dictionary<string, IReadOnlyDictionary<string, string>> outputs = new(StringComparer.Ordinal);
         readonly HashSet<string> licences = new(input.Licences, StringComparer.Ordinal);
-        readonly Dictionary<string, Task<ItemResult>> running = new(StringComparer.Ordinal);
+        // Per running item, its sub-orchestration's completion read by content, or the read of its stored result once
+        // the engine handed the slot something else (ADR 0027); null from a slot that carried no item result.
+        readonly Dictionary<string, Task<ItemResult?>> running = new(StringComparer.Ordinal);
         readonly List<MaterialEntry> materials = [.. input.Materials];
         // Audit entries made but not written yet: the next save writes them with the read model, in one activity.
         readonly List<AuditEntry> audit = [];
@@ -174,8 +177,27 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
                 foreach (var (key, task) in running.Where(r => r.Value.IsCompleted).ToList())
                 {
-                    running.Remove(key);
-                    Record(await Finish(key, task));
+                    if (!running.Remove(key, out var still) || still != task)
+                    {
+                        // Its result came earlier in another item's slot.
+                        continue;
+                    }
+
+                    var result = await Finish(key, task);
+                    if (result?.ItemKey != key)
+                    {
+                        // The engine handed this slot a completion of a lost run: this item's own is read from storage.
+                        Audit("engine", "item.completion.misdelivered", null, null, $"事项“{key}”的完成消息被替换为：{result?.ItemKey ?? "非事项结果"}；改为读取已保存的结果。",
+                            $"The completion of item '{key}' was replaced by {(result is null ? "something that is not an item's result" : $"the result of '{result.ItemKey}'")}; its stored result is read instead.");
+                        running[key] = RecoverAsync(key);
+                    }
+
+                    // A result is taken once, for whichever item it is of, as long as that item has not ended.
+                    if (result is not null && states.TryGetValue(result.ItemKey, out var state) && state is ItemState.Running or ItemState.Waiting
+                        && (result.ItemKey == key || !running.ContainsKey(result.ItemKey) || running.Remove(result.ItemKey)))
+                    {
+                        Record(result);
+                    }
                 }
 
                 if (!withdrawn && !ended)
@@ -273,11 +295,29 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var rules = template.Materials.Where(m => m.RequiredBy.Contains(item.Key)).ToList();
             var itemInput = new ItemInput(input.ApplicationId, input.Applicant, template.Key, item, input.Answers, [.. licences],
                 item.DependsOn.Where(outputs.ContainsKey).ToDictionary(d => d, d => outputs[d], StringComparer.Ordinal), needed, rules, input.Clock, DateOnly.FromDateTime(input.SubmittedAt), input.Parties);
-            running[item.Key] = context.CallSubOrchestratorAsync<ItemResult>(
-                nameof(ItemOrchestrator), itemInput, new SubOrchestrationOptions { InstanceId = ItemOrchestrator.InstanceId(input.ApplicationId, item.Key) });
+            running[item.Key] = Read(context.CallSubOrchestratorAsync<JsonElement>(
+                nameof(ItemOrchestrator), itemInput, new SubOrchestrationOptions { InstanceId = ItemOrchestrator.InstanceId(input.ApplicationId, item.Key) }));
         }
 
-        static async Task<ItemResult> Finish(string key, Task<ItemResult> task)
+        static async Task<ItemResult?> Read(Task<JsonElement> slot) => ItemCompletion.Read(await slot);
+
+        // Reads the item's stored result until it is there (the item still runs, or its finish is being written).
+        async Task<ItemResult?> RecoverAsync(string key)
+        {
+            OrchestrationLog.ItemCompletionLost(context.CreateReplaySafeLogger<BundleOrchestrator>(), input.ApplicationId, key);
+            for (var attempt = 0; ; attempt++)
+            {
+                var stored = ItemCompletion.Read(await context.CallActivityAsync<JsonElement>(nameof(ReadItemResultActivity), new ItemResultQuery(input.ApplicationId, key), OrchestrationRetry.Storage));
+                if (stored?.ItemKey == key)
+                {
+                    return stored;
+                }
+
+                await context.CreateTimer(context.CurrentUtcDateTime + ItemCompletion.PollDelay(attempt), CancellationToken.None);
+            }
+        }
+
+        static async Task<ItemResult?> Finish(string key, Task<ItemResult?> task)
         {
             try
             {
@@ -445,7 +485,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             else
             {
                 // Instances started before 2.1 replay their history: a save failed after its retries fails them.
-                await context.CallActivityAsync<bool>(nameof(SaveApplicationActivity), update, OrchestrationRetry.Storage);
+                await context.CallActivityAsync(nameof(SaveApplicationActivity), update, OrchestrationRetry.Storage);
             }
         }
 
@@ -460,7 +500,8 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             {
                 try
                 {
-                    await context.CallActivityAsync<bool>(nameof(SaveApplicationActivity), update, OrchestrationRetry.Storage);
+                    // What a write returns is not read: a completion of a lost run may arrive in its place (ADR 0027).
+                    await context.CallActivityAsync(nameof(SaveApplicationActivity), update, OrchestrationRetry.Storage);
                     if (attempt > 1)
                     {
                         OrchestrationLog.SaveRecovered(log, input.ApplicationId, attempt);
@@ -497,7 +538,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 NotificationTopics.SaveFault, title, body, context.CurrentUtcDateTime, input.ApplicationId);
             try
             {
-                await context.CallActivityAsync<int>(nameof(AppendAuditActivity), new AuditBatch([entry], [alert]), OrchestrationRetry.Storage);
+                await context.CallActivityAsync(nameof(AppendAuditActivity), new AuditBatch([entry], [alert]), OrchestrationRetry.Storage);
             }
             catch (TaskFailedException)
             {

@@ -676,8 +676,9 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             }
 
             var endings = Endings(result);
-            await context.CallActivityAsync<int>(nameof(FinishItemActivity), new FinishItemInput(certificates, tasks, [.. audit, outcome], TakeNotifications(),
-                endings.FirstOrDefault(), endings.Count > 1 ? endings[1..] : null), OrchestrationRetry.Storage);
+            // What a write returns is not read (ADR 0027: a completion of a lost run may arrive in its place).
+            await context.CallActivityAsync(nameof(FinishItemActivity), new FinishItemInput(certificates, tasks, [.. audit, outcome], TakeNotifications(),
+                endings.FirstOrDefault(), endings.Count > 1 ? endings[1..] : null, input.ApplicationId, result), OrchestrationRetry.Storage);
             audit.Clear();
             notifications.Clear();
             task = null;
@@ -695,11 +696,11 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         {
             if (task is { } pending)
             {
-                await context.CallActivityAsync<bool>(nameof(SaveTaskActivity), new TaskUpdate(pending, [.. audit], TakeNotifications()), OrchestrationRetry.Storage);
+                await context.CallActivityAsync(nameof(SaveTaskActivity), new TaskUpdate(pending, [.. audit], TakeNotifications()), OrchestrationRetry.Storage);
             }
             else if (audit.Count > 0 || notifications.Count > 0)
             {
-                await context.CallActivityAsync<int>(nameof(AppendAuditActivity), new AuditBatch([.. audit], TakeNotifications()), OrchestrationRetry.Storage);
+                await context.CallActivityAsync(nameof(AppendAuditActivity), new AuditBatch([.. audit], TakeNotifications()), OrchestrationRetry.Storage);
             }
 
             audit.Clear();

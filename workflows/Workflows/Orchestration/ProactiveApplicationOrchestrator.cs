@@ -127,7 +127,7 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
         {
             if (audit.Count > 0 || notifications.Count > 0)
             {
-                await context.CallActivityAsync<int>(nameof(AppendAuditActivity), new AuditBatch([.. audit], [.. notifications]), OrchestrationRetry.Storage);
+                await context.CallActivityAsync(nameof(AppendAuditActivity), new AuditBatch([.. audit], [.. notifications]), OrchestrationRetry.Storage);
                 audit.Clear();
                 notifications.Clear();
             }
@@ -160,7 +160,7 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
             var items = input.Template.Items.Select(i => new ItemView(i.Key, i.Name, i.Department, itemState)).ToList();
             var record = new ApplicationRecord(input.ApplicationId, input.Applicant, input.Template.Key, input.TemplateVersion, input.Template.Name, status,
                 input.ReceivedAt, context.CurrentUtcDateTime, items, [], Revision: ++revision);
-            await context.CallActivityAsync<bool>(nameof(SaveApplicationActivity), new ApplicationUpdate(record, [.. audit], [.. notifications]), OrchestrationRetry.Storage);
+            await context.CallActivityAsync(nameof(SaveApplicationActivity), new ApplicationUpdate(record, [.. audit], [.. notifications]), OrchestrationRetry.Storage);
             audit.Clear();
             notifications.Clear();
         }
