@@ -45,6 +45,13 @@ public sealed class MigrationTests(StorageFixture storage) : IAsyncLifetime
         moved.DetailEn.ShouldNotBeNull().ShouldContain("Item 'notice' is added");
         // The running item's due time moved by the 3 working days the newer version adds, as an extension.
         await WaitForAuditAsync(id, "item.due.extended");
+        // SaveTaskActivity writes the audit before the task row: wait for the row to follow.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while ((await harness.WaitForTaskAsync(Department, id, Review)).DueAt <= before.DueAt && watch.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(100);
+        }
+
         (await harness.WaitForTaskAsync(Department, id, Review)).DueAt.ShouldBeGreaterThan(before.DueAt);
         var record = await WaitForRecordAsync(id, r => r.TemplateVersion == 2);
         record.Items.Select(i => i.Key).ShouldBe([Review, Permit, Notice]);
