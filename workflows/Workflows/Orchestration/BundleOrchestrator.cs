@@ -34,17 +34,6 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
     public static TimeSpan SaveRetryDelay(int attempt) =>
         TimeSpan.FromSeconds(Math.Min(30 * Math.Pow(2, Math.Clamp(attempt - 1, 0, 10)), 30 * 60));
 
-    const string NotIncludedZh = "纳入条件不成立。";
-    const string NotIncludedEn = "Its inclusion condition does not hold.";
-
-    // How a prerequisite ended, in the Chinese reason of the items it stops.
-    static string EndedZh(ItemState state) => state switch
-    {
-        ItemState.Rejected => "已驳回",
-        ItemState.Cancelled => "已取消",
-        _ => "未能办结",
-    };
-
     sealed class Run(TaskOrchestrationContext context, BundleInput input)
     {
         // The template walked: the pinned snapshot, or the newer version an administrator moved the application to (2.5).
@@ -218,74 +207,27 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             return new BundleOutcome(input.ApplicationId, ToBundleStatus(status), [.. template.Items.Select(i => results[i.Key])]);
         }
 
-        // Starts every waiting item whose prerequisites are settled; repeats, since a skipped or cancelled item settles others.
+        // Starts every waiting item whose prerequisites are settled, and settles those the answers leave out or a
+        // prerequisite not approved cancels, as TemplateWalk decides them, in its order (so items start in the same order).
         void StartReadyItems()
         {
-            bool changed;
-            do
+            foreach (var step in TemplateWalk.Next(template.Items, states, results, Context(), awaiting.Keys, materials))
             {
-                changed = false;
-                foreach (var item in template.Items.Where(i => states[i.Key] == ItemState.Waiting))
+                if (step.Action == WalkAction.Start)
                 {
-                    // An item the applicant's answers leave out is left out whatever happens to its prerequisites.
-                    if (NotWanted(item) is { } notWanted)
-                    {
-                        Record(notWanted);
-                        changed = true;
-                        continue;
-                    }
-
-                    var blocker = item.DependsOn.FirstOrDefault(d => states[d] is ItemState.Rejected or ItemState.Cancelled or ItemState.Failed);
-                    if (blocker is not null)
-                    {
-                        var reason = $"前置事项“{blocker}”{EndedZh(states[blocker])}：{results[blocker].Reason}";
-                        var reasonEn = $"Prerequisite '{blocker}' was {states[blocker].ToString().ToLowerInvariant()}: {results[blocker].ReasonEn ?? results[blocker].Reason}";
-                        Record(new ItemResult(item.Key, ItemState.Cancelled, "engine", reason, new Dictionary<string, string>(), [], ReasonEn: reasonEn));
-                        changed = true;
-                        continue;
-                    }
-
-                    if (!item.DependsOn.All(d => states[d] is ItemState.Approved or ItemState.NotIncluded))
-                    {
-                        continue;
-                    }
-
-                    var evidence = new List<string>();
-                    if (item.IncludeWhen is { } when && !ConditionEvaluator.Evaluate(when, Context(), evidence))
-                    {
-                        Record(new ItemResult(item.Key, ItemState.NotIncluded, "engine", NotIncludedZh, new Dictionary<string, string>(), evidence, ReasonEn: NotIncludedEn));
-                        changed = true;
-                        continue;
-                    }
-
-                    // An item that needs a party who has not confirmed yet waits for them (2.4).
-                    if (awaiting.Keys.Any(role => Needs(item, role)))
-                    {
-                        continue;
-                    }
-
-                    Start(item);
-                    changed = true;
+                    Start(step.Item);
+                }
+                else
+                {
+                    Record(step.Result!);
                 }
             }
-            while (changed);
 
             context.SetCustomStatus(new BundleProgress(new Dictionary<string, ItemState>(states), context.Version));
         }
 
         // Inclusion that reads only answers and licences can be told before the prerequisites end.
-        ItemResult? NotWanted(ItemDefinition item)
-        {
-            if (item.IncludeWhen is not { } when || ConditionEvaluator.ReadsOutputs(when))
-            {
-                return null;
-            }
-
-            var evidence = new List<string>();
-            return ConditionEvaluator.Evaluate(when, Context(), evidence)
-                ? null
-                : new ItemResult(item.Key, ItemState.NotIncluded, "engine", NotIncludedZh, new Dictionary<string, string>(), evidence, ReasonEn: NotIncludedEn);
-        }
+        ItemResult? NotWanted(ItemDefinition item) => TemplateWalk.NotWanted(item, Context());
 
         void Start(ItemDefinition item)
         {
@@ -655,10 +597,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
         // An item needs a party when a material of theirs is in its part of the ledger, it issues them a certificate or
         // it supersedes a licence of theirs.
-        bool Needs(ItemDefinition item, string role) =>
-            materials.Exists(m => m.Party == role && m.RequiredBy.Contains(item.Key))
-            || item.Supersedes?.Party == role
-            || item.Outputs.Any(o => o.Holder == role);
+        bool Needs(ItemDefinition item, string role) => TemplateWalk.Needs(item, role, materials);
 
         int StandingOf(string role) => standings.FindIndex(s => s.Role == role);
 

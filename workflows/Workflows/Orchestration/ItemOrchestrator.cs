@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.DurableTask;
 using Workflows.Activities;
 using Workflows.Audit;
@@ -141,7 +139,7 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             IReadOnlyList<TaskRecord> verifications = [];
             if (result.State == ItemState.Approved)
             {
-                (var outputs, certificates) = Outputs(result.Outputs);
+                (var outputs, certificates) = ItemOutputs.Of(input, result.Outputs, context.InstanceId, context.CurrentUtcDateTime);
                 result = result with { Outputs = outputs };
                 verifications = CommitmentVerifications();
                 // A verification is a new task like a decision: its department is told, in the same finishing activity. One
@@ -581,31 +579,6 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
             return endings;
         }
 
-        // The outputs of an approval: numbers for those the decision did not give, and the certificates to issue.
-        (IReadOnlyDictionary<string, string> Outputs, IssueCertificatesInput? Certificates) Outputs(IReadOnlyDictionary<string, string> given)
-        {
-            var outputs = new Dictionary<string, string>(given, StringComparer.Ordinal);
-            var certificates = new List<CertificateToIssue>();
-            foreach (var output in item.Outputs)
-            {
-                if (!outputs.TryGetValue(output.Key, out var value))
-                {
-                    value = Number(output);
-                    outputs[output.Key] = value;
-                }
-
-                if (output.Kind == OutputKind.Certificate && output.LicenceType is { } type)
-                {
-                    // A certificate of another party (the buyer's new title) is issued to them, not the applicant.
-                    certificates.Add(new CertificateToIssue(output.Key, output.Name, type, value,
-                        output.Holder is { } holder ? BundleParty.HolderOf(input.Parties, holder, input.Applicant.Id) : null));
-                }
-            }
-
-            return (outputs, certificates.Count == 0 ? null : new IssueCertificatesInput(
-                input.ApplicationId, input.Applicant.Id, item.Key, item.Name, item.Department, context.CurrentUtcDateTime, certificates));
-        }
-
         // A task to verify each commitment (告知承诺) the approval was given on: the verifier's, named in the ledger, once for
         // every item approved on it (whichever finishes first creates it; the task is created only if absent); in a
         // ledger from before, this item's own.
@@ -627,13 +600,6 @@ public sealed class ItemOrchestrator : TaskOrchestrator<ItemInput, ItemResult>
         // A verification several items share (its ledger line names a verifier and more than one item needs it).
         bool Shared(TaskRecord verification) => input.Materials.Any(m =>
             m.Verifier is not null && m.RequiredBy.Count > 1 && verification.TaskId.EndsWith($":verify:{m.Key}", StringComparison.Ordinal));
-
-        // From the instance and output alone (no clock), so a replay or a step run again after a crash issues the same number.
-        string Number(OutputDefinition output)
-        {
-            var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{context.InstanceId}:{output.Key}"));
-            return $"{output.NumberPrefix ?? output.Key.ToUpperInvariant()}-{Convert.ToHexString(hash, 0, 6)}";
-        }
 
         // The reason in Chinese (or as a person wrote it) and, when the engine wrote it, in English (ADR 0016): read in one language.
         ItemResult Ended(ItemState state, string by, string reason, string? reasonEn = null) => new(item.Key, state, by, reason, NoOutputs, [], ReasonEn: reasonEn);
