@@ -740,10 +740,13 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
     async Task<string> CompanyWaitingForTheBankAsync()
     {
         var company = $"bad-co-{Guid.NewGuid():N}"[..20];
-        await server.GiveLicenceAsync(company, "id-card");
+        // The legal representative's ID card is their own licence (the submission names them); the shareholder's identity
+        // is uploaded, as the company holds no ID card.
+        var representative = $"bad-rep-{Guid.NewGuid():N}"[..20];
+        await server.GiveLicenceAsync(representative, "id-card");
         using var client = server.Company(company);
         var materials = new List<object>();
-        foreach (var key in new[] { "articlesOfAssociation", "premisesProof", "taxAgentIdentity" })
+        foreach (var key in new[] { "articlesOfAssociation", "premisesProof", "taxAgentIdentity", "shareholderIdentity" })
         {
             materials.Add(new { key, kind = "upload", reference = await Walkthrough.UploadAsync(client, "company-opening", key) });
         }
@@ -774,6 +777,7 @@ public sealed partial class BadInputTests(ServerFixture server, ITestOutputHelpe
                 needsGasConnection = false,
             },
             materials,
+            parties = new Dictionary<string, object> { ["legalRepresentative"] = new { id = representative, name = "陈明" } },
         });
         submitted.Status.ShouldBe(HttpStatusCode.Accepted, submitted.Text);
         var id = submitted.Body!.ApplicationId;

@@ -27,10 +27,13 @@ public sealed class CompanyHttpTests(ServerFixture server)
     public async Task Deregistration_RulesCloseEveryLicenceAndTheSignedBankCallbackFinishesIt_AReplayIsRefused()
     {
         var company = $"co-{Guid.NewGuid():N}"[..20];
-        foreach (var type in HeldLicences.Append("id-card").Append("business-licence"))
+        foreach (var type in HeldLicences.Append("business-licence"))
         {
             await server.GiveLicenceAsync(company, type);
         }
+
+        // The legal representative's ID card is their own licence; the submission names them.
+        var (representativeId, representative) = await LegalRepresentativeAsync();
 
         using var client = server.Company(company, CompanyName);
         var resolution = await Walkthrough.UploadAsync(client, "company-deregistration", "dissolutionResolution");
@@ -43,6 +46,7 @@ public sealed class CompanyHttpTests(ServerFixture server)
                 new { key = "dissolutionResolution", kind = "upload", reference = resolution },
                 new { key = "liquidationDocuments", kind = "commitment" },
             },
+            parties = representative,
         });
         submitted.Status.ShouldBe(HttpStatusCode.Accepted, submitted.Text);
         var id = submitted.Body!.ApplicationId;
@@ -97,7 +101,9 @@ public sealed class CompanyHttpTests(ServerFixture server)
             ended.Reason.ShouldContain("注销", Case.Sensitive, type);
         }
 
-        licences["id-card"].Status.ShouldBe(Workflows.Licences.LicenceStatus.Held);
+        // The representative's own ID card, the material, is theirs: not the company's, and untouched by its closing.
+        licences.ShouldNotContainKey("id-card");
+        (await server.Licences.HistoryAsync(representativeId)).ShouldHaveSingleItem().Status.ShouldBe(Workflows.Licences.LicenceStatus.Held);
         var english = (await Walkthrough.LicencesAsync(client, "en")).Single(l => l.LicenceType == "business-licence");
         english.StatusName.ShouldBe("Revoked");
         english.Ended!.Reason.ShouldStartWith("Revoked by item 'Company deregistration'");
@@ -112,6 +118,7 @@ public sealed class CompanyHttpTests(ServerFixture server)
                 new { key = "dissolutionResolution", kind = "upload", reference = await Walkthrough.UploadAsync(client, "company-deregistration", "dissolutionResolution") },
                 new { key = "liquidationDocuments", kind = "commitment" },
             },
+            parties = representative,
         };
         using (var check = await client.PostAsync("/api/applications/check", Http.Body(again)))
         {
@@ -129,16 +136,17 @@ public sealed class CompanyHttpTests(ServerFixture server)
     public async Task Opening_TheBankCallsBackBeforeItsItemStarted_409WithRetryAfter_TheSameRequestAfterTheLicenceIsDelivered()
     {
         var company = $"co-{Guid.NewGuid():N}"[..20];
-        await server.GiveLicenceAsync(company, "id-card");
+        var (_, representative) = await LegalRepresentativeAsync();
         using var client = server.Company(company, CompanyName);
         var materials = new List<object>();
-        foreach (var key in new[] { "articlesOfAssociation", "premisesProof", "taxAgentIdentity" })
+        // The shareholder's identity is uploaded: it is read from the applicant's licences, and a company holds no ID card.
+        foreach (var key in new[] { "articlesOfAssociation", "premisesProof", "taxAgentIdentity", "shareholderIdentity" })
         {
             materials.Add(new { key, kind = "upload", reference = await Walkthrough.UploadAsync(client, "company-opening", key) });
         }
 
         // The name check is left to an officer: the business licence waits, and the bank account after it.
-        var submitted = await Walkthrough.SubmitAsync(client, new { templateKey = "company-opening", answers = OpeningAnswers(), materials });
+        var submitted = await Walkthrough.SubmitAsync(client, new { templateKey = "company-opening", answers = OpeningAnswers(), materials, parties = representative });
         submitted.Status.ShouldBe(HttpStatusCode.Accepted, submitted.Text);
         var id = submitted.Body!.ApplicationId;
         using var market = server.Officer("market-regulation");
@@ -175,6 +183,14 @@ public sealed class CompanyHttpTests(ServerFixture server)
         var done = await Walkthrough.WaitForApplicationAsync(client, id, a => a.Status != ApplicationStatus.InProgress, "the bundle to end");
         done.Status.ShouldBe(ApplicationStatus.Completed);
         done.Items.Single(i => i.Key == "bank-account").Outputs!["accountNumber"].ShouldBe("1202021109900123456");
+    }
+
+    // A legal representative (陈明, as the forms say) holding an ID card of their own, named as the submission names a party.
+    async Task<(string Id, Dictionary<string, object> Parties)> LegalRepresentativeAsync()
+    {
+        var id = $"rep-{Guid.NewGuid():N}"[..20];
+        await server.GiveLicenceAsync(id, "id-card");
+        return (id, new() { ["legalRepresentative"] = new { id, name = "陈明" } });
     }
 
     static object OpeningAnswers() => new

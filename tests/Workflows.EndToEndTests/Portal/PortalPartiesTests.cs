@@ -182,6 +182,9 @@ public sealed class PortalPartiesTests(ServerFixture server)
         await Expect(desk.Locator("#p-legalRepresentative legend")).ToHaveTextAsync("Legal representative (optional)");
         await Expect(desk.Locator("#p-legalRepresentative-me")).ToHaveCountAsync(0);
         await Expect(desk.Locator("#p-legalRepresentative #p-legalRepresentative-id")).ToBeVisibleAsync();
+        // The representative's ID card is theirs to hold, never the company's: the upload stays for one who holds none.
+        await Expect(desk.Locator("#m-legalRepIdCard")).ToContainTextAsync("Taken from the legal representative's own electronic licence when you name them and they hold it; otherwise upload it.");
+        await Expect(desk.Locator("#m-legalRepIdCard-file")).ToHaveCountAsync(1);
         await Scan(desk, "en apply company-deregistration");
     }
 

@@ -44,16 +44,25 @@ public sealed class CompanyDeregistrationBundleTests(StorageFixture storage) : I
 
     Task<SubmissionRequest> RequestAsync(string companyId, bool noOutstandingTax = true) => DeregistrationRequestAsync(harness, companyId, noOutstandingTax);
 
-    /// <summary>A deregistration that every rule approves; used by the licence reuse test too.</summary>
-    internal static async Task<SubmissionRequest> DeregistrationRequestAsync(BundleHarness harness, string companyId, bool noOutstandingTax = true) => new(
+    /// <summary>
+    /// A deregistration that every rule approves, naming the legal representative, whose own ID card (seeded here: the
+    /// registry keeps one licence per number) is the material; used by the licence reuse and licence life tests too.
+    /// </summary>
+    internal static async Task<SubmissionRequest> DeregistrationRequestAsync(BundleHarness harness, string companyId, bool noOutstandingTax = true)
+    {
+        await harness.GiveLicenceAsync(CompanyOpeningBundleTests.LegalRepId, "id-card", CompanyOpeningBundleTests.LegalRepIdNumber);
+        return await UnseededRequestAsync(harness, companyId, noOutstandingTax);
+    }
+
+    static async Task<SubmissionRequest> UnseededRequestAsync(BundleHarness harness, string companyId, bool noOutstandingTax) => new(
         "company-deregistration",
         new Applicant(companyId, ApplicantKind.Company, CompanyName),
         BundleHarness.Answers(new
         {
             companyName = CompanyName,
             creditCode = "91110108MA01ABCD1E",
-            legalRepName = "陈明",
-            legalRepIdNumber = "110108199007074567",
+            legalRepName = CompanyOpeningBundleTests.LegalRepName,
+            legalRepIdNumber = CompanyOpeningBundleTests.LegalRepIdNumber,
             contactPhone = "13912345678",
             deregistrationMode = "simple",
             deregistrationReason = "shareholder-resolution",
@@ -77,13 +86,12 @@ public sealed class CompanyDeregistrationBundleTests(StorageFixture storage) : I
         [
             new MaterialProvision("dissolutionResolution", ProvisionKind.Upload, await harness.UploadAsync(companyId, "company-deregistration", "dissolutionResolution")),
             new MaterialProvision("liquidationDocuments", ProvisionKind.Commitment),
-        ]);
+        ],
+        CompanyOpeningBundleTests.LegalRep);
 
-    // The template takes the legal representative's ID card from the APPLICANT's licences, and the applicant is the
-    // company, so the card has to be seeded on the company's id.
+    // The company's licences; the legal representative's ID card is theirs, seeded by the request.
     async Task GiveLicencesAsync(string companyId, params string[] types)
     {
-        await harness.GiveLicenceAsync(companyId, "id-card", "ID-110108199007074567");
         await harness.GiveLicenceAsync(companyId, "business-licence", "91-20200101-0001");
         foreach (var type in types)
         {
@@ -137,6 +145,9 @@ public sealed class CompanyDeregistrationBundleTests(StorageFixture storage) : I
         ledger["roadTransportLicence"].Status.ShouldBe(MaterialStatus.FromLicence);
         ledger["fireSafetyCertificate"].Status.ShouldBe(MaterialStatus.FromLicence);
         ledger["businessLicence"].Status.ShouldBe(MaterialStatus.FromLicence);
+        // The legal representative's ID card is the representative's own licence, not the company's.
+        ledger["legalRepIdCard"].Status.ShouldBe(MaterialStatus.FromLicence);
+        ledger["legalRepIdCard"].Party.ShouldBe("legalRepresentative");
         ledger["taxClearance"].Status.ShouldBe(MaterialStatus.ProducedByItem);
         ledger["liquidationDocuments"].Status.ShouldBe(MaterialStatus.Committed);
         // Nothing is asked for items whose licence the company does not hold.
@@ -268,5 +279,24 @@ public sealed class CompanyDeregistrationBundleTests(StorageFixture storage) : I
         var audit = await harness.Audit.ReadAsync(app);
         audit.ShouldContain(e => e.Action == "item.rejected" && e.Actor == "officer:officer-t2" && e.Detail == "Unpaid land value tax of 2024.");
         audit.ShouldContain(e => e.Action == "application.ended" && e.After == nameof(ApplicationStatus.PartiallyCompleted));
+    }
+
+    [Fact]
+    public async Task Check_LegalRepresentativeHoldsNoIdCard_TheOneNoticeAsksForItNamingThem_AnUploadDoesIt()
+    {
+        const string company = "company-rep-no-card";
+        await GiveLicencesAsync(company);
+        var request = await UnseededRequestAsync(harness, company, noOutstandingTax: true);
+        var missing = (await harness.Applications.CheckAsync(request)).ShouldHaveSingleItem();
+        missing.Path.ShouldBe("materials.legalRepIdCard");
+        missing.Code.ShouldBe("material.missing");
+        missing.Message.ShouldContain($"法定代表人（{CompanyOpeningBundleTests.LegalRepName}）持有电子证照“id-card”");
+
+        var upload = new MaterialProvision("legalRepIdCard", ProvisionKind.Upload, await harness.UploadAsync(company, "company-deregistration", "legalRepIdCard"));
+        var result = await harness.Applications.SubmitAsync(request with { Materials = [.. request.Materials, upload] }, "dr-rep-upload");
+        result.Accepted.ShouldBeTrue(Problems(result));
+        var card = result.Ledger.Single(m => m.Key == "legalRepIdCard");
+        card.Status.ShouldBe(MaterialStatus.Uploaded);
+        card.Party.ShouldBe("legalRepresentative");
     }
 }

@@ -23,11 +23,22 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
 
     public async Task DisposeAsync() => await harness.DisposeAsync();
 
-    async Task<SubmissionRequest> RequestAsync(string companyId, object? answers = null, ProvisionKind premises = ProvisionKind.Upload) => new(
+    // The legal representative the form names (陈明), as the submission names them: a citizen with an account of their own.
+    internal const string LegalRepId = "citizen-chen";
+    internal const string LegalRepName = "陈明";
+    internal const string LegalRepIdNumber = "110108199007074567";
+
+    internal static Dictionary<string, PartyIdentity> LegalRep => new() { ["legalRepresentative"] = new(LegalRepId, LegalRepName) };
+
+    async Task<SubmissionRequest> RequestAsync(
+        string companyId, object? answers = null, ProvisionKind premises = ProvisionKind.Upload, bool nameLegalRep = true, bool uploadLegalRepIdCard = false) => new(
         "company-opening",
         new Applicant(companyId, ApplicantKind.Company, CompanyName),
         BundleHarness.Answers(answers ?? Form()),
-        await MaterialsAsync(companyId, premises));
+        [.. await MaterialsAsync(companyId, premises), .. uploadLegalRepIdCard
+            ? [new MaterialProvision("legalRepIdCard", ProvisionKind.Upload, await harness.UploadAsync(companyId, "company-opening", "legalRepIdCard"))]
+            : Array.Empty<MaterialProvision>()],
+        nameLegalRep ? LegalRep : null);
 
     static object Form(bool wantsSeal = true, int capitalContributionYears = 5, bool utilities = false) => new
     {
@@ -38,8 +49,8 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
         capitalContributionYears,
         registeredAddress = "杭州市西湖区文三路100号501室",
         businessScope = "软件开发；信息技术咨询服务",
-        legalRepName = "陈明",
-        legalRepIdNumber = "110108199007074567",
+        legalRepName = LegalRepName,
+        legalRepIdNumber = LegalRepIdNumber,
         contactPhone = "13912345678",
         wantsSeal,
         sealCount = wantsSeal ? 3 : (int?)null,
@@ -62,12 +73,14 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
             await Upload("articlesOfAssociation"),
             premises == ProvisionKind.Upload ? await Upload("premisesProof") : new MaterialProvision("premisesProof", premises),
             await Upload("taxAgentIdentity"),
+            // The shareholder's identity still comes from the APPLICANT's licences, and a company holds no ID card.
+            await Upload("shareholderIdentity"),
         ];
     }
 
-    // The template takes the legal representative's ID card (and the shareholder's identity) from the APPLICANT's
-    // licences, and the applicant is the company, so the card has to be seeded on the company's id.
-    Task GiveLegalRepIdCardAsync(string companyId) => harness.GiveLicenceAsync(companyId, "id-card", "ID-110108199007074567");
+    // The legal representative's ID card comes from the representative's OWN licences (the party the submission names),
+    // never from the company's: the card is seeded on the representative's id, with the number the form gives.
+    Task GiveLegalRepIdCardAsync() => harness.GiveLicenceAsync(LegalRepId, "id-card", LegalRepIdNumber);
 
     static string Problems(SubmissionResult result) => string.Join("; ", result.Problems.Select(p => $"{p.Path}: {p.Message}"));
 
@@ -79,7 +92,7 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
     {
         const string company = "company-a";
         const string app = "co-all-approved";
-        await GiveLegalRepIdCardAsync(company);
+        await GiveLegalRepIdCardAsync();
         var result = await harness.Applications.SubmitAsync(await RequestAsync(company), app);
         result.Accepted.ShouldBeTrue(Problems(result));
         result.Ledger.Single(m => m.Key == "legalRepIdCard").Status.ShouldBe(MaterialStatus.FromLicence);
@@ -134,7 +147,7 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
         issued.IssuedBy.ShouldBe("market-regulation");
         (await harness.Licences.ReadDocumentAsync(issued)).ShouldContain(issued.Number);
         held.Select(l => l.LicenceType).ShouldBe(
-            ["id-card", "business-licence", "official-seal-record", "tax-registration", "bank-account-licence", "social-insurance-registration", "housing-fund-registration"],
+            ["business-licence", "official-seal-record", "tax-registration", "bank-account-licence", "social-insurance-registration", "housing-fund-registration"],
             ignoreOrder: true);
         held.Single(l => l.LicenceType == "bank-account-licence").Number.ShouldBe(bank.Outputs["bankAccount"]);
 
@@ -159,7 +172,7 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
     {
         const string company = "company-b";
         const string app = "co-no-seal";
-        await GiveLegalRepIdCardAsync(company);
+        await GiveLegalRepIdCardAsync();
         var result = await harness.Applications.SubmitAsync(await RequestAsync(company, Form(wantsSeal: false)), app);
         result.Accepted.ShouldBeTrue(Problems(result));
         // The one set of materials is planned without the seal item.
@@ -194,7 +207,7 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
     {
         const string company = "company-c";
         const string app = "co-commitment";
-        await GiveLegalRepIdCardAsync(company);
+        await GiveLegalRepIdCardAsync();
         var result = await harness.Applications.SubmitAsync(await RequestAsync(company, premises: ProvisionKind.Commitment), app);
         result.Accepted.ShouldBeTrue(Problems(result));
         var premises = result.Ledger.Single(m => m.Key == "premisesProof");
@@ -242,7 +255,7 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
     {
         const string company = "company-d";
         const string app = "co-rejected";
-        await GiveLegalRepIdCardAsync(company);
+        await GiveLegalRepIdCardAsync();
         var result = await harness.Applications.SubmitAsync(await RequestAsync(company, Form(capitalContributionYears: 10, utilities: true)), app);
         result.Accepted.ShouldBeTrue(Problems(result));
 
@@ -264,7 +277,7 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
         }
 
         // Nothing was issued; the read model and the audit trail say why.
-        (await harness.Licences.ListAsync(company)).Select(l => l.LicenceType).ShouldBe(["id-card"]);
+        (await harness.Licences.ListAsync(company)).ShouldBeEmpty();
         var record = (await harness.Store.GetAsync(app))!;
         record.Status.ShouldBe(ApplicationStatus.Rejected);
         record.Items.Single(i => i.Key == "tax-registration").ReasonEn!.ShouldContain("Capital must be paid in within five years");
@@ -280,7 +293,7 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
     {
         const string company = "company-e";
         const string app = "co-rejected-lean";
-        await GiveLegalRepIdCardAsync(company);
+        await GiveLegalRepIdCardAsync();
         var result = await harness.Applications.SubmitAsync(await RequestAsync(company, Form(wantsSeal: false, capitalContributionYears: 10)), app);
         result.Accepted.ShouldBeTrue(Problems(result));
         result.Ledger.Single(m => m.Key == "businessLicence").RequiredBy.ShouldBe(["tax-registration", "bank-account", "social-insurance", "housing-fund"], ignoreOrder: true);
@@ -308,7 +321,7 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
     {
         // Opening issues the business licence, seal record, social insurance, housing fund and bank account licences ...
         const string company = "company-reuse";
-        await GiveLegalRepIdCardAsync(company);
+        await GiveLegalRepIdCardAsync();
         (await harness.Applications.SubmitAsync(await RequestAsync(company), "co-reuse-open")).Accepted.ShouldBeTrue();
         await harness.WaitForExternalRequestAsync("co-reuse-open", "bank-account");
         await OpenBankAccountAsync("co-reuse-open");
@@ -338,5 +351,78 @@ public sealed class CompanyOpeningBundleTests(StorageFixture storage) : IAsyncLi
         {
             stillHeld.ShouldNotContain(type);
         }
+    }
+
+    [Fact]
+    public async Task Submit_LegalRepresentativeHoldsAnIdCard_TheCardComesFromTheirOwnLicence_NoUploadAndNobodyWaitsForThem()
+    {
+        const string company = "company-rep-card";
+        const string app = "co-rep-card";
+        await GiveLegalRepIdCardAsync();
+        // The company holds no ID card: the representative's own does it, and the ledger says whose it is.
+        (await harness.Licences.ListAsync(company)).ShouldBeEmpty();
+        var result = await harness.Applications.SubmitAsync(await RequestAsync(company), app);
+        result.Accepted.ShouldBeTrue(Problems(result));
+        var card = result.Ledger.Single(m => m.Key == "legalRepIdCard");
+        card.Status.ShouldBe(MaterialStatus.FromLicence);
+        card.Reference.ShouldBe("id-card");
+        card.Party.ShouldBe("legalRepresentative");
+        card.RequiredBy.ShouldBe(["business-licence", "seal-engraving", "tax-registration", "bank-account"], ignoreOrder: true);
+
+        // The representative confirms nothing (the template asks no confirmation of them): the items needing the card run at once.
+        await harness.WaitForExternalRequestAsync(app, "bank-account");
+        await OpenBankAccountAsync(app);
+        (await harness.WaitForOutcomeAsync(app)).Status.ShouldBe(BundleStatus.Completed);
+        var record = (await harness.Store.GetAsync(app))!;
+        record.Materials.Single(m => m.Key == "legalRepIdCard").Party.ShouldBe("legalRepresentative");
+        var party = record.Parties.ShouldNotBeNull().ShouldHaveSingleItem();
+        party.Role.ShouldBe("legalRepresentative");
+        party.Id.ShouldBe(LegalRepId);
+        party.Name.ShouldBe(LegalRepName);
+        party.Confirmation.ShouldBeNull();
+        // The bundle issued the company's licences; the representative's card is theirs, still held and untouched.
+        (await harness.Licences.ListAsync(LegalRepId)).Select(l => l.LicenceType).ShouldBe(["id-card"]);
+    }
+
+    [Fact]
+    public async Task Submit_LegalRepresentativeHoldsNoIdCard_TheUploadIsTheFallback_NamedOrNot()
+    {
+        const string company = "company-rep-upload";
+        // The company itself holding an ID card (as a registry might say of a sole trader) is not the representative's.
+        await harness.GiveLicenceAsync(company, "id-card", "ID-COMPANY-1");
+        var named = await harness.Applications.SubmitAsync(await RequestAsync(company, uploadLegalRepIdCard: true), "co-rep-upload");
+        named.Accepted.ShouldBeTrue(Problems(named));
+        var card = named.Ledger.Single(m => m.Key == "legalRepIdCard");
+        card.Status.ShouldBe(MaterialStatus.Uploaded);
+        card.Reference.ShouldStartWith($"{company}/");
+        card.Party.ShouldBe("legalRepresentative");
+
+        // Not named, the optional representative holds nothing: the upload alone does it, as before parties were named.
+        var unnamed = await harness.Applications.SubmitAsync(await RequestAsync(company, nameLegalRep: false, uploadLegalRepIdCard: true), "co-rep-upload-unnamed");
+        unnamed.Accepted.ShouldBeTrue(Problems(unnamed));
+        unnamed.Ledger.Single(m => m.Key == "legalRepIdCard").Status.ShouldBe(MaterialStatus.Uploaded);
+    }
+
+    [Fact]
+    public async Task Submit_LegalRepresentativeHoldsNoIdCardAndNothingUploaded_RefusedInTheOneNoticeNamingThem_TheCompanysOwnCardDoesNotCount()
+    {
+        const string company = "company-rep-missing";
+        await harness.GiveLicenceAsync(company, "id-card", "ID-COMPANY-2");
+        var named = await harness.Applications.SubmitAsync(await RequestAsync(company), "co-rep-missing");
+        named.Accepted.ShouldBeFalse();
+        var missing = named.Problems.ShouldHaveSingleItem(Problems(named));
+        missing.Path.ShouldBe("materials.legalRepIdCard");
+        missing.Code.ShouldBe("material.missing");
+        missing.Message.ShouldContain($"上传该材料或法定代表人（{LegalRepName}）持有电子证照“id-card”");
+        missing.MessageEn.ShouldNotBeNull().ShouldContain("upload it or the legal representative holds the electronic licence 'id-card'");
+        missing.Departments.ShouldNotBeNull().ShouldBe(["market-regulation", "police", "tax", "bank"], ignoreOrder: true);
+        (await harness.Client.GetInstanceAsync("co-rep-missing")).ShouldBeNull();
+
+        // Not naming the representative at all: told the same way, in the same one notice, and the check says so before.
+        var unnamed = await RequestAsync(company, nameLegalRep: false);
+        (await harness.Applications.CheckAsync(unnamed)).ShouldHaveSingleItem().Path.ShouldBe("materials.legalRepIdCard");
+        var refused = await harness.Applications.SubmitAsync(unnamed, "co-rep-missing-unnamed");
+        refused.Accepted.ShouldBeFalse();
+        refused.Problems.ShouldHaveSingleItem().MessageEn.ShouldNotBeNull().ShouldContain("the legal representative holds the electronic licence 'id-card'");
     }
 }

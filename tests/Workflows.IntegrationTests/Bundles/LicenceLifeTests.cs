@@ -28,7 +28,7 @@ public sealed class LicenceLifeTests(StorageFixture storage) : IAsyncLifetime
     {
         const string company = "company-closed";
         const string app = "life-dereg";
-        foreach (var type in new[] { "id-card", "business-licence", "social-insurance-registration", "official-seal-record", "tax-registration" })
+        foreach (var type in new[] { "business-licence", "social-insurance-registration", "official-seal-record", "tax-registration" })
         {
             await harness.GiveLicenceAsync(company, type, $"{type}-0001");
         }
@@ -57,8 +57,8 @@ public sealed class LicenceLifeTests(StorageFixture storage) : IAsyncLifetime
             end.ReasonEn.ShouldNotBeNull(type).ShouldContain("Revoked by item", Case.Sensitive, type);
         }
 
-        // What the deregistration did not close stays held, and what it issued is the company's.
-        history["id-card"].Status.ShouldBe(LicenceStatus.Held);
+        // What the deregistration did not close stays held (the legal representative's own ID card too), and what it issued is the company's.
+        (await harness.Licences.HistoryAsync(CompanyOpeningBundleTests.LegalRepId)).ShouldHaveSingleItem().Status.ShouldBe(LicenceStatus.Held);
         history["deregistration-notice"].Status.ShouldBe(LicenceStatus.Held);
         var held = (await harness.Licences.ListAsync(company)).Select(l => l.LicenceType).ToList();
         held.ShouldNotContain("business-licence");
@@ -88,7 +88,6 @@ public sealed class LicenceLifeTests(StorageFixture storage) : IAsyncLifetime
     public async Task Deregistration_CompanyThatNeverHeldABusinessLicence_IsRefusedSayingSo()
     {
         const string company = "company-unlicensed";
-        await harness.GiveLicenceAsync(company, "id-card", "ID-1");
         var result = await harness.Applications.SubmitAsync(await CompanyDeregistrationBundleTests.DeregistrationRequestAsync(harness, company), "life-unlicensed");
         result.Accepted.ShouldBeFalse();
         result.Problems.ShouldContain(p => p.Code == "applicant.licence.missing" && p.Path == "applicant.licences.business-licence");

@@ -239,7 +239,8 @@ public sealed class CallbackDeliveryTests(StorageFixture storage) : IAsyncLifeti
 
     async Task SubmitAsync(string company, string app, bool nameCheckPassed, int capitalContributionYears = 5)
     {
-        await harness.GiveLicenceAsync(company, "id-card", "ID-110108199007074567");
+        // The legal representative's ID card is their own licence; the shareholder's identity is uploaded (a company holds no ID card).
+        await harness.GiveLicenceAsync(CompanyOpeningBundleTests.LegalRepId, "id-card", CompanyOpeningBundleTests.LegalRepIdNumber);
         async Task<MaterialProvision> Upload(string key) => new(key, ProvisionKind.Upload, await harness.UploadAsync(company, "company-opening", key));
         var request = new SubmissionRequest("company-opening", new Applicant(company, ApplicantKind.Company, CompanyName), BundleHarness.Answers(new
         {
@@ -262,7 +263,8 @@ public sealed class CallbackDeliveryTests(StorageFixture storage) : IAsyncLifeti
             needsWaterConnection = false,
             needsPowerConnection = false,
             needsGasConnection = false,
-        }), [await Upload("articlesOfAssociation"), await Upload("premisesProof"), await Upload("taxAgentIdentity")]);
+        }), [await Upload("articlesOfAssociation"), await Upload("premisesProof"), await Upload("taxAgentIdentity"), await Upload("shareholderIdentity")],
+            CompanyOpeningBundleTests.LegalRep);
         var result = await harness.Applications.SubmitAsync(request, app);
         result.Accepted.ShouldBeTrue(string.Join("; ", result.Problems.Select(p => $"{p.Path}: {p.Message}")));
     }

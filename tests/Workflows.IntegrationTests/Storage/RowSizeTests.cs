@@ -182,7 +182,6 @@ public sealed class RowSizeTests(StorageFixture storage) : IAsyncLifetime
         await using var harness = await BundleHarness.StartAsync(storage, "rowdr");
         const string company = "company-long-reason";
         const string app = "dr-long-reason";
-        await harness.GiveLicenceAsync(company, "id-card", "ID-110108199007074567");
         await harness.GiveLicenceAsync(company, "business-licence", "91-20200101-0001");
         // Every licence the template reads is held, so every item is in the record with its rule's Chinese rationale.
         foreach (var licence in Licences)
@@ -211,7 +210,6 @@ public sealed class RowSizeTests(StorageFixture storage) : IAsyncLifetime
         await using var harness = await BundleHarness.StartAsync(storage, "rowcb");
         const string company = "company-big-callback";
         const string app = "dr-big-callback";
-        await harness.GiveLicenceAsync(company, "id-card", "ID-110108199007074567");
         await harness.GiveLicenceAsync(company, "business-licence", "91-20200101-0001");
         await harness.GiveLicenceAsync(company, "bank-account-licence", "bank-account-licence-0001");
         var result = await harness.Applications.SubmitAsync(await CompanyDeregistrationBundleTests.DeregistrationRequestAsync(harness, company), app);

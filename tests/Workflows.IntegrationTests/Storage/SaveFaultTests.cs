@@ -34,7 +34,6 @@ public sealed class SaveFaultTests(StorageFixture storage) : IAsyncLifetime
     // A deregistration whose tax clearance waits for an officer, once the bundle has saved that and waits too.
     async Task<string> SubmitAndWaitForTheOfficerAsync(string company, string app)
     {
-        await harness.GiveLicenceAsync(company, "id-card", "ID-110108199007074567");
         await harness.GiveLicenceAsync(company, "business-licence", "91-20200101-0001");
         var result = await harness.Applications.SubmitAsync(await CompanyDeregistrationBundleTests.DeregistrationRequestAsync(harness, company, noOutstandingTax: false), app);
         result.Accepted.ShouldBeTrue();

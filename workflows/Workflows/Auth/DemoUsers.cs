@@ -18,7 +18,7 @@ public sealed record DemoUser(
     bool Supervisor = false);
 
 /// <summary>
-/// The demo users: three citizens, a company, an officer and a supervisor per department of the built-in catalog, the
+/// The demo users: four citizens (one the company's legal representative), a company, an officer and a supervisor per department of the built-in catalog, the
 /// service hall's helper and an administrator. Officers are <c>officer-DEPARTMENT</c>, supervisors <c>supervisor-DEPARTMENT</c>.
 /// </summary>
 public static class DemoUsers
@@ -36,6 +36,8 @@ public static class DemoUsers
             new("citizen-li", "李强", CallerRole.Applicant, ApplicantKind.Citizen, Licences: ["id-card", "household-register", "property-certificate"]),
             // A worker near retirement: the social security card and the employee's medical enrolment the retirement bundle reads and supersedes.
             new("citizen-zhao", "赵建国", CallerRole.Applicant, ApplicantKind.Citizen, Licences: ["id-card", "household-register", "social-security-card", "medical-insurance-registration"]),
+            // The demo company's legal representative: its opening and deregistration take his ID card from his own licences.
+            new("citizen-chen", "陈明", CallerRole.Applicant, ApplicantKind.Citizen, Licences: ["id-card"]),
             new("company-hengtai", "恒泰贸易有限公司", CallerRole.Applicant, ApplicantKind.Company, Licences: []),
             new("admin", "系统管理员", CallerRole.Administrator),
         };
