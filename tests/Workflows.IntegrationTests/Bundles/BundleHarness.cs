@@ -153,5 +153,18 @@ public sealed class BundleHarness : IAsyncDisposable
         return state.ReadOutputAs<BundleOutcome>()!;
     }
 
+    /// <summary>Sends a message to an instance's current execution through the provider's own API, as a dead host's
+    /// message would arrive: a completion of a lost run (ADR 0027).</summary>
+    public async Task DeliverAsync(string instanceId, DurableTask.Core.History.HistoryEvent message)
+    {
+        var rows = await TaskHubHistory.EventsAsync(Hub, instanceId);
+        var execution = rows.First(r => r.GetString("EventType") == nameof(DurableTask.Core.History.EventType.ExecutionStarted)).GetString("ExecutionId");
+        await engine.Services.GetRequiredService<DurableTask.AzureStorage.AzureStorageOrchestrationService>().SendTaskOrchestrationMessageAsync(new DurableTask.Core.TaskMessage
+        {
+            OrchestrationInstance = new DurableTask.Core.OrchestrationInstance { InstanceId = instanceId, ExecutionId = execution },
+            Event = message,
+        });
+    }
+
     public ValueTask DisposeAsync() => engine.DisposeAsync();
 }

@@ -8,6 +8,7 @@ using Workflows.Calendar;
 using Workflows.Notifications;
 using Workflows.Orchestration;
 using Workflows.Templates;
+using Workflows.Testing;
 
 namespace Workflows.IntegrationTests.Bundles;
 
@@ -103,6 +104,34 @@ public sealed class PartiesBundleTests(StorageFixture storage) : IAsyncLifetime
         entry.Actor.ShouldBe($"party:{seller}");
         entry.After.ShouldBe(nameof(PartyConfirmationStatus.Confirmed));
         audit.Single(e => e.Action == "item.approved" && e.StepId.StartsWith("transfer-tax:", StringComparison.Ordinal)).At.ShouldBeGreaterThanOrEqualTo(entry.At);
+        await harness.Applications.WithdrawAsync(app, "测试结束");
+        await harness.WaitForOutcomeAsync(app);
+    }
+
+    [Fact]
+    public async Task HouseTransfer_ALostRunsCompletionFiresTheSellersDeadlineEarly_TheDeadlineIsAimedAgainAndTheSellerStillConfirms()
+    {
+        // ADR 0027: the engine may complete the deadline's timer with a lost run's completion long before its time.
+        const string buyer = "citizen-buyer-p4";
+        const string app = "party-early";
+        var seller = SellerOf(buyer);
+        await SubmitHouseAsync(buyer, app);
+        var asked = await WaitForConfirmationAsync(seller, app, PartyConfirmationStatus.Awaiting);
+        var deadline = (await TaskHubHistory.EventsAsync(harness.Hub, app)).Where(r => r.GetString("EventType") == "TimerCreated")
+            .Single(r => Math.Abs((r.GetDateTime("FireAt")!.Value - asked.Party.DueAt!.Value).TotalSeconds) < 1);
+
+        await harness.DeliverAsync(app, new DurableTask.Core.History.TaskCompletedEvent(-1, deadline.GetInt32("EventId")!.Value, "true"));
+        var watch = Stopwatch.StartNew();
+        while ((await TaskHubHistory.EventsAsync(harness.Hub, app)).Count(r => r.GetString("EventType") == "TimerCreated" && r.GetDateTime("FireAt") == deadline.GetDateTime("FireAt")) < 2)
+        {
+            watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(15), "the deadline was not aimed again");
+            await Task.Delay(200);
+        }
+
+        (await harness.Client.GetInstanceAsync(app))!.RuntimeStatus.ShouldBe(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Running, "the early completion ended the bundle");
+        (await harness.Audit.ReadAsync(app)).ShouldNotContain(e => e.Action == "party.confirmation.expired");
+        await harness.Applications.AnswerAsPartyAsync(app, new PartyConfirmationGiven("seller", seller, true, null, DateTime.UtcNow));
+        await WaitForConfirmationAsync(seller, app, PartyConfirmationStatus.Confirmed);
         await harness.Applications.WithdrawAsync(app, "测试结束");
         await harness.WaitForOutcomeAsync(app);
     }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using DurableTask.AzureStorage;
-using DurableTask.Core;
 using DurableTask.Core.History;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,7 +40,7 @@ public sealed class MisdeliveredCompletionTests(StorageFixture storage) : IAsync
         await StartAsync(id, parallel: false);
         await harness.WaitForTaskAsync(Department, id, First);
 
-        await DeliverAsync(id, await SlotOfAsync(id, First), slot => new TaskCompletedEvent(-1, slot, "true"));
+        await harness.DeliverAsync(id, new TaskCompletedEvent(-1, await SlotOfAsync(id, First), "true"));
         await WaitForAuditAsync(id, "item.completion.misdelivered");
         (await harness.Client.GetInstanceAsync(id)).ShouldNotBeNull().RuntimeStatus.ShouldBe(OrchestrationRuntimeStatus.Running, "the bundle took the lost run's true for the item's result");
 
@@ -67,7 +65,7 @@ public sealed class MisdeliveredCompletionTests(StorageFixture storage) : IAsync
         await WaitForAsync(async () => (await harness.Store.GetAsync(id))?.Items.Single(i => i.Key == First).State == ItemState.Rejected, "the bundle recorded the first item");
 
         // The first item's result again, in the second's place.
-        await DeliverAsync(id, await SlotOfAsync(id, Second), slot => new SubOrchestrationInstanceCompletedEvent(-1, slot, first.SerializedOutput));
+        await harness.DeliverAsync(id, new SubOrchestrationInstanceCompletedEvent(-1, await SlotOfAsync(id, Second), first.SerializedOutput));
         await WaitForAuditAsync(id, "item.completion.misdelivered");
 
         await harness.Applications.DecideAsync(id, Second, new OfficerDecided(DecisionKind.Approve, "officer-b", "Fine."));
@@ -85,19 +83,6 @@ public sealed class MisdeliveredCompletionTests(StorageFixture storage) : IAsync
         var rows = await TaskHubHistory.EventsAsync(harness.Hub, id);
         return rows.Single(r => r.GetString("EventType") == nameof(EventType.SubOrchestrationInstanceCreated) && r.GetString("InstanceId") == ItemOrchestrator.InstanceId(id, itemKey))
             .GetInt32("EventId")!.Value;
-    }
-
-    // Sends a completion to the bundle's current execution the way the provider sends an activity's or a child's.
-    async Task DeliverAsync(string id, int slot, Func<int, HistoryEvent> completion)
-    {
-        var rows = await TaskHubHistory.EventsAsync(harness.Hub, id);
-        var execution = rows.First(r => r.GetString("EventType") == nameof(EventType.ExecutionStarted)).GetString("ExecutionId");
-        var service = harness.Services.GetRequiredService<AzureStorageOrchestrationService>();
-        await service.SendTaskOrchestrationMessageAsync(new TaskMessage
-        {
-            OrchestrationInstance = new OrchestrationInstance { InstanceId = id, ExecutionId = execution },
-            Event = completion(slot),
-        });
     }
 
     async Task WaitForAuditAsync(string id, string action) =>

@@ -34,6 +34,9 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
     public static TimeSpan SaveRetryDelay(int attempt) =>
         TimeSpan.FromSeconds(Math.Min(30 * Math.Pow(2, Math.Clamp(attempt - 1, 0, 10)), 30 * 60));
 
+    /// <summary>How much earlier than its time a bundle's timer may fire and still count as fired (ADR 0027).</summary>
+    public static readonly TimeSpan EarlyFireTolerance = TimeSpan.FromSeconds(5);
+
     sealed class Run(TaskOrchestrationContext context, BundleInput input)
     {
         // The template walked: the pinned snapshot, or the newer version an administrator moved the application to (2.5).
@@ -53,13 +56,13 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         // Notifications made but not written yet: they go with the next save, as the audit does.
         readonly List<Notification> notices = [];
         // Per deferred material, the timer that reminds the applicant shortly before its deadline.
-        readonly Dictionary<string, (Task Timer, CancellationTokenSource Cancel)> reminders = new(StringComparer.Ordinal);
+        readonly Dictionary<string, (Task Timer, CancellationTokenSource Cancel, DateTime At)> reminders = new(StringComparer.Ordinal);
         // The committed due time, moved by the times items waited on the applicant as the items report them.
         readonly List<ApplicantHold> holds = [];
         // The parties besides the applicant and where each one's confirmation stands, in the template's order (2.4).
         readonly List<PartyStanding> standings = [];
         // Per party who must still confirm, the timer of their deadline; the items that need them wait meanwhile.
-        readonly Dictionary<string, (Task Timer, CancellationTokenSource Cancel)> awaiting = new(StringComparer.Ordinal);
+        readonly Dictionary<string, (Task Timer, CancellationTokenSource Cancel, DateTime At)> awaiting = new(StringComparer.Ordinal);
         // A missed confirmation whose template says the bundle ends: nothing more starts.
         bool ended;
         bool withdrawn;
@@ -107,6 +110,11 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 }
 
                 var first = await Task.WhenAny(waits);
+                if (FiredEarly(awaiting, first) || FiredEarly(reminders, first))
+                {
+                    continue;
+                }
+
                 if (awaiting.FirstOrDefault(a => a.Value.Timer == first).Key is { } late)
                 {
                     Missed(late, null);
@@ -578,7 +586,8 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                     var due = input.ClockOrDefault().Due(input.SubmittedAt, days);
                     standing = standing with { Confirmation = PartyConfirmationStatus.Awaiting, DueAt = due };
                     var cancel = new CancellationTokenSource();
-                    awaiting[party.Role] = (context.CreateTimer(due > context.CurrentUtcDateTime ? due : context.CurrentUtcDateTime, cancel.Token), cancel);
+                    var at = due > context.CurrentUtcDateTime ? due : context.CurrentUtcDateTime;
+                    awaiting[party.Role] = (context.CreateTimer(at, cancel.Token), cancel, at);
                     Audit("engine", "party.confirmation.requested", null, nameof(PartyConfirmationStatus.Awaiting), $"{party.Role}：{party.Id}，{due:o} 前", $"{party.Role}: {party.Id}, by {due:o}");
                     notices.Add(Notification.Of($"{input.ApplicationId}:confirm:{party.Role}", RecipientKind.Applicant, party.Id, NotificationTopics.PartyConfirmationRequested,
                         new("请确认", "Please confirm"),
@@ -706,8 +715,24 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             {
                 var at = m.DueAt!.Value - lead;
                 var cancel = new CancellationTokenSource();
-                reminders[m.Key] = (context.CreateTimer(at > context.CurrentUtcDateTime ? at : context.CurrentUtcDateTime, cancel.Token), cancel);
+                var fireAt = at > context.CurrentUtcDateTime ? at : context.CurrentUtcDateTime;
+                reminders[m.Key] = (context.CreateTimer(fireAt, cancel.Token), cancel, fireAt);
             }
+        }
+
+        // A deadline's or reminder's timer that "fired" well before its time was completed by a lost run's completion
+        // (ADR 0027), not by the clock: it is aimed again at the same time and nothing acts. The provider's own timers
+        // fire up to about a second early, so only an earlier fire counts, and every history written so far replays alike.
+        bool FiredEarly(Dictionary<string, (Task Timer, CancellationTokenSource Cancel, DateTime At)> timers, Task fired)
+        {
+            if (timers.FirstOrDefault(t => t.Value.Timer == fired) is not { Key: { } key, Value: var timer } || context.CurrentUtcDateTime >= timer.At - EarlyFireTolerance)
+            {
+                return false;
+            }
+
+            OrchestrationLog.TimerFiredEarly(context.CreateReplaySafeLogger<BundleOrchestrator>(), input.ApplicationId, key, timer.At);
+            timers[key] = (context.CreateTimer(timer.At, timer.Cancel.Token), timer.Cancel, timer.At);
+            return true;
         }
 
         void RemindIfStillAwaited(string key)

@@ -23,6 +23,9 @@ internal static partial class OrchestrationLog
     [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Item {ItemKey} of {ApplicationId}: the engine delivered something else in place of its completion; reading its stored result (ADR 0027)")]
     public static partial void ItemCompletionLost(ILogger logger, string applicationId, string itemKey);
 
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "Application {ApplicationId}: the timer of {Key} completed before its time {At:O}; aimed again (ADR 0027)")]
+    public static partial void TimerFiredEarly(ILogger logger, string applicationId, string key, DateTime at);
+
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Application {ApplicationId} could not be saved (attempt {Attempt}); trying again in {Wait}: {Error}")]
     public static partial void SaveFailed(ILogger logger, string applicationId, int attempt, TimeSpan wait, string error);
 
