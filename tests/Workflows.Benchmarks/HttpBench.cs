@@ -65,10 +65,14 @@ public sealed partial class HttpBench(HttpPlan plan, TextWriter progress)
     /// <param name="levels">Applications stored before each measure.</param>
     /// <param name="window">How long the client submits at each level.</param>
     /// <param name="drain">How long after the window the bench waits for the accepted applications to end.</param>
+    /// <param name="measuredSoFar">Called after each level with the levels measured so far (the report is written at each, so a
+    /// run stopped in a long seeding keeps what it measured).</param>
     /// <param name="cancellationToken">Stops the run; each server and emulator is stopped either way.</param>
     /// <returns>One row per level.</returns>
-    public async Task<IReadOnlyList<GrowthLevel>> RunGrowthAsync(IReadOnlyList<int> levels, TimeSpan window, TimeSpan drain, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<GrowthLevel>> RunGrowthAsync(
+        IReadOnlyList<int> levels, TimeSpan window, TimeSpan drain, Func<IReadOnlyList<GrowthLevel>, Task> measuredSoFar, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(measuredSoFar);
         ArgumentNullException.ThrowIfNull(levels);
         var measured = new List<GrowthLevel>();
         foreach (var stored in levels)
@@ -81,6 +85,7 @@ public sealed partial class HttpBench(HttpPlan plan, TextWriter progress)
                 cancellationToken,
                 async services => seedSeconds = await HttpSession.SeedApplicationsAsync(services, stored, progress, cancellationToken));
             measured.Add(level with { SeedSeconds = seedSeconds });
+            await measuredSoFar(measured);
         }
 
         return measured;

@@ -56,10 +56,12 @@ if (arguments.Growth)
     // Stores of growing size (issue 19), each level on its own server, Azurite and task hub: its section is replaced, the rest kept.
     var levels = arguments.Levels ?? GrowthReport.DefaultLevels;
     var window = TimeSpan.FromSeconds(arguments.Quick ? 15 : 60);
-    var measured = await new HttpBench(HttpPlan.Create(arguments.Quick), Console.Out).RunGrowthAsync(levels, window, TimeSpan.FromSeconds(arguments.Quick ? 20 : 45), cancellation.Token);
     var command = "dotnet run -c Release --project tests/Workflows.Benchmarks -- --growth" + (arguments.Levels is null ? string.Empty : " --levels " + string.Join(',', levels)) + (arguments.Quick ? " --quick" : string.Empty);
-    var section = GrowthReport.Section(measured, await BenchEnvironment.CaptureAsync(RepoPaths.Root), command);
-    return await WriteSectionAsync(GrowthReport.SectionName, "Growth", section);
+    await new HttpBench(HttpPlan.Create(arguments.Quick), Console.Out).RunGrowthAsync(
+        levels, window, TimeSpan.FromSeconds(arguments.Quick ? 20 : 45),
+        async soFar => await WriteSectionAsync(GrowthReport.SectionName, "Growth", GrowthReport.Section(soFar, await BenchEnvironment.CaptureAsync(RepoPaths.Root), command)),
+        cancellation.Token);
+    return 0;
 }
 
 var elapsed = Stopwatch.StartNew();
