@@ -14,10 +14,13 @@ namespace Workflows.Benchmarks;
 /// <param name="Portal">Only the portal part (issue 16's speed): it replaces the report's Portal section and nothing else.</param>
 /// <param name="Backlog">Only the backpressure part (issue 19): it replaces the report's Backpressure section and nothing else.</param>
 /// <param name="Simulation">Only the simulation of a draft (issue 17's speed): it replaces the report's Simulation section and nothing else.</param>
-public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Profile = null, string? Result = null, bool HttpOnly = false, bool Portal = false, bool Backlog = false, bool Simulation = false)
+/// <param name="Growth">Only the measure on stores of growing size (issue 19): it replaces the report's "Flat as the store grows" section and nothing else.</param>
+/// <param name="Levels">With <c>--growth</c>: the numbers of stored applications to measure at (<c>--levels 0,10000,100000</c>); null for the default.</param>
+public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Profile = null, string? Result = null, bool HttpOnly = false, bool Portal = false, bool Backlog = false, bool Simulation = false,
+    bool Growth = false, IReadOnlyList<int>? Levels = null)
 {
     /// <summary>How to call the bench.</summary>
-    public const string Usage = "usage: dotnet run -c Release --project tests/Workflows.Benchmarks -- [--quick] [--http-only] [--portal] [--backlog] [--simulation] [--out docs/benchmarks.md]";
+    public const string Usage = "usage: dotnet run -c Release --project tests/Workflows.Benchmarks -- [--quick] [--http-only] [--portal] [--backlog] [--simulation] [--growth [--levels 0,10000,100000]] [--out docs/benchmarks.md]";
 
     /// <summary>Parses the command line.</summary>
     /// <param name="args">The arguments.</param>
@@ -31,6 +34,8 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
         var portal = false;
         var backlog = false;
         var simulation = false;
+        var growth = false;
+        IReadOnlyList<int>? levels = null;
         EngineProfile? profile = null;
         arguments = new BenchArguments(false, null);
         for (var i = 0; i < args.Length; i++)
@@ -51,6 +56,13 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
                     break;
                 case "--simulation":
                     simulation = true;
+                    break;
+                case "--growth":
+                    growth = true;
+                    break;
+                case "--levels" when i + 1 < args.Length && ParseLevels(args[i + 1]) is { } parsed:
+                    levels = parsed;
+                    i++;
                     break;
                 case "--out" when i + 1 < args.Length:
                     output = args[++i];
@@ -98,8 +110,37 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
             return false;
         }
 
-        arguments = new BenchArguments(quick, output, profile, result, httpOnly, portal, backlog, simulation);
+        if (growth && (simulation || portal || backlog || httpOnly || profile is not null))
+        {
+            error = "--growth runs alone";
+            return false;
+        }
+
+        if (levels is not null && !growth)
+        {
+            error = "--levels goes with --growth";
+            return false;
+        }
+
+        arguments = new BenchArguments(quick, output, profile, result, httpOnly, portal, backlog, simulation, growth, levels);
         error = null;
         return true;
+    }
+
+    // "0,10000,100000": distinct, not negative, in rising order; null for anything else.
+    static List<int>? ParseLevels(string text)
+    {
+        var levels = new List<int>();
+        foreach (var part in text.Split(','))
+        {
+            if (!int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var level) || (levels.Count > 0 && level <= levels[^1]))
+            {
+                return null;
+            }
+
+            levels.Add(level);
+        }
+
+        return levels;
     }
 }

@@ -58,8 +58,42 @@ public sealed partial class HttpBench(HttpPlan plan, TextWriter progress)
         return (loads, $"{before} before, {LoadAverage()} after");
     }
 
+    /// <summary>
+    /// Measures each level of stored applications on a server of its own, with its own fresh Azurite and task hub, so
+    /// no level inherits another's rows, instances or queues.
+    /// </summary>
+    /// <param name="levels">Applications stored before each measure.</param>
+    /// <param name="window">How long the client submits at each level.</param>
+    /// <param name="drain">How long after the window the bench waits for the accepted applications to end.</param>
+    /// <param name="measuredSoFar">Called after each level with the levels measured so far (the report is written at each, so a
+    /// run stopped in a long seeding keeps what it measured).</param>
+    /// <param name="cancellationToken">Stops the run; each server and emulator is stopped either way.</param>
+    /// <returns>One row per level.</returns>
+    public async Task<IReadOnlyList<GrowthLevel>> RunGrowthAsync(
+        IReadOnlyList<int> levels, TimeSpan window, TimeSpan drain, Func<IReadOnlyList<GrowthLevel>, Task> measuredSoFar, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(measuredSoFar);
+        ArgumentNullException.ThrowIfNull(levels);
+        var measured = new List<GrowthLevel>();
+        foreach (var stored in levels)
+        {
+            // Seeded before the server starts, so the engine's queue polling does not share the emulator with the seeding.
+            var seedSeconds = 0.0;
+            var level = await WithServerAsync(
+                new Dictionary<string, string>(),
+                (session, _) => session.MeasureGrowthAsync(stored, window, drain, cancellationToken),
+                cancellationToken,
+                async services => seedSeconds = await HttpSession.SeedApplicationsAsync(services, stored, progress, cancellationToken));
+            measured.Add(level with { SeedSeconds = seedSeconds });
+            await measuredSoFar(measured);
+        }
+
+        return measured;
+    }
+
     // The server as a child process on its own fresh in-memory Azurite, with the session that calls it.
-    async Task<T> WithServerAsync<T>(IReadOnlyDictionary<string, string> extra, Func<HttpSession, EngineProcess, Task<T>> measure, CancellationToken cancellationToken)
+    async Task<T> WithServerAsync<T>(
+        IReadOnlyDictionary<string, string> extra, Func<HttpSession, EngineProcess, Task<T>> measure, CancellationToken cancellationToken, Func<IServiceProvider, Task>? before = null)
     {
         // In memory: with its data on disk, Azurite saves the whole database as one JSON document every 5 s, which
         // with a few hundred thousand task rows stalls the single-threaded emulator for seconds at a time.
@@ -82,6 +116,18 @@ public sealed partial class HttpBench(HttpPlan plan, TextWriter progress)
         foreach (var (key, value) in extra)
         {
             settings[key] = value;
+        }
+
+        if (before is not null)
+        {
+            // What the store holds before the server first starts.
+            var storage = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:ConnectionString"] = azurite.ConnectionString,
+                ["Storage:TablePrefix"] = prefix,
+            }).Build();
+            await using var seeding = new ServiceCollection().AddWorkflows(storage).BuildServiceProvider();
+            await before(seeding);
         }
 
         var server = EngineProcess.Start("http-bench-server", settings);

@@ -51,6 +51,19 @@ if (arguments.Simulation)
     return await WriteSectionAsync(SimulationBench.SectionName, "Simulation", section);
 }
 
+if (arguments.Growth)
+{
+    // Stores of growing size (issue 19), each level on its own server, Azurite and task hub: its section is replaced, the rest kept.
+    var levels = arguments.Levels ?? GrowthReport.DefaultLevels;
+    var window = TimeSpan.FromSeconds(arguments.Quick ? 15 : 60);
+    var command = "dotnet run -c Release --project tests/Workflows.Benchmarks -- --growth" + (arguments.Levels is null ? string.Empty : " --levels " + string.Join(',', levels)) + (arguments.Quick ? " --quick" : string.Empty);
+    await new HttpBench(HttpPlan.Create(arguments.Quick), Console.Out).RunGrowthAsync(
+        levels, window, TimeSpan.FromSeconds(arguments.Quick ? 20 : 45),
+        async soFar => await WriteSectionAsync(GrowthReport.SectionName, "Growth", GrowthReport.Section(soFar, await BenchEnvironment.CaptureAsync(RepoPaths.Root), command)),
+        cancellation.Token);
+    return 0;
+}
+
 var elapsed = Stopwatch.StartNew();
 var results = new List<ProfileResult>();
 if (!arguments.HttpOnly)
@@ -78,7 +91,7 @@ if (output is not null)
     Directory.CreateDirectory(Path.GetDirectoryName(output)!);
     // The sections measured on their own (--portal, --backlog, --simulation): a rewrite of the engine's figures keeps them.
     var earlier = File.Exists(output) ? await File.ReadAllTextAsync(output) : string.Empty;
-    await File.WriteAllTextAsync(output, ReportSections.Keep(markdown, earlier, PortalBench.SectionName, HttpSession.BackpressureSectionName, SimulationBench.SectionName));
+    await File.WriteAllTextAsync(output, ReportSections.Keep(markdown, earlier, PortalBench.SectionName, HttpSession.BackpressureSectionName, SimulationBench.SectionName, GrowthReport.SectionName, GrowthReport.AuditSectionName));
     Console.WriteLine($"Wrote {output} in {elapsed.Elapsed.TotalMinutes:0.0} min");
 }
 

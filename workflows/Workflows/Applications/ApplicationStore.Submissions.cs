@@ -41,6 +41,25 @@ public sealed partial class ApplicationStore
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(snapshot);
         var table = await tables.TableAsync(SubmissionsTableName);
+        var entity = SubmissionEntity(record, snapshot);
+        try
+        {
+            await table.AddEntityAsync(entity, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Written by an earlier run of the same save: what was submitted does not change.
+        }
+    }
+
+    /// <summary>The submission row of an application as its first save writes it (for seeding too).</summary>
+    /// <param name="record">The application's first record.</param>
+    /// <param name="snapshot">The answers, licences and calendar.</param>
+    /// <returns>The row.</returns>
+    public static TableEntity SubmissionEntity(ApplicationRecord record, SubmissionSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(snapshot);
         var stored = new StoredSubmission(record.ApplicationId, DateTime.SpecifyKind(record.SubmittedAt, DateTimeKind.Utc),
             record.Materials.GroupBy(m => m.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Status.ToString(), StringComparer.Ordinal), snapshot);
         var entity = new TableEntity(SubmissionsPartition(record.TemplateKey, record.TemplateVersion), SubmissionRow(stored.SubmittedAt, record.ApplicationId))
@@ -60,14 +79,7 @@ public sealed partial class ApplicationStore
             entity[PartColumn(i)] = parts[i];
         }
 
-        try
-        {
-            await table.AddEntityAsync(entity, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            // Written by an earlier run of the same save: what was submitted does not change.
-        }
+        return entity;
     }
 
     /// <summary>One page of a version's submissions in a period, oldest first: a range read of the version's partition.</summary>

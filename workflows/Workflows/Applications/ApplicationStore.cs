@@ -55,29 +55,7 @@ public sealed partial class ApplicationStore(StorageTables tables, TemplateStore
         ArgumentNullException.ThrowIfNull(record);
         var table = await tables.TableAsync(TableName);
         var index = await tables.TableAsync(IndexTableName);
-        var entity = new TableEntity(TableKeys.Escape(record.Applicant.Id), TableKeys.Escape(record.ApplicationId))
-        {
-            ["ApplicationId"] = record.ApplicationId,
-            ["ApplicantId"] = record.Applicant.Id,
-            ["TemplateKey"] = record.TemplateKey,
-            ["TemplateVersion"] = record.TemplateVersion,
-            ["Status"] = record.Status.ToString(),
-            ["SubmittedAt"] = DateTime.SpecifyKind(record.SubmittedAt, DateTimeKind.Utc),
-            ["UpdatedAt"] = DateTime.SpecifyKind(record.UpdatedAt, DateTimeKind.Utc),
-        };
-        var parts = Split(JsonSerializer.Serialize(record, Json));
-        if (parts.Count > MaxParts)
-        {
-            throw new TableEntityLimitException("EntityTooLarge", "Record", $"Application {record.ApplicationId}'s record needs {parts.Count} columns of {PartChars} characters; at most {MaxParts} fit one entity.") { Table = TableName };
-        }
-
-        entity[RecordParts] = parts.Count;
-        for (var i = 0; i < parts.Count; i++)
-        {
-            entity[PartColumn(i)] = parts[i];
-        }
-
-        entity[RevisionColumn] = record.Revision;
+        var entity = Row(record);
 
         // Replace, not merge: a record that shrank leaves no stale part behind. Only over an earlier state: a save
         // re-run after a crash, once the orchestration has written a later one, changes nothing.
@@ -86,20 +64,10 @@ public sealed partial class ApplicationStore(StorageTables tables, TemplateStore
             return;
         }
 
-        await index.UpsertEntityAsync(
-            new TableEntity(TableKeys.Escape(record.ApplicationId), "application") { ["ApplicantId"] = record.Applicant.Id },
-            TableUpdateMode.Replace,
-            cancellationToken);
+        await index.UpsertEntityAsync(IndexRow(record), TableUpdateMode.Replace, cancellationToken);
         var byTemplate = await tables.TableAsync(ByTemplateTableName);
-        await WriteIfNotLaterAsync(byTemplate, new TableEntity(TableKeys.Escape(record.TemplateKey), TableKeys.Escape(record.ApplicationId))
-        {
-            ["ApplicantId"] = record.Applicant.Id,
-            ["Status"] = record.Status.ToString(),
-            ["TemplateVersion"] = record.TemplateVersion,
-            ["SubmittedAt"] = DateTime.SpecifyKind(record.SubmittedAt, DateTimeKind.Utc),
-            ["UpdatedAt"] = DateTime.SpecifyKind(record.UpdatedAt, DateTimeKind.Utc),
-            [RevisionColumn] = record.Revision,
-        }, record, cancellationToken);
+        await WriteIfNotLaterAsync(byTemplate, ByTemplateRow(record), record, cancellationToken);
+        await SaveListRowsAsync(record, cancellationToken);
 
         // Each party asked to confirm finds the application in their own partition (GET /api/confirmations).
         foreach (var party in (record.Parties ?? []).Where(p => p.Confirmation is not null))
@@ -300,6 +268,99 @@ public sealed partial class ApplicationStore(StorageTables tables, TemplateStore
             }
         }
     }
+
+    /// <summary>
+    /// Writes applications' rows as the engine's saves leave them (<c>Applications</c>, <c>ApplicationIndex</c>,
+    /// <c>ApplicationsByTemplate</c>, <c>ApplicationsByApplicant</c> with each applicant's marker), as table
+    /// transactions of up to 100 rows of one partition, replacing what is there. For seeding and migrations only:
+    /// the engine never calls it (it writes one application at a time, never over a later state).
+    /// </summary>
+    /// <param name="records">The applications; each id once.</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    /// <returns>A task that completes when every row is written.</returns>
+    public async Task ImportAsync(IReadOnlyList<ApplicationRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.GroupBy(r => r.ApplicationId, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+        {
+            throw new ArgumentException($"Application {duplicate.Key} is given more than once.", nameof(records));
+        }
+
+        await ImportRowsAsync(await tables.TableAsync(TableName), records.Select(Row), cancellationToken);
+        await ImportRowsAsync(await tables.TableAsync(IndexTableName), records.Select(IndexRow), cancellationToken);
+        await ImportRowsAsync(await tables.TableAsync(ByTemplateTableName), records.Select(ByTemplateRow), cancellationToken);
+        await ImportRowsAsync(
+            await tables.TableAsync(ByApplicantTableName),
+            records.SelectMany(ByApplicantRows).Concat(records.Select(r => TableKeys.Escape(r.Applicant.Id)).Distinct(StringComparer.Ordinal).Select(p => new TableEntity(p, ByApplicantMarker))),
+            cancellationToken);
+    }
+
+    /// <summary>Upserts rows as transactions of one partition, at most 100 each, a few at once.</summary>
+    /// <param name="table">The table.</param>
+    /// <param name="rows">The rows; no row twice.</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    /// <returns>A task that completes when every row is written.</returns>
+    public static async Task ImportRowsAsync(TableClient table, IEnumerable<TableEntity> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var transactions = rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal)
+            .SelectMany(p => p.Chunk(100))
+            .Select(chunk => chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).ToList());
+        await Parallel.ForEachAsync(transactions, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (actions, ct) =>
+            {
+                // A partition of one row (an application's index or audit) goes as a plain write: the same row, less to parse.
+                if (actions.Count == 1)
+                {
+                    await table.UpsertEntityAsync(actions[0].Entity, TableUpdateMode.Replace, ct);
+                }
+                else
+                {
+                    await table.SubmitTransactionAsync(actions, ct);
+                }
+            });
+    }
+
+    // The main row: the record split over its columns, refused by name when it cannot fit one entity.
+    static TableEntity Row(ApplicationRecord record)
+    {
+        var entity = new TableEntity(TableKeys.Escape(record.Applicant.Id), TableKeys.Escape(record.ApplicationId))
+        {
+            ["ApplicationId"] = record.ApplicationId,
+            ["ApplicantId"] = record.Applicant.Id,
+            ["TemplateKey"] = record.TemplateKey,
+            ["TemplateVersion"] = record.TemplateVersion,
+            ["Status"] = record.Status.ToString(),
+            ["SubmittedAt"] = DateTime.SpecifyKind(record.SubmittedAt, DateTimeKind.Utc),
+            ["UpdatedAt"] = DateTime.SpecifyKind(record.UpdatedAt, DateTimeKind.Utc),
+        };
+        var parts = Split(JsonSerializer.Serialize(record, Json));
+        if (parts.Count > MaxParts)
+        {
+            throw new TableEntityLimitException("EntityTooLarge", "Record", $"Application {record.ApplicationId}'s record needs {parts.Count} columns of {PartChars} characters; at most {MaxParts} fit one entity.") { Table = TableName };
+        }
+
+        entity[RecordParts] = parts.Count;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            entity[PartColumn(i)] = parts[i];
+        }
+
+        entity[RevisionColumn] = record.Revision;
+        return entity;
+    }
+
+    static TableEntity IndexRow(ApplicationRecord record) => new(TableKeys.Escape(record.ApplicationId), "application") { ["ApplicantId"] = record.Applicant.Id };
+
+    static TableEntity ByTemplateRow(ApplicationRecord record) => new(TableKeys.Escape(record.TemplateKey), TableKeys.Escape(record.ApplicationId))
+    {
+        ["ApplicantId"] = record.Applicant.Id,
+        ["Status"] = record.Status.ToString(),
+        ["TemplateVersion"] = record.TemplateVersion,
+        ["SubmittedAt"] = DateTime.SpecifyKind(record.SubmittedAt, DateTimeKind.Utc),
+        ["UpdatedAt"] = DateTime.SpecifyKind(record.UpdatedAt, DateTimeKind.Utc),
+        [RevisionColumn] = record.Revision,
+    };
 
     static string PartColumn(int i) => i == 0 ? "Record" : $"Record{i}";
 

@@ -215,18 +215,11 @@ public sealed class CitizenApi(
             return ApiProblems.Invalid(errors);
         }
 
-        // One partition per applicant, read whole: the filters and the order run here.
-        var mine = (await store.ListByApplicantAsync(caller!.Id, cancellationToken))
-            .Where(a => status is null || a.Status == status)
-            .Where(a => template is null || a.TemplateKey == template)
-            .Where(a => from is null || a.SubmittedAt >= from)
-            .Where(a => to is null || a.SubmittedAt < to)
-            .Select(a => new ApplicationSummary(a.ApplicationId, a.TemplateKey, a.TemplateName, a.Status, a.SubmittedAt, a.UpdatedAt,
-                a.Items.Count(i => i.State == ItemState.Approved), a.Items.Count(i => i.State != ItemState.NotIncluded)));
-        return Results.Ok(Paging.Slice(
-            mine,
-            a => (sort == "submittedAt" ? Paging.Oldest(a.SubmittedAt) : Paging.Newest(a.SubmittedAt)) + "|" + a.ApplicationId,
-            list, after, size, request));
+        // One range read of the applicant's list partition, a page at a time, whatever the number stored.
+        var newestFirst = sort != "submittedAt";
+        var (rows, more) = await store.ListPageByApplicantAsync(caller!.Id, new ApplicantListQuery(status, template, from, to, newestFirst), after, size, cancellationToken);
+        var page = rows.Select(a => new ApplicationSummary(a.ApplicationId, a.TemplateKey, a.TemplateName, a.Status, a.SubmittedAt, a.UpdatedAt, a.Approved, a.Included)).ToList();
+        return Results.Ok(more ? Paging.Of(page, list, ApplicationStore.ListKey(rows[^1], newestFirst), request) : new Page<ApplicationSummary>(page, null, null));
     }
 
     /// <summary>One of the caller's applications with each item's state, due time and what is asked of them.</summary>

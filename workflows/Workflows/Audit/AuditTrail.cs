@@ -144,6 +144,11 @@ public sealed class AuditTrail(StorageTables tables)
     static int Size(AuditEntry e) =>
         e.Subject.Length + (2 * e.StepId.Length) + e.Actor.Length + e.Action.Length + (e.Before?.Length ?? 0) + (e.After?.Length ?? 0) + (e.Detail?.Length ?? 0) + (e.DetailEn?.Length ?? 0) + 200;
 
+    /// <summary>The row of an entry as the trail writes it (for seeding too).</summary>
+    /// <param name="entry">The entry.</param>
+    /// <returns>The row.</returns>
+    public static TableEntity RowOf(AuditEntry entry) => Row(entry ?? throw new ArgumentNullException(nameof(entry)));
+
     // The row key is the step alone: a step run again after a crash runs at another time but is the same step.
     static TableEntity Row(AuditEntry entry) => new(TableKeys.Escape(entry.Subject), TableKeys.Escape(entry.StepId))
     {

@@ -501,6 +501,27 @@ public sealed class NotificationOutbox(StorageTables tables, TimeProvider? time 
         }
     }
 
+    /// <summary>
+    /// The rows a notification leaves once delivered (its outbox row marked sent, its id row; the pending row is gone),
+    /// for seeding a store as the engine would have left it.
+    /// </summary>
+    /// <param name="notification">The notification.</param>
+    /// <returns>The outbox row and the id row.</returns>
+    public static (TableEntity Outbox, TableEntity Id) SentRows(Notification notification)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        var record = JsonSerializer.Serialize(notification, Json);
+        return (
+            new TableEntity(Partition(notification.Kind, notification.Recipient), Row(notification))
+            {
+                ["Topic"] = notification.Topic,
+                ["Status"] = nameof(DeliveryStatus.Sent),
+                ["Attempts"] = 1,
+                ["Record"] = record,
+            },
+            new TableEntity(TableKeys.Escape(notification.Id), string.Empty) { ["Record"] = record });
+    }
+
     // Partition by the day of the notification, so an old backlog is visible at a glance; the row names the outbox row.
     static (string Partition, string Row) PendingKeys(Notification n) =>
         (DateTime.SpecifyKind(n.At, DateTimeKind.Utc).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), $"{Partition(n.Kind, n.Recipient)}|{Row(n)}");

@@ -1,0 +1,59 @@
+using Workflows.Benchmarks;
+
+namespace Workflows.Tests.Benchmarks;
+
+/// <summary>The bench's command line for the measure on growing stores (issue 19): <c>--growth</c> alone, <c>--levels</c> with it.</summary>
+public sealed class BenchArgumentsTests
+{
+    [Fact]
+    public void Growth_Alone_DefaultLevels()
+    {
+        BenchArguments.TryParse(["--growth"], out var parsed, out var error).ShouldBeTrue(error);
+        parsed.Growth.ShouldBeTrue();
+        parsed.Levels.ShouldBeNull();
+        parsed.Quick.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Growth_WithLevelsQuickAndOut_AllTaken()
+    {
+        BenchArguments.TryParse(["--growth", "--levels", "0,10000,50000", "--quick", "--out", "x.md"], out var parsed, out var error).ShouldBeTrue(error);
+        parsed.Levels.ShouldBe([0, 10_000, 50_000]);
+        parsed.Quick.ShouldBeTrue();
+        parsed.Out.ShouldBe("x.md");
+    }
+
+    [Theory]
+    [InlineData("--growth", "--portal")]
+    [InlineData("--growth", "--backlog")]
+    [InlineData("--simulation", "--growth")]
+    [InlineData("--growth", "--http-only")]
+    public void Growth_WithAnotherPart_Refused(string first, string second)
+    {
+        BenchArguments.TryParse([first, second], out _, out var error).ShouldBeFalse();
+        error.ShouldNotBeNull();
+    }
+
+    [Theory]
+    [InlineData("10000,0")]
+    [InlineData("0,0")]
+    [InlineData("-1,5")]
+    [InlineData("a,b")]
+    [InlineData("")]
+    [InlineData("0,,5")]
+    public void Levels_NotRisingNumbers_Refused(string levels)
+    {
+        BenchArguments.TryParse(["--growth", "--levels", levels], out _, out var error).ShouldBeFalse();
+        error.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void Levels_WithoutGrowth_Refused()
+    {
+        BenchArguments.TryParse(["--levels", "0,10"], out _, out var error).ShouldBeFalse();
+        error!.ShouldContain("--growth");
+    }
+
+    [Fact]
+    public void Levels_Missing_Refused() => BenchArguments.TryParse(["--growth", "--levels"], out _, out _).ShouldBeFalse();
+}
