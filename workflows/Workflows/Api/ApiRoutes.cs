@@ -298,7 +298,7 @@ public static class ApiRoutes
             { Responses = [Ok<Page<AuditEntry>>(), Problem(400)] },
         new("GET", Search, "SearchApplications", ApiAccess.Administrator, Administrators, "Search applications: template, status, applicant, applicantName (contains), department, from, to, pageSize, continuation.")
             { Responses = [Ok<Page<ApplicationSummary>>(), Problem(400)] },
-        new("POST", Bulk, "BulkApplications", ApiAccess.Administrator, Administrators, "Cancel, reassign or extend every application a query matches; reports per application.")
+        new("POST", Bulk, "BulkApplications", ApiAccess.Administrator, Administrators, "Cancel, reassign or extend every application a query matches, or with dryRun only preview what it would touch; reports per application.")
             { Request = typeof(BulkRequest), Responses = [Ok<BulkResponse>()] },
         new("POST", Extension, "ExtendItem", ApiAccess.Administrator, Administrators, "Extend a running item's due time by working days, with a reason (audited); its reminder and escalation follow.")
             { Request = typeof(ExtensionRequest), Responses = [Of<ExtensionResponse>(202, Location), Problem(404), Problem(409)] },

@@ -25,7 +25,8 @@ public sealed record BulkQuery(string? Template = null, ApplicationStatus? Statu
 /// <param name="Department">For reassign: the department whose open tasks move.</param>
 /// <param name="Officer">For reassign: the officer who gets them.</param>
 /// <param name="WorkingDays">For extend: working days added to the due time of every officer item still being decided (1 to 60); with a department, only that department's.</param>
-public sealed record BulkRequest(string Action, BulkQuery Query, string Reason, string? Department = null, string? Officer = null, int? WorkingDays = null);
+/// <param name="DryRun">Preview only: change and audit nothing, and report per application what the action would touch (outcome wouldDo or skipped).</param>
+public sealed record BulkRequest(string Action, BulkQuery Query, string Reason, string? Department = null, string? Officer = null, int? WorkingDays = null, bool DryRun = false);
 
 /// <summary>An administrator's extension of one item's due time.</summary>
 /// <param name="WorkingDays">Working days to add, 1 to 60.</param>
@@ -39,11 +40,20 @@ public sealed record ExtensionRequest(int WorkingDays, string Reason);
 /// <param name="DueAtBefore">The due time the task showed when the extension was sent.</param>
 public sealed record ExtensionResponse(string ApplicationId, string ItemKey, int WorkingDays, DateTime DueAtBefore);
 
-/// <summary>What a bulk action did to one application.</summary>
+/// <summary>One item (cancel, extend) or officer task (reassign) a bulk action touches in an application.</summary>
+/// <param name="ItemKey">The item.</param>
+/// <param name="Department">Its deciding department.</param>
+/// <param name="TaskId">For an officer task: its id.</param>
+/// <param name="Officer">For a reassigned task: who held it before.</param>
+public sealed record BulkTouch(string ItemKey, string Department, string? TaskId = null, string? Officer = null);
+
+/// <summary>What a bulk action did (or, in a dry run, would do) to one application.</summary>
 /// <param name="ApplicationId">The application.</param>
-/// <param name="Outcome">done, skipped or failed.</param>
+/// <param name="Outcome">done, skipped or failed; in a dry run wouldDo or skipped.</param>
 /// <param name="Detail">Why, in the request's language.</param>
-public sealed record BulkItemResult(string ApplicationId, string Outcome, string Detail);
+/// <param name="Touches">The items or tasks it touched (or would touch): for cancel the items not yet ended, for extend
+/// the items whose due time moves, for reassign the tasks that move.</param>
+public sealed record BulkItemResult(string ApplicationId, string Outcome, string Detail, IReadOnlyList<BulkTouch>? Touches = null);
 
 /// <summary>What a bulk action did.</summary>
 /// <param name="Action">The action.</param>
@@ -113,7 +123,10 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
         }
     }
 
-    /// <summary>Cancels or reassigns every application a query matches (at most <see cref="MaxBulk"/>), reporting per application what was done.</summary>
+    /// <summary>
+    /// Cancels, reassigns or extends every application a query matches (at most <see cref="MaxBulk"/>), reporting per
+    /// application what was done; with <see cref="BulkRequest.DryRun"/> it changes nothing and reports what it would touch.
+    /// </summary>
     /// <param name="caller">The caller.</param>
     /// <param name="body">The action and query.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -166,25 +179,70 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
         var results = new List<BulkItemResult>();
         foreach (var id in targets)
         {
-            results.Add(await ActAsync(caller!, body, id, cancellationToken));
+            var plan = await PlanAsync(body, id, cancellationToken);
+            results.Add(plan.Skip ?? (body.DryRun ? Preview(body, id, plan.Touches) : await ActAsync(caller!, body, id, plan.Touches, cancellationToken)));
         }
 
         return Results.Ok(new BulkResponse(body.Action, results, truncated));
     }
 
-    async Task<BulkItemResult> ActAsync(Caller caller, BulkRequest body, string applicationId, CancellationToken cancellationToken)
+    /// <summary>What a bulk action would touch in one application, or why it skips it.</summary>
+    /// <param name="Skip">The skipped result, when there is nothing to do.</param>
+    /// <param name="Touches">Otherwise what to touch, with the stored task (and its ETag) for a reassignment.</param>
+    sealed record BulkPlan(BulkItemResult? Skip, IReadOnlyList<(BulkTouch Touch, StoredTask? Stored)> Touches);
+
+    // The one decision of what a bulk action touches: the preview reports it and the act performs it, so they cannot drift.
+    async Task<BulkPlan> PlanAsync(BulkRequest body, string applicationId, CancellationToken cancellationToken)
     {
         var record = await applications.GetAsync(applicationId, cancellationToken);
         if (record is null)
         {
-            return new BulkItemResult(applicationId, "skipped", ApiLanguage.Pick("没有此申请。", "No such application."));
+            return new BulkPlan(new BulkItemResult(applicationId, "skipped", ApiLanguage.Pick("没有此申请。", "No such application.")), []);
         }
 
         if (record.Status != ApplicationStatus.InProgress)
         {
-            return new BulkItemResult(applicationId, "skipped", ApiLanguage.Pick($"已办结（{record.Status}）。", $"Already ended ({record.Status})."));
+            return new BulkPlan(new BulkItemResult(applicationId, "skipped", ApiLanguage.Pick($"已办结（{record.Status}）。", $"Already ended ({record.Status}).")), []);
         }
 
+        if (body.Action == "cancel")
+        {
+            // The cancellation reaches the whole application; the items not yet ended are the ones it stops.
+            return new BulkPlan(null, [.. record.Items.Where(i => i.State is ItemState.Waiting or ItemState.Running).Select(i => (new BulkTouch(i.Key, i.Department), (StoredTask?)null))]);
+        }
+
+        var touches = new List<(BulkTouch, StoredTask?)>();
+        // Extend without a department reaches every department; reassign always names one.
+        foreach (var item in record.Items.Where(i => i.State == ItemState.Running && (body.Department is null || i.Department == body.Department)))
+        {
+            var taskId = ItemOrchestrator.InstanceId(applicationId, item.Key);
+            if (await tasks.GetStoredAsync(item.Department, taskId, cancellationToken) is { Task.Status: not OfficerTaskStatus.Closed } stored)
+            {
+                touches.Add((new BulkTouch(item.Key, item.Department, taskId, body.Action == "reassign" ? stored.ClaimedBy : null), stored));
+            }
+        }
+
+        return touches.Count > 0
+            ? new BulkPlan(null, touches)
+            : new BulkPlan(body.Action == "extend"
+                ? new BulkItemResult(applicationId, "skipped", ApiLanguage.Pick("没有等待部门决定的事项。", "No item waiting for a department's decision."))
+                : new BulkItemResult(applicationId, "skipped", ApiLanguage.Pick($"{body.Department} 没有未办结的任务。", $"No open task of {body.Department}.")), []);
+    }
+
+    static BulkItemResult Preview(BulkRequest body, string applicationId, IReadOnlyList<(BulkTouch Touch, StoredTask? Stored)> plan)
+    {
+        var n = plan.Count;
+        var detail = body.Action switch
+        {
+            "cancel" => ApiLanguage.Pick($"将撤销此申请；{n} 个未办结的事项将被撤销。", $"Would cancel the application; {n} pending item(s) would be cancelled."),
+            "extend" => ApiLanguage.Pick($"将为 {n} 个事项延长 {body.WorkingDays} 个工作日。", $"Would extend {n} item(s) by {body.WorkingDays} working day(s)."),
+            _ => ApiLanguage.Pick($"将把 {n} 个任务分派给 {body.Officer}。", $"Would assign {n} task(s) to {body.Officer}."),
+        };
+        return new BulkItemResult(applicationId, "wouldDo", detail, [.. plan.Select(p => p.Touch)]);
+    }
+
+    async Task<BulkItemResult> ActAsync(Caller caller, BulkRequest body, string applicationId, IReadOnlyList<(BulkTouch Touch, StoredTask? Stored)> plan, CancellationToken cancellationToken)
+    {
         try
         {
             if (body.Action == "cancel")
@@ -192,41 +250,33 @@ public sealed partial class AdminApi(TemplateStore templates, AuditTrail audit, 
                 await service.CancelAsync(applicationId, caller.Id, body.Reason, cancellationToken);
                 await audit.AppendAsync(new AuditEntry(applicationId, $"admin:cancel:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime, caller.AuditName,
                     "application.cancel.requested", "inProgress", null, body.Reason), cancellationToken);
-                return new BulkItemResult(applicationId, "done", ApiLanguage.Pick("已发出撤销；未办结的事项正在撤销。", "Cancellation sent; pending items are being cancelled."));
+                return new BulkItemResult(applicationId, "done", ApiLanguage.Pick("已发出撤销；未办结的事项正在撤销。", "Cancellation sent; pending items are being cancelled."), [.. plan.Select(p => p.Touch)]);
             }
 
             if (body.Action == "extend")
             {
-                var extended = 0;
-                foreach (var item in record.Items.Where(i => i.State == ItemState.Running && (body.Department is null || i.Department == body.Department)))
+                foreach (var (touch, _) in plan)
                 {
-                    if (await tasks.GetAsync(item.Department, ItemOrchestrator.InstanceId(applicationId, item.Key), cancellationToken) is { Status: not OfficerTaskStatus.Closed })
-                    {
-                        await service.ExtendAsync(applicationId, item.Key, new DueExtended(body.WorkingDays!.Value, body.Reason, caller.AuditName), cancellationToken);
-                        extended++;
-                    }
+                    await service.ExtendAsync(applicationId, touch.ItemKey, new DueExtended(body.WorkingDays!.Value, body.Reason, caller.AuditName), cancellationToken);
                 }
 
-                return extended > 0
-                    ? new BulkItemResult(applicationId, "done", ApiLanguage.Pick($"已为 {extended} 个事项延长 {body.WorkingDays} 个工作日；每个事项各自记入审计。", $"{extended} item(s) extended by {body.WorkingDays} working day(s); each audits it."))
-                    : new BulkItemResult(applicationId, "skipped", ApiLanguage.Pick("没有等待部门决定的事项。", "No item waiting for a department's decision."));
+                return new BulkItemResult(applicationId, "done", ApiLanguage.Pick($"已为 {plan.Count} 个事项延长 {body.WorkingDays} 个工作日；每个事项各自记入审计。", $"{plan.Count} item(s) extended by {body.WorkingDays} working day(s); each audits it."), [.. plan.Select(p => p.Touch)]);
             }
 
-            var moved = 0;
-            foreach (var item in record.Items.Where(i => i.Department == body.Department && i.State == ItemState.Running))
+            var moved = new List<BulkTouch>();
+            foreach (var (touch, stored) in plan)
             {
-                var taskId = ItemOrchestrator.InstanceId(applicationId, item.Key);
-                if (await tasks.GetStoredAsync(body.Department!, taskId, cancellationToken) is { Task.Status: not OfficerTaskStatus.Closed } stored
-                    && await tasks.TryUpdateOfficerStateAsync(body.Department!, taskId, stored.ETag, body.Officer, stored.PendingDecision, cancellationToken) is not null)
+                // The ETag read by the plan: a task changed since then is left alone rather than overwritten.
+                if (await tasks.TryUpdateOfficerStateAsync(body.Department!, touch.TaskId!, stored!.ETag, body.Officer, stored.PendingDecision, cancellationToken) is not null)
                 {
-                    moved++;
-                    await audit.AppendAsync(new AuditEntry(applicationId, $"admin:reassign:{taskId}:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime, caller.AuditName,
+                    moved.Add(touch);
+                    await audit.AppendAsync(new AuditEntry(applicationId, $"admin:reassign:{touch.TaskId}:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime, caller.AuditName,
                         "task.reassigned", stored.ClaimedBy, body.Officer, body.Reason), cancellationToken);
                 }
             }
 
-            return moved > 0
-                ? new BulkItemResult(applicationId, "done", ApiLanguage.Pick($"已将 {moved} 个任务分派给 {body.Officer}。", $"{moved} task(s) assigned to {body.Officer}."))
+            return moved.Count > 0
+                ? new BulkItemResult(applicationId, "done", ApiLanguage.Pick($"已将 {moved.Count} 个任务分派给 {body.Officer}。", $"{moved.Count} task(s) assigned to {body.Officer}."), moved)
                 : new BulkItemResult(applicationId, "skipped", ApiLanguage.Pick($"{body.Department} 没有未办结的任务。", $"No open task of {body.Department}."));
         }
         catch (RequestFailedException ex)
