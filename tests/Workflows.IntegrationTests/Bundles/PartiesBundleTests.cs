@@ -57,6 +57,17 @@ public sealed class PartiesBundleTests(StorageFixture storage) : IAsyncLifetime
         return result;
     }
 
+    // SaveApplicationActivity writes the record and the confirmation rows before the notices: a test that saw a row waits for its notice.
+    async Task WaitForNoticeAsync(string recipient, string topic)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!(await harness.Notifications.ListAsync(RecipientKind.Applicant, recipient)).Any(n => n.Notification.Topic == topic))
+        {
+            watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10), $"{recipient} was never told {topic}");
+            await Task.Delay(100);
+        }
+    }
+
     async Task<PartyConfirmationRow> WaitForConfirmationAsync(string party, string app, PartyConfirmationStatus status)
     {
         var watch = Stopwatch.StartNew();
@@ -84,7 +95,7 @@ public sealed class PartiesBundleTests(StorageFixture storage) : IAsyncLifetime
         var asked = await WaitForConfirmationAsync(seller, app, PartyConfirmationStatus.Awaiting);
         asked.ApplicantName.ShouldBe("王芳");
         asked.Party.DueAt.ShouldNotBeNull();
-        (await harness.Notifications.ListAsync(RecipientKind.Applicant, seller)).ShouldContain(n => n.Notification.Topic == NotificationTopics.PartyConfirmationRequested);
+        await WaitForNoticeAsync(seller, NotificationTopics.PartyConfirmationRequested);
 
         // Rules would approve the tax at once; it needs the seller's ID card and title, so it waits for the seller.
         var before = (await harness.Store.GetAsync(app))!;
@@ -163,7 +174,7 @@ public sealed class PartiesBundleTests(StorageFixture storage) : IAsyncLifetime
         (await WaitForConfirmationAsync(seller, app, PartyConfirmationStatus.Expired)).ApplicationStatus.ShouldBe(ApplicationStatus.Rejected);
         (await harness.Audit.ReadAsync(app)).ShouldContain(e => e.Action == "party.confirmation.expired" && e.Actor == "engine");
         (await harness.Licences.ListAsync(seller)).ShouldContain(l => l.LicenceType == "property-certificate", "nothing was transferred");
-        (await harness.Notifications.ListAsync(RecipientKind.Applicant, buyer)).ShouldContain(n => n.Notification.Topic == NotificationTopics.PartyConfirmationSettled);
+        await WaitForNoticeAsync(buyer, NotificationTopics.PartyConfirmationSettled);
     }
 
     [Fact]
