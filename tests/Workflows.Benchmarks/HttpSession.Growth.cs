@@ -95,24 +95,7 @@ public sealed partial class HttpSession
         {
             while (clock.Elapsed < window)
             {
-                var sent = clock.Elapsed;
-                int status;
-                string? id = null;
-                try
-                {
-                    (var code, id, _) = await SubmitAsync(citizen, body, cancellationToken);
-                    status = (int)code;
-                }
-                catch (HttpRequestException)
-                {
-                    status = -1;
-                }
-                catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    status = -2;
-                }
-
-                answers.Add((clock.Elapsed.TotalSeconds, (clock.Elapsed - sent).TotalMilliseconds, status, id));
+                var (_, id) = await SubmitCountedAsync(citizen, body, clock, answers, cancellationToken);
                 if (id is not null)
                 {
                     toDecide.Add(id, cancellationToken);

@@ -350,24 +350,7 @@ public sealed partial class HttpSession(HttpPlan plan, TextWriter progress, Uri 
         {
             while (clock.Elapsed < window)
             {
-                var sent = clock.Elapsed;
-                int status;
-                string? id = null;
-                try
-                {
-                    (var code, id, _) = await SubmitAsync(c.Client, c.Body, cancellationToken);
-                    status = (int)code;
-                }
-                catch (HttpRequestException)
-                {
-                    status = -1;
-                }
-                catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    status = -2;
-                }
-
-                answers.Add((clock.Elapsed.TotalSeconds, (clock.Elapsed - sent).TotalMilliseconds, status, id));
+                await SubmitCountedAsync(c.Client, c.Body, clock, answers, cancellationToken);
             }
         }, cancellationToken)));
         var windowPhase = Phase("sustained submissions (the window)", mark);
@@ -510,6 +493,31 @@ public sealed partial class HttpSession(HttpPlan plan, TextWriter progress, Uri 
         response.EnsureSuccessStatusCode();
         // The raw header, weak prefix and all: it goes back verbatim in If-Match.
         return response.Headers.GetValues("ETag").Single();
+    }
+
+    // One submit of a load window, timed and counted: its status, or -1 when the connection failed and -2 when it timed out.
+    static async Task<(int Status, string? Id)> SubmitCountedAsync(
+        HttpClient citizen, string body, Stopwatch clock, ConcurrentBag<(double At, double Ms, int Status, string? Id)> answers, CancellationToken cancellationToken)
+    {
+        var sent = clock.Elapsed;
+        int status;
+        string? id = null;
+        try
+        {
+            (var code, id, _) = await SubmitAsync(citizen, body, cancellationToken);
+            status = (int)code;
+        }
+        catch (HttpRequestException)
+        {
+            status = -1;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            status = -2;
+        }
+
+        answers.Add((clock.Elapsed.TotalSeconds, (clock.Elapsed - sent).TotalMilliseconds, status, id));
+        return (status, id);
     }
 
     static async Task<(HttpStatusCode Status, string? Id, string Text)> SubmitAsync(HttpClient citizen, string body, CancellationToken cancellationToken)
