@@ -189,10 +189,11 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                         running[key] = RecoverAsync(key);
                     }
 
-                    // A result is taken once, for whichever item it is of, as long as that item has not ended.
-                    if (result is not null && states.TryGetValue(result.ItemKey, out var state) && state is ItemState.Running or ItemState.Waiting
-                        && (result.ItemKey == key || !running.ContainsKey(result.ItemKey) || running.Remove(result.ItemKey)))
+                    // A result is taken once, for whichever item it is of, as long as that item has not ended; that
+                    // item's own slot, when it is another's, is dropped.
+                    if (result is not null && states.TryGetValue(result.ItemKey, out var state) && state is ItemState.Running or ItemState.Waiting)
                     {
+                        running.Remove(result.ItemKey);
                         Record(result);
                     }
                 }
