@@ -36,6 +36,15 @@ public static class BundleTriggers
     public static Task<bool> SaveApplicationActivity([ActivityTrigger] ApplicationUpdate input, string instanceId, FunctionContext executionContext)
         => Resolve<SaveApplicationActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(SaveApplicationActivity), instanceId), input);
 
+    /// <summary>Runs <see cref="Activities.SaveDecidedItemsActivity"/>.</summary>
+    /// <param name="input">The application's state and the rule items its bundle decided since the last save.</param>
+    /// <param name="instanceId">The scheduling orchestration's id.</param>
+    /// <param name="executionContext">The invocation's context.</param>
+    /// <returns>True when written.</returns>
+    [Function(nameof(SaveDecidedItemsActivity))]
+    public static Task<bool> SaveDecidedItemsActivity([ActivityTrigger] DecidedItemsSave input, string instanceId, FunctionContext executionContext)
+        => Resolve<SaveDecidedItemsActivity>(executionContext).RunAsync(new FunctionsActivityContext(nameof(SaveDecidedItemsActivity), instanceId), input);
+
     /// <summary>Runs <see cref="Activities.SaveTaskActivity"/>.</summary>
     /// <param name="input">The task's state and its item's audit entries since the last write.</param>
     /// <param name="instanceId">The scheduling orchestration's id.</param>

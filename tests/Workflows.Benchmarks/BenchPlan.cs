@@ -9,8 +9,10 @@ namespace Workflows.Benchmarks;
 /// <param name="ActivitiesPerInstance">Activities each instance runs; for a bundle, its items.</param>
 /// <param name="InputFor">When set, the input of each instance by its id (a bundle's application id is its instance id).</param>
 /// <param name="Bundle">A bundle scenario: its instances are <c>BundleOrchestrator</c>s, each with item sub-orchestrations under the same id prefix.</param>
+/// <param name="Version">The orchestration version to start the instances at; null for this code's own.</param>
 public sealed record ThroughputSpec(
-    string Key, string Title, string Orchestrator, object Input, int Instances, int ActivitiesPerInstance, Func<string, object>? InputFor = null, bool Bundle = false);
+    string Key, string Title, string Orchestrator, object Input, int Instances, int ActivitiesPerInstance, Func<string, object>? InputFor = null, bool Bundle = false,
+    string? Version = null);
 
 /// <summary>A bundle scenario and the bare-engine scenario with the same number of activities per instance and the same instance count.</summary>
 /// <param name="BundleKey">The bundle scenario's key.</param>
@@ -37,6 +39,7 @@ public sealed record RoundTripSpec(string Key, string Title, int Instances, int 
 /// <param name="LullDelay">How long after the last scenario the idle window starts.</param>
 /// <param name="LullWindow">How long the idle window lasts.</param>
 /// <param name="ScenarioTimeout">Longest a scenario may take before it is reported unfinished.</param>
+/// <param name="ThroughputOnly">Only the throughput scenarios: no round trip and no idle window (the cost per bundle).</param>
 public sealed record BenchPlan(
     bool Quick,
     IReadOnlyList<ThroughputSpec> Throughput,
@@ -47,7 +50,8 @@ public sealed record BenchPlan(
     TimeSpan Settle,
     TimeSpan LullDelay,
     TimeSpan LullWindow,
-    TimeSpan ScenarioTimeout)
+    TimeSpan ScenarioTimeout,
+    bool ThroughputOnly = false)
 {
     /// <summary>Steps of the chain scenario.</summary>
     public const int ChainSteps = 5;
@@ -106,6 +110,36 @@ public sealed record BenchPlan(
             LullDelay: lullDelay,
             LullWindow: lullWindow,
             ScenarioTimeout: TimeSpan.FromMinutes(quick ? 3 : 6));
+    }
+
+    /// <summary>
+    /// The cost per bundle alone (issue 19): each all-rules bundle as this code runs it (2.6: rule items decided by the
+    /// bundle) and as 2.5 did (each item its own sub-orchestration), right after the bare engine of the same shape and
+    /// count, on one engine.
+    /// </summary>
+    /// <param name="quick">Small counts.</param>
+    /// <returns>The plan; its comparisons pair each bundle scenario with its bare one.</returns>
+    public static BenchPlan CreateBundleCost(bool quick)
+    {
+        var full = Create(quick);
+        var throughput = new List<ThroughputSpec>();
+        var comparisons = new List<BundleComparison>();
+        foreach (var comparison in full.Comparisons)
+        {
+            var bare = full.Throughput.Single(s => s.Key == comparison.BareKey);
+            var bundle = full.Throughput.Single(s => s.Key == comparison.BundleKey);
+            var before = bundle with
+            {
+                Key = bundle.Key + "v25",
+                Title = bundle.Title + ", started at 2.5 (each item its own sub-orchestration)",
+                Version = Orchestration.OrchestrationVersions.MigrationsPossible,
+            };
+            throughput.AddRange([bare, before, bundle]);
+            comparisons.Add(comparison with { BundleKey = before.Key });
+            comparisons.Add(comparison);
+        }
+
+        return full with { Throughput = throughput, Comparisons = comparisons, ThroughputOnly = true };
     }
 
     static ThroughputSpec Bundle(string key, string title, BundleWorkload workload, int instances) => new(

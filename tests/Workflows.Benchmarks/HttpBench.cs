@@ -215,6 +215,6 @@ public sealed partial class HttpBench(HttpPlan plan, TextWriter progress)
     [GeneratedRegex("[0-9]+")]
     private static partial Regex Digits();
 
-    static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }

@@ -85,6 +85,11 @@ public sealed class ProfileBench(BenchPlan plan, TextWriter progress)
             await PurgeAsync(runner, profile, cancellationToken);
         }
 
+        if (plan.ThroughputOnly)
+        {
+            return new ProfileResult(profile.ToString(), EffectiveSettings(engine), scenarios, null, TimeSpan.Zero, logs.Samples);
+        }
+
         await Task.Delay(plan.Settle, cancellationToken);
         scenarios.Add(Report(profile, await runner.RunAsync(plan.RoundTrip, cancellationToken)));
         await PurgeAsync(runner, profile, cancellationToken);

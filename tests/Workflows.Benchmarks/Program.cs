@@ -51,6 +51,16 @@ if (arguments.Simulation)
     return await WriteSectionAsync(SimulationBench.SectionName, "Simulation", section);
 }
 
+if (arguments.Bundles)
+{
+    // The cost per bundle alone (issue 19, a few minutes): bundles at 2.5 and 2.6 beside the bare engine, tuned, on one engine.
+    var load = HttpBench.LoadAverage();
+    var costPlan = BenchPlan.CreateBundleCost(arguments.Quick);
+    var measured = await new ProfileBench(costPlan, Console.Out).RunAsync(EngineProfile.Tuned, _ => Task.CompletedTask, cancellation.Token);
+    var section = BundleCostReport.Section(costPlan, measured, load, await BenchEnvironment.CaptureAsync(RepoPaths.Root));
+    return await WriteSectionAsync(BundleCostReport.SectionName, "Cost per bundle", section);
+}
+
 if (arguments.Growth)
 {
     // Stores of growing size (issue 19), each level on its own server, Azurite and task hub: its section is replaced, the rest kept.

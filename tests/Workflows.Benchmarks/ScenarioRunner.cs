@@ -33,7 +33,7 @@ public sealed class ScenarioRunner(
         var (warnings, queries) = (logs.Count, watcher.Queries);
 
         var mark = meter.Start();
-        var scheduledAt = await ScheduleAllAsync(spec.Orchestrator, spec.InputFor ?? (_ => spec.Input), ids, cancellationToken);
+        var scheduledAt = await ScheduleAllAsync(spec.Orchestrator, spec.InputFor ?? (_ => spec.Input), ids, cancellationToken, spec.Version);
         if (!await watcher.WaitUntilFinishedAsync(prefix, timeout, cancellationToken))
         {
             notes.Add($"timed out after {timeout.TotalMinutes:0} min");
@@ -44,7 +44,9 @@ public sealed class ScenarioRunner(
         if (spec.Bundle)
         {
             // Read after the storage counts were taken, so these reads are not in them.
-            await CheckBundlesAsync(ids, instances, spec.ActivitiesPerInstance, notes, cancellationToken);
+            // From 2.6 the bundle decides rule items itself: no item has an instance of its own.
+            var itemInstances = Orchestration.OrchestrationVersions.AtLeast(spec.Version ?? Orchestration.OrchestrationVersions.Current, Orchestration.OrchestrationVersions.RulesDecidedInBundle) ? 0 : spec.ActivitiesPerInstance;
+            await CheckBundlesAsync(ids, instances, spec.ActivitiesPerInstance, itemInstances, notes, cancellationToken);
         }
 
         var result = await SummariseAsync(spec.Key, spec.Title, spec.ActivitiesPerInstance, ids, scheduledAt, instances, null,
@@ -56,14 +58,14 @@ public sealed class ScenarioRunner(
     /// A bundle that completes is not enough: every one of its items must have been approved by its rule, and
     /// every item ran as a sub-orchestration (its id is the bundle's plus ":item", so the prefix query lists it).
     /// </summary>
-    async Task CheckBundlesAsync(string[] ids, IReadOnlyList<OrchestrationMetadata> instances, int items, List<string> notes, CancellationToken cancellationToken)
+    async Task CheckBundlesAsync(string[] ids, IReadOnlyList<OrchestrationMetadata> instances, int items, int itemInstancesEach, List<string> notes, CancellationToken cancellationToken)
     {
         var bundles = ids.ToHashSet(StringComparer.Ordinal);
         var itemInstances = instances.Where(i => !bundles.Contains(i.InstanceId)).ToList();
         var itemsCompleted = itemInstances.Count(i => i.RuntimeStatus == OrchestrationRuntimeStatus.Completed);
-        if (itemsCompleted != ids.Length * items)
+        if (itemsCompleted != ids.Length * itemInstancesEach || itemInstances.Count != itemsCompleted)
         {
-            notes.Add($"{itemsCompleted} item orchestrations completed, {ids.Length * items} expected ({itemInstances.Count} found)");
+            notes.Add($"{itemsCompleted} item orchestrations completed, {ids.Length * itemInstancesEach} expected ({itemInstances.Count} found)");
         }
 
         var (notCompleted, notApproved, unread) = (0, 0, 0);
@@ -220,7 +222,7 @@ public sealed class ScenarioRunner(
     static string[] InstanceIds(string prefix, int count) =>
         [.. Enumerable.Range(0, count).Select(i => prefix + i.ToString("D5", CultureInfo.InvariantCulture))];
 
-    async Task<DateTimeOffset[]> ScheduleAllAsync(string orchestrator, Func<string, object> inputFor, string[] ids, CancellationToken cancellationToken)
+    async Task<DateTimeOffset[]> ScheduleAllAsync(string orchestrator, Func<string, object> inputFor, string[] ids, CancellationToken cancellationToken, string? version = null)
     {
         // All at once: each start is stamped just before its own request, so the queueing of a burst of
         // starts in the sidecar and in storage is part of that instance's latency, as it would be in production.
@@ -229,7 +231,7 @@ public sealed class ScenarioRunner(
         {
             var input = inputFor(id);
             scheduledAt[i] = DateTimeOffset.UtcNow;
-            await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions { InstanceId = id }, cancellationToken);
+            await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions { InstanceId = id, Version = version }, cancellationToken);
         }));
         return scheduledAt;
     }

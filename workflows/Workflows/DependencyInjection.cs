@@ -53,6 +53,7 @@ public static class DependencyInjection
         services.TryAddSingleton<Orchestration.ItemResultStore>();
         services.TryAddSingleton<DraftSimulator>();
         services.TryAddSingleton<TaskStore>();
+        services.TryAddSingleton<Activities.ItemEndWrites>();
         services.TryAddSingleton<LicenceRegistry>();
         services.TryAddSingleton<AuditTrail>();
         services.TryAddSingleton<MaterialUploads>();

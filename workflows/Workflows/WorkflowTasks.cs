@@ -26,6 +26,7 @@ public static class WorkflowTasks
         registry.AddOrchestrator<BundleOrchestrator>();
         registry.AddOrchestrator<ItemOrchestrator>();
         registry.AddActivity<SaveApplicationActivity>();
+        registry.AddActivity<SaveDecidedItemsActivity>();
         registry.AddActivity<SaveTaskActivity>();
         registry.AddActivity<AppendAuditActivity>();
         registry.AddActivity<FinishItemActivity>();

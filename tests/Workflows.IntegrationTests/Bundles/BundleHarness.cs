@@ -112,7 +112,9 @@ public sealed class BundleHarness : IAsyncDisposable
 
     /// <summary>
     /// Waits until an externally decided item has asked its outside system (its instance exists and waits for the
-    /// callback), so a callback raised now is not sent to an instance that does not exist yet.
+    /// callback), so a callback raised now is not sent to an instance that does not exist yet, and the application's
+    /// first save is there (the callback route reads it; an item of the first wave may ask before it lands, and a
+    /// system that answers then is told to send again).
     /// </summary>
     public async Task WaitForExternalRequestAsync(string applicationId, string itemKey)
     {
@@ -120,7 +122,8 @@ public sealed class BundleHarness : IAsyncDisposable
         while (true)
         {
             var audit = await Audit.ReadAsync(applicationId);
-            if (audit.Any(e => e.Action == "item.external.requested" && e.StepId.StartsWith($"{itemKey}:", StringComparison.Ordinal)))
+            if (audit.Any(e => e.Action == "item.external.requested" && e.StepId.StartsWith($"{itemKey}:", StringComparison.Ordinal))
+                && await Store.GetAsync(applicationId) is not null)
             {
                 return;
             }

@@ -217,7 +217,8 @@ public sealed class DeferralAndCommitmentTests(StorageFixture storage) : IAsyncL
         var due = DateTime.UtcNow.AddSeconds(60);
         await StartAsync(id, Template(rulesDecide: true, DeferralOutcome.RejectItem), [Deferred(Licence, due)]);
         await WaitForAuditAsync(id, e => e.StepId.StartsWith($"{Licence}:", StringComparison.Ordinal) && e.Action == "item.rules.evaluated");
-        (await harness.Store.GetAsync(id))!.Materials.Single(m => m.Key == Lease).Status.ShouldBe(MaterialStatus.Deferred);
+        // The bundle's first save and the item's first write run side by side: the record may come a moment later.
+        (await WaitForRecordAsync(id)).Materials.Single(m => m.Key == Lease).Status.ShouldBe(MaterialStatus.Deferred);
 
         await harness.Applications.SupplyDeferredAsync(id, new DeferredMaterialSupplied(Lease, "uploads/lease-42.pdf"));
         (await harness.WaitForOutcomeAsync(id)).Status.ShouldBe(BundleStatus.Completed);
@@ -485,6 +486,21 @@ public sealed class DeferralAndCommitmentTests(StorageFixture storage) : IAsyncL
         var verifications = (await harness.Tasks.ListAsync(department)).Where(t => t.ApplicationId == id && t.Kind == TaskKind.Verification).ToList();
         verifications.Count.ShouldBe(1, $"verification tasks of {id} in {department}");
         return verifications[0];
+    }
+
+    async Task<ApplicationRecord> WaitForRecordAsync(string id)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            if (await harness.Store.GetAsync(id) is { } record)
+            {
+                return record;
+            }
+
+            watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(60), $"{id} was never saved");
+            await Task.Delay(200);
+        }
     }
 
     async Task WaitForAuditAsync(string id, Func<AuditEntry, bool> predicate)

@@ -35,7 +35,7 @@ public sealed class MigrationTests(StorageFixture storage) : IAsyncLifetime
         const string id = "mig-moved";
         await StartAsync(id, null);
         var before = await harness.WaitForTaskAsync(Department, id, Review);
-        (await harness.Applications.GetRunningBundleAsync(id))!.Value.Version.ShouldBe(OrchestrationVersions.MigrationsPossible);
+        (await harness.Applications.GetRunningBundleAsync(id))!.Value.Version.ShouldBe(OrchestrationVersions.Current);
 
         await harness.Applications.MigrateAsync(id, new TemplateMigrationRequested(1, 2, Newer(), "admin:zhang", "新规"));
 

@@ -125,7 +125,8 @@ public sealed class CallbackDeliveryTests(StorageFixture storage) : IAsyncLifeti
         const string app = "cb-decided";
         await SubmitAsync("company-decided", app, nameCheckPassed: true);
         await harness.WaitForExternalRequestAsync(app, "bank-account");
-        (await SendCallbackAsync(Signed(Bank, BankSecret, Approve(app)))).Status.ShouldBe(202);
+        var first = await SendCallbackAsync(Signed(Bank, BankSecret, Approve(app)));
+        first.Status.ShouldBe(202, first.Text);
         await harness.WaitForOutcomeAsync(app);
 
         // The bank sends its result again (re-signed, e.g. its 202 was lost): it was applied, and it is told so.

@@ -183,7 +183,7 @@ public sealed class StaleWriteTests(StorageFixture storage) : IAsyncLifetime
     {
         var services = Services();
         var tasks = services.GetRequiredService<TaskStore>();
-        var activity = new FinishItemActivity(services.GetRequiredService<LicenceRegistry>(), tasks, services.GetRequiredService<AuditTrail>(), services.GetRequiredService<Notifier>(), services.GetRequiredService<ItemResultStore>());
+        var activity = new FinishItemActivity(new ItemEndWrites(services.GetRequiredService<LicenceRegistry>(), tasks), services.GetRequiredService<AuditTrail>(), services.GetRequiredService<Notifier>(), services.GetRequiredService<ItemResultStore>());
         var verification = Decision(OfficerTaskStatus.Open, 3) with { TaskId = "app-stale:birth-certificate:verify:marriage", Kind = TaskKind.Verification, Note = "Verify the commitment" };
         var finish = new FinishItemInput(null, [Decision(OfficerTaskStatus.Closed, 3, "Approved"), verification], []);
         await activity.RunAsync(null!, finish);

@@ -48,18 +48,42 @@ public sealed record FinishItemInput(
 
 /// <summary>
 /// Ends an item in one activity (each activity costs the task hub several storage requests): ends the licences its
-/// approval revokes or supersedes, issues its certificates, writes its tasks, then its audit, so the trail shows the
-/// outcome only once its effects exist. Every write is idempotent: a licence already ended stays as it ended (the
-/// first end stands) and the audit names every licence this item ended, on this run or an earlier one, under a step
-/// id of its own; certificate numbers come from the orchestrator, so a re-run writes the same blob and finds the
-/// licence row there; the decision task is written only over an older step, a verification only if absent; audit
-/// steps are added once.
+/// approval revokes or supersedes, issues its certificates, writes its tasks (<see cref="ItemEndWrites"/>), then its
+/// audit, so the trail shows the outcome only once its effects exist. Every write is idempotent: the audit names every
+/// licence this item ended, on this run or an earlier one, under a step id of its own; audit steps are added once.
 /// </summary>
-public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks, AuditTrail trail, Notifier notifier, ItemResultStore results) : TaskActivity<FinishItemInput, int>
+public sealed class FinishItemActivity(ItemEndWrites ends, AuditTrail trail, Notifier notifier, ItemResultStore results) : TaskActivity<FinishItemInput, int>
 {
     /// <inheritdoc />
     /// <returns>How many certificates this run recorded (a re-run finds them recorded).</returns>
     public override async Task<int> RunAsync(TaskActivityContext context, FinishItemInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var (ended, issued) = await ends.WriteAsync(input);
+        await trail.AppendAsync([.. ended, .. input.Audit]);
+        await notifier.NotifyAsync(input.Notifications ?? []);
+        // Last: a result found stored means everything above is written too.
+        if (input is { ApplicationId: { } applicationId, Result: { } result })
+        {
+            await results.RecordAsync(applicationId, result);
+        }
+
+        return issued;
+    }
+}
+
+/// <summary>
+/// What an item's end writes before its audit: the licences its approval ends, its certificates and its tasks. Every
+/// write is idempotent: a licence already ended stays as it ended (the first end stands); certificate numbers come from
+/// the orchestrator, so a re-run writes the same blob and finds the licence row there; the decision task is written
+/// only over an older step, a verification only if absent.
+/// </summary>
+public sealed class ItemEndWrites(LicenceRegistry registry, TaskStore tasks)
+{
+    /// <summary>Writes the item's endings, certificates and tasks.</summary>
+    /// <param name="input">What the item ends with.</param>
+    /// <returns>An audit entry per licence the item ended (on this run or one before it), and how many certificates this run recorded.</returns>
+    public async Task<(IReadOnlyList<AuditEntry> Ended, int Issued)> WriteAsync(FinishItemInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var ended = new List<AuditEntry>();
@@ -75,15 +99,7 @@ public sealed class FinishItemActivity(LicenceRegistry registry, TaskStore tasks
             await (task.Kind == TaskKind.Verification ? tasks.CreateAsync(task) : tasks.SaveAsync(task));
         }
 
-        await trail.AppendAsync([.. ended, .. input.Audit]);
-        await notifier.NotifyAsync(input.Notifications ?? []);
-        // Last: a result found stored means everything above is written too.
-        if (input is { ApplicationId: { } applicationId, Result: { } result })
-        {
-            await results.RecordAsync(applicationId, result);
-        }
-
-        return issued;
+        return (ended, issued);
     }
 
     // Ends what the ending names, then reads back every licence this item ended (on this run or one before it that

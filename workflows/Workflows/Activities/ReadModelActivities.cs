@@ -43,6 +43,34 @@ public sealed class SaveApplicationActivity(ApplicationStore store, AuditTrail t
     }
 }
 
+/// <summary>A bundle's save with the rule items it decided itself since the last one (2.6, ADR 0028).</summary>
+/// <param name="Update">The application's state, with the items' audit entries and notices in the order they were made.</param>
+/// <param name="Items">Each decided item's certificates, verification tasks and licence endings.</param>
+public sealed record DecidedItemsSave(ApplicationUpdate Update, IReadOnlyList<FinishItemInput> Items);
+
+/// <summary>
+/// One write for a wave of rule items their bundle decided (2.6, ADR 0028): each item's endings, certificates and
+/// tasks first, then the audit with an entry per licence ended, the application's state and the notices, as
+/// <see cref="SaveApplicationActivity"/> writes them, so whoever reads an item approved finds its certificate. Every
+/// part is idempotent, so a re-run after a crash writes nothing twice.
+/// </summary>
+public sealed class SaveDecidedItemsActivity(ItemEndWrites ends, ApplicationStore store, AuditTrail trail, Notifier notifier, EngineBacklog backlog) : TaskActivity<DecidedItemsSave, bool>
+{
+    /// <inheritdoc />
+    public override async Task<bool> RunAsync(TaskActivityContext context, DecidedItemsSave input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var ended = new List<AuditEntry>();
+        foreach (var item in input.Items)
+        {
+            ended.AddRange((await ends.WriteAsync(item)).Ended);
+        }
+
+        var update = ended.Count == 0 ? input.Update : input.Update with { Audit = [.. ended, .. input.Update.Audit] };
+        return await new SaveApplicationActivity(store, trail, notifier, backlog).RunAsync(context, update);
+    }
+}
+
 /// <summary>A task's current state and the audit entries its item made since its last write.</summary>
 /// <param name="Task">The task.</param>
 /// <param name="Audit">The entries, in the order they were made; often empty.</param>

@@ -43,7 +43,7 @@ public sealed class AuditTrail(StorageTables tables)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var table = await tables.TableAsync(TableName);
-        return await AddIfAbsentAsync(table, entry, cancellationToken);
+        return await AddIfAbsentAsync(table, entry, 0, cancellationToken);
     }
 
     /// <summary>
@@ -64,9 +64,11 @@ public sealed class AuditTrail(StorageTables tables)
         var table = await tables.TableAsync(TableName);
         var added = 0;
         // A transaction holds rows of one partition only, i.e. of one subject.
-        foreach (var subject in entries.GroupBy(e => e.Subject, StringComparer.Ordinal))
+        // Each row keeps its place in the batch: entries made in one instant (a bundle's and the rule items it decided
+        // with it, ADR 0028) read back in the order they were made, not by their step ids.
+        foreach (var subject in entries.Select((e, i) => (Entry: e, Seq: i)).GroupBy(e => e.Entry.Subject, StringComparer.Ordinal))
         {
-            foreach (var chunk in Chunks(subject.DistinctBy(e => e.StepId, StringComparer.Ordinal)))
+            foreach (var chunk in Chunks(subject.DistinctBy(e => e.Entry.StepId, StringComparer.Ordinal)))
             {
                 added += await AddAllAsync(table, chunk, cancellationToken);
             }
@@ -75,13 +77,13 @@ public sealed class AuditTrail(StorageTables tables)
         return added;
     }
 
-    static async Task<int> AddAllAsync(TableClient table, List<AuditEntry> chunk, CancellationToken cancellationToken)
+    static async Task<int> AddAllAsync(TableClient table, List<(AuditEntry Entry, int Seq)> chunk, CancellationToken cancellationToken)
     {
         if (chunk.Count > 1)
         {
             try
             {
-                await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, Row(e))), cancellationToken);
+                await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, Row(e.Entry, e.Seq))), cancellationToken);
                 return chunk.Count;
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
@@ -92,9 +94,9 @@ public sealed class AuditTrail(StorageTables tables)
         }
 
         var added = 0;
-        foreach (var entry in chunk)
+        foreach (var (entry, seq) in chunk)
         {
-            if (await AddIfAbsentAsync(table, entry, cancellationToken))
+            if (await AddIfAbsentAsync(table, entry, seq, cancellationToken))
             {
                 added++;
             }
@@ -103,11 +105,11 @@ public sealed class AuditTrail(StorageTables tables)
         return added;
     }
 
-    static async Task<bool> AddIfAbsentAsync(TableClient table, AuditEntry entry, CancellationToken cancellationToken)
+    static async Task<bool> AddIfAbsentAsync(TableClient table, AuditEntry entry, int seq, CancellationToken cancellationToken)
     {
         try
         {
-            await table.AddEntityAsync(Row(entry), cancellationToken);
+            await table.AddEntityAsync(Row(entry, seq), cancellationToken);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
@@ -116,13 +118,13 @@ public sealed class AuditTrail(StorageTables tables)
         }
     }
 
-    static IEnumerable<List<AuditEntry>> Chunks(IEnumerable<AuditEntry> entries)
+    static IEnumerable<List<(AuditEntry Entry, int Seq)>> Chunks(IEnumerable<(AuditEntry Entry, int Seq)> entries)
     {
-        var chunk = new List<AuditEntry>();
+        var chunk = new List<(AuditEntry Entry, int Seq)>();
         var chars = 0;
         foreach (var entry in entries)
         {
-            var size = Size(entry);
+            var size = Size(entry.Entry);
             if (chunk.Count == MaxRowsPerTransaction || (chunk.Count > 0 && chars + size > MaxCharsPerTransaction))
             {
                 yield return chunk;
@@ -147,12 +149,13 @@ public sealed class AuditTrail(StorageTables tables)
     /// <summary>The row of an entry as the trail writes it (for seeding too).</summary>
     /// <param name="entry">The entry.</param>
     /// <returns>The row.</returns>
-    public static TableEntity RowOf(AuditEntry entry) => Row(entry ?? throw new ArgumentNullException(nameof(entry)));
+    public static TableEntity RowOf(AuditEntry entry) => Row(entry ?? throw new ArgumentNullException(nameof(entry)), 0);
 
     // The row key is the step alone: a step run again after a crash runs at another time but is the same step.
-    static TableEntity Row(AuditEntry entry) => new(TableKeys.Escape(entry.Subject), TableKeys.Escape(entry.StepId))
+    static TableEntity Row(AuditEntry entry, int seq) => new(TableKeys.Escape(entry.Subject), TableKeys.Escape(entry.StepId))
     {
         ["StepId"] = entry.StepId,
+        ["Seq"] = seq,
         ["At"] = DateTime.SpecifyKind(entry.At, DateTimeKind.Utc),
         ["Actor"] = entry.Actor,
         ["Action"] = entry.Action,
@@ -169,13 +172,14 @@ public sealed class AuditTrail(StorageTables tables)
     public async Task<IReadOnlyList<AuditEntry>> ReadAsync(string subject, CancellationToken cancellationToken = default)
     {
         var table = await tables.TableAsync(TableName);
-        var list = new List<AuditEntry>();
+        var list = new List<(AuditEntry Entry, int Seq)>();
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(subject)}"), cancellationToken: cancellationToken))
         {
-            list.Add(new AuditEntry(subject, row.GetString("StepId"), row.GetDateTimeOffset("At")!.Value.UtcDateTime, row.GetString("Actor"),
-                row.GetString("Action"), row.GetString("Before"), row.GetString("After"), row.GetString("Detail"), row.GetString("DetailEn")));
+            list.Add((new AuditEntry(subject, row.GetString("StepId"), row.GetDateTimeOffset("At")!.Value.UtcDateTime, row.GetString("Actor"),
+                row.GetString("Action"), row.GetString("Before"), row.GetString("After"), row.GetString("Detail"), row.GetString("DetailEn")), row.GetInt32("Seq") ?? 0));
         }
 
-        return [.. list.OrderBy(e => e.At).ThenBy(e => e.StepId, StringComparer.Ordinal)];
+        // Rows written before the place was kept read as place 0, in step order as they always did.
+        return [.. list.OrderBy(e => e.Entry.At).ThenBy(e => e.Seq).ThenBy(e => e.Entry.StepId, StringComparer.Ordinal).Select(e => e.Entry)];
     }
 }

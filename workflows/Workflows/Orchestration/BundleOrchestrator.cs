@@ -55,6 +55,8 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         readonly List<AuditEntry> audit = [];
         // Notifications made but not written yet: they go with the next save, as the audit does.
         readonly List<Notification> notices = [];
+        // The writes of rule items decided here (2.6) not written yet: they go with the next save, before its state.
+        readonly List<FinishItemInput> decidedItems = [];
         // Per deferred material, the timer that reminds the applicant shortly before its deadline.
         readonly Dictionary<string, (Task Timer, CancellationTokenSource Cancel, DateTime At)> reminders = new(StringComparer.Ordinal);
         // The committed due time, moved by the times items waited on the applicant as the items report them.
@@ -218,19 +220,26 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
         // Starts every waiting item whose prerequisites are settled, and settles those the answers leave out or a
         // prerequisite not approved cancels, as TemplateWalk decides them, in its order (so items start in the same order).
+        // From 2.6 a rule item decided here settles at once, so the walk goes on until a pass decides nothing here.
         void StartReadyItems()
         {
-            foreach (var step in TemplateWalk.Next(template.Items, states, results, Context(), awaiting.Keys, materials))
+            bool decidedHere;
+            do
             {
-                if (step.Action == WalkAction.Start)
+                decidedHere = false;
+                foreach (var step in TemplateWalk.Next(template.Items, states, results, Context(), awaiting.Keys, materials))
                 {
-                    Start(step.Item);
-                }
-                else
-                {
-                    Record(step.Result!);
+                    if (step.Action == WalkAction.Start)
+                    {
+                        decidedHere |= Start(step.Item);
+                    }
+                    else
+                    {
+                        Record(step.Result!);
+                    }
                 }
             }
+            while (decidedHere);
 
             context.SetCustomStatus(new BundleProgress(new Dictionary<string, ItemState>(states), context.Version));
         }
@@ -238,7 +247,8 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         // Inclusion that reads only answers and licences can be told before the prerequisites end.
         ItemResult? NotWanted(ItemDefinition item) => TemplateWalk.NotWanted(item, Context());
 
-        void Start(ItemDefinition item)
+        // Starts an item's sub-orchestration, or (2.6) decides a rule item that decides at once here; true when decided here.
+        bool Start(ItemDefinition item)
         {
             states[item.Key] = ItemState.Running;
             started[item.Key] = context.CurrentUtcDateTime;
@@ -246,8 +256,22 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var rules = template.Materials.Where(m => m.RequiredBy.Contains(item.Key)).ToList();
             var itemInput = new ItemInput(input.ApplicationId, input.Applicant, template.Key, item, input.Answers, [.. licences],
                 item.DependsOn.Where(outputs.ContainsKey).ToDictionary(d => d, d => outputs[d], StringComparer.Ordinal), needed, rules, input.Clock, DateOnly.FromDateTime(input.SubmittedAt), input.Parties);
+            if (OrchestrationVersions.AtLeast(context.Version, OrchestrationVersions.RulesDecidedInBundle)
+                && RuleItemInBundle.TryDecide(itemInput, context.CurrentUtcDateTime) is { } decided)
+            {
+                var log = context.CreateReplaySafeLogger<BundleOrchestrator>();
+                OrchestrationLog.ItemStarted(log, input.ApplicationId, item.Key, nameof(RuleDecision));
+                audit.AddRange(decided.Audit);
+                notices.AddRange(decided.Notifications);
+                decidedItems.Add(decided.Effects);
+                Record(decided.Result);
+                OrchestrationLog.ItemEnded(log, input.ApplicationId, item.Key, decided.Result.State, decided.Result.DecidedBy);
+                return true;
+            }
+
             running[item.Key] = Read(context.CallSubOrchestratorAsync<JsonElement>(
                 nameof(ItemOrchestrator), itemInput, new SubOrchestrationOptions { InstanceId = ItemOrchestrator.InstanceId(input.ApplicationId, item.Key) }));
+            return false;
         }
 
         static async Task<ItemResult?> Read(Task<JsonElement> slot) => ItemCompletion.Read(await slot);
@@ -427,11 +451,20 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 ? new SubmissionSnapshot(input.Answers, input.Licences, input.ClockOrDefault().Calendar.Region, input.ClockOrDefault().Calendar.Version)
                 : null;
             var update = new ApplicationUpdate(record, [.. audit], notices.Count > 0 ? [.. notices] : null, submission);
+            var wave = decidedItems.Count > 0 ? new DecidedItemsSave(update, [.. decidedItems]) : null;
             audit.Clear();
             notices.Clear();
+            decidedItems.Clear();
+            if (wave is not null)
+            {
+                // Only 2.6 decides items here, and 2.6 saves outlive faults.
+                await SaveUntilWrittenAsync(nameof(SaveDecidedItemsActivity), wave);
+                return;
+            }
+
             if (OrchestrationVersions.AtLeast(context.Version, OrchestrationVersions.SavesOutliveFaults))
             {
-                await SaveUntilWrittenAsync(update);
+                await SaveUntilWrittenAsync(nameof(SaveApplicationActivity), update);
             }
             else
             {
@@ -444,7 +477,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         // does not end the application Failed with the applicant left on "in progress": the fault is logged, audited
         // and sent to the administrators once, and the same save is tried again on a durable timer, waiting longer
         // each time, until it is written. Events and items that end meanwhile wait in the history for the next turn.
-        async Task SaveUntilWrittenAsync(ApplicationUpdate update)
+        async Task SaveUntilWrittenAsync(string activity, object update)
         {
             var log = context.CreateReplaySafeLogger<BundleOrchestrator>();
             for (var attempt = 1; ; attempt++)
@@ -452,7 +485,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 try
                 {
                     // What a write returns is not read: a completion of a lost run may arrive in its place (ADR 0027).
-                    await context.CallActivityAsync(nameof(SaveApplicationActivity), update, OrchestrationRetry.Storage);
+                    await context.CallActivityAsync(activity, update, OrchestrationRetry.Storage);
                     if (attempt > 1)
                     {
                         OrchestrationLog.SaveRecovered(log, input.ApplicationId, attempt);

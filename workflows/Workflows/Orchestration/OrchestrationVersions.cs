@@ -41,8 +41,14 @@ public static class OrchestrationVersions
     /// </summary>
     public const string MigrationsPossible = "2.5";
 
+    /// <summary>
+    /// 2.6: a rule item that decides at once (秒批, approved with nothing deferred, or rejected) is decided by its bundle
+    /// itself, with no sub-orchestration, and its writes go with the bundle's next save (ADR 0028).
+    /// </summary>
+    public const string RulesDecidedInBundle = "2.6";
+
     /// <summary>The version this code starts instances at.</summary>
-    public const string Current = MigrationsPossible;
+    public const string Current = RulesDecidedInBundle;
 
     /// <summary>Whether an instance of <paramref name="version"/> runs the steps introduced at <paramref name="introduced"/>.</summary>
     /// <param name="version">The instance's version (<c>context.Version</c>); empty for an instance started before versioning.</param>

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+
+namespace Workflows.Benchmarks;
+
+/// <summary>
+/// The "Cost per bundle" section of docs/benchmarks.md (issue 19): each all-rules bundle at 2.5 and at 2.6 beside the bare
+/// engine of the same shape, measured one after the other on one engine, with the targets (≥ 0.6x the bare engine's
+/// throughput, ≤ 1.5x its storage operations).
+/// </summary>
+public static class BundleCostReport
+{
+    /// <summary>The section's marker name.</summary>
+    public const string SectionName = "bundle-cost";
+
+    /// <summary>Throughput a bundle must reach, as a share of the bare engine's of the same shape.</summary>
+    public const double ThroughputTarget = 0.6;
+
+    /// <summary>Storage operations a bundle may cost at most, as a multiple of the bare engine's.</summary>
+    public const double OperationsTarget = 1.5;
+
+    /// <summary>The section.</summary>
+    /// <param name="plan">The plan measured (<see cref="BenchPlan.CreateBundleCost"/>).</param>
+    /// <param name="result">What was measured.</param>
+    /// <param name="load">The load average when the run began.</param>
+    /// <param name="environment">The machine and commit.</param>
+    /// <returns>The section's markdown, between its markers.</returns>
+    public static string Section(BenchPlan plan, ProfileResult result, string load, BenchEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(environment);
+        var s = new StringBuilder();
+        s.AppendLine(ReportSections.Start(SectionName));
+        s.AppendLine("## Cost per bundle (issue 19)");
+        s.AppendLine();
+        s.AppendLine(Inv($"Profile {result.Profile}, one engine on one Azurite, on {environment.Date:yyyy-MM-dd} at commit `{environment.Commit}` ({environment.Cores} cores, {environment.CpuModel}), load average {load} when the run began. Each bundle scenario runs right after the bare engine of the same shape and count; the bundle is measured as orchestration version 2.5 started it (each item its own sub-orchestration) and as this code starts it (2.6: a rule item that decides at once is decided by the bundle, and its writes go with the bundle's save, ADR 0028). Storage operations count every request of the host's Azure clients, the engine's and ours, divided by the bundles."));
+        s.AppendLine();
+        s.AppendLine("Regenerate with `dotnet run -c Release --project tests/Workflows.Benchmarks -- --bundles` (a few minutes; it replaces only this section).");
+        s.AppendLine();
+        s.AppendLine("| Scenario | Done | Per second | ÷ bare (target ≥ 0.6) | p50 / p95 ms | Storage ops each: total (blob / queue / table) | ÷ bare (target ≤ 1.5) | |");
+        s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        var byKey = result.Scenarios.ToDictionary(r => r.Key, StringComparer.Ordinal);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var comparison in plan.Comparisons)
+        {
+            if (!byKey.TryGetValue(comparison.BareKey, out var bare) || !byKey.TryGetValue(comparison.BundleKey, out var bundle))
+            {
+                continue;
+            }
+
+            if (written.Add(bare.Key))
+            {
+                s.AppendLine(Row(bare, null));
+            }
+
+            s.AppendLine(Row(bundle, bare));
+        }
+
+        s.AppendLine();
+        var notes = result.Scenarios.Where(r => r.Notes.Count > 0).Select(r => $"{r.Title}: {string.Join("; ", r.Notes)}").ToList();
+        if (notes.Count > 0)
+        {
+            s.AppendLine("Notes: " + string.Join(" ", notes.Select(n => $"{n}.")));
+            s.AppendLine();
+        }
+
+        s.AppendLine(ReportSections.End(SectionName));
+        return s.ToString();
+    }
+
+    static string Row(ScenarioResult r, ScenarioResult? bare)
+    {
+        var ops = r.OpsPerInstance();
+        var rate = bare is null ? "" : Ratio(r.OrchestrationsPerSecond / bare.OrchestrationsPerSecond, ThroughputTarget, atLeast: true);
+        var cost = bare is null ? "" : Ratio(ops / bare.OpsPerInstance(), OperationsTarget, atLeast: false);
+        var met = bare is null ? "bare engine" : Met(r.OrchestrationsPerSecond / bare.OrchestrationsPerSecond >= ThroughputTarget && ops / bare.OpsPerInstance() <= OperationsTarget);
+        return Inv($"| {r.Title} | {r.Completed}/{r.Instances} | {r.OrchestrationsPerSecond:0.0} | {rate} | {r.Latency.P50Ms:0} / {r.Latency.P95Ms:0} | {ops:0} ({r.OpsPerInstance("blob"):0.0} / {r.OpsPerInstance("queue"):0.0} / {r.OpsPerInstance("table"):0.0}) | {cost} | {met} |");
+    }
+
+    static string Ratio(double value, double target, bool atLeast) =>
+        Inv($"{value:0.00}x") is var text && (atLeast ? value >= target : value <= target) ? text : $"**{text}**";
+
+    static string Met(bool met) => met ? "both targets met" : "**a target missed**";
+
+    static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
