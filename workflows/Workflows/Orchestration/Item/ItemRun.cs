@@ -102,8 +102,8 @@ sealed partial class ItemRun(TaskOrchestrationContext context, ItemInput input)
         {
             (var outputs, certificates) = ItemOutputs.Of(input, result.Outputs, context.InstanceId, context.CurrentUtcDateTime);
             result = result with { Outputs = outputs };
-            verifications = CommitmentVerifications();
-            TellVerifiers(verifications);
+            verifications = ItemEffects.Verifications(input, context.CurrentUtcDateTime);
+            notifications.AddRange(ItemEffects.VerificationNotices(input, verifications, context.InstanceId, ref notice, context.CurrentUtcDateTime));
         }
 
         if (holds.Count > 0)
