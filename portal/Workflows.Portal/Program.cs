@@ -10,6 +10,8 @@ using Workflows.Portal.Shell;
 
 [assembly: NeutralResourcesLanguage("zh")]
 
+// The first thing Main does: the runtime has started and the app's assemblies are loaded (bench: where the start's time goes).
+StartMarks.Mark("portal:main");
 var builder = WebAssemblyHostBuilder.CreateDefault(args);
 builder.RootComponents.Add<App>("#app");
 builder.RootComponents.Add<HeadOutlet>("head::after");
@@ -46,6 +48,8 @@ var host = builder.Build();
 // The language, the session and the browser's clock are read once, before the first render: a language switch reloads
 // the page, so the English satellite assembly is loaded (RunAsync loads the current culture's) and every text follows.
 var js = host.Services.GetRequiredService<IJSRuntime>();
+// Performance marks the benchmark reads (docs/benchmarks.md, Portal): where the start's time goes.
+await js.InvokeVoidAsync("performance.mark", "portal:host-built");
 var session = host.Services.GetRequiredService<Session>();
 if (entra.Enabled)
 {
@@ -56,4 +60,5 @@ if (entra.Enabled)
 await session.LoadAsync(js);
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = session.Culture;
 await host.Services.GetRequiredService<Clock>().LoadAsync(js);
+await js.InvokeVoidAsync("performance.mark", "portal:run");
 await host.RunAsync();

@@ -108,6 +108,9 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
             await ScanAsync(admin, "admin/applications", "admin-applications", found, language, phone);
             await ScanAsync(admin, $"admin/applications/{id}", "admin-application", found, language, phone);
             await ScanAsync(admin, "admin/cases", "admin-cases", found, language, phone);
+            await ScanAsync(admin, "admin/bulk", "admin-bulk", found, language, phone);
+            // The figures of every template over the last six months (the simulation's registrations among them).
+            await ScanAsync(admin, "admin/figures", "admin-figures", found, language, phone, ("#f-show", "#chart-applications"));
             await ScanAsync(mine, "admin/templates", "admin-not-for-you", found, language, phone);
         }
 
