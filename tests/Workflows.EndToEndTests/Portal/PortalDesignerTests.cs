@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Workflows.Api;
 using Workflows.Templates;
@@ -23,8 +24,18 @@ public sealed class PortalDesignerTests(ServerFixture server)
         await using var browser = await PortalBrowser.StartAsync(server.BaseAddress);
         var admin = await PortalAdminTests.NewAdminPageAsync(browser, server, PortalBrowser.Desktop, english);
         await admin.GotoAsync($"admin/templates/{key}/1");
+        admin.Console += (_, m) => File.AppendAllText("/tmp/designer-console.log", m.Text + Environment.NewLine);
         await admin.Locator("#new-draft").ClickAsync();
-        await admin.WaitForURLAsync($"**/admin/templates/{key}/2/design");
+        try
+        {
+            await Expect(admin).ToHaveURLAsync(new Regex($"admin/templates/{key}/2/design$"));
+        }
+        catch (PlaywrightException)
+        {
+            File.WriteAllText("/tmp/designer-page.txt", await admin.Locator("body").InnerTextAsync());
+            throw;
+        }
+
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(english ? "Design" : "设计");
         await Expect(admin.Locator(".item-node[data-item='birth-certificate']")).ToBeVisibleAsync();
         await Expect(admin.Locator(".item-node[data-item='household-registration']")).ToBeVisibleAsync();
@@ -64,7 +75,7 @@ public sealed class PortalDesignerTests(ServerFixture server)
 
         // Publishing starts from the designer and goes through the simulation's confirmation.
         await admin.Locator("#designer-publish").ClickAsync();
-        await admin.WaitForURLAsync($"**/admin/templates/{key}/2/simulation");
+        await Expect(admin).ToHaveURLAsync(new Regex($"admin/templates/{key}/2/simulation$"));
     }
 
     /// <summary>A copy of newborn under a key of its own (without the register's event), version 1 published.</summary>
