@@ -4,8 +4,9 @@ using Workflows.ApiClient;
 namespace Workflows.Portal.Admin.Designer;
 
 /// <summary>
-/// The validator's problems by where they are: <c>items[2].dependsOn[0]</c> belongs to the third item (by key, as the
-/// document was when sent) at <c>dependsOn</c>; fields and materials likewise; anything else belongs to the template.
+/// The validator's problems by where they are: <c>$.items[item-6].department</c> belongs to the item keyed item-6 at
+/// <c>department</c>, <c>items[2].dependsOn[0]</c> to the third item (as the document was when sent) at <c>dependsOn</c>;
+/// fields and materials likewise; anything else belongs to the template.
 /// </summary>
 public sealed partial class ProblemMap
 {
@@ -25,9 +26,10 @@ public sealed partial class ProblemMap
         {
             var m = Located().Match(p.Path ?? "");
             var keys = m.Success ? m.Groups[1].Value switch { "items" => items, "fields" => fields, _ => materials } : null;
-            if (keys is not null && int.TryParse(m.Groups[2].Value, out var index) && index < keys.Count)
+            var at = m.Groups[2].Value;
+            if (keys is not null && (keys.Contains(at) || (int.TryParse(at, out var index) && index < keys.Count)))
             {
-                located.Add((m.Groups[1].Value, keys[index], m.Groups[3].Value.TrimStart('.'), p.Message));
+                located.Add((m.Groups[1].Value, keys.Contains(at) ? at : keys[int.Parse(at, System.Globalization.CultureInfo.InvariantCulture)], m.Groups[3].Value.TrimStart('.'), p.Message));
             }
             else
             {
@@ -61,6 +63,6 @@ public sealed partial class ProblemMap
     /// <summary>Problems of the template itself (its name, the proactive rule...), with their paths.</summary>
     public IEnumerable<(string Path, string Message)> General => located.Where(l => l.Part == "").Select(l => (l.At, l.Message));
 
-    [GeneratedRegex(@"^(items|fields|materials)\[(\d+)\](.*)$")]
+    [GeneratedRegex(@"^(?:\$\.)?(items|fields|materials)\[([^\]]+)\](.*)$")]
     private static partial Regex Located();
 }

@@ -46,7 +46,16 @@ public sealed class PortalDesignerTests(ServerFixture server)
         await admin.Locator("#depends-birth-certificate").CheckAsync();
 
         // The validator's answer arrives after the typing pauses; it lands on the node and at the department's input.
-        await Expect(node.Locator(".node-problem")).ToBeVisibleAsync();
+        try
+        {
+            await Expect(node.Locator(".node-problem")).ToBeVisibleAsync();
+        }
+        catch (PlaywrightException)
+        {
+            File.WriteAllText("/tmp/designer-page.txt", await admin.Locator("body").InnerTextAsync());
+            throw;
+        }
+
         var department = admin.Locator("#p-items-item-6-department");
         await Expect(department).ToContainTextAsync(english ? "is not in the catalog" : "不在目录中");
         await Expect(admin.Locator("#item-department")).ToHaveAttributeAsync("aria-describedby", "p-items-item-6-department");
