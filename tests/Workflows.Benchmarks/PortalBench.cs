@@ -246,7 +246,7 @@ public sealed class PortalBench(TextWriter progress)
     }
 
     // The server logs the port it bound a moment after it says it is ready.
-    static async Task<Uri> WaitForHealthAsync(EngineProcess server, CancellationToken cancellationToken)
+    internal static async Task<Uri> WaitForHealthAsync(EngineProcess server, CancellationToken cancellationToken)
     {
         var until = Stopwatch.StartNew();
         while (until.Elapsed < TimeSpan.FromSeconds(60))

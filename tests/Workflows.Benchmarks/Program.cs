@@ -61,6 +61,14 @@ if (arguments.Bundles)
     return await WriteSectionAsync(BundleCostReport.SectionName, "Cost per bundle", section);
 }
 
+if (arguments.Designer)
+{
+    // The designer's edits alone (a minute): its section of the report is replaced, the rest is kept.
+    var designed = await new DesignerBench(Console.Out).RunAsync(cancellation.Token);
+    var section = DesignerBench.Section(designed, await BenchEnvironment.CaptureAsync(RepoPaths.Root));
+    return await WriteSectionAsync(DesignerBench.SectionName, "Designer", section);
+}
+
 if (arguments.Growth)
 {
     // Stores of growing size (issue 19), each level on its own server, Azurite and task hub: its section is replaced, the rest kept.
@@ -101,7 +109,7 @@ if (output is not null)
     Directory.CreateDirectory(Path.GetDirectoryName(output)!);
     // The sections measured on their own (--portal, --backlog, --simulation): a rewrite of the engine's figures keeps them.
     var earlier = File.Exists(output) ? await File.ReadAllTextAsync(output) : string.Empty;
-    await File.WriteAllTextAsync(output, ReportSections.Keep(markdown, earlier, PortalBench.SectionName, HttpSession.BackpressureSectionName, SimulationBench.SectionName, GrowthReport.SectionName, GrowthReport.AuditSectionName));
+    await File.WriteAllTextAsync(output, ReportSections.Keep(markdown, earlier, PortalBench.SectionName, HttpSession.BackpressureSectionName, SimulationBench.SectionName, DesignerBench.SectionName, GrowthReport.SectionName, GrowthReport.AuditSectionName));
     Console.WriteLine($"Wrote {output} in {elapsed.Elapsed.TotalMinutes:0.0} min");
 }
 

@@ -102,6 +102,7 @@ public sealed class PortalAccessibilityTests(ServerFixture server)
             var admin = await PortalAdminTests.NewAdminPageAsync(browser, server, viewport, english);
             await ScanAsync(admin, "admin/templates", "admin-templates", found, language, phone);
             await ScanAsync(admin, $"admin/templates/{studio}/1", "admin-template-version", found, language, phone);
+            await ScanAsync(admin, $"admin/templates/{studio}/2/design", "admin-template-designer", found, language, phone);
             await ScanAsync(admin, $"admin/templates/{studio}/diff", "admin-template-diff", found, language, phone);
             await ScanAsync(admin, $"admin/templates/{studio}/migrations", "admin-template-migrations", found, language, phone);
             await ScanAsync(admin, $"admin/templates/{simulated}/2/simulation", "admin-template-simulation", found, language, phone, ("#sim-run", "#sim-counts"));
