@@ -12,6 +12,8 @@ using Workflows.Orchestration;
 using Workflows.Tasks;
 using Workflows.Templates;
 using Workflows.Testing;
+using Xunit.Abstractions;
+using Xunit.Sdk;
 
 namespace Workflows.IntegrationTests.Guarantees;
 
@@ -300,14 +302,21 @@ public sealed class ItemHistoryRecorder(StorageFixture storage) : IAsyncLifetime
     }
 }
 
-/// <summary>A fact that runs only when <c>RECORD_ITEM_HISTORIES</c> names the folder to record to.</summary>
-public sealed class RecordingFactAttribute : FactAttribute
+/// <summary>
+/// A fact that exists only when <c>RECORD_ITEM_HISTORIES</c> names the folder to record to: otherwise its discoverer
+/// finds no test, so the normal tiers neither run nor report a skipped one.
+/// </summary>
+[XunitTestCaseDiscoverer("Workflows.IntegrationTests.Guarantees.RecordingFactDiscoverer", "Workflows.IntegrationTests")]
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class RecordingFactAttribute : FactAttribute;
+
+/// <summary>Finds a <see cref="RecordingFactAttribute"/> test only while recording.</summary>
+/// <param name="diagnostics">xUnit's diagnostics sink.</param>
+public sealed class RecordingFactDiscoverer(IMessageSink diagnostics) : IXunitTestCaseDiscoverer
 {
-    public RecordingFactAttribute()
-    {
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("RECORD_ITEM_HISTORIES")))
-        {
-            Skip = "Records item histories only when RECORD_ITEM_HISTORIES names a folder (ADR 0029).";
-        }
-    }
+    readonly FactDiscoverer facts = new(diagnostics);
+
+    /// <inheritdoc />
+    public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute) =>
+        string.IsNullOrEmpty(Environment.GetEnvironmentVariable("RECORD_ITEM_HISTORIES")) ? [] : facts.Discover(discoveryOptions, testMethod, factAttribute);
 }
