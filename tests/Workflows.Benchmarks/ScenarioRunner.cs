@@ -46,7 +46,7 @@ public sealed class ScenarioRunner(
             // Read after the storage counts were taken, so these reads are not in them.
             // From 2.6 the bundle decides rule items itself: no item has an instance of its own.
             var itemInstances = Orchestration.OrchestrationVersions.AtLeast(spec.Version ?? Orchestration.OrchestrationVersions.Current, Orchestration.OrchestrationVersions.RulesDecidedInBundle) ? 0 : spec.ActivitiesPerInstance;
-            await CheckBundlesAsync(ids, instances, spec.ActivitiesPerInstance, itemInstances, notes, cancellationToken);
+            await CheckBundlesAsync(ids, instances, spec.ActivitiesPerInstance, itemInstances, spec.Version ?? Orchestration.OrchestrationVersions.Current, notes, cancellationToken);
         }
 
         var result = await SummariseAsync(spec.Key, spec.Title, spec.ActivitiesPerInstance, ids, scheduledAt, instances, null,
@@ -58,7 +58,7 @@ public sealed class ScenarioRunner(
     /// A bundle that completes is not enough: every one of its items must have been approved by its rule, and
     /// every item ran as a sub-orchestration (its id is the bundle's plus ":item", so the prefix query lists it).
     /// </summary>
-    async Task CheckBundlesAsync(string[] ids, IReadOnlyList<OrchestrationMetadata> instances, int items, int itemInstancesEach, List<string> notes, CancellationToken cancellationToken)
+    async Task CheckBundlesAsync(string[] ids, IReadOnlyList<OrchestrationMetadata> instances, int items, int itemInstancesEach, string version, List<string> notes, CancellationToken cancellationToken)
     {
         var bundles = ids.ToHashSet(StringComparer.Ordinal);
         var itemInstances = instances.Where(i => !bundles.Contains(i.InstanceId)).ToList();
@@ -68,14 +68,23 @@ public sealed class ScenarioRunner(
             notes.Add($"{itemsCompleted} item orchestrations completed, {ids.Length * itemInstancesEach} expected ({itemInstances.Count} found)");
         }
 
-        var (notCompleted, notApproved, unread) = (0, 0, 0);
+        var (notCompleted, notApproved, unread, otherVersion) = (0, 0, 0, 0);
         string? example = null;
+        string? ranAs = null;
         foreach (var id in ids)
         {
             var state = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
             if (state?.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
             {
                 continue;
+            }
+
+            // The version the bundle ran as is in its progress (the variants differ only by it).
+            var progress = state.ReadCustomStatusAs<BundleProgress>();
+            if (progress?.Version != version)
+            {
+                otherVersion++;
+                ranAs ??= progress?.Version ?? "(none)";
             }
 
             var outcome = state.ReadOutputAs<BundleOutcome>();
@@ -96,6 +105,11 @@ public sealed class ScenarioRunner(
                 notApproved++;
                 example ??= $"{id}: {string.Join(", ", wrong.Select(w => $"{w.ItemKey} {w.State} by {w.DecidedBy} ({w.Reason})"))}";
             }
+        }
+
+        if (otherVersion > 0)
+        {
+            notes.Add($"{otherVersion} bundles ran as version {ranAs}, not {version}");
         }
 
         if (notCompleted + notApproved + unread > 0)
@@ -231,7 +245,9 @@ public sealed class ScenarioRunner(
         {
             var input = inputFor(id);
             scheduledAt[i] = DateTimeOffset.UtcNow;
-            await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions { InstanceId = id, Version = version }, cancellationToken);
+            // A null version assigned is an empty one (TaskVersion converts it), not the client's default: leave it unset.
+            var options = version is null ? new StartOrchestrationOptions(id) : new StartOrchestrationOptions(id) { Version = version };
+            await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, options, cancellationToken);
         }));
         return scheduledAt;
     }
