@@ -60,12 +60,10 @@ public sealed class SaveDecidedItemsActivity(ItemEndWrites ends, ApplicationStor
     public override async Task<bool> RunAsync(TaskActivityContext context, DecidedItemsSave input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var ended = new List<AuditEntry>();
-        foreach (var item in input.Items)
-        {
-            ended.AddRange((await ends.WriteAsync(item)).Ended);
-        }
-
+        // The items' writes side by side, as their own instances wrote them before 2.6: each writes its own rows. The
+        // licence endings' audit keeps the items' order.
+        var written = await Task.WhenAll(input.Items.Select(ends.WriteAsync));
+        var ended = written.SelectMany(w => w.Ended).ToList();
         var update = ended.Count == 0 ? input.Update : input.Update with { Audit = [.. ended, .. input.Update.Audit] };
         return await new SaveApplicationActivity(store, trail, notifier, backlog).RunAsync(context, update);
     }
