@@ -72,7 +72,8 @@ public sealed class ProfileBench(BenchPlan plan, TextWriter progress)
     {
         var watcher = new InstanceWatcher(engine.Client);
         var meter = new ResourceMeter(azuriteProcess, engine.StorageOperations);
-        var runner = new ScenarioRunner(engine.Client, watcher, meter, logs, engine.Ledger, plan.ScenarioTimeout);
+        var runner = new ScenarioRunner(engine.Client, watcher, meter, logs, engine.Ledger, plan.ScenarioTimeout,
+            engine.Services.GetRequiredService<DurableTask.AzureStorage.AzureStorageOrchestrationService>());
 
         await WarmUpAsync(runner, profile, cancellationToken);
         await PurgeAsync(runner, profile, cancellationToken);

@@ -96,6 +96,7 @@ public sealed record CpuShare(TimeSpan Wall, TimeSpan Azurite, TimeSpan Host, Ti
 /// <param name="Notes">Anything odd seen while measuring.</param>
 /// <param name="LatencyOnly">Only <paramref name="EventLatency"/> means anything: too little work for rates, storage counts or CPU shares.</param>
 /// <param name="Bundle">A bundle scenario: instances are bundles, <paramref name="ActivitiesPerInstance"/> counts their items, and none of their activities writes the step ledger.</param>
+/// <param name="Replay">For a bundle: one finished bundle's history and what replaying it costs; null when not measured.</param>
 public sealed record ScenarioResult(
     string Key,
     string Title,
@@ -114,7 +115,8 @@ public sealed record ScenarioResult(
     int Warnings,
     IReadOnlyList<string> Notes,
     bool LatencyOnly = false,
-    bool Bundle = false)
+    bool Bundle = false,
+    ReplayFigures? Replay = null)
 {
     /// <summary>Storage requests per started instance.</summary>
     /// <param name="service">A service, or null for all.</param>

@@ -18,7 +18,8 @@ public sealed class ScenarioRunner(
     ResourceMeter meter,
     LogTally logs,
     StepLedger ledger,
-    TimeSpan timeout)
+    TimeSpan timeout,
+    DurableTask.AzureStorage.AzureStorageOrchestrationService? provider = null)
 {
     /// <summary>Starts every instance of a throughput scenario at once and waits for all to finish.</summary>
     /// <param name="spec">The scenario.</param>
@@ -51,7 +52,11 @@ public sealed class ScenarioRunner(
 
         var result = await SummariseAsync(spec.Key, spec.Title, spec.ActivitiesPerInstance, ids, scheduledAt, instances, null,
             operations, cpu, watcher.Queries - queries, logs.Count - warnings, notes, cancellationToken);
-        return result with { Bundle = spec.Bundle };
+        // One finished bundle's history and the cost of replaying it, read after the counts were taken.
+        var replay = provider is not null && spec.Bundle && instances.FirstOrDefault(i => i.InstanceId == ids[0])?.RuntimeStatus == OrchestrationRuntimeStatus.Completed
+            ? await ReplayProbe.MeasureAsync(provider, ids[0])
+            : null;
+        return result with { Bundle = spec.Bundle, Replay = replay };
     }
 
     /// <summary>
