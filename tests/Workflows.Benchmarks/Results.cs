@@ -96,6 +96,7 @@ public sealed record CpuShare(TimeSpan Wall, TimeSpan Azurite, TimeSpan Host, Ti
 /// <param name="Notes">Anything odd seen while measuring.</param>
 /// <param name="LatencyOnly">Only <paramref name="EventLatency"/> means anything: too little work for rates, storage counts or CPU shares.</param>
 /// <param name="Bundle">A bundle scenario: instances are bundles, <paramref name="ActivitiesPerInstance"/> counts their items, and none of their activities writes the step ledger.</param>
+/// <param name="Driver">What the scenario's driver (scripted officers, an event raiser) did; null when it had none.</param>
 public sealed record ScenarioResult(
     string Key,
     string Title,
@@ -114,7 +115,8 @@ public sealed record ScenarioResult(
     int Warnings,
     IReadOnlyList<string> Notes,
     bool LatencyOnly = false,
-    bool Bundle = false)
+    bool Bundle = false,
+    DriverResult? Driver = null)
 {
     /// <summary>Storage requests per started instance.</summary>
     /// <param name="service">A service, or null for all.</param>
@@ -135,6 +137,14 @@ public sealed record ScenarioResult(
     /// </summary>
     public double LedgerOpsPerInstance => Bundle ? 0 : 2.0 * ActivitiesPerInstance;
 }
+
+/// <summary>What a scenario's driver did, and what its own looks cost (not in the scenario's <see cref="ScenarioResult.Operations"/>).</summary>
+/// <param name="Kind">Officers or events.</param>
+/// <param name="Concurrency">How many acted at once.</param>
+/// <param name="Acted">Decisions accepted, or events raised.</param>
+/// <param name="Refused">Decisions refused or failed (each tried again).</param>
+/// <param name="Operations">The storage requests of the driver's looks, through the client-only host.</param>
+public sealed record DriverResult(DriverKind Kind, int Concurrency, int Acted, int Refused, StorageOps Operations);
 
 /// <summary>Storage requests and CPU while the host had no work at all.</summary>
 /// <param name="Operations">Requests in the window.</param>

@@ -12,13 +12,23 @@ namespace Workflows.Benchmarks;
 /// Times are wall-clock UTC of this one machine: the bench stamps schedules and raised events, the host
 /// stamps completions (LastUpdatedAt) and activity starts (the step ledger's StartedAt), so they compare.
 /// </summary>
+/// <param name="client">The engine host's client.</param>
+/// <param name="watcher">Finds out when a scenario's instances are done.</param>
+/// <param name="meter">The engine host's storage requests and the CPU.</param>
+/// <param name="logs">The engine host's warnings and errors.</param>
+/// <param name="ledger">The step ledger, for the round trips' activity starts.</param>
+/// <param name="timeout">Longest a scenario may take.</param>
+/// <param name="drivers">Makes the driver a scenario asks for (<see cref="ThroughputSpec.Driver"/>); null when none is needed.</param>
+/// <param name="driverCounter">The storage counter of the host the drivers look through, so their looks are counted apart.</param>
 public sealed class ScenarioRunner(
     DurableTaskClient client,
     InstanceWatcher watcher,
     ResourceMeter meter,
     LogTally logs,
     StepLedger ledger,
-    TimeSpan timeout)
+    TimeSpan timeout,
+    Func<ThroughputSpec, ScenarioDriver>? drivers = null,
+    StorageOperationCounter? driverCounter = null)
 {
     /// <summary>Starts every instance of a throughput scenario at once and waits for all to finish.</summary>
     /// <param name="spec">The scenario.</param>
@@ -33,10 +43,28 @@ public sealed class ScenarioRunner(
         var (warnings, queries) = (logs.Count, watcher.Queries);
 
         var mark = meter.Start();
+        // The driver looks before the first instance is scheduled, so it finds each as soon as it waits.
+        using var stopDriver = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var driverBefore = driverCounter?.Snapshot();
+        var driving = spec.Driver is { } driver
+            ? (drivers ?? throw new InvalidOperationException($"Scenario {spec.Key} needs a driver ({driver.Kind}) and the runner has none."))(spec).RunAsync(prefix, stopDriver.Token)
+            : null;
         var scheduledAt = await ScheduleAllAsync(spec.Orchestrator, spec.InputFor ?? (_ => spec.Input), ids, cancellationToken, spec.Version);
         if (!await watcher.WaitUntilFinishedAsync(prefix, timeout, cancellationToken))
         {
             notes.Add($"timed out after {timeout.TotalMinutes:0} min");
+        }
+
+        DriverResult? driven = null;
+        if (driving is not null)
+        {
+            await stopDriver.CancelAsync();
+            var tally = await driving;
+            driven = new DriverResult(spec.Driver!.Kind, spec.Driver.Concurrency, tally.Acted, tally.Refused, Since(driverCounter, driverBefore));
+            if (tally.Refused > 0)
+            {
+                notes.Add($"{tally.Refused} {(spec.Driver.Kind == DriverKind.Officers ? "decisions refused or failed (each taken again)" : "events not raised")}, e.g. {tally.Example}");
+            }
         }
 
         var (operations, cpu) = meter.Stop(mark);
@@ -44,21 +72,40 @@ public sealed class ScenarioRunner(
         if (spec.Bundle)
         {
             // Read after the storage counts were taken, so these reads are not in them.
-            // From 2.6 the bundle decides rule items itself: no item has an instance of its own.
-            var itemInstances = Orchestration.OrchestrationVersions.AtLeast(spec.Version ?? Orchestration.OrchestrationVersions.Current, Orchestration.OrchestrationVersions.RulesDecidedInBundle) ? 0 : spec.ActivitiesPerInstance;
-            await CheckBundlesAsync(ids, instances, spec.ActivitiesPerInstance, itemInstances, spec.Version ?? Orchestration.OrchestrationVersions.Current, notes, cancellationToken);
+            // From 2.6 the bundle decides rule items itself: no item has an instance of its own. An officer's item still has one.
+            var workload = spec.Input as BundleWorkload;
+            var itemInstances = workload?.ByOfficers != true
+                && Orchestration.OrchestrationVersions.AtLeast(spec.Version ?? Orchestration.OrchestrationVersions.Current, Orchestration.OrchestrationVersions.RulesDecidedInBundle)
+                ? 0
+                : spec.ActivitiesPerInstance;
+            await CheckBundlesAsync(ids, instances, spec.ActivitiesPerInstance, itemInstances, spec.Version ?? Orchestration.OrchestrationVersions.Current, workload, notes, cancellationToken);
         }
 
         var result = await SummariseAsync(spec.Key, spec.Title, spec.ActivitiesPerInstance, ids, scheduledAt, instances, null,
             operations, cpu, watcher.Queries - queries, logs.Count - warnings, notes, cancellationToken);
-        return result with { Bundle = spec.Bundle };
+        return result with { Bundle = spec.Bundle, Driver = driven };
+    }
+
+    // The requests a counter saw since a snapshot (it is not reset: its host's other users are not this runner's).
+    static StorageOps Since(StorageOperationCounter? counter, IReadOnlyDictionary<(string Service, string Method), long>? before)
+    {
+        if (counter is null)
+        {
+            return new StorageOps([]);
+        }
+
+        return new StorageOps([.. counter.Snapshot()
+            .Select(c => new StorageCount(c.Key.Service, c.Key.Method, c.Value - (before?.GetValueOrDefault(c.Key) ?? 0)))
+            .Where(c => c.Count > 0)]);
     }
 
     /// <summary>
-    /// A bundle that completes is not enough: every one of its items must have been approved by its rule, and
-    /// every item ran as a sub-orchestration (its id is the bundle's plus ":item", so the prefix query lists it).
+    /// A bundle that completes is not enough: every one of its items must have been approved as the workload means
+    /// (by the bench's rule, or by a scripted officer), and every item that runs as a sub-orchestration completed (its id
+    /// is the bundle's plus ":item", so the prefix query lists it).
     /// </summary>
-    async Task CheckBundlesAsync(string[] ids, IReadOnlyList<OrchestrationMetadata> instances, int items, int itemInstancesEach, string version, List<string> notes, CancellationToken cancellationToken)
+    async Task CheckBundlesAsync(
+        string[] ids, IReadOnlyList<OrchestrationMetadata> instances, int items, int itemInstancesEach, string version, BundleWorkload? workload, List<string> notes, CancellationToken cancellationToken)
     {
         var bundles = ids.ToHashSet(StringComparer.Ordinal);
         var itemInstances = instances.Where(i => !bundles.Contains(i.InstanceId)).ToList();
@@ -99,7 +146,7 @@ public sealed class ScenarioRunner(
                 notCompleted++;
             }
 
-            var wrong = outcome.Items.Where(i => i.State != ItemState.Approved || i.DecidedBy != $"rule:{BundleWorkload.RuleKey}").ToList();
+            var wrong = outcome.Items.Where(i => i.State != ItemState.Approved || !(workload?.DecidedAsMeant(i.DecidedBy) ?? i.DecidedBy == $"rule:{BundleWorkload.RuleKey}")).ToList();
             if (wrong.Count > 0 || outcome.Items.Count != items)
             {
                 notApproved++;
@@ -114,7 +161,7 @@ public sealed class ScenarioRunner(
 
         if (notCompleted + notApproved + unread > 0)
         {
-            notes.Add($"{notCompleted} bundles ended other than Completed, {notApproved} had an item not approved by the bench's rule, {unread} outcomes unreadable{(example is null ? string.Empty : $", e.g. {example}")}");
+            notes.Add($"{notCompleted} bundles ended other than Completed, {notApproved} had an item not approved as the bench meant (by its rule or its officers), {unread} outcomes unreadable{(example is null ? string.Empty : $", e.g. {example}")}");
         }
     }
 
