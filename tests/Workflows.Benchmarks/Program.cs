@@ -119,7 +119,7 @@ if (output is not null)
     Directory.CreateDirectory(Path.GetDirectoryName(output)!);
     // The sections measured on their own (--portal, --backlog, --simulation, --officers...): a rewrite of the engine's figures keeps them.
     var earlier = File.Exists(output) ? await File.ReadAllTextAsync(output) : string.Empty;
-    await File.WriteAllTextAsync(output, ReportSections.Keep(markdown, earlier, PortalBench.SectionName, HttpSession.BackpressureSectionName, SimulationBench.SectionName, DesignerBench.SectionName, GrowthReport.SectionName, GrowthReport.AuditSectionName, OfficerCostReport.SectionName));
+    await File.WriteAllTextAsync(output, ReportSections.Keep(markdown, earlier, PortalBench.SectionName, HttpSession.BackpressureSectionName, SimulationBench.SectionName, DesignerBench.SectionName, GrowthReport.SectionName, GrowthReport.AuditSectionName, BundleCostReport.SectionName, OfficerCostReport.SectionName));
     Console.WriteLine($"Wrote {output} in {elapsed.Elapsed.TotalMinutes:0.0} min");
 }
 
