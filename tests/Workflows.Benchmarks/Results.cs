@@ -144,7 +144,11 @@ public sealed record ScenarioResult(
 /// <param name="Acted">Decisions accepted, or events raised.</param>
 /// <param name="Refused">Decisions refused or failed (each tried again).</param>
 /// <param name="Operations">The storage requests of the driver's looks, through the client-only host.</param>
-public sealed record DriverResult(DriverKind Kind, int Concurrency, int Acted, int Refused, StorageOps Operations);
+/// <param name="Acting">
+/// The storage requests its actions sent through clients of their own (the decide handler's task store), included in the
+/// scenario's <see cref="ScenarioResult.Operations"/>; null when not counted apart (the events go through the engine's client).
+/// </param>
+public sealed record DriverResult(DriverKind Kind, int Concurrency, int Acted, int Refused, StorageOps Operations, StorageOps? Acting = null);
 
 /// <summary>Storage requests and CPU while the host had no work at all.</summary>
 /// <param name="Operations">Requests in the window.</param>

@@ -5,6 +5,7 @@ using Microsoft.DurableTask.Client;
 using Workflows.Api;
 using Workflows.Orchestration;
 using Workflows.SelfCheck;
+using Workflows.Storage;
 using Workflows.Tasks;
 
 namespace Workflows.Benchmarks;
@@ -31,6 +32,12 @@ public abstract class ScenarioDriver(int concurrency)
 
     /// <summary>How many act at once.</summary>
     protected int Concurrency { get; } = concurrency;
+
+    /// <summary>
+    /// The counter of the storage requests the driver's actions send through clients of their own (the decide handler's
+    /// task store), which the runner adds to the engine's; null when every action goes through the engine's clients.
+    /// </summary>
+    public virtual StorageOperationCounter? Acting => null;
     string? example;
 
     /// <summary>Acts on the scenario's instances until <paramref name="stop"/> is cancelled.</summary>
@@ -68,10 +75,18 @@ public abstract class ScenarioDriver(int concurrency)
             while (!stop.IsCancellationRequested)
             {
                 var found = 0;
-                foreach (var act in await LookAsync(prefix, stop))
+                try
                 {
-                    work.Writer.TryWrite(act);
-                    found++;
+                    foreach (var act in await LookAsync(prefix, stop))
+                    {
+                        work.Writer.TryWrite(act);
+                        found++;
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A failed look (a storage hiccup) is looked again after the pause; the notes say it happened.
+                    Refused($"a look failed: {ex.GetType().Name}: {ex.Message}");
                 }
 
                 if (found == 0)
@@ -117,12 +132,17 @@ public abstract class ScenarioDriver(int concurrency)
 /// </summary>
 /// <param name="reads">The officers' own reads: the task store of a client-only host.</param>
 /// <param name="officers">The API's officer handlers on the engine's host.</param>
+/// <param name="acting">Counts the decide handler's task store requests (a store of its own on the same storage), added to the engine's.</param>
 /// <param name="departments">The departments whose lists are read.</param>
 /// <param name="templateKey">Only tasks of this template (the list route's template filter).</param>
 /// <param name="concurrency">Officers deciding at once.</param>
-public sealed class ScriptedOfficers(TaskStore reads, OfficerApi officers, IReadOnlyList<string> departments, string templateKey, int concurrency)
+public sealed class ScriptedOfficers(
+    TaskStore reads, OfficerApi officers, StorageOperationCounter acting, IReadOnlyList<string> departments, string templateKey, int concurrency)
     : ScenarioDriver(concurrency)
 {
+    /// <inheritdoc />
+    public override StorageOperationCounter? Acting => acting;
+
     readonly ConcurrentDictionary<string, bool> handedOut = new(StringComparer.Ordinal);
     int next;
 

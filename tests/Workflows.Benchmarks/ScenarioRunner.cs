@@ -46,9 +46,11 @@ public sealed class ScenarioRunner(
         // The driver looks before the first instance is scheduled, so it finds each as soon as it waits.
         using var stopDriver = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var driverBefore = driverCounter?.Snapshot();
-        var driving = spec.Driver is { } driver
-            ? (drivers ?? throw new InvalidOperationException($"Scenario {spec.Key} needs a driver ({driver.Kind}) and the runner has none."))(spec).RunAsync(prefix, stopDriver.Token)
+        var actor = spec.Driver is { } driver
+            ? (drivers ?? throw new InvalidOperationException($"Scenario {spec.Key} needs a driver ({driver.Kind}) and the runner has none."))(spec)
             : null;
+        var actingBefore = actor?.Acting?.Snapshot();
+        var driving = actor?.RunAsync(prefix, stopDriver.Token);
         var scheduledAt = await ScheduleAllAsync(spec.Orchestrator, spec.InputFor ?? (_ => spec.Input), ids, cancellationToken, spec.Version);
         if (!await watcher.WaitUntilFinishedAsync(prefix, timeout, cancellationToken))
         {
@@ -60,14 +62,21 @@ public sealed class ScenarioRunner(
         {
             await stopDriver.CancelAsync();
             var tally = await driving;
-            driven = new DriverResult(spec.Driver!.Kind, spec.Driver.Concurrency, tally.Acted, tally.Refused, Since(driverCounter, driverBefore));
+            var acting = actor!.Acting is { } counter ? Since(counter, actingBefore) : null;
+            driven = new DriverResult(spec.Driver!.Kind, spec.Driver.Concurrency, tally.Acted, tally.Refused, Since(driverCounter, driverBefore), acting);
             if (tally.Refused > 0)
             {
-                notes.Add($"{tally.Refused} {(spec.Driver.Kind == DriverKind.Officers ? "decisions refused or failed (each taken again)" : "events not raised")}, e.g. {tally.Example}");
+                notes.Add($"{tally.Refused} {(spec.Driver.Kind == DriverKind.Officers ? "decisions refused or failed, or looks failed (each tried again)" : "events not raised or looks failed")}, e.g. {tally.Example}");
             }
         }
 
         var (operations, cpu) = meter.Stop(mark);
+        if (driven?.Acting is { } apart)
+        {
+            // What the driver's actions cost through their own clients is the engine's cost as much as the rest.
+            operations = new StorageOps([.. operations.Counts, .. apart.Counts]);
+        }
+
         var instances = await watcher.ListAsync(prefix, cancellationToken);
         if (spec.Bundle)
         {

@@ -60,7 +60,7 @@ public sealed class OfficerCostPlanTests
     }
 
     [Fact]
-    public void Row_BundleAgainstBare_RatiosLooksAndTargets()
+    public void Row_BundleAgainstBare_RatiosDecideHandlerLooksAndTargets()
     {
         var bare = Result("bare", 10, 10.0, ops: 100, looks: 30, acted: 50);
         var bundle = Result("bundle", 10, 5.0, ops: 160, looks: 90, acted: 50);
@@ -69,7 +69,7 @@ public sealed class OfficerCostPlanTests
 
         row.ShouldContain("| **0.50x** |");
         row.ShouldContain("| **1.60x** |");
-        row.ShouldContain("| 9.0 |");
+        row.ShouldContain("| 2.5 | 9.0 |");
         row.ShouldContain("| 50 by 4 |");
         row.ShouldContain("**a target missed**");
         OfficerCostReport.Row(bare, null).ShouldContain("bare engine");
@@ -79,5 +79,6 @@ public sealed class OfficerCostPlanTests
     static ScenarioResult Result(string key, int instances, double perSecond, long ops, long looks, int acted) => new(
         key, key, instances, 5, instances, 0, 0, perSecond, TimeSpan.FromSeconds(1), LatencySummary.Of([100, 200]), null,
         new StorageOps([new StorageCount("table", "GET", ops)]), new CpuShare(TimeSpan.FromSeconds(1), TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero), 0, 0, [],
-        Driver: new DriverResult(DriverKind.Officers, BenchPlan.Officers, acted, 0, new StorageOps([new StorageCount("table", "GET", looks)])));
+        Driver: new DriverResult(DriverKind.Officers, BenchPlan.Officers, acted, 0, new StorageOps([new StorageCount("table", "GET", looks)]),
+            new StorageOps([new StorageCount("table", "MERGE", 25)])));
 }
