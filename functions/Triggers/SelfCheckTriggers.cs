@@ -32,6 +32,13 @@ public static class SelfCheckTriggers
     public static Task<StepsResult> EventRoundTripOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context)
         => new EventRoundTripOrchestrator().RunAsync(context, context.GetInput<RoundTripInput>()!);
 
+    /// <summary>Runs <see cref="SelfCheck.EventChainOrchestrator"/>.</summary>
+    /// <param name="context">The orchestration's context.</param>
+    /// <returns>The chain's results.</returns>
+    [Function(nameof(EventChainOrchestrator))]
+    public static Task<StepsResult> EventChainOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context)
+        => new EventChainOrchestrator().RunAsync(context, context.GetInput<EventChainInput>()!);
+
     /// <summary>Runs <see cref="SelfCheck.TimerOrchestrator"/>.</summary>
     /// <param name="context">The orchestration's context.</param>
     /// <returns>The timer's result.</returns>

@@ -10,9 +10,25 @@ namespace Workflows.Benchmarks;
 /// <param name="InputFor">When set, the input of each instance by its id (a bundle's application id is its instance id).</param>
 /// <param name="Bundle">A bundle scenario: its instances are <c>BundleOrchestrator</c>s, each with item sub-orchestrations under the same id prefix.</param>
 /// <param name="Version">The orchestration version to start the instances at; null for this code's own.</param>
+/// <param name="Driver">What plays the outside world while the instances run (scripted officers, an event raiser); null for nothing.</param>
 public sealed record ThroughputSpec(
     string Key, string Title, string Orchestrator, object Input, int Instances, int ActivitiesPerInstance, Func<string, object>? InputFor = null, bool Bundle = false,
-    string? Version = null);
+    string? Version = null, DriverSpec? Driver = null);
+
+/// <summary>Who acts on a scenario's instances while they run, and how many act at once.</summary>
+/// <param name="Kind">Scripted officers deciding tasks, or a raiser of the events an <c>EventChainOrchestrator</c> waits for.</param>
+/// <param name="Concurrency">How many act at once (officers, or raisers).</param>
+public sealed record DriverSpec(DriverKind Kind, int Concurrency);
+
+/// <summary>The kinds of <see cref="DriverSpec"/>.</summary>
+public enum DriverKind
+{
+    /// <summary>Scripted officers: each open task of the scenario's applications is approved through the API's decide route.</summary>
+    Officers,
+
+    /// <summary>Each instance waiting for its next step's event gets it at once.</summary>
+    Events,
+}
 
 /// <summary>A bundle scenario and the bare-engine scenario with the same number of activities per instance and the same instance count.</summary>
 /// <param name="BundleKey">The bundle scenario's key.</param>
@@ -140,6 +156,35 @@ public sealed record BenchPlan(
         }
 
         return full with { Throughput = throughput, Comparisons = comparisons, ThroughputOnly = true };
+    }
+
+    /// <summary>Officers deciding at once: a small fixed number, as a department's desk would have.</summary>
+    public const int Officers = 4;
+
+    /// <summary>
+    /// Officer-decided bundles (issue 19): the newborn bundle with every item decided by an officer, approved by
+    /// <see cref="Officers"/> scripted officers through the API's decide route, right after the bare engine's chain of as many
+    /// steps, each waiting for an external event the bench raises as soon as the instance waits for it, on one engine.
+    /// </summary>
+    /// <param name="quick">Small counts.</param>
+    /// <returns>The plan; its one comparison pairs the bundle scenario with the bare one.</returns>
+    public static BenchPlan CreateOfficerCost(bool quick)
+    {
+        var full = Create(quick);
+        var newborns = quick ? 10 : 50;
+        var newborn = BundleWorkload.AllOfficers("newborn");
+        var bare = new ThroughputSpec($"bareevt{newborn.Items}x{newborns}",
+            $"Bare engine: chain of {newborn.Items}, each step after an external event the bench raises, {newborns} at once",
+            nameof(SelfCheck.EventChainOrchestrator), new SelfCheck.EventChainInput(newborn.Items, "bench"), newborns, newborn.Items,
+            Driver: new DriverSpec(DriverKind.Events, Officers));
+        var bundle = Bundle($"nbofc{newborns}", $"Bundle: newborn ({newborn.Items} items, every one decided by an officer), {newborns} at once", newborn, newborns)
+            with { Driver = new DriverSpec(DriverKind.Officers, Officers) };
+        return full with
+        {
+            Throughput = [bare, bundle],
+            Comparisons = [new BundleComparison(bundle.Key, bare.Key, $"chain of {newborn.Items} external events")],
+            ThroughputOnly = true,
+        };
     }
 
     static ThroughputSpec Bundle(string key, string title, BundleWorkload workload, int instances) => new(

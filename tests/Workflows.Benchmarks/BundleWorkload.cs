@@ -9,22 +9,31 @@ namespace Workflows.Benchmarks;
 /// decision (officer, outside system or the template's own rules) is replaced by one rule that always approves,
 /// the answers make every item part of the application, and the materials ledger holds no deferral and no
 /// commitment, so no item waits for anything but its prerequisites. The bench starts
-/// <see cref="BundleOrchestrator"/> with it directly, without the submission planner.
+/// <see cref="BundleOrchestrator"/> with it directly, without the submission planner. The officer-decided variant
+/// (<see cref="AllOfficers"/>) is the same but for the decisions: an officer decides every item, and the bench's
+/// scripted officers (ScriptedOfficers) approve each task as it appears.
 /// </summary>
 public sealed class BundleWorkload
 {
     /// <summary>The key of the one rule every item is decided by.</summary>
     public const string RuleKey = "bench-always-approve";
 
-    BundleWorkload(BundleTemplate template, IReadOnlyDictionary<string, string> answers, IReadOnlyList<string> licences, IReadOnlyList<MaterialEntry> materials)
+    /// <summary>The prefix of <see cref="ItemResult.DecidedBy"/> of an item a scripted officer decided.</summary>
+    public const string OfficerPrefix = "officer:bench-officer-";
+
+    BundleWorkload(BundleTemplate template, IReadOnlyDictionary<string, string> answers, IReadOnlyList<string> licences, IReadOnlyList<MaterialEntry> materials, bool byOfficers)
     {
+        ByOfficers = byOfficers;
         Template = template;
         Answers = answers;
         Licences = licences;
         Materials = materials;
     }
 
-    /// <summary>The all-rules template.</summary>
+    /// <summary>Every item is decided by an officer (<see cref="AllOfficers"/>), not by the bench's rule.</summary>
+    public bool ByOfficers { get; }
+
+    /// <summary>The template: all rules, or all officers.</summary>
     public BundleTemplate Template { get; }
 
     /// <summary>The answers every application gives.</summary>
@@ -45,7 +54,20 @@ public sealed class BundleWorkload
     /// <summary>Builds the all-rules workload from a built-in template.</summary>
     /// <param name="templateKey">The built-in template's key.</param>
     /// <returns>The workload.</returns>
-    public static BundleWorkload AllRules(string templateKey)
+    public static BundleWorkload AllRules(string templateKey) => Build(templateKey, byOfficers: false);
+
+    /// <summary>Builds the officer-decided workload from a built-in template: every item waits for its department's officer.</summary>
+    /// <param name="templateKey">The built-in template's key.</param>
+    /// <returns>The workload.</returns>
+    public static BundleWorkload AllOfficers(string templateKey) => Build(templateKey, byOfficers: true);
+
+    /// <summary>Whether an item's outcome was decided as this workload means it to be (by the bench's rule, or by a scripted officer).</summary>
+    /// <param name="decidedBy">The item's <see cref="ItemResult.DecidedBy"/>.</param>
+    /// <returns>True when decided the expected way.</returns>
+    public bool DecidedAsMeant(string? decidedBy) =>
+        ByOfficers ? decidedBy?.StartsWith(OfficerPrefix, StringComparison.Ordinal) == true : decidedBy == $"rule:{RuleKey}";
+
+    static BundleWorkload Build(string templateKey, bool byOfficers)
     {
         var original = BuiltInTemplates.Get(templateKey);
         var answers = original.Fields.ToDictionary(f => f.Key, Answer, StringComparer.Ordinal);
@@ -58,7 +80,10 @@ public sealed class BundleWorkload
         var required = original.Fields.Where(f => f.Required).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
         var template = original with
         {
-            Items = [.. original.Items.Select(item => item with { Decision = AlwaysApprove(item.Fields.FirstOrDefault(required.Contains) ?? required.First()) })],
+            Items = [.. original.Items.Select(item => item with
+            {
+                Decision = byOfficers ? new OfficerDecision() : AlwaysApprove(item.Fields.FirstOrDefault(required.Contains) ?? required.First()),
+            })],
         };
 
         var materials = template.Materials.Select(m => m switch
@@ -68,7 +93,7 @@ public sealed class BundleWorkload
             _ => new MaterialEntry(m.Key, m.Name, MaterialStatus.Uploaded, m.RequiredBy, $"uploads/{m.Key}.pdf"),
         }).ToList();
 
-        var workload = new BundleWorkload(template, answers, [.. licences], materials);
+        var workload = new BundleWorkload(template, answers, [.. licences], materials, byOfficers);
         workload.Check();
         return workload;
     }
@@ -146,9 +171,9 @@ public sealed class BundleWorkload
                 problems.Add($"{item.Key} would not be included");
             }
 
-            if (RuleEngine.Decide((RuleDecision)item.Decision, context).Outcome != RuleOutcome.Approve)
+            if (ByOfficers ? item.Decision is not OfficerDecision : RuleEngine.Decide((RuleDecision)item.Decision, context).Outcome != RuleOutcome.Approve)
             {
-                problems.Add($"{item.Key} would not be approved by its rule");
+                problems.Add(ByOfficers ? $"{item.Key} would not wait for an officer" : $"{item.Key} would not be approved by its rule");
             }
         }
 
@@ -159,7 +184,7 @@ public sealed class BundleWorkload
 
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException($"The all-rules {Template.Key} workload is not what the bench needs: {string.Join("; ", problems)}");
+            throw new InvalidOperationException($"The {(ByOfficers ? "officer-decided" : "all-rules")} {Template.Key} workload is not what the bench needs: {string.Join("; ", problems)}");
         }
     }
 }

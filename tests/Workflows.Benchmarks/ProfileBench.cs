@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Workflows.Hosting;
 using Workflows.SelfCheck;
 using Workflows.Storage;
+using Workflows.Tasks;
 using Workflows.Testing;
 
 namespace Workflows.Benchmarks;
@@ -72,7 +73,13 @@ public sealed class ProfileBench(BenchPlan plan, TextWriter progress)
     {
         var watcher = new InstanceWatcher(engine.Client);
         var meter = new ResourceMeter(azuriteProcess, engine.StorageOperations);
+        // The decide handler's task store is its own, on the engine's storage, so its requests are counted apart (and added
+        // to the engine's); one for the whole run, so its tables are opened in the warm-up.
+        using var decideCounter = new StorageOperationCounter();
+        var decideStore = new TaskStore(new StorageTables(new StorageClients(engine.Services.GetRequiredService<IOptions<StorageOptions>>(), decideCounter)));
+        var officers = ActivatorUtilities.CreateInstance<OfficerApi>(engine.Services, decideStore);
         var runner = new ScenarioRunner(engine.Client, watcher, meter, logs, engine.Ledger, plan.ScenarioTimeout,
+            spec => Driver(spec, engine, remote, officers, decideCounter), remote.StorageOperations,
             engine.Services.GetRequiredService<DurableTask.AzureStorage.AzureStorageOrchestrationService>());
 
         await WarmUpAsync(runner, profile, cancellationToken);
@@ -111,6 +118,21 @@ public sealed class ProfileBench(BenchPlan plan, TextWriter progress)
 
         return new ProfileResult(profile.ToString(), EffectiveSettings(engine), scenarios, lull, TimeSpan.Zero, logs.Samples);
     }
+
+    // The driver a scenario asks for: its looks go through the client-only host (counted apart), what it does through the
+    // engine's host (as the local server's API, which shares the worker's process, does it).
+    static ScenarioDriver Driver(ThroughputSpec spec, InProcessEngine engine, InProcessEngine remote, OfficerApi officers, StorageOperationCounter decideCounter) => spec.Driver switch
+    {
+        { Kind: DriverKind.Officers } d when spec.Input is BundleWorkload workload => new ScriptedOfficers(
+            remote.Services.GetRequiredService<TaskStore>(),
+            officers,
+            decideCounter,
+            [.. workload.Template.Items.Select(i => i.Department).Distinct(StringComparer.Ordinal)],
+            workload.Template.Key,
+            d.Concurrency),
+        { Kind: DriverKind.Events } d => new EventRaiser(remote.Client, engine.Client, d.Concurrency),
+        _ => throw new InvalidOperationException($"Scenario {spec.Key} asks for a driver this bench cannot make."),
+    };
 
     static async Task StopAsync(InProcessEngine engine, string name, List<string> errors)
     {
@@ -154,8 +176,9 @@ public sealed class ProfileBench(BenchPlan plan, TextWriter progress)
             await runner.RunAsync(new RoundTripSpec("warmevt", "warm-up", n, 2, TimeSpan.FromMilliseconds(500)), cancellationToken),
         };
 
-        // Bundles too: their orchestrators, activities and the application, audit and licence tables.
-        foreach (var bundle in plan.Throughput.Where(s => s.Bundle))
+        // Bundles too: their orchestrators, activities and the application, audit and licence tables; and whatever a
+        // driver plays (the officers' decide route, an event chain).
+        foreach (var bundle in plan.Throughput.Where(s => s.Bundle || s.Driver is not null))
         {
             warmUps.Add(await runner.RunAsync(bundle with { Key = "warm" + bundle.Key, Title = "warm-up", Instances = n }, cancellationToken));
         }
@@ -174,8 +197,9 @@ public sealed class ProfileBench(BenchPlan plan, TextWriter progress)
 
         var events = result.EventLatency is { } e ? Inv($", event p50 {e.P50Ms:0} ms, p95 {e.P95Ms:0} ms") : string.Empty;
         var notes = result.Notes.Count > 0 ? $" [{string.Join("; ", result.Notes)}]" : string.Empty;
+        var driver = result.Driver is { } d ? Inv($", {d.Kind.ToString().ToLowerInvariant()} acted {d.Acted} times ({d.Refused} refused), their looks {d.Operations.Total / (double)Math.Max(1, result.Instances):0.0} storage ops/instance apart{(d.Acting is { } a ? Inv($", the decide handler {a.Total / (double)Math.Max(1, result.Instances):0.0} of those counted") : string.Empty)}") : string.Empty;
         progress.WriteLine(Inv(
-            $"[{profile}] {result.Title}: {result.Completed}/{result.Instances} completed, {result.OrchestrationsPerSecond:0.0}/s, p50 {result.Latency.P50Ms:0} ms, p95 {result.Latency.P95Ms:0} ms{events}, {result.OpsPerInstance():0.0} storage ops/instance, Azurite {result.Cpu.AzuriteCores * 100:0}% / host {result.Cpu.HostCores * 100:0}% / other {result.Cpu.OtherCores * 100:0}%{notes}"));
+            $"[{profile}] {result.Title}: {result.Completed}/{result.Instances} completed, {result.OrchestrationsPerSecond:0.0}/s, p50 {result.Latency.P50Ms:0} ms, p95 {result.Latency.P95Ms:0} ms{events}, {result.OpsPerInstance():0.0} storage ops/instance{driver}, Azurite {result.Cpu.AzuriteCores * 100:0}% / host {result.Cpu.HostCores * 100:0}% / other {result.Cpu.OtherCores * 100:0}%{notes}"));
         return result;
     }
 

@@ -61,6 +61,16 @@ if (arguments.Bundles)
     return await WriteSectionAsync(BundleCostReport.SectionName, "Cost per bundle", section);
 }
 
+if (arguments.Officers)
+{
+    // Officer-decided bundles alone (issue 19, a few minutes): scripted officers decide every item, beside a bare chain of as many events.
+    var load = HttpBench.LoadAverage();
+    var officerPlan = BenchPlan.CreateOfficerCost(arguments.Quick);
+    var measured = await new ProfileBench(officerPlan, Console.Out).RunAsync(EngineProfile.Tuned, _ => Task.CompletedTask, cancellation.Token);
+    var section = OfficerCostReport.Section(officerPlan, measured, load, await BenchEnvironment.CaptureAsync(RepoPaths.Root));
+    return await WriteSectionAsync(OfficerCostReport.SectionName, "Officer-decided bundles", section);
+}
+
 if (arguments.Designer)
 {
     // The designer's edits alone (a minute): its section of the report is replaced, the rest is kept.
@@ -107,9 +117,9 @@ var output = arguments.Out is { } o ? Path.GetFullPath(o) : plan.Quick || argume
 if (output is not null)
 {
     Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-    // The sections measured on their own (--portal, --backlog, --simulation): a rewrite of the engine's figures keeps them.
+    // The sections measured on their own (--portal, --backlog, --simulation, --officers...): a rewrite of the engine's figures keeps them.
     var earlier = File.Exists(output) ? await File.ReadAllTextAsync(output) : string.Empty;
-    await File.WriteAllTextAsync(output, ReportSections.Keep(markdown, earlier, PortalBench.SectionName, HttpSession.BackpressureSectionName, SimulationBench.SectionName, DesignerBench.SectionName, GrowthReport.SectionName, GrowthReport.AuditSectionName));
+    await File.WriteAllTextAsync(output, ReportSections.Keep(markdown, earlier, PortalBench.SectionName, HttpSession.BackpressureSectionName, SimulationBench.SectionName, DesignerBench.SectionName, GrowthReport.SectionName, GrowthReport.AuditSectionName, BundleCostReport.SectionName, OfficerCostReport.SectionName));
     Console.WriteLine($"Wrote {output} in {elapsed.Elapsed.TotalMinutes:0.0} min");
 }
 

@@ -11,16 +11,6 @@ using P = Microsoft.DurableTask.Protobuf;
 
 namespace Workflows.Benchmarks;
 
-/// <summary>A bundle's history at its end and what replaying it costs (issue 19: "measure, not assume").</summary>
-/// <param name="InstanceId">The bundle measured.</param>
-/// <param name="Events">History events, as the engine returns them.</param>
-/// <param name="Episodes">Episodes (each reads the whole history back and replays it).</param>
-/// <param name="HistoryBytes">The history's size as the worker receives it (protobuf).</param>
-/// <param name="InputBytes">The bundle's input (the whole template rides in it).</param>
-/// <param name="ReplayMs">Median time to replay the whole history through the orchestrator, in this process; NaN when the
-/// replay did not end with the bundle completed.</param>
-public sealed record ReplayFigures(string InstanceId, int Events, int Episodes, long HistoryBytes, long InputBytes, double ReplayMs);
-
 /// <summary>
 /// Reads a finished bundle's history from the provider and replays it through <see cref="BundleOrchestrator"/>
 /// the way the worker does for the last episode (everything before it past, the episode new), timing the replay alone.

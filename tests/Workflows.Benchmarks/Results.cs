@@ -97,6 +97,7 @@ public sealed record CpuShare(TimeSpan Wall, TimeSpan Azurite, TimeSpan Host, Ti
 /// <param name="LatencyOnly">Only <paramref name="EventLatency"/> means anything: too little work for rates, storage counts or CPU shares.</param>
 /// <param name="Bundle">A bundle scenario: instances are bundles, <paramref name="ActivitiesPerInstance"/> counts their items, and none of their activities writes the step ledger.</param>
 /// <param name="Replay">For a bundle: one finished bundle's history and what replaying it costs; null when not measured.</param>
+/// <param name="Driver">What the scenario's driver (scripted officers, an event raiser) did; null when it had none.</param>
 public sealed record ScenarioResult(
     string Key,
     string Title,
@@ -116,6 +117,7 @@ public sealed record ScenarioResult(
     IReadOnlyList<string> Notes,
     bool LatencyOnly = false,
     bool Bundle = false,
+    DriverResult? Driver = null,
     ReplayFigures? Replay = null)
 {
     /// <summary>Storage requests per started instance.</summary>
@@ -137,6 +139,18 @@ public sealed record ScenarioResult(
     /// </summary>
     public double LedgerOpsPerInstance => Bundle ? 0 : 2.0 * ActivitiesPerInstance;
 }
+
+/// <summary>What a scenario's driver did, and what its own looks cost (not in the scenario's <see cref="ScenarioResult.Operations"/>).</summary>
+/// <param name="Kind">Officers or events.</param>
+/// <param name="Concurrency">How many acted at once.</param>
+/// <param name="Acted">Decisions accepted, or events raised.</param>
+/// <param name="Refused">Decisions refused or failed (each tried again).</param>
+/// <param name="Operations">The storage requests of the driver's looks, through the client-only host.</param>
+/// <param name="Acting">
+/// The storage requests its actions sent through clients of their own (the decide handler's task store), included in the
+/// scenario's <see cref="ScenarioResult.Operations"/>; null when not counted apart (the events go through the engine's client).
+/// </param>
+public sealed record DriverResult(DriverKind Kind, int Concurrency, int Acted, int Refused, StorageOps Operations, StorageOps? Acting = null);
 
 /// <summary>Storage requests and CPU while the host had no work at all.</summary>
 /// <param name="Operations">Requests in the window.</param>
@@ -167,3 +181,13 @@ public sealed record ProfileResult(
     TimeSpan Duration,
     IReadOnlyList<string> LogSamples,
     int? AzuritePid = null);
+
+/// <summary>A bundle's history at its end and what replaying it costs (issue 19: "measure, not assume").</summary>
+/// <param name="InstanceId">The bundle measured.</param>
+/// <param name="Events">History events, as the engine returns them.</param>
+/// <param name="Episodes">Episodes (each reads the whole history back and replays it).</param>
+/// <param name="HistoryBytes">The history's size as the worker receives it (protobuf).</param>
+/// <param name="InputBytes">The bundle's input (the whole template rides in it).</param>
+/// <param name="ReplayMs">Median time to replay the whole history through the orchestrator, in this process; NaN when the
+/// replay did not end with the bundle completed.</param>
+public sealed record ReplayFigures(string InstanceId, int Events, int Episodes, long HistoryBytes, long InputBytes, double ReplayMs);

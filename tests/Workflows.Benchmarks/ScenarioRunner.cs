@@ -12,6 +12,15 @@ namespace Workflows.Benchmarks;
 /// Times are wall-clock UTC of this one machine: the bench stamps schedules and raised events, the host
 /// stamps completions (LastUpdatedAt) and activity starts (the step ledger's StartedAt), so they compare.
 /// </summary>
+/// <param name="client">The engine host's client.</param>
+/// <param name="watcher">Finds out when a scenario's instances are done.</param>
+/// <param name="meter">The engine host's storage requests and the CPU.</param>
+/// <param name="logs">The engine host's warnings and errors.</param>
+/// <param name="ledger">The step ledger, for the round trips' activity starts.</param>
+/// <param name="timeout">Longest a scenario may take.</param>
+/// <param name="drivers">Makes the driver a scenario asks for (<see cref="ThroughputSpec.Driver"/>); null when none is needed.</param>
+/// <param name="driverCounter">The storage counter of the host the drivers look through, so their looks are counted apart.</param>
+/// <param name="provider">The engine's provider, to read a finished bundle's history (<see cref="ReplayProbe"/>); none when null.</param>
 public sealed class ScenarioRunner(
     DurableTaskClient client,
     InstanceWatcher watcher,
@@ -19,6 +28,8 @@ public sealed class ScenarioRunner(
     LogTally logs,
     StepLedger ledger,
     TimeSpan timeout,
+    Func<ThroughputSpec, ScenarioDriver>? drivers = null,
+    StorageOperationCounter? driverCounter = null,
     DurableTask.AzureStorage.AzureStorageOrchestrationService? provider = null)
 {
     /// <summary>Starts every instance of a throughput scenario at once and waits for all to finish.</summary>
@@ -34,20 +45,51 @@ public sealed class ScenarioRunner(
         var (warnings, queries) = (logs.Count, watcher.Queries);
 
         var mark = meter.Start();
+        // The driver looks before the first instance is scheduled, so it finds each as soon as it waits.
+        using var stopDriver = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var driverBefore = driverCounter?.Snapshot();
+        var actor = spec.Driver is { } driver
+            ? (drivers ?? throw new InvalidOperationException($"Scenario {spec.Key} needs a driver ({driver.Kind}) and the runner has none."))(spec)
+            : null;
+        var actingBefore = actor?.Acting?.Snapshot();
+        var driving = actor?.RunAsync(prefix, stopDriver.Token);
         var scheduledAt = await ScheduleAllAsync(spec.Orchestrator, spec.InputFor ?? (_ => spec.Input), ids, cancellationToken, spec.Version);
         if (!await watcher.WaitUntilFinishedAsync(prefix, timeout, cancellationToken))
         {
             notes.Add($"timed out after {timeout.TotalMinutes:0} min");
         }
 
+        DriverResult? driven = null;
+        if (driving is not null)
+        {
+            await stopDriver.CancelAsync();
+            var tally = await driving;
+            var acting = actor!.Acting is { } counter ? Since(counter, actingBefore) : null;
+            driven = new DriverResult(spec.Driver!.Kind, spec.Driver.Concurrency, tally.Acted, tally.Refused, Since(driverCounter, driverBefore), acting);
+            if (tally.Refused > 0)
+            {
+                notes.Add($"{tally.Refused} {(spec.Driver.Kind == DriverKind.Officers ? "decisions refused or failed, or looks failed (each tried again)" : "events not raised or looks failed")}, e.g. {tally.Example}");
+            }
+        }
+
         var (operations, cpu) = meter.Stop(mark);
+        if (driven?.Acting is { } apart)
+        {
+            // What the driver's actions cost through their own clients is the engine's cost as much as the rest.
+            operations = new StorageOps([.. operations.Counts, .. apart.Counts]);
+        }
+
         var instances = await watcher.ListAsync(prefix, cancellationToken);
         if (spec.Bundle)
         {
             // Read after the storage counts were taken, so these reads are not in them.
-            // From 2.6 the bundle decides rule items itself: no item has an instance of its own.
-            var itemInstances = Orchestration.OrchestrationVersions.AtLeast(spec.Version ?? Orchestration.OrchestrationVersions.Current, Orchestration.OrchestrationVersions.RulesDecidedInBundle) ? 0 : spec.ActivitiesPerInstance;
-            await CheckBundlesAsync(ids, instances, spec.ActivitiesPerInstance, itemInstances, spec.Version ?? Orchestration.OrchestrationVersions.Current, notes, cancellationToken);
+            // From 2.6 the bundle decides rule items itself: no item has an instance of its own. An officer's item still has one.
+            var workload = spec.Input as BundleWorkload;
+            var itemInstances = workload?.ByOfficers != true
+                && Orchestration.OrchestrationVersions.AtLeast(spec.Version ?? Orchestration.OrchestrationVersions.Current, Orchestration.OrchestrationVersions.RulesDecidedInBundle)
+                ? 0
+                : spec.ActivitiesPerInstance;
+            await CheckBundlesAsync(ids, instances, spec.ActivitiesPerInstance, itemInstances, spec.Version ?? Orchestration.OrchestrationVersions.Current, workload, notes, cancellationToken);
         }
 
         var result = await SummariseAsync(spec.Key, spec.Title, spec.ActivitiesPerInstance, ids, scheduledAt, instances, null,
@@ -56,14 +98,29 @@ public sealed class ScenarioRunner(
         var replay = provider is not null && spec.Bundle && instances.FirstOrDefault(i => i.InstanceId == ids[0])?.RuntimeStatus == OrchestrationRuntimeStatus.Completed
             ? await ReplayProbe.MeasureAsync(provider, ids[0])
             : null;
-        return result with { Bundle = spec.Bundle, Replay = replay };
+        return result with { Bundle = spec.Bundle, Driver = driven, Replay = replay };
+    }
+
+    // The requests a counter saw since a snapshot (it is not reset: its host's other users are not this runner's).
+    static StorageOps Since(StorageOperationCounter? counter, IReadOnlyDictionary<(string Service, string Method), long>? before)
+    {
+        if (counter is null)
+        {
+            return new StorageOps([]);
+        }
+
+        return new StorageOps([.. counter.Snapshot()
+            .Select(c => new StorageCount(c.Key.Service, c.Key.Method, c.Value - (before?.GetValueOrDefault(c.Key) ?? 0)))
+            .Where(c => c.Count > 0)]);
     }
 
     /// <summary>
-    /// A bundle that completes is not enough: every one of its items must have been approved by its rule, and
-    /// every item ran as a sub-orchestration (its id is the bundle's plus ":item", so the prefix query lists it).
+    /// A bundle that completes is not enough: every one of its items must have been approved as the workload means
+    /// (by the bench's rule, or by a scripted officer), and every item that runs as a sub-orchestration completed (its id
+    /// is the bundle's plus ":item", so the prefix query lists it).
     /// </summary>
-    async Task CheckBundlesAsync(string[] ids, IReadOnlyList<OrchestrationMetadata> instances, int items, int itemInstancesEach, string version, List<string> notes, CancellationToken cancellationToken)
+    async Task CheckBundlesAsync(
+        string[] ids, IReadOnlyList<OrchestrationMetadata> instances, int items, int itemInstancesEach, string version, BundleWorkload? workload, List<string> notes, CancellationToken cancellationToken)
     {
         var bundles = ids.ToHashSet(StringComparer.Ordinal);
         var itemInstances = instances.Where(i => !bundles.Contains(i.InstanceId)).ToList();
@@ -104,7 +161,7 @@ public sealed class ScenarioRunner(
                 notCompleted++;
             }
 
-            var wrong = outcome.Items.Where(i => i.State != ItemState.Approved || i.DecidedBy != $"rule:{BundleWorkload.RuleKey}").ToList();
+            var wrong = outcome.Items.Where(i => i.State != ItemState.Approved || !(workload?.DecidedAsMeant(i.DecidedBy) ?? i.DecidedBy == $"rule:{BundleWorkload.RuleKey}")).ToList();
             if (wrong.Count > 0 || outcome.Items.Count != items)
             {
                 notApproved++;
@@ -119,7 +176,7 @@ public sealed class ScenarioRunner(
 
         if (notCompleted + notApproved + unread > 0)
         {
-            notes.Add($"{notCompleted} bundles ended other than Completed, {notApproved} had an item not approved by the bench's rule, {unread} outcomes unreadable{(example is null ? string.Empty : $", e.g. {example}")}");
+            notes.Add($"{notCompleted} bundles ended other than Completed, {notApproved} had an item not approved as the bench meant (by its rule or its officers), {unread} outcomes unreadable{(example is null ? string.Empty : $", e.g. {example}")}");
         }
     }
 

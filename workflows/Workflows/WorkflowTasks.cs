@@ -20,6 +20,7 @@ public static class WorkflowTasks
         registry.AddOrchestrator<ChainOrchestrator>();
         registry.AddOrchestrator<FanOutOrchestrator>();
         registry.AddOrchestrator<EventRoundTripOrchestrator>();
+        registry.AddOrchestrator<EventChainOrchestrator>();
         registry.AddOrchestrator<TimerOrchestrator>();
         registry.AddActivity<RecordStepActivity>();
 

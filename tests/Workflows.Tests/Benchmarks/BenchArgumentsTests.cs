@@ -2,7 +2,10 @@ using Workflows.Benchmarks;
 
 namespace Workflows.Tests.Benchmarks;
 
-/// <summary>The bench's command line for the measure on growing stores (issue 19): <c>--growth</c> alone, <c>--levels</c> with it.</summary>
+/// <summary>
+/// The bench's command line for the parts of issue 19: the measure on growing stores (<c>--growth</c> alone, <c>--levels</c>
+/// with it) and the officer-decided bundles (<c>--officers</c> alone).
+/// </summary>
 public sealed class BenchArgumentsTests
 {
     [Fact]
@@ -56,4 +59,30 @@ public sealed class BenchArgumentsTests
 
     [Fact]
     public void Levels_Missing_Refused() => BenchArguments.TryParse(["--growth", "--levels"], out _, out _).ShouldBeFalse();
+
+    [Fact]
+    public void Officers_WithQuickAndOut_AllTaken()
+    {
+        BenchArguments.TryParse(["--officers", "--quick", "--out", "/tmp/officers.md"], out var parsed, out var error).ShouldBeTrue(error);
+        (parsed.Officers, parsed.Quick, parsed.Out, parsed.Bundles).ShouldBe((true, true, "/tmp/officers.md", false));
+    }
+
+    [Fact]
+    public void Officers_NotAsked_False() =>
+        (BenchArguments.TryParse(["--bundles"], out var parsed, out _) && !parsed.Officers).ShouldBeTrue();
+
+    [Theory]
+    [InlineData("--officers", "--bundles")]
+    [InlineData("--growth", "--officers")]
+    [InlineData("--officers", "--designer")]
+    [InlineData("--portal", "--officers")]
+    [InlineData("--officers", "--http-only")]
+    public void Officers_WithAnotherPart_Refused(string first, string second)
+    {
+        BenchArguments.TryParse([first, second], out _, out var error).ShouldBeFalse();
+        error.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void Usage_NamesOfficers() => BenchArguments.Usage.ShouldContain("--officers");
 }

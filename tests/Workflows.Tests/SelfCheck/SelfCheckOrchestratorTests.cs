@@ -71,6 +71,19 @@ public sealed class SelfCheckOrchestratorTests : IAsyncLifetime
         state.ReadOutputAs<StepsResult>()!.Results.ShouldBe(["round-0000:first", "round-0001:second"]);
     }
 
+    [Fact]
+    public async Task EventChain_TwoSteps_SaysWhichStepItWaitsForAndRecordsEachEvent()
+    {
+        var id = await Client.ScheduleNewOrchestrationInstanceAsync(nameof(EventChainOrchestrator), new EventChainInput(2, "c"));
+        (await WaitingForAsync(id)).ShouldBe(0);
+        await Client.RaiseEventAsync(id, nameof(Ping), new Ping("first"));
+        (await WaitingForAsync(id, after: 0)).ShouldBe(1);
+        await Client.RaiseEventAsync(id, nameof(Ping), new Ping("second"));
+        var state = await WaitAsync(id);
+        state.RuntimeStatus.ShouldBe(OrchestrationRuntimeStatus.Completed);
+        state.ReadOutputAs<StepsResult>()!.Results.ShouldBe(["step-0000:c:first", "step-0001:c:second"]);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(ChainOrchestrator.MaxSteps + 1)]
@@ -79,6 +92,22 @@ public sealed class SelfCheckOrchestratorTests : IAsyncLifetime
         var state = await RunAsync(nameof(ChainOrchestrator), new ChainInput(steps, "z"));
         state.RuntimeStatus.ShouldBe(OrchestrationRuntimeStatus.Failed);
         state.FailureDetails!.ErrorType.ShouldBe(typeof(ArgumentOutOfRangeException).FullName);
+    }
+
+    // The step the event chain says it waits for, once it says one later than `after`.
+    async Task<int> WaitingForAsync(string id, int after = -1)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var state = await Client.GetInstanceAsync(id, getInputsAndOutputs: true, cts.Token);
+            if (state?.ReadCustomStatusAs<EventChainWaiting>() is { } waiting && waiting.Step > after)
+            {
+                return waiting.Step;
+            }
+
+            await Task.Delay(50, cts.Token);
+        }
     }
 
     async Task<OrchestrationMetadata> RunAsync(string orchestrator, object input)

@@ -58,3 +58,12 @@ public sealed class SelfCheckFailureException : Exception
     /// <param name="innerException">The cause.</param>
     public SelfCheckFailureException(string message, Exception innerException) : base(message, innerException) { }
 }
+
+/// <summary>Input of <see cref="EventChainOrchestrator"/>: steps run one after another, each after a <see cref="Ping"/> event.</summary>
+/// <param name="Steps">How many steps, 1 to <see cref="ChainOrchestrator.MaxSteps"/>.</param>
+/// <param name="Payload">Carried into every step's result, before the event's value.</param>
+public sealed record EventChainInput(int Steps, string Payload);
+
+/// <summary>The custom status of <see cref="EventChainOrchestrator"/> while it waits: the step whose event it waits for.</summary>
+/// <param name="Step">Zero-based step.</param>
+public sealed record EventChainWaiting(int Step);
