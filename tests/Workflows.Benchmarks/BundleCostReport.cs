@@ -40,6 +40,26 @@ public static class BundleCostReport
         s.AppendLine();
         s.AppendLine("| Scenario | Done | Per second | ÷ bare (target ≥ 0.6) | p50 / p95 ms | Storage ops each: total (blob / queue / table) | ÷ bare (target ≤ 1.5) | |");
         s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        ComparisonRows(s, plan, result, Row);
+        s.AppendLine();
+        ReplayTable(s, result);
+        Notes(s, result);
+
+        s.AppendLine(ReportSections.End(SectionName));
+        return s.ToString();
+    }
+
+    /// <summary>Each comparison's bare row once, then the bundle's row beside it.</summary>
+    /// <param name="s">The section being written.</param>
+    /// <param name="plan">The plan, for its comparisons.</param>
+    /// <param name="result">What was measured.</param>
+    /// <param name="row">Writes a row: the scenario and, for a bundle, its bare counterpart.</param>
+    public static void ComparisonRows(StringBuilder s, BenchPlan plan, ProfileResult result, Func<ScenarioResult, ScenarioResult?, string> row)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(row);
         var byKey = result.Scenarios.ToDictionary(r => r.Key, StringComparer.Ordinal);
         var written = new HashSet<string>(StringComparer.Ordinal);
         foreach (var comparison in plan.Comparisons)
@@ -51,23 +71,26 @@ public static class BundleCostReport
 
             if (written.Add(bare.Key))
             {
-                s.AppendLine(Row(bare, null));
+                s.AppendLine(row(bare, null));
             }
 
-            s.AppendLine(Row(bundle, bare));
+            s.AppendLine(row(bundle, bare));
         }
+    }
 
-        s.AppendLine();
-        ReplayTable(s, result);
+    /// <summary>Anything odd a scenario saw, in one paragraph; nothing when none did.</summary>
+    /// <param name="s">The section being written.</param>
+    /// <param name="result">What was measured.</param>
+    public static void Notes(StringBuilder s, ProfileResult result)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(result);
         var notes = result.Scenarios.Where(r => r.Notes.Count > 0).Select(r => $"{r.Title}: {string.Join("; ", r.Notes)}").ToList();
         if (notes.Count > 0)
         {
             s.AppendLine("Notes: " + string.Join(" ", notes.Select(n => $"{n}.")));
             s.AppendLine();
         }
-
-        s.AppendLine(ReportSections.End(SectionName));
-        return s.ToString();
     }
 
     /// <summary>

@@ -37,33 +37,12 @@ public static class OfficerCostReport
         s.AppendLine();
         s.AppendLine("| Scenario | Done | Per second | ÷ bare (target ≥ 0.6) | p50 / p95 ms | Storage ops each: total (blob / queue / table) | ÷ bare (target ≤ 1.5) | Decide handler each, in the total | Looks each, not counted | Acted | |");
         s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
-        var byKey = result.Scenarios.ToDictionary(r => r.Key, StringComparer.Ordinal);
-        var written = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var comparison in plan.Comparisons)
-        {
-            if (!byKey.TryGetValue(comparison.BareKey, out var bare) || !byKey.TryGetValue(comparison.BundleKey, out var bundle))
-            {
-                continue;
-            }
-
-            if (written.Add(bare.Key))
-            {
-                s.AppendLine(Row(bare, null));
-            }
-
-            s.AppendLine(Row(bundle, bare));
-        }
-
+        BundleCostReport.ComparisonRows(s, plan, result, Row);
         s.AppendLine();
         s.AppendLine("Why the targets are missed here while the all-rules bundles meet them: an item that waits for an officer still runs as its own `ItemOrchestrator` (ADR 0028 moved only the items that decide at once into the bundle), so each costs a sub-orchestration's start and completion messages, its instance row and history, its task write before the wait and its finishing write, and the bundle an episode to take each completion: the shape the all-rules bundles had at 2.5 (4.5x there too). The decision itself is a small part (the decide handler's column). Closing the gap means waiting for the decision in the bundle (its own event, its own timers for the due clock) instead of in a sub-orchestration: a new orchestration version and its own ADR, not a setting.");
         s.AppendLine();
         BundleCostReport.ReplayTable(s, result);
-        var notes = result.Scenarios.Where(r => r.Notes.Count > 0).Select(r => $"{r.Title}: {string.Join("; ", r.Notes)}").ToList();
-        if (notes.Count > 0)
-        {
-            s.AppendLine("Notes: " + string.Join(" ", notes.Select(n => $"{n}.")));
-            s.AppendLine();
-        }
+        BundleCostReport.Notes(s, result);
 
         s.AppendLine(ReportSections.End(SectionName));
         return s.ToString();

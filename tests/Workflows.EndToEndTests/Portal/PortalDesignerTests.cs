@@ -73,7 +73,8 @@ public sealed class PortalDesignerTests(ServerFixture server)
     {
         using var admin = server.Admin();
         var key = $"design-{Guid.NewGuid():N}"[..20];
-        var copy = BuiltInTemplates.Get("newborn") with { Key = key, Proactive = null };
+        // A name of its own: citizens find newborn by its name, and a published copy beside it would be a second one.
+        var copy = BuiltInTemplates.Get("newborn") with { Key = key, Name = $"设计副本 {key}", NameEn = $"Design copy {key}", Proactive = null };
         using (var created = await admin.PostAsync("/api/admin/templates", Http.Raw(TemplateJson.Write(copy))))
         {
             created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
