@@ -96,7 +96,7 @@ public sealed class ItemEndWrites(LicenceRegistry registry, TaskStore tasks)
         foreach (var task in input.Tasks)
         {
             // A verification is created here and closed by an officer: created once, never written over.
-            await (task.Kind == TaskKind.Verification ? tasks.CreateAsync(task) : tasks.SaveAsync(task));
+            await (TaskKinds.CreatedOnce(task.Kind) ? tasks.CreateAsync(task) : tasks.SaveAsync(task));
         }
 
         return (ended, issued);

@@ -105,7 +105,7 @@ public sealed class RatingApi(RatingService service, RatingStore ratings, Applic
             return ApiProblems.NeedsIfMatch();
         }
 
-        if (stored.Task.Kind != TaskKind.FollowUp)
+        if (TaskKinds.AnswerOf(stored.Task.Kind) != TaskAnswer.WrittenResponse)
         {
             return ApiProblems.Conflict("task.notFollowUp", "只有差评整改任务用答复来处理；请对该任务作出决定。", "Only a follow-up of a bad rating is answered with a response; decide this task instead.");
         }

@@ -36,7 +36,7 @@ public sealed partial class DecisionDelivery(
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(decision);
-        if (task.Kind == TaskKind.Verification)
+        if (TaskKinds.AnswerOf(task.Kind) == TaskAnswer.DecisionClosesTask)
         {
             await CloseVerificationAsync(task, decision, cancellationToken);
             return;

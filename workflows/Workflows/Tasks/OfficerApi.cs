@@ -206,7 +206,7 @@ public sealed class OfficerApi(
             return refused;
         }
 
-        if (stored.Task.Kind == TaskKind.FollowUp)
+        if (TaskKinds.AnswerOf(stored.Task.Kind) == TaskAnswer.WrittenResponse)
         {
             // A bad rating is closed only by a written response the applicant reads, never by approve or reject.
             return ApiProblems.Conflict("task.followUp", "这是差评整改任务；请用 POST tasks/{taskId}/response 答复。", "This is a follow-up of a bad rating; answer it with POST tasks/{taskId}/response.");
@@ -264,7 +264,7 @@ public sealed class OfficerApi(
             return ApiProblems.Changed("任务在您读取后已被更改（可能同事已作出决定）；请重新加载。", "The task changed since you read it (perhaps a colleague decided it); reload it.");
         }
 
-        if (stored.Task.Kind == TaskKind.Verification)
+        if (TaskKinds.AnswerOf(stored.Task.Kind) == TaskAnswer.DecisionClosesTask)
         {
             await delivery.DeliverAsync(stored.Task, pending, cancellationToken);
             return await AcceptedAsync(caller, stored.Task, pending, etag, cancellationToken);
@@ -353,7 +353,7 @@ public sealed class OfficerApi(
             case DecisionKind.Reject when string.IsNullOrWhiteSpace(body.Reason):
                 errors.Add(new ApiError("reason", "field.required", "不予通过须给出申请人可读的理由。", "A rejection needs a reason the applicant can read."));
                 break;
-            case DecisionKind.RequestSupplement when task.Kind == TaskKind.Verification:
+            case DecisionKind.RequestSupplement when !TaskKinds.Takes(task.Kind, DecisionKind.RequestSupplement):
                 errors.Add(new ApiError("kind", "field.invalid", "核查只能通过（属实）或不通过（不属实）。", "A verification is approved (verified) or rejected (failed)."));
                 break;
             case DecisionKind.RequestSupplement:

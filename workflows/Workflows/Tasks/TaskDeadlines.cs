@@ -43,7 +43,7 @@ public sealed class TaskDeadlines(TaskStore tasks, NotificationOutbox outbox, Au
             do
             {
                 var page = await tasks.ListPageAsync(department, OfficerTaskStatus.Open, at + Horizon, null, TaskStore.MaxPageSize, continuation, cancellationToken: cancellationToken);
-                foreach (var task in page.Tasks.Where(t => t.Kind != TaskKind.Decision))
+                foreach (var task in page.Tasks.Where(t => TaskKinds.SweptForDeadlines(t.Kind)))
                 {
                     if (task.DueAt <= at && !task.Escalated)
                     {
@@ -98,7 +98,5 @@ public sealed class TaskDeadlines(TaskStore tasks, NotificationOutbox outbox, Au
         await tasks.SaveIfStatusAsync(task with { Escalated = true, Reminded = true }, OfficerTaskStatus.Open, cancellationToken);
     }
 
-    static LocalText Describe(TaskRecord task) => task.Kind == TaskKind.FollowUp
-        ? new("差评整改答复", "The answer to a bad rating")
-        : new("承诺核查", "The verification of a commitment");
+    static LocalText Describe(TaskRecord task) => TaskKinds.Describe(task.Kind);
 }
