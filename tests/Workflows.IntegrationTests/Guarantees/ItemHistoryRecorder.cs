@@ -1,51 +1,29 @@
-using System.Diagnostics;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Azure.Data.Tables;
 using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Workflows.Calendar;
-using Workflows.IntegrationTests.Bundles;
 using Workflows.Orchestration;
 using Workflows.Tasks;
 using Workflows.Templates;
-using Workflows.Testing;
-using Xunit.Abstractions;
-using Xunit.Sdk;
 
 namespace Workflows.IntegrationTests.Guarantees;
 
 /// <summary>
 /// Not a test of the normal tier: records the histories of item instances on the real engine over Azurite, as the
 /// provider's history table holds them, into the fixtures that <c>ItemHistoryReplayTests</c> replays without Azurite
-/// (ADR 0029). Runs only when <c>RECORD_ITEM_HISTORIES</c> names the folder to write to:
-/// <c>RECORD_ITEM_HISTORIES=$PWD/tests/Workflows.Tests/Orchestration/Fixtures/histories dotnet test tests/Workflows.IntegrationTests --filter FullyQualifiedName~ItemHistoryRecorder</c>.
+/// (ADR 0029). Runs only when <c>RECORD_HISTORIES</c> names the histories folder:
+/// <c>RECORD_HISTORIES=$PWD/tests/Workflows.Tests/Orchestration/Fixtures/histories dotnet test tests/Workflows.IntegrationTests --filter FullyQualifiedName~HistoryRecorder</c>.
 /// Record with the code whose behaviour the fixtures are to pin, before changing it.
 /// </summary>
 [Collection(GuaranteeCollectionDefinition.Name)]
-public sealed class ItemHistoryRecorder(StorageFixture storage) : IAsyncLifetime
+public sealed class ItemHistoryRecorder(StorageFixture storage) : HistoryRecorder(storage, "rec", string.Empty, TimeSpan.FromSeconds(2))
 {
     const string Officer = "business-licence";
     const string Bank = "bank-account";
     const string Department = "market-regulation";
-    static readonly TimeSpan DayLength = TimeSpan.FromSeconds(2);
-
-    BundleHarness harness = null!;
-
-    public async Task InitializeAsync() => harness = await BundleHarness.StartAsync(storage, "rec",
-        new Dictionary<string, string?> { ["Sla:DayLength"] = DayLength.ToString("c", System.Globalization.CultureInfo.InvariantCulture) });
-
-    public async Task DisposeAsync() => await harness.DisposeAsync();
-
-    static string Folder => Environment.GetEnvironmentVariable("RECORD_ITEM_HISTORIES") ?? string.Empty;
 
     [RecordingFact]
     public async Task OfficerApproves_WithAMidFlightCopyWhileTheOfficerDecides()
     {
         var id = await StartAsync("rec-approve", OfficerInput("rec-approve", 30));
-        await harness.WaitForTaskAsync(Department, "rec-approve", Officer);
+        await Harness.WaitForTaskAsync(Department, "rec-approve", Officer);
         await SaveAsync("officer-waiting", id, "An officer item waiting for its decision (mid-flight).");
         await RaiseAsync(id, new OfficerDecided(DecisionKind.Approve, "officer-m1", null, null, "d-approve"));
         await SaveWhenDoneAsync("officer-approved", id, "An officer item approved.");
@@ -55,20 +33,20 @@ public sealed class ItemHistoryRecorder(StorageFixture storage) : IAsyncLifetime
     public async Task TwoSupplementRoundsThenRejected_WithAStaleSupplementAndARepeatedDecision()
     {
         var id = await StartAsync("rec-supplement", OfficerInput("rec-supplement", 30));
-        await harness.WaitForTaskAsync(Department, "rec-supplement", Officer);
+        await Harness.WaitForTaskAsync(Department, "rec-supplement", Officer);
         await RaiseAsync(id, new OfficerDecided(DecisionKind.RequestSupplement, "officer-m1", "合同不清晰", ["leaseContract"], "d-1"));
-        await harness.WaitForTaskAsync(Department, "rec-supplement", Officer, OfficerTaskStatus.AwaitingApplicant);
+        await Harness.WaitForTaskAsync(Department, "rec-supplement", Officer, OfficerTaskStatus.AwaitingApplicant);
         await SaveAsync("supplement-awaiting-applicant", id, "An officer item waiting for the applicant's supplement (mid-flight).");
         await RaiseAsync(id, new SupplementProvided(["leaseContract"], new Dictionary<string, string> { ["leaseContract"] = "uploads/lease-old.pdf" }, "d-0"));
         await WaitForAuditAsync("rec-supplement", "item.supplement.ignored");
         await RaiseAsync(id, new SupplementProvided(["leaseContract"], new Dictionary<string, string> { ["leaseContract"] = "uploads/lease-2.pdf" }, "d-1"));
-        await harness.WaitForTaskAsync(Department, "rec-supplement", Officer);
+        await Harness.WaitForTaskAsync(Department, "rec-supplement", Officer);
         await RaiseAsync(id, new OfficerDecided(DecisionKind.RequestSupplement, "officer-m1", "合同不清晰", ["leaseContract"], "d-1"));
         await WaitForAuditAsync("rec-supplement", "item.decision.repeated");
         await RaiseAsync(id, new OfficerDecided(DecisionKind.RequestSupplement, "officer-m1", "仍不清晰", ["leaseContract"], "d-2"));
-        await harness.WaitForTaskAsync(Department, "rec-supplement", Officer, OfficerTaskStatus.AwaitingApplicant);
+        await Harness.WaitForTaskAsync(Department, "rec-supplement", Officer, OfficerTaskStatus.AwaitingApplicant);
         await RaiseAsync(id, new SupplementProvided(["leaseContract"], new Dictionary<string, string> { ["leaseContract"] = "uploads/lease-3.pdf" }, "d-2"));
-        await harness.WaitForTaskAsync(Department, "rec-supplement", Officer);
+        await Harness.WaitForTaskAsync(Department, "rec-supplement", Officer);
         await RaiseAsync(id, new OfficerDecided(DecisionKind.Reject, "officer-m1", "经营场所不符合要求", null, "d-3"));
         await SaveWhenDoneAsync("supplements-then-rejected", id, "Two supplement rounds (a stale supplement and a repeated decision ignored), then rejected.");
     }
@@ -77,11 +55,11 @@ public sealed class ItemHistoryRecorder(StorageFixture storage) : IAsyncLifetime
     public async Task SupplementRound_AtVersionTwoOne_WithoutTellingTheBundle()
     {
         var id = await StartAsync("rec-supp-21", OfficerInput("rec-supp-21", 30), OrchestrationVersions.SavesOutliveFaults);
-        await harness.WaitForTaskAsync(Department, "rec-supp-21", Officer);
+        await Harness.WaitForTaskAsync(Department, "rec-supp-21", Officer);
         await RaiseAsync(id, new OfficerDecided(DecisionKind.RequestSupplement, "officer-m1", "合同不清晰", ["leaseContract"], "d-1"));
-        await harness.WaitForTaskAsync(Department, "rec-supp-21", Officer, OfficerTaskStatus.AwaitingApplicant);
+        await Harness.WaitForTaskAsync(Department, "rec-supp-21", Officer, OfficerTaskStatus.AwaitingApplicant);
         await RaiseAsync(id, new SupplementProvided(["leaseContract"], new Dictionary<string, string> { ["leaseContract"] = "uploads/lease-2.pdf" }, "d-1"));
-        await harness.WaitForTaskAsync(Department, "rec-supp-21", Officer);
+        await Harness.WaitForTaskAsync(Department, "rec-supp-21", Officer);
         await RaiseAsync(id, new OfficerDecided(DecisionKind.Approve, "officer-m1", "已核实", null, "d-2"));
         await SaveWhenDoneAsync("supplement-v2.1-approved", id, "A supplement round of an item started at 2.1 (no event to the bundle), then approved.");
     }
@@ -125,9 +103,9 @@ public sealed class ItemHistoryRecorder(StorageFixture storage) : IAsyncLifetime
     public async Task DeferredMaterial_HoldsTheApproval_ThenSupplied()
     {
         var id = await StartAsync("rec-defer", DeferredInput("rec-defer", TimeSpan.FromMinutes(10)));
-        await harness.WaitForTaskAsync(Department, "rec-defer", Officer);
+        await Harness.WaitForTaskAsync(Department, "rec-defer", Officer);
         await RaiseAsync(id, new OfficerDecided(DecisionKind.Approve, "officer-m1", null, null, "d-approve"));
-        await harness.WaitForTaskAsync(Department, "rec-defer", Officer, OfficerTaskStatus.Closed);
+        await Harness.WaitForTaskAsync(Department, "rec-defer", Officer, OfficerTaskStatus.Closed);
         await SaveAsync("deferred-held", id, "An approval held for a deferred material (mid-flight).");
         await RaiseAsync(id, new DeferredMaterialSupplied("proof", "uploads/proof.pdf", Officer));
         await SaveWhenDoneAsync("deferred-supplied-approved", id, "An approval held for a deferred material, then supplied.");
@@ -137,7 +115,7 @@ public sealed class ItemHistoryRecorder(StorageFixture storage) : IAsyncLifetime
     public async Task DeferredMaterial_DeadlineMissed()
     {
         var id = await StartAsync("rec-defer-late", DeferredInput("rec-defer-late", TimeSpan.FromSeconds(8)));
-        await harness.WaitForTaskAsync(Department, "rec-defer-late", Officer);
+        await Harness.WaitForTaskAsync(Department, "rec-defer-late", Officer);
         await RaiseAsync(id, new OfficerDecided(DecisionKind.Approve, "officer-m1", null, null, "d-approve"));
         await SaveWhenDoneAsync("deferred-deadline-missed", id, "An approval held for a deferred material whose deadline passes: the item ends as the rule says.");
     }
@@ -148,7 +126,7 @@ public sealed class ItemHistoryRecorder(StorageFixture storage) : IAsyncLifetime
         var now = await StartAsync("rec-rules", RuleInput("rec-rules", "yes"));
         await SaveWhenDoneAsync("rules-approved", now, "A rule item approved at once.");
         var id = await StartAsync("rec-referred", RuleInput("rec-referred", "no"));
-        await harness.WaitForTaskAsync(Department, "rec-referred", Officer);
+        await Harness.WaitForTaskAsync(Department, "rec-referred", Officer);
         await RaiseAsync(id, new OfficerDecided(DecisionKind.Approve, "officer-m1", "人工核实通过", null, "d-approve"));
         await SaveWhenDoneAsync("rules-referred-approved", id, "A rule item referred to an officer, then approved.");
     }
@@ -157,112 +135,25 @@ public sealed class ItemHistoryRecorder(StorageFixture storage) : IAsyncLifetime
     public async Task Cancellations_WhileTheOfficerDecides_AndWhileTheApplicantSupplies()
     {
         var id = await StartAsync("rec-cancel", OfficerInput("rec-cancel", 30));
-        await harness.WaitForTaskAsync(Department, "rec-cancel", Officer);
+        await Harness.WaitForTaskAsync(Department, "rec-cancel", Officer);
         await RaiseAsync(id, new ItemCancellationRequested("申请人撤回", "Withdrawn by the applicant"));
         await SaveWhenDoneAsync("cancelled-waiting-officer", id, "An officer item cancelled while the officer decides.");
 
         var other = await StartAsync("rec-cancel-supp", OfficerInput("rec-cancel-supp", 30));
-        await harness.WaitForTaskAsync(Department, "rec-cancel-supp", Officer);
+        await Harness.WaitForTaskAsync(Department, "rec-cancel-supp", Officer);
         await RaiseAsync(other, new OfficerDecided(DecisionKind.RequestSupplement, "officer-m1", "缺少材料", ["leaseContract"], "d-1"));
-        await harness.WaitForTaskAsync(Department, "rec-cancel-supp", Officer, OfficerTaskStatus.AwaitingApplicant);
+        await Harness.WaitForTaskAsync(Department, "rec-cancel-supp", Officer, OfficerTaskStatus.AwaitingApplicant);
         await RaiseAsync(other, new ItemCancellationRequested("前置事项未通过", "A prerequisite was rejected"));
         await SaveWhenDoneAsync("cancelled-awaiting-supplement", other, "An officer item cancelled while the applicant has it.");
     }
 
     async Task<string> StartAsync(string applicationId, ItemInput input, string? version = null)
     {
-        Folder.ShouldNotBeEmpty();
         var instance = ItemOrchestrator.InstanceId(applicationId, input.Item.Key);
-        await harness.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ItemOrchestrator), input,
+        await Harness.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ItemOrchestrator), input,
             version is null ? new StartOrchestrationOptions(instance) : new StartOrchestrationOptions(instance) { Version = version });
         return instance;
     }
-
-    Task RaiseAsync<T>(string instance, T payload) => harness.Client.RaiseEventAsync(instance, typeof(T).Name, payload);
-
-    async Task SaveWhenDoneAsync(string name, string instance, string description)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var done = await harness.Client.WaitForInstanceCompletionAsync(instance, cts.Token);
-        done.RuntimeStatus.ShouldBe(OrchestrationRuntimeStatus.Completed);
-        await SaveAsync(name, instance, description);
-    }
-
-    // Writes the instance's rows once the history has stopped growing and ends an episode, so a copy taken mid-flight
-    // is a history the engine could replay as it stands.
-    async Task SaveAsync(string name, string instance, string description)
-    {
-        var watch = Stopwatch.StartNew();
-        List<TableEntity> rows = [];
-        while (true)
-        {
-            await Task.Delay(1500);
-            // The provider keeps a sentinel row beside the events; only the events are the history.
-            var now = (await TaskHubHistory.EventsAsync(harness.Hub, instance)).Where(r => r.ContainsKey("EventType")).ToList();
-            if (now.Count == rows.Count && now.Count > 0 && now[^1].GetString("EventType") == "OrchestratorCompleted")
-            {
-                break;
-            }
-
-            watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(60), $"{instance}'s history never settled");
-            rows = now;
-        }
-
-        var events = new JsonArray();
-        foreach (var row in rows)
-        {
-            var e = new JsonObject();
-            foreach (var (key, value) in row.OrderBy(p => p.Key, StringComparer.Ordinal))
-            {
-                if (key is "PartitionKey" or "odata.etag" or "Timestamp" || value is null)
-                {
-                    continue;
-                }
-
-                key.ShouldNotEndWith("BlobName", $"{name}: a payload in a blob; keep the fixture's inputs small");
-                e[key] = value switch
-                {
-                    DateTimeOffset d => d.UtcDateTime.ToString("o"),
-                    DateTime d => d.ToUniversalTime().ToString("o"),
-                    string s => s,
-                    bool b => b,
-                    int i => i,
-                    long l => l,
-                    double x => x,
-                    _ => value.ToString(),
-                };
-            }
-
-            events.Add(e);
-        }
-
-        var version = rows.First(r => r.GetString("EventType") == "ExecutionStarted").GetString("Version") ?? string.Empty;
-        var fixture = new JsonObject
-        {
-            ["name"] = name,
-            ["description"] = description,
-            ["orchestrator"] = nameof(ItemOrchestrator),
-            ["instanceId"] = instance,
-            ["version"] = version,
-            ["recordedAt"] = DateTime.UtcNow.ToString("o"),
-            ["events"] = events,
-        };
-        Directory.CreateDirectory(Folder);
-        await File.WriteAllTextAsync(Path.Combine(Folder, $"{name}.json"),
-            fixture.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
-    }
-
-    async Task WaitForAuditAsync(string applicationId, string action, int count = 1)
-    {
-        var watch = Stopwatch.StartNew();
-        while ((await harness.Audit.ReadAsync(applicationId)).Count(e => e.Action == action) < count)
-        {
-            watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(90), $"{applicationId} never wrote {action} {count} time(s)");
-            await Task.Delay(200);
-        }
-    }
-
-    SlaClock Clock() => harness.Services.GetRequiredService<IOptions<SlaOptions>>().Value.ClockFor(BuiltInCalendars.Get("CN"));
 
     ItemInput OfficerInput(string applicationId, int committedDays)
     {
@@ -300,23 +191,4 @@ public sealed class ItemHistoryRecorder(StorageFixture storage) : IAsyncLifetime
         return new ItemInput(applicationId, new Applicant($"company-{applicationId}", ApplicantKind.Company, "某某科技有限公司"), "recorded", item,
             new Dictionary<string, string> { ["companyName"] = "某某科技有限公司" }, [], new Dictionary<string, IReadOnlyDictionary<string, string>>(), [], [], Clock());
     }
-}
-
-/// <summary>
-/// A fact that exists only when <c>RECORD_ITEM_HISTORIES</c> names the folder to record to: otherwise its discoverer
-/// finds no test, so the normal tiers neither run nor report a skipped one.
-/// </summary>
-[XunitTestCaseDiscoverer("Workflows.IntegrationTests.Guarantees.RecordingFactDiscoverer", "Workflows.IntegrationTests")]
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class RecordingFactAttribute : FactAttribute;
-
-/// <summary>Finds a <see cref="RecordingFactAttribute"/> test only while recording.</summary>
-/// <param name="diagnostics">xUnit's diagnostics sink.</param>
-public sealed class RecordingFactDiscoverer(IMessageSink diagnostics) : IXunitTestCaseDiscoverer
-{
-    readonly FactDiscoverer facts = new(diagnostics);
-
-    /// <inheritdoc />
-    public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute) =>
-        string.IsNullOrEmpty(Environment.GetEnvironmentVariable("RECORD_ITEM_HISTORIES")) ? [] : facts.Discover(discoveryOptions, testMethod, factAttribute);
 }

@@ -1,42 +1,19 @@
-using System.Text.Json;
-using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
-using Microsoft.DurableTask.Worker.Grpc;
-using Microsoft.Extensions.DependencyInjection;
 using Workflows.Orchestration;
-using P = Microsoft.DurableTask.Protobuf;
 
 namespace Workflows.Tests.Orchestration;
 
 /// <summary>
 /// Replays item histories recorded on the real engine over Azurite (<c>ItemHistoryRecorder</c>, ADR 0029) through the
-/// current <see cref="ItemOrchestrator"/>, episode by episode, as the worker runs it: each episode gets the events
-/// before it as the past and its own incoming events as new, and must schedule exactly what the recorded episode did
-/// (the same activities with the same inputs, timers, events sent and outcome, under the same ids). An instance in
-/// flight whose code changed its awaits fails here as it would fail on the engine.
+/// current <see cref="ItemOrchestrator"/>, episode by episode (<see cref="RecordedHistory"/>).
 /// </summary>
 public sealed class ItemHistoryReplayTests
 {
-    static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "Orchestration", "Fixtures", "histories");
-
-    public static TheoryData<string> Histories()
-    {
-        var data = new TheoryData<string>();
-        foreach (var name in Names())
-        {
-            data.Add(name);
-        }
-
-        return data;
-    }
-
-    static List<string> Names() =>
-        [.. Directory.EnumerateFiles(Folder, "*.json").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal)];
+    public static TheoryData<string> Histories() => RecordedHistory.Theory(string.Empty);
 
     [Fact]
     public void TheRecordedHistoriesCoverEveryPath()
     {
-        var names = Names();
+        var names = RecordedHistory.Names(string.Empty);
         names.Count.ShouldBeGreaterThanOrEqualTo(12);
         names.ShouldContain("officer-waiting");
         names.ShouldContain("supplements-then-rejected");
@@ -49,154 +26,6 @@ public sealed class ItemHistoryReplayTests
 
     [Theory]
     [MemberData(nameof(Histories))]
-    public void RecordedHistory_ReplaysEpisodeByEpisode_WithTheSameSteps(string name)
-    {
-        var fixture = Fixture.Load(Path.Combine(Folder, $"{name}.json"));
-        var episodes = fixture.Episodes();
-        episodes.Count.ShouldBeGreaterThan(1, name);
-        var past = new List<P.HistoryEvent>();
-        foreach (var (episode, index) in episodes.Select((e, i) => (e, i)))
-        {
-            var request = new P.OrchestratorRequest { InstanceId = fixture.InstanceId, ExecutionId = fixture.ExecutionId };
-            request.PastEvents.AddRange(past);
-            request.NewEvents.AddRange(episode.Incoming);
-            var response = P.OrchestratorResponse.Parser.ParseFrom(Convert.FromBase64String(
-                GrpcOrchestrationRunner.LoadAndRun(Convert.ToBase64String(request.ToByteArray()), new ItemOrchestrator(), Services)));
-
-            var failed = response.Actions.FirstOrDefault(a => a.CompleteOrchestration?.OrchestrationStatus == P.OrchestrationStatus.Failed);
-            failed.ShouldBeNull($"{name}, episode {index}: {failed?.CompleteOrchestration.FailureDetails}");
-            response.Actions.Select(Describe).OrderBy(a => a, StringComparer.Ordinal).ToList()
-                .ShouldBe(episode.Outgoing.Select(Describe).OrderBy(a => a, StringComparer.Ordinal).ToList(), $"{name}, episode {index}");
-            past.AddRange(episode.Incoming);
-            past.AddRange(episode.Outgoing);
-            past.AddRange(episode.Closing);
-        }
-    }
-
-    static readonly IServiceProvider Services = new ServiceCollection().AddLogging().BuildServiceProvider();
-
-    // One line per step, the same for an action the code takes and for the event the engine recorded of it.
-    static string Describe(P.OrchestratorAction action) => action.OrchestratorActionTypeCase switch
-    {
-        P.OrchestratorAction.OrchestratorActionTypeOneofCase.ScheduleTask => $"{action.Id} task {action.ScheduleTask.Name} {action.ScheduleTask.Input}",
-        P.OrchestratorAction.OrchestratorActionTypeOneofCase.CreateTimer => $"{action.Id} timer {action.CreateTimer.FireAt.ToDateTime():o}",
-        P.OrchestratorAction.OrchestratorActionTypeOneofCase.SendEvent => $"{action.Id} send {action.SendEvent.Instance.InstanceId} {action.SendEvent.Name} {action.SendEvent.Data}",
-        P.OrchestratorAction.OrchestratorActionTypeOneofCase.CompleteOrchestration =>
-            $"{action.Id} complete {action.CompleteOrchestration.OrchestrationStatus} {action.CompleteOrchestration.Result}",
-        _ => $"{action.Id} {action.OrchestratorActionTypeCase}",
-    };
-
-    static string Describe(P.HistoryEvent e) => e.EventTypeCase switch
-    {
-        P.HistoryEvent.EventTypeOneofCase.TaskScheduled => $"{e.EventId} task {e.TaskScheduled.Name} {e.TaskScheduled.Input}",
-        P.HistoryEvent.EventTypeOneofCase.TimerCreated => $"{e.EventId} timer {e.TimerCreated.FireAt.ToDateTime():o}",
-        P.HistoryEvent.EventTypeOneofCase.EventSent => $"{e.EventId} send {e.EventSent.InstanceId} {e.EventSent.Name} {e.EventSent.Input}",
-        P.HistoryEvent.EventTypeOneofCase.ExecutionCompleted => $"{e.EventId} complete {e.ExecutionCompleted.OrchestrationStatus} {e.ExecutionCompleted.Result}",
-        _ => $"{e.EventId} {e.EventTypeCase}",
-    };
-
-    /// <summary>One recorded history: the provider's history rows of one instance, oldest first.</summary>
-    sealed record Fixture(string InstanceId, string ExecutionId, IReadOnlyList<JsonElement> Rows)
-    {
-        public static Fixture Load(string path)
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            var root = document.RootElement.Clone();
-            var rows = root.GetProperty("events").EnumerateArray().ToList();
-            return new Fixture(root.GetProperty("instanceId").GetString()!, rows[0].GetProperty(nameof(ExecutionId)).GetString()!, rows);
-        }
-
-        // An episode: OrchestratorStarted and what arrived (incoming), what the code scheduled (outgoing), OrchestratorCompleted.
-        public List<(List<P.HistoryEvent> Incoming, List<P.HistoryEvent> Outgoing, List<P.HistoryEvent> Closing)> Episodes()
-        {
-            var episodes = new List<(List<P.HistoryEvent>, List<P.HistoryEvent>, List<P.HistoryEvent>)>();
-            foreach (var row in Rows)
-            {
-                var e = Convert(row);
-                switch (e.EventTypeCase)
-                {
-                    case P.HistoryEvent.EventTypeOneofCase.OrchestratorStarted:
-                        episodes.Add(([e], [], []));
-                        break;
-                    case P.HistoryEvent.EventTypeOneofCase.OrchestratorCompleted:
-                        episodes[^1].Item3.Add(e);
-                        break;
-                    case P.HistoryEvent.EventTypeOneofCase.TaskScheduled or P.HistoryEvent.EventTypeOneofCase.TimerCreated
-                        or P.HistoryEvent.EventTypeOneofCase.EventSent or P.HistoryEvent.EventTypeOneofCase.ExecutionCompleted
-                        or P.HistoryEvent.EventTypeOneofCase.SubOrchestrationInstanceCreated:
-                        episodes[^1].Item2.Add(e);
-                        break;
-                    default:
-                        episodes[^1].Item1.Add(e);
-                        break;
-                }
-            }
-
-            return episodes;
-        }
-
-        P.HistoryEvent Convert(JsonElement row)
-        {
-            string? Text(string key) => row.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            int Number(string key) => row.GetProperty(key).GetInt32();
-            Timestamp Time(string key) => Timestamp.FromDateTime(DateTime.Parse(Text(key)!, null, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal));
-
-            var e = new P.HistoryEvent { EventId = Number("EventId"), Timestamp = Time("_Timestamp") };
-            var type = Text("EventType");
-            switch (type)
-            {
-                case "OrchestratorStarted":
-                    e.OrchestratorStarted = new P.OrchestratorStartedEvent();
-                    break;
-                case "OrchestratorCompleted":
-                    e.OrchestratorCompleted = new P.OrchestratorCompletedEvent();
-                    break;
-                case "ExecutionStarted":
-                    e.ExecutionStarted = new P.ExecutionStartedEvent
-                    {
-                        Name = Text("Name"),
-                        Version = Text("Version") ?? string.Empty,
-                        Input = Text("Input"),
-                        OrchestrationInstance = new P.OrchestrationInstance { InstanceId = InstanceId, ExecutionId = ExecutionId },
-                    };
-                    break;
-                case "TaskScheduled":
-                    e.TaskScheduled = new P.TaskScheduledEvent { Name = Text("Name"), Version = Text("Version") ?? string.Empty, Input = Text("Input") };
-                    break;
-                case "TaskCompleted":
-                    e.TaskCompleted = new P.TaskCompletedEvent { TaskScheduledId = Number("TaskScheduledId"), Result = Text("Result") };
-                    break;
-                case "TaskFailed":
-                    e.TaskFailed = new P.TaskFailedEvent
-                    {
-                        TaskScheduledId = Number("TaskScheduledId"),
-                        FailureDetails = new P.TaskFailureDetails { ErrorType = "TaskFailed", ErrorMessage = Text("Reason") ?? string.Empty },
-                    };
-                    break;
-                case "TimerCreated":
-                    e.TimerCreated = new P.TimerCreatedEvent { FireAt = Time("FireAt") };
-                    break;
-                case "TimerFired":
-                    e.TimerFired = new P.TimerFiredEvent { FireAt = Time("FireAt"), TimerId = Number("TimerId") };
-                    break;
-                case "EventRaised":
-                    e.EventRaised = new P.EventRaisedEvent { Name = Text("Name"), Input = Text("Input") };
-                    break;
-                case "EventSent":
-                    e.EventSent = new P.EventSentEvent { InstanceId = Text("InstanceId"), Name = Text("Name"), Input = Text("Input") };
-                    break;
-                case "ExecutionCompleted":
-                    e.ExecutionCompleted = new P.ExecutionCompletedEvent
-                    {
-                        OrchestrationStatus = System.Enum.Parse<P.OrchestrationStatus>(Text("OrchestrationStatus")!),
-                        Result = Text("Result"),
-                    };
-                    break;
-                default:
-                    throw new InvalidOperationException($"The replay does not read {type} events yet.");
-            }
-
-            return e;
-        }
-    }
+    public void RecordedHistory_ReplaysEpisodeByEpisode_WithTheSameSteps(string name) =>
+        RecordedHistory.Replay(string.Empty, name, () => new ItemOrchestrator(), nameof(ItemOrchestrator));
 }
