@@ -82,7 +82,7 @@ public sealed class NewbornBundleTests(StorageFixture storage) : IAsyncLifetime
         var record = await harness.Store.GetAsync("nb-all-approved");
         record!.Status.ShouldBe(ApplicationStatus.Completed);
         record.Items.ShouldAllBe(i => i.State == ItemState.Approved);
-        (await harness.Store.ListByApplicantAsync(applicant)).Select(a => a.ApplicationId).ShouldContain("nb-all-approved");
+        (await harness.Store.SearchAsync(new ApplicationQuery(ApplicantId: applicant), 50, null)).Applications.Select(a => a.ApplicationId).ShouldContain("nb-all-approved");
         (await harness.Store.ListIdsByTemplateAsync("newborn", ApplicationStatus.Completed)).ShouldContain("nb-all-approved");
         (await harness.Store.ListIdsByTemplateAsync("newborn", ApplicationStatus.InProgress)).ShouldNotContain("nb-all-approved");
         (await harness.Store.ListIdsByTemplateAsync("house-transfer")).ShouldNotContain("nb-all-approved");

@@ -162,7 +162,7 @@ public sealed class StaleWriteTests(StorageFixture storage) : IAsyncLifetime
         var stored = (await store.GetAsync("app-stale"))!;
         (stored.Status, stored.Revision).ShouldBe((ApplicationStatus.Completed, 2L));
         stored.Items.ShouldAllBe(i => i.State == ItemState.Approved);
-        (await store.ListByApplicantAsync("citizen-1")).Single().Status.ShouldBe(ApplicationStatus.Completed);
+        (await store.SearchAsync(new ApplicationQuery(ApplicantId: "citizen-1"), 50, null)).Applications.Single().Status.ShouldBe(ApplicationStatus.Completed);
         (await store.ListIdsByTemplateAsync("newborn", ApplicationStatus.InProgress)).ShouldBeEmpty();
         (await store.ListIdsByTemplateAsync("newborn", ApplicationStatus.Completed)).ShouldBe(["app-stale"]);
     }

@@ -167,7 +167,7 @@ public sealed class ProactiveApplicationTests(StorageFixture storage)
             held.Count(t => t == type).ShouldBe(1, type);
         }
 
-        (await engine.Services.GetRequiredService<ApplicationStore>().ListByApplicantAsync(company.Id)).ShouldHaveSingleItem().ApplicationId.ShouldBe(first.ApplicationId);
+        (await engine.Services.GetRequiredService<ApplicationStore>().SearchAsync(new ApplicationQuery(ApplicantId: company.Id), 50, null)).Applications.ShouldHaveSingleItem().ApplicationId.ShouldBe(first.ApplicationId);
     }
 
     Task<InProcessEngine> StartAsync(string prefix)

@@ -163,22 +163,6 @@ public sealed partial class ApplicationStore(StorageTables tables, TemplateStore
         return row.HasValue ? Read(row.Value!) : null;
     }
 
-    /// <summary>An applicant's applications, newest first.</summary>
-    /// <param name="applicantId">The applicant.</param>
-    /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The applications.</returns>
-    public async Task<IReadOnlyList<ApplicationRecord>> ListByApplicantAsync(string applicantId, CancellationToken cancellationToken = default)
-    {
-        var table = await tables.TableAsync(TableName);
-        var list = new List<ApplicationRecord>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(applicantId)}"), cancellationToken: cancellationToken))
-        {
-            list.Add(Read(row));
-        }
-
-        return [.. list.OrderByDescending(a => a.SubmittedAt)];
-    }
-
     /// <summary>
     /// One page of applications matching a query, oldest submission first within each applicant. Filters on
     /// template, status, applicant and submission time run in the table service; the department and applicant-name
