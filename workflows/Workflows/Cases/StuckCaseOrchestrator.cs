@@ -1,8 +1,7 @@
-using Workflows.Templates;
 using Microsoft.DurableTask;
-using Workflows.Audit;
 using Workflows.Calendar;
 using Workflows.Notifications;
+using Workflows.Orchestration;
 
 namespace Workflows.Cases;
 
@@ -38,14 +37,15 @@ public sealed class StuckCaseOrchestrator : TaskOrchestrator<StuckCaseInput, Stu
         var due = input.Clock.Due(opened, input.LimitDays);
         var remindAt = due - (input.Clock.DayLength * input.ReminderBeforeDays);
         var stuck = new StuckCase(input.CaseId, input.ApplicationId, input.ApplicantId, input.ApplicantName, input.Description, CaseStatus.Open, opened, due);
-        await SaveAsync(context, stuck, "opened", $"applicant:{input.ApplicantId}", "case.opened", null, nameof(CaseStatus.Open), input.Description,
-        [
-            Note(stuck, "opened", RecipientKind.Administrators, Administrators, CaseTopics.Opened, new("办不成事：有申请被反映办不成", "A stuck application was reported (办不成事)"), new(
-                $"{input.ApplicantName}反映申请 {input.ApplicationId} 办不成：{input.Description} 请在 {due:O} 前解决。",
-                $"{input.ApplicantName} reports application {input.ApplicationId} stuck: {input.Description} Resolve by {due:O}."), opened),
-            Note(stuck, "received", RecipientKind.Applicant, input.ApplicantId, CaseTopics.Opened, new("您的反映已收到", "Your report was received"),
-                new($"管理员将在 {due:O} 前解决。", $"An administrator will resolve it by {due:O}."), opened),
-        ]);
+        // Each save writes one entry and its notices, all named for the step, so a replay or a re-run writes them once.
+        var writes = WriteBuffer.ForCase(input.ApplicationId, input.CaseId, () => context.CurrentUtcDateTime);
+        writes.AuditAs("opened", $"applicant:{input.ApplicantId}", "case.opened", null, nameof(CaseStatus.Open), input.Description);
+        writes.NotifyAs("opened", RecipientKind.Administrators, Administrators, CaseTopics.Opened, new("办不成事：有申请被反映办不成", "A stuck application was reported (办不成事)"), new(
+            $"{input.ApplicantName}反映申请 {input.ApplicationId} 办不成：{input.Description} 请在 {due:O} 前解决。",
+            $"{input.ApplicantName} reports application {input.ApplicationId} stuck: {input.Description} Resolve by {due:O}."));
+        writes.NotifyAs("received", RecipientKind.Applicant, input.ApplicantId, CaseTopics.Opened, new("您的反映已收到", "Your report was received"),
+            new($"管理员将在 {due:O} 前解决。", $"An administrator will resolve it by {due:O}."));
+        await SaveAsync(context, stuck, writes);
 
         using var timers = new CancellationTokenSource();
         var resolved = context.WaitForExternalEvent<CaseResolved>(nameof(CaseResolved));
@@ -59,21 +59,19 @@ public sealed class StuckCaseOrchestrator : TaskOrchestrator<StuckCaseInput, Stu
             if (fired == reminder)
             {
                 stuck = stuck with { RemindedAt = now };
-                await SaveAsync(context, stuck, "reminded", "engine", "case.reminded", null, null, $"截止 {due:O}。",
-                [
-                    Note(stuck, "reminder", RecipientKind.Administrators, Administrators, CaseTopics.Reminder, new("办不成事案件即将到期", "A stuck case is due soon"), new(
-                        $"案件 {stuck.CaseId}（{stuck.ApplicationId}）须在 {due:O} 前解决。", $"Case {stuck.CaseId} ({stuck.ApplicationId}) must be resolved by {due:O}."), now),
-                ], $"Due {due:O}.");
+                writes.AuditAs("reminded", "engine", "case.reminded", null, null, $"截止 {due:O}。", $"Due {due:O}.");
+                writes.NotifyAs("reminder", RecipientKind.Administrators, Administrators, CaseTopics.Reminder, new("办不成事案件即将到期", "A stuck case is due soon"), new(
+                    $"案件 {stuck.CaseId}（{stuck.ApplicationId}）须在 {due:O} 前解决。", $"Case {stuck.CaseId} ({stuck.ApplicationId}) must be resolved by {due:O}."));
             }
             else
             {
                 stuck = stuck with { EscalatedAt = now };
-                await SaveAsync(context, stuck, "escalated", "engine", "case.escalated", null, null, $"到期 {due:O} 时仍未解决。",
-                [
-                    Note(stuck, "escalated", RecipientKind.Administrators, Administrators, CaseTopics.Escalated, new("办不成事案件已超期", "A stuck case passed its time limit"), new(
-                        $"案件 {stuck.CaseId}（{stuck.ApplicationId}）已于 {due:O} 到期，仍未解决。", $"Case {stuck.CaseId} ({stuck.ApplicationId}) was due {due:O} and is still unresolved."), now),
-                ], $"Unresolved at its time limit {due:O}.");
+                writes.AuditAs("escalated", "engine", "case.escalated", null, null, $"到期 {due:O} 时仍未解决。", $"Unresolved at its time limit {due:O}.");
+                writes.NotifyAs("escalated", RecipientKind.Administrators, Administrators, CaseTopics.Escalated, new("办不成事案件已超期", "A stuck case passed its time limit"), new(
+                    $"案件 {stuck.CaseId}（{stuck.ApplicationId}）已于 {due:O} 到期，仍未解决。", $"Case {stuck.CaseId} ({stuck.ApplicationId}) was due {due:O} and is still unresolved."));
             }
+
+            await SaveAsync(context, stuck, writes);
         }
 
         // The timers not fired yet are cancelled, so the instance completes without waiting for them. Synchronously:
@@ -82,27 +80,21 @@ public sealed class StuckCaseOrchestrator : TaskOrchestrator<StuckCaseInput, Stu
         var resolution = resolved.Result;
         var at = context.CurrentUtcDateTime;
         stuck = stuck.Resolve(resolution.By, resolution.Resolution, at);
-        await SaveAsync(context, stuck, "resolved", resolution.By, "case.resolved", nameof(CaseStatus.Open), nameof(CaseStatus.Resolved), resolution.Resolution,
-        [
-            Note(stuck, "resolved", RecipientKind.Applicant, stuck.ApplicantId, CaseTopics.Resolved, new("您反映的办不成事：处理结果", "Your stuck application: resolution"),
-                // The administrator's own words, in the one language they were written in.
-                new(resolution.Resolution, resolution.Resolution), at),
-        ]);
+        writes.AuditAs("resolved", resolution.By, "case.resolved", nameof(CaseStatus.Open), nameof(CaseStatus.Resolved), resolution.Resolution);
+        // The administrator's own words, in the one language they were written in.
+        writes.NotifyAs("resolved", RecipientKind.Applicant, stuck.ApplicantId, CaseTopics.Resolved, new("您反映的办不成事：处理结果", "Your stuck application: resolution"),
+            new(resolution.Resolution, resolution.Resolution));
+        await SaveAsync(context, stuck, writes);
         return stuck;
     }
 
-    // The detail is the Chinese (or a person's words) and detailEn the English when the engine wrote it (ADR 0016).
-    // With the storage retry policy like every other activity call: a blip no longer fails the case. A save that
-    // succeeds at once records the same history as before, so instances in flight replay without a version raise.
+    // The case with the entry and notices made since the last save. With the storage retry policy like every other
+    // activity call: a blip no longer fails the case. A save that succeeds at once records the same history as
+    // before, so instances in flight replay without a version raise.
     // What the save returns is not read: a completion of a lost run may arrive in its place (ADR 0027).
-    static Task SaveAsync(
-        TaskOrchestrationContext context, StuckCase stuck, string step, string actor, string action, string? before, string? after, string? detail,
-        IReadOnlyList<Notification> notifications, string? detailEn = null) =>
-        context.CallActivityAsync(nameof(SaveCaseActivity), new CaseUpdate(stuck,
-            [new AuditEntry(stuck.ApplicationId, $"case:{step}", context.CurrentUtcDateTime, actor, action, before, after, detail, detailEn)], notifications),
-            Orchestration.OrchestrationRetry.Storage);
-
-    // Both languages are written (a text, not a step: what is scheduled is the same, so instances in flight replay).
-    static Notification Note(StuckCase stuck, string step, RecipientKind kind, string recipient, string topic, LocalText title, LocalText body, DateTime at) =>
-        Notification.Of($"{stuck.CaseId}:{step}", kind, recipient, topic, title, body, at, stuck.ApplicationId);
+    static Task SaveAsync(TaskOrchestrationContext context, StuckCase stuck, WriteBuffer writes)
+    {
+        var pending = writes.Take();
+        return context.CallActivityAsync(nameof(SaveCaseActivity), new CaseUpdate(stuck, pending.Audit, pending.Notifications), OrchestrationRetry.Storage);
+    }
 }

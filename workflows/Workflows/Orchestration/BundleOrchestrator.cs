@@ -51,10 +51,8 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         // the engine handed the slot something else (ADR 0027); null from a slot that carried no item result.
         readonly Dictionary<string, Task<ItemResult?>> running = new(StringComparer.Ordinal);
         readonly List<MaterialEntry> materials = [.. input.Materials];
-        // Audit entries made but not written yet: the next save writes them with the read model, in one activity.
-        readonly List<AuditEntry> audit = [];
-        // Notifications made but not written yet: they go with the next save, as the audit does.
-        readonly List<Notification> notices = [];
+        // Audit entries and notifications made but not written yet: the next save writes them with the read model, in one activity.
+        readonly WriteBuffer writes = WriteBuffer.ForBundle(input.ApplicationId, () => context.CurrentUtcDateTime);
         // The writes of rule items decided here (2.6) not written yet: they go with the next save, before its state.
         readonly List<FinishItemInput> decidedItems = [];
         // Per deferred material, the timer that reminds the applicant shortly before its deadline.
@@ -68,7 +66,6 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         // A missed confirmation whose template says the bundle ends: nothing more starts.
         bool ended;
         bool withdrawn;
-        int step;
         // Saves so far: each record carries the next (ApplicationRecord.Revision); a replay counts the same.
         long revision;
 
@@ -76,7 +73,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         {
             var log = context.CreateReplaySafeLogger<BundleOrchestrator>();
             OrchestrationLog.BundleStarted(log, input.ApplicationId, template.Key, input.TemplateVersion, template.Items.Count);
-            Audit($"applicant:{input.Applicant.Id}", "application.accepted", null, nameof(ApplicationStatus.InProgress),
+            writes.Audit($"applicant:{input.Applicant.Id}", "application.accepted", null, nameof(ApplicationStatus.InProgress),
                 $"{template.Key} v{input.TemplateVersion}；材料：{string.Join(", ", materials.Select(m => $"{m.Key}={m.Status}"))}",
                 $"{template.Key} v{input.TemplateVersion}; materials: {string.Join(", ", materials.Select(m => $"{m.Key}={m.Status}"))}");
             var deferred = materials.Where(m => m.Status == MaterialStatus.Deferred).ToList();
@@ -163,11 +160,11 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                     Withdraw(withdrawal.Result.Reason, cancelledBy);
                     if (cancelledBy is null)
                     {
-                        Audit($"applicant:{input.Applicant.Id}", "application.withdrawn", nameof(ApplicationStatus.InProgress), nameof(ApplicationStatus.Withdrawn), withdrawal.Result.Reason);
+                        writes.Audit($"applicant:{input.Applicant.Id}", "application.withdrawn", nameof(ApplicationStatus.InProgress), nameof(ApplicationStatus.Withdrawn), withdrawal.Result.Reason);
                     }
                     else
                     {
-                        Audit(cancelledBy, "application.cancelled", nameof(ApplicationStatus.InProgress), nameof(ApplicationStatus.Cancelled), withdrawal.Result.Reason);
+                        writes.Audit(cancelledBy, "application.cancelled", nameof(ApplicationStatus.InProgress), nameof(ApplicationStatus.Cancelled), withdrawal.Result.Reason);
                     }
 
                     await SaveAsync(ApplicationStatus.InProgress);
@@ -186,7 +183,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                     if (result?.ItemKey != key)
                     {
                         // The engine handed this slot a completion of a lost run: this item's own is read from storage.
-                        Audit("engine", "item.completion.misdelivered", null, null, $"事项“{key}”的完成消息被替换为：{result?.ItemKey ?? "非事项结果"}；改为读取已保存的结果。",
+                        writes.Audit("engine", "item.completion.misdelivered", null, null, $"事项“{key}”的完成消息被替换为：{result?.ItemKey ?? "非事项结果"}；改为读取已保存的结果。",
                             $"The completion of item '{key}' was replaced by {(result is null ? "something that is not an item's result" : $"the result of '{result.ItemKey}'")}; its stored result is read instead.");
                         running[key] = RecoverAsync(key);
                     }
@@ -209,7 +206,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             }
 
             var status = !withdrawn ? Conclude() : cancelledBy is null ? ApplicationStatus.Withdrawn : ApplicationStatus.Cancelled;
-            Audit("engine", "application.ended", nameof(ApplicationStatus.InProgress), status.ToString(), null);
+            writes.Audit("engine", "application.ended", nameof(ApplicationStatus.InProgress), status.ToString(), null);
             // Reminders of materials nobody needs any more must not keep the instance open.
             StopReminders();
             NotifyEnded(status);
@@ -261,8 +258,8 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             {
                 var log = context.CreateReplaySafeLogger<BundleOrchestrator>();
                 OrchestrationLog.ItemStarted(log, input.ApplicationId, item.Key, nameof(RuleDecision));
-                audit.AddRange(decided.Audit);
-                notices.AddRange(decided.Notifications);
+                writes.Add(decided.Audit);
+                writes.Add(decided.Notifications);
                 decidedItems.Add(decided.Effects);
                 Record(decided.Result);
                 OrchestrationLog.ItemEnded(log, input.ApplicationId, item.Key, decided.Result.State, decided.Result.DecidedBy);
@@ -315,7 +312,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             {
                 var before = Due();
                 holds.AddRange(held);
-                Audit("engine", "bundle.due.paused", $"{before:o}", $"{Due():o}", $"{result.ItemKey} 曾等待申请人", $"{result.ItemKey} waited on the applicant");
+                writes.Audit("engine", "bundle.due.paused", $"{before:o}", $"{Due():o}", $"{result.ItemKey} 曾等待申请人", $"{result.ItemKey} waited on the applicant");
             }
 
             if (result.State != ItemState.Approved)
@@ -356,13 +353,13 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 var before = materials[line].Status;
                 var now = before is MaterialStatus.Uploaded or MaterialStatus.Supplied ? before : MaterialStatus.Uploaded;
                 materials[line] = materials[line] with { Status = now, Reference = supplied.Reference };
-                Audit($"applicant:{input.Applicant.Id}", "material.resupplied", before.ToString(), now.ToString(), $"{supplied.Material}（为 {by}）", $"{supplied.Material} for {by}");
+                writes.Audit($"applicant:{input.Applicant.Id}", "material.resupplied", before.ToString(), now.ToString(), $"{supplied.Material}（为 {by}）", $"{supplied.Material} for {by}");
                 return;
             }
 
             if (at < 0)
             {
-                Audit($"applicant:{input.Applicant.Id}", "material.supply.ignored", null, null, $"{supplied.Material} 并未在等待补交", $"{supplied.Material} is not awaited");
+                writes.Audit($"applicant:{input.Applicant.Id}", "material.supply.ignored", null, null, $"{supplied.Material} 并未在等待补交", $"{supplied.Material} is not awaited");
                 return;
             }
 
@@ -373,7 +370,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                 context.SendEvent(ItemOrchestrator.InstanceId(input.ApplicationId, key), nameof(DeferredMaterialSupplied), supplied);
             }
 
-            Audit($"applicant:{input.Applicant.Id}", "material.supplied", nameof(MaterialStatus.Deferred), nameof(MaterialStatus.Supplied),
+            writes.Audit($"applicant:{input.Applicant.Id}", "material.supplied", nameof(MaterialStatus.Deferred), nameof(MaterialStatus.Supplied),
                 supplied.ForItem is { } item ? $"{supplied.Material}（在 {item} 的补正中）" : supplied.Material,
                 supplied.ForItem is { } forItem ? $"{supplied.Material} (in a supplement for {forItem})" : null);
         }
@@ -450,10 +447,9 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var submission = revision == 1
                 ? new SubmissionSnapshot(input.Answers, input.Licences, input.ClockOrDefault().Calendar.Region, input.ClockOrDefault().Calendar.Version)
                 : null;
-            var update = new ApplicationUpdate(record, [.. audit], notices.Count > 0 ? [.. notices] : null, submission);
+            var pending = writes.Take();
+            var update = new ApplicationUpdate(record, pending.Audit, pending.NotificationsOrNull, submission);
             var wave = decidedItems.Count > 0 ? new DecidedItemsSave(update, [.. decidedItems]) : null;
-            audit.Clear();
-            notices.Clear();
             decidedItems.Clear();
             if (wave is not null)
             {
@@ -489,7 +485,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                     if (attempt > 1)
                     {
                         OrchestrationLog.SaveRecovered(log, input.ApplicationId, attempt);
-                        await RecordSaveFaultAsync(Entry("engine", "application.save.recovered", null, null, $"第 {attempt} 次尝试时已保存。", $"Written at attempt {attempt}."), "saveRecovered",
+                        await RecordSaveFaultAsync(writes.Entry("engine", "application.save.recovered", null, null, $"第 {attempt} 次尝试时已保存。", $"Written at attempt {attempt}."), "saveRecovered",
                             new("申请状态已恢复保存", "An application's state is saved again"),
                             new($"申请 {input.ApplicationId}（{template.Key}）已在第 {attempt} 次尝试时保存。", $"Application {input.ApplicationId} ({template.Key}) was saved at attempt {attempt}."));
                     }
@@ -503,7 +499,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                     OrchestrationLog.SaveFailed(log, input.ApplicationId, attempt, wait, error);
                     if (attempt == 1)
                     {
-                        await RecordSaveFaultAsync(Entry("engine", "application.save.failed", null, null, $"{error} 将在 {wait:c} 后重试，之后间隔更长。", $"{error} Retrying in {wait:c}, then less often."), "saveFailed",
+                        await RecordSaveFaultAsync(writes.Entry("engine", "application.save.failed", null, null, $"{error} 将在 {wait:c} 后重试，之后间隔更长。", $"{error} Retrying in {wait:c}, then less often."), "saveFailed",
                             new("申请状态保存失败", "An application's state could not be saved"),
                             new($"申请 {input.ApplicationId}（{template.Key}）未能保存：{error} 引擎将定时重试（首次在 {wait:c} 后）；在此之前，申请人和工作人员看到的是上次保存的状态。",
                                 $"Application {input.ApplicationId} ({template.Key}) could not be saved: {error} The engine tries again on a timer (first in {wait:c}); until then the applicant and officers see its last saved state."));
@@ -518,8 +514,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
         // so a failure here is left to the error log and the save's own retries.
         async Task RecordSaveFaultAsync(AuditEntry entry, string what, LocalText title, LocalText body)
         {
-            var alert = Notification.Of($"{input.ApplicationId}:{what}:{entry.StepId}", RecipientKind.Administrators, StuckCaseOrchestrator.Administrators,
-                NotificationTopics.SaveFault, title, body, context.CurrentUtcDateTime, input.ApplicationId);
+            var alert = writes.NoticeAs($"{what}:{entry.StepId}", RecipientKind.Administrators, StuckCaseOrchestrator.Administrators, NotificationTopics.SaveFault, title, body);
             try
             {
                 await context.CallActivityAsync(nameof(AppendAuditActivity), new AuditBatch([entry], [alert]), OrchestrationRetry.Storage);
@@ -545,7 +540,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var verdict = refusal is null ? TemplateMigration.Check(template, request.Template, MigrationStateNow()) : new MigrationVerdict(false, [], [refusal]);
             if (!verdict.CanMove)
             {
-                Audit(request.By, "application.migration.refused", $"v{version}", $"v{request.ToVersion}",
+                writes.Audit(request.By, "application.migration.refused", $"v{version}", $"v{request.ToVersion}",
                     string.Join("；", verdict.Reasons.Select(r => $"{r.Path} {r.Code}：{r.In(false)}")), string.Join("; ", verdict.Reasons.Select(r => $"{r.Path} {r.Code}: {r.Message}")));
                 return;
             }
@@ -591,7 +586,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             }
 
             template = newer;
-            Audit(request.By, "application.migrated", $"v{version}", $"v{request.ToVersion}",
+            writes.Audit(request.By, "application.migrated", $"v{version}", $"v{request.ToVersion}",
                 (request.Reason is { } why ? why + "；" : string.Empty) + string.Join("；", verdict.Changes.Select(c => c.In(false))),
                 (request.Reason is { } whyEn ? whyEn + "; " : string.Empty) + string.Join("; ", verdict.Changes.Select(c => c.Message)));
             version = request.ToVersion;
@@ -622,12 +617,11 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
                     var cancel = new CancellationTokenSource();
                     var at = due > context.CurrentUtcDateTime ? due : context.CurrentUtcDateTime;
                     awaiting[party.Role] = (context.CreateTimer(at, cancel.Token), cancel, at);
-                    Audit("engine", "party.confirmation.requested", null, nameof(PartyConfirmationStatus.Awaiting), $"{party.Role}：{party.Id}，{due:o} 前", $"{party.Role}: {party.Id}, by {due:o}");
-                    notices.Add(Notification.Of($"{input.ApplicationId}:confirm:{party.Role}", RecipientKind.Applicant, party.Id, NotificationTopics.PartyConfirmationRequested,
+                    writes.Audit("engine", "party.confirmation.requested", null, nameof(PartyConfirmationStatus.Awaiting), $"{party.Role}：{party.Id}，{due:o} 前", $"{party.Role}: {party.Id}, by {due:o}");
+                    writes.NotifyAs($"confirm:{party.Role}", RecipientKind.Applicant, party.Id, NotificationTopics.PartyConfirmationRequested,
                         new("请确认", "Please confirm"),
                         new($"{input.Applicant.Name}办理“{template.Name}”（{input.ApplicationId}），您是其中的{standing.Label}。请在 {due:yyyy-MM-dd HH:mm} UTC 前登录确认或拒绝；逾期未确认，{MissedZh(definition.Confirmation)}。",
-                            $"{input.Applicant.Name} applied for {template.NameEn ?? template.Name} ({input.ApplicationId}) with you as the {Applications.SubmissionPlanner.InSentence(standing.LabelEn ?? standing.Label)}. Sign in to confirm or decline by {due:yyyy-MM-dd HH:mm} UTC; if you do not, {MissedEn(definition.Confirmation)}."),
-                        context.CurrentUtcDateTime, input.ApplicationId));
+                            $"{input.Applicant.Name} applied for {template.NameEn ?? template.Name} ({input.ApplicationId}) with you as the {Applications.SubmissionPlanner.InSentence(standing.LabelEn ?? standing.Label)}. Sign in to confirm or decline by {due:yyyy-MM-dd HH:mm} UTC; if you do not, {MissedEn(definition.Confirmation)}."));
                 }
 
                 standings.Add(standing);
@@ -650,7 +644,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var at = StandingOf(given.Role);
             if (at < 0 || !awaiting.ContainsKey(given.Role) || standings[at].Id != given.By)
             {
-                Audit($"party:{given.By}", "party.confirmation.ignored", null, null, $"{given.Role} 并未在等待该当事人确认", $"{given.Role} is not awaiting this party");
+                writes.Audit($"party:{given.By}", "party.confirmation.ignored", null, null, $"{given.Role} 并未在等待该当事人确认", $"{given.Role} is not awaiting this party");
                 return;
             }
 
@@ -662,7 +656,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
             StopConfirmation(given.Role);
             var party = standings[at] = standings[at] with { Confirmation = PartyConfirmationStatus.Confirmed, At = context.CurrentUtcDateTime };
-            Audit($"party:{party.Id}", "party.confirmed", nameof(PartyConfirmationStatus.Awaiting), nameof(PartyConfirmationStatus.Confirmed),
+            writes.Audit($"party:{party.Id}", "party.confirmed", nameof(PartyConfirmationStatus.Awaiting), nameof(PartyConfirmationStatus.Confirmed),
                 $"{party.Label}（{party.Name}）于 {given.At:o} 确认", $"The {Applications.SubmissionPlanner.InSentence(party.LabelEn ?? party.Label)} ({party.Name}) confirmed at {given.At:o}");
             Notify($"confirmed:{party.Role}", NotificationTopics.PartyConfirmationSettled, new($"{party.Label}已确认", $"The {Applications.SubmissionPlanner.InSentence(party.LabelEn ?? party.Label)} confirmed"), new(
                 $"您的“{template.Name}”申请（{input.ApplicationId}）中，{party.Label}（{party.Name}）已确认，需要其确认的事项开始办理。",
@@ -683,7 +677,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             var (label, labelEn) = (party.Label, Applications.SubmissionPlanner.InSentence(party.LabelEn ?? party.Label));
             var why = declined is null ? $"{label}（{party.Name}）未在 {party.DueAt:yyyy-MM-dd HH:mm} UTC 前确认。" : $"{label}（{party.Name}）拒绝确认：{declined.Reason}";
             var whyEn = declined is null ? $"The {labelEn} ({party.Name}) did not confirm by {party.DueAt:yyyy-MM-dd HH:mm} UTC." : $"The {labelEn} ({party.Name}) declined: {declined.Reason}";
-            Audit(declined is null ? "engine" : $"party:{party.Id}", declined is null ? "party.confirmation.expired" : "party.declined",
+            writes.Audit(declined is null ? "engine" : $"party:{party.Id}", declined is null ? "party.confirmation.expired" : "party.declined",
                 nameof(PartyConfirmationStatus.Awaiting), status.ToString(), why, whyEn);
             var endsBundle = template.Parties?.FirstOrDefault(d => d.Role == role)?.Confirmation?.OnMissed != ConfirmationMissed.CancelItems;
             if (endsBundle)
@@ -774,7 +768,7 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
             StopReminder(key);
             if (materials.Find(m => m.Key == key && m.Status == MaterialStatus.Deferred) is { } m)
             {
-                Audit("engine", "material.dueSoon", null, null, $"{key} 截止 {m.DueAt:o}", $"{key} due {m.DueAt:o}");
+                writes.Audit("engine", "material.dueSoon", null, null, $"{key} 截止 {m.DueAt:o}", $"{key} due {m.DueAt:o}");
                 Notify($"dueSoon:{key}", NotificationTopics.DeferredDueSoon, new("容缺材料即将到期", "Material due soon"), new(
                     $"申请 {input.ApplicationId} 的{m.Name}须在 {m.DueAt:yyyy-MM-dd HH:mm} UTC 前补交，否则需要它的事项（{string.Join("、", m.RequiredBy)}）将因缺少该材料而办结。",
                     $"{MaterialEn(m)} for application {input.ApplicationId} must be supplied by {m.DueAt:yyyy-MM-dd HH:mm} UTC, or the items that need it ({string.Join(", ", m.RequiredBy)}) end without it."));
@@ -824,18 +818,8 @@ public sealed class BundleOrchestrator : TaskOrchestrator<BundleInput, BundleOut
 
         // The id names the application and what happened, so a replay or a re-run of the save records it once.
         // Both languages are written (a text, not a step: what is scheduled is the same, so instances in flight replay).
-        void Notify(string what, string topic, LocalText title, LocalText body) => notices.Add(Notification.Of(
-            $"{input.ApplicationId}:{what}", RecipientKind.Applicant, input.Applicant.Id, topic, title, body, context.CurrentUtcDateTime, input.ApplicationId));
+        void Notify(string what, string topic, LocalText title, LocalText body) => writes.NotifyAs(what, RecipientKind.Applicant, input.Applicant.Id, topic, title, body);
 
         string MaterialEn(MaterialEntry m) => template.Materials.FirstOrDefault(d => d.Key == m.Key)?.NameEn ?? m.Name;
-
-        // Keeps the time the entry is made (not the time it is written) and a step id from the bundle's own counter,
-        // so a replay or a re-run after a crash makes the same entry.
-        // The detail is the Chinese (or data, or a person's words) and detailEn the English when the engine wrote it (ADR 0016).
-        void Audit(string actor, string action, string? before, string? after, string? detail, string? detailEn = null) =>
-            audit.Add(Entry(actor, action, before, after, detail, detailEn));
-
-        AuditEntry Entry(string actor, string action, string? before, string? after, string? detail, string? detailEn = null) => new(
-            input.ApplicationId, $"bundle:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail, detailEn);
     }
 }

@@ -7,8 +7,9 @@ namespace Workflows.Orchestration;
 
 /// <summary>
 /// What an item's end does besides its result: the verification of each commitment it was approved on, what it ends
-/// in licences, and what it tells people. Pure, from the item's input and the orchestration time, so a rule item its
-/// bundle decides (<see cref="RuleItemInBundle"/>) writes what its own instance would have written.
+/// in licences, and what it tells people (into the item's <see cref="WriteBuffer"/>, which numbers the notices). Deterministic,
+/// from the item's input and the orchestration time, so a rule item its bundle decides (<see cref="RuleItemInBundle"/>)
+/// writes what its own instance would have written.
 /// </summary>
 public static class ItemEffects
 {
@@ -44,16 +45,14 @@ public static class ItemEffects
     /// </summary>
     /// <param name="input">The item's input.</param>
     /// <param name="verifications">The verification tasks.</param>
-    /// <param name="instanceId">The item's instance id.</param>
-    /// <param name="notice">The item's notice counter, moved past the notices numbered here.</param>
+    /// <param name="writes">The item's writes, which number its notices and hold these.</param>
     /// <param name="now">The orchestration time.</param>
-    /// <returns>The notices.</returns>
-    public static IReadOnlyList<Notification> VerificationNotices(ItemInput input, IReadOnlyList<TaskRecord> verifications, string instanceId, ref int notice, DateTime now)
+    public static void NotifyVerifiers(ItemInput input, IReadOnlyList<TaskRecord> verifications, WriteBuffer writes, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(verifications);
+        ArgumentNullException.ThrowIfNull(writes);
         var item = input.Item;
-        var notices = new List<Notification>();
         foreach (var verification in verifications)
         {
             var verifierEn = input.Materials.Select(m => m.Verifier).FirstOrDefault(v => v?.Item == verification.ItemKey)?.ItemNameEn;
@@ -61,35 +60,32 @@ public static class ItemEffects
                 $"New task: verify a commitment for {(verification.ItemKey == item.Key ? NameEn(item) : verifierEn ?? verification.ItemName)}");
             var body = new LocalText($"{input.Applicant.Name}的申请 {input.ApplicationId} 已凭书面承诺通过；{verification.Note} 截止 {verification.DueAt:yyyy-MM-dd HH:mm} UTC。",
                 $"{input.Applicant.Name}'s application {input.ApplicationId} was approved on a written commitment; {verification.NoteEn ?? verification.Note} Due {verification.DueAt:yyyy-MM-dd HH:mm} UTC.");
-            notices.Add(verification.ItemKey == item.Key && !Shared(input, verification)
-                ? Notification.Of($"{instanceId}:n{notice++:D3}", RecipientKind.Department, item.Department, NotificationTopics.NewTask, title, body, now, input.ApplicationId, item.Key)
+            writes.Add(verification.ItemKey == item.Key && !Shared(input, verification)
+                ? Notification.Of(writes.NextNoticeId(), RecipientKind.Department, item.Department, NotificationTopics.NewTask, title, body, now, input.ApplicationId, item.Key)
                 : Notification.Of($"{verification.TaskId}:opened", RecipientKind.Department, verification.Department, NotificationTopics.NewTask, title, body, now, input.ApplicationId, verification.ItemKey));
         }
-
-        return notices;
     }
 
-    /// <summary>Tells the applicant an item was approved or rejected; null for any other end.</summary>
+    /// <summary>Tells the applicant an item was approved or rejected; nothing for any other end.</summary>
     /// <param name="input">The item's input.</param>
     /// <param name="result">How it ended.</param>
-    /// <param name="instanceId">The item's instance id.</param>
-    /// <param name="notice">The item's notice counter, moved past this notice.</param>
+    /// <param name="writes">The item's writes, which number its notices and hold this one.</param>
     /// <param name="now">The orchestration time.</param>
-    /// <returns>The notice, or null.</returns>
-    public static Notification? DecidedNotice(ItemInput input, ItemResult result, string instanceId, ref int notice, DateTime now)
+    public static void NotifyDecided(ItemInput input, ItemResult result, WriteBuffer writes, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(writes);
         if (result.State is not (ItemState.Approved or ItemState.Rejected))
         {
-            return null;
+            return;
         }
 
         var item = input.Item;
         var (zh, en) = result.State == ItemState.Approved ? ("已通过", "approved") : ("未通过", "rejected");
         // The engine's reason in each language; an officer's or outside system's own words are the body in both.
-        return Notification.Of($"{instanceId}:n{notice++:D3}", RecipientKind.Applicant, input.Applicant.Id, NotificationTopics.ItemDecided,
-            new($"{item.Name}：{zh}", $"{NameEn(item)}: {en}"), new(result.Reason ?? zh, result.ReasonEn ?? result.Reason ?? en), now, input.ApplicationId, item.Key);
+        writes.Add(Notification.Of(writes.NextNoticeId(), RecipientKind.Applicant, input.Applicant.Id, NotificationTopics.ItemDecided,
+            new($"{item.Name}：{zh}", $"{NameEn(item)}: {en}"), new(result.Reason ?? zh, result.ReasonEn ?? result.Reason ?? en), now, input.ApplicationId, item.Key));
     }
 
     /// <summary>

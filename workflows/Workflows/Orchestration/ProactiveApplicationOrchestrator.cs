@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.DurableTask;
 using Workflows.Activities;
 using Workflows.Applications;
-using Workflows.Audit;
 using Workflows.Notifications;
 using Workflows.Templates;
 
@@ -37,15 +36,14 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
     sealed class Run(TaskOrchestrationContext context, ProactiveInput input)
     {
         readonly ProactiveRule rule = input.Template.Proactive ?? throw new ArgumentException($"Template {input.Template.Key} has no proactive rule.", nameof(input));
-        readonly List<AuditEntry> audit = [];
-        readonly List<Notification> notifications = [];
-        int step;
+        // Audit entries and notifications made but not written yet: the next save, or the bundle's start, writes them.
+        readonly WriteBuffer writes = WriteBuffer.ForProactive(input.ApplicationId, InstanceId(input.ApplicationId), () => context.CurrentUtcDateTime);
         // Saves so far: each record carries the next (ApplicationRecord.Revision); a replay counts the same.
         long revision;
 
         public async Task<ProactiveOutcome> ExecuteAsync()
         {
-            Audit($"system:{input.System}", "proactive.event", null, null, $"事件 {input.EventId}，模板 {input.Template.Key} v{input.TemplateVersion}", $"event {input.EventId} for {input.Template.Key} v{input.TemplateVersion}");
+            writes.Audit($"system:{input.System}", "proactive.event", null, null, $"事件 {input.EventId}，模板 {input.Template.Key} v{input.TemplateVersion}", $"event {input.EventId} for {input.Template.Key} v{input.TemplateVersion}");
             IReadOnlyList<SubmissionProblem> problems = [];
             if (rule.GrantWithoutConfirmation)
             {
@@ -77,7 +75,7 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
                 var first = refused < MaxRefusedConfirmations ? await Task.WhenAny(timer, declined, confirmed) : await Task.WhenAny(timer, declined);
                 if (first == timer)
                 {
-                    Audit("engine", "proactive.expired", nameof(ApplicationStatus.AwaitingConfirmation), nameof(ApplicationStatus.Expired), $"未在 {deadline:O} 前确认", $"not confirmed by {deadline:O}");
+                    writes.Audit("engine", "proactive.expired", nameof(ApplicationStatus.AwaitingConfirmation), nameof(ApplicationStatus.Expired), $"未在 {deadline:O} 前确认", $"not confirmed by {deadline:O}");
                     Notify(ProactiveTopics.Expired, new($"{input.Template.Name} 已过期", $"{NameEn} expired"),
                         new("申请未在期限内确认；您仍可自行申请。", "The application was not confirmed in time; you may still apply yourself."));
                     await SaveAsync(ApplicationStatus.Expired, null, null);
@@ -87,7 +85,7 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
                 if (first == declined)
                 {
                     timerCancel.Cancel();
-                    Audit($"applicant:{input.Applicant.Id}", "proactive.declined", nameof(ApplicationStatus.AwaitingConfirmation), nameof(ApplicationStatus.Declined), declined.Result.Reason);
+                    writes.Audit($"applicant:{input.Applicant.Id}", "proactive.declined", nameof(ApplicationStatus.AwaitingConfirmation), nameof(ApplicationStatus.Declined), declined.Result.Reason);
                     await SaveAsync(ApplicationStatus.Declined, null, null);
                     return new ProactiveOutcome(input.ApplicationId, ApplicationStatus.Declined, null);
                 }
@@ -96,12 +94,12 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
                 if (check.Problems.Count == 0)
                 {
                     timerCancel.Cancel();
-                    Audit($"applicant:{input.Applicant.Id}", "proactive.confirmed", nameof(ApplicationStatus.AwaitingConfirmation), nameof(ApplicationStatus.InProgress), null);
+                    writes.Audit($"applicant:{input.Applicant.Id}", "proactive.confirmed", nameof(ApplicationStatus.AwaitingConfirmation), nameof(ApplicationStatus.InProgress), null);
                     return await StartBundleAsync(check);
                 }
 
                 // Something changed between the API's check and ours (an upload gone): still waiting, told once what is missing.
-                Audit($"applicant:{input.Applicant.Id}", "proactive.confirmation.refused", null, null, string.Join("; ", check.Problems.Select(p => $"{p.Path}: {p.Code}")));
+                writes.Audit($"applicant:{input.Applicant.Id}", "proactive.confirmation.refused", null, null, string.Join("; ", check.Problems.Select(p => $"{p.Path}: {p.Code}")));
                 Notify(ProactiveTopics.Refused, new($"{input.Template.Name} 确认未通过", $"{NameEn}: confirmation not accepted"),
                     new($"您的确认未能受理。{DescribeZh(check.Problems)}", $"Your confirmation could not be accepted.{Describe(check.Problems)}"));
                 await SaveAsync(ApplicationStatus.AwaitingConfirmation, null, null);
@@ -125,11 +123,9 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
         // Our audit and notifications are written before the bundle starts, so the trail shows the event before the acceptance.
         async Task<ProactiveOutcome> StartBundleAsync(SubmissionCheckResult check)
         {
-            if (audit.Count > 0 || notifications.Count > 0)
+            if (writes.Take() is { HasEntries: true } pending)
             {
-                await context.CallActivityAsync(nameof(AppendAuditActivity), new AuditBatch([.. audit], [.. notifications]), OrchestrationRetry.Storage);
-                audit.Clear();
-                notifications.Clear();
+                await context.CallActivityAsync(nameof(AppendAuditActivity), new AuditBatch(pending.Audit, pending.Notifications), OrchestrationRetry.Storage);
             }
 
             var bundle = new BundleInput(input.ApplicationId, input.Applicant, input.TemplateVersion, input.Template, check.Answers, check.Licences, check.Ledger,
@@ -152,7 +148,7 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
         {
             if (after is not null)
             {
-                Audit($"system:{input.System}", "proactive.recorded", before, after, null);
+                writes.Audit($"system:{input.System}", "proactive.recorded", before, after, null);
             }
 
             // Items wait while the applicant may still confirm; once declined or expired none of them will ever start.
@@ -160,9 +156,8 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
             var items = input.Template.Items.Select(i => new ItemView(i.Key, i.Name, i.Department, itemState)).ToList();
             var record = new ApplicationRecord(input.ApplicationId, input.Applicant, input.Template.Key, input.TemplateVersion, input.Template.Name, status,
                 input.ReceivedAt, context.CurrentUtcDateTime, items, [], Revision: ++revision);
-            await context.CallActivityAsync(nameof(SaveApplicationActivity), new ApplicationUpdate(record, [.. audit], [.. notifications]), OrchestrationRetry.Storage);
-            audit.Clear();
-            notifications.Clear();
+            var pending = writes.Take();
+            await context.CallActivityAsync(nameof(SaveApplicationActivity), new ApplicationUpdate(record, pending.Audit, pending.Notifications), OrchestrationRetry.Storage);
         }
 
         static string Describe(IReadOnlyList<SubmissionProblem> problems) =>
@@ -173,13 +168,7 @@ public sealed class ProactiveApplicationOrchestrator : TaskOrchestrator<Proactiv
 
         string NameEn => input.Template.NameEn ?? input.Template.Name;
 
-        // Step ids from the instance's own counter and orchestration time: a replay makes the same entries and ids.
-        // The detail is the Chinese (or data, or a person's words) and detailEn the English when the engine wrote it (ADR 0016).
-        void Audit(string actor, string action, string? before, string? after, string? detail, string? detailEn = null) => audit.Add(new AuditEntry(
-            input.ApplicationId, $"proactive:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail, detailEn));
-
         // Both languages are written (a text, not a step: what is scheduled is the same, so instances in flight replay).
-        void Notify(string topic, LocalText title, LocalText body) => notifications.Add(Notification.Of(
-            $"{InstanceId(input.ApplicationId)}:{step++:D3}", RecipientKind.Applicant, input.Applicant.Id, topic, title, body, context.CurrentUtcDateTime, input.ApplicationId));
+        void Notify(string topic, LocalText title, LocalText body) => writes.Notify(RecipientKind.Applicant, input.Applicant.Id, topic, title, body);
     }
 }

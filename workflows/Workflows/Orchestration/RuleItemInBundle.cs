@@ -45,23 +45,16 @@ public static class RuleItemInBundle
         }
 
         var instanceId = ItemOrchestrator.InstanceId(input.ApplicationId, item.Key);
-        var step = 0;
-        AuditEntry Entry(string actor, string action, string? before, string? after, string? detail, string? detailEn) =>
-            new(input.ApplicationId, $"{item.Key}:{step++:D3}", now, actor, action, before, after, detail, detailEn);
-
+        // The same ids as the item's own instance gives its entries and notices.
+        var writes = WriteBuffer.ForItem(input.ApplicationId, item.Key, instanceId, () => now);
         var due = clock.Due(now, item.CommittedDays);
         var decidedBy = verdict.RuleKey is null ? "rules:fallback" : $"rule:{verdict.RuleKey}";
         var evidence = string.Join("; ", verdict.Evidence);
-        var audit = new List<AuditEntry>
-        {
-            Entry("engine", "item.started", null, nameof(ItemState.Running), $"截止 {due:o}", $"due {due:o}"),
-            Entry(decidedBy, "item.rules.evaluated", null, verdict.Outcome.ToString(), $"{verdict.Rationale} | {evidence}", verdict.RationaleEn is { } en ? $"{en} | {evidence}" : null),
-        };
+        writes.Audit("engine", "item.started", null, nameof(ItemState.Running), $"截止 {due:o}", $"due {due:o}");
+        writes.Audit(decidedBy, "item.rules.evaluated", null, verdict.Outcome.ToString(), $"{verdict.Rationale} | {evidence}", verdict.RationaleEn is { } en ? $"{en} | {evidence}" : null);
         var result = new ItemResult(item.Key, verdict.Outcome == RuleOutcome.Approve ? ItemState.Approved : ItemState.Rejected, decidedBy, verdict.Rationale,
             new Dictionary<string, string>(), verdict.Evidence, ReasonEn: verdict.RationaleEn);
 
-        var notifications = new List<Notification>();
-        var notice = 0;
         IssueCertificatesInput? certificates = null;
         IReadOnlyList<TaskRecord> verifications = [];
         if (result.State == ItemState.Approved)
@@ -69,14 +62,15 @@ public static class RuleItemInBundle
             (var outputs, certificates) = ItemOutputs.Of(input, result.Outputs, instanceId, now);
             result = result with { Outputs = outputs };
             verifications = ItemEffects.Verifications(input, now);
-            notifications.AddRange(ItemEffects.VerificationNotices(input, verifications, instanceId, ref notice, now));
+            ItemEffects.NotifyVerifiers(input, verifications, writes, now);
         }
 
         var (detail, detailEn) = ItemEffects.OutcomeDetail(result);
-        audit.Add(Entry(result.DecidedBy, $"item.{result.State.ToString().ToLowerInvariant()}", nameof(ItemState.Running), result.State.ToString(), detail, detailEn));
-        notifications.Add(ItemEffects.DecidedNotice(input, result, instanceId, ref notice, now)!);
+        writes.Audit(result.DecidedBy, $"item.{result.State.ToString().ToLowerInvariant()}", nameof(ItemState.Running), result.State.ToString(), detail, detailEn);
+        ItemEffects.NotifyDecided(input, result, writes, now);
         var endings = ItemEffects.Endings(input, result, now);
         var effects = new FinishItemInput(certificates, verifications, [], null, endings.Count > 0 ? endings[0] : null, endings.Count > 1 ? [.. endings.Skip(1)] : null);
-        return new DecidedInBundle(result, effects, audit, notifications);
+        var written = writes.Take();
+        return new DecidedInBundle(result, effects, written.Audit, written.Notifications);
     }
 }

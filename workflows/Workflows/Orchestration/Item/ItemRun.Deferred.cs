@@ -65,7 +65,7 @@ sealed partial class ItemRun
             var material = supplied.Result.Material;
             supplied = null;
             missing.Remove(material);
-            Audit($"applicant:{input.Applicant.Id}", "item.deferred.supplied", null, null, material);
+            writes.Audit($"applicant:{input.Applicant.Id}", "item.deferred.supplied", null, null, material);
         }
 
         return approved;

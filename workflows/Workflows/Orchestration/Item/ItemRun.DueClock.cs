@@ -73,8 +73,8 @@ sealed partial class ItemRun
     void Remind()
     {
         remindedFor = due;
-        Audit("engine", "item.reminded", null, null, $"截止 {due:o}", $"due {due:o}");
-        Notify(RecipientKind.Department, item.Department, NotificationTopics.Reminder, new($"即将到期：{item.Name}", $"Due soon: {NameEn}"), new(
+        writes.Audit("engine", "item.reminded", null, null, $"截止 {due:o}", $"due {due:o}");
+        writes.Notify(RecipientKind.Department, item.Department, NotificationTopics.Reminder, new($"即将到期：{item.Name}", $"Due soon: {NameEn}"), new(
             $"申请 {input.ApplicationId}（{input.Applicant.Name}）将于 {due:yyyy-MM-dd HH:mm} UTC 到期；请在此之前{WaitingFor().Zh}。",
             $"Application {input.ApplicationId} ({input.Applicant.Name}) is due {due:yyyy-MM-dd HH:mm} UTC; {WaitingFor().En} before then."));
     }
@@ -89,13 +89,13 @@ sealed partial class ItemRun
     {
         escalatedFor = due;
         remindedFor = due;
-        Audit("engine", "item.escalated", nameof(OfficerTaskStatus.Open), "Escalated", $"截止 {due:o} 已过，尚未作出决定", $"due {due:o} passed without a decision");
+        writes.Audit("engine", "item.escalated", nameof(OfficerTaskStatus.Open), "Escalated", $"截止 {due:o} 已过，尚未作出决定", $"due {due:o} passed without a decision");
         if (current is not null)
         {
             SetTask(current with { Escalated = true });
         }
 
-        Notify(RecipientKind.Supervisor, item.Department, NotificationTopics.Escalation, new($"已超期：{item.Name}", $"Overdue: {NameEn}"), new(
+        writes.Notify(RecipientKind.Supervisor, item.Department, NotificationTopics.Escalation, new($"已超期：{item.Name}", $"Overdue: {NameEn}"), new(
             $"申请 {input.ApplicationId}（{input.Applicant.Name}）已超过到期时间 {due:yyyy-MM-dd HH:mm} UTC，{item.Department} 仍未作出决定。",
             $"Application {input.ApplicationId} ({input.Applicant.Name}) passed its due time {due:yyyy-MM-dd HH:mm} UTC without a decision of {item.Department}."));
     }
@@ -106,7 +106,7 @@ sealed partial class ItemRun
     {
         if (extended.WorkingDays is < 1 or > ItemOrchestrator.MaxExtensionDays || extensions >= ItemOrchestrator.MaxExtensions)
         {
-            Audit(extended.By, "item.due.extension.ignored", null, null,
+            writes.Audit(extended.By, "item.due.extension.ignored", null, null,
                 $"{extended.WorkingDays} 个工作日：最多延期 {ItemOrchestrator.MaxExtensions} 次，每次 1 至 {ItemOrchestrator.MaxExtensionDays} 个工作日",
                 $"{extended.WorkingDays} working day(s): at most {ItemOrchestrator.MaxExtensions} extensions of 1 to {ItemOrchestrator.MaxExtensionDays} working days");
             return;
@@ -115,7 +115,7 @@ sealed partial class ItemRun
         extensions++;
         var before = due;
         due = clock.Due(due, extended.WorkingDays);
-        Audit(extended.By, "item.due.extended", $"{before:o}", $"{due:o}", $"延长 {extended.WorkingDays} 个工作日：{extended.Reason}", $"+{extended.WorkingDays} working day(s): {extended.Reason}");
+        writes.Audit(extended.By, "item.due.extended", $"{before:o}", $"{due:o}", $"延长 {extended.WorkingDays} 个工作日：{extended.Reason}", $"+{extended.WorkingDays} working day(s): {extended.Reason}");
         if (current is not null)
         {
             SetTask(current with { DueAt = due, Escalated = false });

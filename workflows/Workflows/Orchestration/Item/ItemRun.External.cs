@@ -7,7 +7,7 @@ sealed partial class ItemRun
 {
     async Task<ItemResult> DecideExternallyAsync(ExternalDecision external)
     {
-        Audit("engine", "item.external.requested", null, null, $"系统 {external.System}", $"system {external.System}");
+        writes.Audit("engine", "item.external.requested", null, null, $"系统 {external.System}", $"system {external.System}");
         SkipPassedReminder();
         // Instances started before outside systems kept time wrote no timers here; they replay without them.
         var keepTime = OrchestrationVersions.AtLeast(context.Version, OrchestrationVersions.OutsideSystemsKeepTime);
@@ -32,7 +32,7 @@ sealed partial class ItemRun
             if (decided.System != external.System)
             {
                 // Only the system the template names may decide this item; another's result is noted and ignored.
-                Audit($"system:{decided.System}", "item.external.ignored", null, null, $"应由 {external.System} 决定", $"expected {external.System}");
+                writes.Audit($"system:{decided.System}", "item.external.ignored", null, null, $"应由 {external.System} 决定", $"expected {external.System}");
                 continue;
             }
 

@@ -10,7 +10,7 @@ sealed partial class ItemRun
     async Task<ItemResult> DecideByOfficerAsync(string? note, string? noteEn = null)
     {
         UpdateTask(OfficerTaskStatus.Open, note: note, noteEn: noteEn);
-        Notify(RecipientKind.Department, item.Department, NotificationTopics.NewTask, new($"新任务：{item.Name}", $"New task: {NameEn}"), new(
+        writes.Notify(RecipientKind.Department, item.Department, NotificationTopics.NewTask, new($"新任务：{item.Name}", $"New task: {NameEn}"), new(
             $"{input.Applicant.Name}的申请 {input.ApplicationId} 等待您对“{item.Name}”作出决定，截止 {due:yyyy-MM-dd HH:mm} UTC。",
             $"{input.Applicant.Name}'s application {input.ApplicationId} waits for your decision on {NameEn}, due {due:yyyy-MM-dd HH:mm} UTC."));
         SkipPassedReminder();
@@ -38,7 +38,7 @@ sealed partial class ItemRun
             var officer = $"officer:{d.OfficerId}";
             if (d.DecisionId is { } id && !decided.Add(id))
             {
-                Audit(officer, "item.decision.repeated", null, null, $"决定 {id}（{d.Kind}）已处理过；忽略", $"decision {id} ({d.Kind}) was acted on already; ignored");
+                writes.Audit(officer, "item.decision.repeated", null, null, $"决定 {id}（{d.Kind}）已处理过；忽略", $"decision {id} ({d.Kind}) was acted on already; ignored");
                 continue;
             }
 
@@ -93,9 +93,9 @@ sealed partial class ItemRun
         var request = new SupplementAsked([.. d.Materials ?? []], d.Reason ?? string.Empty, context.CurrentUtcDateTime);
         UpdateTask(OfficerTaskStatus.AwaitingApplicant, decidedBy: officer, note: $"需补正材料（{string.Join("、", d.Materials ?? [])}）：{d.Reason}", noteEn: asked,
             supplement: (requestId, request));
-        Audit(officer, "item.supplement.requested", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.AwaitingApplicant),
+        writes.Audit(officer, "item.supplement.requested", nameof(OfficerTaskStatus.Open), nameof(OfficerTaskStatus.AwaitingApplicant),
             $"需补正材料（{string.Join("、", d.Materials ?? [])}）：{d.Reason} [{requestId}]", $"{asked} [{requestId}]");
-        Notify(RecipientKind.Applicant, input.Applicant.Id, NotificationTopics.SupplementRequested, new($"需补正材料：{item.Name}", $"Materials asked for: {NameEn}"), new(
+        writes.Notify(RecipientKind.Applicant, input.Applicant.Id, NotificationTopics.SupplementRequested, new($"需补正材料：{item.Name}", $"Materials asked for: {NameEn}"), new(
             $"需补正材料（{string.Join("、", d.Materials ?? [])}）：{d.Reason} 在您补交之前，部门的办理时限暂停计算。",
             $"{asked} The department's clock stands still until you supply them."));
         var askedAt = context.CurrentUtcDateTime;
@@ -113,7 +113,7 @@ sealed partial class ItemRun
 
             if (next.Result.RequestId is { } answers && answers != requestId)
             {
-                Audit($"applicant:{input.Applicant.Id}", "item.supplement.ignored", null, null, $"针对请求 {answers}，而非当前请求 {requestId}",
+                writes.Audit($"applicant:{input.Applicant.Id}", "item.supplement.ignored", null, null, $"针对请求 {answers}，而非当前请求 {requestId}",
                     $"made for request {answers}, not the open request {requestId}");
                 continue;
             }
@@ -134,11 +134,11 @@ sealed partial class ItemRun
         holds.Add(new ApplicantHold(askedAt, context.CurrentUtcDateTime));
         due = clock.Extend(due, askedAt, context.CurrentUtcDateTime);
         var what = string.Join(", ", supplied.Materials);
-        Audit($"applicant:{input.Applicant.Id}", "item.supplement.provided", nameof(OfficerTaskStatus.AwaitingApplicant), nameof(OfficerTaskStatus.Open), what);
-        Audit("engine", "item.due.paused", $"{before:o}", $"{due:o}", $"申请人补正期间（{askedAt:o} 至 {context.CurrentUtcDateTime:o}）时限暂停",
+        writes.Audit($"applicant:{input.Applicant.Id}", "item.supplement.provided", nameof(OfficerTaskStatus.AwaitingApplicant), nameof(OfficerTaskStatus.Open), what);
+        writes.Audit("engine", "item.due.paused", $"{before:o}", $"{due:o}", $"申请人补正期间（{askedAt:o} 至 {context.CurrentUtcDateTime:o}）时限暂停",
             $"clock stopped {askedAt:o} to {context.CurrentUtcDateTime:o} while the applicant had the item");
         UpdateTask(OfficerTaskStatus.Open, note: $"已补交：{what}", noteEn: $"Supplied: {what}");
-        Notify(RecipientKind.Department, item.Department, NotificationTopics.SupplementProvided, new($"补正材料已提交：{item.Name}", $"Supplement received: {NameEn}"), new(
+        writes.Notify(RecipientKind.Department, item.Department, NotificationTopics.SupplementProvided, new($"补正材料已提交：{item.Name}", $"Supplement received: {NameEn}"), new(
             $"{input.Applicant.Name}已为申请 {input.ApplicationId} 补交 {what}；任务已重新打开，截止 {due:yyyy-MM-dd HH:mm} UTC。",
             $"{input.Applicant.Name} supplied {what} for application {input.ApplicationId}; the task is open again, due {due:yyyy-MM-dd HH:mm} UTC."));
         if (OrchestrationVersions.AtLeast(context.Version, OrchestrationVersions.SupplementsReachTheBundle))

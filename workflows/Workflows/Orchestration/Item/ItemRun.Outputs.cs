@@ -14,20 +14,17 @@ sealed partial class ItemRun
     {
         var now = context.CurrentUtcDateTime;
         var (detail, detailEn) = ItemEffects.OutcomeDetail(result);
-        var outcome = Entry(result.DecidedBy, $"item.{result.State.ToString().ToLowerInvariant()}", nameof(ItemState.Running), result.State.ToString(), detail, detailEn);
-        IReadOnlyList<TaskRecord> tasks = task is { } decision ? [decision, .. verifications] : verifications;
-        if (ItemEffects.DecidedNotice(input, result, context.InstanceId, ref notice, now) is { } decided)
-        {
-            notifications.Add(decided);
-        }
+        // Not held: should this write fail, the item's last flush (ExecuteAsync) must not claim an end not reached.
+        var outcome = writes.Entry(result.DecidedBy, $"item.{result.State.ToString().ToLowerInvariant()}", nameof(ItemState.Running), result.State.ToString(), detail, detailEn);
+        ItemEffects.NotifyDecided(input, result, writes, now);
+        var pending = writes.Peek();
+        IReadOnlyList<TaskRecord> tasks = pending.DecisionTask is { } decision ? [decision, .. verifications] : verifications;
 
         // Endings are data, not a step, so instances in flight replay (ADR 0004).
         var endings = ItemEffects.Endings(input, result, now);
         // What a write returns is not read (ADR 0027: a completion of a lost run may arrive in its place).
-        await context.CallActivityAsync(nameof(FinishItemActivity), new FinishItemInput(certificates, tasks, [.. audit, outcome], TakeNotifications(),
+        await context.CallActivityAsync(nameof(FinishItemActivity), new FinishItemInput(certificates, tasks, [.. pending.Audit, outcome], pending.NotificationsOrNull,
             endings.Count > 0 ? endings[0] : null, endings.Count > 1 ? [.. endings.Skip(1)] : null, input.ApplicationId, result), OrchestrationRetry.Storage);
-        audit.Clear();
-        notifications.Clear();
-        task = null;
+        writes.Clear();
     }
 }

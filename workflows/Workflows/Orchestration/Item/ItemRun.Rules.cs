@@ -9,7 +9,7 @@ sealed partial class ItemRun
     {
         var verdict = RuleEngine.Decide(rules, new EvaluationContext(input.Answers, input.Licences.ToHashSet(StringComparer.Ordinal), input.PriorOutputs, input.SubmittedOn, input.ClockOrDefault().Calendar));
         var decidedBy = verdict.RuleKey is null ? "rules:fallback" : $"rule:{verdict.RuleKey}";
-        Audit(decidedBy, "item.rules.evaluated", null, verdict.Outcome.ToString(),
+        writes.Audit(decidedBy, "item.rules.evaluated", null, verdict.Outcome.ToString(),
             $"{verdict.Rationale} | {string.Join("; ", verdict.Evidence)}", verdict.RationaleEn is { } en ? $"{en} | {string.Join("; ", verdict.Evidence)}" : null);
         return verdict.Outcome switch
         {

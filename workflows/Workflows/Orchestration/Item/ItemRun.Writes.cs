@@ -1,12 +1,12 @@
 using Workflows.Activities;
-using Workflows.Audit;
-using Workflows.Notifications;
 using Workflows.Tasks;
-using Workflows.Templates;
 
 namespace Workflows.Orchestration;
 
-/// <summary>Writes buffered between waits (audit, the decision task, notifications), done before each wait and when the item ends.</summary>
+/// <summary>
+/// Writes buffered between waits (audit, the decision task, notifications, in <see cref="WriteBuffer"/>), done before
+/// each wait and when the item ends.
+/// </summary>
 sealed partial class ItemRun
 {
     // The reason in Chinese (or as a person wrote it) and, when the engine wrote it, in English (ADR 0016): read in one language.
@@ -23,17 +23,7 @@ sealed partial class ItemRun
             NoteEn: noteEn, SupplementReason: supplement?.Asked.Reason, SupplementAskedAt: supplement?.Asked.AskedAt));
 
     // Each state of the task gets the next revision, so a write re-run after a crash never replaces a later state.
-    void SetTask(TaskRecord record)
-    {
-        task = record with { Revision = ++revision };
-        current = task;
-    }
-
-    // Both languages are written (a text, not a step: what is scheduled is the same, so instances in flight replay).
-    void Notify(RecipientKind kind, string recipient, string topic, LocalText title, LocalText body) => notifications.Add(Notification.Of(
-        $"{context.InstanceId}:n{notice++:D3}", kind, recipient, topic, title, body, context.CurrentUtcDateTime, input.ApplicationId, item.Key));
-
-    IReadOnlyList<Notification>? TakeNotifications() => notifications.Count == 0 ? null : [.. notifications];
+    void SetTask(TaskRecord record) => current = writes.SetTask(record);
 
     // Every wait goes through here: the buffered writes are done first, so whoever looks while the item
     // waits (an officer at the task list, the applicant, an administrator) sees it and its trail up to the wait.
@@ -43,28 +33,20 @@ sealed partial class ItemRun
         return await Task.WhenAny(tasks);
     }
 
+    // The task's new state carries the entries and notices with it; without one they go as a batch. The buffer
+    // is emptied only once written, so when the write fails the item's last flush (ExecuteAsync) tries it again.
     async Task FlushAsync()
     {
-        if (task is { } pending)
+        var pending = writes.Peek();
+        if (pending.DecisionTask is { } task)
         {
-            await context.CallActivityAsync(nameof(SaveTaskActivity), new TaskUpdate(pending, [.. audit], TakeNotifications()), OrchestrationRetry.Storage);
+            await context.CallActivityAsync(nameof(SaveTaskActivity), new TaskUpdate(task, pending.Audit, pending.NotificationsOrNull), OrchestrationRetry.Storage);
         }
-        else if (audit.Count > 0 || notifications.Count > 0)
+        else if (pending.HasEntries)
         {
-            await context.CallActivityAsync(nameof(AppendAuditActivity), new AuditBatch([.. audit], TakeNotifications()), OrchestrationRetry.Storage);
+            await context.CallActivityAsync(nameof(AppendAuditActivity), new AuditBatch(pending.Audit, pending.NotificationsOrNull), OrchestrationRetry.Storage);
         }
 
-        audit.Clear();
-        notifications.Clear();
-        task = null;
+        writes.Clear();
     }
-
-    // Keeps the time the entry is made (not the time it is written) and a step id from the item's own counter,
-    // so a replay or a re-run after a crash makes the same entry.
-    // The detail is the Chinese (or data, or a person's words) and detailEn the English when the engine wrote it (ADR 0016).
-    void Audit(string actor, string action, string? before, string? after, string? detail, string? detailEn = null) =>
-        audit.Add(Entry(actor, action, before, after, detail, detailEn));
-
-    AuditEntry Entry(string actor, string action, string? before, string? after, string? detail, string? detailEn = null) =>
-        new(input.ApplicationId, $"{item.Key}:{step++:D3}", context.CurrentUtcDateTime, actor, action, before, after, detail, detailEn);
 }

@@ -1,8 +1,6 @@
 using Microsoft.DurableTask;
 using Workflows.Activities;
-using Workflows.Audit;
 using Workflows.Calendar;
-using Workflows.Notifications;
 using Workflows.Tasks;
 using Workflows.Templates;
 
@@ -23,11 +21,9 @@ sealed partial class ItemRun(TaskOrchestrationContext context, ItemInput input)
     // The item's name in English notifications: its own English name, or the Chinese one when it has none.
     string NameEn => item.NameEn ?? item.Name;
     readonly Task<ItemCancellationRequested> cancellation = context.WaitForExternalEvent<ItemCancellationRequested>(nameof(ItemCancellationRequested));
-    // Writes made but not done yet, the audit entries and the latest state of the decision task: each activity
-    // costs the task hub several storage requests, so they go together, before each wait and when the item ends.
-    readonly List<AuditEntry> audit = [];
-    // Notifications go with the same writes, so telling people costs no activity of its own.
-    readonly List<Notification> notifications = [];
+    // Writes made but not done yet (audit entries, notifications, the latest state of the decision task): they go
+    // together, before each wait and when the item ends (Item/ItemRun.Writes.cs).
+    readonly WriteBuffer writes = WriteBuffer.ForItem(input.ApplicationId, input.Item.Key, context.InstanceId, () => context.CurrentUtcDateTime);
     readonly SlaClock clock = input.ClockOrDefault();
     // Decisions acted on, by id: the same decision delivered again (the API re-sends one that seemed lost) is not
     // a second decision. Rebuilt by replay like the rest of this state.
@@ -36,7 +32,6 @@ sealed partial class ItemRun(TaskOrchestrationContext context, ItemInput input)
     readonly List<ApplicantHold> holds = [];
     // Materials the applicant supplied in this item's supplements (2.3 on): a deferred one among them is not awaited.
     readonly HashSet<string> suppliedHere = new(StringComparer.Ordinal);
-    TaskRecord? task;
     // The decision task as last set (written or not), so a reminder or an extension changes only what it changes.
     TaskRecord? current;
     Task<DueExtended>? extension;
@@ -47,10 +42,6 @@ sealed partial class ItemRun(TaskOrchestrationContext context, ItemInput input)
     int extensions;
     // Wake-ups of the item's waits so far (events, reminders, escalations, timers aimed again).
     int wakes;
-    int step;
-    int notice;
-    // The decision task's revision (TaskRecord.Revision), counted like the steps so a replay counts the same.
-    long revision;
 
     string TaskId => context.InstanceId;
 
@@ -60,7 +51,7 @@ sealed partial class ItemRun(TaskOrchestrationContext context, ItemInput input)
         {
             return await DecideAndFinishAsync();
         }
-        catch (TaskFailedException) when (audit.Count > 0 || task is not null || notifications.Count > 0)
+        catch (TaskFailedException) when (!writes.IsEmpty)
         {
             // An activity ran out of retries and the item fails. The trail and the task list still get what
             // happened before; the outcome entry is never in the buffer, so it cannot claim an end not reached.
@@ -82,7 +73,7 @@ sealed partial class ItemRun(TaskOrchestrationContext context, ItemInput input)
         due = clock.Due(context.CurrentUtcDateTime, item.CommittedDays);
         var log = context.CreateReplaySafeLogger<ItemOrchestrator>();
         OrchestrationLog.ItemStarted(log, input.ApplicationId, item.Key, item.Decision.GetType().Name);
-        Audit("engine", "item.started", null, nameof(ItemState.Running), $"截止 {due:o}", $"due {due:o}");
+        writes.Audit("engine", "item.started", null, nameof(ItemState.Running), $"截止 {due:o}", $"due {due:o}");
 
         var result = item.Decision switch
         {
@@ -103,7 +94,7 @@ sealed partial class ItemRun(TaskOrchestrationContext context, ItemInput input)
             (var outputs, certificates) = ItemOutputs.Of(input, result.Outputs, context.InstanceId, context.CurrentUtcDateTime);
             result = result with { Outputs = outputs };
             verifications = ItemEffects.Verifications(input, context.CurrentUtcDateTime);
-            notifications.AddRange(ItemEffects.VerificationNotices(input, verifications, context.InstanceId, ref notice, context.CurrentUtcDateTime));
+            ItemEffects.NotifyVerifiers(input, verifications, writes, context.CurrentUtcDateTime);
         }
 
         if (holds.Count > 0)
