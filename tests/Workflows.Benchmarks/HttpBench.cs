@@ -199,7 +199,7 @@ public sealed partial class HttpBench(HttpPlan plan, TextWriter progress)
     }
 
     // The console logger's single-line format starts each entry with its level.
-    static bool IsWarning(string line) =>
+    internal static bool IsWarning(string line) =>
         line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal);
 
     // Warnings that differ only in ids, queue numbers or delays are one kind.
