@@ -51,10 +51,10 @@ public sealed class HostScalingBench(BenchPlan plan, TextWriter progress)
             var scenarios = await new ProfileBench(plan, progress).RunThroughputAsync(runner, label, cancellationToken);
 
             // Counted before the hosts stop, so that shutdown messages are not charged to the measures.
-            var warnings = engines.SelectMany((e, i) => e.Output.Split('\n').Skip(logged[i]).Select(l => l.Trim()).Where(HttpBench.IsWarning).Select(l => $"{e.Name}: {l}")).ToList();
+            var warnings = engines.SelectMany((e, i) => e.Output.Split('\n').Skip(logged[i]).Select(l => l.Trim()).Where(HttpBench.IsWarning)).ToList();
             List<KeyValuePair<string, string>> settings = [.. ProfileBench.EffectiveSettings(client), new("Partitions by owner at the start", PartitionOwners.Describe(owners)),
                 new("Warnings logged by the hosts", warnings.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))];
-            return new ProfileResult(label, settings, scenarios, null, elapsed.Elapsed, [.. warnings.Take(8), .. logs.Samples], azurite.ProcessId);
+            return new ProfileResult(label, settings, scenarios, null, elapsed.Elapsed, [.. HttpBench.WarningKinds(warnings), .. logs.Samples], azurite.ProcessId);
         }
         finally
         {

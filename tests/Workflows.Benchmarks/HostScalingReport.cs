@@ -103,7 +103,9 @@ public static class HostScalingReport
         }
 
         var busiest = pairs.Select(p => p.Two.Cpu).Select(c => c.AzuriteCores + c.HostCores + c.OtherCores + c.EngineCores.Sum()).Max();
-        s.Append(Inv($"With two hosts the machine's {cores} cores were at most {Percent(busiest)} busy of {Percent(cores)} (Azurite, hosts, bench and others together)."));
+        var others = pairs.SelectMany(p => new[] { p.One.Cpu.OtherCores, p.Two.Cpu.OtherCores }).Where(o => !double.IsNaN(o)).ToList();
+        s.Append(Inv($"With two hosts the machine's {cores} cores were at most {Percent(busiest)} busy of {Percent(cores)} (Azurite, hosts, bench and others together)"));
+        s.Append(others.Count == 0 ? "." : Inv($"; processes outside the bench (other work on the machine) took {Range(others, Percent)} of a core during the scenarios."));
         return s.ToString();
     }
 
@@ -112,7 +114,7 @@ public static class HostScalingReport
         var notes = new[] { one, two }
             .SelectMany(p => p.Scenarios.Where(r => r.Notes.Count > 0).Select(r => $"{r.Title} ({p.Profile}): {string.Join("; ", r.Notes)}."))
             .ToList();
-        var warnings = new[] { one, two }.Where(p => p.LogSamples.Count > 0).Select(p => $"{p.Profile}: {Setting(p, "Warnings logged by the hosts")} warnings or errors logged by the hosts, e.g. `{Shorten(p.LogSamples[0])}`.").ToList();
+        var warnings = new[] { one, two }.Where(p => p.LogSamples.Count > 0).Select(p => $"{p.Profile}: {Setting(p, "Warnings logged by the hosts")} warnings or errors logged by the hosts from the warm-up on, by kind: {string.Join("; ", p.LogSamples.Select(l => $"`{Shorten(l)}`"))}.").ToList();
         if (notes.Count + warnings.Count > 0)
         {
             s.AppendLine("Notes: " + string.Join(" ", notes.Concat(warnings)));

@@ -101,6 +101,7 @@ public sealed class HostScalingTests
         reading.ShouldContain("0.90x of one host's throughput, no gain");
         reading.ShouldContain("95% to 99% in their busiest second: saturated in every run, so it is the ceiling");
         reading.ShouldContain("at most 187% busy of 200%");
+        reading.ShouldContain("took 10% of a core during the scenarios.");
     }
 
     [Fact]
