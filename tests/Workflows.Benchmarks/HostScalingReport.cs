@@ -48,6 +48,8 @@ public static class HostScalingReport
         }
 
         s.AppendLine();
+        s.AppendLine("How to read it: on this machine the engine hosts, Azurite and the bench share two cores, and Azurite serves every request of every host on its one main thread. A second host adds workers, not storage: it can only make the runs faster while that thread has time left, and once the thread is at 100% of a core two hosts cannot go faster than one. A ratio above 1 therefore says the thread had room (its mean below a core), and a row where others took a large share of a core measured the neighbours as much as the engine. In Azure the storage side is a service spread over many servers, so the same two hosts meet other limits (ADR 0003: the account's and each queue's published targets, at most 16 partitions).");
+        s.AppendLine();
         s.AppendLine(Reading(one, two, environment.Cores));
         s.AppendLine();
         Notes(s, one, two);
