@@ -18,12 +18,13 @@ namespace Workflows.Benchmarks;
 /// <param name="Growth">Only the measure on stores of growing size (issue 19): it replaces the report's "Flat as the store grows" section and nothing else.</param>
 /// <param name="Bundles">Only the cost per bundle (issue 19): bundles at 2.5 and 2.6 beside the bare engine of the same shape, on one engine; it replaces the report's "Cost per bundle" section and nothing else.</param>
 /// <param name="Officers">Only the officer-decided bundles (issue 19): the newborn bundle decided by scripted officers beside the bare engine's chain of as many external events, on one engine; it replaces the report's "Officer-decided bundles" section and nothing else.</param>
+/// <param name="Hosts">Only one engine host against two (issue 19): the same workloads on one host, then on two host processes sharing one task hub on one Azurite; it replaces the report's "One host against two" section and nothing else.</param>
 /// <param name="Levels">With <c>--growth</c>: the numbers of stored applications to measure at (<c>--levels 0,10000,100000</c>); null for the default.</param>
 public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Profile = null, string? Result = null, bool HttpOnly = false, bool Portal = false, bool Backlog = false, bool Simulation = false,
-    bool Growth = false, IReadOnlyList<int>? Levels = null, bool Bundles = false, bool Designer = false, bool Officers = false)
+    bool Growth = false, IReadOnlyList<int>? Levels = null, bool Bundles = false, bool Designer = false, bool Officers = false, bool Hosts = false)
 {
     /// <summary>How to call the bench.</summary>
-    public const string Usage = "usage: dotnet run -c Release --project tests/Workflows.Benchmarks -- [--quick] [--http-only] [--portal] [--backlog] [--simulation] [--designer] [--bundles] [--officers] [--growth [--levels 0,10000,100000]] [--out docs/benchmarks.md]";
+    public const string Usage = "usage: dotnet run -c Release --project tests/Workflows.Benchmarks -- [--quick] [--http-only] [--portal] [--backlog] [--simulation] [--designer] [--bundles] [--officers] [--hosts] [--growth [--levels 0,10000,100000]] [--out docs/benchmarks.md]";
 
     /// <summary>Parses the command line.</summary>
     /// <param name="args">The arguments.</param>
@@ -41,6 +42,7 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
         var bundles = false;
         var designer = false;
         var officers = false;
+        var hosts = false;
         IReadOnlyList<int>? levels = null;
         EngineProfile? profile = null;
         arguments = new BenchArguments(false, null);
@@ -74,6 +76,9 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
                     break;
                 case "--officers":
                     officers = true;
+                    break;
+                case "--hosts":
+                    hosts = true;
                     break;
                 case "--levels" when i + 1 < args.Length && ParseLevels(args[i + 1]) is { } parsed:
                     levels = parsed;
@@ -149,13 +154,19 @@ public sealed record BenchArguments(bool Quick, string? Out, EngineProfile? Prof
             return false;
         }
 
+        if (hosts && (officers || designer || bundles || growth || simulation || portal || backlog || httpOnly || profile is not null))
+        {
+            error = "--hosts runs alone";
+            return false;
+        }
+
         if (levels is not null && !growth)
         {
             error = "--levels goes with --growth";
             return false;
         }
 
-        arguments = new BenchArguments(quick, output, profile, result, httpOnly, portal, backlog, simulation, growth, levels, bundles, designer, officers);
+        arguments = new BenchArguments(quick, output, profile, result, httpOnly, portal, backlog, simulation, growth, levels, bundles, designer, officers, hosts);
         error = null;
         return true;
     }

@@ -103,16 +103,14 @@ public sealed record BenchPlan(
             throughput.Add(chain);
         }
 
-        throughput.Add(Bundle($"nb{newborns}", $"Bundle: newborn ({newborn.Items} items, every one decided by rules), {newborns} at once", newborn, newborns));
+        throughput.Add(NewbornBundle(newborn, newborns));
         comparisons.Add(new BundleComparison($"nb{newborns}", chain.Key, $"chain of {newborn.Items}"));
 
         var deregistration = BundleWorkload.AllRules("company-deregistration");
         var fan = new ThroughputSpec($"barefan{deregistration.Items}x{deregistrations}", $"Bare engine: fan-out/fan-in of {deregistration.Items}, {deregistrations} at once",
             nameof(SelfCheck.FanOutOrchestrator), new SelfCheck.FanOutInput(deregistration.Items, "bench"), deregistrations, deregistration.Items);
         throughput.Add(fan);
-        throughput.Add(Bundle($"dereg{deregistrations}",
-            $"Bundle: company deregistration ({deregistration.Items} items, {deregistration.Independent} in parallel, every one decided by rules), {deregistrations} at once",
-            deregistration, deregistrations));
+        throughput.Add(DeregistrationBundle(deregistration, deregistrations));
         comparisons.Add(new BundleComparison($"dereg{deregistrations}", fan.Key, $"fan-out of {deregistration.Items}"));
 
         return new BenchPlan(
@@ -186,6 +184,38 @@ public sealed record BenchPlan(
             ThroughputOnly = true,
         };
     }
+
+    /// <summary>
+    /// One engine host against two (issue 19): the bare chain of <see cref="ChainSteps"/> and the two all-rules bundles at this
+    /// code's version, with more instances than the cost per bundle so each scenario runs long enough to show a ceiling; run
+    /// once on one host and once on two host processes sharing one task hub.
+    /// </summary>
+    /// <param name="quick">Small counts.</param>
+    /// <returns>The plan: throughput only, no comparisons.</returns>
+    public static BenchPlan CreateHostScaling(bool quick)
+    {
+        var (chains, newborns, deregistrations) = quick ? (40, 20, 6) : (400, 200, 60);
+        return Create(quick) with
+        {
+            Throughput =
+            [
+                Chain(chains),
+                NewbornBundle(BundleWorkload.AllRules("newborn"), newborns),
+                DeregistrationBundle(BundleWorkload.AllRules("company-deregistration"), deregistrations),
+            ],
+            Comparisons = [],
+            ThroughputOnly = true,
+        };
+    }
+
+    static ThroughputSpec NewbornBundle(BundleWorkload newborn, int instances) =>
+        Bundle($"nb{instances}", $"Bundle: newborn ({newborn.Items} items, every one decided by rules), {instances} at once", newborn, instances);
+
+    static ThroughputSpec DeregistrationBundle(BundleWorkload deregistration, int instances) => Bundle(
+        $"dereg{instances}",
+        $"Bundle: company deregistration ({deregistration.Items} items, {deregistration.Independent} in parallel, every one decided by rules), {instances} at once",
+        deregistration,
+        instances);
 
     static ThroughputSpec Bundle(string key, string title, BundleWorkload workload, int instances) => new(
         key, title, nameof(Orchestration.BundleOrchestrator), workload, instances, workload.Items, workload.InputFor, Bundle: true);

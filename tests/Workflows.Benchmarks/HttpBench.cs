@@ -36,8 +36,7 @@ public sealed partial class HttpBench(HttpPlan plan, TextWriter progress)
             return result with
             {
                 ServerWarnings = warnings.Count,
-                ServerWarningSamples = [.. warnings.GroupBy(Kind, StringComparer.Ordinal).OrderByDescending(g => g.Count()).Take(6)
-                    .Select(g => Inv($"{g.Count()} x {Shorten(g.First())}"))],
+                ServerWarningSamples = WarningKinds(warnings),
                 LoadBefore = loadBefore,
                 LoadAfter = LoadAverage(),
                 Duration = elapsed.Elapsed,
@@ -199,8 +198,14 @@ public sealed partial class HttpBench(HttpPlan plan, TextWriter progress)
     }
 
     // The console logger's single-line format starts each entry with its level.
-    static bool IsWarning(string line) =>
+    internal static bool IsWarning(string line) =>
         line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal);
+
+    /// <summary>The most frequent kinds of warning, each with its count and one example: "12 x warn: ...".</summary>
+    /// <param name="warnings">The warning lines.</param>
+    /// <returns>At most six kinds, the most frequent first.</returns>
+    internal static List<string> WarningKinds(IEnumerable<string> warnings) =>
+        [.. warnings.GroupBy(Kind, StringComparer.Ordinal).OrderByDescending(g => g.Count()).Take(6).Select(g => Inv($"{g.Count()} x {Shorten(g.First())}"))];
 
     // Warnings that differ only in ids, queue numbers or delays are one kind.
     static string Kind(string line) => Digits().Replace(AppIds().Replace(line, "app-…"), "#");

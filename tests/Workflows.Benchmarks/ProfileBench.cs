@@ -82,31 +82,21 @@ public sealed class ProfileBench(BenchPlan plan, TextWriter progress)
             spec => Driver(spec, engine, remote, officers, decideCounter), remote.StorageOperations,
             engine.Services.GetRequiredService<DurableTask.AzureStorage.AzureStorageOrchestrationService>());
 
-        await WarmUpAsync(runner, profile, cancellationToken);
-        await PurgeAsync(runner, profile, cancellationToken);
-
-        var scenarios = new List<ScenarioResult>();
-        foreach (var spec in plan.Throughput)
-        {
-            await Task.Delay(plan.Settle, cancellationToken);
-            scenarios.Add(Report(profile, await runner.RunAsync(spec, cancellationToken)));
-            await PurgeAsync(runner, profile, cancellationToken);
-        }
-
+        var scenarios = await RunThroughputAsync(runner, profile.ToString(), cancellationToken);
         if (plan.ThroughputOnly)
         {
             return new ProfileResult(profile.ToString(), EffectiveSettings(engine), scenarios, null, TimeSpan.Zero, logs.Samples);
         }
 
         await Task.Delay(plan.Settle, cancellationToken);
-        scenarios.Add(Report(profile, await runner.RunAsync(plan.RoundTrip, cancellationToken)));
-        await PurgeAsync(runner, profile, cancellationToken);
+        scenarios.Add(Report(profile.ToString(), await runner.RunAsync(plan.RoundTrip, cancellationToken)));
+        await PurgeAsync(runner, profile.ToString(), cancellationToken);
 
         // What the host costs with nothing to do: the provider keeps polling its queues and renewing leases.
         // Instances wait for an event meanwhile, and get it when the window ends: the first decision after a lull.
         LullResult? lull = null;
         await Task.Delay(plan.Settle, cancellationToken);
-        scenarios.Add(Report(profile, await runner.RunAfterLullAsync(plan.AfterLull, remote.Client, async () =>
+        scenarios.Add(Report(profile.ToString(), await runner.RunAfterLullAsync(plan.AfterLull, remote.Client, async () =>
         {
             await Task.Delay(plan.LullDelay, cancellationToken);
             var mark = meter.Start();
@@ -117,6 +107,27 @@ public sealed class ProfileBench(BenchPlan plan, TextWriter progress)
         }, cancellationToken)));
 
         return new ProfileResult(profile.ToString(), EffectiveSettings(engine), scenarios, lull, TimeSpan.Zero, logs.Samples);
+    }
+
+    /// <summary>The warm-up, then each throughput scenario of the plan after the same short lull, purged after it.</summary>
+    /// <param name="runner">Runs the scenarios against the engine.</param>
+    /// <param name="label">Names the run in the progress lines (a profile, a number of hosts).</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The scenarios measured, in the plan's order.</returns>
+    internal async Task<List<ScenarioResult>> RunThroughputAsync(ScenarioRunner runner, string label, CancellationToken cancellationToken)
+    {
+        await WarmUpAsync(runner, label, cancellationToken);
+        await PurgeAsync(runner, label, cancellationToken);
+
+        var scenarios = new List<ScenarioResult>();
+        foreach (var spec in plan.Throughput)
+        {
+            await Task.Delay(plan.Settle, cancellationToken);
+            scenarios.Add(Report(label, await runner.RunAsync(spec, cancellationToken)));
+            await PurgeAsync(runner, label, cancellationToken);
+        }
+
+        return scenarios;
     }
 
     // The driver a scenario asks for: its looks go through the client-only host (counted apart), what it does through the
@@ -156,15 +167,15 @@ public sealed class ProfileBench(BenchPlan plan, TextWriter progress)
         ["Engine:RunWorker"] = runWorker ? "true" : "false",
     };
 
-    async Task PurgeAsync(ScenarioRunner runner, EngineProfile profile, CancellationToken cancellationToken)
+    async Task PurgeAsync(ScenarioRunner runner, string label, CancellationToken cancellationToken)
     {
         // Each scenario starts on history tables as empty as the first one's (see PurgeFinishedAsync).
         var elapsed = Stopwatch.StartNew();
         var purged = await runner.PurgeFinishedAsync(cancellationToken);
-        progress.WriteLine(Inv($"[{profile}] purged {purged} finished instances in {elapsed.Elapsed.TotalSeconds:0.0} s"));
+        progress.WriteLine(Inv($"[{label}] purged {purged} finished instances in {elapsed.Elapsed.TotalSeconds:0.0} s"));
     }
 
-    async Task WarmUpAsync(ScenarioRunner runner, EngineProfile profile, CancellationToken cancellationToken)
+    async Task WarmUpAsync(ScenarioRunner runner, string label, CancellationToken cancellationToken)
     {
         // JIT, gRPC and HTTP connection pools, table creation and the first partition leases all happen
         // here, before anything is measured.
@@ -184,26 +195,28 @@ public sealed class ProfileBench(BenchPlan plan, TextWriter progress)
         }
 
         var problems = warmUps.Sum(w => w.Failed + w.Unfinished);
-        progress.WriteLine($"[{profile}] warmed up with {n} instances of each orchestrator{(problems > 0 ? $"; {problems} did not complete" : string.Empty)}");
+        progress.WriteLine($"[{label}] warmed up with {n} instances of each orchestrator{(problems > 0 ? $"; {problems} did not complete" : string.Empty)}");
     }
 
-    ScenarioResult Report(EngineProfile profile, ScenarioResult result)
+    ScenarioResult Report(string label, ScenarioResult result)
     {
         if (result.LatencyOnly)
         {
-            progress.WriteLine(Inv($"[{profile}] {result.Title}: event p50 {result.EventLatency?.P50Ms:0} ms, p95 {result.EventLatency?.P95Ms:0} ms, max {result.EventLatency?.MaxMs:0} ms"));
+            progress.WriteLine(Inv($"[{label}] {result.Title}: event p50 {result.EventLatency?.P50Ms:0} ms, p95 {result.EventLatency?.P95Ms:0} ms, max {result.EventLatency?.MaxMs:0} ms"));
             return result;
         }
 
         var events = result.EventLatency is { } e ? Inv($", event p50 {e.P50Ms:0} ms, p95 {e.P95Ms:0} ms") : string.Empty;
         var notes = result.Notes.Count > 0 ? $" [{string.Join("; ", result.Notes)}]" : string.Empty;
+        var hosts = result.Cpu.Engines is null ? string.Empty
+            : Inv($" (this process), Azurite's main thread {result.Cpu.AzuriteThreadCores * 100:0}% (peak {result.Cpu.AzuriteThreadPeak * 100:0}% over 1 s), engine hosts {string.Join(" + ", result.Cpu.EngineCores.Select(c => Inv($"{c * 100:0}%")))}");
         var driver = result.Driver is { } d ? Inv($", {d.Kind.ToString().ToLowerInvariant()} acted {d.Acted} times ({d.Refused} refused), their looks {d.Operations.Total / (double)Math.Max(1, result.Instances):0.0} storage ops/instance apart{(d.Acting is { } a ? Inv($", the decide handler {a.Total / (double)Math.Max(1, result.Instances):0.0} of those counted") : string.Empty)}") : string.Empty;
         progress.WriteLine(Inv(
-            $"[{profile}] {result.Title}: {result.Completed}/{result.Instances} completed, {result.OrchestrationsPerSecond:0.0}/s, p50 {result.Latency.P50Ms:0} ms, p95 {result.Latency.P95Ms:0} ms{events}, {result.OpsPerInstance():0.0} storage ops/instance{driver}, Azurite {result.Cpu.AzuriteCores * 100:0}% / host {result.Cpu.HostCores * 100:0}% / other {result.Cpu.OtherCores * 100:0}%{notes}"));
+            $"[{label}] {result.Title}: {result.Completed}/{result.Instances} completed, {result.OrchestrationsPerSecond:0.0}/s, p50 {result.Latency.P50Ms:0} ms, p95 {result.Latency.P95Ms:0} ms{events}, {result.OpsPerInstance():0.0} storage ops/instance{driver}, Azurite {result.Cpu.AzuriteCores * 100:0}% / host {result.Cpu.HostCores * 100:0}% / other {result.Cpu.OtherCores * 100:0}%{hosts}{notes}"));
         return result;
     }
 
-    static List<KeyValuePair<string, string>> EffectiveSettings(InProcessEngine engine)
+    internal static List<KeyValuePair<string, string>> EffectiveSettings(InProcessEngine engine)
     {
         // The same function the host used, on the same options: what the provider really ran with.
         var options = engine.Services.GetRequiredService<IOptions<EngineOptions>>().Value;

@@ -71,6 +71,18 @@ if (arguments.Officers)
     return await WriteSectionAsync(OfficerCostReport.SectionName, "Officer-decided bundles", section);
 }
 
+if (arguments.Hosts)
+{
+    // One engine host against two on one Azurite (issue 19, a few minutes): the same scenarios, each count on its own Azurite and hub.
+    var loadBefore = HttpBench.LoadAverage();
+    var hostPlan = BenchPlan.CreateHostScaling(arguments.Quick);
+    var one = await new HostScalingBench(hostPlan, Console.Out).RunAsync(1, cancellation.Token);
+    var two = await new HostScalingBench(hostPlan, Console.Out).RunAsync(2, cancellation.Token);
+    var load = $"{loadBefore} when the run began, {HttpBench.LoadAverage()} when it ended";
+    var section = HostScalingReport.Section(one, two, load, await BenchEnvironment.CaptureAsync(RepoPaths.Root));
+    return await WriteSectionAsync(HostScalingReport.SectionName, "One host against two", section);
+}
+
 if (arguments.Designer)
 {
     // The designer's edits alone (a minute): its section of the report is replaced, the rest is kept.
@@ -119,7 +131,7 @@ if (output is not null)
     Directory.CreateDirectory(Path.GetDirectoryName(output)!);
     // The sections measured on their own (--portal, --backlog, --simulation, --officers...): a rewrite of the engine's figures keeps them.
     var earlier = File.Exists(output) ? await File.ReadAllTextAsync(output) : string.Empty;
-    await File.WriteAllTextAsync(output, ReportSections.Keep(markdown, earlier, PortalBench.SectionName, HttpSession.BackpressureSectionName, SimulationBench.SectionName, DesignerBench.SectionName, GrowthReport.SectionName, GrowthReport.AuditSectionName, BundleCostReport.SectionName, OfficerCostReport.SectionName));
+    await File.WriteAllTextAsync(output, ReportSections.Keep(markdown, earlier, PortalBench.SectionName, HttpSession.BackpressureSectionName, SimulationBench.SectionName, DesignerBench.SectionName, GrowthReport.SectionName, GrowthReport.AuditSectionName, BundleCostReport.SectionName, OfficerCostReport.SectionName, HostScalingReport.SectionName));
     Console.WriteLine($"Wrote {output} in {elapsed.Elapsed.TotalMinutes:0.0} min");
 }
 

@@ -8,9 +8,13 @@ namespace Workflows.Benchmarks;
 /// at the start) and CPU time of Azurite against this process. On two cores with a single-threaded
 /// emulator, Azurite's share tells whether the run was bound by storage or by the engine. It also takes
 /// the machine's total busy time, because a build or test run of someone else on the same two cores
-/// would skew every number without showing anywhere else.
+/// would skew every number without showing anywhere else. With engine hosts in processes of their own (one host
+/// against two), each one's CPU is taken apart, and so is Azurite's main thread, sampled each second.
 /// </summary>
-public sealed class ResourceMeter(Process? azurite, StorageOperationCounter counter)
+/// <param name="azurite">The emulator's process; null when not known.</param>
+/// <param name="counter">The storage counter of this process's host.</param>
+/// <param name="engines">Engine hosts running as processes of their own; null when the engine runs in this process.</param>
+public sealed class ResourceMeter(Process? azurite, StorageOperationCounter counter, IReadOnlyList<Process>? engines = null)
 {
     // Columns of /proc/stat's "cpu" line that count as busy: user, nice, system, irq, softirq, steal.
     static readonly int[] BusyFields = [1, 2, 3, 6, 7, 8];
@@ -20,7 +24,7 @@ public sealed class ResourceMeter(Process? azurite, StorageOperationCounter coun
     public Mark Start()
     {
         counter.Reset();
-        return new Mark(Stopwatch.GetTimestamp(), AzuriteCpu(), HostCpu(), MachineBusy());
+        return new Mark(Stopwatch.GetTimestamp(), AzuriteCpu(), HostCpu(), MachineBusy(), EnginesCpu(), engines is null ? null : MainThreadSampler.Start(azurite));
     }
 
     /// <summary>Ends an interval.</summary>
@@ -31,8 +35,11 @@ public sealed class ResourceMeter(Process? azurite, StorageOperationCounter coun
         ArgumentNullException.ThrowIfNull(mark);
         var operations = StorageOps.From(counter.Snapshot());
         var (azuriteCpu, hostCpu) = (AzuriteCpu() - mark.AzuriteCpu, HostCpu() - mark.HostCpu);
-        var other = MachineBusy() - mark.MachineBusy - azuriteCpu - hostCpu;
-        var cpu = new CpuShare(Stopwatch.GetElapsedTime(mark.Timestamp), azuriteCpu, hostCpu, other > TimeSpan.Zero ? other : TimeSpan.Zero);
+        var enginesCpu = mark.EnginesCpu is { } before ? EnginesCpu()!.Zip(before, (now, then) => now - then).ToList() : null;
+        var thread = mark.AzuriteThread?.Stop();
+        var other = MachineBusy() - mark.MachineBusy - azuriteCpu - hostCpu - (enginesCpu ?? []).Aggregate(TimeSpan.Zero, (sum, t) => sum + t);
+        var cpu = new CpuShare(Stopwatch.GetElapsedTime(mark.Timestamp), azuriteCpu, hostCpu, other > TimeSpan.Zero ? other : TimeSpan.Zero,
+            enginesCpu, thread?.Cpu, thread?.Peak);
         return (operations, cpu);
     }
 
@@ -46,6 +53,17 @@ public sealed class ResourceMeter(Process? azurite, StorageOperationCounter coun
         azurite.Refresh();
         return azurite.TotalProcessorTime;
     }
+
+    List<TimeSpan>? EnginesCpu() => engines?.Select(e =>
+    {
+        if (e.HasExited)
+        {
+            return TimeSpan.Zero;
+        }
+
+        e.Refresh();
+        return e.TotalProcessorTime;
+    }).ToList();
 
     static TimeSpan HostCpu()
     {
@@ -73,5 +91,7 @@ public sealed class ResourceMeter(Process? azurite, StorageOperationCounter coun
     /// <param name="AzuriteCpu">Azurite's CPU time then.</param>
     /// <param name="HostCpu">This process's CPU time then.</param>
     /// <param name="MachineBusy">All processes' CPU time then.</param>
-    public sealed record Mark(long Timestamp, TimeSpan AzuriteCpu, TimeSpan HostCpu, TimeSpan MachineBusy);
+    /// <param name="EnginesCpu">Each engine host process's CPU time then; null when there are none.</param>
+    /// <param name="AzuriteThread">Samples Azurite's main thread over the interval; null when the engine runs in this process.</param>
+    public sealed record Mark(long Timestamp, TimeSpan AzuriteCpu, TimeSpan HostCpu, TimeSpan MachineBusy, IReadOnlyList<TimeSpan>? EnginesCpu = null, MainThreadSampler? AzuriteThread = null);
 }

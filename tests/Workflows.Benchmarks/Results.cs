@@ -64,9 +64,19 @@ public sealed record StorageOps(IReadOnlyList<StorageCount> Counts)
 /// <param name="Wall">The interval.</param>
 /// <param name="Azurite">CPU time the emulator's node process used in it.</param>
 /// <param name="Host">CPU time this process (engine host and bench driver) used in it.</param>
-/// <param name="Other">CPU time every other process used in it (the machine's busy time less the two above).</param>
-public sealed record CpuShare(TimeSpan Wall, TimeSpan Azurite, TimeSpan Host, TimeSpan Other)
+/// <param name="Other">CPU time every other process used in it (the machine's busy time less the ones above).</param>
+/// <param name="Engines">CPU time of each engine host running as a process of its own; null when the engine runs in this process.</param>
+/// <param name="AzuriteThread">CPU time of Azurite's main thread (all its JavaScript); null when not sampled.</param>
+/// <param name="AzuriteThreadPeak">The main thread's highest share of a core over one second; null when not sampled.</param>
+public sealed record CpuShare(
+    TimeSpan Wall, TimeSpan Azurite, TimeSpan Host, TimeSpan Other, IReadOnlyList<TimeSpan>? Engines = null, TimeSpan? AzuriteThread = null, double? AzuriteThreadPeak = null)
 {
+    /// <summary>Each engine host process's CPU as a share of one core; empty when the engine runs in this process.</summary>
+    public IReadOnlyList<double> EngineCores => Wall > TimeSpan.Zero && Engines is { } engines ? [.. engines.Select(e => e / Wall)] : [];
+
+    /// <summary>Azurite's main thread as a share of one core over the interval; NaN when not sampled.</summary>
+    public double AzuriteThreadCores => Wall > TimeSpan.Zero && AzuriteThread is { } thread ? thread / Wall : double.NaN;
+
     /// <summary>Other processes' CPU as a share of one core: anything above a few percent means the numbers are contaminated.</summary>
     public double OtherCores => Wall > TimeSpan.Zero ? Other / Wall : double.NaN;
 

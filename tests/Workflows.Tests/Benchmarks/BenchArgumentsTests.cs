@@ -4,7 +4,7 @@ namespace Workflows.Tests.Benchmarks;
 
 /// <summary>
 /// The bench's command line for the parts of issue 19: the measure on growing stores (<c>--growth</c> alone, <c>--levels</c>
-/// with it) and the officer-decided bundles (<c>--officers</c> alone).
+/// with it), the officer-decided bundles (<c>--officers</c> alone) and one engine host against two (<c>--hosts</c> alone).
 /// </summary>
 public sealed class BenchArgumentsTests
 {
@@ -85,4 +85,30 @@ public sealed class BenchArgumentsTests
 
     [Fact]
     public void Usage_NamesOfficers() => BenchArguments.Usage.ShouldContain("--officers");
+
+    [Fact]
+    public void Hosts_WithQuickAndOut_AllTaken()
+    {
+        BenchArguments.TryParse(["--hosts", "--quick", "--out", "/tmp/hosts.md"], out var parsed, out var error).ShouldBeTrue(error);
+        (parsed.Hosts, parsed.Quick, parsed.Out, parsed.Bundles, parsed.Officers).ShouldBe((true, true, "/tmp/hosts.md", false, false));
+    }
+
+    [Fact]
+    public void Hosts_NotAsked_False() =>
+        (BenchArguments.TryParse(["--officers"], out var parsed, out _) && !parsed.Hosts).ShouldBeTrue();
+
+    [Theory]
+    [InlineData("--hosts", "--bundles")]
+    [InlineData("--officers", "--hosts")]
+    [InlineData("--hosts", "--growth")]
+    [InlineData("--portal", "--hosts")]
+    [InlineData("--hosts", "--http-only")]
+    public void Hosts_WithAnotherPart_Refused(string first, string second)
+    {
+        BenchArguments.TryParse([first, second], out _, out var error).ShouldBeFalse();
+        error.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void Usage_NamesHosts() => BenchArguments.Usage.ShouldContain("--hosts");
 }
