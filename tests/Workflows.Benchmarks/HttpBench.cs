@@ -44,16 +44,21 @@ public sealed partial class HttpBench(HttpPlan plan, TextWriter progress)
         }, cancellationToken);
     }
 
-    /// <summary>Runs the backpressure measure on a server whose backlog bound is <see cref="HttpSession.Bound"/>.</summary>
+    /// <summary>Runs the backpressure measure on a server of its own for each bound in <see cref="HttpSession.Bounds"/>.</summary>
     /// <param name="window">How long each load submits.</param>
     /// <param name="cancellationToken">Stops the run; the server and emulator are stopped either way.</param>
     /// <returns>One row per load, and the load average before and after.</returns>
     public async Task<(IReadOnlyList<BacklogLoad> Loads, string LoadAverage)> RunBackpressureAsync(TimeSpan window, CancellationToken cancellationToken)
     {
         var before = LoadAverage();
-        var loads = await WithServerAsync(
-            new Dictionary<string, string> { ["Backlog:MaxPending"] = HttpSession.Bound.ToString(CultureInfo.InvariantCulture) },
-            (session, _) => session.MeasureBackpressureAsync(window, cancellationToken), cancellationToken);
+        var loads = new List<BacklogLoad>();
+        foreach (var bound in HttpSession.Bounds)
+        {
+            loads.AddRange(await WithServerAsync(
+                new Dictionary<string, string> { ["Backlog:MaxPending"] = bound.ToString(CultureInfo.InvariantCulture) },
+                (session, _) => session.MeasureBackpressureAsync(bound, window, cancellationToken), cancellationToken));
+        }
+
         return (loads, $"{before} before, {LoadAverage()} after");
     }
 
