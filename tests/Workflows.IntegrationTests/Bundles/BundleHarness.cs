@@ -84,6 +84,34 @@ public sealed class BundleHarness : IAsyncDisposable
         return upload.Reference;
     }
 
+    /// <summary>The seller's ID number the house-transfer requests use (their ID card is given with it).</summary>
+    public const string SellerIdNumber = "310104198503152349";
+
+    /// <summary>
+    /// A house transfer as the buyer files it: both parties' licences given, the sale contract uploaded, the housing
+    /// commitment made, the seller named as the party who must confirm (within five working days).
+    /// </summary>
+    public async Task<SubmissionRequest> HouseTransferRequestAsync(string buyer, string seller)
+    {
+        await GiveLicenceAsync(buyer, "id-card", $"ID-{buyer}");
+        await GiveLicenceAsync(buyer, "marriage-certificate", $"MC-{buyer}");
+        await GiveLicenceAsync(seller, "id-card", SellerIdNumber);
+        await GiveLicenceAsync(seller, "property-certificate", $"BDC-OLD-{seller}");
+        return new SubmissionRequest("house-transfer", new Applicant(buyer, ApplicantKind.Citizen, "王芳"),
+            Answers(new
+            {
+                sellerName = "李建国", sellerIdNumber = SellerIdNumber, buyerName = "王芳", buyerIdNumber = "110105198001011238", buyerPhone = "13800138000",
+                propertyAddress = "上海市徐汇区漕溪北路88弄5号1201室", propertyCertificateNumber = "沪(2019)徐汇区不动产权第012345号", contractNumber = "WQ-2026-000123",
+                dealPrice = 3200000, buildingArea = 89.5m, houseType = "ordinary-residential", heldOverFiveYears = true, sellerOnlyHome = true, buyerFirstHome = true,
+                waterAccountNumber = "310012345678", powerAccountNumber = "0012345678",
+            }),
+            [
+                new MaterialProvision("saleContract", ProvisionKind.Upload, await UploadAsync(buyer, "house-transfer", "saleContract")),
+                new MaterialProvision("housingStatusCommitment", ProvisionKind.Commitment),
+            ],
+            new Dictionary<string, PartyIdentity> { ["seller"] = new(seller, "李建国") });
+    }
+
     public static IReadOnlyDictionary<string, JsonElement> Answers(object answers) =>
         JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(JsonSerializer.Serialize(answers))!;
 

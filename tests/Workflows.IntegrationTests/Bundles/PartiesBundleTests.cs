@@ -21,7 +21,6 @@ namespace Workflows.IntegrationTests.Bundles;
 public sealed class PartiesBundleTests(StorageFixture storage) : IAsyncLifetime
 {
     static readonly TimeSpan DayLength = TimeSpan.FromSeconds(6);
-    const string SellerIdNumber = "310104198503152349";
 
     BundleHarness harness = null!;
 
@@ -35,23 +34,7 @@ public sealed class PartiesBundleTests(StorageFixture storage) : IAsyncLifetime
     async Task<SubmissionResult> SubmitHouseAsync(string buyer, string app)
     {
         var seller = SellerOf(buyer);
-        await harness.GiveLicenceAsync(buyer, "id-card", $"ID-{buyer}");
-        await harness.GiveLicenceAsync(buyer, "marriage-certificate", $"MC-{buyer}");
-        await harness.GiveLicenceAsync(seller, "id-card", SellerIdNumber);
-        await harness.GiveLicenceAsync(seller, "property-certificate", $"BDC-OLD-{seller}");
-        var request = new SubmissionRequest("house-transfer", new Applicant(buyer, ApplicantKind.Citizen, "王芳"),
-            BundleHarness.Answers(new
-            {
-                sellerName = "李建国", sellerIdNumber = SellerIdNumber, buyerName = "王芳", buyerIdNumber = "110105198001011238", buyerPhone = "13800138000",
-                propertyAddress = "上海市徐汇区漕溪北路88弄5号1201室", propertyCertificateNumber = "沪(2019)徐汇区不动产权第012345号", contractNumber = "WQ-2026-000123",
-                dealPrice = 3200000, buildingArea = 89.5m, houseType = "ordinary-residential", heldOverFiveYears = true, sellerOnlyHome = true, buyerFirstHome = true,
-                waterAccountNumber = "310012345678", powerAccountNumber = "0012345678",
-            }),
-            [
-                new MaterialProvision("saleContract", ProvisionKind.Upload, await harness.UploadAsync(buyer, "house-transfer", "saleContract")),
-                new MaterialProvision("housingStatusCommitment", ProvisionKind.Commitment),
-            ],
-            new Dictionary<string, PartyIdentity> { ["seller"] = new(seller, "李建国") });
+        var request = await harness.HouseTransferRequestAsync(buyer, seller);
         var result = await harness.Applications.SubmitAsync(request, app);
         result.Accepted.ShouldBeTrue(string.Join("; ", result.Problems.Select(p => $"{p.Path}: {p.Message}")));
         return result;

@@ -20,7 +20,6 @@ public sealed class BundleHistoryRecorder(StorageFixture storage) : HistoryRecor
     const string Hospital = "hospital";
     const string BirthCertificate = "birth-certificate";
     const string Transfer = "property-transfer-registration";
-    const string SellerIdNumber = "310104198503152349";
 
     [RecordingFact]
     public async Task AllRulesNewborn_DecidedInTheBundle()
@@ -155,23 +154,7 @@ public sealed class BundleHistoryRecorder(StorageFixture storage) : HistoryRecor
     {
         var buyer = $"citizen-buyer-{app}";
         var seller = $"citizen-seller-{app}";
-        await Harness.GiveLicenceAsync(buyer, "id-card", $"ID-{buyer}");
-        await Harness.GiveLicenceAsync(buyer, "marriage-certificate", $"MC-{buyer}");
-        await Harness.GiveLicenceAsync(seller, "id-card", SellerIdNumber);
-        await Harness.GiveLicenceAsync(seller, "property-certificate", $"BDC-OLD-{seller}");
-        var request = new SubmissionRequest("house-transfer", new Applicant(buyer, ApplicantKind.Citizen, "王芳"),
-            BundleHarness.Answers(new
-            {
-                sellerName = "李建国", sellerIdNumber = SellerIdNumber, buyerName = "王芳", buyerIdNumber = "110105198001011238", buyerPhone = "13800138000",
-                propertyAddress = "上海市徐汇区漕溪北路88弄5号1201室", propertyCertificateNumber = "沪(2019)徐汇区不动产权第012345号", contractNumber = "WQ-2026-000123",
-                dealPrice = 3200000, buildingArea = 89.5m, houseType = "ordinary-residential", heldOverFiveYears = true, sellerOnlyHome = true, buyerFirstHome = true,
-                waterAccountNumber = "310012345678", powerAccountNumber = "0012345678",
-            }),
-            [
-                new MaterialProvision("saleContract", ProvisionKind.Upload, await Harness.UploadAsync(buyer, "house-transfer", "saleContract")),
-                new MaterialProvision("housingStatusCommitment", ProvisionKind.Commitment),
-            ],
-            new Dictionary<string, PartyIdentity> { ["seller"] = new(seller, "李建国") });
+        var request = await Harness.HouseTransferRequestAsync(buyer, seller);
         await StartAsync(app, BuiltInTemplates.Get("house-transfer"), request, null);
         return (buyer, seller);
     }
