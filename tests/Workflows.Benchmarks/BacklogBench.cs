@@ -17,7 +17,7 @@ namespace Workflows.Benchmarks;
 /// <param name="Missing">Accepted applications whose first task was not there when the backlog had drained and a minute passed.</param>
 /// <param name="MaxPending">The most the health route reported waiting during the window.</param>
 /// <param name="Bound">The server's backlog bound (<c>Backlog:MaxPending</c>).</param>
-public sealed record BacklogLoad(int Clients, TimeSpan Window, int Accepted, int Refused, int Other, LatencySummary FirstTask, int Missing, int MaxPending, int Bound = 0);
+public sealed record BacklogLoad(int Clients, TimeSpan Window, int Accepted, int Refused, int Other, LatencySummary FirstTask, int Missing, int MaxPending, int Bound);
 
 /// <summary>
 /// Never accept more than the engine can start (issue 19): at 1, 4 and 16 clients submitting newborns as fast as they
@@ -50,7 +50,7 @@ public sealed partial class HttpSession
         foreach (var clients in BackpressureClients)
         {
             await DrainedAsync(TimeSpan.FromMinutes(5), cancellationToken);
-            loads.Add(await LoadAsync(clients, window, cancellationToken) with { Bound = bound });
+            loads.Add(await LoadAsync(bound, clients, window, cancellationToken));
             var last = loads[^1];
             progress.WriteLine(Inv($"[backlog] bound {bound}, {clients} client(s): {last.Accepted} accepted, {last.Refused} refused in {window.TotalSeconds:0} s; first task p95 {last.FirstTask.P95Ms:0} ms"));
         }
@@ -58,7 +58,7 @@ public sealed partial class HttpSession
         return loads;
     }
 
-    async Task<BacklogLoad> LoadAsync(int clients, TimeSpan window, CancellationToken cancellationToken)
+    async Task<BacklogLoad> LoadAsync(int bound, int clients, TimeSpan window, CancellationToken cancellationToken)
     {
         var accepted = new ConcurrentDictionary<string, DateTime>(StringComparer.Ordinal);
         int refused = 0, other = 0, maxPending = 0;
@@ -135,7 +135,7 @@ public sealed partial class HttpSession
 
         var times = accepted.Where(a => opened.ContainsKey(a.Key))
             .Select(a => Math.Max(0, (DateTime.SpecifyKind(opened[a.Key], DateTimeKind.Utc) - a.Value).TotalMilliseconds)).ToList();
-        return new BacklogLoad(clients, elapsed, accepted.Count, refused, other, LatencySummary.Of(times), accepted.Count - times.Count, maxPending);
+        return new BacklogLoad(clients, elapsed, accepted.Count, refused, other, LatencySummary.Of(times), accepted.Count - times.Count, maxPending, bound);
     }
 
     async Task DrainedAsync(TimeSpan timeout, CancellationToken cancellationToken)

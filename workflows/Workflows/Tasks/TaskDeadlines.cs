@@ -74,8 +74,8 @@ public sealed class TaskDeadlines(TaskStore tasks, NotificationOutbox outbox, Au
         await outbox.AddAsync(
         [
             Notification.Of(key, RecipientKind.Department, task.Department, NotificationTopics.Reminder, new($"即将到期：{task.ItemName}", $"Due soon: {task.ItemName}"),
-                new($"申请 {task.ApplicationId}（{task.ApplicantName}）的{Describe(task).Zh}将于 {task.DueAt:yyyy-MM-dd HH:mm} UTC 到期。",
-                    $"{Describe(task).En} for application {task.ApplicationId} ({task.ApplicantName}) is due {task.DueAt:yyyy-MM-dd HH:mm} UTC."), remindAt,
+                new($"申请 {task.ApplicationId}（{task.ApplicantName}）的{TaskKinds.Describe(task.Kind).Zh}将于 {task.DueAt:yyyy-MM-dd HH:mm} UTC 到期。",
+                    $"{TaskKinds.Describe(task.Kind).En} for application {task.ApplicationId} ({task.ApplicantName}) is due {task.DueAt:yyyy-MM-dd HH:mm} UTC."), remindAt,
                 task.ApplicationId, task.ItemKey),
         ], cancellationToken);
         await audit.AppendAsync(new AuditEntry(task.ApplicationId, key, remindAt, "engine", "task.reminded", null, null, $"{task.TaskId} 截止 {task.DueAt:o}", $"{task.TaskId} due {task.DueAt:o}"), cancellationToken);
@@ -88,8 +88,8 @@ public sealed class TaskDeadlines(TaskStore tasks, NotificationOutbox outbox, Au
         await outbox.AddAsync(
         [
             Notification.Of(key, RecipientKind.Supervisor, task.Department, NotificationTopics.Escalation, new($"已超期：{task.ItemName}", $"Overdue: {task.ItemName}"),
-                new($"申请 {task.ApplicationId}（{task.ApplicantName}）的{Describe(task).Zh}已超过到期时间 {task.DueAt:yyyy-MM-dd HH:mm} UTC。",
-                    $"{Describe(task).En} for application {task.ApplicationId} ({task.ApplicantName}) passed its due time {task.DueAt:yyyy-MM-dd HH:mm} UTC."), task.DueAt,
+                new($"申请 {task.ApplicationId}（{task.ApplicantName}）的{TaskKinds.Describe(task.Kind).Zh}已超过到期时间 {task.DueAt:yyyy-MM-dd HH:mm} UTC。",
+                    $"{TaskKinds.Describe(task.Kind).En} for application {task.ApplicationId} ({task.ApplicantName}) passed its due time {task.DueAt:yyyy-MM-dd HH:mm} UTC."), task.DueAt,
                 task.ApplicationId, task.ItemKey),
         ], cancellationToken);
         // States camelCase, as the API answers them (ADR 0016).
@@ -97,6 +97,4 @@ public sealed class TaskDeadlines(TaskStore tasks, NotificationOutbox outbox, Au
             $"{task.TaskId} 已过截止 {task.DueAt:o}", $"{task.TaskId} due {task.DueAt:o} passed"), cancellationToken);
         await tasks.SaveIfStatusAsync(task with { Escalated = true, Reminded = true }, OfficerTaskStatus.Open, cancellationToken);
     }
-
-    static LocalText Describe(TaskRecord task) => TaskKinds.Describe(task.Kind);
 }
